@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SwiftVirt",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swiftvirtd", targets: ["swiftvirtd"]),
+        .executable(name: "swiftvirt", targets: ["swiftvirt"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+    ],
+    targets: [
+        // Pure core: domain model, domain XML, validation, typed errors. No I/O.
+        .target(name: "SwiftVirtCore"),
+        // libvirt remote protocol: XDR, framing, procedure numbers, argument/return structs. Pure.
+        .target(name: "SwiftVirtWire"),
+        // Thin C shims for syscalls Swift cannot call directly (ioctl, openpty, KVM probe).
+        .target(name: "CSwiftVirtSys"),
+        // QEMU driver: accelerator probe, command line, QMP client, process supervision.
+        .target(
+            name: "SwiftVirtQEMU",
+            dependencies: [
+                "SwiftVirtCore", "CSwiftVirtSys",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The daemon: sockets, connections, dispatch, domain registry, persistence, events, consoles.
+        .target(
+            name: "SwiftVirtDaemon",
+            dependencies: [
+                "SwiftVirtCore", "SwiftVirtWire", "SwiftVirtQEMU", "CSwiftVirtSys",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "swiftvirtd",
+            dependencies: [
+                "SwiftVirtDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "swiftvirt",
+            dependencies: [
+                "SwiftVirtCore", "SwiftVirtWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "SwiftVirtCoreTests", dependencies: ["SwiftVirtCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SwiftVirtWireTests", dependencies: ["SwiftVirtWire"]),
+        .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore"]),
+    ]
+)
