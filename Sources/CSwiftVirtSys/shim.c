@@ -1,0 +1,2 @@
+#include "CSwiftVirtSys.h"
+int sv_placeholder(void) { return 0; }

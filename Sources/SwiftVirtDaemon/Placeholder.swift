@@ -1,0 +1,1 @@
+// SwiftVirtDaemon: filled in by its owner.

@@ -1,0 +1,1 @@
+// SwiftVirtQEMU: filled in by its owner.

@@ -1,0 +1,1 @@
+// SwiftVirtWire: filled in by its owner.

@@ -1,0 +1,2 @@
+import SwiftVirtDaemon
+print("swiftvirtd")
