@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "SwiftVirt",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "swiftvirtd", targets: ["swiftvirtd"]),
         .executable(name: "swiftvirt", targets: ["swiftvirt"]),
