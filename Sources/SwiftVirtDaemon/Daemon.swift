@@ -86,7 +86,7 @@ public enum Daemon {
         defer { close(fd) }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
-        _ = withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
             path.utf8CString.withUnsafeBytes { src in raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: src.prefix(raw.count - 1))) }
         }
         let connected = withUnsafePointer(to: &addr) {

@@ -18,9 +18,9 @@ struct Dispatcher: Sendable {
 
     /// Procedures a client may call before CONNECT_OPEN.
     static let beforeOpen: Set<Int32> = [
-        RemoteProcedure.connectOpen.rawValue, RemoteProcedure.connectAuthList.rawValue,
+        RemoteProcedure.connectOpen.rawValue, RemoteProcedure.authList.rawValue,
         RemoteProcedure.connectSupportsFeature.rawValue, RemoteProcedure.connectClose.rawValue,
-        RemoteProcedure.connectAuthPolkit.rawValue,
+        RemoteProcedure.authPolkit.rawValue,
     ]
 
     enum Outcome {

@@ -29,7 +29,7 @@ struct Route: Sendable {
         Route(api: api, readOnlyAllowed: readOnly) { payload, context in
             var decoder = XDRDecoder(payload)
             let args: A
-            do {
+            do throws(XDRError) {
                 args = try decoder.decode(A.self)
                 try decoder.finish()
             } catch {

@@ -13,7 +13,7 @@ enum ConnectRoutes {
     ]
 
     static func register(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.connectAuthList.rawValue] = .call("virConnectAuthList", readOnly: true) { _ in
+        table[RemoteProcedure.authList.rawValue] = .call("virConnectAuthList", readOnly: true) { _ in
             AuthListRet(types: [0])  // REMOTE_AUTH_NONE: local unix socket, filesystem permissions decide
         }
         table[RemoteProcedure.connectOpen.rawValue] = .call("virConnectOpen", readOnly: true) {

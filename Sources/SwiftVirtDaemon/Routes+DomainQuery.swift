@@ -119,7 +119,7 @@ enum DomainQueryRoutes {
     /// virConnectListAllDomains' filter flags; each group filters only when one of its bits is set.
     static func filtered(_ records: [DomainRecord], flags: UInt32) throws -> [DomainRecord] {
         try checkFlags(flags, allowed: 0xFFFF, "virConnectListAllDomains")
-        func group(_ a: UInt32, _ b: UInt32, _ isA: (DomainRecord) -> Bool) -> (DomainRecord) -> Bool {
+        func group(_ a: UInt32, _ b: UInt32, _ isA: @escaping (DomainRecord) -> Bool) -> (DomainRecord) -> Bool {
             let wantA = flags & a != 0
             let wantB = flags & b != 0
             if wantA == wantB { return { _ in true } }

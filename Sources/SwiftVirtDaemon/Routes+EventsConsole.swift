@@ -41,7 +41,7 @@ enum EventConsoleRoutes {
             payload, ctx in
             var decoder = XDRDecoder(payload)
             let args: DomainOpenConsoleArgs
-            do {
+            do throws(XDRError) {
                 args = try decoder.decode(DomainOpenConsoleArgs.self)
                 try decoder.finish()
             } catch { throw Route.BadArguments(api: "virDomainOpenConsole", error: error) }

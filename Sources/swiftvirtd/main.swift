@@ -21,10 +21,12 @@ struct SwiftVirtDaemonCommand: AsyncParsableCommand {
     var libvirtSocket = false
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    var logLevel = "info"
 
     func run() async throws {
-        let level = logLevel
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("unknown log level '\(logLevel)'")
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -36,5 +38,3 @@ struct SwiftVirtDaemonCommand: AsyncParsableCommand {
             logger: logger)
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
