@@ -28,7 +28,8 @@ struct Define: ParsableCommand {
     func run() throws {
         try connection.withClient { client in
             let xml = try FileHandleWriter.readText(path: file)
-            let dom = try client.call(.domainDefineXml, DomainDefineXmlArgs(xml: xml), returning: DomainDefineXmlRet.self)
+            let dom = try client.call(
+                .domainDefineXml, DomainDefineXmlArgs(xml: xml), returning: DomainDefineXmlRet.self)
             print("Domain '\(dom.dom.name)' defined from \(file)")
         }
     }
@@ -165,7 +166,9 @@ struct DumpXML: DomainActionCommand {
     @Flag(help: "Show the persistent definition rather than the live one.") var inactive = false
     func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
         let flags: UInt32 = inactive ? 2 : 0  // VIR_DOMAIN_XML_INACTIVE
-        return try client.call(.domainGetXmlDesc, DomainGetXmlDescArgs(dom: dom, flags: flags), returning: DomainGetXmlDescRet.self).xml
+        return try client.call(
+            .domainGetXmlDesc, DomainGetXmlDescArgs(dom: dom, flags: flags), returning: DomainGetXmlDescRet.self
+        ).xml
     }
 }
 

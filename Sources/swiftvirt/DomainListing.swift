@@ -49,7 +49,8 @@ enum DomainListing {
     /// The `dominfo` block. Optional facts (persistence, autostart, managed save, security) are left out
     /// or shown as unknown when the server does not support them, as virsh does.
     static func info(of dom: RemoteNonnullDomain, client: RemoteClient) throws -> String {
-        let osType = try client.call(.domainGetOsType, DomainGetOsTypeArgs(dom: dom), returning: DomainGetOsTypeRet.self)
+        let osType = try client.call(
+            .domainGetOsType, DomainGetOsTypeArgs(dom: dom), returning: DomainGetOsTypeRet.self)
         let info = try client.call(.domainGetInfo, DomainGetInfoArgs(dom: dom), returning: DomainGetInfoRet.self)
         var lines: [(String, String)] = [
             ("Id", dom.id < 0 ? "-" : String(dom.id)), ("Name", dom.name), ("UUID", DomainUUID.format(dom.uuid)),

@@ -41,7 +41,8 @@ struct RemoteClientTests {
         hex("00000024 20008086 00000001 00000017 00000000") + word(serial)
             + hex("00000000 00000002 74310000")
     }
-    static let getState = hex("0000003C 20008086 00000001 000000D4 00000000 00000003 00000000") + t1Bytes
+    static let getState =
+        hex("0000003C 20008086 00000001 000000D4 00000000 00000003 00000000") + t1Bytes
         + hex("00000000")
     static let pong = hex("0000001C 6B656570 00000001 00000002 00000002 00000000 00000000")
     static func connectClose(_ serial: UInt32) -> [UInt8] {
@@ -49,7 +50,9 @@ struct RemoteClientTests {
     }
 
     static let openSteps: [ScriptedPeer.Step] = [
-        .init(expectedByteCount: authList.count, replies: [serverPacket(procedure: 66, serial: 0, payload: hex("00000001 00000000"))]),
+        .init(
+            expectedByteCount: authList.count,
+            replies: [serverPacket(procedure: 66, serial: 0, payload: hex("00000001 00000000"))]),
         .init(expectedByteCount: connectOpen.count, replies: [serverPacket(procedure: 1, serial: 1)]),
     ]
 
@@ -58,7 +61,8 @@ struct RemoteClientTests {
         let ping = serverPacket(procedure: 1, type: .message, serial: 0, program: .keepalive)
         let event = serverPacket(
             procedure: 318, type: .message, serial: 1,
-            payload: DomainEventCallbackLifecycleMsg(callbackID: 1, msg: .init(dom: Self.t1, event: 3, detail: 0)).xdrBytes())
+            payload: DomainEventCallbackLifecycleMsg(callbackID: 1, msg: .init(dom: Self.t1, event: 3, detail: 0))
+                .xdrBytes())
         peer.start(
             Self.openSteps + [
                 .init(expectedByteCount: 36, replies: [serverPacket(procedure: 23, serial: 2, payload: Self.t1Bytes)]),
@@ -116,7 +120,9 @@ struct RemoteClientTests {
                 .init(
                     expectedByteCount: byID.count,
                     replies: [serverPacket(procedure: 22, serial: 2, status: .error, payload: noDomain.xdrBytes())]),
-                .init(expectedByteCount: byName.count, replies: [serverPacket(procedure: 23, serial: 3, payload: Self.t1Bytes)]),
+                .init(
+                    expectedByteCount: byName.count,
+                    replies: [serverPacket(procedure: 23, serial: 3, payload: Self.t1Bytes)]),
                 .init(expectedByteCount: 28, replies: [serverPacket(procedure: 2, serial: 4)]),
             ])
         let client = try RemoteClient(socketPath: peer.path, receiveTimeout: 10)

@@ -31,7 +31,8 @@ struct FramingTests {
 
     @Test func streamPayloadIsNotPadded() throws {
         let data = Packet(
-            header: PacketHeader(program: 0x2000_8086, version: 1, procedure: 201, type: .stream, serial: 9, status: .continue),
+            header: PacketHeader(
+                program: 0x2000_8086, version: 1, procedure: 201, type: .stream, serial: 9, status: .continue),
             payload: [0x41, 0x42, 0x43])
         let bytes = data.encoded()
         #expect(bytes.count == 31)

@@ -19,7 +19,9 @@ let everyMessageSample: [any XDRCodable & Equatable] = [
     ConnectGetSysinfoRet(sysinfo: "héllo"),
     ConnectGetUriRet(uri: "héllo"),
     ConnectIsSecureRet(secure: -7),
-    NodeGetInfoRet(model: XDRChars.fixed("Intel", count: 32), memory: 0x0102_0304_0506_0708, cpus: -7, mhz: -7, nodes: -7, sockets: -7, cores: -7, threads: -7),
+    NodeGetInfoRet(
+        model: XDRChars.fixed("Intel", count: 32), memory: 0x0102_0304_0506_0708, cpus: -7, mhz: -7, nodes: -7,
+        sockets: -7, cores: -7, threads: -7),
     ConnectGetCapabilitiesRet(capabilities: "héllo"),
     ConnectGetDomainCapabilitiesArgs(emulatorbin: "x", arch: "x", machine: "x", virttype: "x", flags: 0x8000_0001),
     ConnectGetDomainCapabilitiesRet(capabilities: "héllo"),
@@ -67,7 +69,9 @@ let everyMessageSample: [any XDRCodable & Equatable] = [
     DomainGetAutostartRet(autostart: -7),
     DomainSetAutostartArgs(dom: sampleDomain, autostart: -7),
     DomainGetInfoArgs(dom: sampleDomain),
-    DomainGetInfoRet(state: 5, maxMem: 0x0102_0304_0506_0708, memory: 0x0102_0304_0506_0708, nrVirtCpu: 2, cpuTime: 0x0102_0304_0506_0708),
+    DomainGetInfoRet(
+        state: 5, maxMem: 0x0102_0304_0506_0708, memory: 0x0102_0304_0506_0708, nrVirtCpu: 2,
+        cpuTime: 0x0102_0304_0506_0708),
     DomainGetOsTypeArgs(dom: sampleDomain),
     DomainGetOsTypeRet(type: "héllo"),
     DomainGetStateArgs(dom: sampleDomain, flags: 0x8000_0001),
@@ -95,7 +99,8 @@ let everyMessageSample: [any XDRCodable & Equatable] = [
     ConnectDomainEventCallbackRegisterAnyRet(callbackID: -7),
     ConnectDomainEventCallbackDeregisterAnyArgs(callbackID: -7),
     DomainEventLifecycleMsg(dom: sampleDomain, event: -7, detail: -7),
-    DomainEventCallbackLifecycleMsg(callbackID: -7, msg: DomainEventLifecycleMsg(dom: sampleDomain, event: -7, detail: -7)),
+    DomainEventCallbackLifecycleMsg(
+        callbackID: -7, msg: DomainEventLifecycleMsg(dom: sampleDomain, event: -7, detail: -7)),
     DomainEventRebootMsg(dom: sampleDomain),
     DomainEventCallbackRebootMsg(callbackID: -7, msg: DomainEventRebootMsg(dom: sampleDomain)),
 ]

@@ -27,8 +27,13 @@ struct MessageTests {
     @Test func sharedTypesRoundTrip() throws {
         try assertRoundTrip(Self.t1)
         try assertRoundTrip(RemoteNonnullNetwork(name: "default", uuid: Array(repeating: 7, count: 16)))
-        try assertRoundTrip(RemoteError(code: 1, domain: 2, message: "m", level: 2, dom: Self.t1, str1: "a", str2: nil, str3: "c", int1: 4, int2: 5, net: RemoteNonnullNetwork(name: "n", uuid: Array(0..<16))))
-        for value: RemoteTypedParamValue in [.int(-1), .uint(2), .llong(-3), .ullong(4), .double(0.5), .boolean(1), .string("s")] {
+        try assertRoundTrip(
+            RemoteError(
+                code: 1, domain: 2, message: "m", level: 2, dom: Self.t1, str1: "a", str2: nil, str3: "c", int1: 4,
+                int2: 5, net: RemoteNonnullNetwork(name: "n", uuid: Array(0..<16))))
+        for value: RemoteTypedParamValue in [
+            .int(-1), .uint(2), .llong(-3), .ullong(4), .double(0.5), .boolean(1), .string("s"),
+        ] {
             try assertRoundTrip(RemoteTypedParam(field: "f", value: value))
         }
     }
@@ -67,7 +72,8 @@ struct MessageTests {
         #expect(Array(bytes[128..<140]) == hex("00000000 00001000 00000002"))
         #expect(XDRChars.string(try NodeGetInfoRet(xdrBytes: bytes).model) == "x86_64")
         // A model of the wrong length is padded so the following fields stay in place.
-        let short = NodeGetInfoRet(model: [0x41], memory: 0, cpus: 0, mhz: 0, nodes: 0, sockets: 0, cores: 0, threads: 0)
+        let short = NodeGetInfoRet(
+            model: [0x41], memory: 0, cpus: 0, mhz: 0, nodes: 0, sockets: 0, cores: 0, threads: 0)
         #expect(short.xdrBytes().count == bytes.count)
     }
 

@@ -49,7 +49,9 @@ struct WireFuzzTests {
                 for _ in 0..<Int.random(in: 1...4, using: &rng) where !bytes.isEmpty {
                     bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
                 }
-                if Bool.random(using: &rng) { bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &rng))) }
+                if Bool.random(using: &rng) {
+                    bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &rng)))
+                }
             }
             do {
                 let value = try T(xdrBytes: bytes)

@@ -21,7 +21,11 @@ struct XDRPrimitiveTests {
     }
 
     @Test func boolAndDouble() throws {
-        #expect(encoded { $0.encode(true); $0.encode(false) } == hex("00000001 00000000"))
+        #expect(
+            encoded {
+                $0.encode(true)
+                $0.encode(false)
+            } == hex("00000001 00000000"))
         #expect(encoded { $0.encode(1.0) } == hex("3FF00000 00000000"))
         #expect(encoded { $0.encode(-2.5) } == hex("C0040000 00000000"))
         var d = XDRDecoder(hex("00000001 C0040000 00000000"))
@@ -77,7 +81,9 @@ struct XDRPrimitiveTests {
 
     @Test func charsTakeOneWordEach() throws {
         #expect(encoded { $0.encodeChars([-1, 65]) } == hex("FFFFFFFF 00000041"))
-        #expect(encoded { $0.encodeCountedChars(XDRChars.nulTerminated("ok")) } == hex("00000003 0000006F 0000006B 00000000"))
+        #expect(
+            encoded { $0.encodeCountedChars(XDRChars.nulTerminated("ok")) }
+                == hex("00000003 0000006F 0000006B 00000000"))
         var d = XDRDecoder(hex("00000003 0000006F 0000006B 00000000 FFFFFFFF"))
         let chars = try d.decodeChars(limit: 3)
         #expect(XDRChars.string(chars) == "ok")
@@ -118,7 +124,9 @@ struct XDRPrimitiveTests {
         var d = XDRDecoder(hex("00000001 00000002"))
         _ = try d.decode(Int32.self)
         #expect(throws: XDRError.trailingBytes(4)) { try d.finish() }
-        #expect(throws: XDRError.trailingBytes(4)) { try ConnectSupportsFeatureArgs(xdrBytes: hex("00000001 00000002")) }
+        #expect(throws: XDRError.trailingBytes(4)) {
+            try ConnectSupportsFeatureArgs(xdrBytes: hex("00000001 00000002"))
+        }
     }
 
     @Test func voidPayloadIsEmpty() throws {
