@@ -44,14 +44,17 @@ let package = Package(
                 "SwiftVirtDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Synchronous libvirt remote client over a unix socket (blocking I/O, no NIO), used by the CLI and tests.
+        .target(name: "SwiftVirtClient", dependencies: ["SwiftVirtWire", "SwiftVirtCore"]),
         .executableTarget(
             name: "swiftvirt",
             dependencies: [
-                "SwiftVirtCore", "SwiftVirtWire",
+                "SwiftVirtCore", "SwiftVirtWire", "SwiftVirtClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SwiftVirtCoreTests", dependencies: ["SwiftVirtCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwiftVirtWireTests", dependencies: ["SwiftVirtWire"]),
+        .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
         .testTarget(name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore"]),
     ]

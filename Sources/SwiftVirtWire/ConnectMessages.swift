@@ -205,7 +205,10 @@ public struct NodeGetInfoRet: XDRCodable, Equatable {
     public var cores: Int32
     public var threads: Int32
 
-    public init(model: [Int8], memory: UInt64, cpus: Int32, mhz: Int32, nodes: Int32, sockets: Int32, cores: Int32, threads: Int32) {
+    public init(
+        model: [Int8], memory: UInt64, cpus: Int32, mhz: Int32, nodes: Int32, sockets: Int32, cores: Int32,
+        threads: Int32
+    ) {
         self.model = model
         self.memory = memory
         self.cpus = cpus

@@ -139,13 +139,27 @@ public enum RemoteTypedParamValue: XDRCodable, Equatable {
 
     public func encode(to encoder: inout XDREncoder) {
         switch self {
-        case .int(let v): encoder.encode(Int32(1)); encoder.encode(v)
-        case .uint(let v): encoder.encode(Int32(2)); encoder.encode(v)
-        case .llong(let v): encoder.encode(Int32(3)); encoder.encode(v)
-        case .ullong(let v): encoder.encode(Int32(4)); encoder.encode(v)
-        case .double(let v): encoder.encode(Int32(5)); encoder.encode(v)
-        case .boolean(let v): encoder.encode(Int32(6)); encoder.encode(v)
-        case .string(let v): encoder.encode(Int32(7)); encoder.encode(v)
+        case .int(let v):
+            encoder.encode(Int32(1))
+            encoder.encode(v)
+        case .uint(let v):
+            encoder.encode(Int32(2))
+            encoder.encode(v)
+        case .llong(let v):
+            encoder.encode(Int32(3))
+            encoder.encode(v)
+        case .ullong(let v):
+            encoder.encode(Int32(4))
+            encoder.encode(v)
+        case .double(let v):
+            encoder.encode(Int32(5))
+            encoder.encode(v)
+        case .boolean(let v):
+            encoder.encode(Int32(6))
+            encoder.encode(v)
+        case .string(let v):
+            encoder.encode(Int32(7))
+            encoder.encode(v)
         }
     }
 }
