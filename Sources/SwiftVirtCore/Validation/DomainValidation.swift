@@ -181,6 +181,8 @@ extension CharDevice {
     func validate() throws(DomainXMLError) {
         let element = "devices/\(targetType == .virtio ? "channel" : "serial")/source"
         switch type {
+        case .unix where targetType == .virtio:
+            break  // a virtio channel socket may be left for the driver to place, as libvirt does
         case .file, .unix:
             if source?.path == nil { throw .missing(element: element, attribute: "path", line: sourceLine.line) }
         case .tcp:
