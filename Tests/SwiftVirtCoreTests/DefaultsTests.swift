@@ -57,12 +57,15 @@ import Testing
         let d = try Fixture.completed("rich-pc")
         #expect(d.devices.videos.first?.address == .pci(PCIAddress(bus: 0, slot: 2)))
         #expect(d.devices.disks.map(\.alias) == ["virtio-disk0", "scsi0-0-0-0", "ide0-1-0", "fdc0-0-0"])
-        #expect(d.devices.disks.first { $0.targetDev == "hdc" }?.address == .drive(DriveAddress(controller: 0, bus: 1, unit: 0)))
+        #expect(
+            d.devices.disks.first { $0.targetDev == "hdc" }?.address
+                == .drive(DriveAddress(controller: 0, bus: 1, unit: 0)))
     }
 
     @Test func liveXMLShowsIdPtyAndVNCPort() throws {
         let d = try Fixture.completed("q35")
-        let xml = DomainXML.format(d, runtime: DomainRuntimeInfo(id: 7, ptyPaths: ["serial0": "/dev/pts/9"], vncPort: 5903))
+        let xml = DomainXML.format(
+            d, runtime: DomainRuntimeInfo(id: 7, ptyPaths: ["serial0": "/dev/pts/9"], vncPort: 5903))
         #expect(xml.hasPrefix("<domain type='qemu' id='7'>"))
         #expect(xml.contains("<source path='/dev/pts/9'/>"))
         #expect(xml.contains("<console type='pty' tty='/dev/pts/9'>"))
@@ -81,7 +84,8 @@ import Testing
     ])
     func memoryUnits(unit: String, value: Int, kib: UInt64) throws {
         let d = try DomainXML.parse(
-            "<domain type='qemu'><name>t</name><memory unit='\(unit)'>\(value)</memory><os><type>hvm</type></os></domain>")
+            "<domain type='qemu'><name>t</name><memory unit='\(unit)'>\(value)</memory><os><type>hvm</type></os></domain>"
+        )
         #expect(d.memoryKiB == kib)
     }
 

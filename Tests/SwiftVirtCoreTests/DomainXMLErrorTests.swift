@@ -70,7 +70,8 @@ import Testing
     }
 
     @Test func unsupportedAttributeAndValue() throws {
-        let attr = try #require(parseError(Self.head + "<devices><memballoon model='virtio' autodeflate='on'/></devices></domain>"))
+        let attr = try #require(
+            parseError(Self.head + "<devices><memballoon model='virtio' autodeflate='on'/></devices></domain>"))
         #expect(attr.code == .configUnsupported)
         #expect(attr.message.contains("'autodeflate' of <domain/devices/memballoon>"), "\(attr.message)")
         let value = try #require(parseError(Self.head + "<devices><graphics type='spice'/></devices></domain>"))
@@ -81,7 +82,9 @@ import Testing
     @Test func duplicateDiskTargets() throws {
         let e = try #require(defineError(try Fixture.text("bad-duplicate-targets")))
         #expect(e.code == .xmlError)
-        #expect(e.message.contains("devices/disk/target") && e.message.contains("vda") && e.message.contains("line 10"), "\(e.message)")
+        #expect(
+            e.message.contains("devices/disk/target") && e.message.contains("vda") && e.message.contains("line 10"),
+            "\(e.message)")
     }
 
     @Test func bootDevMixedWithBootOrder() throws {
@@ -95,7 +98,8 @@ import Testing
 
     @Test func duplicatePCIAddresses() throws {
         let addr = "<address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>"
-        let xml = Self.head + "<devices><interface type='user'>\(addr)</interface><rng model='virtio'>"
+        let xml =
+            Self.head + "<devices><interface type='user'>\(addr)</interface><rng model='virtio'>"
             + "<backend model='random'>/dev/urandom</backend>\(addr)</rng></devices></domain>"
         let e = try #require(defineError(xml))
         #expect(e.code == .xmlError)
@@ -103,7 +107,8 @@ import Testing
     }
 
     @Test func duplicateAliases() throws {
-        let xml = Self.head + "<devices><interface type='user'><alias name='ua-x'/></interface>"
+        let xml =
+            Self.head + "<devices><interface type='user'><alias name='ua-x'/></interface>"
             + "<interface type='user'><alias name='ua-x'/></interface></devices></domain>"
         let e = try #require(defineError(xml))
         #expect(e.code == .xmlError)
@@ -112,7 +117,8 @@ import Testing
 
     @Test func currentMemoryAboveMemory() throws {
         var d = try DomainXML.parse(
-            "<domain type='qemu'><name>t</name><memory>1024</memory>\n<currentMemory>2048</currentMemory><os><type>hvm</type></os></domain>")
+            "<domain type='qemu'><name>t</name><memory>1024</memory>\n<currentMemory>2048</currentMemory><os><type>hvm</type></os></domain>"
+        )
         #expect(throws: DomainXMLError.self) { try d.validate() }
         do { try d.validate() } catch {
             #expect(error.virtError.code == .xmlError)
@@ -123,19 +129,25 @@ import Testing
     }
 
     @Test func nameWithSlash() throws {
-        let e = try #require(defineError("<domain type='qemu'><name>a/b</name><memory>1024</memory><os><type>hvm</type></os></domain>"))
+        let e = try #require(
+            defineError("<domain type='qemu'><name>a/b</name><memory>1024</memory><os><type>hvm</type></os></domain>"))
         #expect(e.code == .xmlError)
         #expect(e.message.contains("<name>") && e.message.contains("'/'"), "\(e.message)")
     }
 
     @Test func multicastMAC() throws {
-        let e = try #require(defineError(Self.head + "<devices><interface type='user'><mac address='01:00:5e:00:00:01'/></interface></devices></domain>"))
+        let e = try #require(
+            defineError(
+                Self.head
+                    + "<devices><interface type='user'><mac address='01:00:5e:00:00:01'/></interface></devices></domain>"
+            ))
         #expect(e.code == .xmlError)
         #expect(e.message.contains("devices/interface/mac"), "\(e.message)")
     }
 
     @Test func ideOnQ35IsUnsupported() throws {
-        let xml = "<domain type='qemu'><name>t</name><memory>1024</memory><os><type machine='q35'>hvm</type></os>"
+        let xml =
+            "<domain type='qemu'><name>t</name><memory>1024</memory><os><type machine='q35'>hvm</type></os>"
             + "<devices><disk type='file' device='cdrom'><target dev='hdc' bus='ide'/></disk></devices></domain>"
         let e = try #require(defineError(xml))
         #expect(e.code == .configUnsupported)
@@ -143,7 +155,10 @@ import Testing
     }
 
     @Test func unknownMachine() throws {
-        let e = try #require(defineError("<domain type='qemu'><name>t</name><memory>1024</memory><os><type machine='isapc'>hvm</type></os></domain>"))
+        let e = try #require(
+            defineError(
+                "<domain type='qemu'><name>t</name><memory>1024</memory><os><type machine='isapc'>hvm</type></os></domain>"
+            ))
         #expect(e.code == .configUnsupported)
         #expect(e.message.contains("isapc"))
     }

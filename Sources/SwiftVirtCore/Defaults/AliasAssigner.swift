@@ -38,7 +38,8 @@ enum AliasAssigner {
             case .virtioSerial: name = "virtio-serial\(c.index)"
             }
             // USB companion controllers legitimately share their index's alias.
-            d.controllers[i].alias = c.type == .usb ? claim(name) : (taken.contains(name) ? next(name + "-") : claim(name))
+            d.controllers[i].alias =
+                c.type == .usb ? claim(name) : (taken.contains(name) ? next(name + "-") : claim(name))
         }
         for i in d.interfaces.indices where d.interfaces[i].alias == nil { d.interfaces[i].alias = next("net") }
         for i in d.serials.indices where d.serials[i].alias == nil { d.serials[i].alias = next("serial") }

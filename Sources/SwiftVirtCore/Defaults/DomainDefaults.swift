@@ -83,7 +83,9 @@ extension DomainDevices {
             }
             if videos[i].model != .none, videos[i].heads == nil { videos[i].heads = 1 }
         }
-        if let first = videos.indices.first, videos[first].model != .none, !videos.contains(where: { $0.primary == true }) {
+        if let first = videos.indices.first, videos[first].model != .none,
+            !videos.contains(where: { $0.primary == true })
+        {
             videos[first].primary = true
         }
         if !sounds.isEmpty, audios.isEmpty { audios.append(AudioBackend(id: 1, type: .none)) }

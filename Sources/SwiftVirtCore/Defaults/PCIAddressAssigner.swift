@@ -18,7 +18,8 @@ struct PCIAddressAssigner {
             if let a = c.address?.pci, a.bus == 0 { rootPortSlots.insert(a.slot) }
         }
         // Root ports named in the input come first so that devices can sit behind them.
-        for i in d.controllers.indices where d.controllers[i].model == .pcieRootPort && d.controllers[i].address == nil {
+        for i in d.controllers.indices where d.controllers[i].model == .pcieRootPort && d.controllers[i].address == nil
+        {
             d.controllers[i].address = .pci(try rootPortFunction())
         }
         // The primary video has a fixed home.

@@ -80,7 +80,9 @@ enum DeviceXMLFormatter {
     }
 
     private static func controller(_ w: inout XMLWriter, _ x: Controller) {
-        let attrs: [XMLWriter.Attr] = [("type", x.type.rawValue), ("index", String(x.index)), ("model", x.model?.rawValue)]
+        let attrs: [XMLWriter.Attr] = [
+            ("type", x.type.rawValue), ("index", String(x.index)), ("model", x.model?.rawValue),
+        ]
         w.element("controller", attrs) { w in
             if let n = x.modelName { w.empty("model", [("name", n)]) }
             if x.targetChassis != nil || x.targetPort != nil {
@@ -136,7 +138,8 @@ enum DeviceXMLFormatter {
         let port = rt?.vncPort ?? x.port
         let ws = x.websocket.map { rt?.vncWebsocketPort ?? $0 }
         let attrs: [XMLWriter.Attr] = [
-            ("type", x.type.rawValue), ("port", port.map(String.init)), ("autoport", x.autoport.map(DomainXMLFormatter.yesNo)),
+            ("type", x.type.rawValue), ("port", port.map(String.init)),
+            ("autoport", x.autoport.map(DomainXMLFormatter.yesNo)),
             ("websocket", ws.map(String.init)), ("listen", x.listenAddress),
         ]
         w.element("graphics", attrs) { w in

@@ -3,11 +3,12 @@ import Foundation
 /// Parsing of character devices, input, graphics, sound/audio, video and the small devices.
 extension DeviceXMLParser {
     static func charDevice(_ r: inout ElementReader) throws(DomainXMLError) -> CharDevice {
-        let type: CharDevice.SourceType = try r.enumeration(
-            "type",
-            unsupported: [
-                "dev", "pipe", "stdio", "udp", "vc", "spicevmc", "spiceport", "nmdm", "qemu-vdagent", "dbus",
-            ]) ?? .pty
+        let type: CharDevice.SourceType =
+            try r.enumeration(
+                "type",
+                unsupported: [
+                    "dev", "pipe", "stdio", "udp", "vc", "spicevmc", "spiceport", "nmdm", "qemu-vdagent", "dbus",
+                ]) ?? .pty
         _ = r.string("tty")  // live-XML copy of the pty path; the runtime info is the source of truth
         var ch = CharDevice(type: type)
         ch.sourceLine = SourceLine(r.line)
@@ -21,7 +22,11 @@ extension DeviceXMLParser {
         }
         try r.child("target") { c throws(DomainXMLError) in
             ch.targetType = try c.enumeration(
-                "type", unsupported: ["sclp", "sclplm", "spapr-vio-serial", "system-serial", "guestfwd", "xen", "uml", "lxc", "openvz", "sclp", "isa-debug"])
+                "type",
+                unsupported: [
+                    "sclp", "sclplm", "spapr-vio-serial", "system-serial", "guestfwd", "xen", "uml", "lxc", "openvz",
+                    "sclp", "isa-debug",
+                ])
             ch.targetPort = try c.integer("port", in: 0...65535)
             ch.targetName = c.string("name")
             _ = c.string("state")  // live-XML guest agent connection state
@@ -56,7 +61,9 @@ extension DeviceXMLParser {
             return (c.line, try c.requiredString("address"))
         }
         if listens.count > 1 {
-            throw .unsupported(element: r.path + "/listen", attribute: nil, line: listens[1].0, detail: "only one listen address is supported")
+            throw .unsupported(
+                element: r.path + "/listen", attribute: nil, line: listens[1].0,
+                detail: "only one listen address is supported")
         }
         if let (line, address) = listens.first {
             if let attr = g.listenAddress, attr != address {
@@ -75,7 +82,9 @@ extension DeviceXMLParser {
         var s = SoundDevice(
             model: try r.requiredEnumeration("model", unsupported: ["ich7", "pcspk", "ich9-intel-hda"]))
         s.sourceLine = SourceLine(r.line)
-        s.audioID = try r.child("audio") { c throws(DomainXMLError) in try c.requiredInteger("id", in: 1...Int(Int32.max)) }
+        s.audioID = try r.child("audio") { c throws(DomainXMLError) in
+            try c.requiredInteger("id", in: 1...Int(Int32.max))
+        }
         (s.address, s.alias) = try addressAndAlias(&r)
         return s
     }
@@ -95,8 +104,10 @@ extension DeviceXMLParser {
                 "model",
                 { c throws(DomainXMLError) in
                     VideoDevice(
-                        model: try c.requiredEnumeration("type", unsupported: ["vmvga", "xen", "vbox", "ramfb", "gop"]),
-                        vram: try c.integer("vram"), heads: try c.integer("heads", in: 1...16), primary: try c.yesNo("primary"))
+                        model: try c.requiredEnumeration(
+                            "type", unsupported: ["vmvga", "xen", "vbox", "ramfb", "gop"]),
+                        vram: try c.integer("vram"), heads: try c.integer("heads", in: 1...16),
+                        primary: try c.yesNo("primary"))
                 })
         else { throw .missing(element: r.path + "/model", attribute: nil, line: line) }
         v.sourceLine = SourceLine(line)
@@ -134,7 +145,8 @@ extension DeviceXMLParser {
             let path = try r.child(
                 "backend",
                 { c throws(DomainXMLError) -> String? in
-                    _ = try c.requiredEnumeration("model", as: RNGDevice.BackendModel.self, unsupported: ["egd", "builtin"])
+                    _ = try c.requiredEnumeration(
+                        "model", as: RNGDevice.BackendModel.self, unsupported: ["egd", "builtin"])
                     let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
                     return t.isEmpty ? nil : t
                 })

@@ -32,23 +32,28 @@ enum DeviceXMLParser {
             let (dev, bus) = try r.child(
                 "target",
                 { c throws(DomainXMLError) in
-                    (try c.requiredString("dev"), try c.enumeration("bus", as: Disk.Bus.self, unsupported: ["xen", "uml", "sd"]))
+                    (
+                        try c.requiredString("dev"),
+                        try c.enumeration("bus", as: Disk.Bus.self, unsupported: ["xen", "uml", "sd"])
+                    )
                 })
         else { throw .missing(element: r.path + "/target", attribute: nil, line: r.line) }
         var disk = Disk(type: type, device: device, targetDev: dev, targetBus: bus)
         disk.sourceLine = SourceLine(r.line)
         disk.driver = try r.child("driver") { c throws(DomainXMLError) in
             Disk.Driver(
-                name: c.string("name"), format: try c.enumeration("type", unsupported: ["qed", "vmdk", "vdi", "vpc", "luks"]),
+                name: c.string("name"),
+                format: try c.enumeration("type", unsupported: ["qed", "vmdk", "vdi", "vpc", "luks"]),
                 cache: try c.enumeration("cache"), discard: try c.enumeration("discard"), io: try c.enumeration("io"))
         }
         if let name = disk.driver?.name, name != "qemu" {
             throw .unsupported(element: r.path + "/driver", attribute: "name", line: r.line, detail: "driver '\(name)'")
         }
-        disk.sourcePath = try r.child("source") { c throws(DomainXMLError) in
-            _ = c.string("index")  // libvirt's live-XML image index; carries no configuration
-            return type == .file ? c.string("file") : c.string("dev")
-        } ?? nil
+        disk.sourcePath =
+            try r.child("source") { c throws(DomainXMLError) in
+                _ = c.string("index")  // libvirt's live-XML image index; carries no configuration
+                return type == .file ? c.string("file") : c.string("dev")
+            } ?? nil
         _ = try r.child("backingStore") { c throws(DomainXMLError) in () }  // empty marker in libvirt output
         disk.readOnly = try r.flag("readonly")
         disk.shareable = try r.flag("shareable")
@@ -92,13 +97,14 @@ enum DeviceXMLParser {
             ])
         var n = NetworkInterface(type: type)
         n.sourceLine = SourceLine(r.line)
-        n.source = try r.child("source") { c throws(DomainXMLError) in
-            switch type {
-            case .bridge: return try c.requiredString("bridge")
-            case .network: return try c.requiredString("network")
-            case .user: return nil
-            }
-        } ?? nil
+        n.source =
+            try r.child("source") { c throws(DomainXMLError) in
+                switch type {
+                case .bridge: return try c.requiredString("bridge")
+                case .network: return try c.requiredString("network")
+                case .user: return nil
+                }
+            } ?? nil
         if type != .user, n.source == nil { throw .missing(element: r.path + "/source", attribute: nil, line: r.line) }
         n.mac = try r.child("mac") { c throws(DomainXMLError) in
             let a = c.attribute("address")
@@ -107,7 +113,8 @@ enum DeviceXMLParser {
             return mac
         }
         n.model = try r.child("model") { c throws(DomainXMLError) in
-            try c.requiredEnumeration("type", as: NetworkInterface.Model.self, unsupported: ["ne2k_pci", "pcnet", "vmxnet3"])
+            try c.requiredEnumeration(
+                "type", as: NetworkInterface.Model.self, unsupported: ["ne2k_pci", "pcnet", "vmxnet3"])
         }
         n.bootOrder = try bootOrder(&r)
         (n.address, n.alias) = try addressAndAlias(&r)
@@ -139,8 +146,10 @@ enum DeviceAddressXML {
         case .pci:
             return .pci(
                 PCIAddress(
-                    domain: try c.integer("domain", in: 0...0xffff) ?? 0, bus: try c.requiredInteger("bus", in: 0...0xff),
-                    slot: try c.requiredInteger("slot", in: 0...0x1f), function: try c.integer("function", in: 0...7) ?? 0,
+                    domain: try c.integer("domain", in: 0...0xffff) ?? 0,
+                    bus: try c.requiredInteger("bus", in: 0...0xff),
+                    slot: try c.requiredInteger("slot", in: 0...0x1f),
+                    function: try c.integer("function", in: 0...7) ?? 0,
                     multifunction: try c.enumeration("multifunction")))
         case .drive:
             return .drive(
@@ -149,12 +158,15 @@ enum DeviceAddressXML {
                     target: try c.integer("target") ?? 0, unit: try c.integer("unit") ?? 0))
         case .usb:
             let port = c.attribute("port")
-            if let port, !port.value.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ Int($0) != nil }) {
+            if let port,
+                !port.value.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ Int($0) != nil })
+            {
                 throw c.invalid(port, "expected a dotted port path like '1.2'")
             }
             return .usb(USBAddress(bus: try c.requiredInteger("bus"), port: port?.value))
         case .isa:
-            return .isa(ISAAddress(iobase: try c.integer("iobase", in: 0...0xffff), irq: try c.integer("irq", in: 0...255)))
+            return .isa(
+                ISAAddress(iobase: try c.integer("iobase", in: 0...0xffff), irq: try c.integer("irq", in: 0...255)))
         case .virtioSerial:
             return .virtioSerial(
                 VirtioSerialAddress(

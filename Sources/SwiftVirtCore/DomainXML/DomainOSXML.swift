@@ -10,7 +10,8 @@ enum DomainOSXML {
             os.machine = c.string("machine")
             let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
             guard t == "hvm" else {
-                throw .unsupported(element: c.path, attribute: nil, line: c.line, detail: "os type '\(t)' is not supported")
+                throw .unsupported(
+                    element: c.path, attribute: nil, line: c.line, detail: "os type '\(t)' is not supported")
             }
             os.type = t
         }
@@ -45,7 +46,9 @@ enum DomainOSXML {
         f.acpi = try r.flag("acpi")
         f.apic = try r.flag("apic")
         f.pae = try r.flag("pae")
-        f.vmport = try r.child("vmport") { c throws(DomainXMLError) in try c.requiredEnumeration("state", as: OnOff.self) }
+        f.vmport = try r.child("vmport") { c throws(DomainXMLError) in
+            try c.requiredEnumeration("state", as: OnOff.self)
+        }
         return f
     }
 
@@ -61,7 +64,8 @@ enum DomainOSXML {
         cpu.topology = try r.child("topology") { c throws(DomainXMLError) in
             DomainCPU.Topology(
                 sockets: try c.requiredInteger("sockets", in: 1...4096), dies: try c.integer("dies", in: 1...4096),
-                cores: try c.requiredInteger("cores", in: 1...4096), threads: try c.requiredInteger("threads", in: 1...4096))
+                cores: try c.requiredInteger("cores", in: 1...4096),
+                threads: try c.requiredInteger("threads", in: 1...4096))
         }
         cpu.features = try r.children("feature") { c throws(DomainXMLError) in
             DomainCPU.Feature(

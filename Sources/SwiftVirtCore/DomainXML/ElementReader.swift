@@ -58,7 +58,9 @@ struct ElementReader {
     }
 
     /// Decimal or 0x-prefixed hexadecimal integer within `range`.
-    mutating func integer(_ name: String, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws(DomainXMLError) -> Int? {
+    mutating func integer(_ name: String, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws(DomainXMLError)
+        -> Int?
+    {
         guard let a = attribute(name) else { return nil }
         guard let v = Self.parseInteger(a.value), range.contains(v) else {
             throw invalid(a, "expected an integer in \(range.lowerBound)...\(range.upperBound)")
@@ -66,7 +68,9 @@ struct ElementReader {
         return v
     }
 
-    mutating func requiredInteger(_ name: String, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws(DomainXMLError) -> Int {
+    mutating func requiredInteger(_ name: String, in range: ClosedRange<Int> = 0...Int(Int32.max))
+        throws(DomainXMLError) -> Int
+    {
         guard let v = try integer(name, in: range) else { throw .missing(element: path, attribute: name, line: line) }
         return v
     }
@@ -123,7 +127,8 @@ struct ElementReader {
         let found = elements.enumerated().filter { $0.element.name == name }
         if found.count > 1 {
             throw .inconsistent(
-                element: path + "/" + name, line: found[1].element.position.line, reason: "element appears more than once")
+                element: path + "/" + name, line: found[1].element.position.line,
+                reason: "element appears more than once")
         }
         return try children(name, body).first
     }

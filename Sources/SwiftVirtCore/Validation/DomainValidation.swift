@@ -5,11 +5,13 @@ extension DomainDefinition {
         if name.isEmpty { throw .missing(element: "name", attribute: nil, line: nil) }
         if name.contains("/") {
             throw .invalidValue(
-                element: "name", attribute: nil, value: name, line: sourceLines["name"], reason: "name cannot contain '/'")
+                element: "name", attribute: nil, value: name, line: sourceLines["name"],
+                reason: "name cannot contain '/'")
         }
         if memoryKiB == 0 {
             throw .invalidValue(
-                element: "memory", attribute: nil, value: "0", line: sourceLines["memory"], reason: "memory size must be > 0")
+                element: "memory", attribute: nil, value: "0", line: sourceLines["memory"],
+                reason: "memory size must be > 0")
         }
         if currentMemoryKiB > memoryKiB {
             throw .inconsistent(
@@ -37,7 +39,8 @@ extension DomainDefinition {
     private func validateBootOrder() throws(DomainXMLError) {
         let orders: [(String, Int, Int?)] =
             devices.disks.compactMap { d in d.bootOrder.map { ("devices/disk/boot", $0, d.sourceLine.line) } }
-            + devices.interfaces.compactMap { n in n.bootOrder.map { ("devices/interface/boot", $0, n.sourceLine.line) } }
+            + devices.interfaces.compactMap { n in n.bootOrder.map { ("devices/interface/boot", $0, n.sourceLine.line) }
+            }
         if let first = orders.first, !os.bootDevices.isEmpty {
             throw .inconsistent(
                 element: first.0, line: first.2,
@@ -45,7 +48,8 @@ extension DomainDefinition {
         }
         var seen = Set<Int>()
         for (element, order, line) in orders where !seen.insert(order).inserted {
-            throw .inconsistent(element: element, line: line, reason: "boot order \(order) is used for more than one device")
+            throw .inconsistent(
+                element: element, line: line, reason: "boot order \(order) is used for more than one device")
         }
     }
 }
@@ -57,7 +61,9 @@ extension DomainDevices {
             if let other = targets[d.targetDev] {
                 throw .inconsistent(
                     element: "devices/disk/target", line: d.sourceLine.line,
-                    reason: "target '\(d.targetDev)' duplicated for disk sources '\(other.sourcePath ?? "")' and '\(d.sourcePath ?? "")'")
+                    reason:
+                        "target '\(d.targetDev)' duplicated for disk sources '\(other.sourcePath ?? "")' and '\(d.sourcePath ?? "")'"
+                )
             }
             targets[d.targetDev] = d
             try d.validate(family: family)
@@ -65,7 +71,8 @@ extension DomainDevices {
         for n in interfaces {
             if let mac = n.mac, mac.isMulticast {
                 throw .invalidValue(
-                    element: "devices/interface/mac", attribute: "address", value: mac.description, line: n.sourceLine.line,
+                    element: "devices/interface/mac", attribute: "address", value: mac.description,
+                    line: n.sourceLine.line,
                     reason: "expected unicast mac address, found multicast")
             }
         }
@@ -75,7 +82,8 @@ extension DomainDevices {
         }
         let audioIDs = audios.map(\.id)
         if let dup = audios.first(where: { a in audioIDs.filter { $0 == a.id }.count > 1 }) {
-            throw .inconsistent(element: "devices/audio", line: dup.sourceLine.line, reason: "audio id \(dup.id) is used twice")
+            throw .inconsistent(
+                element: "devices/audio", line: dup.sourceLine.line, reason: "audio id \(dup.id) is used twice")
         }
         for s in sounds {
             if let id = s.audioID, !audioIDs.contains(id) {
@@ -115,7 +123,8 @@ extension DomainDevices {
             guard let a = dev.address?.pci else { continue }
             if pci[a.location] != nil {
                 throw .inconsistent(
-                    element: dev.element + "/address", line: dev.line, reason: "Attempted double use of PCI Address \(a)")
+                    element: dev.element + "/address", line: dev.line,
+                    reason: "Attempted double use of PCI Address \(a)")
             }
             pci[a.location] = dev
             if !pciBuses.isEmpty, !pciBuses.contains(a.bus) {
@@ -130,7 +139,8 @@ extension DomainDevices {
             guard let alias = dev.alias else { continue }
             if let other = aliases[alias] {
                 let sharedByDesign =
-                    (other.element == "devices/controller" && dev.element == "devices/controller" && alias.hasPrefix("usb"))
+                    (other.element == "devices/controller" && dev.element == "devices/controller"
+                        && alias.hasPrefix("usb"))
                     || (dev.element == "devices/console" && alias == consoleMirror)
                 if !sharedByDesign {
                     throw .inconsistent(
@@ -160,7 +170,8 @@ extension Disk {
                 reason: "malformed disk target name")
         }
         if device == .disk, sourcePath == nil {
-            throw .missing(element: "devices/disk/source", attribute: type == .file ? "file" : "dev", line: sourceLine.line)
+            throw .missing(
+                element: "devices/disk/source", attribute: type == .file ? "file" : "dev", line: sourceLine.line)
         }
         if family == .q35, targetBus == .ide {
             throw .unsupported(
@@ -170,7 +181,8 @@ extension Disk {
         switch (targetBus, address) {
         case (.virtio?, .drive?), (.ide?, .pci?), (.sata?, .pci?), (.scsi?, .pci?), (.fdc?, .pci?):
             throw .invalidValue(
-                element: "devices/disk/address", attribute: "type", value: String(describing: address), line: sourceLine.line,
+                element: "devices/disk/address", attribute: "type", value: String(describing: address),
+                line: sourceLine.line,
                 reason: "address type does not fit bus '\(targetBus?.rawValue ?? "")'")
         default: break
         }

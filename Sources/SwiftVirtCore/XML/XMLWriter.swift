@@ -51,31 +51,23 @@ struct XMLWriter {
         output += "</\(name)>\n"
     }
 
-    static func escapeText(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func escapeText(_ s: String) -> String { escape(s, quotesAndControls: false) }
+    static func escapeAttribute(_ s: String) -> String { escape(s, quotesAndControls: true) }
 
-    static func escapeAttribute(_ s: String) -> String {
+    /// Attribute values also escape quotes and whitespace controls, which parsers would otherwise normalise.
+    private static func escape(_ s: String, quotesAndControls: Bool) -> String {
         var out = ""
         for ch in s {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "'": out += "&apos;"
-            case "\"": out += "&quot;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            case "\r": out += "&#13;"
+            case "'" where quotesAndControls: out += "&apos;"
+            case "\"" where quotesAndControls: out += "&quot;"
+            case "\n" where quotesAndControls: out += "&#10;"
+            case "\t" where quotesAndControls: out += "&#9;"
+            case "\r" where quotesAndControls: out += "&#13;"
+            case "\r\n" where quotesAndControls: out += "&#13;&#10;"
             default: out.append(ch)
             }
         }
