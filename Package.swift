@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "SwiftVirtWireTests", dependencies: ["SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
+        .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore"]),
     ]
 )
