@@ -23,6 +23,8 @@ public actor QEMUDomain: RunningDomain {
     private var expectedStop: (reason: DomainStateReason, event: DomainLifecycleEvent)?
     /// `reboot()` sent a powerdown; the next guest SHUTDOWN becomes a reset instead.
     private var fakeReboot = false
+    /// Between a guest SHUTDOWN and the RESUME after our `cont` when restarting in place: QEMU's STOP/RESUME are ours, not news.
+    private var restartingInPlace = false
     private var eventsDone = false
     private var stopped = false
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
@@ -162,9 +164,11 @@ public actor QEMUDomain: RunningDomain {
         logger.debug("QMP event \(event.name) \(event.data)")
         switch event.name {
         case "STOP":
-            if state == .running { setState(.paused, .pausedUser, event: .suspendedPaused) }
+            if state == .running && !restartingInPlace { setState(.paused, .pausedUser, event: .suspendedPaused) }
         case "RESUME":
-            if state == .paused { setState(.running, .runningUnpaused, event: .resumedUnpaused) }
+            if restartingInPlace {
+                restartingInPlace = false
+            } else if state == .paused { setState(.running, .runningUnpaused, event: .resumedUnpaused) }
         case "SHUTDOWN":
             await guestShutDown(event)
         case "GUEST_PANICKED":
@@ -212,11 +216,14 @@ public actor QEMUDomain: RunningDomain {
     }
 
     private func resetAndContinue() async {
+        // Cleared by the RESUME event that follows our `cont` (events are handled one at a time, in order).
+        restartingInPlace = true
         do {
             _ = try await qmp.execute("system_reset")
             _ = try await qmp.execute("cont")
             setState(.running, .runningBooted, event: nil)
         } catch {
+            restartingInPlace = false
             logger.error("cannot restart the guest in place: \(error)")
         }
     }
