@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,19 @@ static uint64_t now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* The handler only exists so the signal interrupts KVM_RUN with EINTR instead of killing the process. */
+/* The handler only exists so the signal interrupts KVM_RUN with EINTR instead of killing the process. It is
+   installed once and never removed: with probes on several threads, restoring the default disposition while
+   another probe's timer is armed would let a late tick terminate the process. */
 static void tick_handler(int sig) { (void)sig; }
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+static int handler_installed = 0;
+static void install_tick_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = tick_handler;  /* no SA_RESTART: KVM_RUN must return EINTR */
+    sigemptyset(&action.sa_mask);
+    handler_installed = sigaction(SIGRTMIN + 7, &action, NULL) == 0;
+}
 
 static void fill_guest(uint8_t *mem, uint32_t iterations) {
     uint64_t *pml4 = (uint64_t *)(mem + PML4_ADDR);
@@ -119,11 +131,8 @@ out:
 static int run_loop(int vcpu, struct kvm_run *run, uint32_t iterations, uint64_t budget_ns,
                     sv_kvm_probe_result *out) {
     int sig = SIGRTMIN + 7;
-    struct sigaction action, previous;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = tick_handler;  /* no SA_RESTART: KVM_RUN must return EINTR */
-    sigemptyset(&action.sa_mask);
-    if (sigaction(sig, &action, &previous) < 0) return -1;
+    pthread_once(&handler_once, install_tick_handler);
+    if (!handler_installed) return -1;
     sigset_t unblock;
     sigemptyset(&unblock);
     sigaddset(&unblock, sig);
@@ -182,16 +191,6 @@ static int run_loop(int vcpu, struct kvm_run *run, uint32_t iterations, uint64_t
     }
 restore:
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-    /* A tick may still be queued; drain it before restoring the old disposition. */
-    {
-        sigset_t pending;
-        sigpending(&pending);
-        if (sigismember(&pending, sig)) {
-            struct timespec zero = {0, 0};
-            sigtimedwait(&unblock, NULL, &zero);
-        }
-    }
-    sigaction(sig, &previous, NULL);
     return rc;
 }
 

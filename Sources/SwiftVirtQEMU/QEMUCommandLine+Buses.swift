@@ -119,7 +119,9 @@ extension ArgumentBuilder {
         var options = device
         if let start = c.masterStartPort {
             // Companion controllers share the EHCI controller's bus.
-            let master = def.devices.controllers.first { $0.type == .usb && $0.index == c.index && $0.masterStartPort == nil }
+            let master = def.devices.controllers.first {
+                $0.type == .usb && $0.index == c.index && $0.masterStartPort == nil
+            }
             options += ",masterbus=\(master.map(usbControllerAlias) ?? alias).0,firstport=\(start)"
         } else {
             options += ",id=\(alias)"

@@ -10,7 +10,9 @@ extension ArgumentBuilder {
             case .user:
                 add("-netdev", "user,id=host\(alias)")
             case .bridge:
-                guard let bridge = net.source else { throw QEMUCommandLineError.invalid("\(what) has no source bridge") }
+                guard let bridge = net.source else {
+                    throw QEMUCommandLineError.invalid("\(what) has no source bridge")
+                }
                 // qemu-bridge-helper creates the tap and attaches it; it must allow the bridge in /etc/qemu/bridge.conf.
                 add("-netdev", "bridge,id=host\(alias),br=\(qemuEscaped(bridge))")
             case .network:
@@ -75,9 +77,13 @@ extension ArgumentBuilder {
             case "isa-serial":
                 add("-device", "isa-serial,chardev=char\(alias),id=\(alias),index=\(port)")
             case "pci-serial":
-                add("-device", "pci-serial,chardev=char\(alias),id=\(alias)" + (try pciPlacement(serial.address, what: what)))
+                add(
+                    "-device",
+                    "pci-serial,chardev=char\(alias),id=\(alias)" + (try pciPlacement(serial.address, what: what)))
             case "usb-serial":
-                add("-device", "usb-serial" + (try usbPlacement(serial.address, what: what)) + ",chardev=char\(alias),id=\(alias)")
+                add(
+                    "-device",
+                    "usb-serial" + (try usbPlacement(serial.address, what: what)) + ",chardev=char\(alias),id=\(alias)")
             default:
                 throw QEMUCommandLineError.unsupported("\(what) with target '\(serial.targetModel ?? "")'")
             }
@@ -92,7 +98,9 @@ extension ArgumentBuilder {
                 continue
             }
             let alias = console.alias ?? "console\(i)"
-            add("-chardev", try chardevBackend(console, id: "char\(alias)", what: "<console> \(i)", defaultUnixPath: nil))
+            add(
+                "-chardev",
+                try chardevBackend(console, id: "char\(alias)", what: "<console> \(i)", defaultUnixPath: nil))
             add("-device", try virtioSerialPort("virtconsole", console, alias: alias, what: "<console> \(i)"))
         }
     }
@@ -102,7 +110,8 @@ extension ArgumentBuilder {
             let alias = channel.alias ?? "channel\(i)"
             let what = "<channel> \(i)"
             guard channel.targetType == .virtio || channel.targetType == nil else {
-                throw QEMUCommandLineError.unsupported("\(what) with target type '\(channel.targetType?.rawValue ?? "")'")
+                throw QEMUCommandLineError.unsupported(
+                    "\(what) with target type '\(channel.targetType?.rawValue ?? "")'")
             }
             let defaultPath = channel.targetName.map { "\(ctx.channelDirectory)/\($0)" }
             add("-chardev", try chardevBackend(channel, id: "char\(alias)", what: what, defaultUnixPath: defaultPath))

@@ -28,7 +28,11 @@ extension ArgumentBuilder {
         if let noFlush { file += ",cache.no-flush=\(noFlush ? "on" : "off")" }
         if let io = disk.driver?.io { file += ",aio=\(io.rawValue)" }
         file += ",auto-read-only=on"
-        if let discard = disk.driver?.discard { file += ",discard=\(discard.rawValue)" } else { file += ",discard=unmap" }
+        if let discard = disk.driver?.discard {
+            file += ",discard=\(discard.rawValue)"
+        } else {
+            file += ",discard=unmap"
+        }
         add("-blockdev", file)
         let readOnly = disk.readOnly || disk.device == .cdrom
         var format = "node-name=libvirt-\(nodeIndex)-format,read-only=\(readOnly ? "on" : "off")"

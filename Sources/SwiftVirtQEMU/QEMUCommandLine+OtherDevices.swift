@@ -14,13 +14,17 @@ extension ArgumentBuilder {
                 let kind = ["mouse": "usb-mouse", "keyboard": "usb-kbd", "tablet": "usb-tablet"][input.type.rawValue]
                 add("-device", "\(kind ?? "usb-tablet"),id=\(alias)" + (try usbPlacement(input.address, what: what)))
             case .virtio:
-                add("-device", "virtio-\(input.type.rawValue)-pci,id=\(alias)" + (try pciPlacement(input.address, what: what)))
+                add(
+                    "-device",
+                    "virtio-\(input.type.rawValue)-pci,id=\(alias)" + (try pciPlacement(input.address, what: what)))
             }
         }
     }
 
     /// Sound cards need an audio backend; like libvirt, a domain without `<audio>` gets a silent one.
-    var audioBackendIDs: [Int] { def.devices.audios.isEmpty && !def.devices.sounds.isEmpty ? [1] : def.devices.audios.map(\.id) }
+    var audioBackendIDs: [Int] {
+        def.devices.audios.isEmpty && !def.devices.sounds.isEmpty ? [1] : def.devices.audios.map(\.id)
+    }
 
     mutating func addAudio() {
         if def.devices.audios.isEmpty {
@@ -66,7 +70,9 @@ extension ArgumentBuilder {
             var options = "\(device),id=\(alias)"
             if let vram = video.vram, video.model == .vga { options += ",vgamem_mb=\(max(1, vram / 1024))" }
             if let vram = video.vram, video.model == .bochs { options += ",vgamem=\(vram)k" }
-            if let heads = video.heads, video.model == .virtio || video.model == .qxl { options += ",max_outputs=\(heads)" }
+            if let heads = video.heads, video.model == .virtio || video.model == .qxl {
+                options += ",max_outputs=\(heads)"
+            }
             add("-device", options + (try pciPlacement(video.address, what: what)))
         }
     }
@@ -119,7 +125,9 @@ extension ArgumentBuilder {
         case .virtioTransitional: device = "virtio-balloon-pci-transitional"
         case .virtioNonTransitional: device = "virtio-balloon-pci-non-transitional"
         }
-        add("-device", "\(device),id=\(balloon.alias ?? "balloon0")" + (try pciPlacement(balloon.address, what: "<memballoon>")))
+        add(
+            "-device",
+            "\(device),id=\(balloon.alias ?? "balloon0")" + (try pciPlacement(balloon.address, what: "<memballoon>")))
     }
 
     mutating func addRNGs() throws {
@@ -128,7 +136,9 @@ extension ArgumentBuilder {
             var object = "rng-random,id=obj\(alias)"
             if let path = rng.backendPath { object += ",filename=\(qemuEscaped(path))" }
             add("-object", object)
-            add("-device", "virtio-rng-pci,rng=obj\(alias),id=\(alias)" + (try pciPlacement(rng.address, what: "<rng>")))
+            add(
+                "-device", "virtio-rng-pci,rng=obj\(alias),id=\(alias)" + (try pciPlacement(rng.address, what: "<rng>"))
+            )
         }
     }
 
@@ -139,7 +149,9 @@ extension ArgumentBuilder {
                 let port = panic.address.flatMap { if case .isa(let a) = $0 { return a.iobase } else { return nil } }
                 add("-device", "pvpanic,ioport=\(port ?? 0x505)")
             case .pvpanic:
-                add("-device", "pvpanic-pci,id=\(panic.alias ?? "panic0")" + (try pciPlacement(panic.address, what: "<panic>")))
+                add(
+                    "-device",
+                    "pvpanic-pci,id=\(panic.alias ?? "panic0")" + (try pciPlacement(panic.address, what: "<panic>")))
             case .hyperv:
                 throw QEMUCommandLineError.unsupported("<panic model='hyperv'>")
             }

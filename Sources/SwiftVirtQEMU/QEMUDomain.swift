@@ -148,7 +148,8 @@ public actor QEMUDomain: RunningDomain {
             let isSerialConsole = definition.devices.consoles.first?.targetType != .virtio
             alias = device == "console0" && isSerialConsole ? "serial0" : device
         } else {
-            alias = definition.devices.serials.first?.alias ?? (definition.devices.serials.isEmpty ? "console0" : "serial0")
+            alias =
+                definition.devices.serials.first?.alias ?? (definition.devices.serials.isEmpty ? "console0" : "serial0")
         }
         if let path = runtime.ptyPaths[alias] { return path }
         let all = definition.devices.serials + definition.devices.consoles + definition.devices.channels
@@ -168,7 +169,9 @@ public actor QEMUDomain: RunningDomain {
         case "RESUME":
             if restartingInPlace {
                 restartingInPlace = false
-            } else if state == .paused { setState(.running, .runningUnpaused, event: .resumedUnpaused) }
+            } else if state == .paused {
+                setState(.running, .runningUnpaused, event: .resumedUnpaused)
+            }
         case "SHUTDOWN":
             await guestShutDown(event)
         case "GUEST_PANICKED":
@@ -241,7 +244,8 @@ public actor QEMUDomain: RunningDomain {
         await qmp.close()
         // Unexpected exits (killed from outside, QEMU crash): libvirt reports shutoff/crashed + STOPPED failed.
         let (reason, event) = expectedStop ?? (.shutoffCrashed, .stoppedFailed)
-        logger.notice("QEMU process \(process.pid) ended (\(exit)); domain stopped", metadata: ["reason": "\(reason.rawValue)"])
+        logger.notice(
+            "QEMU process \(process.pid) ended (\(exit)); domain stopped", metadata: ["reason": "\(reason.rawValue)"])
         let reasonText = [1: "shutdown", 2: "destroyed", 3: "crashed"][reason.rawValue] ?? "failed"
         QEMUProcess.appendLog(status.logPath, "shutting down, reason=\(reasonText)")
         try? FileManager.default.removeItem(atPath: status.pidFilePath)

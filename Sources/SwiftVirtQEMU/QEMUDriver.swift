@@ -41,7 +41,8 @@ public final class QEMUDriver: HypervisorDriver {
     public init(configuration: QEMUDriverConfiguration, logger: Logger) async {
         self.configuration = configuration
         self.logger = logger
-        accelerator = await AcceleratorProbe(logger: logger).verdict(stateDirectory: configuration.stateDirectory).verdict
+        accelerator = await AcceleratorProbe(logger: logger).verdict(stateDirectory: configuration.stateDirectory)
+            .verdict
         do {
             capabilities = try QEMUCapabilities.probe(emulator: configuration.emulatorPath)
         } catch {

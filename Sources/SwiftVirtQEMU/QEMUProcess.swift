@@ -1,8 +1,8 @@
 import CSwiftVirtSys
 import Foundation
 import Logging
-import Synchronization
 import SwiftVirtCore
+import Synchronization
 
 /// How a supervised process ended.
 public enum ProcessExit: Sendable, Equatable {

@@ -60,7 +60,8 @@ final class QMPStreamHandler: ChannelInboundHandler {
 }
 
 enum QMPTransport {
-    static func connect(path: String, group: any EventLoopGroup) async throws -> (any Channel, AsyncStream<QMPInbound>) {
+    static func connect(path: String, group: any EventLoopGroup) async throws -> (any Channel, AsyncStream<QMPInbound>)
+    {
         let (stream, continuation) = AsyncStream<QMPInbound>.makeStream()
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in

@@ -41,7 +41,9 @@ enum RecordedMeasurements {
     }
 
     @Test func missingDeviceIsAbsent() {
-        #expect(AcceleratorVerdict.classify(RecordedMeasurements.missingDevice) == .absent(reason: "/dev/kvm does not exist"))
+        #expect(
+            AcceleratorVerdict.classify(RecordedMeasurements.missingDevice)
+                == .absent(reason: "/dev/kvm does not exist"))
     }
 
     @Test func kvmRunErrorIsPresentButUnusable() {

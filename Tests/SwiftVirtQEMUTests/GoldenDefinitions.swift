@@ -107,7 +107,8 @@ enum GoldenDefinitions {
         agent.targetName = "org.qemu.guest_agent.0"
         agent.address = .virtioSerial(VirtioSerialAddress(controller: 0, bus: 0, port: 1))
         agent.alias = "channel0"
-        var tcp = CharDevice(type: .tcp, source: .init(mode: .bind, host: "127.0.0.1", service: "4555"), targetType: .virtio)
+        var tcp = CharDevice(
+            type: .tcp, source: .init(mode: .bind, host: "127.0.0.1", service: "4555"), targetType: .virtio)
         tcp.tcpProtocol = .telnet
         tcp.targetName = "org.example.telnet"
         tcp.address = .virtioSerial(VirtioSerialAddress(controller: 0, bus: 0, port: 2))

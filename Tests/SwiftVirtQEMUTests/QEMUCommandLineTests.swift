@@ -5,7 +5,8 @@ import Testing
 @testable import SwiftVirtQEMU
 
 let goldenContext = QEMUCommandLine.Context(
-    accelerator: .presentButUnusable(reason: "recorded"), monitorSocketPath: "/run/swiftvirt/qemu/domain-1-guest/monitor.sock",
+    accelerator: .presentButUnusable(reason: "recorded"),
+    monitorSocketPath: "/run/swiftvirt/qemu/domain-1-guest/monitor.sock",
     channelDirectory: "/run/swiftvirt/qemu/domain-1-guest/channel")
 
 @Suite struct QEMUCommandLineGoldenTests {
@@ -104,7 +105,7 @@ let goldenContext = QEMUCommandLine.Context(
             Issue.record("QEMU did not start: \(log.suffix(600))")
             return
         }
-        let client = try await QMPClient.connect(path: "\(dir.path)/m.sock", logger: testLogger)
+        let client = try await connectWhenListening("\(dir.path)/m.sock")
         let status = try await client.execute("query-status")
         #expect(status["status"]?.stringValue == "prelaunch")
         _ = try await client.execute("cont")

@@ -101,7 +101,8 @@ func makeDriver(_ dir: borrowing ScratchDirectory) async -> QEMUDriver {
         let dir = try ScratchDirectory()
         let driver = await makeDriver(dir)
         let observer = RecordingObserver()
-        let domain = try await driver.start(GoldenDefinitions.minimal(name: "paused"), id: 1, paused: true, observer: observer)
+        let domain = try await driver.start(
+            GoldenDefinitions.minimal(name: "paused"), id: 1, paused: true, observer: observer)
         #expect(await domain.state == .paused)
         #expect(await domain.stateReason == .pausedUser)
         try await domain.resume()
@@ -114,7 +115,8 @@ func makeDriver(_ dir: borrowing ScratchDirectory) async -> QEMUDriver {
         let dir = try ScratchDirectory()
         let driver = await makeDriver(dir)
         let observer = RecordingObserver()
-        let domain = try await driver.start(GoldenDefinitions.minimal(name: "victim"), id: 2, paused: false, observer: observer)
+        let domain = try await driver.start(
+            GoldenDefinitions.minimal(name: "victim"), id: 2, paused: false, observer: observer)
         let status = try QEMUDomainStatus.decode(await domain.statusData())
         kill(status.pid, SIGKILL)
         #expect(await observer.stoppedReport() == .stopped(.shutoffCrashed, .stoppedFailed))
@@ -153,10 +155,12 @@ func makeDriver(_ dir: borrowing ScratchDirectory) async -> QEMUDriver {
             domainDirectory: dir.path, logPath: dir.path + "/gone.log", pidFilePath: dir.path + "/gone.pid",
             emulator: qemuBinary, ptyPaths: [:], vncPort: nil, startTime: 0)
         await #expect(throws: QEMUProcessError.self) {
-            try await driver.reattach(GoldenDefinitions.minimal(name: "gone"), status: status.encoded(), observer: RecordingObserver())
+            try await driver.reattach(
+                GoldenDefinitions.minimal(name: "gone"), status: status.encoded(), observer: RecordingObserver())
         }
         await #expect(throws: QEMUDomainError.self) {
-            try await driver.reattach(GoldenDefinitions.minimal(name: "gone"), status: [1, 2, 3], observer: RecordingObserver())
+            try await driver.reattach(
+                GoldenDefinitions.minimal(name: "gone"), status: [1, 2, 3], observer: RecordingObserver())
         }
     }
 

@@ -14,7 +14,8 @@ enum GuestImage {
         }
     }()
 
-    static func definition(name: String, serialLog: String, onPoweroff: LifecycleAction = .destroy) -> DomainDefinition {
+    static func definition(name: String, serialLog: String, onPoweroff: LifecycleAction = .destroy) -> DomainDefinition
+    {
         var d = GoldenDefinitions.minimal(name: name)
         d.memoryKiB = 256 * 1024
         d.currentMemoryKiB = d.memoryKiB
@@ -84,7 +85,9 @@ struct QEMUGuestLifecycleTests {
             observer: observer)
         #expect(await GuestImage.waitForBanner(serial))
         try await domain.shutdown()
-        let paused = await observer.waitFor(timeout: .seconds(60)) { $0 == .changed(.paused, DomainStateReason(8), nil) }
+        let paused = await observer.waitFor(timeout: .seconds(60)) {
+            $0 == .changed(.paused, DomainStateReason(8), nil)
+        }
         #expect(paused != nil)
         #expect(await domain.state == .paused)
         try await domain.destroy(graceful: false)

@@ -18,14 +18,18 @@ private func startBareQEMU(socket: String) throws -> Process {
     return process
 }
 
+/// A bare QEMU in `dir` and a client connected to its monitor.
+private func connectedBareQEMU(_ dir: borrowing ScratchDirectory) async throws -> (Process, QMPClient) {
+    let socket = dir.path + "/qmp.sock"
+    let qemu = try startBareQEMU(socket: socket)
+    return (qemu, try await connectWhenListening(socket))
+}
+
 @Suite(.enabled(if: qemuInstalled)) struct QMPClientRealQEMUTests {
     @Test func negotiatesAndRunsCommands() async throws {
         let dir = try ScratchDirectory()
-        let socket = dir.path + "/qmp.sock"
-        let qemu = try startBareQEMU(socket: socket)
+        let (qemu, client) = try await connectedBareQEMU(dir)
         defer { qemu.terminate() }
-        try await waitForFile(socket)
-        let client = try await QMPClient.connect(path: socket, logger: testLogger)
         #expect(await client.greeting["version"]?["qemu"]?["major"]?.intValue == 7)
         let status = try await client.execute("query-status")
         #expect(status["status"]?.stringValue == "running")
@@ -42,14 +46,13 @@ private func startBareQEMU(socket: String) throws -> Process {
 
     @Test func commandErrorsAreTyped() async throws {
         let dir = try ScratchDirectory()
-        let socket = dir.path + "/qmp.sock"
-        let qemu = try startBareQEMU(socket: socket)
+        let (qemu, client) = try await connectedBareQEMU(dir)
         defer { qemu.terminate() }
-        try await waitForFile(socket)
-        let client = try await QMPClient.connect(path: socket, logger: testLogger)
-        await #expect(throws: QMPError.commandFailed(
-            command: "no-such-command", errorClass: "CommandNotFound",
-            description: "The command no-such-command has not been found")) {
+        await #expect(
+            throws: QMPError.commandFailed(
+                command: "no-such-command", errorClass: "CommandNotFound",
+                description: "The command no-such-command has not been found")
+        ) {
             try await client.execute("no-such-command")
         }
         // An argument error does not hurt the connection.
@@ -65,11 +68,8 @@ private func startBareQEMU(socket: String) throws -> Process {
 
     @Test func deliversEventsAndEndsWhenQEMUQuits() async throws {
         let dir = try ScratchDirectory()
-        let socket = dir.path + "/qmp.sock"
-        let qemu = try startBareQEMU(socket: socket)
+        let (qemu, client) = try await connectedBareQEMU(dir)
         defer { qemu.terminate() }
-        try await waitForFile(socket)
-        let client = try await QMPClient.connect(path: socket, logger: testLogger)
         _ = try await client.execute("stop")
         _ = try await client.execute("cont")
         // `quit` may or may not get its reply before the socket closes; either outcome is clean.
@@ -91,10 +91,7 @@ private func startBareQEMU(socket: String) throws -> Process {
 
     @Test func pendingCommandFailsWhenQEMUIsKilled() async throws {
         let dir = try ScratchDirectory()
-        let socket = dir.path + "/qmp.sock"
-        let qemu = try startBareQEMU(socket: socket)
-        try await waitForFile(socket)
-        let client = try await QMPClient.connect(path: socket, logger: testLogger)
+        let (qemu, client) = try await connectedBareQEMU(dir)
         kill(qemu.processIdentifier, SIGKILL)
         qemu.waitUntilExit()
         await #expect(throws: QMPError.disconnected(command: "query-status")) {

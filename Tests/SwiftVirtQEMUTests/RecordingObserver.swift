@@ -9,7 +9,9 @@ actor RecordingObserver: DomainObserver {
     }
     private(set) var reports: [Report] = []
 
-    func domain(_ uuid: DomainUUID, changedTo state: DomainState, reason: DomainStateReason, event: DomainLifecycleEvent?)
+    func domain(
+        _ uuid: DomainUUID, changedTo state: DomainState, reason: DomainStateReason, event: DomainLifecycleEvent?
+    )
         async
     {
         reports.append(.changed(state, reason, event))

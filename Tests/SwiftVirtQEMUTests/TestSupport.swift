@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 
+@testable import SwiftVirtQEMU
+
 /// Scratch directory removed at the end of a test. Short paths: unix socket paths are limited to 107 bytes.
 struct ScratchDirectory: ~Copyable {
     let path: String
@@ -26,5 +28,17 @@ func waitForFile(_ path: String, timeout: Duration = .seconds(10)) async throws 
     while !FileManager.default.fileExists(atPath: path) {
         guard ContinuousClock.now < deadline else { throw CocoaError(.fileNoSuchFile) }
         try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+/// Connects to a QEMU monitor socket, retrying while QEMU has bound it but not yet started listening.
+func connectWhenListening(_ socket: String, timeout: Duration = .seconds(10)) async throws -> QMPClient {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        do {
+            return try await QMPClient.connect(path: socket, logger: testLogger)
+        } catch QMPError.connectFailed where ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 }
