@@ -17,9 +17,10 @@ public struct CharDevice: Sendable, Equatable {
         public var host: String?
         public var service: String?
         public var append: OnOff?
-        public init(path: String? = nil, mode: SourceMode? = nil, host: String? = nil, service: String? = nil,
-            append: OnOff? = nil)
-        {
+        public init(
+            path: String? = nil, mode: SourceMode? = nil, host: String? = nil, service: String? = nil,
+            append: OnOff? = nil
+        ) {
             self.path = path
             self.mode = mode
             self.host = host
@@ -48,9 +49,10 @@ public struct CharDevice: Sendable, Equatable {
     public var address: DeviceAddress?
     public var alias: String?
     public var sourceLine = SourceLine()
-    public init(type: SourceType, source: Source? = nil, targetType: TargetType? = nil, targetPort: Int? = nil,
-        targetName: String? = nil)
-    {
+    public init(
+        type: SourceType, source: Source? = nil, targetType: TargetType? = nil, targetPort: Int? = nil,
+        targetName: String? = nil
+    ) {
         self.type = type
         self.source = source
         self.targetType = targetType

@@ -40,9 +40,10 @@ public struct Disk: Sendable, Equatable {
         public var cache: Cache?
         public var discard: Discard?
         public var io: IO?
-        public init(name: String? = "qemu", format: Format? = nil, cache: Cache? = nil, discard: Discard? = nil,
-            io: IO? = nil)
-        {
+        public init(
+            name: String? = "qemu", format: Format? = nil, cache: Cache? = nil, discard: Discard? = nil,
+            io: IO? = nil
+        ) {
             self.name = name
             self.format = format
             self.cache = cache
@@ -64,9 +65,10 @@ public struct Disk: Sendable, Equatable {
     public var address: DeviceAddress?
     public var alias: String?
     public var sourceLine = SourceLine()
-    public init(type: SourceType = .file, device: Device = .disk, sourcePath: String? = nil, targetDev: String,
-        targetBus: Bus? = nil)
-    {
+    public init(
+        type: SourceType = .file, device: Device = .disk, sourcePath: String? = nil, targetDev: String,
+        targetBus: Bus? = nil
+    ) {
         self.type = type
         self.device = device
         self.sourcePath = sourcePath

@@ -61,7 +61,9 @@ public struct XMLParser {
         while let c = peek(), Self.isSpace(c) { advance() }
     }
     /// Byte offsets here always fall on tag boundaries, so they are valid String indices.
-    private func sourceIndex(_ offset: Int) -> String.Index { source.utf8.index(source.utf8.startIndex, offsetBy: offset) }
+    private func sourceIndex(_ offset: Int) -> String.Index {
+        source.utf8.index(source.utf8.startIndex, offsetBy: offset)
+    }
     private func string(_ from: Int, _ to: Int) -> String { String(decoding: bytes[from..<to], as: UTF8.self) }
 
     private mutating func name() throws(XMLSyntaxError) -> String {
@@ -240,7 +242,8 @@ public struct XMLParser {
             let from = index
             while let d = peek(), d != quote, d != UInt8(ascii: "<"), d != UInt8(ascii: "&") { advance() }
             // Attribute-value normalisation: each literal whitespace character becomes a space.
-            value += String(string(from, index).map { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+            value += String(
+                string(from, index).map { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
         }
     }
 
