@@ -61,7 +61,9 @@ extension ArgumentBuilder {
     }
 
     mutating func addControllers() throws {
-        for c in def.devices.controllers {
+        // PCI controllers first, by index: a device can only name a bus QEMU has already created.
+        let pciControllers = def.devices.controllers.filter { $0.type == .pci }.sorted { $0.index < $1.index }
+        for c in pciControllers + def.devices.controllers.filter({ $0.type != .pci }) {
             let alias = controllerAlias(c)
             let what = "<controller type='\(c.type.rawValue)' index='\(c.index)'>"
             switch (c.type, c.model) {

@@ -70,10 +70,12 @@ let goldenContext = QEMUCommandLine.Context(
 /// Every golden definition, with its host paths pointed at scratch files, must be accepted by real QEMU 7.2:
 /// it starts (paused, -S) and answers query-status over the monitor socket the command line created.
 @Suite(.enabled(if: qemuInstalled)) struct QEMUCommandLineRealQEMUTests {
-    @Test(arguments: GoldenDefinitions.all.map(\.name))
+    @Test(arguments: GoldenDefinitions.all.map(\.name) + QEMUCommandLineXMLGoldenTests.fixtures.map { $0 + ".xml" })
     func realQEMUAcceptsTheCommandLine(name: String) async throws {
         let dir = try ScratchDirectory()
-        var d = try #require(GoldenDefinitions.all.first { $0.name == name }?.definition)
+        var d =
+            try GoldenDefinitions.all.first { $0.name == name }?.definition
+            ?? QEMUCommandLineXMLGoldenTests.completedDefinition(String(name.dropLast(4)))
         for i in d.devices.disks.indices where d.devices.disks[i].sourcePath != nil {
             let image = "\(dir.path)/disk\(i).img"
             _ = FileManager.default.createFile(atPath: image, contents: Data(count: 1 << 20))
@@ -111,5 +113,34 @@ let goldenContext = QEMUCommandLine.Context(
         _ = try await client.execute("cont")
         #expect(try await client.execute("query-status")["status"]?.stringValue == "running")
         await client.close()
+    }
+}
+
+/// Golden/NAME.xml, completed by the core exactly as `define` does, must give Golden/NAME.xml.args.
+@Suite struct QEMUCommandLineXMLGoldenTests {
+    static let fixtures = ["demo", "pc-devices", "q35-sata"]
+
+    /// Golden/NAME.xml parsed, completed with defaults and validated, as `define` stores it.
+    static func completedDefinition(_ name: String) throws -> DomainDefinition {
+        let dir = try #require(QEMUCommandLineGoldenTests.goldenDirectory)
+        let xml = try String(contentsOf: dir.appendingPathComponent("\(name).xml"), encoding: .utf8)
+        var definition = try DomainXML.parse(xml)
+        try definition.applyDefaults()
+        try definition.validate()
+        return definition
+    }
+
+    @Test(arguments: fixtures)
+    func xmlFixtureMatchesGoldenArgs(name: String) throws {
+        let dir = try #require(QEMUCommandLineGoldenTests.goldenDirectory)
+        let definition = try Self.completedDefinition(name)
+        let text =
+            try QEMUCommandLine(definition: definition, context: goldenContext).argv.joined(separator: "\n") + "\n"
+        if let out = ProcessInfo.processInfo.environment["SVQ_REGENERATE"] {
+            try text.write(toFile: "\(out)/\(name).xml.args", atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: dir.appendingPathComponent("\(name).xml.args"), encoding: .utf8)
+        #expect(text == expected)
     }
 }
