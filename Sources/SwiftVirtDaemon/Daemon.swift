@@ -43,7 +43,7 @@ public enum Daemon {
         for dir in [config.runDir, config.stateDir, config.logDir] { try AtomicFile.makeDirectory(dir, mode: 0o755) }
         let driver = await QEMUDriver(
             configuration: QEMUDriverConfiguration(
-                runDir: config.runDir, logDir: config.logDir, stateDir: config.stateDir),
+                runDirectory: config.runDir, logDirectory: config.logDir, stateDirectory: config.stateDir),
             logger: logger)
         let store = DomainStore(stateDir: config.stateDir, runDir: config.runDir)
         try store.prepare()

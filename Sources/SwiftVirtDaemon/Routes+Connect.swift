@@ -1,4 +1,5 @@
 import SwiftVirtCore
+import SwiftVirtQEMU
 import SwiftVirtWire
 
 /// Connection set-up and host-level procedures.
@@ -92,7 +93,9 @@ enum ConnectRoutes {
             }
             let def = try await ctx.registry.prepare(xml: args.domainXml)
             let argv = try await ctx.services.driver.nativeCommandLine(for: def)
-            return ConnectDomainXmlToNativeRet(nativeConfig: argv.map(shellQuoted).joined(separator: " ") + "\n")
+            // Like libvirt, the environment QEMU is started with comes first.
+            let env = QEMUProcess.defaultEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            return ConnectDomainXmlToNativeRet(nativeConfig: (env + argv).map(shellQuoted).joined(separator: " ") + "\n")
         }
     }
 
