@@ -20,7 +20,14 @@ enum DaemonError: LibvirtMappable {
     case persistence(String)
     case invalidArgument(String)
 
+    /// Domain-level failures are reported from the QEMU driver's error domain, as libvirtd does.
     var virtError: VirtError {
+        var mapped = unmapped
+        if mapped.domain == .domain { mapped.domain = .qemu }
+        return mapped
+    }
+
+    private var unmapped: VirtError {
         switch self {
         case .noDomainNamed(let name):
             return VirtError(.noDomain, "Domain not found: no domain with matching name '\(name)'")
