@@ -46,7 +46,15 @@ struct QEMUCapabilitiesXML {
                   <emulator>\(Self.escaped(capabilities.emulator))</emulator>
 
             """
-        for machine in capabilities.machines {
+        // Clients such as virt-install take the first machine listed as the default, so the default (as its
+        // versioned name) and its alias lead, as in libvirt.
+        let defaultName = capabilities.defaultMachine
+        let defaultCanonical = capabilities.machines.first(where: { $0.name == defaultName })?.canonical ?? defaultName
+        func rank(_ m: QEMUCapabilities.Machine) -> Int {
+            m.name == defaultCanonical ? 0 : (m.canonical == defaultCanonical ? 1 : 2)
+        }
+        let ordered = capabilities.machines.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
+        for machine in ordered.map(\.element) {
             let canonical = machine.canonical.map { " canonical='\(Self.escaped($0))'" } ?? ""
             x += "      <machine\(canonical) maxCpus='255'>\(Self.escaped(machine.name))</machine>\n"
         }
