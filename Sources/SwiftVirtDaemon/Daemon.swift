@@ -65,6 +65,8 @@ public enum Daemon {
             ]
         }
         let dispatcher = Dispatcher()
+        let stopSignals = installStopHandlers(removing: sockets.map(\.0), logger: logger)
+        defer { for source in stopSignals { source.cancel() } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (path, readOnly) in sockets {
                 let server = RemoteServer(path: path, readOnly: readOnly, services: services, dispatcher: dispatcher)
@@ -75,6 +77,22 @@ public enum Daemon {
             group.addTask { await registry.autostartAll() }
             try await group.next()
             try await group.next()
+        }
+    }
+
+    /// SIGTERM/SIGINT: stop listening and exit, leaving guests running (a restarted daemon reattaches), like
+    /// libvirtd. The socket files go, so clients see "no such daemon" rather than a dead socket.
+    static func installStopHandlers(removing paths: [String], logger: Logger) -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                logger.info("signal \(sig): shutting down; running guests keep running")
+                for path in paths { unlink(path) }
+                exit(0)
+            }
+            source.resume()
+            return source
         }
     }
 
