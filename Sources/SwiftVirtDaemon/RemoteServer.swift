@@ -55,7 +55,7 @@ struct RemoteServer: Sendable {
                     }
                     defer { session.teardown(events: services.events) }
                     for try await packet in inbound {
-                        if let reason = route(packet, session: session, group: &group) {
+                        if let reason = route(packet, session: session, channel: connection.channel, group: &group) {
                             logger.warning("closing connection: \(reason)")
                             return
                         }
@@ -70,9 +70,10 @@ struct RemoteServer: Sendable {
     }
 
     /// Returns a reason when the connection must be closed.
-    private func route(_ packet: Packet, session: ConnectionSession, group: inout ThrowingDiscardingTaskGroup<any Error>)
-        -> String?
-    {
+    private func route(
+        _ packet: Packet, session: ConnectionSession, channel: any Channel,
+        group: inout ThrowingDiscardingTaskGroup<any Error>
+    ) -> String? {
         let header = packet.header
         if header.program == WireProgram.keepalive.rawValue {
             if header.procedure == KeepaliveProcedure.ping.rawValue && header.type == .message {
@@ -104,7 +105,7 @@ struct RemoteServer: Sendable {
                 {
                     session.logger.warning("closing connection: \(reason)")
                     session.teardown(events: services.events)
-                    throw ConnectionClosed()
+                    channel.close(promise: nil)
                 }
             }
             return nil
@@ -116,6 +117,4 @@ struct RemoteServer: Sendable {
             return "unexpected packet type \(header.type) for procedure \(header.procedure)"
         }
     }
-
-    struct ConnectionClosed: Error {}
 }
