@@ -276,6 +276,11 @@ actor DomainRegistry: DomainObserver {
         }
     }
 
+    func domainRebooted(_ uuid: DomainUUID) async {
+        guard let rec = records[uuid], rec.isActive else { return }
+        events.publish(DomainEventNotice(kind: .reboot, domain: rec.identity, lifecycle: nil))
+    }
+
     func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async {
         domainStoppedLocal(uuid, reason: reason, event: event)
     }

@@ -176,6 +176,8 @@ public actor QEMUDomain: RunningDomain {
             await guestShutDown(event)
         case "GUEST_PANICKED":
             await guestPanicked()
+        case "RESET":
+            reportReboot()
         default:
             break
         }
@@ -282,6 +284,14 @@ public actor QEMUDomain: RunningDomain {
         }
     }
     private var pendingReport: Task<Void, Never>?
+
+    private func reportReboot() {
+        let (observer, uuid) = (self.observer, definition.uuid)
+        pendingReport = Task { [previous = pendingReport] in
+            await previous?.value
+            await observer.domainRebooted(uuid)
+        }
+    }
 
     private func requireAlive() throws {
         guard !stopped, state != .shutoff, !process.hasExited else {

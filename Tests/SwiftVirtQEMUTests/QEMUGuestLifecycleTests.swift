@@ -68,6 +68,8 @@ struct QEMUGuestLifecycleTests {
         try await domain.reboot()
         #expect(await GuestImage.waitForBanner(serial, count: 2))
         #expect(await domain.state == .running)
+        // The in-place restart is a guest reset: libvirt's REBOOT event.
+        #expect(await observer.reports.contains(.rebooted))
         #expect(!(await observer.reports.contains { if case .stopped = $0 { true } else { false } }))
         // The STOP/RESUME QEMU emits around the in-place restart are not reported as suspend/resume.
         #expect(!(await observer.reports.contains(.changed(.paused, .pausedUser, .suspendedPaused))))

@@ -6,6 +6,7 @@ actor RecordingObserver: DomainObserver {
     enum Report: Equatable, Sendable {
         case changed(DomainState, DomainStateReason, DomainLifecycleEvent?)
         case stopped(DomainStateReason, DomainLifecycleEvent)
+        case rebooted
     }
     private(set) var reports: [Report] = []
 
@@ -15,6 +16,10 @@ actor RecordingObserver: DomainObserver {
         async
     {
         reports.append(.changed(state, reason, event))
+    }
+
+    func domainRebooted(_ uuid: DomainUUID) async {
+        reports.append(.rebooted)
     }
 
     func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async {
