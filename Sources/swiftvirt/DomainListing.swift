@@ -74,7 +74,10 @@ enum DomainListing {
             .domainHasManagedSaveImage, DomainHasManagedSaveImageArgs(dom: dom, flags: 0),
             returning: DomainHasManagedSaveImageRet.self)
         lines.append(("Managed save", managed.map { $0.result != 0 ? "yes" : "no" } ?? "unknown"))
-        if let model = try? client.call(.nodeGetSecurityModel, returning: NodeGetSecurityModelRet.self) {
+        // Like virsh: no security driver (empty model) means no security lines.
+        if let model = try? client.call(.nodeGetSecurityModel, returning: NodeGetSecurityModelRet.self),
+            !XDRChars.string(model.model).isEmpty
+        {
             lines.append(("Security model", XDRChars.string(model.model)))
             lines.append(("Security DOI", XDRChars.string(model.doi)))
         }
