@@ -149,7 +149,7 @@ enum DeviceXMLFormatter {
 
     /// `<alias>` and `<address>`, which every device ends with.
     static func common(_ w: inout XMLWriter, _ alias: String?, _ address: DeviceAddress?) {
-        if let a = alias { w.empty("alias", [("name", a)]) }
+        if let a = alias, w.live || a.hasPrefix("ua-") { w.empty("alias", [("name", a)]) }
         guard let address else { return }
         switch address {
         case .pci(let p):

@@ -2,6 +2,7 @@
 enum DomainXMLFormatter {
     static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo?) -> String {
         var w = XMLWriter()
+        w.live = runtime != nil
         w.element("domain", [("type", d.virtType.rawValue), ("id", runtime.map { String($0.id) })]) { w in
             w.text("name", d.name)
             w.text("uuid", d.uuid.description)

@@ -3,6 +3,8 @@
 struct XMLWriter {
     private(set) var output = ""
     private var depth = 0
+    /// Live XML (a running domain): device aliases are printed. Inactive XML keeps only user aliases, as libvirt.
+    var live = false
 
     /// One attribute; nil values are skipped so callers can pass optionals straight through.
     typealias Attr = (String, String?)
@@ -40,6 +42,7 @@ struct XMLWriter {
     mutating func element(_ name: String, _ attrs: [Attr] = [], _ body: (inout XMLWriter) -> Void) {
         var inner = XMLWriter()
         inner.depth = depth + 1
+        inner.live = live
         body(&inner)
         if inner.output.isEmpty {
             empty(name, attrs)
