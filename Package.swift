@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "SwiftVirtCoreTests", dependencies: ["SwiftVirtCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwiftVirtWireTests", dependencies: ["SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
-        .testTarget(name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore"], exclude: ["python"]),
     ]
 )
