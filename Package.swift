@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "SwiftVirt",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "swiftvirtd", targets: ["swiftvirtd"]),
         .executable(name: "swiftvirt", targets: ["swiftvirt"]),
@@ -44,15 +44,19 @@ let package = Package(
                 "SwiftVirtDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Synchronous libvirt remote client over a unix socket (blocking I/O, no NIO), used by the CLI and tests.
+        .target(name: "SwiftVirtClient", dependencies: ["SwiftVirtWire", "SwiftVirtCore"]),
         .executableTarget(
             name: "swiftvirt",
             dependencies: [
-                "SwiftVirtCore", "SwiftVirtWire",
+                "SwiftVirtCore", "SwiftVirtWire", "SwiftVirtClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SwiftVirtCoreTests", dependencies: ["SwiftVirtCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwiftVirtWireTests", dependencies: ["SwiftVirtWire"]),
+        .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
+        .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore"], exclude: ["python"]),
     ]
 )

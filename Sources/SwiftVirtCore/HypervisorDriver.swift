@@ -28,8 +28,11 @@ public protocol HypervisorDriver: Sendable {
 /// Receives what happens to a running domain that nobody asked for over RPC (guest poweroff, QEMU dying,
 /// guest reset) as well as the results of requested transitions.
 public protocol DomainObserver: Sendable {
-    func domain(_ uuid: DomainUUID, changedTo state: DomainState, reason: DomainStateReason, event: DomainLifecycleEvent?)
+    func domain(
+        _ uuid: DomainUUID, changedTo state: DomainState, reason: DomainStateReason, event: DomainLifecycleEvent?)
         async
+    /// The guest reset itself (a reboot from inside, or a requested reboot completing): libvirt's REBOOT event.
+    func domainRebooted(_ uuid: DomainUUID) async
     /// The guest process is gone for good; the daemon drops its running record.
     func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async
 }

@@ -1,5 +1,52 @@
 #ifndef CSWIFTVIRTSYS_H
 #define CSWIFTVIRTSYS_H
-/* C shims for syscalls Swift cannot call directly (variadic ioctl, KVM probe). */
+/* C shims for syscalls Swift cannot call directly (variadic ioctl, KVM probe, fork/exec). */
+#include <stdint.h>
+#include <sys/types.h>
+
 int sv_placeholder(void);
+
+/* How far the raw KVM probe got before it stopped. */
+typedef enum {
+    SV_KVM_STAGE_OPEN = 0,
+    SV_KVM_STAGE_API_VERSION = 1,
+    SV_KVM_STAGE_CREATE_VM = 2,
+    SV_KVM_STAGE_MEMORY = 3,
+    SV_KVM_STAGE_VCPU = 4,
+    SV_KVM_STAGE_REGISTERS = 5,
+    SV_KVM_STAGE_RUN = 6,
+    SV_KVM_STAGE_DONE = 7
+} sv_kvm_stage;
+
+typedef struct {
+    int32_t stage;             /* sv_kvm_stage reached; DONE when the run phase ended normally */
+    int32_t error_number;      /* errno of the failing step, 0 if none */
+    int32_t api_version;       /* KVM_GET_API_VERSION, -1 if not reached */
+    int32_t completed;         /* the guest loop reached its final port write */
+    int32_t timed_out;         /* the budget ran out before the loop finished */
+    int32_t last_exit_reason;  /* kvm_run.exit_reason of the last exit */
+    uint64_t elapsed_ns;       /* wall time spent in the run phase */
+    uint64_t instructions;     /* guest instructions retired by the loop (from the counter register) */
+    int64_t insn_emulation;    /* vCPU insn_emulation statistic, -1 when KVM_GET_STATS_FD is unavailable */
+} sv_kvm_probe_result;
+
+/* Runs `iterations` iterations of a two-instruction loop in 64-bit long mode at CPL 0 in a fresh VM,
+   stopping after `budget_ns`. Blocking; uses a per-thread timer signal (SIGRTMIN+7) to interrupt KVM_RUN. */
+void sv_kvm_probe(const char *device_path, uint32_t iterations, uint64_t budget_ns, sv_kvm_probe_result *out);
+
+/* fork + setsid + exec. stdin is /dev/null, stdout and stderr go to `output_fd`; every other descriptor is
+   closed in the child. Returns the child pid, or -errno. Exec failure is reported through a CLOEXEC pipe. */
+pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[], int output_fd);
+
+/* pidfd_open(2); -errno on failure. */
+int sv_pidfd_open(pid_t pid);
+
+/* Waits up to timeout_ms for `fd` to become readable. 1 readable, 0 timeout, -errno on error. */
+int sv_poll_readable(int fd, int timeout_ms);
+
+/* Non-blocking waitpid; returns pid when reaped (status stored), 0 if still running, -errno otherwise. */
+pid_t sv_reap(pid_t pid, int *status);
+
+/* Decode a wait status: exit code or -signal. */
+int sv_wait_status_code(int status);
 #endif

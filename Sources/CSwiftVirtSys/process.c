@@ -1,0 +1,101 @@
+/* Process helpers for supervising QEMU: a detached fork/exec and exit watching through pidfds. */
+#define _GNU_SOURCE
+#include "CSwiftVirtSys.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Closes every descriptor but 0-2 and `keep`. Runs in the child between fork and exec, so only
+   async-signal-safe calls; close_range when the kernel has it, a plain loop otherwise. */
+static void close_other_fds(int keep) {
+#ifdef SYS_close_range
+    if (keep < 3) {
+        if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) return;
+    } else {
+        if (keep > 3) syscall(SYS_close_range, 3u, (unsigned)keep - 1, 0u);
+        if (syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u) == 0) return;
+    }
+#endif
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536) max = 65536;
+    for (int fd = 3; fd < max; fd++)
+        if (fd != keep) close(fd);
+}
+
+pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[], int output_fd) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) < 0) return -errno;
+    /* Block signals across fork so the child cannot run the parent's handlers before exec. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        setsid();
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(output_fd, 1) < 0 || dup2(output_fd, 2) < 0) goto fail;
+        if (devnull > 2) close(devnull);
+        int w = report[1];
+        if (w < 3) goto fail;
+        close_other_fds(w);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execve(path, argv, envp);
+    fail:;
+        int e = errno;
+        ssize_t ignored = write(report[1], &e, sizeof e);
+        (void)ignored;
+        _exit(127);
+    }
+    int fork_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(report[1]);
+    if (pid < 0) { close(report[0]); return -fork_errno; }
+    int child_errno = 0;
+    ssize_t n;
+    do { n = read(report[0], &child_errno, sizeof child_errno); } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == (ssize_t)sizeof child_errno) {
+        int status;
+        waitpid(pid, &status, 0);
+        return -(child_errno ? child_errno : ENOEXEC);
+    }
+    return pid;
+}
+
+int sv_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    return fd < 0 ? -errno : fd;
+#else
+    (void)pid;
+    return -ENOSYS;
+#endif
+}
+
+int sv_poll_readable(int fd, int timeout_ms) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int r = poll(&p, 1, timeout_ms);
+    if (r < 0) return -errno;
+    return r > 0 ? 1 : 0;
+}
+
+pid_t sv_reap(pid_t pid, int *status) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    return r < 0 ? -errno : r;
+}
+
+int sv_wait_status_code(int status) {
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return -WTERMSIG(status);
+    return -1;
+}

@@ -1,0 +1,189 @@
+/// Prints `<devices>`, in libvirt's element order.
+enum DeviceXMLFormatter {
+    static func devices(_ w: inout XMLWriter, _ d: DomainDevices, runtime: DomainRuntimeInfo?) {
+        w.element("devices") { w in
+            if let e = d.emulator { w.text("emulator", e) }
+            for x in d.disks { disk(&w, x) }
+            for x in d.controllers { controller(&w, x) }
+            for x in d.interfaces { interface(&w, x) }
+            for x in d.serials { charDevice(&w, "serial", x, runtime) }
+            for x in d.consoles { charDevice(&w, "console", x, runtime) }
+            for x in d.channels { charDevice(&w, "channel", x, runtime) }
+            for x in d.inputs {
+                w.element("input", [("type", x.type.rawValue), ("bus", x.bus?.rawValue)]) { w in
+                    common(&w, x.alias, x.address)
+                }
+            }
+            for x in d.graphics { graphics(&w, x, runtime) }
+            for x in d.sounds {
+                w.element("sound", [("model", x.model.rawValue)]) { w in
+                    if let id = x.audioID { w.empty("audio", [("id", String(id))]) }
+                    common(&w, x.alias, x.address)
+                }
+            }
+            for x in d.audios { w.empty("audio", [("id", String(x.id)), ("type", x.type.rawValue)]) }
+            for x in d.videos {
+                w.element("video") { w in
+                    w.empty(
+                        "model",
+                        [
+                            ("type", x.model.rawValue), ("vram", x.vram.map(String.init)),
+                            ("heads", x.heads.map(String.init)),
+                            ("primary", x.primary.map(DomainXMLFormatter.yesNo)),
+                        ])
+                    common(&w, x.alias, x.address)
+                }
+            }
+            for x in d.hubs { w.element("hub", [("type", x.type.rawValue)]) { w in common(&w, x.alias, x.address) } }
+            if let x = d.watchdog {
+                w.element("watchdog", [("model", x.model.rawValue), ("action", x.action?.rawValue)]) { w in
+                    common(&w, x.alias, x.address)
+                }
+            }
+            if let x = d.memballoon {
+                w.element("memballoon", [("model", x.model.rawValue)]) { w in common(&w, x.alias, x.address) }
+            }
+            for x in d.rngs {
+                w.element("rng", [("model", x.model.rawValue)]) { w in
+                    if let p = x.backendPath {
+                        w.text("backend", [("model", x.backendModel.rawValue)], p)
+                    } else {
+                        w.empty("backend", [("model", x.backendModel.rawValue)])
+                    }
+                    common(&w, x.alias, x.address)
+                }
+            }
+            for x in d.panics {
+                w.element("panic", [("model", x.model?.rawValue)]) { w in common(&w, x.alias, x.address) }
+            }
+        }
+    }
+
+    private static func disk(_ w: inout XMLWriter, _ x: Disk) {
+        w.element("disk", [("type", x.type.rawValue), ("device", x.device.rawValue)]) { w in
+            if let d = x.driver {
+                w.empty(
+                    "driver",
+                    [
+                        ("name", d.name), ("type", d.format?.rawValue), ("cache", d.cache?.rawValue),
+                        ("io", d.io?.rawValue), ("discard", d.discard?.rawValue),
+                    ])
+            }
+            if let p = x.sourcePath { w.empty("source", [(x.type == .file ? "file" : "dev", p)]) }
+            w.empty("target", [("dev", x.targetDev), ("bus", x.targetBus?.rawValue)])
+            if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
+            if x.readOnly { w.empty("readonly") }
+            if x.shareable { w.empty("shareable") }
+            if let s = x.serial { w.text("serial", s) }
+            common(&w, x.alias, x.address)
+        }
+    }
+
+    private static func controller(_ w: inout XMLWriter, _ x: Controller) {
+        let attrs: [XMLWriter.Attr] = [
+            ("type", x.type.rawValue), ("index", String(x.index)), ("model", x.model?.rawValue),
+        ]
+        w.element("controller", attrs) { w in
+            if let n = x.modelName { w.empty("model", [("name", n)]) }
+            if x.targetChassis != nil || x.targetPort != nil {
+                w.empty("target", [("chassis", x.targetChassis.map(String.init)), ("port", x.targetPort.map(hex))])
+            }
+            if let s = x.masterStartPort { w.empty("master", [("startport", String(s))]) }
+            common(&w, x.alias, x.address)
+        }
+    }
+
+    private static func interface(_ w: inout XMLWriter, _ x: NetworkInterface) {
+        w.element("interface", [("type", x.type.rawValue)]) { w in
+            if let m = x.mac { w.empty("mac", [("address", m.description)]) }
+            if let s = x.source { w.empty("source", [(x.type == .bridge ? "bridge" : "network", s)]) }
+            if let m = x.model { w.empty("model", [("type", m.rawValue)]) }
+            if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
+            common(&w, x.alias, x.address)
+        }
+    }
+
+    private static func charDevice(_ w: inout XMLWriter, _ name: String, _ x: CharDevice, _ rt: DomainRuntimeInfo?) {
+        var source = x.source
+        let livePty = x.type == .pty ? x.alias.flatMap { rt?.ptyPaths[$0] } : nil
+        if let livePty {
+            source = source ?? CharDevice.Source()
+            source?.path = livePty
+        }
+        let tty = name == "console" ? livePty : nil
+        w.element(name, [("type", x.type.rawValue), ("tty", tty)]) { w in
+            if let s = source {
+                w.empty(
+                    "source",
+                    [
+                        ("mode", s.mode?.rawValue), ("host", s.host), ("service", s.service), ("path", s.path),
+                        ("append", s.append?.rawValue),
+                    ])
+            }
+            if let p = x.tcpProtocol { w.empty("protocol", [("type", p.rawValue)]) }
+            if let l = x.log { w.empty("log", [("file", l.file), ("append", l.append?.rawValue)]) }
+            let targetAttrs: [XMLWriter.Attr] = [
+                ("type", x.targetType?.rawValue), ("name", x.targetName), ("port", x.targetPort.map(String.init)),
+            ]
+            if x.targetType != nil || x.targetPort != nil || x.targetName != nil || x.targetModel != nil {
+                w.element("target", targetAttrs) { w in
+                    if let m = x.targetModel { w.empty("model", [("name", m)]) }
+                }
+            }
+            common(&w, x.alias, x.address)
+        }
+    }
+
+    private static func graphics(_ w: inout XMLWriter, _ x: Graphics, _ rt: DomainRuntimeInfo?) {
+        let port = rt?.vncPort ?? x.port
+        let ws = x.websocket.map { rt?.vncWebsocketPort ?? $0 }
+        let attrs: [XMLWriter.Attr] = [
+            ("type", x.type.rawValue), ("port", port.map(String.init)),
+            ("autoport", x.autoport.map(DomainXMLFormatter.yesNo)),
+            ("websocket", ws.map(String.init)), ("listen", x.listenAddress),
+        ]
+        w.element("graphics", attrs) { w in
+            if let l = x.listenAddress { w.empty("listen", [("type", "address"), ("address", l)]) }
+        }
+    }
+
+    /// `<alias>` and `<address>`, which every device ends with.
+    static func common(_ w: inout XMLWriter, _ alias: String?, _ address: DeviceAddress?) {
+        if let a = alias { w.empty("alias", [("name", a)]) }
+        guard let address else { return }
+        switch address {
+        case .pci(let p):
+            w.empty(
+                "address",
+                [
+                    ("type", "pci"), ("domain", hex(p.domain, width: 4)), ("bus", hex(p.bus, width: 2)),
+                    ("slot", hex(p.slot, width: 2)), ("function", hex(p.function)),
+                    ("multifunction", p.multifunction?.rawValue),
+                ])
+        case .drive(let d):
+            w.empty(
+                "address",
+                [
+                    ("type", "drive"), ("controller", String(d.controller)), ("bus", String(d.bus)),
+                    ("target", String(d.target)), ("unit", String(d.unit)),
+                ])
+        case .usb(let u):
+            w.empty("address", [("type", "usb"), ("bus", String(u.bus)), ("port", u.port)])
+        case .isa(let i):
+            w.empty("address", [("type", "isa"), ("iobase", i.iobase.map { hex($0) }), ("irq", i.irq.map { hex($0) })])
+        case .virtioSerial(let v):
+            w.empty(
+                "address",
+                [
+                    ("type", "virtio-serial"), ("controller", String(v.controller)), ("bus", String(v.bus)),
+                    ("port", v.port.map(String.init)),
+                ])
+        }
+    }
+
+    static func hex(_ v: Int) -> String { hex(v, width: 1) }
+    static func hex(_ v: Int, width: Int) -> String {
+        let s = String(v, radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+}

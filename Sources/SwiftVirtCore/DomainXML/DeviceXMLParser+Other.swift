@@ -1,0 +1,166 @@
+import Foundation
+
+/// Parsing of character devices, input, graphics, sound/audio, video and the small devices.
+extension DeviceXMLParser {
+    static func charDevice(_ r: inout ElementReader) throws(DomainXMLError) -> CharDevice {
+        let type: CharDevice.SourceType =
+            try r.enumeration(
+                "type",
+                unsupported: [
+                    "dev", "pipe", "stdio", "udp", "vc", "spicevmc", "spiceport", "nmdm", "qemu-vdagent", "dbus",
+                ]) ?? .pty
+        _ = r.string("tty")  // live-XML copy of the pty path; the runtime info is the source of truth
+        var ch = CharDevice(type: type)
+        ch.sourceLine = SourceLine(r.line)
+        ch.source = try r.child("source") { c throws(DomainXMLError) in
+            CharDevice.Source(
+                path: c.string("path"), mode: try c.enumeration("mode"), host: c.string("host"),
+                service: c.string("service"), append: try c.enumeration("append"))
+        }
+        ch.tcpProtocol = try r.child("protocol") { c throws(DomainXMLError) in
+            try c.requiredEnumeration("type", as: CharDevice.TCPProtocol.self, unsupported: ["telnets", "tls"])
+        }
+        try r.child("target") { c throws(DomainXMLError) in
+            ch.targetType = try c.enumeration(
+                "type",
+                unsupported: [
+                    "sclp", "sclplm", "spapr-vio-serial", "system-serial", "guestfwd", "xen", "uml", "lxc", "openvz",
+                    "sclp", "isa-debug",
+                ])
+            ch.targetPort = try c.integer("port", in: 0...65535)
+            ch.targetName = c.string("name")
+            _ = c.string("state")  // live-XML guest agent connection state
+            ch.targetModel = try c.child("model") { m throws(DomainXMLError) in try m.requiredString("name") }
+        }
+        ch.log = try r.child("log") { c throws(DomainXMLError) in
+            CharDevice.Log(file: try c.requiredString("file"), append: try c.enumeration("append"))
+        }
+        (ch.address, ch.alias) = try addressAndAlias(&r)
+        return ch
+    }
+
+    static func input(_ r: inout ElementReader) throws(DomainXMLError) -> InputDevice {
+        var i = InputDevice(
+            type: try r.requiredEnumeration("type", unsupported: ["passthrough", "evdev"]),
+            bus: try r.enumeration("bus", unsupported: ["xen", "parallels", "none"]))
+        i.sourceLine = SourceLine(r.line)
+        (i.address, i.alias) = try addressAndAlias(&r)
+        return i
+    }
+
+    static func graphics(_ r: inout ElementReader) throws(DomainXMLError) -> Graphics {
+        _ = try r.requiredEnumeration(
+            "type", as: Graphics.GraphicsType.self,
+            unsupported: ["sdl", "rdp", "desktop", "spice", "egl-headless", "dbus"])
+        var g = Graphics(
+            port: try r.integer("port", in: -1...65535), autoport: try r.yesNo("autoport"),
+            websocket: try r.integer("websocket", in: -1...65535), listenAddress: r.string("listen"))
+        g.sourceLine = SourceLine(r.line)
+        let listens = try r.children("listen") { c throws(DomainXMLError) in
+            _ = try c.requiredEnumeration("type", as: ListenType.self, unsupported: ["network", "socket", "none"])
+            return (c.line, try c.requiredString("address"))
+        }
+        if listens.count > 1 {
+            throw .unsupported(
+                element: r.path + "/listen", attribute: nil, line: listens[1].0,
+                detail: "only one listen address is supported")
+        }
+        if let (line, address) = listens.first {
+            if let attr = g.listenAddress, attr != address {
+                throw .inconsistent(
+                    element: r.path + "/listen", line: line,
+                    reason: "listen address '\(address)' does not match graphics listen '\(attr)'")
+            }
+            g.listenAddress = address
+        }
+        return g
+    }
+
+    private enum ListenType: String, CaseIterable { case address }
+
+    static func sound(_ r: inout ElementReader) throws(DomainXMLError) -> SoundDevice {
+        var s = SoundDevice(
+            model: try r.requiredEnumeration("model", unsupported: ["ich7", "pcspk", "ich9-intel-hda"]))
+        s.sourceLine = SourceLine(r.line)
+        s.audioID = try r.child("audio") { c throws(DomainXMLError) in
+            try c.requiredInteger("id", in: 1...Int(Int32.max))
+        }
+        (s.address, s.alias) = try addressAndAlias(&r)
+        return s
+    }
+
+    static func audio(_ r: inout ElementReader) throws(DomainXMLError) -> AudioBackend {
+        var a = AudioBackend(
+            id: try r.requiredInteger("id", in: 1...Int(Int32.max)),
+            type: try r.requiredEnumeration("type", unsupported: ["coreaudio"]))
+        a.sourceLine = SourceLine(r.line)
+        return a
+    }
+
+    static func video(_ r: inout ElementReader) throws(DomainXMLError) -> VideoDevice {
+        let line = r.line
+        guard
+            var v = try r.child(
+                "model",
+                { c throws(DomainXMLError) in
+                    VideoDevice(
+                        model: try c.requiredEnumeration(
+                            "type", unsupported: ["vmvga", "xen", "vbox", "ramfb", "gop"]),
+                        vram: try c.integer("vram"), heads: try c.integer("heads", in: 1...16),
+                        primary: try c.yesNo("primary"))
+                })
+        else { throw .missing(element: r.path + "/model", attribute: nil, line: line) }
+        v.sourceLine = SourceLine(line)
+        (v.address, v.alias) = try addressAndAlias(&r)
+        return v
+    }
+
+    static func hub(_ r: inout ElementReader) throws(DomainXMLError) -> HubDevice {
+        var h = HubDevice()
+        h.type = try r.requiredEnumeration("type")
+        h.sourceLine = SourceLine(r.line)
+        (h.address, h.alias) = try addressAndAlias(&r)
+        return h
+    }
+
+    static func watchdog(_ r: inout ElementReader) throws(DomainXMLError) -> WatchdogDevice {
+        var w = WatchdogDevice(model: try r.requiredEnumeration("model"), action: try r.enumeration("action"))
+        w.sourceLine = SourceLine(r.line)
+        (w.address, w.alias) = try addressAndAlias(&r)
+        return w
+    }
+
+    static func memballoon(_ r: inout ElementReader) throws(DomainXMLError) -> MemoryBalloon {
+        var m = MemoryBalloon(model: try r.requiredEnumeration("model", unsupported: ["xen"]))
+        m.sourceLine = SourceLine(r.line)
+        (m.address, m.alias) = try addressAndAlias(&r)
+        return m
+    }
+
+    static func rng(_ r: inout ElementReader) throws(DomainXMLError) -> RNGDevice {
+        _ = try r.requiredEnumeration(
+            "model", as: RNGDevice.Model.self, unsupported: ["virtio-transitional", "virtio-non-transitional"])
+        let line = r.line
+        guard
+            let path = try r.child(
+                "backend",
+                { c throws(DomainXMLError) -> String? in
+                    _ = try c.requiredEnumeration(
+                        "model", as: RNGDevice.BackendModel.self, unsupported: ["egd", "builtin"])
+                    let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+                    return t.isEmpty ? nil : t
+                })
+        else { throw .missing(element: r.path + "/backend", attribute: nil, line: line) }
+        var g = RNGDevice(backendPath: path)
+        g.sourceLine = SourceLine(line)
+        (g.address, g.alias) = try addressAndAlias(&r)
+        return g
+    }
+
+    static func panic(_ r: inout ElementReader) throws(DomainXMLError) -> PanicDevice {
+        var p = PanicDevice(model: try r.enumeration("model", unsupported: ["pseries", "s390"]))
+        p.sourceLine = SourceLine(r.line)
+        (p.address, p.alias) = try addressAndAlias(&r)
+        return p
+    }
+}

@@ -1,0 +1,39 @@
+/// Why a domain definition was refused. Every case says where: the element path (e.g. "devices/disk/target"),
+/// the attribute when one is at fault, and the source line when the definition came from parsed text.
+public enum DomainXMLError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The text is not well-formed XML.
+    case malformed(line: Int, column: Int, message: String)
+    /// A required element or attribute is absent.
+    case missing(element: String, attribute: String?, line: Int?)
+    /// A value that libvirt's schema or semantics reject.
+    case invalidValue(element: String, attribute: String?, value: String, line: Int?, reason: String)
+    /// A consistency rule across the definition is broken (duplicates, conflicting boot order, ...).
+    case inconsistent(element: String, line: Int?, reason: String)
+    /// Valid libvirt XML that SwiftVirt cannot honour; never dropped silently.
+    case unsupported(element: String, attribute: String?, line: Int?, detail: String?)
+
+    public var description: String { virtError.message }
+}
+
+extension DomainXMLError: LibvirtMappable {
+    public var virtError: VirtError {
+        switch self {
+        case .malformed(let line, let column, let message):
+            return VirtError(.xmlDetail, "XML error: line \(line), column \(column): \(message)")
+        case .missing(let element, let attribute, let line):
+            let what = attribute.map { "attribute '\($0)' of <\(element)>" } ?? "element <\(element)>"
+            return VirtError(.xmlError, "XML error: missing \(what)\(Self.at(line))")
+        case .invalidValue(let element, let attribute, let value, let line, let reason):
+            let what = attribute.map { "attribute '\($0)' of <\(element)>" } ?? "<\(element)>"
+            return VirtError(.xmlError, "XML error: invalid value '\(value)' for \(what)\(Self.at(line)): \(reason)")
+        case .inconsistent(let element, let line, let reason):
+            return VirtError(.xmlError, "XML error: <\(element)>\(Self.at(line)): \(reason)")
+        case .unsupported(let element, let attribute, let line, let detail):
+            let what = attribute.map { "attribute '\($0)' of <\(element)>" } ?? "<\(element)>"
+            let why = detail.map { ": \($0)" } ?? " is not supported by SwiftVirt"
+            return VirtError(.configUnsupported, "unsupported configuration: \(what)\(Self.at(line))\(why)")
+        }
+    }
+
+    private static func at(_ line: Int?) -> String { line.map { " (line \($0))" } ?? "" }
+}

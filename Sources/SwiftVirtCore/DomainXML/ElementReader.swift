@@ -1,0 +1,159 @@
+/// Reads one element of a domain document and remembers what it consumed, so that `finish()` can refuse
+/// anything left over: nothing in the input is ever dropped without a word.
+struct ElementReader {
+    let element: XMLElement
+    /// Path below `<domain>`, e.g. "devices/disk/driver"; used in every error.
+    let path: String
+    private var usedAttributes: Set<String> = []
+    private var usedChildren: Set<Int> = []
+    private var usedText = false
+    private let elements: [XMLElement]
+
+    init(_ element: XMLElement, path: String) {
+        self.element = element
+        self.path = path
+        self.elements = element.childElements
+    }
+
+    var line: Int { element.position.line }
+
+    // MARK: attributes
+
+    mutating func attribute(_ name: String) -> XMLAttribute? {
+        usedAttributes.insert(name)
+        return element.attribute(name)
+    }
+
+    mutating func string(_ name: String) -> String? { attribute(name)?.value }
+
+    mutating func requiredString(_ name: String) throws(DomainXMLError) -> String {
+        guard let v = string(name) else { throw .missing(element: path, attribute: name, line: line) }
+        return v
+    }
+
+    func invalid(_ attr: XMLAttribute, _ reason: String) -> DomainXMLError {
+        .invalidValue(element: path, attribute: attr.name, value: attr.value, line: attr.position.line, reason: reason)
+    }
+
+    /// An enumerated attribute. `unsupported` lists values libvirt accepts but SwiftVirt does not implement.
+    mutating func enumeration<T: RawRepresentable & CaseIterable>(
+        _ name: String, as: T.Type = T.self, unsupported: [String] = []
+    ) throws(DomainXMLError) -> T? where T.RawValue == String {
+        guard let a = attribute(name) else { return nil }
+        if let v = T(rawValue: a.value) { return v }
+        if unsupported.contains(a.value) {
+            throw .unsupported(
+                element: path, attribute: name, line: a.position.line, detail: "value '\(a.value)' is not supported")
+        }
+        throw invalid(a, "expected one of " + T.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))
+    }
+
+    mutating func requiredEnumeration<T: RawRepresentable & CaseIterable>(
+        _ name: String, as: T.Type = T.self, unsupported: [String] = []
+    ) throws(DomainXMLError) -> T where T.RawValue == String {
+        guard let v: T = try enumeration(name, unsupported: unsupported) else {
+            throw .missing(element: path, attribute: name, line: line)
+        }
+        return v
+    }
+
+    /// Decimal or 0x-prefixed hexadecimal integer within `range`.
+    mutating func integer(_ name: String, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws(DomainXMLError)
+        -> Int?
+    {
+        guard let a = attribute(name) else { return nil }
+        guard let v = Self.parseInteger(a.value), range.contains(v) else {
+            throw invalid(a, "expected an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return v
+    }
+
+    mutating func requiredInteger(_ name: String, in range: ClosedRange<Int> = 0...Int(Int32.max))
+        throws(DomainXMLError) -> Int
+    {
+        guard let v = try integer(name, in: range) else { throw .missing(element: path, attribute: name, line: line) }
+        return v
+    }
+
+    static func parseInteger(_ s: String) -> Int? {
+        if s.hasPrefix("0x") || s.hasPrefix("0X") { return Int(s.dropFirst(2), radix: 16) }
+        if s.hasPrefix("-") { return Int(s) }
+        guard !s.isEmpty, s.allSatisfy(\.isASCII) else { return nil }
+        return Int(s)
+    }
+
+    /// `yes`/`no`.
+    mutating func yesNo(_ name: String) throws(DomainXMLError) -> Bool? {
+        guard let a = attribute(name) else { return nil }
+        switch a.value {
+        case "yes": return true
+        case "no": return false
+        default: throw invalid(a, "expected 'yes' or 'no'")
+        }
+    }
+
+    // MARK: content
+
+    mutating func text() -> String {
+        usedText = true
+        return element.text
+    }
+
+    /// The element's source text verbatim (for `<metadata>`); everything inside counts as read.
+    mutating func rawContent() -> String {
+        usedText = true
+        usedChildren = Set(elements.indices)
+        return String(element.rawInner)
+    }
+
+    /// All child elements named `name`, each read by `body` and then checked for leftovers.
+    mutating func children<T>(_ name: String, _ body: (inout ElementReader) throws(DomainXMLError) -> T)
+        throws(DomainXMLError) -> [T]
+    {
+        var out: [T] = []
+        for (i, e) in elements.enumerated() where e.name == name {
+            usedChildren.insert(i)
+            var r = ElementReader(e, path: path + "/" + name)
+            out.append(try body(&r))
+            try r.finish()
+        }
+        return out
+    }
+
+    /// The single child named `name`, if any; a second one is an error.
+    mutating func child<T>(_ name: String, _ body: (inout ElementReader) throws(DomainXMLError) -> T)
+        throws(DomainXMLError) -> T?
+    {
+        let found = elements.enumerated().filter { $0.element.name == name }
+        if found.count > 1 {
+            throw .inconsistent(
+                element: path + "/" + name, line: found[1].element.position.line,
+                reason: "element appears more than once")
+        }
+        return try children(name, body).first
+    }
+
+    /// Whether an empty marker child (e.g. `<readonly/>`) is present.
+    mutating func flag(_ name: String) throws(DomainXMLError) -> Bool {
+        try child(name) { _ throws(DomainXMLError) in true } ?? false
+    }
+
+    /// Text of a child element such as `<name>`.
+    mutating func childText(_ name: String) throws(DomainXMLError) -> String? {
+        try child(name) { r throws(DomainXMLError) in r.text() }
+    }
+
+    /// Refuses attributes, child elements and text that nobody read.
+    func finish() throws(DomainXMLError) {
+        for a in element.attributes where !usedAttributes.contains(a.name) {
+            if a.name.hasPrefix("xmlns") { continue }
+            throw .unsupported(element: path, attribute: a.name, line: a.position.line, detail: nil)
+        }
+        for (i, e) in elements.enumerated() where !usedChildren.contains(i) {
+            throw .unsupported(element: path + "/" + e.name, attribute: nil, line: e.position.line, detail: nil)
+        }
+        if !usedText, element.text.contains(where: { !$0.isWhitespace }) {
+            throw .unsupported(element: path, attribute: nil, line: line, detail: "unexpected text content")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+// CONTRACT: names used by other targets must stay: DomainDefinition.{virtType,name,uuid,memoryKiB,currentMemoryKiB,
+// vcpus,os,onPoweroff,onReboot,onCrash,devices}, DomainUUID, DomainRuntimeInfo, DomainVirtType, LifecycleAction.
+
+public enum DomainVirtType: String, Sendable, Codable, CaseIterable { case qemu, kvm }
+
+public enum LifecycleAction: String, Sendable, Codable, CaseIterable {
+    case destroy, restart, preserve
+    case renameRestart = "rename-restart"
+    case coredumpDestroy = "coredump-destroy"
+    case coredumpRestart = "coredump-restart"
+}
+
+/// Facts that exist only while a domain runs and appear in its live XML.
+public struct DomainRuntimeInfo: Sendable, Equatable, Codable {
+    public var id: Int32
+    /// Host pty path per character device alias (e.g. "serial0" -> "/dev/pts/3").
+    public var ptyPaths: [String: String]
+    public var vncPort: Int?
+    public var vncWebsocketPort: Int?
+    public init(id: Int32, ptyPaths: [String: String] = [:], vncPort: Int? = nil, vncWebsocketPort: Int? = nil) {
+        self.id = id
+        self.ptyPaths = ptyPaths
+        self.vncPort = vncPort
+        self.vncWebsocketPort = vncWebsocketPort
+    }
+}
+
+/// `<vcpu placement=...>`.
+public enum VCPUPlacement: String, Sendable, Equatable, CaseIterable { case `static`, auto }
+
+/// A libvirt domain definition: the subset of `<domain>` SwiftVirt understands, as plain values.
+public struct DomainDefinition: Sendable, Equatable {
+    public var virtType: DomainVirtType = .qemu
+    public var name: String = ""
+    public var uuid: DomainUUID = .random()
+    public var title: String?
+    public var description: String?
+    /// Inner content of `<metadata>`, kept byte for byte as it appeared in the source.
+    public var metadata: String?
+    public var memoryKiB: UInt64 = 0
+    public var currentMemoryKiB: UInt64 = 0
+    /// Maximum vCPU count (`<vcpu>` text).
+    public var vcpus: Int = 1
+    public var vcpuPlacement: VCPUPlacement?
+    /// `<vcpu current=...>`: vCPUs online at boot; nil means all of `vcpus`.
+    public var currentVcpus: Int?
+    public var os: DomainOS = DomainOS()
+    public var features: DomainFeatures = DomainFeatures()
+    public var cpu: DomainCPU?
+    public var clock: DomainClock?
+    public var onPoweroff: LifecycleAction = .destroy
+    public var onReboot: LifecycleAction = .restart
+    public var onCrash: LifecycleAction = .destroy
+    public var pm: PowerManagement?
+    public var devices: DomainDevices = DomainDevices()
+    public var seclabel: SecurityLabel?
+    /// Where top-level elements were in the parsed text (not part of equality).
+    public var sourceLines: SourceLines = SourceLines()
+    public init() {}
+}
+
+/// Line numbers of parsed elements, keyed by element path (e.g. "currentMemory"). Equality ignores it on
+/// purpose: two definitions with the same content are equal whatever text they came from.
+public struct SourceLines: Sendable, Equatable {
+    public var lines: [String: Int] = [:]
+    public init() {}
+    public subscript(_ path: String) -> Int? {
+        get { lines[path] }
+        set { lines[path] = newValue }
+    }
+    public static func == (lhs: SourceLines, rhs: SourceLines) -> Bool { true }
+}
+
+/// The line a device came from in parsed text. Equality ignores it (see `SourceLines`).
+public struct SourceLine: Sendable, Equatable {
+    public var line: Int?
+    public init(_ line: Int? = nil) { self.line = line }
+    public static func == (lhs: SourceLine, rhs: SourceLine) -> Bool { true }
+}

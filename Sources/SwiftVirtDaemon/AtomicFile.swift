@@ -1,0 +1,71 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes files so that a crash at any instant leaves either the old or the new content, never a mix:
+/// temp file in the same directory, fsync, rename over the target, fsync the directory.
+enum AtomicFile {
+    struct WriteError: Error, CustomStringConvertible {
+        var path: String
+        var step: String
+        var errno: Int32
+        var description: String { "cannot \(step) '\(path)': \(String(cString: strerror(errno)))" }
+    }
+
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        let tmp = "\(dir)/.\((path as NSString).lastPathComponent).tmp.\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw WriteError(path: tmp, step: "create", errno: errno) }
+        var ok = false
+        defer {
+            if !ok { unlink(tmp) }
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                Glibc.write(fd, raw.baseAddress! + offset, bytes.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                close(fd)
+                throw WriteError(path: tmp, step: "write", errno: e)
+            }
+            offset += n
+        }
+        if fsync(fd) != 0 {
+            let e = errno
+            close(fd)
+            throw WriteError(path: tmp, step: "fsync", errno: e)
+        }
+        close(fd)
+        guard rename(tmp, path) == 0 else { throw WriteError(path: path, step: "rename into place", errno: errno) }
+        ok = true
+        syncDirectory(dir)
+    }
+
+    static func write(_ text: String, to path: String, mode: mode_t = 0o600) throws {
+        try write(Array(text.utf8), to: path, mode: mode)
+    }
+
+    /// Removes a file and makes the removal durable.
+    static func remove(_ path: String) {
+        if unlink(path) == 0 { syncDirectory((path as NSString).deletingLastPathComponent) }
+    }
+
+    static func syncDirectory(_ dir: String) {
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws {
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
+    }
+}

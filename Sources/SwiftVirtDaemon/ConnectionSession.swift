@@ -1,0 +1,111 @@
+import Logging
+import Synchronization
+import SwiftVirtCore
+import SwiftVirtWire
+
+/// Per-connection state. Calls on one connection may run concurrently, and event sinks read the callback table
+/// synchronously, so the state sits behind a mutex rather than in an actor.
+final class ConnectionSession: Sendable {
+    struct EventCallback: Sendable {
+        var eventID: Int32
+        var domain: DomainUUID?
+    }
+
+    struct State: Sendable {
+        var opened = false
+        var readOnly: Bool
+        var callbacks: [Int32: EventCallback] = [:]
+        var nextCallbackID: Int32 = 1
+        var consoles: [UInt32: ConsoleStream] = [:]
+        var hubToken: Int?
+        var keepalive = false
+        var uri = "qemu:///system"
+    }
+
+    let id: Int
+    let socketIsReadOnly: Bool
+    let logger: Logger
+    private let output: AsyncStream<Packet>.Continuation
+    private let state: Mutex<State>
+
+    init(id: Int, readOnly: Bool, output: AsyncStream<Packet>.Continuation, logger: Logger) {
+        self.id = id
+        self.socketIsReadOnly = readOnly
+        self.output = output
+        self.logger = logger
+        self.state = Mutex(State(readOnly: readOnly))
+    }
+
+    func with<T>(_ body: (inout State) throws -> T) rethrows -> T { try state.withLock { try body(&$0) } }
+
+    var isOpen: Bool { state.withLock { $0.opened } }
+    var isReadOnly: Bool { state.withLock { $0.readOnly } }
+
+    /// Queues a packet; the writer task sends them in order.
+    func send(_ packet: Packet) { output.yield(packet) }
+
+    func sendReply(to header: PacketHeader, payload: [UInt8]) {
+        var h = header
+        h.type = .reply
+        h.status = .ok
+        send(Packet(header: h, payload: payload))
+    }
+
+    func sendError(to header: PacketHeader, _ error: VirtError) {
+        var h = header
+        h.type = .reply
+        h.status = .error
+        send(Packet(header: h, payload: Self.encode(error)))
+    }
+
+    static func encode(_ error: VirtError) -> [UInt8] {
+        let remote = RemoteError(
+            code: error.code.rawValue, domain: error.domain.rawValue, message: error.message, level: 2, dom: nil,
+            str1: nil, str2: nil, str3: nil, int1: -1, int2: -1, net: nil)
+        var encoder = XDREncoder()
+        encoder.encode(remote)
+        return encoder.bytes
+    }
+
+    /// Delivers a domain event to every matching callback this connection registered.
+    func deliver(_ notice: DomainEventNotice) {
+        let targets = state.withLock { s in
+            s.callbacks.filter { $0.value.eventID == notice.kind.rawValue && ($0.value.domain == nil || $0.value.domain == notice.domain.uuid) }
+                .map(\.key).sorted()
+        }
+        let dom = RemoteNonnullDomain(name: notice.domain.name, uuid: notice.domain.uuid.bytes, id: notice.domain.id)
+        for callbackID in targets {
+            var encoder = XDREncoder()
+            let procedure: RemoteProcedure
+            switch notice.kind {
+            case .lifecycle:
+                guard let event = notice.lifecycle else { continue }
+                procedure = .domainEventCallbackLifecycle
+                encoder.encode(
+                    DomainEventCallbackLifecycleMsg(
+                        callbackID: callbackID, msg: DomainEventLifecycleMsg(dom: dom, event: event.event, detail: event.detail)))
+            case .reboot:
+                procedure = .domainEventCallbackReboot
+                encoder.encode(DomainEventCallbackRebootMsg(callbackID: callbackID, msg: DomainEventRebootMsg(dom: dom)))
+            }
+            let header = PacketHeader(
+                program: WireProgram.remote.rawValue, version: 1, procedure: procedure.rawValue, type: .message,
+                serial: 0, status: .ok)
+            send(Packet(header: header, payload: encoder.bytes))
+        }
+    }
+
+    /// Ends everything the connection owns.
+    func teardown(events: EventHub) {
+        let (token, consoles) = state.withLock { s -> (Int?, [ConsoleStream]) in
+            let result = (s.hubToken, Array(s.consoles.values))
+            s.hubToken = nil
+            s.consoles = [:]
+            s.callbacks = [:]
+            return result
+        }
+        if let token { events.unsubscribe(token) }
+        for console in consoles { console.close() }
+        output.finish()
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SwiftVirtCore
+import SwiftVirtQEMU
+
+/// Where the daemon keeps things and how it listens.
+public struct DaemonConfiguration: Sendable {
+    public var runDir: String
+    public var stateDir: String
+    public var logDir: String
+    /// Also serve at libvirt's own socket paths so a plain `virsh` reaches us.
+    public var serveLibvirtSocket: Bool
+    public var libvirtSocketDir: String = "/run/libvirt"
+
+    public init(runDir: String, stateDir: String, logDir: String?, serveLibvirtSocket: Bool) {
+        self.runDir = runDir
+        self.stateDir = stateDir
+        self.logDir = logDir ?? stateDir + "/log"
+        self.serveLibvirtSocket = serveLibvirtSocket
+    }
+}
+
+/// Shared services every connection uses.
+struct DaemonServices: Sendable {
+    /// The libvirt release whose protocol and behaviour we match (reported by GET_LIB_VERSION).
+    static let libvirtCompatibleVersion: UInt64 = 9_000_000
+
+    let registry: DomainRegistry
+    let driver: any HypervisorDriver
+    let events: EventHub
+    let consoles: ConsoleRegistry
+    let host: HostInfo
+    let logger: Logger
+    let eventLoopGroup: any EventLoopGroup
+}
+
+public enum Daemon {
+    /// Starts everything and serves until cancelled or the listening sockets fail.
+    public static func run(_ config: DaemonConfiguration, logger: Logger) async throws {
+        signal(SIGPIPE, SIG_IGN)
+        for dir in [config.runDir, config.stateDir, config.logDir] { try AtomicFile.makeDirectory(dir, mode: 0o755) }
+        let driver = await QEMUDriver(
+            configuration: QEMUDriverConfiguration(
+                runDirectory: config.runDir, logDirectory: config.logDir, stateDirectory: config.stateDir),
+            logger: logger)
+        let store = DomainStore(stateDir: config.stateDir, runDir: config.runDir)
+        try store.prepare()
+        let events = EventHub()
+        let registry = DomainRegistry(driver: driver, store: store, events: events, logger: logger)
+        await registry.restore()
+        let services = DaemonServices(
+            registry: registry, driver: driver, events: events, consoles: ConsoleRegistry(), host: HostInfo.read(),
+            logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+
+        var sockets = [(config.runDir + "/libvirt-sock", false), (config.runDir + "/libvirt-sock-ro", true)]
+        if config.serveLibvirtSocket {
+            try AtomicFile.makeDirectory(config.libvirtSocketDir)
+            for name in ["libvirt-sock", "virtqemud-sock"] {
+                try ensureNotServedByLibvirt(config.libvirtSocketDir + "/" + name)
+            }
+            sockets += [
+                (config.libvirtSocketDir + "/libvirt-sock", false), (config.libvirtSocketDir + "/libvirt-sock-ro", true),
+            ]
+        }
+        let dispatcher = Dispatcher()
+        let stopSignals = installStopHandlers(removing: sockets.map(\.0), logger: logger)
+        defer { for source in stopSignals { source.cancel() } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (path, readOnly) in sockets {
+                let server = RemoteServer(path: path, readOnly: readOnly, services: services, dispatcher: dispatcher)
+                let channel = try await server.bind()
+                logger.info("listening on \(path)\(readOnly ? " (read-only)" : "")")
+                group.addTask { try await server.serve(channel) }
+            }
+            group.addTask { await registry.autostartAll() }
+            try await group.next()
+            try await group.next()
+        }
+    }
+
+    /// SIGTERM/SIGINT: stop listening and exit, leaving guests running (a restarted daemon reattaches), like
+    /// libvirtd. The socket files go, so clients see "no such daemon" rather than a dead socket.
+    static func installStopHandlers(removing paths: [String], logger: Logger) -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                logger.info("signal \(sig): shutting down; running guests keep running")
+                for path in paths { unlink(path) }
+                exit(0)
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Refuses to take over a socket a live libvirtd/virtqemud is answering on.
+    static func ensureNotServedByLibvirt(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            path.utf8CString.withUnsafeBytes { src in raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: src.prefix(raw.count - 1))) }
+        }
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if connected == 0 {
+            throw VirtError(
+                .operationFailed,
+                "operation failed: \(path) is served by a running libvirt daemon; stop it (systemctl stop libvirtd) first")
+        }
+    }
+}

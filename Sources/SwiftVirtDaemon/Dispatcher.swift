@@ -1,0 +1,61 @@
+import Logging
+import SwiftVirtCore
+import SwiftVirtWire
+
+/// The one table from procedure number to handler, and the rules every call goes through: program and
+/// version checks, "open first", read-only refusal, error mapping.
+struct Dispatcher: Sendable {
+    let routes: [Int32: Route]
+
+    init() {
+        var table: [Int32: Route] = [:]
+        ConnectRoutes.register(into: &table)
+        DomainQueryRoutes.register(into: &table)
+        DomainLifecycleRoutes.register(into: &table)
+        EventConsoleRoutes.register(into: &table)
+        routes = table
+    }
+
+    /// Procedures a client may call before CONNECT_OPEN.
+    static let beforeOpen: Set<Int32> = [
+        RemoteProcedure.connectOpen.rawValue, RemoteProcedure.authList.rawValue,
+        RemoteProcedure.connectSupportsFeature.rawValue, RemoteProcedure.connectClose.rawValue,
+        RemoteProcedure.authPolkit.rawValue,
+    ]
+
+    enum Outcome {
+        case handled
+        /// The peer broke the protocol; the connection must be closed.
+        case closeConnection(reason: String)
+    }
+
+    func dispatchCall(_ packet: Packet, services: DaemonServices, session: ConnectionSession) async -> Outcome {
+        let header = packet.header
+        guard let route = routes[header.procedure] else {
+            session.sendError(
+                to: header, VirtError(.rpc, domain: .rpc, "unknown procedure: \(header.procedure)"))
+            return .handled
+        }
+        if !session.isOpen && !Self.beforeOpen.contains(header.procedure) {
+            session.sendError(to: header, DaemonError.connectionNotOpen.virtError)
+            return .handled
+        }
+        if session.isReadOnly && !route.readOnlyAllowed {
+            session.sendError(to: header, DaemonError.readOnly(procedure: route.api).virtError)
+            return .handled
+        }
+        let context = CallContext(services: services, session: session, header: header)
+        do {
+            if let reply = try await route.run(packet.payload, context) {
+                session.sendReply(to: header, payload: reply)
+            }
+        } catch let bad as Route.BadArguments {
+            return .closeConnection(reason: bad.description)
+        } catch {
+            let mapped = error.asVirtError
+            services.logger.debug("\(route.api) failed: \(mapped.message)")
+            session.sendError(to: header, mapped)
+        }
+        return .handled
+    }
+}

@@ -1,0 +1,333 @@
+import Logging
+import SwiftVirtCore
+
+/// Everything the daemon knows about one domain.
+struct DomainRecord: Sendable {
+    /// The persistent definition (or, for a transient domain, the one it was created from).
+    var config: DomainDefinition
+    /// Set when the domain is redefined while running: takes effect at the next boot.
+    var nextConfig: DomainDefinition?
+    var persistent: Bool
+    var autostart: Bool
+    var running: (any RunningDomain)?
+    var live: DomainDefinition?
+    var id: Int32 = -1
+    var state: DomainState = .shutoff
+    var reason: DomainStateReason = .shutoffUnknown
+
+    var identity: DomainIdentity { DomainIdentity(name: config.name, uuid: config.uuid, id: id) }
+    var isActive: Bool { running != nil }
+}
+
+/// The domain registry: one actor owning every record, the store and the driver. Lifecycle calls on one domain
+/// are serialised by `jobs`; the driver's per-domain actor serialises what happens inside QEMU.
+actor DomainRegistry: DomainObserver {
+    let driver: any HypervisorDriver
+    let store: DomainStore
+    let events: EventHub
+    let logger: Logger
+    let jobs = DomainJobs()
+    private var records: [DomainUUID: DomainRecord] = [:]
+    private var nextID: Int32 = 1
+
+    init(driver: any HypervisorDriver, store: DomainStore, events: EventHub, logger: Logger) {
+        self.driver = driver
+        self.store = store
+        self.events = events
+        self.logger = logger
+    }
+
+    func insertRestored(_ rec: DomainRecord) { records[rec.config.uuid] = rec }
+    func bumpNextID(past id: Int32) { nextID = max(nextID, id + 1) }
+
+    // MARK: lookup
+
+    func record(_ uuid: DomainUUID) throws -> DomainRecord {
+        guard let record = records[uuid] else { throw DaemonError.noDomainUUID(uuid) }
+        return record
+    }
+
+    func lookup(name: String) throws -> DomainIdentity {
+        guard let record = records.values.first(where: { $0.config.name == name }) else {
+            throw DaemonError.noDomainNamed(name)
+        }
+        return record.identity
+    }
+
+    func lookup(uuid: DomainUUID) throws -> DomainIdentity { try record(uuid).identity }
+
+    func lookup(id: Int32) throws -> DomainIdentity {
+        guard id > 0, let record = records.values.first(where: { $0.id == id && $0.isActive }) else {
+            throw DaemonError.noDomainID(id)
+        }
+        return record.identity
+    }
+
+    func allRecords() -> [DomainRecord] {
+        records.values.sorted { ($0.id < 0 ? Int32.max : $0.id, $0.config.name) < ($1.id < 0 ? Int32.max : $1.id, $1.config.name) }
+    }
+
+    // MARK: define / undefine
+
+    /// Parses and completes a definition the way `define` and `create` both need.
+    func prepare(xml: String) throws -> DomainDefinition {
+        var def = try DomainXML.parse(xml)
+        try driver.prepareDefinition(&def)
+        try def.applyDefaults()
+        try def.validate()
+        return def
+    }
+
+    func define(xml: String) async throws -> DomainIdentity {
+        let def = try prepare(xml: xml)
+        try checkUnique(def)
+        return try await jobs.run(def.uuid) { try await self.defineLocked(def) }
+    }
+
+    private func defineLocked(_ def: DomainDefinition) throws -> DomainIdentity {
+        try checkUnique(def)
+        try store.saveConfig(def)
+        let event: DomainLifecycleEvent
+        if var existing = records[def.uuid] {
+            event = .definedUpdated
+            if existing.isActive {
+                existing.nextConfig = def
+                if !existing.persistent { existing.config.name = def.name }
+            } else {
+                existing.config = def
+            }
+            existing.persistent = true
+            records[def.uuid] = existing
+        } else {
+            event = .definedAdded
+            records[def.uuid] = DomainRecord(config: def, persistent: true, autostart: false)
+        }
+        let identity = records[def.uuid]!.identity
+        logger.info("defined domain \(def.name) (\(def.uuid))")
+        publish(identity, event)
+        return identity
+    }
+
+    /// libvirt's rules: a name belongs to one uuid and a uuid to one name.
+    private func checkUnique(_ def: DomainDefinition) throws {
+        if let existing = records[def.uuid] {
+            if existing.config.name != def.name { throw DaemonError.uuidTaken(existingName: existing.config.name, uuid: def.uuid) }
+        } else if let other = records.values.first(where: { $0.config.name == def.name }) {
+            throw DaemonError.domainNameTaken(name: def.name, uuid: other.config.uuid)
+        }
+    }
+
+    func undefine(_ uuid: DomainUUID) async throws {
+        try await jobs.run(uuid) {
+            try await self.undefineLocked(uuid)
+        }
+    }
+
+    private func undefineLocked(_ uuid: DomainUUID) throws {
+        var rec = try record(uuid)
+        guard rec.persistent else { throw DaemonError.transientUndefine(rec.config.name) }
+        store.removeConfig(name: rec.config.name)
+        let identity = rec.identity
+        if rec.isActive {
+            // Like libvirt: a running domain stays up as a transient one and disappears when it stops.
+            rec.persistent = false
+            rec.autostart = false
+            rec.nextConfig = nil
+            records[uuid] = rec
+            saveStatus(uuid)
+        } else {
+            records[uuid] = nil
+        }
+        logger.info("undefined domain \(identity.name)")
+        publish(identity, .undefinedRemoved)
+    }
+
+    func setAutostart(_ uuid: DomainUUID, _ enabled: Bool) throws {
+        var rec = try record(uuid)
+        guard rec.persistent else { throw DaemonError.transientAutostart(rec.config.name) }
+        try store.setAutostart(name: rec.config.name, enabled)
+        rec.autostart = enabled
+        records[uuid] = rec
+    }
+
+    // MARK: lifecycle
+
+    func createTransient(xml: String, paused: Bool) async throws -> DomainIdentity {
+        let def = try prepare(xml: xml)
+        if let existing = records[def.uuid] ?? records.values.first(where: { $0.config.name == def.name }) {
+            if existing.config.uuid != def.uuid || existing.config.name != def.name { try checkUnique(def) }
+            if existing.isActive { throw DaemonError.domainAlreadyActive(def.name) }
+        }
+        return try await jobs.run(def.uuid) {
+            try await self.insertTransientIfAbsent(def)
+            return try await self.startLocked(def.uuid, paused: paused, definition: def)
+        }
+    }
+
+    private func insertTransientIfAbsent(_ def: DomainDefinition) throws {
+        if records[def.uuid] == nil {
+            try checkUnique(def)
+            records[def.uuid] = DomainRecord(config: def, persistent: false, autostart: false)
+        }
+    }
+
+    func start(_ uuid: DomainUUID, paused: Bool) async throws -> DomainIdentity {
+        try await jobs.run(uuid) { try await self.startLocked(uuid, paused: paused, definition: nil) }
+    }
+
+    private func startLocked(_ uuid: DomainUUID, paused: Bool, definition: DomainDefinition?) async throws
+        -> DomainIdentity
+    {
+        var rec = try record(uuid)
+        if rec.isActive { throw DaemonError.domainAlreadyActive(rec.config.name) }
+        let def = definition ?? rec.config
+        let id = nextID
+        nextID += 1
+        do {
+            let running = try await driver.start(def, id: id, paused: paused, observer: self)
+            rec = try record(uuid)
+            rec.running = running
+            rec.live = def
+            rec.id = id
+            rec.state = await running.state
+            rec.reason = await running.stateReason
+            records[uuid] = rec
+            saveStatus(uuid)
+            logger.info("started domain \(def.name) with id \(id)\(paused ? " (paused)" : "")")
+            publish(rec.identity, .startedBooted)
+            if paused { publish(rec.identity, .suspendedPaused) }
+            return rec.identity
+        } catch {
+            if !rec.persistent { records[uuid] = nil }
+            throw error
+        }
+    }
+
+    /// Runs `body` on the running domain under the domain's job.
+    func withRunning<T: Sendable>(
+        _ uuid: DomainUUID, _ body: @Sendable (any RunningDomain) async throws -> T
+    ) async throws -> T {
+        try await jobs.run(uuid) {
+            let rec = try await self.record(uuid)
+            guard let running = rec.running else { throw DaemonError.domainNotRunning(rec.config.name) }
+            return try await body(running)
+        }
+    }
+
+    func shutdown(_ uuid: DomainUUID) async throws { try await withRunning(uuid) { try await $0.shutdown() } }
+    func reboot(_ uuid: DomainUUID) async throws { try await withRunning(uuid) { try await $0.reboot() } }
+    func reset(_ uuid: DomainUUID) async throws { try await withRunning(uuid) { try await $0.reset() } }
+
+    func destroy(_ uuid: DomainUUID, graceful: Bool) async throws {
+        try await withRunning(uuid) { try await $0.destroy(graceful: graceful) }
+        // The driver reports the stop through the observer; make sure the record is final before replying.
+        if let rec = records[uuid], rec.running != nil {
+            domainStoppedLocal(uuid, reason: .shutoffDestroyed, event: .stoppedDestroyed)
+        }
+    }
+
+    func suspend(_ uuid: DomainUUID) async throws {
+        try await withRunning(uuid) { running in
+            let before = await running.state
+            try await running.suspend()
+            await self.noteRequestedTransition(uuid, from: before, to: running, event: .suspendedPaused)
+        }
+    }
+
+    func resume(_ uuid: DomainUUID) async throws {
+        try await withRunning(uuid) { running in
+            let before = await running.state
+            try await running.resume()
+            await self.noteRequestedTransition(uuid, from: before, to: running, event: .resumedUnpaused)
+        }
+    }
+
+    private func noteRequestedTransition(
+        _ uuid: DomainUUID, from before: DomainState, to running: any RunningDomain, event: DomainLifecycleEvent
+    ) async {
+        let after = await running.state
+        let reason = await running.stateReason
+        guard var rec = records[uuid] else { return }
+        let alreadyRecorded = rec.state == after
+        rec.state = after
+        rec.reason = reason
+        records[uuid] = rec
+        saveStatus(uuid)
+        if before != after && !alreadyRecorded { publish(rec.identity, event) }
+    }
+
+    func consolePath(_ uuid: DomainUUID, device: String?) async throws -> String {
+        try await withRunning(uuid) { try await $0.consolePath(device: device) }
+    }
+
+    // MARK: DomainObserver
+
+    func domain(
+        _ uuid: DomainUUID, changedTo state: DomainState, reason: DomainStateReason, event: DomainLifecycleEvent?
+    ) async {
+        guard var rec = records[uuid], rec.isActive else { return }
+        let changed = rec.state != state
+        rec.state = state
+        rec.reason = reason
+        records[uuid] = rec
+        saveStatus(uuid)
+        if let event, changed || event.event == DomainLifecycleEvent.shutdownFinished.event {
+            publish(rec.identity, event)
+        }
+    }
+
+    func domainRebooted(_ uuid: DomainUUID) async {
+        guard let rec = records[uuid], rec.isActive else { return }
+        events.publish(DomainEventNotice(kind: .reboot, domain: rec.identity, lifecycle: nil))
+    }
+
+    func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async {
+        domainStoppedLocal(uuid, reason: reason, event: event)
+    }
+
+    private func domainStoppedLocal(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) {
+        guard var rec = records[uuid], rec.isActive else { return }
+        let identity = rec.identity
+        store.removeStatus(uuid: uuid)
+        rec.running = nil
+        rec.live = nil
+        rec.id = -1
+        rec.state = .shutoff
+        rec.reason = reason
+        if let next = rec.nextConfig {
+            rec.config = next
+            rec.nextConfig = nil
+        }
+        logger.info("domain \(identity.name) stopped (reason \(reason.rawValue))")
+        publish(identity, event)
+        if rec.persistent {
+            records[uuid] = rec
+        } else {
+            records[uuid] = nil
+        }
+    }
+
+    // MARK: persistence of running state
+
+    private func saveStatus(_ uuid: DomainUUID) {
+        guard let rec = records[uuid], let running = rec.running, let live = rec.live else { return }
+        Task { await self.writeStatus(uuid, rec: rec, running: running, live: live) }
+    }
+
+    private func writeStatus(_ uuid: DomainUUID, rec: DomainRecord, running: any RunningDomain, live: DomainDefinition)
+        async
+    {
+        let blob = await running.statusData()
+        // A stop may have raced with this write: never leave a status for a domain that is gone.
+        guard let current = records[uuid], current.running != nil else { return }
+        let status = DomainStore.Status(
+            name: current.config.name, uuid: "\(uuid)", id: current.id, persistent: current.persistent,
+            liveXML: DomainXML.format(live), driverStatus: blob, state: current.state, reason: current.reason.rawValue)
+        do { try store.saveStatus(status) } catch { logger.error("cannot save status of \(current.config.name): \(error)") }
+    }
+
+    func publish(_ identity: DomainIdentity, _ event: DomainLifecycleEvent) {
+        let notice = DomainEventNotice(kind: .lifecycle, domain: identity, lifecycle: event)
+        events.publish(notice)
+    }
+}

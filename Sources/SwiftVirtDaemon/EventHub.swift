@@ -1,0 +1,44 @@
+import Synchronization
+import SwiftVirtCore
+
+/// Domain events fanned out to every connection that registered a callback.
+public enum DomainEventKind: Int32, Sendable {
+    case lifecycle = 0
+    case reboot = 1
+}
+
+struct DomainEventNotice: Sendable {
+    var kind: DomainEventKind
+    var domain: DomainIdentity
+    var lifecycle: DomainLifecycleEvent?
+}
+
+/// Name, uuid and id: what a remote_nonnull_domain carries.
+struct DomainIdentity: Sendable, Equatable {
+    var name: String
+    var uuid: DomainUUID
+    var id: Int32
+}
+
+/// Connections subscribe with a sink; the hub does not know about sockets. Publishing is synchronous so
+/// events reach every sink in the order they happened.
+final class EventHub: Sendable {
+    typealias Sink = @Sendable (DomainEventNotice) -> Void
+    private let state = Mutex<(sinks: [Int: Sink], next: Int)>(([:], 1))
+
+    func subscribe(_ sink: @escaping Sink) -> Int {
+        state.withLock { s in
+            let token = s.next
+            s.next += 1
+            s.sinks[token] = sink
+            return token
+        }
+    }
+
+    func unsubscribe(_ token: Int) { state.withLock { _ = $0.sinks.removeValue(forKey: token) } }
+
+    func publish(_ notice: DomainEventNotice) {
+        let sinks = state.withLock { Array($0.sinks.values) }
+        for sink in sinks { sink(notice) }
+    }
+}

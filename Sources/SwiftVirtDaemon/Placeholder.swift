@@ -1,1 +1,0 @@
-// SwiftVirtDaemon: filled in by its owner.

@@ -1,0 +1,120 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import SwiftVirtCore
+import SwiftVirtWire
+
+/// Listens on one unix socket and serves libvirt's remote protocol on every connection. Errors stay within
+/// the connection that caused them.
+struct RemoteServer: Sendable {
+    let path: String
+    let readOnly: Bool
+    let services: DaemonServices
+    let dispatcher: Dispatcher
+    private static let connectionCounter = Atomic<Int>(0)
+
+    func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<Packet, Packet>, Never> {
+        let logger = services.logger
+        let channel = try await ServerBootstrap(group: services.eventLoopGroup)
+            .serverChannelOption(.backlog, value: 64)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(PacketFrameHandler(logger: logger))
+                    try child.pipeline.syncOperations.addHandler(PacketEncodeHandler())
+                    return try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: child)
+                }
+            }
+        // Read-write socket: owner only (root); read-only socket: anyone may look, as libvirt's 0666 -ro socket.
+        chmod(path, readOnly ? 0o666 : 0o600)
+        return channel
+    }
+
+    func serve(_ server: NIOAsyncChannel<NIOAsyncChannel<Packet, Packet>, Never>) async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            try await server.executeThenClose { inbound in
+                for try await connection in inbound {
+                    group.addTask { await self.handle(connection) }
+                }
+            }
+        }
+    }
+
+    private func handle(_ connection: NIOAsyncChannel<Packet, Packet>) async {
+        let id = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        var logger = services.logger
+        logger[metadataKey: "conn"] = "\(id)"
+        let (outgoing, continuation) = AsyncStream<Packet>.makeStream()
+        let session = ConnectionSession(id: id, readOnly: readOnly, output: continuation, logger: logger)
+        logger.debug("client connected\(readOnly ? " (read-only socket)" : "")")
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask {
+                        for await packet in outgoing { try await outbound.write(packet) }
+                    }
+                    defer { session.teardown(events: services.events) }
+                    for try await packet in inbound {
+                        if let reason = route(packet, session: session, channel: connection.channel, group: &group) {
+                            logger.warning("closing connection: \(reason)")
+                            return
+                        }
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection ended: \(error)")
+        }
+        session.teardown(events: services.events)
+        logger.debug("client disconnected")
+    }
+
+    /// Returns a reason when the connection must be closed.
+    private func route(
+        _ packet: Packet, session: ConnectionSession, channel: any Channel,
+        group: inout ThrowingDiscardingTaskGroup<any Error>
+    ) -> String? {
+        let header = packet.header
+        if header.program == WireProgram.keepalive.rawValue {
+            if header.procedure == KeepaliveProcedure.ping.rawValue && header.type == .message {
+                var pong = header
+                pong.procedure = KeepaliveProcedure.pong.rawValue
+                session.send(Packet(header: pong, payload: []))
+            }
+            return nil
+        }
+        guard header.program == WireProgram.remote.rawValue || header.program == WireProgram.qemu.rawValue,
+            header.version == 1
+        else {
+            session.sendError(
+                to: header,
+                VirtError(.rpc, domain: .rpc, "Cannot find program \(header.program) version \(header.version)"))
+            return "unknown program 0x\(String(header.program, radix: 16)) version \(header.version)"
+        }
+        switch header.type {
+        case .call:
+            if header.program == WireProgram.qemu.rawValue {
+                session.sendError(to: header, VirtError(.rpc, domain: .rpc, "unknown procedure: \(header.procedure)"))
+                return nil
+            }
+            let services = services
+            let dispatcher = dispatcher
+            group.addTask {
+                if case .closeConnection(let reason) = await dispatcher.dispatchCall(
+                    packet, services: services, session: session)
+                {
+                    session.logger.warning("closing connection: \(reason)")
+                    session.teardown(events: services.events)
+                    channel.close(promise: nil)
+                }
+            }
+            return nil
+        case .stream:
+            let stream = session.with { $0.consoles[header.serial] }
+            stream?.clientPacket(packet)
+            return nil
+        default:
+            return "unexpected packet type \(header.type) for procedure \(header.procedure)"
+        }
+    }
+}

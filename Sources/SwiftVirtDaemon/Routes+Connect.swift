@@ -1,0 +1,108 @@
+import SwiftVirtCore
+import SwiftVirtQEMU
+import SwiftVirtWire
+
+/// Connection set-up and host-level procedures.
+enum ConnectRoutes {
+    static let openFlagReadOnly: UInt32 = 1
+    /// Features from libvirt's virDrvFeature that this daemon really implements.
+    static let supportedFeatures: Set<Int32> = [
+        9,  // TYPED_PARAM_STRING
+        10,  // KEEPALIVE: we answer PINGs
+        14,  // REMOTE_EVENT_CALLBACK: 316/317 with callback ids
+        15,  // REMOTE_CLOSE_CALLBACK: 360/361 are accepted
+    ]
+
+    static func register(into table: inout [Int32: Route]) {
+        table[RemoteProcedure.authList.rawValue] = .call("virConnectAuthList", readOnly: true) { _ in
+            AuthListRet(types: [0])  // REMOTE_AUTH_NONE: local unix socket, filesystem permissions decide
+        }
+        table[RemoteProcedure.connectOpen.rawValue] = .call("virConnectOpen", readOnly: true) {
+            (args: ConnectOpenArgs, ctx) in
+            try checkFlags(args.flags, allowed: openFlagReadOnly, "virConnectOpen")
+            let name = args.name ?? ""
+            guard name.isEmpty || name.hasPrefix("qemu:") || name.hasPrefix("qemu+") else {
+                throw VirtError(.noConnect, domain: .remote, "no connection driver available for \(name)")
+            }
+            ctx.session.with { s in
+                s.opened = true
+                s.uri = name.isEmpty ? "qemu:///system" : name
+                if args.flags & openFlagReadOnly != 0 { s.readOnly = true }
+            }
+            return XDRVoid()
+        }
+        table[RemoteProcedure.connectClose.rawValue] = .call("virConnectClose", readOnly: true) { _ in
+            XDRVoid()
+        }
+        table[RemoteProcedure.connectSupportsFeature.rawValue] = .call("virConnectSupportsFeature", readOnly: true) {
+            (args: ConnectSupportsFeatureArgs, ctx) in
+            let supported = supportedFeatures.contains(args.feature)
+            if args.feature == 10 { ctx.session.with { $0.keepalive = true } }
+            return ConnectSupportsFeatureRet(supported: supported ? 1 : 0)
+        }
+        table[RemoteProcedure.connectRegisterCloseCallback.rawValue] = .call(
+            "virConnectRegisterCloseCallback", readOnly: true
+        ) { _ in XDRVoid() }
+        table[RemoteProcedure.connectUnregisterCloseCallback.rawValue] = .call(
+            "virConnectUnregisterCloseCallback", readOnly: true
+        ) { _ in XDRVoid() }
+        table[RemoteProcedure.connectGetType.rawValue] = .call("virConnectGetType", readOnly: true) { ctx in
+            ConnectGetTypeRet(type: ctx.services.driver.typeName)
+        }
+        table[RemoteProcedure.connectGetVersion.rawValue] = .call("virConnectGetVersion", readOnly: true) { ctx in
+            ConnectGetVersionRet(hvVer: await ctx.services.driver.hypervisorVersion())
+        }
+        table[RemoteProcedure.connectGetLibVersion.rawValue] = .call("virConnectGetLibVersion", readOnly: true) { _ in
+            ConnectGetLibVersionRet(libVer: DaemonServices.libvirtCompatibleVersion)
+        }
+        table[RemoteProcedure.connectGetHostname.rawValue] = .call("virConnectGetHostname", readOnly: true) { _ in
+            ConnectGetHostnameRet(hostname: HostInfo.hostname())
+        }
+        table[RemoteProcedure.connectGetUri.rawValue] = .call("virConnectGetURI", readOnly: true) { ctx in
+            ConnectGetUriRet(uri: ctx.session.with { $0.uri })
+        }
+        table[RemoteProcedure.nodeGetInfo.rawValue] = .call("virNodeGetInfo", readOnly: true) { ctx in
+            let host = ctx.services.host
+            var model = Array(host.model.utf8.prefix(31)).map { Int8(bitPattern: $0) }
+            model += Array(repeating: 0, count: 32 - model.count)
+            return NodeGetInfoRet(
+                model: model, memory: host.memoryKiB, cpus: host.cpus, mhz: host.mhz, nodes: 1, sockets: host.sockets,
+                cores: host.cores, threads: host.threads)
+        }
+        table[RemoteProcedure.connectGetCapabilities.rawValue] = .call("virConnectGetCapabilities", readOnly: true) {
+            ctx in
+            ConnectGetCapabilitiesRet(capabilities: await ctx.services.driver.capabilitiesXML())
+        }
+        table[RemoteProcedure.connectGetDomainCapabilities.rawValue] = .call(
+            "virConnectGetDomainCapabilities", readOnly: true
+        ) { (args: ConnectGetDomainCapabilitiesArgs, ctx) in
+            try checkFlags(args.flags, allowed: 0, "virConnectGetDomainCapabilities")
+            let xml = try await ctx.services.driver.domainCapabilitiesXML(
+                emulator: args.emulatorbin, arch: args.arch, machine: args.machine, virtType: args.virttype)
+            return ConnectGetDomainCapabilitiesRet(capabilities: xml)
+        }
+        table[RemoteProcedure.nodeGetSecurityModel.rawValue] = .call("virNodeGetSecurityModel", readOnly: true) { _ in
+            // No security driver: libvirt reports an empty model, which virsh leaves out of dominfo.
+            NodeGetSecurityModelRet(model: [0], doi: [0])
+        }
+        table[RemoteProcedure.connectDomainXmlToNative.rawValue] = .call("virConnectDomainXMLToNative") {
+            (args: ConnectDomainXmlToNativeArgs, ctx) in
+            try checkFlags(args.flags, allowed: 0, "virConnectDomainXMLToNative")
+            guard args.nativeFormat == "qemu-argv" else {
+                throw VirtError(.invalidArg, "invalid argument: unsupported config type \(args.nativeFormat)")
+            }
+            let def = try await ctx.registry.prepare(xml: args.domainXml)
+            let argv = try await ctx.services.driver.nativeCommandLine(for: def)
+            // Like libvirt, the environment QEMU is started with comes first.
+            let env = QEMUProcess.defaultEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            return ConnectDomainXmlToNativeRet(nativeConfig: (env + argv).map(shellQuoted).joined(separator: " ") + "\n")
+        }
+    }
+
+    /// Quotes an argument the way a shell would need it; plain words stay bare.
+    static func shellQuoted(_ arg: String) -> String {
+        let safe = arg.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:@+%".contains($0) }
+        if safe && !arg.isEmpty { return arg }
+        return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

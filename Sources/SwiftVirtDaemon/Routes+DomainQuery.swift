@@ -1,0 +1,147 @@
+import SwiftVirtCore
+import SwiftVirtWire
+
+/// Lookups, listings and read-only facts about domains.
+enum DomainQueryRoutes {
+    static func register(into table: inout [Int32: Route]) {
+        table[RemoteProcedure.domainLookupByName.rawValue] = .call("virDomainLookupByName", readOnly: true) {
+            (args: DomainLookupByNameArgs, ctx) in
+            DomainLookupByNameRet(dom: try await ctx.registry.lookup(name: args.name).wire)
+        }
+        table[RemoteProcedure.domainLookupByUuid.rawValue] = .call("virDomainLookupByUUID", readOnly: true) {
+            (args: DomainLookupByUuidArgs, ctx) in
+            guard let uuid = DomainUUID(bytes: args.uuid) else { throw DaemonError.invalidArgument("malformed uuid") }
+            return DomainLookupByUuidRet(dom: try await ctx.registry.lookup(uuid: uuid).wire)
+        }
+        table[RemoteProcedure.domainLookupById.rawValue] = .call("virDomainLookupByID", readOnly: true) {
+            (args: DomainLookupByIdArgs, ctx) in
+            DomainLookupByIdRet(dom: try await ctx.registry.lookup(id: args.id).wire)
+        }
+        table[RemoteProcedure.connectListAllDomains.rawValue] = .call("virConnectListAllDomains", readOnly: true) {
+            (args: ConnectListAllDomainsArgs, ctx) in
+            let records = try await filtered(ctx.registry.allRecords(), flags: args.flags)
+            let domains = args.needResults != 0 ? records.map { $0.identity.wire } : []
+            return ConnectListAllDomainsRet(domains: domains, ret: UInt32(records.count))
+        }
+        table[RemoteProcedure.connectNumOfDomains.rawValue] = .call("virConnectNumOfDomains", readOnly: true) { ctx in
+            ConnectNumOfDomainsRet(num: Int32(await ctx.registry.allRecords().filter(\.isActive).count))
+        }
+        table[RemoteProcedure.connectListDomains.rawValue] = .call("virConnectListDomains", readOnly: true) {
+            (args: ConnectListDomainsArgs, ctx) in
+            let ids = await ctx.registry.allRecords().filter(\.isActive).map(\.id)
+            return ConnectListDomainsRet(ids: Array(ids.prefix(Int(max(0, args.maxids)))))
+        }
+        table[RemoteProcedure.connectNumOfDefinedDomains.rawValue] = .call(
+            "virConnectNumOfDefinedDomains", readOnly: true
+        ) { ctx in
+            ConnectNumOfDefinedDomainsRet(num: Int32(await ctx.registry.allRecords().filter { !$0.isActive }.count))
+        }
+        table[RemoteProcedure.connectListDefinedDomains.rawValue] = .call(
+            "virConnectListDefinedDomains", readOnly: true
+        ) { (args: ConnectListDefinedDomainsArgs, ctx) in
+            let names = await ctx.registry.allRecords().filter { !$0.isActive }.map(\.config.name)
+            return ConnectListDefinedDomainsRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
+        }
+        table[RemoteProcedure.domainGetXmlDesc.rawValue] = .call("virDomainGetXMLDesc", readOnly: true) {
+            (args: DomainGetXmlDescArgs, ctx) in
+            // SECURE 1, INACTIVE 2, UPDATE_CPU 4, MIGRATABLE 8
+            try checkFlags(args.flags, allowed: 0xF, "virDomainGetXMLDesc")
+            let rec = try await ctx.registry.record(args.dom.domainUUID())
+            let inactive = args.flags & 2 != 0
+            let xml: String
+            if let live = rec.live, !inactive, let running = rec.running {
+                xml = DomainXML.format(live, runtime: await running.runtime)
+            } else {
+                xml = DomainXML.format(inactive ? (rec.nextConfig ?? rec.config) : rec.config)
+            }
+            return DomainGetXmlDescRet(xml: xml)
+        }
+        table[RemoteProcedure.domainGetInfo.rawValue] = .call("virDomainGetInfo", readOnly: true) {
+            (args: DomainGetInfoArgs, ctx) in
+            let rec = try await ctx.registry.record(args.dom.domainUUID())
+            let def = rec.live ?? rec.config
+            let cpuTime = await rec.running?.cpuTimeNanoseconds() ?? 0
+            return DomainGetInfoRet(
+                state: UInt8(rec.state.rawValue), maxMem: def.memoryKiB,
+                memory: rec.isActive ? def.currentMemoryKiB : def.currentMemoryKiB, nrVirtCpu: UInt16(clamping: def.vcpus),
+                cpuTime: cpuTime)
+        }
+        table[RemoteProcedure.domainGetState.rawValue] = .call("virDomainGetState", readOnly: true) {
+            (args: DomainGetStateArgs, ctx) in
+            try checkFlags(args.flags, allowed: 0, "virDomainGetState")
+            let rec = try await ctx.registry.record(args.dom.domainUUID())
+            return DomainGetStateRet(state: rec.state.rawValue, reason: rec.reason.rawValue)
+        }
+        table[RemoteProcedure.domainGetOsType.rawValue] = .call("virDomainGetOSType", readOnly: true) {
+            (args: DomainGetOsTypeArgs, ctx) in
+            _ = try await ctx.registry.record(args.dom.domainUUID())
+            return DomainGetOsTypeRet(type: "hvm")
+        }
+        table[RemoteProcedure.domainIsActive.rawValue] = .call("virDomainIsActive", readOnly: true) {
+            (args: DomainIsActiveArgs, ctx) in
+            DomainIsActiveRet(active: try await ctx.registry.record(args.dom.domainUUID()).isActive ? 1 : 0)
+        }
+        table[RemoteProcedure.domainIsPersistent.rawValue] = .call("virDomainIsPersistent", readOnly: true) {
+            (args: DomainIsPersistentArgs, ctx) in
+            DomainIsPersistentRet(persistent: try await ctx.registry.record(args.dom.domainUUID()).persistent ? 1 : 0)
+        }
+        table[RemoteProcedure.domainGetAutostart.rawValue] = .call("virDomainGetAutostart", readOnly: true) {
+            (args: DomainGetAutostartArgs, ctx) in
+            DomainGetAutostartRet(autostart: try await ctx.registry.record(args.dom.domainUUID()).autostart ? 1 : 0)
+        }
+        table[RemoteProcedure.domainHasManagedSaveImage.rawValue] = .call(
+            "virDomainHasManagedSaveImage", readOnly: true
+        ) { (args: DomainHasManagedSaveImageArgs, ctx) in
+            try checkFlags(args.flags, allowed: 0, "virDomainHasManagedSaveImage")
+            _ = try await ctx.registry.record(args.dom.domainUUID())
+            return DomainHasManagedSaveImageRet(result: 0)  // managed save does not exist here yet
+        }
+        table[RemoteProcedure.domainGetMessages.rawValue] = .call("virDomainGetMessages", readOnly: true) {
+            (args: DomainGetMessagesArgs, ctx) in
+            _ = try await ctx.registry.record(args.dom.domainUUID())
+            return DomainGetMessagesRet(msgs: [])
+        }
+        table[RemoteProcedure.domainGetSecurityLabel.rawValue] = .call("virDomainGetSecurityLabel", readOnly: true) {
+            (args: DomainGetSecurityLabelArgs, ctx) in
+            _ = try await ctx.registry.record(args.dom.domainUUID())
+            return DomainGetSecurityLabelRet(label: [0], enforcing: 0)
+        }
+        table[RemoteProcedure.domainGetVcpusFlags.rawValue] = .call("virDomainGetVcpusFlags", readOnly: true) {
+            (args: DomainGetVcpusFlagsArgs, ctx) in
+            // LIVE 1, CONFIG 2, MAXIMUM 4
+            try checkFlags(args.flags, allowed: 7, "virDomainGetVcpusFlags")
+            let rec = try await ctx.registry.record(args.dom.domainUUID())
+            let def = args.flags & 2 != 0 ? rec.config : (rec.live ?? rec.config)
+            return DomainGetVcpusFlagsRet(num: Int32(def.vcpus))
+        }
+    }
+
+    /// virConnectListAllDomains' filter flags; each group filters only when one of its bits is set.
+    static func filtered(_ records: [DomainRecord], flags: UInt32) throws -> [DomainRecord] {
+        try checkFlags(flags, allowed: 0xFFFF, "virConnectListAllDomains")
+        func group(_ a: UInt32, _ b: UInt32, _ isA: @escaping (DomainRecord) -> Bool) -> (DomainRecord) -> Bool {
+            let wantA = flags & a != 0
+            let wantB = flags & b != 0
+            if wantA == wantB { return { _ in true } }
+            return { wantA ? isA($0) : !isA($0) }
+        }
+        let active = group(1, 2) { $0.isActive }
+        let persistent = group(4, 8) { $0.persistent }
+        let managedSave = group(256, 512) { _ in false }
+        let autostart = group(1024, 2048) { $0.autostart }
+        let snapshot = group(4096, 8192) { _ in false }
+        let checkpoint = group(16384, 32768) { _ in false }
+        let stateBits = flags & (16 | 32 | 64 | 128)
+        return records.filter { rec in
+            guard active(rec), persistent(rec), managedSave(rec), autostart(rec), snapshot(rec), checkpoint(rec)
+            else { return false }
+            if stateBits == 0 { return true }
+            switch rec.state {
+            case .running: return stateBits & 16 != 0
+            case .paused: return stateBits & 32 != 0
+            case .shutoff: return stateBits & 64 != 0
+            default: return stateBits & 128 != 0
+            }
+        }
+    }
+}

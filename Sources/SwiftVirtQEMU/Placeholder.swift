@@ -1,1 +1,0 @@
-// SwiftVirtQEMU: filled in by its owner.

@@ -1,0 +1,219 @@
+import SwiftVirtCore
+
+/// Builds the argv for `qemu-system-x86_64` 7.2 from a definition, in the order and spelling libvirt uses
+/// where QEMU allows a choice, so logs and `domxml-to-native` read like libvirt's.
+public struct QEMUCommandLine: Sendable, Equatable {
+    /// Everything the argv depends on besides the definition.
+    public struct Context: Sendable, Equatable {
+        public var emulator: String
+        public var accelerator: AcceleratorVerdict
+        public var monitorSocketPath: String
+        /// Where sockets for `<channel type='unix'>` without a path go (libvirt: .../channel/target/domain-N).
+        public var channelDirectory: String
+        /// Machine used when `<os><type machine>` is absent.
+        public var defaultMachine: String
+        /// Start with vCPUs stopped (libvirt always does, then sends `cont`).
+        public var startPaused: Bool
+
+        public init(
+            emulator: String = "/usr/bin/qemu-system-x86_64", accelerator: AcceleratorVerdict,
+            monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true
+        ) {
+            self.emulator = emulator
+            self.accelerator = accelerator
+            self.monitorSocketPath = monitorSocketPath
+            self.channelDirectory = channelDirectory
+            self.defaultMachine = defaultMachine
+            self.startPaused = startPaused
+        }
+    }
+
+    public let executable: String
+    public let arguments: [String]
+    /// `[executable] + arguments`.
+    public var argv: [String] { [executable] + arguments }
+
+    public init(definition: DomainDefinition, context: Context) throws {
+        var builder = ArgumentBuilder(definition: definition, context: context)
+        try builder.build()
+        executable = definition.devices.emulator ?? context.emulator
+        arguments = builder.args
+    }
+}
+
+/// Doubles commas, QEMU's escape inside `key=value,...` option strings.
+func qemuEscaped(_ value: String) -> String { value.replacingOccurrences(of: ",", with: ",,") }
+
+/// Accumulates arguments; one method per section of the command line.
+struct ArgumentBuilder {
+    let def: DomainDefinition
+    let ctx: QEMUCommandLine.Context
+    var args: [String] = []
+
+    init(definition: DomainDefinition, context: QEMUCommandLine.Context) {
+        def = definition
+        ctx = context
+    }
+
+    var machine: String { def.os.machine ?? ctx.defaultMachine }
+    var isQ35: Bool { machine == "q35" || machine.hasPrefix("pc-q35") }
+    var isMicrovm: Bool { machine == "microvm" }
+    var rootBusName: String { isQ35 ? "pcie.0" : "pci.0" }
+
+    mutating func add(_ option: String, _ value: String? = nil) {
+        args.append(option)
+        if let value { args.append(value) }
+    }
+
+    mutating func build() throws {
+        add("-name", "guest=\(qemuEscaped(def.name)),debug-threads=on")
+        if ctx.startPaused { add("-S") }
+        try addMachine()
+        try addAccelerator()
+        try addCPU()
+        add("-m", "size=\(def.memoryKiB)k")
+        addSMP()
+        add("-uuid", def.uuid.description)
+        if def.devices.graphics.isEmpty { add("-display", "none") }
+        add("-no-user-config")
+        add("-nodefaults")
+        add("-chardev", "socket,id=charmonitor,path=\(qemuEscaped(ctx.monitorSocketPath)),server=on,wait=off")
+        add("-mon", "chardev=charmonitor,id=monitor,mode=control")
+        try addClock()
+        add("-no-shutdown")
+        if def.onReboot == .destroy { add("-no-reboot") }
+        addPowerManagement()
+        addBoot()
+        try addControllers()
+        try addDisks()
+        try addInterfaces()
+        try addCharDevices()
+        try addInputs()
+        addAudio()
+        addGraphics()
+        try addVideos()
+        try addSounds()
+        try addWatchdog()
+        try addBalloon()
+        try addRNGs()
+        try addPanics()
+        try addHubs()
+        add("-msg", "timestamp=on")
+    }
+
+    mutating func addMachine() throws {
+        var options = [qemuEscaped(machine), "usb=off"]
+        if let vmport = def.features.vmport { options.append("vmport=\(vmport.rawValue)") }
+        options.append("dump-guest-core=off")
+        if !def.features.acpi && !isMicrovm { options.append("acpi=off") }
+        if let hpet = def.clock?.timers.first(where: { $0.name == .hpet }), hpet.present == false {
+            options.append("hpet=off")
+        }
+        add("-machine", options.joined(separator: ","))
+    }
+
+    mutating func addAccelerator() throws {
+        switch def.virtType {
+        case .qemu:
+            add("-accel", "tcg")
+        case .kvm:
+            guard ctx.accelerator.isUsable else {
+                throw QEMUCommandLineError.kvmNotUsable(
+                    verdict: ctx.accelerator.name, reason: ctx.accelerator.reason ?? "unknown")
+            }
+            add("-accel", "kvm")
+        }
+    }
+
+    mutating func addCPU() throws {
+        guard let cpu = def.cpu else { return }
+        var model: String
+        switch cpu.mode ?? .custom {
+        case .hostPassthrough, .hostModel:
+            // TCG cannot expose the host CPU; "max" is everything TCG emulates, the closest equivalent.
+            model = def.virtType == .kvm ? "host" : "max"
+        case .maximum:
+            model = "max"
+        case .custom:
+            guard let name = cpu.model?.name else {
+                if cpu.features.isEmpty { return }
+                throw QEMUCommandLineError.unsupported("<cpu> features without a <model>")
+            }
+            model = qemuEscaped(name)
+        }
+        for feature in cpu.features {
+            switch feature.policy {
+            case .force, .require: model += ",\(feature.name)=on"
+            case .disable, .forbid: model += ",\(feature.name)=off"
+            case .optional: continue  // only honoured if the model supports it; QEMU decides
+            }
+        }
+        add("-cpu", model)
+    }
+
+    mutating func addSMP() {
+        let maximum = def.vcpus
+        let current = def.currentVcpus ?? maximum
+        var smp = "\(current)"
+        if current != maximum { smp += ",maxcpus=\(maximum)" }
+        if let t = def.cpu?.topology {
+            smp += ",sockets=\(t.sockets)"
+            if let dies = t.dies { smp += ",dies=\(dies)" }
+            smp += ",cores=\(t.cores),threads=\(t.threads)"
+        } else {
+            smp += ",sockets=\(maximum),cores=1,threads=1"
+        }
+        add("-smp", smp)
+    }
+
+    mutating func addClock() throws {
+        var rtc = "base=\(def.clock?.offset.rawValue ?? "utc")"
+        for timer in def.clock?.timers ?? [] {
+            switch timer.name {
+            case .rtc:
+                if timer.tickpolicy == .catchup { rtc += ",driftfix=slew" }
+            case .pit:
+                if let policy = timer.tickpolicy, policy != .delay {
+                    throw QEMUCommandLineError.unsupported("<timer name='pit' tickpolicy='\(policy.rawValue)'>")
+                }
+            case .hpet:
+                continue  // handled on -machine
+            case .kvmclock, .tsc, .platform, .hypervclock, .armvtimer:
+                if timer.present == nil && timer.tickpolicy == nil { continue }
+                throw QEMUCommandLineError.unsupported("<timer name='\(timer.name.rawValue)'> settings")
+            }
+        }
+        add("-rtc", rtc)
+    }
+
+    mutating func addPowerManagement() {
+        guard let pm = def.pm, !isMicrovm else { return }
+        let device = isQ35 ? "ICH9-LPC" : "PIIX4_PM"
+        if let mem = pm.suspendToMem { add("-global", "\(device).disable_s3=\(mem ? 0 : 1)") }
+        if let disk = pm.suspendToDisk { add("-global", "\(device).disable_s4=\(disk ? 0 : 1)") }
+    }
+
+    mutating func addBoot() {
+        var parts: [String] = []
+        if !def.os.bootDevices.isEmpty {
+            let letters = def.os.bootDevices.map { dev -> String in
+                switch dev {
+                case .hd: return "c"
+                case .cdrom: return "d"
+                case .fd: return "a"
+                case .network: return "n"
+                }
+            }
+            parts.append("order=" + letters.joined())
+        }
+        if let menu = def.os.bootMenu {
+            parts.append("menu=\(menu.enable ? "on" : "off")")
+            if menu.enable, let timeout = menu.timeout { parts.append("splash-time=\(timeout)") }
+        }
+        parts.append("strict=on")
+        add("-boot", parts.joined(separator: ","))
+        if let kernel = def.os.kernel { add("-kernel", kernel) }
+        if let initrd = def.os.initrd { add("-initrd", initrd) }
+        if let cmdline = def.os.cmdline { add("-append", cmdline) }
+    }
+}

@@ -1,0 +1,311 @@
+import Foundation
+import Logging
+import SwiftVirtCore
+
+/// One running QEMU guest. Lifecycle calls take the domain's job one at a time; QMP events and the process
+/// exit are handled as they come and reported to the observer.
+public actor QEMUDomain: RunningDomain {
+    public nonisolated let id: Int32
+    public nonisolated let definition: DomainDefinition
+    public private(set) var state: DomainState
+    public private(set) var stateReason: DomainStateReason
+    public private(set) var runtime: DomainRuntimeInfo
+    let status: QEMUDomainStatus
+    let process: QEMUProcess
+    let qmp: QMPClient
+    let observer: any DomainObserver
+    let logger: Logger
+    let gracePeriod: Duration
+
+    private var jobBusy = false
+    private var jobWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Why the process is about to end, when we caused it.
+    private var expectedStop: (reason: DomainStateReason, event: DomainLifecycleEvent)?
+    /// `reboot()` sent a powerdown; the next guest SHUTDOWN becomes a reset instead.
+    private var fakeReboot = false
+    /// Between a guest SHUTDOWN and the RESUME after our `cont` when restarting in place: QEMU's STOP/RESUME are ours, not news.
+    private var restartingInPlace = false
+    private var eventsDone = false
+    private var stopped = false
+    private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
+
+    init(
+        definition: DomainDefinition, status: QEMUDomainStatus, process: QEMUProcess, qmp: QMPClient,
+        state: DomainState, reason: DomainStateReason, observer: any DomainObserver, logger: Logger,
+        gracePeriod: Duration
+    ) {
+        self.id = status.id
+        self.definition = definition
+        self.status = status
+        self.process = process
+        self.qmp = qmp
+        self.state = state
+        self.stateReason = reason
+        self.runtime = DomainRuntimeInfo(id: status.id, ptyPaths: status.ptyPaths, vncPort: status.vncPort)
+        self.observer = observer
+        var logger = logger
+        logger[metadataKey: "domain"] = "\(definition.name)"
+        self.logger = logger
+        self.gracePeriod = gracePeriod
+    }
+
+    /// Starts consuming QMP events and watching the process. Called once by the driver.
+    func startMonitoring() {
+        let events = qmp.events
+        Task { [weak self] in
+            for await event in events { await self?.handle(event) }
+            await self?.markEventsDone()
+        }
+        let process = self.process
+        Task { [weak self] in
+            let exit = await process.waitForExit()
+            await self?.processExited(exit)
+        }
+    }
+
+    public nonisolated func statusData() -> [UInt8] { status.encoded() }
+
+    public func cpuTimeNanoseconds() async -> UInt64 {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let utime = UInt64(fields[11]), let stime = UInt64(fields[12]) else { return 0 }
+        let ticks = UInt64(max(1, sysconf(Int32(_SC_CLK_TCK))))
+        return (utime + stime) * (1_000_000_000 / ticks)
+    }
+
+    // MARK: Lifecycle requests
+
+    public func shutdown() async throws {
+        try await withJob {
+            try requireAlive()
+            _ = try await qmp.execute("system_powerdown")
+        }
+    }
+
+    /// libvirt's "fake reboot": ACPI powerdown, then reset and continue when the guest has shut down.
+    public func reboot() async throws {
+        try await withJob {
+            try requireAlive()
+            fakeReboot = true
+            do {
+                _ = try await qmp.execute("system_powerdown")
+            } catch {
+                fakeReboot = false
+                throw error
+            }
+        }
+    }
+
+    public func reset() async throws {
+        try await withJob {
+            try requireAlive()
+            _ = try await qmp.execute("system_reset")
+        }
+    }
+
+    public func suspend() async throws {
+        try await withJob {
+            try requireAlive()
+            guard state != .paused else { return }
+            _ = try await qmp.execute("stop")
+            setState(.paused, .pausedUser, event: .suspendedPaused)
+        }
+    }
+
+    public func resume() async throws {
+        try await withJob {
+            try requireAlive()
+            guard state != .running else { return }
+            _ = try await qmp.execute("cont")
+            setState(.running, .runningUnpaused, event: .resumedUnpaused)
+        }
+    }
+
+    /// Graceful: SIGTERM only, failing if QEMU is still there after the grace period. Otherwise SIGTERM then
+    /// SIGKILL. Returns once the observer has been told the domain stopped.
+    public func destroy(graceful: Bool) async throws {
+        try await withJob {
+            try requireAlive()
+            let previous = expectedStop
+            expectedStop = (.shutoffDestroyed, .stoppedDestroyed)
+            let exit = await process.terminate(gracePeriod: graceful ? nil : gracePeriod)
+            if exit == nil {
+                expectedStop = previous
+                throw QEMUDomainError.terminateFailed(name: definition.name, pid: process.pid)
+            }
+            await waitUntilStopped()
+        }
+    }
+
+    public func consolePath(device: String?) async throws -> String {
+        try requireAlive()
+        let alias: String
+        if let device {
+            // A serial-type console is the first serial port under another name.
+            let isSerialConsole = definition.devices.consoles.first?.targetType != .virtio
+            alias = device == "console0" && isSerialConsole ? "serial0" : device
+        } else {
+            alias =
+                definition.devices.serials.first?.alias ?? (definition.devices.serials.isEmpty ? "console0" : "serial0")
+        }
+        if let path = runtime.ptyPaths[alias] { return path }
+        let all = definition.devices.serials + definition.devices.consoles + definition.devices.channels
+        if all.contains(where: { $0.alias == alias }) {
+            throw QEMUDomainError.notAPty(name: definition.name, device: alias)
+        }
+        throw QEMUDomainError.noCharacterDevice(name: definition.name, device: device ?? alias)
+    }
+
+    // MARK: Events
+
+    func handle(_ event: QMPEvent) async {
+        logger.debug("QMP event \(event.name) \(event.data)")
+        switch event.name {
+        case "STOP":
+            if state == .running && !restartingInPlace { setState(.paused, .pausedUser, event: .suspendedPaused) }
+        case "RESUME":
+            if restartingInPlace {
+                restartingInPlace = false
+            } else if state == .paused {
+                setState(.running, .runningUnpaused, event: .resumedUnpaused)
+            }
+        case "SHUTDOWN":
+            await guestShutDown(event)
+        case "GUEST_PANICKED":
+            await guestPanicked()
+        case "RESET":
+            reportReboot()
+        default:
+            break
+        }
+    }
+
+    private func guestShutDown(_ event: QMPEvent) async {
+        // Our own SIGTERM (destroy) makes QEMU report a host shutdown; that is not a guest state change.
+        if expectedStop?.reason == .shutoffDestroyed { return }
+        // With -no-reboot a guest reboot arrives as SHUTDOWN(guest-reset): on_reboot='destroy'.
+        let isReboot = event.reason == "guest-reset"
+        if fakeReboot && !isReboot {
+            fakeReboot = false
+            await resetAndContinue()
+            return
+        }
+        let action = isReboot ? LifecycleAction.destroy : definition.onPoweroff
+        let shutdownEvent: DomainLifecycleEvent = event.isGuestInitiated == false ? .shutdownHost : .shutdownGuest
+        setState(.shutdown, DomainStateReason(0), event: shutdownEvent)
+        switch action {
+        case .restart, .renameRestart, .coredumpRestart:
+            await resetAndContinue()
+        case .preserve:
+            setState(.paused, DomainStateReason(8), event: nil)  // VIR_DOMAIN_PAUSED_SHUTTING_DOWN
+        case .destroy, .coredumpDestroy:
+            expectedStop = expectedStop ?? (.shutoffShutdown, .stoppedShutdown)
+            terminateInBackground()
+        }
+    }
+
+    private func guestPanicked() async {
+        setState(.crashed, DomainStateReason(1), event: .crashedPanicked)  // VIR_DOMAIN_CRASHED_PANICKED
+        switch definition.onCrash {
+        case .restart, .renameRestart, .coredumpRestart:
+            await resetAndContinue()
+        case .preserve:
+            break
+        case .destroy, .coredumpDestroy:
+            expectedStop = expectedStop ?? (.shutoffCrashed, .stoppedCrashed)
+            terminateInBackground()
+        }
+    }
+
+    private func resetAndContinue() async {
+        // Cleared by the RESUME event that follows our `cont` (events are handled one at a time, in order).
+        restartingInPlace = true
+        do {
+            _ = try await qmp.execute("system_reset")
+            _ = try await qmp.execute("cont")
+            setState(.running, .runningBooted, event: nil)
+        } catch {
+            restartingInPlace = false
+            logger.error("cannot restart the guest in place: \(error)")
+        }
+    }
+
+    private func terminateInBackground() {
+        let (process, grace) = (self.process, gracePeriod)
+        Task { await process.terminate(gracePeriod: grace) }
+    }
+
+    private func markEventsDone() { eventsDone = true }
+
+    func processExited(_ exit: ProcessExit) async {
+        // Let events QEMU sent before dying (SHUTDOWN on SIGTERM) be handled first.
+        for _ in 0..<100 where !eventsDone { try? await Task.sleep(for: .milliseconds(10)) }
+        await qmp.close()
+        // Unexpected exits (killed from outside, QEMU crash): libvirt reports shutoff/crashed + STOPPED failed.
+        let (reason, event) = expectedStop ?? (.shutoffCrashed, .stoppedFailed)
+        logger.notice(
+            "QEMU process \(process.pid) ended (\(exit)); domain stopped", metadata: ["reason": "\(reason.rawValue)"])
+        let reasonText = [1: "shutdown", 2: "destroyed", 3: "crashed"][reason.rawValue] ?? "failed"
+        QEMUProcess.appendLog(status.logPath, "shutting down, reason=\(reasonText)")
+        try? FileManager.default.removeItem(atPath: status.pidFilePath)
+        try? FileManager.default.removeItem(atPath: status.domainDirectory)
+        state = .shutoff
+        stateReason = reason
+        await pendingReport?.value
+        await observer.domainStopped(definition.uuid, reason: reason, event: event)
+        stopped = true
+        let waiters = stoppedWaiters
+        stoppedWaiters = []
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Suspends until every state change so far has been delivered to the observer.
+    func flushReports() async { await pendingReport?.value }
+
+    /// Suspends until `processExited` has reported the stop.
+    func waitUntilStopped() async {
+        if stopped { return }
+        await withCheckedContinuation { stoppedWaiters.append($0) }
+    }
+
+    // MARK: Helpers
+
+    private func setState(_ newState: DomainState, _ reason: DomainStateReason, event: DomainLifecycleEvent?) {
+        state = newState
+        stateReason = reason
+        let (observer, uuid) = (self.observer, definition.uuid)
+        // Report in order: the observer call is awaited inside a task chain started from this actor.
+        pendingReport = Task { [previous = pendingReport] in
+            await previous?.value
+            await observer.domain(uuid, changedTo: newState, reason: reason, event: event)
+        }
+    }
+    private var pendingReport: Task<Void, Never>?
+
+    private func reportReboot() {
+        let (observer, uuid) = (self.observer, definition.uuid)
+        pendingReport = Task { [previous = pendingReport] in
+            await previous?.value
+            await observer.domainRebooted(uuid)
+        }
+    }
+
+    private func requireAlive() throws {
+        guard !stopped, state != .shutoff, !process.hasExited else {
+            throw QEMUDomainError.notRunning(name: definition.name)
+        }
+    }
+
+    private func withJob<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        while jobBusy { await withCheckedContinuation { jobWaiters.append($0) } }
+        jobBusy = true
+        defer {
+            jobBusy = false
+            if !jobWaiters.isEmpty { jobWaiters.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import SwiftVirtCore
+
+/// Brings a QEMUDomain to life: spawn + monitor handshake for `start`, adopt + reconnect for `reattach`.
+struct QEMUDomainLauncher {
+    let driver: QEMUDriver
+    let definition: DomainDefinition
+    var logger: Logger { driver.logger }
+
+    func start(id: Int32, paused: Bool, observer: any DomainObserver) async throws -> QEMUDomain {
+        let paths = driver.paths(for: definition, id: id)
+        let line = try driver.commandLine(for: definition, paths: paths)
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: paths.directory)
+        try fm.createDirectory(
+            atPath: paths.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try fm.createDirectory(atPath: driver.configuration.logDirectory, withIntermediateDirectories: true)
+        let process = try QEMUProcess.spawn(
+            executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile)
+        logger.info("started QEMU for \(definition.name)", metadata: ["pid": "\(process.pid)"])
+        do {
+            let qmp = try await connectMonitor(paths: paths, process: process)
+            let (ptys, vncPort) = try await runtimeFacts(qmp)
+            let status = QEMUDomainStatus(
+                id: id, name: definition.name, uuid: definition.uuid.description, pid: process.pid,
+                monitorPath: paths.monitor, domainDirectory: paths.directory, logPath: paths.log,
+                pidFilePath: paths.pidFile, emulator: line.executable, ptyPaths: ptys, vncPort: vncPort,
+                startTime: Date().timeIntervalSince1970)
+            if !paused { _ = try await qmp.execute("cont") }
+            let domain = QEMUDomain(
+                definition: definition, status: status, process: process, qmp: qmp,
+                state: paused ? .paused : .running, reason: paused ? .pausedUser : .runningBooted,
+                observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod)
+            await observer.domain(
+                definition.uuid, changedTo: .running, reason: .runningBooted, event: .startedBooted)
+            if paused {
+                await observer.domain(definition.uuid, changedTo: .paused, reason: .pausedUser, event: .suspendedPaused)
+            }
+            await domain.startMonitoring()
+            return domain
+        } catch {
+            process.signal(SIGKILL)
+            _ = await process.waitForExit(timeout: .seconds(5))
+            try? fm.removeItem(atPath: paths.directory)
+            try? fm.removeItem(atPath: paths.pidFile)
+            if error is QEMUDomainError { throw error }
+            throw QEMUDomainError.startFailed(name: definition.name, reason: "\(error)")
+        }
+    }
+
+    /// Waits for QEMU to create its monitor socket and connects; if QEMU dies first, the error carries the
+    /// end of its log (where QEMU explains why).
+    private func connectMonitor(paths: QEMUDriver.DomainPaths, process: QEMUProcess) async throws -> QMPClient {
+        let deadline = ContinuousClock.now + driver.configuration.startTimeout
+        while ContinuousClock.now < deadline {
+            if process.hasExited {
+                let log = (try? String(contentsOfFile: paths.log, encoding: .utf8)) ?? ""
+                let lastLines = log.split(separator: "\n").suffix(3).joined(separator: "\n")
+                throw QEMUDomainError.startFailed(name: definition.name, reason: lastLines)
+            }
+            if FileManager.default.fileExists(atPath: paths.monitor),
+                let qmp = try? await QMPClient.connect(path: paths.monitor, logger: logger)
+            {
+                return qmp
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw QEMUDomainError.startFailed(name: definition.name, reason: "no monitor socket after start timeout")
+    }
+
+    /// Pty paths per device alias (from query-chardev) and the VNC port QEMU picked.
+    private func runtimeFacts(_ qmp: QMPClient) async throws -> ([String: String], Int?) {
+        var ptys: [String: String] = [:]
+        for chardev in try await qmp.execute("query-chardev").arrayValue ?? [] {
+            guard let label = chardev["label"]?.stringValue, label.hasPrefix("char"),
+                let filename = chardev["filename"]?.stringValue, filename.hasPrefix("pty:")
+            else { continue }
+            ptys[String(label.dropFirst(4))] = String(filename.dropFirst(4))
+        }
+        var vncPort: Int?
+        if !definition.devices.graphics.isEmpty {
+            vncPort = try await qmp.execute("query-vnc")["service"]?.stringValue.flatMap { Int($0) }
+        }
+        return (ptys, vncPort)
+    }
+
+    func reattach(status: QEMUDomainStatus, observer: any DomainObserver) async throws -> QEMUDomain {
+        let process = try QEMUProcess.adopt(pid: status.pid, expectedExecutable: status.emulator)
+        let qmp = try await QMPClient.connect(path: status.monitorPath, logger: logger)
+        let running = try await qmp.execute("query-status")
+        let isRunning = running["running"]?.boolValue ?? false
+        let domain = QEMUDomain(
+            definition: definition, status: status, process: process, qmp: qmp,
+            state: isRunning ? .running : .paused, reason: isRunning ? .runningBooted : .pausedUser,
+            observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod)
+        await domain.startMonitoring()
+        logger.info("reattached to QEMU for \(definition.name)", metadata: ["pid": "\(status.pid)"])
+        return domain
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import SwiftVirtCore
+
+/// What the daemon persists for a running domain so `reattach` can find its QEMU again after a restart.
+public struct QEMUDomainStatus: Sendable, Codable, Equatable {
+    public var version = 1
+    public var id: Int32
+    public var name: String
+    public var uuid: String
+    public var pid: Int32
+    public var monitorPath: String
+    public var domainDirectory: String
+    public var logPath: String
+    public var pidFilePath: String
+    public var emulator: String
+    public var ptyPaths: [String: String]
+    public var vncPort: Int?
+    /// Seconds since the epoch when the process started.
+    public var startTime: Double
+
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? [UInt8](encoder.encode(self))) ?? []
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> QEMUDomainStatus {
+        do {
+            return try JSONDecoder().decode(QEMUDomainStatus.self, from: Data(bytes))
+        } catch {
+            throw QEMUDomainError.badStatus("\(error)")
+        }
+    }
+}
+
+/// Failures of lifecycle operations on a QEMU domain.
+public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, CustomStringConvertible {
+    case notRunning(name: String)
+    case startFailed(name: String, reason: String)
+    case noCharacterDevice(name: String, device: String)
+    case notAPty(name: String, device: String)
+    case terminateFailed(name: String, pid: Int32)
+    case badStatus(String)
+    case unsupportedArch(String)
+    case unknownMachine(String)
+    case wrongEmulator(String)
+
+    public var description: String {
+        switch self {
+        case .notRunning(let name): return "domain '\(name)' is not running"
+        case .startFailed(let name, let reason): return "QEMU for domain '\(name)' failed to start: \(reason)"
+        case .noCharacterDevice(let name, let device):
+            return "cannot find character device \(device) of domain '\(name)'"
+        case .notAPty(let name, let device): return "character device \(device) of domain '\(name)' is not using a PTY"
+        case .terminateFailed(let name, let pid):
+            return "failed to terminate QEMU process \(pid) of domain '\(name)' with SIGTERM"
+        case .badStatus(let reason): return "unreadable domain status: \(reason)"
+        case .unsupportedArch(let arch): return "architecture '\(arch)' is not supported; only x86_64 is"
+        case .unknownMachine(let machine): return "machine type '\(machine)' is not supported by this QEMU"
+        case .wrongEmulator(let path): return "emulator '\(path)' is not an executable QEMU for x86_64"
+        }
+    }
+
+    public var virtError: VirtError {
+        switch self {
+        case .notRunning: return VirtError(.operationInvalid, domain: .qemu, description)
+        case .startFailed, .badStatus, .noCharacterDevice: return VirtError(.internalError, domain: .qemu, description)
+        case .notAPty: return VirtError(.operationFailed, domain: .qemu, description)
+        case .terminateFailed: return VirtError(.operationFailed, domain: .qemu, description)
+        case .unsupportedArch, .unknownMachine, .wrongEmulator:
+            return VirtError(.configUnsupported, domain: .qemu, description)
+        }
+    }
+}

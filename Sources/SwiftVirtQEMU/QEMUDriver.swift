@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import SwiftVirtCore
+
+public struct QEMUDriverConfiguration: Sendable {
+    /// Monitor sockets and pid files live under `runDirectory/qemu/`.
+    public var runDirectory: String
+    /// Per-domain logs: `logDirectory/NAME.log`.
+    public var logDirectory: String
+    /// Probe cache and other state that survives daemon restarts.
+    public var stateDirectory: String
+    public var emulatorPath: String
+    /// How long `destroy` waits after SIGTERM before SIGKILL.
+    public var shutdownGracePeriod: Duration
+    /// How long `start` waits for QEMU's monitor.
+    public var startTimeout: Duration
+
+    public init(
+        runDirectory: String, logDirectory: String, stateDirectory: String,
+        emulatorPath: String = "/usr/bin/qemu-system-x86_64", shutdownGracePeriod: Duration = .seconds(10),
+        startTimeout: Duration = .seconds(30)
+    ) {
+        self.runDirectory = runDirectory
+        self.logDirectory = logDirectory
+        self.stateDirectory = stateDirectory
+        self.emulatorPath = emulatorPath
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.startTimeout = startTimeout
+    }
+}
+
+/// The QEMU hypervisor driver: probes the accelerator and the emulator once, then starts and reattaches guests.
+public final class QEMUDriver: HypervisorDriver {
+    public let configuration: QEMUDriverConfiguration
+    public let accelerator: AcceleratorVerdict
+    public let capabilities: QEMUCapabilities
+    let logger: Logger
+
+    public var typeName: String { "QEMU" }
+
+    public init(configuration: QEMUDriverConfiguration, logger: Logger) async {
+        self.configuration = configuration
+        self.logger = logger
+        accelerator = await AcceleratorProbe(logger: logger).verdict(stateDirectory: configuration.stateDirectory)
+            .verdict
+        do {
+            capabilities = try QEMUCapabilities.probe(emulator: configuration.emulatorPath)
+        } catch {
+            logger.error("cannot query \(configuration.emulatorPath): \(error)")
+            capabilities = QEMUCapabilities(emulator: configuration.emulatorPath, version: 0, machines: [])
+        }
+    }
+
+    public func hypervisorVersion() async -> UInt64 { capabilities.version }
+
+    public func capabilitiesXML() async -> String {
+        let machineID = (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))
+            .flatMap { DomainUUID(string: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
+            .capabilitiesDocument(hostUUID: machineID?.description)
+    }
+
+    public func domainCapabilitiesXML(emulator: String?, arch: String?, machine: String?, virtType: String?)
+        async throws -> String
+    {
+        if let emulator, emulator != capabilities.emulator { throw QEMUDomainError.wrongEmulator(emulator) }
+        if let arch, arch != "x86_64" { throw QEMUDomainError.unsupportedArch(arch) }
+        let type = virtType ?? (accelerator.isUsable ? "kvm" : "qemu")
+        switch type {
+        case "qemu": break
+        case "kvm":
+            guard accelerator.isUsable else {
+                throw QEMUCommandLineError.kvmNotUsable(verdict: accelerator.name, reason: accelerator.reason ?? "")
+            }
+        default:
+            throw QEMUCommandLineError.unsupported("virtualization type '\(type)'")
+        }
+        let requested = machine ?? capabilities.defaultMachine
+        guard let canonical = capabilities.canonicalMachine(requested) else {
+            throw QEMUDomainError.unknownMachine(requested)
+        }
+        return QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
+            .domainCapabilitiesDocument(machine: canonical, virtType: type)
+    }
+
+    public func prepareDefinition(_ definition: inout DomainDefinition) throws {
+        if let arch = definition.os.arch, arch != "x86_64" { throw QEMUDomainError.unsupportedArch(arch) }
+        definition.os.arch = "x86_64"
+        if definition.devices.emulator == nil { definition.devices.emulator = configuration.emulatorPath }
+        if let emulator = definition.devices.emulator, !FileManager.default.isExecutableFile(atPath: emulator) {
+            throw QEMUDomainError.wrongEmulator(emulator)
+        }
+        let machine = definition.os.machine ?? capabilities.defaultMachine
+        if !capabilities.machines.isEmpty {
+            guard let canonical = capabilities.canonicalMachine(machine) else {
+                throw QEMUDomainError.unknownMachine(machine)
+            }
+            definition.os.machine = canonical
+        } else {
+            definition.os.machine = machine
+        }
+        if definition.virtType == .kvm && !accelerator.isUsable {
+            throw QEMUCommandLineError.kvmNotUsable(verdict: accelerator.name, reason: accelerator.reason ?? "")
+        }
+    }
+
+    /// Paths a domain uses while it runs.
+    struct DomainPaths {
+        let directory: String
+        let monitor: String
+        let pidFile: String
+        let log: String
+    }
+
+    func paths(for definition: DomainDefinition, id: Int32) -> DomainPaths {
+        let qemuDir = "\(configuration.runDirectory)/qemu"
+        let directory = "\(qemuDir)/domain-\(id)-\(definition.name.prefix(20))"
+        return DomainPaths(
+            directory: directory, monitor: "\(directory)/monitor.sock", pidFile: "\(qemuDir)/\(definition.name).pid",
+            log: "\(configuration.logDirectory)/\(definition.name).log")
+    }
+
+    func commandLine(for definition: DomainDefinition, paths: DomainPaths) throws -> QEMUCommandLine {
+        let context = QEMUCommandLine.Context(
+            emulator: configuration.emulatorPath, accelerator: accelerator, monitorSocketPath: paths.monitor,
+            channelDirectory: paths.directory, defaultMachine: capabilities.defaultMachine, startPaused: true)
+        return try QEMUCommandLine(definition: definition, context: context)
+    }
+
+    public func nativeCommandLine(for definition: DomainDefinition) async throws -> [String] {
+        try commandLine(for: definition, paths: paths(for: definition, id: -1)).argv
+    }
+
+    public func start(_ definition: DomainDefinition, id: Int32, paused: Bool, observer: any DomainObserver)
+        async throws -> any RunningDomain
+    {
+        try await QEMUDomainLauncher(driver: self, definition: definition).start(
+            id: id, paused: paused, observer: observer)
+    }
+
+    public func reattach(_ definition: DomainDefinition, status: [UInt8], observer: any DomainObserver)
+        async throws -> any RunningDomain
+    {
+        try await QEMUDomainLauncher(driver: self, definition: definition).reattach(
+            status: QEMUDomainStatus.decode(status), observer: observer)
+    }
+}

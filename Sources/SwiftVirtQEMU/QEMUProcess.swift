@@ -1,0 +1,213 @@
+import CSwiftVirtSys
+import Foundation
+import Logging
+import SwiftVirtCore
+import Synchronization
+
+/// How a supervised process ended.
+public enum ProcessExit: Sendable, Equatable {
+    case exited(code: Int32)
+    case signaled(signal: Int32)
+    /// An adopted process (not our child): it is gone, but its status went to its real parent.
+    case unknown
+}
+
+public enum QEMUProcessError: Error, Sendable, Equatable, LibvirtMappable, CustomStringConvertible {
+    case cannotOpenLog(path: String, errno: Int32)
+    case spawnFailed(executable: String, errno: Int32)
+    case notRunning(pid: Int32)
+    case notQEMU(pid: Int32, executable: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpenLog(let path, let e): return "cannot open log file \(path): \(String(cString: strerror(e)))"
+        case .spawnFailed(let executable, let e):
+            return "cannot execute \(executable): \(String(cString: strerror(e)))"
+        case .notRunning(let pid): return "process \(pid) is not running"
+        case .notQEMU(let pid, let executable): return "process \(pid) is \(executable), not QEMU"
+        }
+    }
+
+    public var virtError: VirtError {
+        switch self {
+        case .notRunning, .notQEMU: return VirtError(.operationFailed, domain: .qemu, description)
+        case .cannotOpenLog, .spawnFailed: return VirtError(.internalError, domain: .qemu, description)
+        }
+    }
+}
+
+/// One QEMU process: spawned here (our child) or adopted after a daemon restart. Exit is watched through a
+/// pidfd on a thread of its own; children are reaped there.
+public final class QEMUProcess: Sendable {
+    public let pid: Int32
+    /// True when this daemon forked it; only then is the exit status known.
+    public let isChild: Bool
+    private let state = Mutex<WatchState>(WatchState())
+
+    private struct WatchState {
+        var exit: ProcessExit?
+        var waiters: [CheckedContinuation<ProcessExit, Never>] = []
+    }
+
+    /// Starts `executable` in a new session with stdin on /dev/null and stdout/stderr appended to `logPath`,
+    /// which first gets a timestamped line and the full command line. Writes `pidFilePath` when given.
+    public static func spawn(
+        executable: String, arguments: [String], environment: [String: String] = QEMUProcess.defaultEnvironment,
+        logPath: String, pidFilePath: String? = nil
+    ) throws -> QEMUProcess {
+        let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw QEMUProcessError.cannotOpenLog(path: logPath, errno: errno) }
+        defer { close(fd) }
+        let envList = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let header =
+            "\(Self.timestamp()): starting up\n" + envList.joined(separator: " ") + " "
+            + ([executable] + arguments).map(Self.shellQuoted).joined(separator: " \\\n") + "\n"
+        _ = header.withCString { write(fd, $0, strlen($0)) }
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = envList.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        let pid = sv_spawn_detached(executable, argv, envp, fd)
+        guard pid > 0 else { throw QEMUProcessError.spawnFailed(executable: executable, errno: -pid) }
+        if let pidFilePath { try? "\(pid)\n".write(toFile: pidFilePath, atomically: true, encoding: .utf8) }
+        return QEMUProcess(pid: pid, isChild: true)
+    }
+
+    /// Takes over watching a QEMU left running by an earlier daemon. Checks the pid still names QEMU so a
+    /// recycled pid is never signalled.
+    public static func adopt(pid: Int32, expectedExecutable: String) throws -> QEMUProcess {
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { throw QEMUProcessError.notRunning(pid: pid) }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) ?? ""
+        let expectedName = URL(fileURLWithPath: expectedExecutable).lastPathComponent
+        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: expectedExecutable))
+            .map { URL(fileURLWithPath: $0).lastPathComponent }
+        let actualName = URL(fileURLWithPath: exe.replacingOccurrences(of: " (deleted)", with: "")).lastPathComponent
+        guard actualName == expectedName || actualName == resolved else {
+            throw QEMUProcessError.notQEMU(pid: pid, executable: exe)
+        }
+        return QEMUProcess(pid: pid, isChild: false)
+    }
+
+    private init(pid: Int32, isChild: Bool) {
+        self.pid = pid
+        self.isChild = isChild
+        let thread = Thread { [self] in self.watch() }
+        thread.name = "qemu-watch-\(pid)"
+        thread.start()
+    }
+
+    public static let defaultEnvironment: [String: String] = [
+        "LC_ALL": "C", "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/",
+    ]
+
+    public var hasExited: Bool { state.withLock { $0.exit != nil } }
+
+    /// Returns once the process is gone.
+    public func waitForExit() async -> ProcessExit {
+        await withCheckedContinuation { continuation in
+            let done: ProcessExit? = state.withLock { s in
+                if let exit = s.exit { return exit }
+                s.waiters.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+
+    /// Waits at most `timeout`; nil if still running then.
+    public func waitForExit(timeout: Duration) async -> ProcessExit? {
+        await withTaskGroup(of: ProcessExit?.self) { group in
+            group.addTask { await self.waitForExit() }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    public func signal(_ sig: Int32) {
+        if !hasExited { kill(pid, sig) }
+    }
+
+    /// SIGTERM, then SIGKILL if it is still there after `gracePeriod` (nil: never escalate).
+    /// Returns how it ended, or nil when it survived a TERM-only request.
+    @discardableResult
+    public func terminate(gracePeriod: Duration? = .seconds(10)) async -> ProcessExit? {
+        signal(SIGTERM)
+        guard let gracePeriod else { return await waitForExit(timeout: .seconds(10)) }
+        if let exit = await waitForExit(timeout: gracePeriod) { return exit }
+        signal(SIGKILL)
+        return await waitForExit()
+    }
+
+    /// Blocks on a pidfd until the process exits (falls back to polling kill(pid, 0)), then reaps a child.
+    private func watch() {
+        let pidfd = sv_pidfd_open(pid)
+        if pidfd >= 0 {
+            while sv_poll_readable(pidfd, -1) == -EINTR {}
+            close(pidfd)
+        } else {
+            while kill(pid, 0) == 0 || errno == EPERM {
+                if isChild, reap() != nil { break }
+                usleep(100_000)
+            }
+        }
+        var result: ProcessExit = .unknown
+        if isChild {
+            // A pidfd signals at zombie time; the status is available right away.
+            for _ in 0..<50 {
+                if let status = reap() {
+                    result = status
+                    break
+                }
+                usleep(10_000)
+            }
+        }
+        let waiters = state.withLock { s in
+            if s.exit == nil { s.exit = result }
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        let final = state.withLock { $0.exit } ?? result
+        for waiter in waiters { waiter.resume(returning: final) }
+    }
+
+    private func reap() -> ProcessExit? {
+        var status: Int32 = 0
+        let r = sv_reap(pid, &status)
+        if r == pid {
+            let code = sv_wait_status_code(status)
+            return code >= 0 ? .exited(code: code) : .signaled(signal: -code)
+        }
+        if r == -ECHILD { return .unknown }
+        return nil
+    }
+
+    /// Appends a timestamped line to a domain log, as libvirt does for "shutting down" notes.
+    public static func appendLog(_ path: String, _ message: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let line = "\(timestamp()): \(message)\n"
+        _ = line.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    static func timestamp() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSSZ"
+        return formatter.string(from: Date())
+    }
+
+    static func shellQuoted(_ s: String) -> String {
+        let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "-_=,./:@+%".contains($0) }
+        return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// An asynchronous QMP event (`{"event": ..., "data": ..., "timestamp": ...}`).
+public struct QMPEvent: Sendable, Equatable {
+    public var name: String
+    public var data: [String: JSONValue]
+    /// Seconds since the epoch, as QEMU stamped it.
+    public var timestamp: Double?
+
+    public init(name: String, data: [String: JSONValue] = [:], timestamp: Double? = nil) {
+        self.name = name
+        self.data = data
+        self.timestamp = timestamp
+    }
+
+    /// For SHUTDOWN: true when the guest asked for it (ACPI poweroff, triple fault...), false for host requests.
+    public var isGuestInitiated: Bool? { data["guest"]?.boolValue }
+    /// For SHUTDOWN/RESET: QEMU's ShutdownCause, e.g. "guest-shutdown", "host-qmp-quit", "guest-reset".
+    public var reason: String? { data["reason"]?.stringValue }
+}
+
+/// Client for one QEMU monitor socket. Commands carry ids and may overlap; replies are matched by id.
+/// When the connection ends every pending command fails with `QMPError.disconnected` and `events` finishes.
+public actor QMPClient {
+    public let path: String
+    /// Events in the order QEMU sent them. Meant for a single consumer.
+    public nonisolated let events: AsyncStream<QMPEvent>
+    private let eventContinuation: AsyncStream<QMPEvent>.Continuation
+    private let channel: any Channel
+    private let logger: Logger
+    private var pending: [Int: (command: String, continuation: CheckedContinuation<JSONValue, any Error>)] = [:]
+    private var greetingWaiter: CheckedContinuation<JSONValue, any Error>?
+    private var nextID = 1
+    private var closedReason: QMPError?
+    /// The `QMP` object of the greeting (QEMU version and capabilities).
+    public private(set) var greeting: JSONValue = .null
+
+    public var isConnected: Bool { closedReason == nil }
+
+    /// Connects, reads the greeting and negotiates capabilities. Throws if any of it does not happen in `timeout`.
+    public static func connect(
+        path: String, timeout: Duration = .seconds(10), logger: Logger,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> QMPClient {
+        let channel: any Channel
+        let inbound: AsyncStream<QMPInbound>
+        do {
+            (channel, inbound) = try await QMPTransport.connect(path: path, group: group)
+        } catch {
+            throw QMPError.connectFailed(path: path, reason: "\(error)")
+        }
+        let client = QMPClient(path: path, channel: channel, logger: logger)
+        await client.startReading(inbound)
+        do {
+            try await client.awaitGreeting(timeout: timeout)
+            _ = try await client.execute("qmp_capabilities", timeout: timeout)
+        } catch {
+            await client.close()
+            throw error
+        }
+        return client
+    }
+
+    private init(path: String, channel: any Channel, logger: Logger) {
+        self.path = path
+        self.channel = channel
+        var logger = logger
+        logger[metadataKey: "qmp"] = "\(path)"
+        self.logger = logger
+        (events, eventContinuation) = AsyncStream<QMPEvent>.makeStream()
+    }
+
+    /// Runs `command` and returns its `return` value.
+    public func execute(_ command: String, arguments: [String: JSONValue]? = nil, timeout: Duration = .seconds(30))
+        async throws -> JSONValue
+    {
+        if let closedReason {
+            if case .disconnected = closedReason { throw QMPError.disconnected(command: command) }
+            throw closedReason
+        }
+        let id = nextID
+        nextID += 1
+        var message: [String: JSONValue] = ["execute": .string(command), "id": .int(Int64(id))]
+        if let arguments { message["arguments"] = .object(arguments) }
+        var bytes = JSONValue.object(message).serialized()
+        bytes.append(UInt8(ascii: "\n"))
+        let channel = self.channel
+        let timeoutTask = Task { [weak self] in
+            try await Task.sleep(for: timeout)
+            await self?.fail(id: id, with: .timeout(command: command, seconds: Self.seconds(timeout)))
+        }
+        defer { timeoutTask.cancel() }
+        logger.debug("QMP send \(command)", metadata: ["id": "\(id)"])
+        return try await withCheckedThrowingContinuation { continuation in
+            pending[id] = (command, continuation)
+            channel.writeAndFlush(ByteBuffer(bytes: bytes)).whenFailure { [weak self] error in
+                Task { await self?.fail(id: id, with: .disconnected(command: command)) }
+            }
+        }
+    }
+
+    /// Closes the socket; pending commands fail with `disconnected`.
+    public func close() async {
+        try? await channel.close()
+        finish(.disconnected(command: nil))
+    }
+
+    private func startReading(_ inbound: AsyncStream<QMPInbound>) {
+        Task { [weak self] in
+            for await item in inbound {
+                guard let self else { return }
+                switch item {
+                case .line(let line): await self.handle(line: line)
+                case .failed(let reason): await self.finish(.malformedMessage(reason))
+                }
+            }
+            await self?.finish(.disconnected(command: nil))
+        }
+    }
+
+    private func awaitGreeting(timeout: Duration) async throws {
+        let path = self.path
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: timeout)
+            await self?.failGreeting(.noGreeting(path: path))
+        }
+        defer { timer.cancel() }
+        if greeting != .null { return }
+        greeting = try await withCheckedThrowingContinuation { continuation in
+            if let closedReason { continuation.resume(throwing: closedReason) } else { greetingWaiter = continuation }
+        }
+    }
+
+    private func failGreeting(_ error: QMPError) {
+        greetingWaiter?.resume(throwing: error)
+        greetingWaiter = nil
+    }
+
+    private func handle(line: String) {
+        guard let message = try? JSONValue.parse(Data(line.utf8)), case .object(let fields) = message else {
+            logger.error("QMP: not a JSON object: \(line.prefix(200))")
+            finish(.malformedMessage(String(line.prefix(200))))
+            channel.close(promise: nil)
+            return
+        }
+        if let greetingBody = fields["QMP"] {
+            if let waiter = greetingWaiter {
+                greetingWaiter = nil
+                waiter.resume(returning: greetingBody)
+            } else {
+                greeting = greetingBody
+            }
+        } else if let event = fields["event"]?.stringValue {
+            let seconds = fields["timestamp"]?["seconds"]?.intValue ?? 0
+            let micros = fields["timestamp"]?["microseconds"]?.intValue ?? 0
+            logger.debug("QMP event \(event)")
+            eventContinuation.yield(
+                QMPEvent(
+                    name: event, data: fields["data"]?.objectValue ?? [:],
+                    timestamp: Double(seconds) + Double(micros) / 1e6))
+        } else if let id = fields["id"]?.intValue, let entry = pending.removeValue(forKey: Int(id)) {
+            if let error = fields["error"] {
+                entry.continuation.resume(
+                    throwing: QMPError.commandFailed(
+                        command: entry.command, errorClass: error["class"]?.stringValue ?? "GenericError",
+                        description: error["desc"]?.stringValue ?? "\(error)"))
+            } else {
+                entry.continuation.resume(returning: fields["return"] ?? .null)
+            }
+        } else {
+            logger.warning("QMP: reply matches no pending command: \(line.prefix(200))")
+        }
+    }
+
+    private func fail(id: Int, with error: QMPError) {
+        pending.removeValue(forKey: id)?.continuation.resume(throwing: error)
+    }
+
+    private func finish(_ reason: QMPError) {
+        if closedReason == nil {
+            closedReason = reason
+            logger.debug("QMP connection ended: \(reason)")
+        }
+        failGreeting(reason)
+        let waiting = pending
+        pending = [:]
+        for (_, entry) in waiting {
+            if case .disconnected = reason {
+                entry.continuation.resume(throwing: QMPError.disconnected(command: entry.command))
+            } else {
+                entry.continuation.resume(throwing: reason)
+            }
+        }
+        eventContinuation.finish()
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}

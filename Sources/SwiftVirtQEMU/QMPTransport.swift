@@ -1,0 +1,76 @@
+import NIOCore
+import NIOPosix
+
+/// What the socket delivers to the client, in order.
+enum QMPInbound: Sendable {
+    case line(String)
+    case failed(String)
+}
+
+/// Splits the byte stream into lines; QMP sends exactly one JSON object per line.
+struct QMPLineDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+    /// A line longer than this is not QMP; stop instead of buffering without bound.
+    static let maximumLineLength = 16 << 20
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
+            if buffer.readableBytes > Self.maximumLineLength { throw QMPError.malformedMessage("line too long") }
+            return .needMoreData
+        }
+        let length = newline - buffer.readerIndex
+        let line = buffer.readSlice(length: length)
+        buffer.moveReaderIndex(forwardBy: 1)
+        if let line { context.fireChannelRead(wrapInboundOut(line)) }
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+        -> DecodingState
+    {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+}
+
+/// Hands every line, and the end of the connection, to an AsyncStream so one task consumes them in order.
+final class QMPStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let continuation: AsyncStream<QMPInbound>.Continuation
+
+    init(continuation: AsyncStream<QMPInbound>.Continuation) { self.continuation = continuation }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        let text = buffer.readString(length: buffer.readableBytes) ?? ""
+        let trimmed = text.hasSuffix("\r") ? String(text.dropLast()) : text
+        if !trimmed.isEmpty { continuation.yield(.line(trimmed)) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        continuation.finish()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        continuation.yield(.failed("\(error)"))
+        continuation.finish()
+        context.close(promise: nil)
+    }
+}
+
+enum QMPTransport {
+    static func connect(path: String, group: any EventLoopGroup) async throws -> (any Channel, AsyncStream<QMPInbound>)
+    {
+        let (stream, continuation) = AsyncStream<QMPInbound>.makeStream()
+        let channel = try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(QMPLineDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(QMPStreamHandler(continuation: continuation))
+                }
+            }
+            .connect(unixDomainSocketPath: path).get()
+        return (channel, stream)
+    }
+}

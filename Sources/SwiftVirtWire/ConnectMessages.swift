@@ -1,0 +1,551 @@
+// Written from remote_protocol.x (libvirt 9.0). Type names are the .x struct names in CamelCase without
+// `remote_` (REMOTE_PROC_X_Y <-> XYArgs / XYRet); field names are the .x names camelCased.
+//
+// Argument and return payloads of the connection-level procedures (open, features, host facts, listing).
+
+/// Arguments of procedure 1.
+public struct ConnectOpenArgs: XDRCodable, Equatable {
+    public var name: String?
+    public var flags: UInt32
+
+    public init(name: String?, flags: UInt32) {
+        self.name = name
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        name = try decoder.decodeOptionalString()
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeOptional(name)
+        encoder.encode(flags)
+    }
+}
+
+/// Arguments of procedure 60.
+public struct ConnectSupportsFeatureArgs: XDRCodable, Equatable {
+    public var feature: Int32
+
+    public init(feature: Int32) {
+        self.feature = feature
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        feature = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(feature)
+    }
+}
+
+/// Reply of procedure 60.
+public struct ConnectSupportsFeatureRet: XDRCodable, Equatable {
+    public var supported: Int32
+
+    public init(supported: Int32) {
+        self.supported = supported
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        supported = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(supported)
+    }
+}
+
+/// Reply of procedure 3.
+public struct ConnectGetTypeRet: XDRCodable, Equatable {
+    public var type: String
+
+    public init(type: String) {
+        self.type = type
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        type = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(type)
+    }
+}
+
+/// Reply of procedure 4.
+public struct ConnectGetVersionRet: XDRCodable, Equatable {
+    public var hvVer: UInt64
+
+    public init(hvVer: UInt64) {
+        self.hvVer = hvVer
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        hvVer = try decoder.decode(UInt64.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(hvVer)
+    }
+}
+
+/// Reply of procedure 157.
+public struct ConnectGetLibVersionRet: XDRCodable, Equatable {
+    public var libVer: UInt64
+
+    public init(libVer: UInt64) {
+        self.libVer = libVer
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        libVer = try decoder.decode(UInt64.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(libVer)
+    }
+}
+
+/// Reply of procedure 59.
+public struct ConnectGetHostnameRet: XDRCodable, Equatable {
+    public var hostname: String
+
+    public init(hostname: String) {
+        self.hostname = hostname
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        hostname = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(hostname)
+    }
+}
+
+/// Arguments of procedure 203.
+public struct ConnectGetSysinfoArgs: XDRCodable, Equatable {
+    public var flags: UInt32
+
+    public init(flags: UInt32) {
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 203.
+public struct ConnectGetSysinfoRet: XDRCodable, Equatable {
+    public var sysinfo: String
+
+    public init(sysinfo: String) {
+        self.sysinfo = sysinfo
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        sysinfo = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(sysinfo)
+    }
+}
+
+/// Reply of procedure 110.
+public struct ConnectGetUriRet: XDRCodable, Equatable {
+    public var uri: String
+
+    public init(uri: String) {
+        self.uri = uri
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        uri = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(uri)
+    }
+}
+
+/// Reply of procedure 149.
+public struct ConnectIsSecureRet: XDRCodable, Equatable {
+    public var secure: Int32
+
+    public init(secure: Int32) {
+        self.secure = secure
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        secure = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(secure)
+    }
+}
+
+/// Reply of procedure 6.
+public struct NodeGetInfoRet: XDRCodable, Equatable {
+    public var model: [Int8]
+    public var memory: UInt64
+    public var cpus: Int32
+    public var mhz: Int32
+    public var nodes: Int32
+    public var sockets: Int32
+    public var cores: Int32
+    public var threads: Int32
+
+    public init(
+        model: [Int8], memory: UInt64, cpus: Int32, mhz: Int32, nodes: Int32, sockets: Int32, cores: Int32,
+        threads: Int32
+    ) {
+        self.model = model
+        self.memory = memory
+        self.cpus = cpus
+        self.mhz = mhz
+        self.nodes = nodes
+        self.sockets = sockets
+        self.cores = cores
+        self.threads = threads
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        model = try decoder.decodeFixedChars(count: RemoteLimits.nodeInfoModel)
+        memory = try decoder.decode(UInt64.self)
+        cpus = try decoder.decode(Int32.self)
+        mhz = try decoder.decode(Int32.self)
+        nodes = try decoder.decode(Int32.self)
+        sockets = try decoder.decode(Int32.self)
+        cores = try decoder.decode(Int32.self)
+        threads = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeChars(XDRChars.padded(model, count: RemoteLimits.nodeInfoModel))
+        encoder.encode(memory)
+        encoder.encode(cpus)
+        encoder.encode(mhz)
+        encoder.encode(nodes)
+        encoder.encode(sockets)
+        encoder.encode(cores)
+        encoder.encode(threads)
+    }
+}
+
+/// Reply of procedure 7.
+public struct ConnectGetCapabilitiesRet: XDRCodable, Equatable {
+    public var capabilities: String
+
+    public init(capabilities: String) {
+        self.capabilities = capabilities
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        capabilities = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(capabilities)
+    }
+}
+
+/// Arguments of procedure 342.
+public struct ConnectGetDomainCapabilitiesArgs: XDRCodable, Equatable {
+    public var emulatorbin: String?
+    public var arch: String?
+    public var machine: String?
+    public var virttype: String?
+    public var flags: UInt32
+
+    public init(emulatorbin: String?, arch: String?, machine: String?, virttype: String?, flags: UInt32) {
+        self.emulatorbin = emulatorbin
+        self.arch = arch
+        self.machine = machine
+        self.virttype = virttype
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        emulatorbin = try decoder.decodeOptionalString()
+        arch = try decoder.decodeOptionalString()
+        machine = try decoder.decodeOptionalString()
+        virttype = try decoder.decodeOptionalString()
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeOptional(emulatorbin)
+        encoder.encodeOptional(arch)
+        encoder.encodeOptional(machine)
+        encoder.encodeOptional(virttype)
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 342.
+public struct ConnectGetDomainCapabilitiesRet: XDRCodable, Equatable {
+    public var capabilities: String
+
+    public init(capabilities: String) {
+        self.capabilities = capabilities
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        capabilities = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(capabilities)
+    }
+}
+
+/// Reply of procedure 66.
+public struct AuthListRet: XDRCodable, Equatable {
+    public var types: [Int32]
+
+    public init(types: [Int32]) {
+        self.types = types
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        types = try decoder.decodeArray(Int32.self, limit: RemoteLimits.authTypeList)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeArray(types)
+    }
+}
+
+/// Reply of procedure 70.
+public struct AuthPolkitRet: XDRCodable, Equatable {
+    public var complete: Int32
+
+    public init(complete: Int32) {
+        self.complete = complete
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        complete = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(complete)
+    }
+}
+
+/// Reply of procedure 122.
+public struct NodeGetSecurityModelRet: XDRCodable, Equatable {
+    public var model: [Int8]
+    public var doi: [Int8]
+
+    public init(model: [Int8], doi: [Int8]) {
+        self.model = model
+        self.doi = doi
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        model = try decoder.decodeChars(limit: RemoteLimits.securityModel)
+        doi = try decoder.decodeChars(limit: RemoteLimits.securityDoi)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeCountedChars(model)
+        encoder.encodeCountedChars(doi)
+    }
+}
+
+/// Arguments of procedure 37.
+public struct ConnectListDomainsArgs: XDRCodable, Equatable {
+    public var maxids: Int32
+
+    public init(maxids: Int32) {
+        self.maxids = maxids
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        maxids = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(maxids)
+    }
+}
+
+/// Reply of procedure 37.
+public struct ConnectListDomainsRet: XDRCodable, Equatable {
+    public var ids: [Int32]
+
+    public init(ids: [Int32]) {
+        self.ids = ids
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        ids = try decoder.decodeArray(Int32.self, limit: RemoteLimits.domainList)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeArray(ids)
+    }
+}
+
+/// Reply of procedure 51.
+public struct ConnectNumOfDomainsRet: XDRCodable, Equatable {
+    public var num: Int32
+
+    public init(num: Int32) {
+        self.num = num
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        num = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(num)
+    }
+}
+
+/// Arguments of procedure 21.
+public struct ConnectListDefinedDomainsArgs: XDRCodable, Equatable {
+    public var maxnames: Int32
+
+    public init(maxnames: Int32) {
+        self.maxnames = maxnames
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        maxnames = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(maxnames)
+    }
+}
+
+/// Reply of procedure 21.
+public struct ConnectListDefinedDomainsRet: XDRCodable, Equatable {
+    public var names: [String]
+
+    public init(names: [String]) {
+        self.names = names
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        names = try decoder.decodeArray(String.self, limit: RemoteLimits.domainList)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeArray(names)
+    }
+}
+
+/// Reply of procedure 25.
+public struct ConnectNumOfDefinedDomainsRet: XDRCodable, Equatable {
+    public var num: Int32
+
+    public init(num: Int32) {
+        self.num = num
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        num = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(num)
+    }
+}
+
+/// Arguments of procedure 273.
+public struct ConnectListAllDomainsArgs: XDRCodable, Equatable {
+    public var needResults: Int32
+    public var flags: UInt32
+
+    public init(needResults: Int32, flags: UInt32) {
+        self.needResults = needResults
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        needResults = try decoder.decode(Int32.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(needResults)
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 273.
+public struct ConnectListAllDomainsRet: XDRCodable, Equatable {
+    public var domains: [RemoteNonnullDomain]
+    public var ret: UInt32
+
+    public init(domains: [RemoteNonnullDomain], ret: UInt32) {
+        self.domains = domains
+        self.ret = ret
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        domains = try decoder.decodeArray(RemoteNonnullDomain.self, limit: RemoteLimits.domainList)
+        ret = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeArray(domains)
+        encoder.encode(ret)
+    }
+}
+
+/// Arguments of procedure 136.
+public struct ConnectDomainXmlToNativeArgs: XDRCodable, Equatable {
+    public var nativeFormat: String
+    public var domainXml: String
+    public var flags: UInt32
+
+    public init(nativeFormat: String, domainXml: String, flags: UInt32) {
+        self.nativeFormat = nativeFormat
+        self.domainXml = domainXml
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        nativeFormat = try decoder.decodeString()
+        domainXml = try decoder.decodeString()
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(nativeFormat)
+        encoder.encode(domainXml)
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 136.
+public struct ConnectDomainXmlToNativeRet: XDRCodable, Equatable {
+    public var nativeConfig: String
+
+    public init(nativeConfig: String) {
+        self.nativeConfig = nativeConfig
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        nativeConfig = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(nativeConfig)
+    }
+}

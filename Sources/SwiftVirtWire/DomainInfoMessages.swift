@@ -1,0 +1,518 @@
+// Written from remote_protocol.x (libvirt 9.0). Type names are the .x struct names in CamelCase without
+// `remote_` (REMOTE_PROC_X_Y <-> XYArgs / XYRet); field names are the .x names camelCased.
+//
+// Argument and return payloads of the domain query procedures (XML, info, state, console, messages).
+
+/// Arguments of procedure 14.
+public struct DomainGetXmlDescArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var flags: UInt32
+
+    public init(dom: RemoteNonnullDomain, flags: UInt32) {
+        self.dom = dom
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 14.
+public struct DomainGetXmlDescRet: XDRCodable, Equatable {
+    public var xml: String
+
+    public init(xml: String) {
+        self.xml = xml
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        xml = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(xml)
+    }
+}
+
+/// Arguments of procedure 15.
+public struct DomainGetAutostartArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+
+    public init(dom: RemoteNonnullDomain) {
+        self.dom = dom
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+    }
+}
+
+/// Reply of procedure 15.
+public struct DomainGetAutostartRet: XDRCodable, Equatable {
+    public var autostart: Int32
+
+    public init(autostart: Int32) {
+        self.autostart = autostart
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        autostart = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(autostart)
+    }
+}
+
+/// Arguments of procedure 29.
+public struct DomainSetAutostartArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var autostart: Int32
+
+    public init(dom: RemoteNonnullDomain, autostart: Int32) {
+        self.dom = dom
+        self.autostart = autostart
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        autostart = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encode(autostart)
+    }
+}
+
+/// Arguments of procedure 16.
+public struct DomainGetInfoArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+
+    public init(dom: RemoteNonnullDomain) {
+        self.dom = dom
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+    }
+}
+
+/// Reply of procedure 16.
+public struct DomainGetInfoRet: XDRCodable, Equatable {
+    public var state: UInt8
+    public var maxMem: UInt64
+    public var memory: UInt64
+    public var nrVirtCpu: UInt16
+    public var cpuTime: UInt64
+
+    public init(state: UInt8, maxMem: UInt64, memory: UInt64, nrVirtCpu: UInt16, cpuTime: UInt64) {
+        self.state = state
+        self.maxMem = maxMem
+        self.memory = memory
+        self.nrVirtCpu = nrVirtCpu
+        self.cpuTime = cpuTime
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        state = UInt8(truncatingIfNeeded: try decoder.decode(UInt32.self))
+        maxMem = try decoder.decode(UInt64.self)
+        memory = try decoder.decode(UInt64.self)
+        nrVirtCpu = UInt16(truncatingIfNeeded: try decoder.decode(UInt32.self))
+        cpuTime = try decoder.decode(UInt64.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(UInt32(state))
+        encoder.encode(maxMem)
+        encoder.encode(memory)
+        encoder.encode(UInt32(nrVirtCpu))
+        encoder.encode(cpuTime)
+    }
+}
+
+/// Arguments of procedure 19.
+public struct DomainGetOsTypeArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+
+    public init(dom: RemoteNonnullDomain) {
+        self.dom = dom
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+    }
+}
+
+/// Reply of procedure 19.
+public struct DomainGetOsTypeRet: XDRCodable, Equatable {
+    public var type: String
+
+    public init(type: String) {
+        self.type = type
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        type = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(type)
+    }
+}
+
+/// Arguments of procedure 212.
+public struct DomainGetStateArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var flags: UInt32
+
+    public init(dom: RemoteNonnullDomain, flags: UInt32) {
+        self.dom = dom
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 212.
+public struct DomainGetStateRet: XDRCodable, Equatable {
+    public var state: Int32
+    public var reason: Int32
+
+    public init(state: Int32, reason: Int32) {
+        self.state = state
+        self.reason = reason
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        state = try decoder.decode(Int32.self)
+        reason = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(state)
+        encoder.encode(reason)
+    }
+}
+
+/// Arguments of procedure 150.
+public struct DomainIsActiveArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+
+    public init(dom: RemoteNonnullDomain) {
+        self.dom = dom
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+    }
+}
+
+/// Reply of procedure 150.
+public struct DomainIsActiveRet: XDRCodable, Equatable {
+    public var active: Int32
+
+    public init(active: Int32) {
+        self.active = active
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        active = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(active)
+    }
+}
+
+/// Arguments of procedure 151.
+public struct DomainIsPersistentArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+
+    public init(dom: RemoteNonnullDomain) {
+        self.dom = dom
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+    }
+}
+
+/// Reply of procedure 151.
+public struct DomainIsPersistentRet: XDRCodable, Equatable {
+    public var persistent: Int32
+
+    public init(persistent: Int32) {
+        self.persistent = persistent
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        persistent = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(persistent)
+    }
+}
+
+/// Arguments of procedure 183.
+public struct DomainHasManagedSaveImageArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var flags: UInt32
+
+    public init(dom: RemoteNonnullDomain, flags: UInt32) {
+        self.dom = dom
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 183.
+public struct DomainHasManagedSaveImageRet: XDRCodable, Equatable {
+    public var result: Int32
+
+    public init(result: Int32) {
+        self.result = result
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        result = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(result)
+    }
+}
+
+/// Arguments of procedure 121.
+public struct DomainGetSecurityLabelArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+
+    public init(dom: RemoteNonnullDomain) {
+        self.dom = dom
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+    }
+}
+
+/// Reply of procedure 121.
+public struct DomainGetSecurityLabelRet: XDRCodable, Equatable {
+    public var label: [Int8]
+    public var enforcing: Int32
+
+    public init(label: [Int8], enforcing: Int32) {
+        self.label = label
+        self.enforcing = enforcing
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        label = try decoder.decodeChars(limit: RemoteLimits.securityLabel)
+        enforcing = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeCountedChars(label)
+        encoder.encode(enforcing)
+    }
+}
+
+/// Arguments of procedure 199.
+public struct DomainSetVcpusFlagsArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var nvcpus: UInt32
+    public var flags: UInt32
+
+    public init(dom: RemoteNonnullDomain, nvcpus: UInt32, flags: UInt32) {
+        self.dom = dom
+        self.nvcpus = nvcpus
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        nvcpus = try decoder.decode(UInt32.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encode(nvcpus)
+        encoder.encode(flags)
+    }
+}
+
+/// Arguments of procedure 200.
+public struct DomainGetVcpusFlagsArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var flags: UInt32
+
+    public init(dom: RemoteNonnullDomain, flags: UInt32) {
+        self.dom = dom
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 200.
+public struct DomainGetVcpusFlagsRet: XDRCodable, Equatable {
+    public var num: Int32
+
+    public init(num: Int32) {
+        self.num = num
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        num = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(num)
+    }
+}
+
+/// Arguments of procedure 204.
+public struct DomainSetMemoryFlagsArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var memory: UInt64
+    public var flags: UInt32
+
+    public init(dom: RemoteNonnullDomain, memory: UInt64, flags: UInt32) {
+        self.dom = dom
+        self.memory = memory
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        memory = try decoder.decode(UInt64.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encode(memory)
+        encoder.encode(flags)
+    }
+}
+
+/// Arguments of procedure 201.
+public struct DomainOpenConsoleArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var devName: String?
+    public var flags: UInt32
+
+    public init(dom: RemoteNonnullDomain, devName: String?, flags: UInt32) {
+        self.dom = dom
+        self.devName = devName
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        devName = try decoder.decodeOptionalString()
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encodeOptional(devName)
+        encoder.encode(flags)
+    }
+}
+
+/// Arguments of procedure 426.
+public struct DomainGetMessagesArgs: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var flags: UInt32
+
+    public init(dom: RemoteNonnullDomain, flags: UInt32) {
+        self.dom = dom
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 426.
+public struct DomainGetMessagesRet: XDRCodable, Equatable {
+    public var msgs: [String]
+
+    public init(msgs: [String]) {
+        self.msgs = msgs
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        msgs = try decoder.decodeArray(String.self, limit: RemoteLimits.domainMessages)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeArray(msgs)
+    }
+}

@@ -1,0 +1,216 @@
+// Written from remote_protocol.x (libvirt 9.0). Type names are the .x struct names in CamelCase without
+// `remote_` (REMOTE_PROC_X_Y <-> XYArgs / XYRet); field names are the .x names camelCased.
+//
+// Event registration payloads and the event MESSAGE bodies the server sends.
+
+/// Reply of procedure 105.
+public struct ConnectDomainEventRegisterRet: XDRCodable, Equatable {
+    public var cbRegistered: Int32
+
+    public init(cbRegistered: Int32) {
+        self.cbRegistered = cbRegistered
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        cbRegistered = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(cbRegistered)
+    }
+}
+
+/// Reply of procedure 106.
+public struct ConnectDomainEventDeregisterRet: XDRCodable, Equatable {
+    public var cbRegistered: Int32
+
+    public init(cbRegistered: Int32) {
+        self.cbRegistered = cbRegistered
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        cbRegistered = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(cbRegistered)
+    }
+}
+
+/// Arguments of procedure 167.
+public struct ConnectDomainEventRegisterAnyArgs: XDRCodable, Equatable {
+    public var eventID: Int32
+
+    public init(eventID: Int32) {
+        self.eventID = eventID
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        eventID = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(eventID)
+    }
+}
+
+/// Arguments of procedure 168.
+public struct ConnectDomainEventDeregisterAnyArgs: XDRCodable, Equatable {
+    public var eventID: Int32
+
+    public init(eventID: Int32) {
+        self.eventID = eventID
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        eventID = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(eventID)
+    }
+}
+
+/// Arguments of procedure 316.
+public struct ConnectDomainEventCallbackRegisterAnyArgs: XDRCodable, Equatable {
+    public var eventID: Int32
+    public var dom: RemoteNonnullDomain?
+
+    public init(eventID: Int32, dom: RemoteNonnullDomain?) {
+        self.eventID = eventID
+        self.dom = dom
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        eventID = try decoder.decode(Int32.self)
+        dom = try decoder.decodeOptional(RemoteNonnullDomain.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(eventID)
+        encoder.encodeOptional(dom)
+    }
+}
+
+/// Reply of procedure 316.
+public struct ConnectDomainEventCallbackRegisterAnyRet: XDRCodable, Equatable {
+    public var callbackID: Int32
+
+    public init(callbackID: Int32) {
+        self.callbackID = callbackID
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        callbackID = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(callbackID)
+    }
+}
+
+/// Arguments of procedure 317.
+public struct ConnectDomainEventCallbackDeregisterAnyArgs: XDRCodable, Equatable {
+    public var callbackID: Int32
+
+    public init(callbackID: Int32) {
+        self.callbackID = callbackID
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        callbackID = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(callbackID)
+    }
+}
+
+/// MESSAGE body of procedure 107.
+public struct DomainEventLifecycleMsg: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+    public var event: Int32
+    public var detail: Int32
+
+    public init(dom: RemoteNonnullDomain, event: Int32, detail: Int32) {
+        self.dom = dom
+        self.event = event
+        self.detail = detail
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+        event = try decoder.decode(Int32.self)
+        detail = try decoder.decode(Int32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+        encoder.encode(event)
+        encoder.encode(detail)
+    }
+}
+
+/// MESSAGE body of procedure 318.
+public struct DomainEventCallbackLifecycleMsg: XDRCodable, Equatable {
+    public var callbackID: Int32
+    public var msg: DomainEventLifecycleMsg
+
+    public init(callbackID: Int32, msg: DomainEventLifecycleMsg) {
+        self.callbackID = callbackID
+        self.msg = msg
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        callbackID = try decoder.decode(Int32.self)
+        msg = try decoder.decode(DomainEventLifecycleMsg.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(callbackID)
+        encoder.encode(msg)
+    }
+}
+
+/// MESSAGE body of procedure 169.
+public struct DomainEventRebootMsg: XDRCodable, Equatable {
+    public var dom: RemoteNonnullDomain
+
+    public init(dom: RemoteNonnullDomain) {
+        self.dom = dom
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        dom = try decoder.decode(RemoteNonnullDomain.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(dom)
+    }
+}
+
+/// MESSAGE body of procedure 319.
+public struct DomainEventCallbackRebootMsg: XDRCodable, Equatable {
+    public var callbackID: Int32
+    public var msg: DomainEventRebootMsg
+
+    public init(callbackID: Int32, msg: DomainEventRebootMsg) {
+        self.callbackID = callbackID
+        self.msg = msg
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        callbackID = try decoder.decode(Int32.self)
+        msg = try decoder.decode(DomainEventRebootMsg.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(callbackID)
+        encoder.encode(msg)
+    }
+}
+
+/// Short spellings for 316/317, whose libvirt names carry a `connect` prefix.
+public typealias DomainEventCallbackRegisterAnyArgs = ConnectDomainEventCallbackRegisterAnyArgs
+public typealias DomainEventCallbackRegisterAnyRet = ConnectDomainEventCallbackRegisterAnyRet
+public typealias DomainEventCallbackDeregisterAnyArgs = ConnectDomainEventCallbackDeregisterAnyArgs

@@ -1,1 +1,0 @@
-// SwiftVirtWire: filled in by its owner.

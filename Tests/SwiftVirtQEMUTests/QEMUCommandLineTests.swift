@@ -1,0 +1,146 @@
+import Foundation
+import SwiftVirtCore
+import Testing
+
+@testable import SwiftVirtQEMU
+
+let goldenContext = QEMUCommandLine.Context(
+    accelerator: .presentButUnusable(reason: "recorded"),
+    monitorSocketPath: "/run/swiftvirt/qemu/domain-1-guest/monitor.sock",
+    channelDirectory: "/run/swiftvirt/qemu/domain-1-guest/channel")
+
+@Suite struct QEMUCommandLineGoldenTests {
+    static let goldenDirectory = Bundle.module.resourceURL?.appendingPathComponent("Golden")
+
+    /// Compares with Golden/NAME.args (one argument per line). SVQ_REGENERATE=DIR writes the files to DIR instead.
+    @Test(arguments: GoldenDefinitions.all.map(\.name))
+    func matchesGoldenFile(name: String) throws {
+        let definition = try #require(GoldenDefinitions.all.first { $0.name == name }?.definition)
+        let argv = try QEMUCommandLine(definition: definition, context: goldenContext).argv
+        let text = argv.joined(separator: "\n") + "\n"
+        if let dir = ProcessInfo.processInfo.environment["SVQ_REGENERATE"] {
+            try text.write(toFile: "\(dir)/\(name).args", atomically: true, encoding: .utf8)
+            return
+        }
+        let url = try #require(Self.goldenDirectory?.appendingPathComponent("\(name).args"))
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == expected)
+    }
+
+    @Test func kvmOnUnusableHostNamesTheProbeReason() {
+        var d = GoldenDefinitions.minimal()
+        d.virtType = .kvm
+        let ctx = QEMUCommandLine.Context(
+            accelerator: .presentButUnusable(reason: "loop ran at 2.8e+06 instructions/s"), monitorSocketPath: "/m",
+            channelDirectory: "/c")
+        #expect(throws: QEMUCommandLineError.self) { try QEMUCommandLine(definition: d, context: ctx) }
+        do {
+            _ = try QEMUCommandLine(definition: d, context: ctx)
+        } catch let error as QEMUCommandLineError {
+            #expect(error.virtError.code == .configUnsupported)
+            #expect(error.virtError.message.contains("loop ran at 2.8e+06 instructions/s"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func kvmOnUsableHostSelectsKVM() throws {
+        var d = GoldenDefinitions.minimal()
+        d.virtType = .kvm
+        let ctx = QEMUCommandLine.Context(accelerator: .usable, monitorSocketPath: "/m", channelDirectory: "/c")
+        let args = try QEMUCommandLine(definition: d, context: ctx).arguments
+        #expect(args.firstIndex(of: "-accel").map { args[$0 + 1] } == "kvm")
+    }
+
+    @Test func networkInterfacesAreRejectedByName() {
+        var d = GoldenDefinitions.minimal()
+        d.devices.interfaces = [NetworkInterface(type: .network, source: "default")]
+        #expect(throws: QEMUCommandLineError.self) { try QEMUCommandLine(definition: d, context: goldenContext) }
+    }
+
+    @Test func pciAddressOnMissingBusIsInvalid() {
+        var d = GoldenDefinitions.minimal()
+        d.devices.memballoon?.address = GoldenDefinitions.pci(3, bus: 5)
+        #expect(throws: QEMUCommandLineError.invalid("PCI address names bus 5 but no pci controller has index 5")) {
+            try QEMUCommandLine(definition: d, context: goldenContext)
+        }
+    }
+}
+
+/// Every golden definition, with its host paths pointed at scratch files, must be accepted by real QEMU 7.2:
+/// it starts (paused, -S) and answers query-status over the monitor socket the command line created.
+@Suite(.enabled(if: qemuInstalled)) struct QEMUCommandLineRealQEMUTests {
+    @Test(arguments: GoldenDefinitions.all.map(\.name) + QEMUCommandLineXMLGoldenTests.fixtures.map { $0 + ".xml" })
+    func realQEMUAcceptsTheCommandLine(name: String) async throws {
+        let dir = try ScratchDirectory()
+        var d =
+            try GoldenDefinitions.all.first { $0.name == name }?.definition
+            ?? QEMUCommandLineXMLGoldenTests.completedDefinition(String(name.dropLast(4)))
+        for i in d.devices.disks.indices where d.devices.disks[i].sourcePath != nil {
+            let image = "\(dir.path)/disk\(i).img"
+            _ = FileManager.default.createFile(atPath: image, contents: Data(count: 1 << 20))
+            d.devices.disks[i].sourcePath = image
+            d.devices.disks[i].type = .file
+            d.devices.disks[i].driver?.format = .raw
+            d.devices.disks[i].driver?.io = nil
+        }
+        // A bridge needs root and /etc/qemu/bridge.conf; kernel paths need a real kernel: neither is what we test.
+        d.devices.interfaces.removeAll { $0.type == .bridge }
+        d.os.kernel = nil
+        d.os.initrd = nil
+        d.os.cmdline = nil
+        for i in d.devices.serials.indices {
+            if d.devices.serials[i].log != nil { d.devices.serials[i].log?.file = "\(dir.path)/serial\(i).log" }
+            if d.devices.serials[i].type == .file { d.devices.serials[i].source?.path = "\(dir.path)/serial\(i).txt" }
+        }
+        d.devices.channels.removeAll { $0.type == .tcp }
+        let ctx = QEMUCommandLine.Context(
+            accelerator: .absent(reason: "test"), monitorSocketPath: "\(dir.path)/m.sock", channelDirectory: dir.path)
+        let line = try QEMUCommandLine(definition: d, context: ctx)
+        let process = try QEMUProcess.spawn(
+            executable: line.executable, arguments: line.arguments, logPath: "\(dir.path)/qemu.log")
+        defer { process.signal(SIGKILL) }
+        do {
+            try await waitForFile("\(dir.path)/m.sock", timeout: .seconds(5))
+        } catch {
+            let log = (try? String(contentsOfFile: "\(dir.path)/qemu.log", encoding: .utf8)) ?? ""
+            Issue.record("QEMU did not start: \(log.suffix(600))")
+            return
+        }
+        let client = try await connectWhenListening("\(dir.path)/m.sock")
+        let status = try await client.execute("query-status")
+        #expect(status["status"]?.stringValue == "prelaunch")
+        _ = try await client.execute("cont")
+        #expect(try await client.execute("query-status")["status"]?.stringValue == "running")
+        await client.close()
+    }
+}
+
+/// Golden/NAME.xml, completed by the core exactly as `define` does, must give Golden/NAME.xml.args.
+@Suite struct QEMUCommandLineXMLGoldenTests {
+    static let fixtures = ["demo", "pc-devices", "q35-sata"]
+
+    /// Golden/NAME.xml parsed, completed with defaults and validated, as `define` stores it.
+    static func completedDefinition(_ name: String) throws -> DomainDefinition {
+        let dir = try #require(QEMUCommandLineGoldenTests.goldenDirectory)
+        let xml = try String(contentsOf: dir.appendingPathComponent("\(name).xml"), encoding: .utf8)
+        var definition = try DomainXML.parse(xml)
+        try definition.applyDefaults()
+        try definition.validate()
+        return definition
+    }
+
+    @Test(arguments: fixtures)
+    func xmlFixtureMatchesGoldenArgs(name: String) throws {
+        let dir = try #require(QEMUCommandLineGoldenTests.goldenDirectory)
+        let definition = try Self.completedDefinition(name)
+        let text =
+            try QEMUCommandLine(definition: definition, context: goldenContext).argv.joined(separator: "\n") + "\n"
+        if let out = ProcessInfo.processInfo.environment["SVQ_REGENERATE"] {
+            try text.write(toFile: "\(out)/\(name).xml.args", atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: dir.appendingPathComponent("\(name).xml.args"), encoding: .utf8)
+        #expect(text == expected)
+    }
+}
