@@ -19,6 +19,11 @@ def main() -> int:
         return 2
     pid, master = pty.fork()
     if pid == 0:
+        # Ignored and blocked signals survive exec, and the test runner that
+        # started us may ignore or block some; give the command the defaults.
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGPIPE, signal.SIGQUIT):
+            signal.signal(sig, signal.SIG_DFL)
         os.execvp(sys.argv[1], sys.argv[1:])
 
     def forward(signum, _frame):
