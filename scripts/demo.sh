@@ -89,5 +89,6 @@ SwiftVirt is running the guest '$NAME'. Manage it with plain virsh:
   virsh -c '$URI' event --loop --all
 
 Read-only: virsh -r -c 'qemu+unix:///system?socket=$RUN_DIR/libvirt-sock-ro' list --all
-Daemon log: $LOG_DIR/swiftvirtd.log   Serial log: $SERIAL_LOG   Binaries: $BIN
+Daemon log: $LOG_DIR/swiftvirtd.log   QEMU logs: $STATE_DIR/log/   Serial log: $SERIAL_LOG
+Binaries: $BIN
 EOF
