@@ -16,7 +16,8 @@ extension Integration {
 
                 let dumped = daemon.scratch.appendingPathComponent("dumped.xml").path
                 try first.write(toFile: dumped, atomically: true, encoding: .utf8)
-                let validation = try await run("/usr/bin/virt-xml-validate", [dumped, "domain"], scratch: daemon.scratch)
+                let validation = try await run(
+                    "/usr/bin/virt-xml-validate", [dumped, "domain"], scratch: daemon.scratch)
                 #expect(validation.succeeded, "\(validation)")
 
                 try await virsh.must("define", dumped)
@@ -53,7 +54,8 @@ extension Integration {
                 let result = try await Virsh(daemon)("define", file)
                 #expect(!result.succeeded, "\(result)")
                 #expect(result.stderr.contains("error:"), "\(result)")
-                #expect(result.stderr.contains(culprit), "\(label): message does not name '\(culprit)': \(result.stderr)")
+                #expect(
+                    result.stderr.contains(culprit), "\(label): message does not name '\(culprit)': \(result.stderr)")
                 let name = xml.components(separatedBy: "<name>").dropFirst().first?.components(separatedBy: "<").first
                 #expect(!(try await Virsh(daemon).must("list", "--all").contains(name ?? "?")))
             }

@@ -9,7 +9,10 @@ extension Integration {
                 let guest = try TestGuest(daemon)
                 let result = try await run(
                     TestEnvironment.python,
-                    [TestEnvironment.pythonScript("client_flow.py"), daemon.uri, daemon.readOnlyURI, guest.name, guest.xmlPath],
+                    [
+                        TestEnvironment.pythonScript("client_flow.py"), daemon.uri, daemon.readOnlyURI, guest.name,
+                        guest.xmlPath,
+                    ],
                     scratch: daemon.scratch, timeout: .seconds(180))
                 #expect(result.succeeded, "\(result)")
                 #expect(result.stdout.contains("client flow complete"), "\(result)")

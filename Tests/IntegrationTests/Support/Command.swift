@@ -25,8 +25,10 @@ final class ChildProcess {
     init(_ executable: String, _ arguments: [String], scratch: URL, environment: [String: String] = [:]) throws {
         command = [executable] + arguments
         let tag = UUID().uuidString.prefix(8)
-        stdoutPath = scratch.appendingPathComponent("\(URL(fileURLWithPath: executable).lastPathComponent)-\(tag).out").path
-        stderrPath = scratch.appendingPathComponent("\(URL(fileURLWithPath: executable).lastPathComponent)-\(tag).err").path
+        stdoutPath =
+            scratch.appendingPathComponent("\(URL(fileURLWithPath: executable).lastPathComponent)-\(tag).out").path
+        stderrPath =
+            scratch.appendingPathComponent("\(URL(fileURLWithPath: executable).lastPathComponent)-\(tag).err").path
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)

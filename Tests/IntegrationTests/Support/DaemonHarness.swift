@@ -99,10 +99,12 @@ final class DaemonHarness {
 
     private func appendDaemonOutput(_ child: ChildProcess) {
         let text = "--- swiftvirtd pid \(child.pid) ---\n" + child.stderr + child.stdout
-        if let handle = FileHandle(forWritingAtPath: logPath) ?? {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
-            return FileHandle(forWritingAtPath: logPath)
-        }() {
+        if let handle = FileHandle(forWritingAtPath: logPath)
+            ?? {
+                FileManager.default.createFile(atPath: logPath, contents: nil)
+                return FileHandle(forWritingAtPath: logPath)
+            }()
+        {
             handle.seekToEndOfFile()
             handle.write(Data(text.utf8))
             try? handle.close()

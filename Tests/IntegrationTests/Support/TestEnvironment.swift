@@ -37,7 +37,8 @@ enum TestEnvironment {
         }
         candidates.append(packageRoot.appendingPathComponent(".build/debug/swiftvirtd").path)
         if let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) { return found }
-        throw HarnessError("swiftvirtd not built; looked in \(candidates). Run `swift build` first (scripts/test.sh does).")
+        throw HarnessError(
+            "swiftvirtd not built; looked in \(candidates). Run `swift build` first (scripts/test.sh does).")
     }
 
     /// The kernel and initramfs built by scripts/build-guest-image.sh.
@@ -54,7 +55,8 @@ enum TestEnvironment {
         let kernel = dir + "/vmlinuz"
         let initrd = dir + "/initrd.img"
         for file in [kernel, initrd] where !FileManager.default.fileExists(atPath: file) {
-            throw HarnessError("guest image missing: \(file). Build it with scripts/build-guest-image.sh (scripts/test.sh does).")
+            throw HarnessError(
+                "guest image missing: \(file). Build it with scripts/build-guest-image.sh (scripts/test.sh does).")
         }
         return (kernel, initrd)
     }
@@ -64,7 +66,8 @@ enum TestEnvironment {
         let image = try guestImage()
         let template = try String(
             contentsOf: packageRoot.appendingPathComponent("scripts/demo-domain.xml"), encoding: .utf8)
-        return template
+        return
+            template
             .replacingOccurrences(of: "@NAME@", with: name)
             .replacingOccurrences(of: "@KERNEL@", with: image.kernel)
             .replacingOccurrences(of: "@INITRD@", with: image.initrd)
