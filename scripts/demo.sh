@@ -61,7 +61,11 @@ STATE=$(virsh -c "$URI" domstate "$NAME")
 case "$STATE" in
 running) say "guest '$NAME' is already running" ;;
 paused) virsh -c "$URI" resume "$NAME" ;;
-*) virsh -c "$URI" start "$NAME" ;;
+*)
+    # Only this boot's banner counts.
+    rm -f "$SERIAL_LOG"
+    virsh -c "$URI" start "$NAME"
+    ;;
 esac
 
 say "waiting for the serial banner in $SERIAL_LOG"
