@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
         .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore"], exclude: ["python"]),
     ]
 )

@@ -1,0 +1,163 @@
+#!/bin/sh
+# Builds the tiny guest used by the demo and the integration tests:
+#   CACHE_DIR/vmlinuz     kernel from Debian's linux-image-*-cloud-amd64 package
+#   CACHE_DIR/initrd.img  busybox-static initramfs (cpio newc, gzip)
+# The guest mounts proc/sys/dev, loads the virtio/button/evdev modules, prints
+#   SwiftVirt guest ready
+# on ttyS0, powers off on the ACPI power button (so `virsh shutdown` works) and
+# keeps a root shell on ttyS0. Output lives outside git and is rebuilt only
+# when missing or when this script changes.
+#
+# Usage: scripts/build-guest-image.sh [CACHE_DIR]
+# Default CACHE_DIR: /var/cache/swiftvirt/guest as root, else ~/.cache/swiftvirt/guest.
+# Prints the cache directory on the last line of stdout.
+set -eu
+
+if [ "$#" -ge 1 ] && [ -n "$1" ]; then
+    CACHE_DIR=$1
+elif [ -n "${SWIFTVIRT_GUEST_DIR:-}" ]; then
+    CACHE_DIR=$SWIFTVIRT_GUEST_DIR
+elif [ "$(id -u)" = 0 ]; then
+    CACHE_DIR=/var/cache/swiftvirt/guest
+else
+    CACHE_DIR=${HOME}/.cache/swiftvirt/guest
+fi
+
+log() { echo "build-guest-image: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in apt-get apt-cache dpkg-deb cpio gzip sha256sum; do
+    command -v "$tool" >/dev/null 2>&1 || die "missing tool '$tool'"
+done
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] || die "busybox not found (apt-get install busybox-static)"
+# The initramfs has no libc, so the busybox must be static.
+if "$BUSYBOX" ldd "$BUSYBOX" >/dev/null 2>&1 || ldd "$BUSYBOX" >/dev/null 2>&1; then
+    die "$BUSYBOX is dynamically linked; install busybox-static"
+fi
+
+SCRIPT_HASH=$(sha256sum "$0" | cut -c1-16)
+mkdir -p "$CACHE_DIR"
+if [ -f "$CACHE_DIR/vmlinuz" ] && [ -f "$CACHE_DIR/initrd.img" ] \
+    && [ "$(cat "$CACHE_DIR/stamp" 2>/dev/null || true)" = "$SCRIPT_HASH" ]; then
+    log "up to date in $CACHE_DIR"
+    echo "$CACHE_DIR"
+    exit 0
+fi
+
+# The meta package names the current cloud kernel (e.g. linux-image-6.1.0-56-cloud-amd64).
+KPKG=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null \
+    | awk '/Depends: linux-image-[0-9].*-cloud-amd64$/ { print $2; exit }')
+[ -n "$KPKG" ] || die "cannot resolve linux-image-cloud-amd64 (run apt-get update)"
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+# _apt must be able to write where apt-get download runs.
+chmod 0777 "$WORK"
+
+DEB=$(ls "$CACHE_DIR"/"$KPKG"_*.deb 2>/dev/null | head -n1 || true)
+if [ -z "$DEB" ]; then
+    log "downloading $KPKG"
+    (cd "$WORK" && apt-get download -q "$KPKG" >&2) || die "apt-get download $KPKG failed"
+    rm -f "$CACHE_DIR"/linux-image-*.deb
+    mv "$WORK"/"$KPKG"_*.deb "$CACHE_DIR"/
+    DEB=$(ls "$CACHE_DIR"/"$KPKG"_*.deb | head -n1)
+fi
+log "using $(basename "$DEB")"
+dpkg-deb -x "$DEB" "$WORK/pkg"
+KVER=$(ls "$WORK/pkg/lib/modules" | head -n1)
+[ -n "$KVER" ] || die "no modules directory in $DEB"
+MODDIR=$WORK/pkg/lib/modules/$KVER
+
+# Modules are loaded with insmod in dependency order. The package ships no
+# modules.dep (depmod runs at install time), so read each module's own
+# "depends=" field from its .modinfo section.
+ORDER=$WORK/order
+: >"$ORDER"
+module_file() {
+    f=$(find "$MODDIR" \( -name "$1.ko" -o -name "$1.ko.xz" -o -name "$1.ko.zst" \) | head -n1)
+    [ -n "$f" ] || die "module $1 not found in $KPKG"
+    echo "$f"
+}
+add_module() {
+    grep -qx "$1" "$ORDER" && return 0
+    f=$(module_file "$1")
+    case "$f" in
+    *.xz) xz -dc "$f" >"$WORK/$1.ko" ;;
+    *.zst) zstd -qdc "$f" >"$WORK/$1.ko" ;;
+    *) cp "$f" "$WORK/$1.ko" ;;
+    esac
+    deps=$(grep -a -o 'depends=[A-Za-z0-9_,-]*' "$WORK/$1.ko" | head -n1 | cut -d= -f2 | tr ',' ' ')
+    for d in $deps; do add_module "$d"; done
+    echo "$1" >>"$ORDER"
+}
+for m in virtio virtio_ring virtio_pci virtio_blk virtio_net virtio_console button evdev; do
+    add_module "$m"
+done
+
+ROOT=$WORK/root
+mkdir -p "$ROOT"/bin "$ROOT"/sbin "$ROOT"/etc/acpi/PWRF "$ROOT"/proc "$ROOT"/sys "$ROOT"/dev \
+    "$ROOT"/tmp "$ROOT"/root "$ROOT"/lib/modules "$ROOT"/usr/bin "$ROOT"/usr/sbin
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+for applet in $("$BUSYBOX" --list); do
+    [ "$applet" = busybox ] || ln -s busybox "$ROOT/bin/$applet"
+done
+ln -s ../bin/busybox "$ROOT/sbin/init"
+while read -r m; do cp "$WORK/$m.ko" "$ROOT/lib/modules/"; done <"$ORDER"
+cp "$ORDER" "$ROOT/lib/modules/load-order"
+
+cat >"$ROOT/init" <<'EOF'
+#!/bin/sh
+# PID 1 before busybox init: mount the pseudo filesystems, then hand over.
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
+exec /sbin/init
+EOF
+
+cat >"$ROOT/etc/inittab" <<'EOF'
+::sysinit:/etc/rc
+ttyS0::respawn:-/bin/sh
+::ctrlaltdel:/bin/poweroff -f
+EOF
+
+cat >"$ROOT/etc/rc" <<'EOF'
+#!/bin/sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+while read -r m; do
+    insmod "/lib/modules/$m.ko" 2>/dev/null || echo "rc: insmod $m failed" >/dev/ttyS0
+done </lib/modules/load-order
+hostname swiftvirt-guest
+# The power button is an input device (button.ko) read through evdev; wait
+# briefly for its event node before starting acpid.
+i=0
+while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
+acpid -c /etc/acpi -l /tmp/acpid.log
+echo "SwiftVirt guest ready (kernel $(uname -r))" >/dev/ttyS0
+EOF
+
+# busybox acpid maps KEY_POWER to the action PWRF/00000080 and runs that file.
+cat >"$ROOT/etc/acpi/PWRF/00000080" <<'EOF'
+#!/bin/sh
+echo "SwiftVirt guest: power button pressed, powering off" >/dev/ttyS0
+sync
+poweroff -f
+EOF
+
+cat >"$ROOT/etc/profile" <<'EOF'
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PS1='guest# '
+EOF
+echo "root::0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
+chmod 0755 "$ROOT/init" "$ROOT/etc/rc" "$ROOT/etc/acpi/PWRF/00000080"
+
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -9) >"$WORK/initrd.img"
+cp "$WORK/pkg/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
+# Replace atomically so a concurrent reader never sees half a file.
+mv "$WORK/vmlinuz" "$CACHE_DIR/vmlinuz.new" && mv "$CACHE_DIR/vmlinuz.new" "$CACHE_DIR/vmlinuz"
+mv "$WORK/initrd.img" "$CACHE_DIR/initrd.img.new" && mv "$CACHE_DIR/initrd.img.new" "$CACHE_DIR/initrd.img"
+echo "$KVER" >"$CACHE_DIR/kernel-version"
+echo "$SCRIPT_HASH" >"$CACHE_DIR/stamp"
+log "built $CACHE_DIR/vmlinuz and $CACHE_DIR/initrd.img (kernel $KVER, modules: $(tr '\n' ' ' <"$ORDER"))"
+echo "$CACHE_DIR"

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs the Debian 12 packages SwiftVirt needs to build, run and test.
+# The Swift toolchain itself is expected at /opt/swift or on PATH.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+PACKAGES="qemu-system-x86 qemu-utils libvirt-clients python3-libvirt python3 busybox-static
+libxml2-utils cpio gzip xz-utils zstd util-linux procps"
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+# Always refresh the lists: build-guest-image.sh resolves the current kernel from them.
+apt-get update -q
+if [ -n "$missing" ]; then
+    apt-get install -y -q --no-install-recommends $missing
+fi
