@@ -18,18 +18,30 @@ private func startBareQEMU(socket: String) throws -> Process {
     return process
 }
 
+/// SIGKILL, not terminate(): the test runner's blocked signal mask is inherited by Process children, so a
+/// SIGTERM may never be delivered and the QEMU would outlive the test.
+private func stopBareQEMU(_ qemu: Process) {
+    kill(qemu.processIdentifier, SIGKILL)
+    qemu.waitUntilExit()
+}
+
 /// A bare QEMU in `dir` and a client connected to its monitor.
 private func connectedBareQEMU(_ dir: borrowing ScratchDirectory) async throws -> (Process, QMPClient) {
     let socket = dir.path + "/qmp.sock"
     let qemu = try startBareQEMU(socket: socket)
-    return (qemu, try await connectWhenListening(socket))
+    do {
+        return (qemu, try await connectWhenListening(socket))
+    } catch {
+        stopBareQEMU(qemu)
+        throw error
+    }
 }
 
 @Suite(.enabled(if: qemuInstalled)) struct QMPClientRealQEMUTests {
     @Test func negotiatesAndRunsCommands() async throws {
         let dir = try ScratchDirectory()
         let (qemu, client) = try await connectedBareQEMU(dir)
-        defer { qemu.terminate() }
+        defer { stopBareQEMU(qemu) }
         #expect(await client.greeting["version"]?["qemu"]?["major"]?.intValue == 7)
         let status = try await client.execute("query-status")
         #expect(status["status"]?.stringValue == "running")
@@ -47,7 +59,7 @@ private func connectedBareQEMU(_ dir: borrowing ScratchDirectory) async throws -
     @Test func commandErrorsAreTyped() async throws {
         let dir = try ScratchDirectory()
         let (qemu, client) = try await connectedBareQEMU(dir)
-        defer { qemu.terminate() }
+        defer { stopBareQEMU(qemu) }
         await #expect(
             throws: QMPError.commandFailed(
                 command: "no-such-command", errorClass: "CommandNotFound",
@@ -69,7 +81,7 @@ private func connectedBareQEMU(_ dir: borrowing ScratchDirectory) async throws -
     @Test func deliversEventsAndEndsWhenQEMUQuits() async throws {
         let dir = try ScratchDirectory()
         let (qemu, client) = try await connectedBareQEMU(dir)
-        defer { qemu.terminate() }
+        defer { stopBareQEMU(qemu) }
         _ = try await client.execute("stop")
         _ = try await client.execute("cont")
         // `quit` may or may not get its reply before the socket closes; either outcome is clean.
