@@ -41,6 +41,16 @@ enum TestEnvironment {
             "swiftvirtd not built; looked in \(candidates). Run `swift build` first (scripts/test.sh does).")
     }
 
+    /// Our own CLI, built beside the daemon.
+    static func cliBinary() throws -> String {
+        let path = URL(fileURLWithPath: try daemonBinary()).deletingLastPathComponent().appendingPathComponent("swiftvirt")
+            .path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw HarnessError("swiftvirt not built beside swiftvirtd (\(path)); run `swift build` first")
+        }
+        return path
+    }
+
     /// The kernel and initramfs built by scripts/build-guest-image.sh.
     static func guestImage() throws -> (kernel: String, initrd: String) {
         let env = ProcessInfo.processInfo.environment

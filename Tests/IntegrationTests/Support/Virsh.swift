@@ -83,6 +83,14 @@ struct TestGuest {
         }
     }
 
+    /// Waits until the banner has appeared `count` times: boots of one QEMU process share one log file (a
+    /// reset or reboot keeps writing to the file QEMU opened at start, so it must not be removed meanwhile).
+    func waitForBanner(count: Int, timeout: Duration = .seconds(90)) async throws {
+        try await waitUntil("banner #\(count) of \(name) in \(serialLog)", timeout: timeout) {
+            readFile(serialLog).components(separatedBy: TestEnvironment.banner).count - 1 >= count
+        }
+    }
+
     /// Forgets earlier boots so the next banner check sees only the next one.
     func clearSerialLog() {
         try? FileManager.default.removeItem(atPath: serialLog)
