@@ -23,6 +23,22 @@ struct Dispatcher: Sendable {
         RemoteProcedure.authPolkit.rawValue,
     ]
 
+    /// The message must start with "unknown procedure" (clients turn exactly that into "not supported" and fall
+    /// back); the protocol name after the number tells a person which call it was.
+    static func unknownProcedure(_ number: Int32) -> VirtError {
+        var message = "unknown procedure: \(number)"
+        if let known = RemoteProcedure(rawValue: number) {
+            let camel = String(describing: known)
+            var snake = "REMOTE_PROC_"
+            for ch in camel {
+                if ch.isUppercase { snake += "_" }
+                snake += ch.uppercased()
+            }
+            message += " (\(snake) is not implemented by swiftvirtd)"
+        }
+        return VirtError(.rpc, domain: .rpc, message)
+    }
+
     enum Outcome {
         case handled
         /// The peer broke the protocol; the connection must be closed.
@@ -32,8 +48,7 @@ struct Dispatcher: Sendable {
     func dispatchCall(_ packet: Packet, services: DaemonServices, session: ConnectionSession) async -> Outcome {
         let header = packet.header
         guard let route = routes[header.procedure] else {
-            session.sendError(
-                to: header, VirtError(.rpc, domain: .rpc, "unknown procedure: \(header.procedure)"))
+            session.sendError(to: header, Self.unknownProcedure(header.procedure))
             return .handled
         }
         if !session.isOpen && !Self.beforeOpen.contains(header.procedure) {

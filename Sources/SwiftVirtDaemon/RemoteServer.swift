@@ -94,7 +94,7 @@ struct RemoteServer: Sendable {
         switch header.type {
         case .call:
             if header.program == WireProgram.qemu.rawValue {
-                session.sendError(to: header, VirtError(.rpc, domain: .rpc, "unknown procedure: \(header.procedure)"))
+                session.sendError(to: header, Dispatcher.unknownProcedure(header.procedure))
                 return nil
             }
             let services = services
