@@ -41,7 +41,9 @@ public actor QEMUDomain: RunningDomain {
         self.qmp = qmp
         self.state = state
         self.stateReason = reason
-        self.runtime = DomainRuntimeInfo(id: status.id, ptyPaths: status.ptyPaths, vncPort: status.vncPort)
+        self.runtime = DomainRuntimeInfo(
+            id: status.id, ptyPaths: status.ptyPaths, vncPort: status.vncPort,
+            vncWebsocketPort: Self.websocketPort(definition, vncPort: status.vncPort))
         self.observer = observer
         var logger = logger
         logger[metadataKey: "domain"] = "\(definition.name)"
@@ -157,6 +159,13 @@ public actor QEMUDomain: RunningDomain {
             throw QEMUDomainError.notAPty(name: definition.name, device: alias)
         }
         throw QEMUDomainError.noCharacterDevice(name: definition.name, device: device ?? alias)
+    }
+
+    /// `websocket=on` makes QEMU listen on 5700 + the VNC display number; an explicit port is used as given.
+    static func websocketPort(_ definition: DomainDefinition, vncPort: Int?) -> Int? {
+        guard let ws = definition.devices.graphics.first?.websocket else { return nil }
+        if ws != -1 { return ws }
+        return vncPort.map { 5700 + ($0 - 5900) }
     }
 
     // MARK: Events

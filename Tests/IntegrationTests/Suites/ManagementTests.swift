@@ -157,6 +157,32 @@ extension Integration {
             }
         }
 
+        /// Autoport VNC: the live XML reports the ports QEMU really listens on, and the server speaks RFB there.
+        @Test func vncAutoportIsReportedAndServed() async throws {
+            try await DaemonHarness.with { daemon in
+                let virsh = Virsh(daemon)
+                let guest = try TestGuest(daemon)
+                let xml = try String(contentsOfFile: guest.xmlPath, encoding: .utf8).replacingOccurrences(
+                    of: "</devices>",
+                    with: "<graphics type='vnc' autoport='yes' websocket='-1'/><video><model type='vga'/></video></devices>")
+                try xml.write(toFile: guest.xmlPath, atomically: true, encoding: .utf8)
+                try await virsh.must("create", guest.xmlPath)
+                let live = try await virsh.must("dumpxml", guest.name)
+                let graphics = try #require(live.split(separator: "\n").first { $0.contains("<graphics") }, "\(live)")
+                func attribute(_ name: String) -> Int? {
+                    guard let range = graphics.range(of: "\(name)='") else { return nil }
+                    return Int(graphics[range.upperBound...].prefix { $0.isNumber })
+                }
+                let port = try #require(attribute("port"), "\(graphics)")
+                #expect(port >= 5900)
+                #expect(attribute("websocket") == port - 200, "\(graphics)")
+                let display = try await virsh.must("vncdisplay", guest.name).trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(display.hasSuffix(":\(port - 5900)"), "\(display)")
+                #expect(try readRFBGreeting(port: port).hasPrefix("RFB 003."))
+                try await virsh.must("destroy", guest.name)
+            }
+        }
+
         @Test func swiftvirtCLIManagesAGuest() async throws {
             try await DaemonHarness.with { daemon in
                 let cli = try TestEnvironment.cliBinary()
@@ -182,4 +208,25 @@ extension Integration {
             }
         }
     }
+}
+
+/// The first bytes a VNC server sends on 127.0.0.1:port.
+private func readRFBGreeting(port: Int) throws -> String {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw HarnessError("socket: \(errno)") }
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw HarnessError("connect to VNC port \(port): errno \(errno)") }
+    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var buffer = [UInt8](repeating: 0, count: 12)
+    let n = read(fd, &buffer, buffer.count)
+    guard n > 0 else { throw HarnessError("no RFB greeting on port \(port)") }
+    return String(decoding: buffer.prefix(n), as: UTF8.self)
 }
