@@ -188,18 +188,26 @@ define_guests() {
 
 add_row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$ROWS"; }
 
-# Runs hyperfine on one virsh command line against both daemons (no shell in between, so the
-# numbers are virsh's own start-up plus the RPC exchange) and records the medians in ms.
-# $1 metric label, $2 json file stem, $3.. virsh arguments after the URI.
+# Runs hyperfine on a virsh command line against each daemon (no shell in between, so the numbers
+# are virsh's own start-up plus the RPC exchange) and records the medians in ms.
+# $1 metric label, $2 json file stem, $3/$4 virsh arguments after the URI for swiftvirtd/libvirtd.
 hyperfine_pair() {
-    local label=$1 stem=$2
-    shift 2
+    local label=$1 stem=$2 sv_args=$3 lv_args=$4
     local json=$RESULTS_DIR/json/$stem.json
     say "measuring: $label"
     hyperfine -N --style basic -w 3 -r "$RPC_RUNS" --export-json "$json" \
-        -n swiftvirtd "virsh -q -c '$SV_URI' $*" \
-        -n libvirtd "virsh -q -c '$LV_URI' $*" >&2
+        -n swiftvirtd "virsh -q -c '$SV_URI' $sv_args" \
+        -n libvirtd "virsh -q -c '$LV_URI' $lv_args" >&2
     add_row "$label" ms "$(json_median "$json" 0)" "$(json_median "$json" 1)"
+}
+
+bench_virsh_calls() {
+    hyperfine_pair "RPC: virsh list --all" list "list --all" "list --all"
+    hyperfine_pair "RPC: virsh dominfo" dominfo "dominfo $GUEST" "dominfo $GUEST"
+    hyperfine_pair "RPC: virsh dumpxml" dumpxml "dumpxml $GUEST" "dumpxml $GUEST"
+    # One virsh process, one connection, two calls: the cost is define + undefine, not two connects.
+    hyperfine_pair "define + undefine (one virsh)" define-undefine \
+        "'define $WORK/$CYCLE-sv.xml ; undefine $CYCLE'" "'define $WORK/$CYCLE-lv.xml ; undefine $CYCLE'"
 }
 
 json_median() {
@@ -207,16 +215,6 @@ json_median() {
 }
 
 median() { python3 -c 'import statistics,sys; print("%.2f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
-
-# define/undefine needs a per-daemon XML path, so it gets its own hyperfine call (both commands in one).
-bench_define_cycle() {
-    local json=$RESULTS_DIR/json/define-undefine.json
-    say "measuring: define + undefine"
-    hyperfine -N --style basic -w 3 -r "$RPC_RUNS" --export-json "$json" \
-        -n swiftvirtd "virsh -q -c '$SV_URI' 'define $WORK/$CYCLE-sv.xml ; undefine $CYCLE'" \
-        -n libvirtd "virsh -q -c '$LV_URI' 'define $WORK/$CYCLE-lv.xml ; undefine $CYCLE'" >&2
-    add_row "define + undefine (one virsh)" ms "$(json_median "$json" 0)" "$(json_median "$json" 1)"
-}
 
 # Per-call latency over one open connection (bench/rpc_loop.py): the daemon's share of a call without
 # virsh's start-up. Two rounds alternating daemons; the row is the median of the per-round medians.
@@ -460,20 +458,13 @@ main() {
     note "- 'RPC: virsh' rows time a whole \`virsh -c URI ...\` process (exec, connect, auth, open, the call, close), as a user sees it; 'per call, one connection' rows time single calls over one open python3-libvirt connection ($RPC_LOOP_ITERATIONS calls after 20 warm-ups, 2 rounds)."
     note "- Memory counts daemon processes only, never QEMU. libvirtd's rows add virtlogd (its log daemon) except the row marked 'alone'; peak is VmHWM at the end of the boots."
     note "- The libvirtd cold start restarts \`libvirtd -d\` (virtlogd stays up; QEMU capabilities cache warm). swiftvirtd's starts on a fresh run dir with a copy of the bench state dir (same domain count)."
-    bench_rpc_calls
-    bench_define_cycle
+    bench_virsh_calls
     bench_rpc_in_process
     bench_memory_idle
     bench_boot
     bench_cold_start
     echo "- Load average at end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared; compare ratios, not absolute times)." >>"$NOTES"
     render_report | tee "$RESULTS_DIR/latest.md"
-}
-
-bench_rpc_calls() {
-    hyperfine_pair "RPC: virsh list --all" list "list --all"
-    hyperfine_pair "RPC: virsh dominfo" dominfo "dominfo $GUEST"
-    hyperfine_pair "RPC: virsh dumpxml" dumpxml "dumpxml $GUEST"
 }
 
 main "$@"
