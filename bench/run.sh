@@ -443,11 +443,11 @@ cleanup() {
 
 main() {
     [ "$(id -u)" = 0 ] || die "run as root"
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
     install_deps
     prepare_libvirtd
     build_swiftvirt
-    trap cleanup EXIT
-    trap 'exit 130' INT TERM
     mkdir -p "$RESULTS_DIR/json"
     : >"$ROWS"
     : >"$NOTES"
