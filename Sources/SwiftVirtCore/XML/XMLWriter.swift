@@ -11,16 +11,23 @@ struct XMLWriter {
 
     private mutating func startLine() { output += String(repeating: "  ", count: depth) }
 
-    private func tag(_ name: String, _ attrs: [Attr]) -> String {
-        var s = "<" + name
-        for case (let k, let v?) in attrs { s += " \(k)='\(Self.escapeAttribute(v))'" }
-        return s
+    private mutating func writeTag(_ name: String, _ attrs: [Attr]) {
+        output += "<"
+        output += name
+        for case (let k, let v?) in attrs {
+            output += " "
+            output += k
+            output += "='"
+            Self.escape(v, quotesAndControls: true, into: &output)
+            output += "'"
+        }
     }
 
     /// `<name a='b'/>`.
     mutating func empty(_ name: String, _ attrs: [Attr] = []) {
         startLine()
-        output += tag(name, attrs) + "/>\n"
+        writeTag(name, attrs)
+        output += "/>\n"
     }
 
     /// `<name>text</name>`.
@@ -29,7 +36,10 @@ struct XMLWriter {
     /// `<name a='b'>text</name>`.
     mutating func text(_ name: String, _ attrs: [Attr], _ text: String) {
         startLine()
-        output += tag(name, attrs) + ">" + Self.escapeText(text) + "</\(name)>\n"
+        writeTag(name, attrs)
+        output += ">"
+        Self.escape(text, quotesAndControls: false, into: &output)
+        output += "</\(name)>\n"
     }
 
     /// `<name>raw</name>` with `raw` inserted unescaped (already XML).
@@ -39,27 +49,45 @@ struct XMLWriter {
     }
 
     /// An element with children; printed as `<name/>` when `body` writes nothing.
+    /// Writes straight into `output` (no per-level copies); if the body wrote nothing the opening tag is
+    /// rewritten as an empty element.
     mutating func element(_ name: String, _ attrs: [Attr] = [], _ body: (inout XMLWriter) -> Void) {
-        var inner = XMLWriter()
-        inner.depth = depth + 1
-        inner.live = live
-        body(&inner)
-        if inner.output.isEmpty {
+        let start = output.utf8.count
+        startLine()
+        writeTag(name, attrs)
+        output += ">\n"
+        let afterOpen = output.utf8.count
+        depth += 1
+        body(&self)
+        depth -= 1
+        if output.utf8.count == afterOpen {
+            output.removeSubrange(output.utf8.index(output.startIndex, offsetBy: start)...)
             empty(name, attrs)
             return
         }
         startLine()
-        output += tag(name, attrs) + ">\n" + inner.output
-        startLine()
         output += "</\(name)>\n"
     }
 
-    static func escapeText(_ s: String) -> String { escape(s, quotesAndControls: false) }
-    static func escapeAttribute(_ s: String) -> String { escape(s, quotesAndControls: true) }
+    static func escapeText(_ s: String) -> String {
+        var out = ""
+        escape(s, quotesAndControls: false, into: &out)
+        return out
+    }
+
+    static func escapeAttribute(_ s: String) -> String {
+        var out = ""
+        escape(s, quotesAndControls: true, into: &out)
+        return out
+    }
 
     /// Attribute values also escape quotes and whitespace controls, which parsers would otherwise normalise.
-    private static func escape(_ s: String, quotesAndControls: Bool) -> String {
-        var out = ""
+    private static func escape(_ s: String, quotesAndControls: Bool, into out: inout String) {
+        // Most values need no escaping at all: append them whole.
+        if !s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotesAndControls && ($0 == 0x27 || $0 == 0x22 || $0 < 0x20)) }) {
+            out += s
+            return
+        }
         for ch in s {
             switch ch {
             case "&": out += "&amp;"
@@ -74,6 +102,5 @@ struct XMLWriter {
             default: out.append(ch)
             }
         }
-        return out
     }
 }
