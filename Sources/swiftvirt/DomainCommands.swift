@@ -60,22 +60,11 @@ extension DomainActionCommand {
 struct DomainAction {
     var procedure: RemoteProcedure
     /// Whether the call's arguments are `dom, flags` (sent as 0) rather than `dom` alone.
-    var takesFlags: Bool
+    var takesFlags = false
     /// The domain-only call to make instead when the server does not know `procedure` (an older libvirtd).
     var fallback: RemoteProcedure?
     var outcome: String
     var abstract: String
-
-    init(
-        _ procedure: RemoteProcedure, takesFlags: Bool = false, fallback: RemoteProcedure? = nil, outcome: String,
-        abstract: String
-    ) {
-        self.procedure = procedure
-        self.takesFlags = takesFlags
-        self.fallback = fallback
-        self.outcome = outcome
-        self.abstract = abstract
-    }
 
     func perform(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
         do throws(ClientError) {
@@ -111,46 +100,49 @@ extension SimpleDomainAction {
 
 struct Undefine: SimpleDomainAction {
     static let action = DomainAction(
-        .domainUndefineFlags, takesFlags: true, fallback: .domainUndefine, outcome: "has been undefined",
+        procedure: .domainUndefineFlags, takesFlags: true, fallback: .domainUndefine, outcome: "has been undefined",
         abstract: "Remove a domain's persistent definition.")
     @OptionGroup var target: DomainTarget
 }
 
 struct Start: SimpleDomainAction {
-    static let action = DomainAction(.domainCreate, outcome: "started", abstract: "Start a defined domain.")
+    static let action = DomainAction(procedure: .domainCreate, outcome: "started", abstract: "Start a defined domain.")
     @OptionGroup var target: DomainTarget
 }
 
 struct Shutdown: SimpleDomainAction {
     static let action = DomainAction(
-        .domainShutdown, outcome: "is being shutdown", abstract: "Ask a domain's guest to power off (ACPI).")
+        procedure: .domainShutdown, outcome: "is being shutdown", abstract: "Ask a domain's guest to power off (ACPI).")
     @OptionGroup var target: DomainTarget
 }
 
 struct Destroy: SimpleDomainAction {
-    static let action = DomainAction(.domainDestroy, outcome: "destroyed", abstract: "Stop a domain immediately.")
+    static let action = DomainAction(
+        procedure: .domainDestroy, outcome: "destroyed", abstract: "Stop a domain immediately.")
     @OptionGroup var target: DomainTarget
 }
 
 struct Reboot: SimpleDomainAction {
     static let action = DomainAction(
-        .domainReboot, takesFlags: true, outcome: "is being rebooted", abstract: "Reboot a domain's guest.")
+        procedure: .domainReboot, takesFlags: true, outcome: "is being rebooted", abstract: "Reboot a domain's guest.")
     @OptionGroup var target: DomainTarget
 }
 
 struct Reset: SimpleDomainAction {
     static let action = DomainAction(
-        .domainReset, takesFlags: true, outcome: "was reset", abstract: "Reset a domain as if by the reset button.")
+        procedure: .domainReset, takesFlags: true, outcome: "was reset",
+        abstract: "Reset a domain as if by the reset button.")
     @OptionGroup var target: DomainTarget
 }
 
 struct Suspend: SimpleDomainAction {
-    static let action = DomainAction(.domainSuspend, outcome: "suspended", abstract: "Pause a running domain.")
+    static let action = DomainAction(
+        procedure: .domainSuspend, outcome: "suspended", abstract: "Pause a running domain.")
     @OptionGroup var target: DomainTarget
 }
 
 struct Resume: SimpleDomainAction {
-    static let action = DomainAction(.domainResume, outcome: "resumed", abstract: "Resume a paused domain.")
+    static let action = DomainAction(procedure: .domainResume, outcome: "resumed", abstract: "Resume a paused domain.")
     @OptionGroup var target: DomainTarget
 }
 
