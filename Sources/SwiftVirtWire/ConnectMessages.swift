@@ -1,5 +1,6 @@
 // Written from remote_protocol.x (libvirt 9.0). Type names are the .x struct names in CamelCase without
 // `remote_` (REMOTE_PROC_X_Y <-> XYArgs / XYRet); field names are the .x names camelCased.
+// Layouts that several procedures share are typealiases of the structs in SharedPayloads.swift.
 //
 // Argument and return payloads of the connection-level procedures (open, features, host facts, listing).
 
@@ -25,173 +26,78 @@ public struct ConnectOpenArgs: XDRCodable, Equatable {
 }
 
 /// Arguments of procedure 60.
-public struct ConnectSupportsFeatureArgs: XDRCodable, Equatable {
+public struct ConnectSupportsFeatureArgs: SingleValuePayload, Equatable {
     public var feature: Int32
-
-    public init(feature: Int32) {
-        self.feature = feature
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        feature = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(feature)
-    }
+    public init(feature: Int32) { self.feature = feature }
+    public init(wireValue: Int32) { feature = wireValue }
+    public var wireValue: Int32 { feature }
 }
 
 /// Reply of procedure 60.
-public struct ConnectSupportsFeatureRet: XDRCodable, Equatable {
+public struct ConnectSupportsFeatureRet: SingleValuePayload, Equatable {
     public var supported: Int32
-
-    public init(supported: Int32) {
-        self.supported = supported
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        supported = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(supported)
-    }
+    public init(supported: Int32) { self.supported = supported }
+    public init(wireValue: Int32) { supported = wireValue }
+    public var wireValue: Int32 { supported }
 }
 
 /// Reply of procedure 3.
-public struct ConnectGetTypeRet: XDRCodable, Equatable {
-    public var type: String
-
-    public init(type: String) {
-        self.type = type
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        type = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(type)
-    }
-}
+public typealias ConnectGetTypeRet = TypeRet
 
 /// Reply of procedure 4.
-public struct ConnectGetVersionRet: XDRCodable, Equatable {
+public struct ConnectGetVersionRet: SingleValuePayload, Equatable {
     public var hvVer: UInt64
-
-    public init(hvVer: UInt64) {
-        self.hvVer = hvVer
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        hvVer = try decoder.decode(UInt64.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(hvVer)
-    }
+    public init(hvVer: UInt64) { self.hvVer = hvVer }
+    public init(wireValue: UInt64) { hvVer = wireValue }
+    public var wireValue: UInt64 { hvVer }
 }
 
 /// Reply of procedure 157.
-public struct ConnectGetLibVersionRet: XDRCodable, Equatable {
+public struct ConnectGetLibVersionRet: SingleValuePayload, Equatable {
     public var libVer: UInt64
-
-    public init(libVer: UInt64) {
-        self.libVer = libVer
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        libVer = try decoder.decode(UInt64.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(libVer)
-    }
+    public init(libVer: UInt64) { self.libVer = libVer }
+    public init(wireValue: UInt64) { libVer = wireValue }
+    public var wireValue: UInt64 { libVer }
 }
 
 /// Reply of procedure 59.
-public struct ConnectGetHostnameRet: XDRCodable, Equatable {
+public struct ConnectGetHostnameRet: SingleValuePayload, Equatable {
     public var hostname: String
-
-    public init(hostname: String) {
-        self.hostname = hostname
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        hostname = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(hostname)
-    }
+    public init(hostname: String) { self.hostname = hostname }
+    public init(wireValue: String) { hostname = wireValue }
+    public var wireValue: String { hostname }
 }
 
 /// Arguments of procedure 203.
-public struct ConnectGetSysinfoArgs: XDRCodable, Equatable {
+public struct ConnectGetSysinfoArgs: SingleValuePayload, Equatable {
     public var flags: UInt32
-
-    public init(flags: UInt32) {
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(flags)
-    }
+    public init(flags: UInt32) { self.flags = flags }
+    public init(wireValue: UInt32) { flags = wireValue }
+    public var wireValue: UInt32 { flags }
 }
 
 /// Reply of procedure 203.
-public struct ConnectGetSysinfoRet: XDRCodable, Equatable {
+public struct ConnectGetSysinfoRet: SingleValuePayload, Equatable {
     public var sysinfo: String
-
-    public init(sysinfo: String) {
-        self.sysinfo = sysinfo
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        sysinfo = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(sysinfo)
-    }
+    public init(sysinfo: String) { self.sysinfo = sysinfo }
+    public init(wireValue: String) { sysinfo = wireValue }
+    public var wireValue: String { sysinfo }
 }
 
 /// Reply of procedure 110.
-public struct ConnectGetUriRet: XDRCodable, Equatable {
+public struct ConnectGetUriRet: SingleValuePayload, Equatable {
     public var uri: String
-
-    public init(uri: String) {
-        self.uri = uri
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        uri = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(uri)
-    }
+    public init(uri: String) { self.uri = uri }
+    public init(wireValue: String) { uri = wireValue }
+    public var wireValue: String { uri }
 }
 
 /// Reply of procedure 149.
-public struct ConnectIsSecureRet: XDRCodable, Equatable {
+public struct ConnectIsSecureRet: SingleValuePayload, Equatable {
     public var secure: Int32
-
-    public init(secure: Int32) {
-        self.secure = secure
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        secure = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(secure)
-    }
+    public init(secure: Int32) { self.secure = secure }
+    public init(wireValue: Int32) { secure = wireValue }
+    public var wireValue: Int32 { secure }
 }
 
 /// Reply of procedure 6.
@@ -243,21 +149,7 @@ public struct NodeGetInfoRet: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 7.
-public struct ConnectGetCapabilitiesRet: XDRCodable, Equatable {
-    public var capabilities: String
-
-    public init(capabilities: String) {
-        self.capabilities = capabilities
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        capabilities = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(capabilities)
-    }
-}
+public typealias ConnectGetCapabilitiesRet = CapabilitiesRet
 
 /// Arguments of procedure 342.
 public struct ConnectGetDomainCapabilitiesArgs: XDRCodable, Equatable {
@@ -293,21 +185,7 @@ public struct ConnectGetDomainCapabilitiesArgs: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 342.
-public struct ConnectGetDomainCapabilitiesRet: XDRCodable, Equatable {
-    public var capabilities: String
-
-    public init(capabilities: String) {
-        self.capabilities = capabilities
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        capabilities = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(capabilities)
-    }
-}
+public typealias ConnectGetDomainCapabilitiesRet = CapabilitiesRet
 
 /// Reply of procedure 66.
 public struct AuthListRet: XDRCodable, Equatable {
@@ -327,20 +205,11 @@ public struct AuthListRet: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 70.
-public struct AuthPolkitRet: XDRCodable, Equatable {
+public struct AuthPolkitRet: SingleValuePayload, Equatable {
     public var complete: Int32
-
-    public init(complete: Int32) {
-        self.complete = complete
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        complete = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(complete)
-    }
+    public init(complete: Int32) { self.complete = complete }
+    public init(wireValue: Int32) { complete = wireValue }
+    public var wireValue: Int32 { complete }
 }
 
 /// Reply of procedure 122.
@@ -365,20 +234,11 @@ public struct NodeGetSecurityModelRet: XDRCodable, Equatable {
 }
 
 /// Arguments of procedure 37.
-public struct ConnectListDomainsArgs: XDRCodable, Equatable {
+public struct ConnectListDomainsArgs: SingleValuePayload, Equatable {
     public var maxids: Int32
-
-    public init(maxids: Int32) {
-        self.maxids = maxids
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        maxids = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(maxids)
-    }
+    public init(maxids: Int32) { self.maxids = maxids }
+    public init(wireValue: Int32) { maxids = wireValue }
+    public var wireValue: Int32 { maxids }
 }
 
 /// Reply of procedure 37.
@@ -399,37 +259,14 @@ public struct ConnectListDomainsRet: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 51.
-public struct ConnectNumOfDomainsRet: XDRCodable, Equatable {
-    public var num: Int32
-
-    public init(num: Int32) {
-        self.num = num
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        num = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(num)
-    }
-}
+public typealias ConnectNumOfDomainsRet = NumRet
 
 /// Arguments of procedure 21.
-public struct ConnectListDefinedDomainsArgs: XDRCodable, Equatable {
+public struct ConnectListDefinedDomainsArgs: SingleValuePayload, Equatable {
     public var maxnames: Int32
-
-    public init(maxnames: Int32) {
-        self.maxnames = maxnames
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        maxnames = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(maxnames)
-    }
+    public init(maxnames: Int32) { self.maxnames = maxnames }
+    public init(wireValue: Int32) { maxnames = wireValue }
+    public var wireValue: Int32 { maxnames }
 }
 
 /// Reply of procedure 21.
@@ -450,21 +287,7 @@ public struct ConnectListDefinedDomainsRet: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 25.
-public struct ConnectNumOfDefinedDomainsRet: XDRCodable, Equatable {
-    public var num: Int32
-
-    public init(num: Int32) {
-        self.num = num
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        num = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(num)
-    }
-}
+public typealias ConnectNumOfDefinedDomainsRet = NumRet
 
 /// Arguments of procedure 273.
 public struct ConnectListAllDomainsArgs: XDRCodable, Equatable {
@@ -534,18 +357,9 @@ public struct ConnectDomainXmlToNativeArgs: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 136.
-public struct ConnectDomainXmlToNativeRet: XDRCodable, Equatable {
+public struct ConnectDomainXmlToNativeRet: SingleValuePayload, Equatable {
     public var nativeConfig: String
-
-    public init(nativeConfig: String) {
-        self.nativeConfig = nativeConfig
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        nativeConfig = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(nativeConfig)
-    }
+    public init(nativeConfig: String) { self.nativeConfig = nativeConfig }
+    public init(wireValue: String) { nativeConfig = wireValue }
+    public var wireValue: String { nativeConfig }
 }

@@ -1,78 +1,24 @@
 // Written from remote_protocol.x (libvirt 9.0). Type names are the .x struct names in CamelCase without
 // `remote_` (REMOTE_PROC_X_Y <-> XYArgs / XYRet); field names are the .x names camelCased.
+// Layouts that several procedures share are typealiases of the structs in SharedPayloads.swift.
 //
 // Argument and return payloads of the domain query procedures (XML, info, state, console, messages).
 
 /// Arguments of procedure 14.
-public struct DomainGetXmlDescArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainGetXmlDescArgs = DomainFlagsArgs
 
 /// Reply of procedure 14.
-public struct DomainGetXmlDescRet: XDRCodable, Equatable {
-    public var xml: String
-
-    public init(xml: String) {
-        self.xml = xml
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        xml = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(xml)
-    }
-}
+public typealias DomainGetXmlDescRet = XmlPayload
 
 /// Arguments of procedure 15.
-public struct DomainGetAutostartArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainGetAutostartArgs = DomainPayload
 
 /// Reply of procedure 15.
-public struct DomainGetAutostartRet: XDRCodable, Equatable {
+public struct DomainGetAutostartRet: SingleValuePayload, Equatable {
     public var autostart: Int32
-
-    public init(autostart: Int32) {
-        self.autostart = autostart
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        autostart = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(autostart)
-    }
+    public init(autostart: Int32) { self.autostart = autostart }
+    public init(wireValue: Int32) { autostart = wireValue }
+    public var wireValue: Int32 { autostart }
 }
 
 /// Arguments of procedure 29.
@@ -97,21 +43,7 @@ public struct DomainSetAutostartArgs: XDRCodable, Equatable {
 }
 
 /// Arguments of procedure 16.
-public struct DomainGetInfoArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainGetInfoArgs = DomainPayload
 
 /// Reply of procedure 16.
 public struct DomainGetInfoRet: XDRCodable, Equatable {
@@ -147,59 +79,13 @@ public struct DomainGetInfoRet: XDRCodable, Equatable {
 }
 
 /// Arguments of procedure 19.
-public struct DomainGetOsTypeArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainGetOsTypeArgs = DomainPayload
 
 /// Reply of procedure 19.
-public struct DomainGetOsTypeRet: XDRCodable, Equatable {
-    public var type: String
-
-    public init(type: String) {
-        self.type = type
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        type = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(type)
-    }
-}
+public typealias DomainGetOsTypeRet = TypeRet
 
 /// Arguments of procedure 212.
-public struct DomainGetStateArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainGetStateArgs = DomainFlagsArgs
 
 /// Reply of procedure 212.
 public struct DomainGetStateRet: XDRCodable, Equatable {
@@ -223,127 +109,40 @@ public struct DomainGetStateRet: XDRCodable, Equatable {
 }
 
 /// Arguments of procedure 150.
-public struct DomainIsActiveArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainIsActiveArgs = DomainPayload
 
 /// Reply of procedure 150.
-public struct DomainIsActiveRet: XDRCodable, Equatable {
+public struct DomainIsActiveRet: SingleValuePayload, Equatable {
     public var active: Int32
-
-    public init(active: Int32) {
-        self.active = active
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        active = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(active)
-    }
+    public init(active: Int32) { self.active = active }
+    public init(wireValue: Int32) { active = wireValue }
+    public var wireValue: Int32 { active }
 }
 
 /// Arguments of procedure 151.
-public struct DomainIsPersistentArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainIsPersistentArgs = DomainPayload
 
 /// Reply of procedure 151.
-public struct DomainIsPersistentRet: XDRCodable, Equatable {
+public struct DomainIsPersistentRet: SingleValuePayload, Equatable {
     public var persistent: Int32
-
-    public init(persistent: Int32) {
-        self.persistent = persistent
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        persistent = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(persistent)
-    }
+    public init(persistent: Int32) { self.persistent = persistent }
+    public init(wireValue: Int32) { persistent = wireValue }
+    public var wireValue: Int32 { persistent }
 }
 
 /// Arguments of procedure 183.
-public struct DomainHasManagedSaveImageArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainHasManagedSaveImageArgs = DomainFlagsArgs
 
 /// Reply of procedure 183.
-public struct DomainHasManagedSaveImageRet: XDRCodable, Equatable {
+public struct DomainHasManagedSaveImageRet: SingleValuePayload, Equatable {
     public var result: Int32
-
-    public init(result: Int32) {
-        self.result = result
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        result = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(result)
-    }
+    public init(result: Int32) { self.result = result }
+    public init(wireValue: Int32) { result = wireValue }
+    public var wireValue: Int32 { result }
 }
 
 /// Arguments of procedure 121.
-public struct DomainGetSecurityLabelArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainGetSecurityLabelArgs = DomainPayload
 
 /// Reply of procedure 121.
 public struct DomainGetSecurityLabelRet: XDRCodable, Equatable {
@@ -392,42 +191,10 @@ public struct DomainSetVcpusFlagsArgs: XDRCodable, Equatable {
 }
 
 /// Arguments of procedure 200.
-public struct DomainGetVcpusFlagsArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainGetVcpusFlagsArgs = DomainFlagsArgs
 
 /// Reply of procedure 200.
-public struct DomainGetVcpusFlagsRet: XDRCodable, Equatable {
-    public var num: Int32
-
-    public init(num: Int32) {
-        self.num = num
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        num = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(num)
-    }
-}
+public typealias DomainGetVcpusFlagsRet = NumRet
 
 /// Arguments of procedure 204.
 public struct DomainSetMemoryFlagsArgs: XDRCodable, Equatable {
@@ -480,25 +247,7 @@ public struct DomainOpenConsoleArgs: XDRCodable, Equatable {
 }
 
 /// Arguments of procedure 426.
-public struct DomainGetMessagesArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainGetMessagesArgs = DomainFlagsArgs
 
 /// Reply of procedure 426.
 public struct DomainGetMessagesRet: XDRCodable, Equatable {

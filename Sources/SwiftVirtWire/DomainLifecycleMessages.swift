@@ -1,75 +1,30 @@
 // Written from remote_protocol.x (libvirt 9.0). Type names are the .x struct names in CamelCase without
 // `remote_` (REMOTE_PROC_X_Y <-> XYArgs / XYRet); field names are the .x names camelCased.
+// Layouts that several procedures share are typealiases of the structs in SharedPayloads.swift.
 //
 // Argument and return payloads of the domain lookup, define and lifecycle procedures.
 
 /// Arguments of procedure 22.
-public struct DomainLookupByIdArgs: XDRCodable, Equatable {
+public struct DomainLookupByIdArgs: SingleValuePayload, Equatable {
     public var id: Int32
-
-    public init(id: Int32) {
-        self.id = id
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        id = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(id)
-    }
+    public init(id: Int32) { self.id = id }
+    public init(wireValue: Int32) { id = wireValue }
+    public var wireValue: Int32 { id }
 }
 
 /// Reply of procedure 22.
-public struct DomainLookupByIdRet: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainLookupByIdRet = DomainPayload
 
 /// Arguments of procedure 23.
-public struct DomainLookupByNameArgs: XDRCodable, Equatable {
+public struct DomainLookupByNameArgs: SingleValuePayload, Equatable {
     public var name: String
-
-    public init(name: String) {
-        self.name = name
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(name)
-    }
+    public init(name: String) { self.name = name }
+    public init(wireValue: String) { name = wireValue }
+    public var wireValue: String { name }
 }
 
 /// Reply of procedure 23.
-public struct DomainLookupByNameRet: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainLookupByNameRet = DomainPayload
 
 /// Arguments of procedure 24.
 public struct DomainLookupByUuidArgs: XDRCodable, Equatable {
@@ -89,21 +44,7 @@ public struct DomainLookupByUuidArgs: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 24.
-public struct DomainLookupByUuidRet: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainLookupByUuidRet = DomainPayload
 
 /// Arguments of procedure 10.
 public struct DomainCreateXmlArgs: XDRCodable, Equatable {
@@ -127,55 +68,13 @@ public struct DomainCreateXmlArgs: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 10.
-public struct DomainCreateXmlRet: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainCreateXmlRet = DomainPayload
 
 /// Arguments of procedure 11.
-public struct DomainDefineXmlArgs: XDRCodable, Equatable {
-    public var xml: String
-
-    public init(xml: String) {
-        self.xml = xml
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        xml = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(xml)
-    }
-}
+public typealias DomainDefineXmlArgs = XmlPayload
 
 /// Reply of procedure 11.
-public struct DomainDefineXmlRet: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainDefineXmlRet = DomainPayload
 
 /// Arguments of procedure 350.
 public struct DomainDefineXmlFlagsArgs: XDRCodable, Equatable {
@@ -199,263 +98,43 @@ public struct DomainDefineXmlFlagsArgs: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 350.
-public struct DomainDefineXmlFlagsRet: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainDefineXmlFlagsRet = DomainPayload
 
 /// Arguments of procedure 9.
-public struct DomainCreateArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainCreateArgs = DomainPayload
 
 /// Arguments of procedure 196.
-public struct DomainCreateWithFlagsArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainCreateWithFlagsArgs = DomainFlagsArgs
 
 /// Reply of procedure 196.
-public struct DomainCreateWithFlagsRet: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainCreateWithFlagsRet = DomainPayload
 
 /// Arguments of procedure 12.
-public struct DomainDestroyArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainDestroyArgs = DomainPayload
 
 /// Arguments of procedure 234.
-public struct DomainDestroyFlagsArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainDestroyFlagsArgs = DomainFlagsArgs
 
 /// Arguments of procedure 33.
-public struct DomainShutdownArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainShutdownArgs = DomainPayload
 
 /// Arguments of procedure 258.
-public struct DomainShutdownFlagsArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainShutdownFlagsArgs = DomainFlagsArgs
 
 /// Arguments of procedure 27.
-public struct DomainRebootArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainRebootArgs = DomainFlagsArgs
 
 /// Arguments of procedure 245.
-public struct DomainResetArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainResetArgs = DomainFlagsArgs
 
 /// Arguments of procedure 34.
-public struct DomainSuspendArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainSuspendArgs = DomainPayload
 
 /// Arguments of procedure 28.
-public struct DomainResumeArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainResumeArgs = DomainPayload
 
 /// Arguments of procedure 35.
-public struct DomainUndefineArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainUndefineArgs = DomainPayload
 
 /// Arguments of procedure 231.
-public struct DomainUndefineFlagsArgs: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-    public var flags: UInt32
-
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainUndefineFlagsArgs = DomainFlagsArgs

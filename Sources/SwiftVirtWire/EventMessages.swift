@@ -1,75 +1,20 @@
 // Written from remote_protocol.x (libvirt 9.0). Type names are the .x struct names in CamelCase without
 // `remote_` (REMOTE_PROC_X_Y <-> XYArgs / XYRet); field names are the .x names camelCased.
+// Layouts that several procedures share are typealiases of the structs in SharedPayloads.swift.
 //
 // Event registration payloads and the event MESSAGE bodies the server sends.
 
 /// Reply of procedure 105.
-public struct ConnectDomainEventRegisterRet: XDRCodable, Equatable {
-    public var cbRegistered: Int32
-
-    public init(cbRegistered: Int32) {
-        self.cbRegistered = cbRegistered
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        cbRegistered = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(cbRegistered)
-    }
-}
+public typealias ConnectDomainEventRegisterRet = CallbackRegisteredRet
 
 /// Reply of procedure 106.
-public struct ConnectDomainEventDeregisterRet: XDRCodable, Equatable {
-    public var cbRegistered: Int32
-
-    public init(cbRegistered: Int32) {
-        self.cbRegistered = cbRegistered
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        cbRegistered = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(cbRegistered)
-    }
-}
+public typealias ConnectDomainEventDeregisterRet = CallbackRegisteredRet
 
 /// Arguments of procedure 167.
-public struct ConnectDomainEventRegisterAnyArgs: XDRCodable, Equatable {
-    public var eventID: Int32
-
-    public init(eventID: Int32) {
-        self.eventID = eventID
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        eventID = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(eventID)
-    }
-}
+public typealias ConnectDomainEventRegisterAnyArgs = EventIDArgs
 
 /// Arguments of procedure 168.
-public struct ConnectDomainEventDeregisterAnyArgs: XDRCodable, Equatable {
-    public var eventID: Int32
-
-    public init(eventID: Int32) {
-        self.eventID = eventID
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        eventID = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(eventID)
-    }
-}
+public typealias ConnectDomainEventDeregisterAnyArgs = EventIDArgs
 
 /// Arguments of procedure 316.
 public struct ConnectDomainEventCallbackRegisterAnyArgs: XDRCodable, Equatable {
@@ -93,38 +38,10 @@ public struct ConnectDomainEventCallbackRegisterAnyArgs: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 316.
-public struct ConnectDomainEventCallbackRegisterAnyRet: XDRCodable, Equatable {
-    public var callbackID: Int32
-
-    public init(callbackID: Int32) {
-        self.callbackID = callbackID
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        callbackID = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(callbackID)
-    }
-}
+public typealias ConnectDomainEventCallbackRegisterAnyRet = CallbackIDPayload
 
 /// Arguments of procedure 317.
-public struct ConnectDomainEventCallbackDeregisterAnyArgs: XDRCodable, Equatable {
-    public var callbackID: Int32
-
-    public init(callbackID: Int32) {
-        self.callbackID = callbackID
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        callbackID = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(callbackID)
-    }
-}
+public typealias ConnectDomainEventCallbackDeregisterAnyArgs = CallbackIDPayload
 
 /// MESSAGE body of procedure 107.
 public struct DomainEventLifecycleMsg: XDRCodable, Equatable {
@@ -173,21 +90,7 @@ public struct DomainEventCallbackLifecycleMsg: XDRCodable, Equatable {
 }
 
 /// MESSAGE body of procedure 169.
-public struct DomainEventRebootMsg: XDRCodable, Equatable {
-    public var dom: RemoteNonnullDomain
-
-    public init(dom: RemoteNonnullDomain) {
-        self.dom = dom
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-    }
-}
+public typealias DomainEventRebootMsg = DomainPayload
 
 /// MESSAGE body of procedure 319.
 public struct DomainEventCallbackRebootMsg: XDRCodable, Equatable {

@@ -35,114 +35,120 @@ struct Define: ParsableCommand {
     }
 }
 
-struct Undefine: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove a domain's persistent definition.")
+/// The domain a command acts on and the connection that reaches it.
+struct DomainTarget: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Domain name, id or uuid.") var domain: String
-
-    func run() throws {
-        try connection.withClient { client in
-            let dom = try client.lookupDomain(domain)
-            do {
-                try client.call(.domainUndefineFlags, DomainUndefineFlagsArgs(dom: dom, flags: 0))
-            } catch let error as ClientError where error.isUnsupportedProcedure {
-                try client.call(.domainUndefine, DomainUndefineArgs(dom: dom))
-            }
-            print("Domain '\(dom.name)' has been undefined")
-        }
-    }
 }
 
-/// The commands that look a domain up, make one call and print one line.
+/// The commands that look a domain up, make their calls and print one line.
 protocol DomainActionCommand: ParsableCommand {
-    var connection: ConnectionOptions { get }
-    var domain: String { get }
+    var target: DomainTarget { get }
     func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String
 }
 
 extension DomainActionCommand {
     func run() throws {
-        try connection.withClient { client in
-            let dom = try client.lookupDomain(domain)
+        try target.connection.withClient { client in
+            let dom = try client.lookupDomain(target.domain)
             print(try act(on: dom, with: client))
         }
     }
 }
 
-struct Start: DomainActionCommand {
-    static let configuration = CommandConfiguration(abstract: "Start a defined domain.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
-    func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
-        try client.call(.domainCreate, DomainCreateArgs(dom: dom))
-        return "Domain '\(dom.name)' started"
+/// One call that takes only the domain (and zero flags), reported as "Domain 'X' <outcome>" as virsh does.
+struct DomainAction {
+    var procedure: RemoteProcedure
+    /// Whether the call's arguments are `dom, flags` (sent as 0) rather than `dom` alone.
+    var takesFlags = false
+    /// The domain-only call to make instead when the server does not know `procedure` (an older libvirtd).
+    var fallback: RemoteProcedure?
+    var outcome: String
+    var abstract: String
+
+    func perform(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
+        do throws(ClientError) {
+            try send(on: dom, with: client)
+        } catch {
+            guard error.isUnsupportedProcedure, let fallback else { throw error }
+            try client.call(fallback, DomainPayload(dom: dom))
+        }
+        return "Domain '\(dom.name)' \(outcome)"
+    }
+
+    private func send(on dom: RemoteNonnullDomain, with client: RemoteClient) throws(ClientError) {
+        if takesFlags {
+            try client.call(procedure, DomainFlagsArgs(dom: dom, flags: 0))
+        } else {
+            try client.call(procedure, DomainPayload(dom: dom))
+        }
     }
 }
 
-struct Shutdown: DomainActionCommand {
-    static let configuration = CommandConfiguration(abstract: "Ask a domain's guest to power off (ACPI).")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
+/// A subcommand that is exactly one `DomainAction`; its help text comes from the action.
+protocol SimpleDomainAction: DomainActionCommand {
+    static var action: DomainAction { get }
+}
+
+extension SimpleDomainAction {
+    static var configuration: CommandConfiguration { CommandConfiguration(abstract: action.abstract) }
+
     func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
-        try client.call(.domainShutdown, DomainShutdownArgs(dom: dom))
-        return "Domain '\(dom.name)' is being shutdown"
+        try Self.action.perform(on: dom, with: client)
     }
 }
 
-struct Destroy: DomainActionCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop a domain immediately.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
-    func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
-        try client.call(.domainDestroy, DomainDestroyArgs(dom: dom))
-        return "Domain '\(dom.name)' destroyed"
-    }
+struct Undefine: SimpleDomainAction {
+    static let action = DomainAction(
+        procedure: .domainUndefineFlags, takesFlags: true, fallback: .domainUndefine, outcome: "has been undefined",
+        abstract: "Remove a domain's persistent definition.")
+    @OptionGroup var target: DomainTarget
 }
 
-struct Reboot: DomainActionCommand {
-    static let configuration = CommandConfiguration(abstract: "Reboot a domain's guest.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
-    func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
-        try client.call(.domainReboot, DomainRebootArgs(dom: dom, flags: 0))
-        return "Domain '\(dom.name)' is being rebooted"
-    }
+struct Start: SimpleDomainAction {
+    static let action = DomainAction(procedure: .domainCreate, outcome: "started", abstract: "Start a defined domain.")
+    @OptionGroup var target: DomainTarget
 }
 
-struct Reset: DomainActionCommand {
-    static let configuration = CommandConfiguration(abstract: "Reset a domain as if by the reset button.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
-    func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
-        try client.call(.domainReset, DomainResetArgs(dom: dom, flags: 0))
-        return "Domain '\(dom.name)' was reset"
-    }
+struct Shutdown: SimpleDomainAction {
+    static let action = DomainAction(
+        procedure: .domainShutdown, outcome: "is being shutdown", abstract: "Ask a domain's guest to power off (ACPI).")
+    @OptionGroup var target: DomainTarget
 }
 
-struct Suspend: DomainActionCommand {
-    static let configuration = CommandConfiguration(abstract: "Pause a running domain.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
-    func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
-        try client.call(.domainSuspend, DomainSuspendArgs(dom: dom))
-        return "Domain '\(dom.name)' suspended"
-    }
+struct Destroy: SimpleDomainAction {
+    static let action = DomainAction(
+        procedure: .domainDestroy, outcome: "destroyed", abstract: "Stop a domain immediately.")
+    @OptionGroup var target: DomainTarget
 }
 
-struct Resume: DomainActionCommand {
-    static let configuration = CommandConfiguration(abstract: "Resume a paused domain.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
-    func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
-        try client.call(.domainResume, DomainResumeArgs(dom: dom))
-        return "Domain '\(dom.name)' resumed"
-    }
+struct Reboot: SimpleDomainAction {
+    static let action = DomainAction(
+        procedure: .domainReboot, takesFlags: true, outcome: "is being rebooted", abstract: "Reboot a domain's guest.")
+    @OptionGroup var target: DomainTarget
+}
+
+struct Reset: SimpleDomainAction {
+    static let action = DomainAction(
+        procedure: .domainReset, takesFlags: true, outcome: "was reset",
+        abstract: "Reset a domain as if by the reset button.")
+    @OptionGroup var target: DomainTarget
+}
+
+struct Suspend: SimpleDomainAction {
+    static let action = DomainAction(
+        procedure: .domainSuspend, outcome: "suspended", abstract: "Pause a running domain.")
+    @OptionGroup var target: DomainTarget
+}
+
+struct Resume: SimpleDomainAction {
+    static let action = DomainAction(procedure: .domainResume, outcome: "resumed", abstract: "Resume a paused domain.")
+    @OptionGroup var target: DomainTarget
 }
 
 struct Autostart: DomainActionCommand {
     static let configuration = CommandConfiguration(abstract: "Start a domain when the daemon starts.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
+    @OptionGroup var target: DomainTarget
     @Flag(help: "Turn autostart off instead.") var disable = false
     func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
         try client.call(.domainSetAutostart, DomainSetAutostartArgs(dom: dom, autostart: disable ? 0 : 1))
@@ -152,8 +158,7 @@ struct Autostart: DomainActionCommand {
 
 struct DomState: DomainActionCommand {
     static let configuration = CommandConfiguration(commandName: "domstate", abstract: "Show a domain's state.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
+    @OptionGroup var target: DomainTarget
     func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
         DomainListing.stateName(try client.domainState(dom).state)
     }
@@ -161,8 +166,7 @@ struct DomState: DomainActionCommand {
 
 struct DumpXML: DomainActionCommand {
     static let configuration = CommandConfiguration(commandName: "dumpxml", abstract: "Print a domain's XML.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
+    @OptionGroup var target: DomainTarget
     @Flag(help: "Show the persistent definition rather than the live one.") var inactive = false
     func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
         let flags: UInt32 = inactive ? 2 : 0  // VIR_DOMAIN_XML_INACTIVE
@@ -174,8 +178,7 @@ struct DumpXML: DomainActionCommand {
 
 struct DomInfo: DomainActionCommand {
     static let configuration = CommandConfiguration(commandName: "dominfo", abstract: "Show basic domain facts.")
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Domain name, id or uuid.") var domain: String
+    @OptionGroup var target: DomainTarget
     func act(on dom: RemoteNonnullDomain, with client: RemoteClient) throws -> String {
         try DomainListing.info(of: dom, client: client)
     }
