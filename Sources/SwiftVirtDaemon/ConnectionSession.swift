@@ -19,6 +19,9 @@ final class ConnectionSession: Sendable {
         var consoles: [UInt32: ConsoleStream] = [:]
         var hubToken: Int?
         var keepalive = false
+        var closed = false
+        /// When the client last sent anything; any frame counts as a sign of life.
+        var lastInbound = ContinuousClock.now
         var uri = "qemu:///system"
     }
 
@@ -98,6 +101,7 @@ final class ConnectionSession: Sendable {
     /// Ends everything the connection owns.
     func teardown(events: EventHub) {
         let (token, consoles) = state.withLock { s -> (Int?, [ConsoleStream]) in
+            s.closed = true
             let result = (s.hubToken, Array(s.consoles.values))
             s.hubToken = nil
             s.consoles = [:]

@@ -13,12 +13,23 @@ public struct DaemonConfiguration: Sendable {
     /// Also serve at libvirt's own socket paths so a plain `virsh` reaches us.
     public var serveLibvirtSocket: Bool
     public var libvirtSocketDir: String = "/run/libvirt"
+    public var keepalive = KeepalivePolicy()
 
     public init(runDir: String, stateDir: String, logDir: String?, serveLibvirtSocket: Bool) {
         self.runDir = runDir
         self.stateDir = stateDir
         self.logDir = logDir ?? stateDir + "/log"
         self.serveLibvirtSocket = serveLibvirtSocket
+    }
+}
+
+/// libvirtd.conf's keepalive_interval / keepalive_count.
+public struct KeepalivePolicy: Sendable {
+    public var interval: Duration
+    public var count: Int
+    public init(interval: Duration = .seconds(5), count: Int = 5) {
+        self.interval = interval
+        self.count = count
     }
 }
 
@@ -34,6 +45,7 @@ struct DaemonServices: Sendable {
     let host: HostInfo
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
+    let keepalive: KeepalivePolicy
 }
 
 public enum Daemon {
@@ -52,7 +64,7 @@ public enum Daemon {
         await registry.restore()
         let services = DaemonServices(
             registry: registry, driver: driver, events: events, consoles: ConsoleRegistry(), host: HostInfo.read(),
-            logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive)
 
         var sockets = [(config.runDir + "/libvirt-sock", false), (config.runDir + "/libvirt-sock-ro", true)]
         if config.serveLibvirtSocket {

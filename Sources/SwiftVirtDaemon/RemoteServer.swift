@@ -53,8 +53,10 @@ struct RemoteServer: Sendable {
                     group.addTask {
                         for await packet in outgoing { try await outbound.write(packet) }
                     }
+                    group.addTask { await keepalive(session, channel: connection.channel) }
                     defer { session.teardown(events: services.events) }
                     for try await packet in inbound {
+                        session.with { $0.lastInbound = .now }
                         if let reason = route(packet, session: session, channel: connection.channel, group: &group) {
                             logger.warning("closing connection: \(reason)")
                             return
@@ -67,6 +69,33 @@ struct RemoteServer: Sendable {
         }
         session.teardown(events: services.events)
         logger.debug("client disconnected")
+    }
+
+    /// libvirtd's keepalive (by default interval 5 s, count 5), for clients that asked for it: after an interval
+    /// of silence the server pings; a client silent for (count + 1) intervals is dead and its connection closed.
+    private func keepalive(_ session: ConnectionSession, channel: any Channel) async {
+        let interval = services.keepalive.interval
+        let limit = services.keepalive.count
+        var lastPing = ContinuousClock.now
+        let tick = min(Duration.seconds(1), interval / 2)
+        while (try? await Task.sleep(for: tick)) != nil {
+            let (closed, enabled, last) = session.with { ($0.closed, $0.keepalive, $0.lastInbound) }
+            if closed { return }
+            guard enabled else { continue }
+            let silence = ContinuousClock.now - last
+            if silence >= interval * (limit + 1) {
+                session.logger.warning("closing connection: no keepalive response for \(silence)")
+                channel.close(promise: nil)
+                return
+            }
+            if silence >= interval && ContinuousClock.now - lastPing >= interval {
+                lastPing = .now
+                let ping = PacketHeader(
+                    program: WireProgram.keepalive.rawValue, version: 1, procedure: KeepaliveProcedure.ping.rawValue,
+                    type: .message, serial: 0, status: .ok)
+                session.send(Packet(header: ping, payload: []))
+            }
+        }
     }
 
     /// Returns a reason when the connection must be closed.

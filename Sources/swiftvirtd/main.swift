@@ -20,6 +20,12 @@ struct SwiftVirtDaemonCommand: AsyncParsableCommand {
     @Flag(help: "Also serve at /run/libvirt/libvirt-sock[-ro], so plain `virsh` reaches this daemon (libvirtd must not be running).")
     var libvirtSocket = false
 
+    @Option(help: "Seconds of client silence before a keepalive ping (libvirtd's keepalive_interval).")
+    var keepaliveInterval = 5
+
+    @Option(help: "Unanswered pings before a client is dropped (libvirtd's keepalive_count).")
+    var keepaliveCount = 5
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -33,8 +39,12 @@ struct SwiftVirtDaemonCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "swiftvirtd")
-        try await Daemon.run(
-            DaemonConfiguration(runDir: runDir, stateDir: stateDir, logDir: logDir, serveLibvirtSocket: libvirtSocket),
-            logger: logger)
+        guard keepaliveInterval > 0, keepaliveCount > 0 else {
+            throw ValidationError("--keepalive-interval and --keepalive-count must be positive")
+        }
+        var config = DaemonConfiguration(
+            runDir: runDir, stateDir: stateDir, logDir: logDir, serveLibvirtSocket: libvirtSocket)
+        config.keepalive = KeepalivePolicy(interval: .seconds(keepaliveInterval), count: keepaliveCount)
+        try await Daemon.run(config, logger: logger)
     }
 }

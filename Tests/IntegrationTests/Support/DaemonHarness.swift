@@ -11,6 +11,8 @@ final class DaemonHarness {
     private(set) var daemon: ChildProcess?
     /// Names of the guests tests created here; see `qemuPids()`.
     var guestNames: Set<String> = []
+    /// Daemon flags beyond the directories, kept across restarts.
+    var extraArguments: [String] = []
 
     var socket: String { runDir + "/libvirt-sock" }
     var readOnlySocket: String { runDir + "/libvirt-sock-ro" }
@@ -31,13 +33,14 @@ final class DaemonHarness {
 
     /// Runs `body` with a started daemon; afterwards stops it, kills any QEMU it left and removes the directories.
     /// On failure the daemon's log tail is attached to the error.
-    static func with<T>(_ body: (DaemonHarness) async throws -> T) async throws -> T {
+    static func with<T>(arguments: [String] = [], _ body: (DaemonHarness) async throws -> T) async throws -> T {
         // Short path: unix socket paths must stay under 108 bytes, including QMP sockets below run/.
         var template = Array("/tmp/svt-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw HarnessError("mkdtemp failed: errno \(errno)")
         }
         let harness = try DaemonHarness(root: URL(fileURLWithPath: String(cString: made)))
+        harness.extraArguments = arguments
         do {
             try await harness.start()
             let result = try await body(harness)
@@ -54,7 +57,8 @@ final class DaemonHarness {
     func start() async throws {
         if let daemon, daemon.isRunning { throw HarnessError("daemon already running") }
         let binary = try TestEnvironment.daemonBinary()
-        let child = try ChildProcess(binary, ["--run-dir", runDir, "--state-dir", stateDir], scratch: scratch)
+        let child = try ChildProcess(
+            binary, ["--run-dir", runDir, "--state-dir", stateDir] + extraArguments, scratch: scratch)
         daemon = child
         try await waitUntil("swiftvirtd sockets in \(runDir)", timeout: .seconds(30)) {
             guard child.isRunning else {
@@ -101,7 +105,7 @@ final class DaemonHarness {
         let text = "--- swiftvirtd pid \(child.pid) ---\n" + child.stderr + child.stdout
         if let handle = FileHandle(forWritingAtPath: logPath)
             ?? {
-                FileManager.default.createFile(atPath: logPath, contents: nil)
+                _ = FileManager.default.createFile(atPath: logPath, contents: nil)
                 return FileHandle(forWritingAtPath: logPath)
             }()
         {
