@@ -49,6 +49,18 @@ struct QEMUDomainLauncher {
         }
     }
 
+    /// What QEMU itself printed during the last start: the log lines after that start's command-line header,
+    /// without the informational pty notices.
+    static func qemuMessages(inLog log: String) -> String {
+        guard let header = log.range(of: ": starting up\n", options: .backwards) else { return "QEMU exited" }
+        var lines = log[header.upperBound...].split(separator: "\n", omittingEmptySubsequences: true)
+        // The command line is one argument per line, each but the last ending in a backslash.
+        while let first = lines.first, first.hasSuffix(" \\") || first.hasSuffix("\\") { lines.removeFirst() }
+        if !lines.isEmpty { lines.removeFirst() }
+        let messages = lines.filter { !$0.hasPrefix("char device redirected") }
+        return messages.isEmpty ? "QEMU exited without a message" : messages.suffix(5).joined(separator: "\n")
+    }
+
     /// Waits for QEMU to create its monitor socket and connects; if QEMU dies first, the error carries the
     /// end of its log (where QEMU explains why).
     private func connectMonitor(paths: QEMUDriver.DomainPaths, process: QEMUProcess) async throws -> QMPClient {
@@ -56,8 +68,7 @@ struct QEMUDomainLauncher {
         while ContinuousClock.now < deadline {
             if process.hasExited {
                 let log = (try? String(contentsOfFile: paths.log, encoding: .utf8)) ?? ""
-                let lastLines = log.split(separator: "\n").suffix(3).joined(separator: "\n")
-                throw QEMUDomainError.startFailed(name: definition.name, reason: lastLines)
+                throw QEMUDomainError.startFailed(name: definition.name, reason: Self.qemuMessages(inLog: log))
             }
             if FileManager.default.fileExists(atPath: paths.monitor),
                 let qmp = try? await QMPClient.connect(path: paths.monitor, logger: logger)

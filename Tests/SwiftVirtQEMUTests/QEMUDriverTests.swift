@@ -176,6 +176,32 @@ func makeDriver(_ dir: borrowing ScratchDirectory) async -> QEMUDriver {
             Issue.record("start should fail")
         } catch let error as QEMUDomainError {
             #expect(error.description.contains("missing.img"))
+            // Only QEMU's own words, not the echoed command line.
+            #expect(!error.description.contains("-nodefaults"), "\(error)")
         }
+    }
+}
+
+@Suite struct QEMUStartFailureMessageTests {
+    @Test func takesOnlyWhatQEMUPrintedAfterTheLastStart() {
+        let log = """
+            2026-11-28 04:00:00.000+0000: starting up
+            LC_ALL=C /usr/bin/qemu-system-x86_64 \\
+            -name \\
+            guest=old
+            2026-11-28T04:00:00Z qemu-system-x86_64: an old complaint
+            2026-11-28 04:01:00.000+0000: starting up
+            LC_ALL=C /usr/bin/qemu-system-x86_64 \\
+            -nodefaults \\
+            -msg \\
+            timestamp=on
+            char device redirected to /dev/pts/3 (label charserial0)
+            2026-11-28T04:01:00Z qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory
+
+            """
+        #expect(
+            QEMUDomainLauncher.qemuMessages(inLog: log)
+                == "2026-11-28T04:01:00Z qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory")
+        #expect(QEMUDomainLauncher.qemuMessages(inLog: "") == "QEMU exited")
     }
 }
