@@ -1,0 +1,74 @@
+import Foundation
+
+/// A private, real libvirtd 9.0 (Debian's) started by a test: its sockets, log and pid file live in a temporary
+/// directory, so it never touches /run/libvirt/libvirt-sock. The host must have been prepared by
+/// scripts/setup-libvirtd.sh (qemu.conf: root, no relabelling, stdio to files). The qemu driver's own state
+/// (/etc/libvirt/qemu, /run/libvirt/qemu) is the system's, so only one such daemon runs at a time (the
+/// integration suites are serialized) and every guest a test defines is removed when it ends.
+final class LibvirtdHarness {
+    static let binary = "/usr/sbin/libvirtd"
+    let root: URL
+    var socket: String { root.path + "/libvirt-sock" }
+    var uri: String { "qemu+unix:///system?socket=\(socket)" }
+    var scratch: URL { root.appendingPathComponent("scratch") }
+    var logPath: String { root.path + "/libvirtd.log" }
+    var guestNames: Set<String> = []
+    private var daemon: ChildProcess?
+
+    private init(root: URL) throws {
+        self.root = root
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let conf = """
+            unix_sock_dir = "\(root.path)"
+            unix_sock_rw_perms = "0700"
+            auth_unix_rw = "none"
+            auth_unix_ro = "none"
+            listen_tls = 0
+            listen_tcp = 0
+            log_outputs = "3:file:\(logPath)"
+            """
+        try conf.write(toFile: root.path + "/libvirtd.conf", atomically: true, encoding: .utf8)
+    }
+
+    /// Starts libvirtd, runs `body`, then removes the test's guests and stops the daemon.
+    static func with<T>(_ body: (LibvirtdHarness) async throws -> T) async throws -> T {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw HarnessError("\(binary) missing: install libvirt-daemon-system and run scripts/setup-libvirtd.sh")
+        }
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("svt-lvd-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let harness = try LibvirtdHarness(root: root)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try await harness.start()
+        do {
+            let result = try await body(harness)
+            await harness.tearDown()
+            return result
+        } catch {
+            let log = readFile(harness.logPath).suffix(3000)
+            await harness.tearDown()
+            throw HarnessError("\(error)\n--- libvirtd log tail ---\n\(log)")
+        }
+    }
+
+    private func start() async throws {
+        let child = try ChildProcess(
+            Self.binary, ["-f", root.path + "/libvirtd.conf", "-p", root.path + "/libvirtd.pid"], scratch: scratch)
+        daemon = child
+        try await waitUntil("libvirtd to answer on \(socket)", timeout: .seconds(30)) {
+            guard child.isRunning else { throw HarnessError("libvirtd exited: \(child.stderr)") }
+            guard FileManager.default.fileExists(atPath: socket) else { return false }
+            return try await run(TestEnvironment.virsh, ["-c", uri, "hostname"], scratch: scratch).succeeded
+        }
+    }
+
+    private func tearDown() async {
+        for name in guestNames {
+            _ = try? await run(TestEnvironment.virsh, ["-c", uri, "destroy", name], scratch: scratch)
+            _ = try? await run(TestEnvironment.virsh, ["-c", uri, "undefine", name], scratch: scratch)
+        }
+        guard let daemon else { return }
+        daemon.signal(SIGTERM)
+        _ = try? await daemon.wait(timeout: .seconds(30))
+    }
+}
