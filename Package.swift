@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
         .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore"], exclude: ["python"]),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore", "SwiftVirtClient"], exclude: ["python"]),
     ]
 )

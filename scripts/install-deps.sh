@@ -4,7 +4,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 PACKAGES="qemu-system-x86 qemu-utils libvirt-clients python3-libvirt python3 busybox-static
-libxml2-utils cpio gzip xz-utils zstd util-linux procps"
+libxml2-utils cpio gzip xz-utils zstd util-linux procps libvirt-daemon-system netcat-openbsd"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
@@ -14,3 +14,5 @@ apt-get update -q
 if [ -n "$missing" ]; then
     apt-get install -y -q --no-install-recommends $missing
 fi
+# The CLI integration tests start their own libvirtd; prepare the host for it (idempotent).
+sh "$(dirname "$0")/setup-libvirtd.sh"

@@ -52,8 +52,16 @@ final class LibvirtdHarness {
     }
 
     private func start() async throws {
+        // The test runner may block or ignore SIGTERM, and children inherit that; libvirtd needs it to shut
+        // down, so a tiny python exec wrapper resets the signal mask and dispositions first.
+        let reset =
+            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+            + "[signal.signal(s, signal.SIG_DFL) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)]; "
+            + "os.execv(sys.argv[1], sys.argv[1:])"
         let child = try ChildProcess(
-            Self.binary, ["-f", root.path + "/libvirtd.conf", "-p", root.path + "/libvirtd.pid"], scratch: scratch)
+            TestEnvironment.python,
+            ["-c", reset, Self.binary, "-f", root.path + "/libvirtd.conf", "-p", root.path + "/libvirtd.pid"],
+            scratch: scratch)
         daemon = child
         try await waitUntil("libvirtd to answer on \(socket)", timeout: .seconds(30)) {
             guard child.isRunning else { throw HarnessError("libvirtd exited: \(child.stderr)") }
