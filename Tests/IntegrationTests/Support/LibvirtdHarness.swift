@@ -15,8 +15,12 @@ final class LibvirtdHarness {
     var guestNames: Set<String> = []
     private var daemon: ChildProcess?
 
-    private init(root: URL) throws {
+    /// TCP port of `qemu+tcp://127.0.0.1:PORT/system` (auth none) when asked for, else nil.
+    let tcpPort: Int?
+
+    private init(root: URL, tcpPort: Int?) throws {
         self.root = root
+        self.tcpPort = tcpPort
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let conf = """
             unix_sock_dir = "\(root.path)"
@@ -24,20 +28,23 @@ final class LibvirtdHarness {
             auth_unix_rw = "none"
             auth_unix_ro = "none"
             listen_tls = 0
-            listen_tcp = 0
+            listen_tcp = \(tcpPort == nil ? 0 : 1)
+            tcp_port = "\(tcpPort ?? 16509)"
+            listen_addr = "127.0.0.1"
+            auth_tcp = "none"
             log_outputs = "3:file:\(logPath)"
             """
         try conf.write(toFile: root.path + "/libvirtd.conf", atomically: true, encoding: .utf8)
     }
 
     /// Starts libvirtd, runs `body`, then removes the test's guests and stops the daemon.
-    static func with<T>(_ body: (LibvirtdHarness) async throws -> T) async throws -> T {
+    static func with<T>(tcp: Bool = false, _ body: (LibvirtdHarness) async throws -> T) async throws -> T {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("\(binary) missing: install libvirt-daemon-system and run scripts/setup-libvirtd.sh")
         }
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("svt-lvd-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let harness = try LibvirtdHarness(root: root)
+        let harness = try LibvirtdHarness(root: root, tcpPort: tcp ? Int.random(in: 20000...40000) : nil)
         defer { try? FileManager.default.removeItem(at: root) }
         try await harness.start()
         do {
@@ -60,7 +67,8 @@ final class LibvirtdHarness {
             + "os.execv(sys.argv[1], sys.argv[1:])"
         let child = try ChildProcess(
             TestEnvironment.python,
-            ["-c", reset, Self.binary, "-f", root.path + "/libvirtd.conf", "-p", root.path + "/libvirtd.pid"],
+            ["-c", reset, Self.binary, "-f", root.path + "/libvirtd.conf", "-p", root.path + "/libvirtd.pid"]
+                + (tcpPort == nil ? [] : ["--listen"]),
             scratch: scratch)
         daemon = child
         try await waitUntil("libvirtd to answer on \(socket)", timeout: .seconds(30)) {
