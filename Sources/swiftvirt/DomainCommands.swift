@@ -193,7 +193,8 @@ struct DomState: DomainActionCommand {
 }
 
 struct DomID: DomainActionCommand {
-    static let configuration = CommandConfiguration(commandName: "domid", abstract: "Show a domain's id ('-' if inactive).")
+    static let configuration = CommandConfiguration(
+        commandName: "domid", abstract: "Show a domain's id ('-' if inactive).")
     @OptionGroup var target: DomainTarget
     func act(on dom: RemoteNonnullDomain, with conn: VirtConnection) async throws -> String {
         dom.id < 0 ? "-" : String(dom.id)
@@ -209,7 +210,8 @@ struct DomUUID: DomainActionCommand {
 }
 
 struct DomName: DomainActionCommand {
-    static let configuration = CommandConfiguration(commandName: "domname", abstract: "Show a domain's name from its id or UUID.")
+    static let configuration = CommandConfiguration(
+        commandName: "domname", abstract: "Show a domain's name from its id or UUID.")
     @OptionGroup var target: DomainTarget
     func act(on dom: RemoteNonnullDomain, with conn: VirtConnection) async throws -> String { dom.name }
 }

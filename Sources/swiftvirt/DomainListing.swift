@@ -63,7 +63,10 @@ enum DomainListing {
                 "shutting down", "creating snapshot", "starting up", "post-copy", "post-copy failed",
             ]
         case 4: names = ["unknown", "user"]
-        case 5: names = ["unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot", "daemon"]
+        case 5:
+            names = [
+                "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot", "daemon",
+            ]
         case 6: names = ["unknown", "panicked"]
         default: names = ["unknown"]
         }
@@ -92,7 +95,8 @@ enum DomainListing {
                 ("uuid", .string(DomainUUID.format(dom.uuid))), ("osType", .string(osType)),
                 ("state", .string(stateName(Int32(info.state)))), ("stateCode", .int(info.state)),
                 ("vcpus", .int(info.nrVirtCpu)), ("cpuTimeNs", .int(Int64(clamping: info.cpuTime))),
-                ("maxMemoryKiB", .int(Int64(clamping: info.maxMem))), ("usedMemoryKiB", .int(Int64(clamping: info.memory))),
+                ("maxMemoryKiB", .int(Int64(clamping: info.maxMem))),
+                ("usedMemoryKiB", .int(Int64(clamping: info.memory))),
                 ("persistent", persistent.map { .bool($0) } ?? .null),
                 ("autostart", autostart.map { .bool($0) } ?? .null),
             ]).rendered()
@@ -110,7 +114,8 @@ enum DomainListing {
         lines.append(("Persistent", persistent.map { $0 ? "yes" : "no" } ?? "unknown"))
         if let autostart { lines.append(("Autostart", autostart ? "enable" : "disable")) }
         let managed = try? await conn.call(
-            .domainHasManagedSaveImage, DomainFlagsArgs(dom: dom, flags: 0), returning: DomainHasManagedSaveImageRet.self)
+            .domainHasManagedSaveImage, DomainFlagsArgs(dom: dom, flags: 0),
+            returning: DomainHasManagedSaveImageRet.self)
         lines.append(("Managed save", managed.map { $0.result != 0 ? "yes" : "no" } ?? "unknown"))
         // Like virsh: no security driver (empty model) means no security lines.
         if let model = try? await conn.call(.nodeGetSecurityModel, returning: NodeGetSecurityModelRet.self),

@@ -65,7 +65,8 @@ struct Edit: AsyncParsableCommand {
         do {
             try process.run()
         } catch {
-            throw CommandFailure(message: "cannot run editor '\(editor)': \(error.localizedDescription)", hint: "set EDITOR")
+            throw CommandFailure(
+                message: "cannot run editor '\(editor)': \(error.localizedDescription)", hint: "set EDITOR")
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {

@@ -57,7 +57,8 @@ struct DomCapabilities: HostCommand {
 }
 
 struct NodeInfo: HostCommand {
-    static let configuration = CommandConfiguration(commandName: "nodeinfo", abstract: "Show the host's CPUs and memory.")
+    static let configuration = CommandConfiguration(
+        commandName: "nodeinfo", abstract: "Show the host's CPUs and memory.")
     @OptionGroup var connection: ConnectionOptions
     @Flag(help: "Print JSON (fields in docs/swiftvirt.md).") var json = false
     func output(_ conn: VirtConnection) async throws -> String {

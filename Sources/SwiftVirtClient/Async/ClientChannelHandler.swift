@@ -77,11 +77,15 @@ final class ClientChannelHandler: ChannelInboundHandler {
                 return
             }
             self.unansweredPings += 1
-            self.write(Packet(header: self.header(.keepalive, KeepaliveProcedure.ping.rawValue, .message, 0, .ok), payload: []))
+            self.write(
+                Packet(header: self.header(.keepalive, KeepaliveProcedure.ping.rawValue, .message, 0, .ok), payload: [])
+            )
         }
     }
 
-    private func header(_ program: WireProgram, _ procedure: Int32, _ type: PacketType, _ serial: UInt32, _ status: PacketStatus)
+    private func header(
+        _ program: WireProgram, _ procedure: Int32, _ type: PacketType, _ serial: UInt32, _ status: PacketStatus
+    )
         -> PacketHeader
     {
         PacketHeader(
@@ -112,7 +116,10 @@ final class ClientChannelHandler: ChannelInboundHandler {
         let header = packet.header
         if header.program == WireProgram.keepalive.rawValue {
             if header.procedure == KeepaliveProcedure.ping.rawValue {
-                write(Packet(header: self.header(.keepalive, KeepaliveProcedure.pong.rawValue, .message, 0, .ok), payload: []))
+                write(
+                    Packet(
+                        header: self.header(.keepalive, KeepaliveProcedure.pong.rawValue, .message, 0, .ok), payload: []
+                    ))
             }
             return
         }
@@ -131,7 +138,9 @@ final class ClientChannelHandler: ChannelInboundHandler {
             case .ok:
                 streams.removeValue(forKey: header.serial)?.finish()
             case .error:
-                let error = (try? RemoteError(xdrBytes: packet.payload)).map { VirtClientError.remote(LibvirtError($0)) }
+                let error = (try? RemoteError(xdrBytes: packet.payload)).map {
+                    VirtClientError.remote(LibvirtError($0))
+                }
                 streams.removeValue(forKey: header.serial)?.finish(throwing: error ?? VirtClientError.connectionClosed)
             }
         case .message:

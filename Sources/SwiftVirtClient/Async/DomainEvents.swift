@@ -1,6 +1,6 @@
 import NIOCore
-import Synchronization
 import SwiftVirtWire
+import Synchronization
 
 /// A domain event delivered by the daemon.
 public struct DomainEvent: Sendable, Equatable {
@@ -30,7 +30,8 @@ public struct DomainEvent: Sendable, Equatable {
 
 /// virDomainEventType, with virsh's words for the events and their details.
 public enum DomainLifecycleEvent: Int32, Sendable, CaseIterable {
-    case defined = 0, undefined, started, suspended, resumed, stopped, shutdown, pmSuspended, crashed
+    case defined = 0
+    case undefined, started, suspended, resumed, stopped, shutdown, pmSuspended, crashed
 
     /// virsh's name of the event ("Started", "Stopped", ...).
     public var name: String {

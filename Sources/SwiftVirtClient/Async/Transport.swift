@@ -68,7 +68,10 @@ public enum SSHCommand {
         if let key = uri.parameter("keyfile") { args += ["-i", key] }
         if uri.parameter("no_verify") == "1" { args += ["-o", "StrictHostKeyChecking=no"] }
         if uri.parameter("no_tty") == "1" { args += ["-o", "BatchMode=yes"] }
-        args += ["-T", "-e", "none", "--", uri.host ?? "localhost", "sh", "-c", shellQuoted(remoteScript(for: uri, readOnly: readOnly))]
+        args += [
+            "-T", "-e", "none", "--", uri.host ?? "localhost", "sh", "-c",
+            shellQuoted(remoteScript(for: uri, readOnly: readOnly)),
+        ]
         return args
     }
 
@@ -120,7 +123,8 @@ final class HelperProcess: Sendable {
         close(fds[1])
         guard rc == 0 else {
             close(fds[0])
-            throw .connectFailed(uri: uri.text, reason: "cannot run '\(arguments[0])': \(String(cString: strerror(rc)))")
+            throw .connectFailed(
+                uri: uri.text, reason: "cannot run '\(arguments[0])': \(String(cString: strerror(rc)))")
         }
         socket = fds[0]
         pid = child

@@ -21,7 +21,8 @@ public struct LibvirtError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     init(_ remote: RemoteError) {
-        self.init(code: remote.code, domain: remote.domain, message: remote.message ?? "Unknown error", level: remote.level)
+        self.init(
+            code: remote.code, domain: remote.domain, message: remote.message ?? "Unknown error", level: remote.level)
     }
 
     /// The code as SwiftVirtCore's enum when it is one SwiftVirt knows.

@@ -58,18 +58,21 @@ extension Integration {
             if caps.succeeded { #expect(trimmedText(caps.stdout) == trimmedText(virshCaps.stdout)) }
 
             // --json: stable fields, the same facts.
-            let listed = try JSONSerialization.jsonObject(
-                with: Data(try await at.mustSwiftvirt("list", "--all", "--json").utf8)) as? [[String: Any]]
+            let listed =
+                try JSONSerialization.jsonObject(
+                    with: Data(try await at.mustSwiftvirt("list", "--all", "--json").utf8)) as? [[String: Any]]
             let entry = listed?.first { $0["name"] as? String == guest.name }
             #expect(entry?["state"] as? String == "shut off")
             #expect(entry?["uuid"] as? String == uuid)
             #expect(entry?["id"] is NSNull)
-            let infoJSON = try JSONSerialization.jsonObject(
-                with: Data(try await at.mustSwiftvirt("dominfo", "--json", guest.name).utf8)) as? [String: Any]
+            let infoJSON =
+                try JSONSerialization.jsonObject(
+                    with: Data(try await at.mustSwiftvirt("dominfo", "--json", guest.name).utf8)) as? [String: Any]
             #expect(infoJSON?["maxMemoryKiB"] as? Int == 262144)
             #expect(infoJSON?["persistent"] as? Bool == true)
-            let nodeJSON = try JSONSerialization.jsonObject(
-                with: Data(try await at.mustSwiftvirt("nodeinfo", "--json").utf8)) as? [String: Any]
+            let nodeJSON =
+                try JSONSerialization.jsonObject(
+                    with: Data(try await at.mustSwiftvirt("nodeinfo", "--json").utf8)) as? [String: Any]
             #expect("\(nodeJSON?["cpus"] ?? "")" == labelledFields(try await virsh.must("nodeinfo"))["CPU(s)"])
 
             // A missing domain: both exit 1; ours prints one error line and one hint.
@@ -122,7 +125,9 @@ extension Integration {
             console.write("\u{1d}")
             let closed = try await console.wait(timeout: .seconds(20))
             #expect(closed.stdout.contains("exit=0"), "\(closed)")
-            #expect(closed.stdout.contains(" icanon") && closed.stdout.contains(" echo "), "terminal not restored: \(closed)")
+            #expect(
+                closed.stdout.contains(" icanon") && closed.stdout.contains(" echo "),
+                "terminal not restored: \(closed)")
 
             #expect(try await at.mustSwiftvirt("suspend", guest.name).contains("suspended"))
             #expect(try await virsh.state(guest.name) == "paused")
@@ -135,7 +140,9 @@ extension Integration {
             #expect(try await virsh.state(guest.name, reason: true) == "shut off (destroyed)")
             try await at.mustSwiftvirt("undefine", guest.name)
 
-            for watcher in [ours, theirs] { try await watcher.waitForOutput("Undefined Removed", timeout: .seconds(20)) }
+            for watcher in [ours, theirs] {
+                try await watcher.waitForOutput("Undefined Removed", timeout: .seconds(20))
+            }
             for watcher in [ours, theirs] { watcher.write("\u{3}") }
             let ourOutput = try await ours.wait(timeout: .seconds(20)).stdout
             let theirOutput = try await theirs.wait(timeout: .seconds(20)).stdout
@@ -146,7 +153,9 @@ extension Integration {
         }
 
         static func eventLines(_ output: String) -> [String] {
-            output.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+            output.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            }.filter {
                 $0.hasPrefix("event ")
             }
         }
@@ -227,14 +236,19 @@ extension Integration {
                 let cli = try TestEnvironment.cliBinary()
                 let bare = try await run(cli, ["-c", daemon.socket, "hostname"], scratch: daemon.scratch)
                 #expect(bare.succeeded, "\(bare)")
-                let viaEnv = try ChildProcess(cli, ["uri"], scratch: daemon.scratch, environment: ["LIBVIRT_DEFAULT_URI": daemon.uri])
+                let viaEnv = try ChildProcess(
+                    cli, ["uri"], scratch: daemon.scratch, environment: ["LIBVIRT_DEFAULT_URI": daemon.uri])
                 viaEnv.closeInput()
                 let envResult = try await viaEnv.wait()
                 #expect(trimmedText(envResult.stdout) == daemon.uri, "\(envResult)")
 
-                let badURI = try await run(cli, ["-c", "qemu+carrier-pigeon://x/system", "list"], scratch: daemon.scratch)
-                #expect(badURI.status == 1 && badURI.stderr.contains("error: invalid URI") && badURI.stderr.contains("hint: "))
-                let noDaemon = try await run(cli, ["-c", daemon.scratch.path + "/nothing", "list"], scratch: daemon.scratch)
+                let badURI = try await run(
+                    cli, ["-c", "qemu+carrier-pigeon://x/system", "list"], scratch: daemon.scratch)
+                #expect(
+                    badURI.status == 1 && badURI.stderr.contains("error: invalid URI")
+                        && badURI.stderr.contains("hint: "))
+                let noDaemon = try await run(
+                    cli, ["-c", daemon.scratch.path + "/nothing", "list"], scratch: daemon.scratch)
                 #expect(noDaemon.status == 1 && noDaemon.stderr.contains("No such file or directory"), "\(noDaemon)")
                 let usage = try await run(cli, ["-c", daemon.uri, "event"], scratch: daemon.scratch)
                 #expect(usage.status == 64 && usage.stderr.contains("--event"), "\(usage)")

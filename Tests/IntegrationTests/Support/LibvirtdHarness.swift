@@ -42,7 +42,8 @@ final class LibvirtdHarness {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("\(binary) missing: install libvirt-daemon-system and run scripts/setup-libvirtd.sh")
         }
-        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("svt-lvd-\(UUID().uuidString.prefix(6))")
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "svt-lvd-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let harness = try LibvirtdHarness(root: root, tcpPort: tcp ? Int.random(in: 20000...40000) : nil)
         defer { try? FileManager.default.removeItem(at: root) }
