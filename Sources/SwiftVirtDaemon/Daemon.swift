@@ -68,6 +68,7 @@ public enum Daemon {
         await storage.restore(firstStart: try storageStore.prepare())
         // Pools start before the sockets open (quick: a directory scan each), so clients never see them half up.
         await storage.autostartAll()
+        await registry.setDiskResolver { def in try await storage.resolveVolumeDisks(def) }
         let services = DaemonServices(
             registry: registry, storage: storage, driver: driver, events: events, consoles: ConsoleRegistry(), host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive)

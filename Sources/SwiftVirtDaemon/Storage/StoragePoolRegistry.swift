@@ -263,3 +263,27 @@ actor StoragePoolRegistry {
         if let rec = pools.values.first(where: { $0.name == ref.pool }) { pools[rec.uuid]?.volumes.remove(ref.name) }
     }
 }
+
+extension StoragePoolRegistry {
+    /// `<disk type='volume'>` → the volume's file, with the driver format taken from the image header when the
+    /// definition names none. Called when a domain starts, so the pool must be active then.
+    func resolveVolumeDisks(_ def: DomainDefinition) async throws -> DomainDefinition {
+        var def = def
+        for i in def.devices.disks.indices {
+            guard let source = def.devices.disks[i].sourceVolume else { continue }
+            let ref = try volume(pool: source.pool, name: source.volume)
+            def.devices.disks[i].sourcePath = ref.path
+            if def.devices.disks[i].driver?.format == nil {
+                let info = try await QemuImg.info(ref.path)
+                guard let format = Disk.Format(rawValue: info.formatName) else {
+                    throw StorageError.invalid(
+                        "volume '\(source.volume)' has format '\(info.formatName)'; convert it to qcow2 (vol-create-from) to use it as a disk")
+                }
+                var driver = def.devices.disks[i].driver ?? Disk.Driver()
+                driver.format = format
+                def.devices.disks[i].driver = driver
+            }
+        }
+        return def
+    }
+}

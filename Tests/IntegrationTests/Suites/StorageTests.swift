@@ -222,6 +222,40 @@ extension Integration {
             }
         }
 
+        /// A guest whose disk is `<disk type='volume'>`: resolved at start, and the volume cannot be deleted
+        /// while the guest runs.
+        @Test func volumeDiskResolvedAtStartAndProtected() async throws {
+            try await DaemonHarness.with { daemon in
+                let virsh = Virsh(daemon)
+                let guest = try TestGuest(daemon)
+                try await virsh.must("vol-create-as", "default", "base.qcow2", "64M", "--format", "qcow2")
+                try await virsh.must(
+                    "vol-create-as", "default", "guest.qcow2", "64M", "--format", "qcow2", "--backing-vol", "base.qcow2",
+                    "--backing-vol-format", "qcow2")
+                let disk = """
+                    <disk type='volume' device='disk'><source pool='default' volume='guest.qcow2'/>\
+                    <target dev='vda' bus='virtio'/></disk>
+                    """
+                var xml = try String(contentsOfFile: guest.xmlPath, encoding: .utf8)
+                let end = try #require(xml.range(of: "</devices>"), "no </devices> in \(xml)")
+                xml.insert(contentsOf: disk + "\n", at: end.lowerBound)
+                try xml.write(toFile: guest.xmlPath, atomically: true, encoding: .utf8)
+                try await virsh.must("define", guest.xmlPath)
+                let inactive = try await virsh.must("dumpxml", "--inactive", guest.name)
+                #expect(inactive.contains("<source pool='default' volume='guest.qcow2'/>"), "\(inactive)")
+                try await virsh.must("start", guest.name)
+                try await guest.waitForBanner()
+                let path = daemon.stateDir + "/images/guest.qcow2"
+                #expect(try await sh(daemon, "cat /proc/\(daemon.qemuPids().first ?? 0)/cmdline | tr '\\0' ' '").contains(path))
+                let refused = try await virsh("vol-delete", "--pool", "default", "guest.qcow2")
+                #expect(refused.stderr.contains("in use by running domain '\(guest.name)'"), "\(refused)")
+                try await virsh.must("destroy", guest.name)
+                try await virsh.must("vol-delete", "--pool", "default", "guest.qcow2")
+                let missing = try await virsh("start", guest.name)
+                #expect(missing.stderr.contains("Storage volume not found"), "\(missing)")
+            }
+        }
+
         /// python3-libvirt: the storage calls scripts make, and two connections creating and deleting
         /// volumes in one pool at the same time.
         @Test func pythonStorageFlow() async throws {
