@@ -5,14 +5,17 @@ import SwiftVirtWire
 enum StorageRoutes {
     static func register(into table: inout [Int32: Route]) {
         StorageVolumeRoutes.register(into: &table)
-        table[RemoteProcedure.connectListAllStoragePools.rawValue] = .call("virConnectListAllStoragePools", readOnly: true) {
+        table[RemoteProcedure.connectListAllStoragePools.rawValue] = .call(
+            "virConnectListAllStoragePools", readOnly: true
+        ) {
             (args: ConnectListAllStoragePoolsArgs, ctx) in
             try checkFlags(args.flags, allowed: (1 << 19) - 1, "virConnectListAllStoragePools")
             let pools = await ctx.storage.all().filter { matches($0, flags: args.flags) }
             return ConnectListAllStoragePoolsRet(
                 pools: args.needResults != 0 ? pools.map(\.wire) : [], ret: UInt32(pools.count))
         }
-        table[RemoteProcedure.connectNumOfStoragePools.rawValue] = .call("virConnectNumOfStoragePools", readOnly: true) {
+        table[RemoteProcedure.connectNumOfStoragePools.rawValue] = .call("virConnectNumOfStoragePools", readOnly: true)
+        {
             (ctx: CallContext) in NumRet(num: Int32(await ctx.storage.all().filter(\.active).count))
         }
         table[RemoteProcedure.connectNumOfDefinedStoragePools.rawValue] = .call(
@@ -20,22 +23,28 @@ enum StorageRoutes {
         ) { (ctx: CallContext) in NumRet(num: Int32(await ctx.storage.all().filter { !$0.active }.count)) }
         table[RemoteProcedure.connectListStoragePools.rawValue] = .call("virConnectListStoragePools", readOnly: true) {
             (args: ConnectListStoragePoolsArgs, ctx) in
-            StorageNamesRet(names: Array(await ctx.storage.all().filter(\.active).map(\.name).prefix(Int(max(0, args.maxnames)))))
+            StorageNamesRet(
+                names: Array(await ctx.storage.all().filter(\.active).map(\.name).prefix(Int(max(0, args.maxnames)))))
         }
         table[RemoteProcedure.connectListDefinedStoragePools.rawValue] = .call(
             "virConnectListDefinedStoragePools", readOnly: true
         ) { (args: ConnectListStoragePoolsArgs, ctx) in
-            StorageNamesRet(names: Array(await ctx.storage.all().filter { !$0.active }.map(\.name).prefix(Int(max(0, args.maxnames)))))
+            StorageNamesRet(
+                names: Array(
+                    await ctx.storage.all().filter { !$0.active }.map(\.name).prefix(Int(max(0, args.maxnames)))))
         }
         table[RemoteProcedure.storagePoolLookupByName.rawValue] = .call("virStoragePoolLookupByName", readOnly: true) {
-            (args: StoragePoolLookupByNameArgs, ctx) in StoragePoolPayload(pool: try await ctx.storage.record(name: args.value).wire)
+            (args: StoragePoolLookupByNameArgs, ctx) in
+            StoragePoolPayload(pool: try await ctx.storage.record(name: args.value).wire)
         }
         table[RemoteProcedure.storagePoolLookupByUuid.rawValue] = .call("virStoragePoolLookupByUUID", readOnly: true) {
             (args: StoragePoolLookupByUuidArgs, ctx) in
             guard let uuid = DomainUUID(bytes: args.uuid) else { throw StorageError.invalid("malformed uuid") }
             return StoragePoolPayload(pool: try await ctx.storage.record(uuid: uuid).wire)
         }
-        table[RemoteProcedure.storagePoolLookupByVolume.rawValue] = .call("virStoragePoolLookupByVolume", readOnly: true) {
+        table[RemoteProcedure.storagePoolLookupByVolume.rawValue] = .call(
+            "virStoragePoolLookupByVolume", readOnly: true
+        ) {
             (args: StoragePoolLookupByVolumeArgs, ctx) in
             StoragePoolPayload(pool: try await ctx.storage.record(name: args.vol.pool).wire)
         }
@@ -47,13 +56,18 @@ enum StorageRoutes {
         table[RemoteProcedure.storagePoolCreateXml.rawValue] = .call("virStoragePoolCreateXML") {
             (args: StoragePoolCreateXmlArgs, ctx) in
             try checkFlags(args.flags, allowed: 7, "virStoragePoolCreateXML")
-            return StoragePoolPayload(pool: try await ctx.storage.createTransient(xml: args.xml, build: args.flags != 0).wire)
+            return StoragePoolPayload(
+                pool: try await ctx.storage.createTransient(xml: args.xml, build: args.flags != 0).wire)
         }
-        poolFlagsCall(&table, .storagePoolBuild, "virStoragePoolBuild", allowed: 15) { s, uuid, _ in try await s.build(uuid) }
+        poolFlagsCall(&table, .storagePoolBuild, "virStoragePoolBuild", allowed: 15) { s, uuid, _ in
+            try await s.build(uuid)
+        }
         poolFlagsCall(&table, .storagePoolCreate, "virStoragePoolCreate", allowed: 7) { s, uuid, flags in
             try await s.start(uuid, build: flags != 0)
         }
-        poolFlagsCall(&table, .storagePoolDelete, "virStoragePoolDelete", allowed: 0) { s, uuid, _ in try await s.delete(uuid) }
+        poolFlagsCall(&table, .storagePoolDelete, "virStoragePoolDelete", allowed: 0) { s, uuid, _ in
+            try await s.delete(uuid)
+        }
         poolFlagsCall(&table, .storagePoolRefresh, "virStoragePoolRefresh", allowed: 0) { s, uuid, _ in
             try await s.refresh(uuid)
         }
@@ -85,7 +99,9 @@ enum StorageRoutes {
         }
         table[RemoteProcedure.storagePoolListVolumes.rawValue] = .call("virStoragePoolListVolumes", readOnly: true) {
             (args: StoragePoolListVolumesArgs, ctx) in
-            StorageNamesRet(names: Array(try await ctx.storage.volumeNames(pool: args.pool.name).prefix(Int(max(0, args.maxnames)))))
+            StorageNamesRet(
+                names: Array(try await ctx.storage.volumeNames(pool: args.pool.name).prefix(Int(max(0, args.maxnames))))
+            )
         }
     }
 
@@ -142,7 +158,9 @@ extension StoragePoolRecord {
 
 extension RemoteNonnullStoragePool {
     func poolUUID() throws -> DomainUUID {
-        guard let uuid = DomainUUID(bytes: uuid) else { throw StorageError.invalid("pool '\(name)' has a malformed uuid") }
+        guard let uuid = DomainUUID(bytes: uuid) else {
+            throw StorageError.invalid("pool '\(name)' has a malformed uuid")
+        }
         return uuid
     }
 }

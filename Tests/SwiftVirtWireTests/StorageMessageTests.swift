@@ -29,7 +29,8 @@ import Testing
     }
 
     @Test func volInfoTypeIsSignedWord() throws {
-        try check(StorageVolGetInfoRet(type: 0, capacity: 5, allocation: 6), "00000000 00000000 00000005 00000000 00000006")
+        try check(
+            StorageVolGetInfoRet(type: 0, capacity: 5, allocation: 6), "00000000 00000000 00000005 00000000 00000006")
     }
 
     @Test func listAllLayouts() throws {
@@ -45,7 +46,8 @@ import Testing
         try check(StoragePoolDefineXmlArgs(xml: "<p/>", flags: 0), "00000004 3C702F3E 00000000")
         try check(StoragePoolLookupByUuidArgs(uuid: Self.uuid), "00010203 04050607 08090A0B 0C0D0E0F")
         try check(StorageVolLookupByNameArgs(pool: Self.pool, name: "a"), Self.poolHex + " 00000001 61000000")
-        try check(StorageVolCreateXmlArgs(pool: Self.pool, xml: "x", flags: 1), Self.poolHex + " 00000001 78000000 00000001")
+        try check(
+            StorageVolCreateXmlArgs(pool: Self.pool, xml: "x", flags: 1), Self.poolHex + " 00000001 78000000 00000001")
         try check(
             StorageVolCreateXmlFromArgs(pool: Self.pool, xml: "x", clonevol: Self.vol, flags: 0),
             Self.poolHex + " 00000001 78000000 " + Self.volHex + " 00000000")
@@ -58,7 +60,8 @@ import Testing
             StorageVolTransferArgs(vol: Self.vol, offset: 1, length: 0, flags: 1),
             Self.volHex + " 00000000 00000001 00000000 00000000 00000001")
         try check(
-            StorageVolResizeArgs(vol: Self.vol, capacity: 1 << 32, flags: 4), Self.volHex + " 00000001 00000000 00000004")
+            StorageVolResizeArgs(vol: Self.vol, capacity: 1 << 32, flags: 4),
+            Self.volHex + " 00000001 00000000 00000004")
         try check(StreamHole(length: 65536, flags: 0), "00000000 00010000 00000000")
     }
 

@@ -15,7 +15,8 @@ public enum StoragePoolXML {
         let uuid = try r.child("uuid") { c throws(DomainXMLError) -> DomainUUID in
             let t = StorageXMLReading.trimmed(&c)
             guard let u = DomainUUID(string: t) else {
-                throw .invalidValue(element: "pool/uuid", attribute: nil, value: t, line: c.line, reason: "malformed uuid")
+                throw .invalidValue(
+                    element: "pool/uuid", attribute: nil, value: t, line: c.line, reason: "malformed uuid")
             }
             return u
         }
@@ -40,7 +41,8 @@ public enum StoragePoolXML {
         guard let path, !path.isEmpty else { throw .missing(element: "pool/target/path", attribute: nil, line: r.line) }
         guard path.hasPrefix("/") else {
             throw .invalidValue(
-                element: "pool/target/path", attribute: nil, value: path, line: r.line, reason: "must be an absolute path")
+                element: "pool/target/path", attribute: nil, value: path, line: r.line,
+                reason: "must be an absolute path")
         }
         try r.finish()
         return StoragePoolDefinition(

@@ -44,7 +44,8 @@ public enum StorageVolumeXML {
                     detail: "encrypted volumes are not supported")
             }
         }
-        v.backingStore = try r.child("backingStore") { b throws(DomainXMLError) -> StorageVolumeDefinition.BackingStore in
+        v.backingStore = try r.child("backingStore") {
+            b throws(DomainXMLError) -> StorageVolumeDefinition.BackingStore in
             guard let path = try b.childText("path")?.trimmingCharacters(in: .whitespacesAndNewlines), !path.isEmpty
             else { throw .missing(element: "volume/backingStore/path", attribute: nil, line: b.line) }
             let f = try b.child("format") { f throws(DomainXMLError) in try format(&f) }

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SwiftVirtCore
+import Synchronization
 
 /// Runs `qemu-img`, the one tool that reads and writes image formats. Each call is a child process whose
 /// wait happens on a dispatch thread, so a long conversion never holds a Swift concurrency thread.
@@ -58,7 +58,8 @@ enum QemuImg {
                 if p.terminationStatus == 0 {
                     cont.resume(returning: String(decoding: outData, as: UTF8.self))
                 } else {
-                    let message = String(decoding: errData.withLock { $0 }, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let message = String(decoding: errData.withLock { $0 }, as: UTF8.self).trimmingCharacters(
+                        in: .whitespacesAndNewlines)
                     cont.resume(
                         throwing: Failure(command: "qemu-img \(arguments.first ?? "")", output: message))
                 }

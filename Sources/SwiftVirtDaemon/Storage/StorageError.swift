@@ -22,28 +22,34 @@ enum StorageError: LibvirtMappable {
         switch self {
         case .noPoolNamed(let name):
             return VirtError(
-                .noStoragePool, domain: .storage, "Storage pool not found: no storage pool with matching name '\(name)'")
+                .noStoragePool, domain: .storage, "Storage pool not found: no storage pool with matching name '\(name)'"
+            )
         case .noPoolUUID(let uuid):
             return VirtError(
-                .noStoragePool, domain: .storage, "Storage pool not found: no storage pool with matching uuid '\(uuid)'")
+                .noStoragePool, domain: .storage, "Storage pool not found: no storage pool with matching uuid '\(uuid)'"
+            )
         case .noVolumeNamed(let name):
             return VirtError(
-                .noStorageVolume, domain: .storage, "Storage volume not found: no storage vol with matching name '\(name)'")
+                .noStorageVolume, domain: .storage,
+                "Storage volume not found: no storage vol with matching name '\(name)'")
         case .noVolumeKey(let key):
             return VirtError(
                 .noStorageVolume, domain: .storage, "Storage volume not found: no storage vol with matching key \(key)")
         case .noVolumePath(let path):
             return VirtError(
-                .noStorageVolume, domain: .storage, "Storage volume not found: no storage vol with matching path '\(path)'")
+                .noStorageVolume, domain: .storage,
+                "Storage volume not found: no storage vol with matching path '\(path)'")
         case .poolNameTaken(let name, let uuid):
             return VirtError(
                 .operationFailed, domain: .storage, "operation failed: pool '\(name)' already exists with uuid \(uuid)")
         case .poolUUIDTaken(let existing):
             return VirtError(
-                .operationFailed, domain: .storage, "operation failed: pool '\(existing)' already exists with this uuid")
+                .operationFailed, domain: .storage, "operation failed: pool '\(existing)' already exists with this uuid"
+            )
         case .poolNotActive(let name):
             return VirtError(
-                .operationInvalid, domain: .storage, "Requested operation is not valid: storage pool '\(name)' is not active")
+                .operationInvalid, domain: .storage,
+                "Requested operation is not valid: storage pool '\(name)' is not active")
         case .poolActive(let name):
             return VirtError(
                 .operationInvalid, domain: .storage,
@@ -53,7 +59,8 @@ enum StorageError: LibvirtMappable {
                 .operationInvalid, domain: .storage,
                 "Requested operation is not valid: cannot set autostart for transient storage pool '\(name)'")
         case .volumeExists(let name):
-            return VirtError(.operationFailed, domain: .storage, "operation failed: storage volume name '\(name)' already in use.")
+            return VirtError(
+                .operationFailed, domain: .storage, "operation failed: storage volume name '\(name)' already in use.")
         case .volumeBusy(let name):
             return VirtError(
                 .operationInvalid, domain: .storage,

@@ -122,7 +122,8 @@ actor StoragePoolRegistry {
         if let other = pools.values.first(where: { $0.name == def.name && $0.uuid != def.uuid }) {
             throw StorageError.poolNameTaken(other.name, other.uuid)
         }
-        if let other = pools.values.first(where: { $0.definition.targetPath == def.targetPath && $0.uuid != def.uuid }) {
+        if let other = pools.values.first(where: { $0.definition.targetPath == def.targetPath && $0.uuid != def.uuid })
+        {
             throw StorageError.invalid("target path '\(def.targetPath)' is already in use by pool '\(other.name)'")
         }
     }
@@ -277,7 +278,8 @@ extension StoragePoolRegistry {
                 let info = try await QemuImg.info(ref.path)
                 guard let format = Disk.Format(rawValue: info.formatName) else {
                     throw StorageError.invalid(
-                        "volume '\(source.volume)' has format '\(info.formatName)'; convert it to qcow2 (vol-create-from) to use it as a disk")
+                        "volume '\(source.volume)' has format '\(info.formatName)'; convert it to qcow2 (vol-create-from) to use it as a disk"
+                    )
                 }
                 var driver = def.devices.disks[i].driver ?? Disk.Driver()
                 driver.format = format

@@ -7,10 +7,12 @@ enum VolumeOperations {
     /// vol-create / vol-create-as: a new image at `path`.
     static func create(_ def: StorageVolumeDefinition, at path: String) async throws {
         let format = def.format ?? .raw
-        guard format.creatable else { throw StorageError.invalid("volume format '\(format.rawValue)' cannot be created") }
+        guard format.creatable else {
+            throw StorageError.invalid("volume format '\(format.rawValue)' cannot be created")
+        }
         var args = ["create", "-q", "-f", format.rawValue]
         var options: [String] = []
-        var size = def.capacity
+        let size = def.capacity
         if let backing = def.backingStore {
             guard format == .qcow2 || format == .qed || format == .vmdk else {
                 throw StorageError.invalid("a backing store needs a qcow2, qed or vmdk volume, not \(format.rawValue)")
@@ -29,10 +31,7 @@ enum VolumeOperations {
         options += qcow2Options(def, format: format)
         if !options.isEmpty { args += ["-o", options.joined(separator: ",")] }
         args.append(path)
-        if let s = size {
-            size = s
-            args.append(String(s))
-        }
+        if let size { args.append(String(size)) }
         do {
             _ = try await QemuImg.run(args)
             try DirPool.applyPermissions(def.permissions, to: path)
@@ -55,7 +54,9 @@ enum VolumeOperations {
     static func copy(from source: String, _ def: StorageVolumeDefinition, to path: String) async throws {
         let info = try await QemuImg.info(source)
         let format = def.format ?? .raw
-        guard format.creatable else { throw StorageError.invalid("volume format '\(format.rawValue)' cannot be created") }
+        guard format.creatable else {
+            throw StorageError.invalid("volume format '\(format.rawValue)' cannot be created")
+        }
         var args = ["convert", "-q", "-f", info.formatName, "-O", format.rawValue]
         let options = qcow2Options(def, format: format)
         if !options.isEmpty { args += ["-o", options.joined(separator: ",")] }
@@ -98,7 +99,8 @@ enum VolumeOperations {
         var target = capacity
         if flags & 2 != 0 { target = info.virtualSize + capacity }
         if target < info.virtualSize && flags & 4 == 0 {
-            throw StorageError.invalid("can't shrink capacity below existing capacity unless shrink flag explicitly specified")
+            throw StorageError.invalid(
+                "can't shrink capacity below existing capacity unless shrink flag explicitly specified")
         }
         var args = ["resize", "-q", "-f", info.formatName]
         if target < info.virtualSize { args.append("--shrink") }

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import SwiftVirtCore
 import SwiftVirtWire
+import Synchronization
 
 /// One vol-upload or vol-download: file bytes carried as libvirt stream packets with the call's serial.
 /// Upload writes each packet at once as it arrives (the connection reads no further meanwhile, which is the

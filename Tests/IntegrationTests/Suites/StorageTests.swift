@@ -63,7 +63,9 @@ extension Integration {
                 #expect(!(try await virsh.must("vol-list", "p1").contains("byhand.img")))
                 try await virsh.must("pool-refresh", "p1")
                 #expect(try await virsh.must("vol-list", "p1").contains("byhand.img"))
-                #expect(try await virsh.must("vol-dumpxml", "--pool", "p1", "byhand.img").contains("<format type='qcow2'/>"))
+                #expect(
+                    try await virsh.must("vol-dumpxml", "--pool", "p1", "byhand.img").contains("<format type='qcow2'/>")
+                )
                 try await virsh.must("vol-delete", "--pool", "p1", "byhand.img")
 
                 try await virsh.must("pool-destroy", "p1")
@@ -78,7 +80,8 @@ extension Integration {
                 #expect(!logical.succeeded)
                 #expect(logical.stderr.contains("'logical' is not supported"), "\(logical)")
 
-                let ro = try await Virsh(daemon, readOnlySocket: true)("pool-define-as", "p2", "dir", "--target", target)
+                let ro = try await Virsh(daemon, readOnlySocket: true)(
+                    "pool-define-as", "p2", "dir", "--target", target)
                 #expect(ro.stderr.contains("read only access prevents virStoragePoolDefineXML"), "\(ro)")
                 #expect(try await Virsh(daemon, readOnlySocket: true).must("pool-list").contains("default"))
             }
@@ -96,34 +99,47 @@ extension Integration {
 
                 let list = try await virsh.must("vol-list", "default", "--details")
                 let row = try #require(list.split(separator: "\n").first { $0.contains("disk.qcow2") }, "\(list)")
-                #expect(row.contains("\(images)/disk.qcow2") && row.contains("file") && row.contains("1.00 GiB"), "\(row)")
+                #expect(
+                    row.contains("\(images)/disk.qcow2") && row.contains("file") && row.contains("1.00 GiB"), "\(row)")
                 let info = try await virsh.must("vol-info", "--pool", "default", "full.raw")
                 #expect(field(info, "Type") == "file")
                 #expect(field(info, "Capacity") == "8.00 MiB")
                 #expect(field(info, "Allocation") == "8.00 MiB")
-                #expect(field(try await virsh.must("vol-info", "--pool", "default", "thin.raw"), "Allocation") != "64.00 MiB")
+                #expect(
+                    field(try await virsh.must("vol-info", "--pool", "default", "thin.raw"), "Allocation")
+                        != "64.00 MiB")
 
                 let xml = try await virsh.must("vol-dumpxml", "--pool", "default", "disk.qcow2")
-                #expect(xml.contains("<format type='qcow2'/>") && xml.contains("<capacity unit='bytes'>1073741824</capacity>"))
+                #expect(
+                    xml.contains("<format type='qcow2'/>")
+                        && xml.contains("<capacity unit='bytes'>1073741824</capacity>"))
                 try await validate(daemon, xml, schema: "storagevol")
 
-                #expect(try await virsh.must("vol-path", "--pool", "default", "disk.qcow2").contains("\(images)/disk.qcow2"))
-                #expect(try await virsh.must("vol-key", "--pool", "default", "disk.qcow2").contains("\(images)/disk.qcow2"))
+                #expect(
+                    try await virsh.must("vol-path", "--pool", "default", "disk.qcow2").contains("\(images)/disk.qcow2")
+                )
+                #expect(
+                    try await virsh.must("vol-key", "--pool", "default", "disk.qcow2").contains("\(images)/disk.qcow2"))
                 #expect(try await virsh.must("vol-name", "\(images)/disk.qcow2").contains("disk.qcow2"))
                 #expect(try await virsh.must("vol-pool", "\(images)/disk.qcow2").contains("default"))
 
                 // A qcow2 overlay with a backing store, and a full clone.
                 try await virsh.must(
-                    "vol-create-as", "default", "overlay.qcow2", "1G", "--format", "qcow2", "--backing-vol", "disk.qcow2",
+                    "vol-create-as", "default", "overlay.qcow2", "1G", "--format", "qcow2", "--backing-vol",
+                    "disk.qcow2",
                     "--backing-vol-format", "qcow2")
                 let overlay = try await virsh.must("vol-dumpxml", "--pool", "default", "overlay.qcow2")
-                #expect(overlay.contains("<backingStore>") && overlay.contains("<path>\(images)/disk.qcow2</path>"), "\(overlay)")
+                #expect(
+                    overlay.contains("<backingStore>") && overlay.contains("<path>\(images)/disk.qcow2</path>"),
+                    "\(overlay)")
                 _ = try await sh(daemon, "qemu-io -c 'write -P 0x5a 0 1M' \(images)/thin.raw >/dev/null")
                 try await virsh.must("vol-clone", "--pool", "default", "thin.raw", "copy.raw")
                 #expect(try await sh(daemon, "cmp \(images)/thin.raw \(images)/copy.raw && echo same") == "same")
 
                 try await virsh.must("vol-resize", "--pool", "default", "copy.raw", "128M")
-                #expect(field(try await virsh.must("vol-info", "--pool", "default", "copy.raw"), "Capacity") == "128.00 MiB")
+                #expect(
+                    field(try await virsh.must("vol-info", "--pool", "default", "copy.raw"), "Capacity") == "128.00 MiB"
+                )
                 let shrink = try await virsh("vol-resize", "--pool", "default", "copy.raw", "1M")
                 #expect(shrink.stderr.contains("shrink"), "\(shrink)")
                 try await virsh.must("vol-wipe", "--pool", "default", "copy.raw")
@@ -181,24 +197,34 @@ extension Integration {
                     qemu-img create -q -f vdi \(dir)/vbox.vdi 32M
                     """)
                 try await virsh.must("pool-refresh", "default")
-                #expect(try await virsh.must("vol-dumpxml", "--pool", "default", "disk.vmdk").contains("<format type='vmdk'/>"))
+                #expect(
+                    try await virsh.must("vol-dumpxml", "--pool", "default", "disk.vmdk").contains(
+                        "<format type='vmdk'/>"))
 
                 // Uploaded under a misleading name: the header decides.
                 try await virsh.must("vol-create-as", "default", "vbox.img", "1M")
                 try await virsh.must("vol-upload", "--pool", "default", "vbox.img", "\(dir)/vbox.vdi")
-                #expect(try await virsh.must("vol-dumpxml", "--pool", "default", "vbox.img").contains("<format type='vdi'/>"))
+                #expect(
+                    try await virsh.must("vol-dumpxml", "--pool", "default", "vbox.img").contains(
+                        "<format type='vdi'/>"))
 
                 let target = daemon.scratch.appendingPathComponent("target.xml")
                 try "<volume><name>disk.qcow2</name><target><format type='qcow2'/></target></volume>".write(
                     to: target, atomically: true, encoding: .utf8)
                 try await virsh.must("vol-create-from", "default", target.path, "disk.vmdk", "--inputpool", "default")
                 let xml = try await virsh.must("vol-dumpxml", "--pool", "default", "disk.qcow2")
-                #expect(xml.contains("<format type='qcow2'/>") && xml.contains("<capacity unit='bytes'>67108864</capacity>"))
-                #expect(try await sh(daemon, "qemu-img compare -q \(images)/disk.vmdk \(images)/disk.qcow2 && echo same") == "same")
+                #expect(
+                    xml.contains("<format type='qcow2'/>") && xml.contains("<capacity unit='bytes'>67108864</capacity>")
+                )
+                #expect(
+                    try await sh(daemon, "qemu-img compare -q \(images)/disk.vmdk \(images)/disk.qcow2 && echo same")
+                        == "same")
                 try "<volume><name>vbox.qcow2</name><target><format type='qcow2'/></target></volume>".write(
                     to: target, atomically: true, encoding: .utf8)
                 try await virsh.must("vol-create-from", "default", target.path, "vbox.img", "--inputpool", "default")
-                #expect(try await sh(daemon, "qemu-img info \(images)/vbox.qcow2 | grep 'file format'") == "file format: qcow2")
+                #expect(
+                    try await sh(daemon, "qemu-img info \(images)/vbox.qcow2 | grep 'file format'")
+                        == "file format: qcow2")
             }
         }
 
@@ -230,7 +256,8 @@ extension Integration {
                 let guest = try TestGuest(daemon)
                 try await virsh.must("vol-create-as", "default", "base.qcow2", "64M", "--format", "qcow2")
                 try await virsh.must(
-                    "vol-create-as", "default", "guest.qcow2", "64M", "--format", "qcow2", "--backing-vol", "base.qcow2",
+                    "vol-create-as", "default", "guest.qcow2", "64M", "--format", "qcow2", "--backing-vol",
+                    "base.qcow2",
                     "--backing-vol-format", "qcow2")
                 let disk = """
                     <disk type='volume' device='disk'><source pool='default' volume='guest.qcow2'/>\
@@ -246,7 +273,9 @@ extension Integration {
                 try await virsh.must("start", guest.name)
                 try await guest.waitForBanner()
                 let path = daemon.stateDir + "/images/guest.qcow2"
-                #expect(try await sh(daemon, "cat /proc/\(daemon.qemuPids().first ?? 0)/cmdline | tr '\\0' ' '").contains(path))
+                #expect(
+                    try await sh(daemon, "cat /proc/\(daemon.qemuPids().first ?? 0)/cmdline | tr '\\0' ' '").contains(
+                        path))
                 let refused = try await virsh("vol-delete", "--pool", "default", "guest.qcow2")
                 #expect(refused.stderr.contains("in use by running domain '\(guest.name)'"), "\(refused)")
                 try await virsh.must("destroy", guest.name)
