@@ -142,6 +142,7 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case connectListAllStoragePools = 281
     case storagePoolListAllVolumes = 282
     case connectListAllNetworks = 283
+    case networkUpdate = 291
     case domainMigrateBegin3Params = 302
     case domainMigratePrepare3Params = 303
     case domainMigratePerform3Params = 305
@@ -151,10 +152,12 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case connectDomainEventCallbackDeregisterAny = 317
     case domainEventCallbackLifecycle = 318
     case domainEventCallbackReboot = 319
+    case networkGetDhcpLeases = 341
     case connectGetDomainCapabilities = 342
     case domainOpenGraphicsFd = 343
     case connectGetAllDomainStats = 344
     case domainDefineXmlFlags = 350
+    case domainInterfaceAddresses = 353
     case connectRegisterCloseCallback = 360
     case connectUnregisterCloseCallback = 361
     case connectEventConnectionClosed = 362
@@ -188,4 +191,8 @@ public enum RemoteLimits {
     public static let migrateParamList = 64
     public static let nodeInfoModel = 32
     public static let uuid = 16
+    public static let networkList = 16_384
+    public static let networkDhcpLeases = 65_536
+    public static let domainInterfaces = 2048
+    public static let domainIPAddresses = 2048
 }
