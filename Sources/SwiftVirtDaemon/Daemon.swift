@@ -39,6 +39,7 @@ struct DaemonServices: Sendable {
     static let libvirtCompatibleVersion: UInt64 = 9_000_000
 
     let registry: DomainRegistry
+    let storage: StoragePoolRegistry
     let driver: any HypervisorDriver
     let events: EventHub
     let consoles: ConsoleRegistry
@@ -62,8 +63,14 @@ public enum Daemon {
         let events = EventHub()
         let registry = DomainRegistry(driver: driver, store: store, events: events, logger: logger)
         await registry.restore()
+        let storageStore = StoragePoolStore(stateDir: config.stateDir, runDir: config.runDir)
+        let storage = StoragePoolRegistry(store: storageStore, logger: logger)
+        await storage.restore(firstStart: try storageStore.prepare())
+        // Pools start before the sockets open (quick: a directory scan each), so clients never see them half up.
+        await storage.autostartAll()
+        await registry.setDiskResolver { def in try await storage.resolveVolumeDisks(def) }
         let services = DaemonServices(
-            registry: registry, driver: driver, events: events, consoles: ConsoleRegistry(), host: HostInfo.read(),
+            registry: registry, storage: storage, driver: driver, events: events, consoles: ConsoleRegistry(), host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive)
 
         var sockets = [(config.runDir + "/libvirt-sock", false), (config.runDir + "/libvirt-sock-ro", true)]

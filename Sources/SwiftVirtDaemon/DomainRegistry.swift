@@ -29,6 +29,12 @@ actor DomainRegistry: DomainObserver {
     let jobs = DomainJobs()
     private var records: [DomainUUID: DomainRecord] = [:]
     private var nextID: Int32 = 1
+    /// Rewrites a definition just before it starts: `type='volume'` disks become their files (storage driver).
+    private var diskResolver: (@Sendable (DomainDefinition) async throws -> DomainDefinition)?
+
+    func setDiskResolver(_ resolver: @escaping @Sendable (DomainDefinition) async throws -> DomainDefinition) {
+        diskResolver = resolver
+    }
 
     init(driver: any HypervisorDriver, store: DomainStore, events: EventHub, logger: Logger) {
         self.driver = driver
@@ -180,7 +186,8 @@ actor DomainRegistry: DomainObserver {
     {
         var rec = try record(uuid)
         if rec.isActive { throw DaemonError.domainAlreadyActive(rec.config.name) }
-        let def = definition ?? rec.config
+        var def = definition ?? rec.config
+        if let diskResolver { def = try await diskResolver(def) }
         let id = nextID
         nextID += 1
         do {
