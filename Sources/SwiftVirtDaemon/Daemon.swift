@@ -14,6 +14,8 @@ public struct DaemonConfiguration: Sendable {
     public var serveLibvirtSocket: Bool
     public var libvirtSocketDir: String = "/run/libvirt"
     public var keepalive = KeepalivePolicy()
+    /// Define libvirt's `default` NAT network on first start (autostarted unless its subnet is already routed).
+    public var defaultNetwork = true
 
     public init(runDir: String, stateDir: String, logDir: String?, serveLibvirtSocket: Bool) {
         self.runDir = runDir
@@ -39,6 +41,7 @@ struct DaemonServices: Sendable {
     static let libvirtCompatibleVersion: UInt64 = 9_000_000
 
     let registry: DomainRegistry
+    let networks: NetworkRegistry
     let driver: any HypervisorDriver
     let events: EventHub
     let consoles: ConsoleRegistry
@@ -62,8 +65,18 @@ public enum Daemon {
         let events = EventHub()
         let registry = DomainRegistry(driver: driver, store: store, events: events, logger: logger)
         await registry.restore()
+        let networkStore = NetworkStore(stateDir: config.stateDir, runDir: config.runDir)
+        try networkStore.prepare()
+        let networks = NetworkRegistry(store: networkStore, logger: logger)
+        await networks.restore(createDefault: config.defaultNetwork)
+        await registry.setInterfacePlugger(InterfacePlugger(networks: networks))
+        for rec in await registry.allRecords() {
+            for nic in rec.live?.devices.interfaces ?? [] {
+                if let tap = nic.targetDev { await networks.adoptTap(tap, network: nic.type == .network ? nic.source : nil) }
+            }
+        }
         let services = DaemonServices(
-            registry: registry, driver: driver, events: events, consoles: ConsoleRegistry(), host: HostInfo.read(),
+            registry: registry, networks: networks, driver: driver, events: events, consoles: ConsoleRegistry(), host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive)
 
         var sockets = [(config.runDir + "/libvirt-sock", false), (config.runDir + "/libvirt-sock-ro", true)]
@@ -86,7 +99,10 @@ public enum Daemon {
                 logger.info("listening on \(path)\(readOnly ? " (read-only)" : "")")
                 group.addTask { try await server.serve(channel) }
             }
-            group.addTask { await registry.autostartAll() }
+            group.addTask {
+                await networks.autostartAll()
+                await registry.autostartAll()
+            }
             try await group.next()
             try await group.next()
         }
