@@ -127,8 +127,10 @@ enum NetworkRoutes {
         }
         table[RemoteProcedure.networkUpdate.rawValue] = .call("virNetworkUpdate") { (args: NetworkUpdateArgs, ctx) in
             try checkFlags(args.flags, allowed: 3, "virNetworkUpdate")  // AFFECT_LIVE 1, AFFECT_CONFIG 2
+            // libvirt's client sends the section in the .x `command` field and the command in `section` (a
+            // historical swap kept for compatibility; virsh's "add ip-dhcp-host" arrives as command 4, section 3).
             try await ctx.networks.update(
-                args.net.networkUUID(), command: args.command, section: args.section, parentIndex: args.parentIndex,
+                args.net.networkUUID(), command: args.section, section: args.command, parentIndex: args.parentIndex,
                 xml: args.xml, flags: args.flags)
             return XDRVoid()
         }

@@ -68,7 +68,7 @@ struct NetworkHost: Sendable {
 
     private func enableIPv4Forwarding() throws {
         let path = "/proc/sys/net/ipv4/ip_forward"
-        let current = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let current = readProcFile(path)?.trimmingCharacters(in: .whitespacesAndNewlines)
         if current == "1" { return }
         do { try "1\n".write(toFile: path, atomically: false, encoding: .utf8) } catch {
             throw HostCommandError(argv: ["write", path], status: -1, output: "\(error)")
@@ -90,8 +90,7 @@ struct NetworkHost: Sendable {
         let p = dnsmasqPaths(name)
         guard let text = try? String(contentsOfFile: p.pidFile, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
-            let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
-            String(decoding: cmdline, as: UTF8.self).contains(p.config)
+            let cmdline = readProcFile("/proc/\(pid)/cmdline"), cmdline.contains(p.config)
         else { return nil }
         return pid
     }
@@ -99,18 +98,20 @@ struct NetworkHost: Sendable {
     func stopDnsmasq(_ name: String) {
         guard let pid = dnsmasqPid(name) else { return }
         kill(pid, SIGTERM)
+        // dnsmasq is not our child (it daemonized), so it is gone once its /proc entry is gone or a zombie.
         for _ in 0..<50 {
-            if kill(pid, 0) != 0 { return }
+            let stat = readProcFile("/proc/\(pid)/stat") ?? ""
+            if stat.isEmpty || stat.contains(") Z ") { return }
             usleep(20_000)
         }
         kill(pid, SIGKILL)
     }
 
-    /// Rewrites the static host list and tells dnsmasq to re-read it (net-update on a running network).
-    func reloadDHCPHosts(_ n: NetworkDefinition) throws {
-        let p = dnsmasqPaths(n.name)
-        try AtomicFile.write(NetworkHostConfig.dhcpHostsFile(n), to: p.hostsFile, mode: 0o644)
-        if let pid = dnsmasqPid(n.name) { kill(pid, SIGHUP) }
+    /// Applies a changed static host list to a running network by restarting its dnsmasq (the lease file is
+    /// kept). A SIGHUP re-read of dhcp-hostsfile did not take effect with Debian 12's dnsmasq 2.89 in testing.
+    func reloadDHCPHosts(_ n: NetworkDefinition, bridge: String) throws {
+        stopDnsmasq(n.name)
+        try startDnsmasq(n, bridge: bridge)
     }
 
     func leases(_ name: String) -> [NetworkHostConfig.Lease] {
@@ -135,7 +136,7 @@ struct NetworkHost: Sendable {
 
     /// Host routes (IPv4, from /proc/net/route) that a new subnet must not collide with.
     static func hostRoutes() -> [IPSubnet] {
-        guard let text = try? String(contentsOfFile: "/proc/net/route", encoding: .utf8) else { return [] }
+        guard let text = readProcFile("/proc/net/route") else { return [] }
         return text.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard f.count >= 8, let dst = UInt32(f[1], radix: 16), let mask = UInt32(f[7], radix: 16), mask != 0
@@ -148,4 +149,11 @@ struct NetworkHost: Sendable {
             return IPSubnet(address: a, prefix: prefix)
         }
     }
+}
+
+/// A /proc file's text. They report size 0, so they are read to EOF rather than by size.
+func readProcFile(_ path: String) -> String? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
 }

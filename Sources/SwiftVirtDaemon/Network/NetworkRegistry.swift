@@ -246,7 +246,7 @@ actor NetworkRegistry {
         if config { try store.saveConfig(newConfig) }
         if live, let l = newLive {
             try store.saveLive(l, persistent: r.persistent)
-            try host.reloadDHCPHosts(l)
+            try host.reloadDHCPHosts(l, bridge: r.bridge)
         }
         r.config = newConfig
         r.live = newLive
