@@ -17,7 +17,8 @@ struct HostCommandError: LibvirtMappable, CustomStringConvertible {
 enum HostCommand {
     /// Standard tool locations (Debian puts ip/nft/dnsmasq in /usr/sbin, which a daemon's PATH may lack).
     static func path(of tool: String) -> String {
-        for dir in ["/usr/sbin", "/sbin", "/usr/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(tool)") {
+        for dir in ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+        where FileManager.default.isExecutableFile(atPath: "\(dir)/\(tool)") {
             return "\(dir)/\(tool)"
         }
         return tool

@@ -30,10 +30,12 @@ enum NetworkError: LibvirtMappable {
             return VirtError(.operationFailed, domain: .network, "operation failed: \(why)")
         case .alreadyActive(let name):
             return VirtError(
-                .operationInvalid, domain: .network, "Requested operation is not valid: network '\(name)' is already active")
+                .operationInvalid, domain: .network,
+                "Requested operation is not valid: network '\(name)' is already active")
         case .notActive(let name):
             return VirtError(
-                .operationInvalid, domain: .network, "Requested operation is not valid: network '\(name)' is not active")
+                .operationInvalid, domain: .network, "Requested operation is not valid: network '\(name)' is not active"
+            )
         case .transient(let name, let action):
             return VirtError(
                 .operationInvalid, domain: .network,

@@ -57,7 +57,9 @@ struct NetworkHost: Sendable {
         do {
             for ip in n.ips {
                 try HostCommand.run(
-                    ["ip"] + (ip.address.isIPv4 ? [] : ["-6"]) + ["addr", "add", "\(ip.address)/\(ip.prefix)", "dev", bridge])
+                    ["ip"] + (ip.address.isIPv4 ? [] : ["-6"]) + [
+                        "addr", "add", "\(ip.address)/\(ip.prefix)", "dev", bridge,
+                    ])
             }
             try HostCommand.run(["ip", "link", "set", "dev", bridge, "up"])
         } catch {
@@ -80,7 +82,9 @@ struct NetworkHost: Sendable {
         try AtomicFile.write(NetworkHostConfig.dhcpHostsFile(n), to: p.hostsFile, mode: 0o644)
         try AtomicFile.write(NetworkHostConfig.addnHosts(n), to: p.addnHosts, mode: 0o644)
         try AtomicFile.write(NetworkHostConfig.dnsmasqConfig(n, bridge: bridge, paths: p), to: p.config, mode: 0o644)
-        if !FileManager.default.fileExists(atPath: p.leaseFile) { try AtomicFile.write("", to: p.leaseFile, mode: 0o644) }
+        if !FileManager.default.fileExists(atPath: p.leaseFile) {
+            try AtomicFile.write("", to: p.leaseFile, mode: 0o644)
+        }
         // dnsmasq daemonizes once its sockets are bound and the pid file is written, so errors surface here.
         try HostCommand.run(["dnsmasq", "--conf-file=\(p.config)"])
     }
@@ -115,7 +119,8 @@ struct NetworkHost: Sendable {
     }
 
     func leases(_ name: String) -> [NetworkHostConfig.Lease] {
-        NetworkHostConfig.parseLeases((try? String(contentsOfFile: dnsmasqPaths(name).leaseFile, encoding: .utf8)) ?? "")
+        NetworkHostConfig.parseLeases(
+            (try? String(contentsOfFile: dnsmasqPaths(name).leaseFile, encoding: .utf8)) ?? "")
     }
 
     // MARK: guest taps
@@ -124,7 +129,8 @@ struct NetworkHost: Sendable {
     func createTap(_ name: String, bridge: String, mtu: Int?) throws {
         try HostCommand.run(["ip", "tuntap", "add", "dev", name, "mode", "tap", "vnet_hdr"])
         do {
-            try HostCommand.run(["ip", "link", "set", "dev", name, "master", bridge] + (mtu.map { ["mtu", String($0)] } ?? []))
+            try HostCommand.run(
+                ["ip", "link", "set", "dev", name, "master", bridge] + (mtu.map { ["mtu", String($0)] } ?? []))
             try HostCommand.run(["ip", "link", "set", "dev", name, "up"])
         } catch {
             HostCommand.attempt(["ip", "link", "del", name])
@@ -142,7 +148,8 @@ struct NetworkHost: Sendable {
             guard f.count >= 8, let dst = UInt32(f[1], radix: 16), let mask = UInt32(f[7], radix: 16), mask != 0
             else { return nil }
             // The file prints addresses in host (little-endian) byte order.
-            let bytes = { (v: UInt32) in [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
+            let bytes = { (v: UInt32) in [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)]
+            }
             guard let a = IPAddress(bytes: bytes(dst)), let m = IPAddress(bytes: bytes(mask)),
                 let prefix = IPAddress.prefixLength(ofNetmask: m.description)
             else { return nil }

@@ -58,7 +58,9 @@ actor NetworkRegistry {
         if let same = records.values.first(where: { $0.config.name == n.name }), same.config.uuid != n.uuid {
             throw NetworkError.nameTaken(n.name)
         }
-        if let other = records[n.uuid], other.config.name != n.name { throw NetworkError.uuidTaken(existingName: other.config.name) }
+        if let other = records[n.uuid], other.config.name != n.name {
+            throw NetworkError.uuidTaken(existingName: other.config.name)
+        }
         if n.ownsBridge && n.bridge?.name == nil {
             var b = n.bridge ?? NetworkBridge()
             b.name = freeBridgeName(previous: records[n.uuid]?.config.bridge?.name)
@@ -178,7 +180,12 @@ actor NetworkRegistry {
         return NetworkXML.format(inactive ? r.config : (r.live ?? r.config))
     }
 
-    enum UpdateCommand: UInt32 { case modify = 1, delete = 2, addLast = 3, addFirst = 4 }
+    enum UpdateCommand: UInt32 {
+        case modify = 1
+        case delete = 2
+        case addLast = 3
+        case addFirst = 4
+    }
     /// VIR_NETWORK_SECTION_IP_DHCP_HOST.
     static let sectionDHCPHost: UInt32 = 4
 
@@ -207,12 +214,17 @@ actor NetworkRegistry {
                 }
                 index = Int(parentIndex)
             } else {
-                guard let i = n.ips.firstIndex(where: { ip in ip.address.isIPv4 && (entry.ip.map(ip.subnet.contains) ?? true) })
+                guard
+                    let i = n.ips.firstIndex(where: { ip in
+                        ip.address.isIPv4 && (entry.ip.map(ip.subnet.contains) ?? true)
+                    })
                 else { throw NetworkError.conflict("network '\(n.name)' has no IPv4 <ip> for this host entry") }
                 index = i
             }
             var ip = n.ips[index]
-            let same = { (h: DHCPHost) in (entry.mac != nil && h.mac == entry.mac) || (entry.mac == nil && h.name == entry.name) }
+            let same = { (h: DHCPHost) in
+                (entry.mac != nil && h.mac == entry.mac) || (entry.mac == nil && h.name == entry.name)
+            }
             switch cmd {
             case .delete:
                 guard let i = ip.dhcpHosts.firstIndex(where: same) else {
@@ -223,7 +235,8 @@ actor NetworkRegistry {
                 try NetworkValidation.validateHost(entry, in: ip, line: nil)
                 if let i = ip.dhcpHosts.firstIndex(where: same) {
                     guard cmd == .modify else {
-                        throw NetworkError.conflict("there is an existing dhcp host entry in network '\(n.name)' that matches \"\(xml)\"")
+                        throw NetworkError.conflict(
+                            "there is an existing dhcp host entry in network '\(n.name)' that matches \"\(xml)\"")
                     }
                     ip.dhcpHosts[i] = entry
                 } else if cmd == .modify {
@@ -326,7 +339,8 @@ actor NetworkRegistry {
                         }
                     }
                 } else {
-                    logger.warning("network \(live.name) lost its bridge while the daemon was down; marking it inactive")
+                    logger.warning(
+                        "network \(live.name) lost its bridge while the daemon was down; marking it inactive")
                     host.stop(live, bridge: bridge)
                 }
                 if r.live == nil { store.removeLive(live.name) }

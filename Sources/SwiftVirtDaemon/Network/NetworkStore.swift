@@ -28,7 +28,9 @@ struct NetworkStore: Sendable {
         AtomicFile.remove("\(autostartDirectory)/\(name)")
     }
     func setAutostart(_ name: String, _ on: Bool) throws {
-        if on { try AtomicFile.write("", to: "\(autostartDirectory)/\(name)") } else {
+        if on {
+            try AtomicFile.write("", to: "\(autostartDirectory)/\(name)")
+        } else {
             AtomicFile.remove("\(autostartDirectory)/\(name)")
         }
     }

@@ -24,7 +24,9 @@ extension Integration {
         ) throws -> TestGuest {
             let guest = try TestGuest(daemon, name: name)
             let xml = try String(contentsOfFile: guest.xmlPath, encoding: .utf8)
-                .replacingOccurrences(of: "<cmdline>console=ttyS0</cmdline>", with: "<cmdline>console=ttyS0 \(cmdline)</cmdline>")
+                .replacingOccurrences(
+                    of: "<cmdline>console=ttyS0</cmdline>", with: "<cmdline>console=ttyS0 \(cmdline)</cmdline>"
+                )
                 .replacingOccurrences(
                     of: "</devices>",
                     with: """
@@ -149,7 +151,8 @@ extension Integration {
                         "<network><name>out</name><ip address='10.99.0.1' prefix='24'><dhcp><range start='10.99.0.10' end='10.99.1.20'/></dhcp></ip></network>"
                     )
                     let r2 = try await virsh("net-define", outside)
-                    #expect(!r2.succeeded && r2.stderr.contains("network/ip/dhcp/range") && r2.stderr.contains("outside"))
+                    #expect(
+                        !r2.succeeded && r2.stderr.contains("network/ip/dhcp/range") && r2.stderr.contains("outside"))
 
                     // A bridge that already exists on the host: start fails and leaves nothing behind.
                     try await ns.must("/usr/sbin/ip", "-n", ns.name, "link", "add", "svtaken0", "type", "bridge")
