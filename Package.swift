@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "swiftvirtd", targets: ["swiftvirtd"]),
         .executable(name: "swiftvirt", targets: ["swiftvirt"]),
+        .library(name: "SwiftVirtClient", targets: ["SwiftVirtClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
@@ -44,8 +45,15 @@ let package = Package(
                 "SwiftVirtDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        // Synchronous libvirt remote client over a unix socket (blocking I/O, no NIO), used by the CLI and tests.
-        .target(name: "SwiftVirtClient", dependencies: ["SwiftVirtWire", "SwiftVirtCore"]),
+        // libvirt remote client: async VirtConnection on NIO (unix/tcp/ssh URIs, events, consoles) and the
+        // older synchronous RemoteClient over a unix socket.
+        .target(
+            name: "SwiftVirtClient",
+            dependencies: [
+                "SwiftVirtWire", "SwiftVirtCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .executableTarget(
             name: "swiftvirt",
             dependencies: [

@@ -17,6 +17,7 @@ final class ConnectionSession: Sendable {
         var callbacks: [Int32: EventCallback] = [:]
         var nextCallbackID: Int32 = 1
         var consoles: [UInt32: ConsoleStream] = [:]
+        var volumeStreams: [UInt32: VolumeStream] = [:]
         var hubToken: Int?
         var keepalive = false
         var closed = false
@@ -30,6 +31,9 @@ final class ConnectionSession: Sendable {
     let logger: Logger
     private let output: AsyncStream<Packet>.Continuation
     private let state: Mutex<State>
+    /// Payload bytes queued for the socket but not yet written; bulk senders (volume downloads) wait while it
+    /// is high, so a multi-GiB download never sits in memory.
+    private let pendingOutput = Atomic<Int>(0)
 
     init(id: Int, readOnly: Bool, output: AsyncStream<Packet>.Continuation, logger: Logger) {
         self.id = id
@@ -45,7 +49,15 @@ final class ConnectionSession: Sendable {
     var isReadOnly: Bool { state.withLock { $0.readOnly } }
 
     /// Queues a packet; the writer task sends them in order.
-    func send(_ packet: Packet) { output.yield(packet) }
+    func send(_ packet: Packet) {
+        pendingOutput.add(packet.payload.count, ordering: .relaxed)
+        output.yield(packet)
+    }
+
+    /// The writer task reports each packet it has handed to the socket.
+    func didWrite(_ packet: Packet) { pendingOutput.subtract(packet.payload.count, ordering: .relaxed) }
+
+    var pendingOutputBytes: Int { pendingOutput.load(ordering: .relaxed) }
 
     func sendReply(to header: PacketHeader, payload: [UInt8]) {
         var h = header
@@ -100,16 +112,18 @@ final class ConnectionSession: Sendable {
 
     /// Ends everything the connection owns.
     func teardown(events: EventHub) {
-        let (token, consoles) = state.withLock { s -> (Int?, [ConsoleStream]) in
+        let (token, consoles, volumeStreams) = state.withLock { s -> (Int?, [ConsoleStream], [VolumeStream]) in
             s.closed = true
-            let result = (s.hubToken, Array(s.consoles.values))
+            let result = (s.hubToken, Array(s.consoles.values), Array(s.volumeStreams.values))
             s.hubToken = nil
             s.consoles = [:]
+            s.volumeStreams = [:]
             s.callbacks = [:]
             return result
         }
         if let token { events.unsubscribe(token) }
         for console in consoles { console.close() }
+        for stream in volumeStreams { stream.abandon() }
         output.finish()
     }
 }

@@ -42,6 +42,7 @@ struct DaemonServices: Sendable {
 
     let registry: DomainRegistry
     let networks: NetworkRegistry
+    let storage: StoragePoolRegistry
     let driver: any HypervisorDriver
     let events: EventHub
     let consoles: ConsoleRegistry
@@ -65,6 +66,12 @@ public enum Daemon {
         let events = EventHub()
         let registry = DomainRegistry(driver: driver, store: store, events: events, logger: logger)
         await registry.restore()
+        let storageStore = StoragePoolStore(stateDir: config.stateDir, runDir: config.runDir)
+        let storage = StoragePoolRegistry(store: storageStore, logger: logger)
+        await storage.restore(firstStart: try storageStore.prepare())
+        // Pools start before the sockets open (quick: a directory scan each), so clients never see them half up.
+        await storage.autostartAll()
+        await registry.setDiskResolver { def in try await storage.resolveVolumeDisks(def) }
         let networkStore = NetworkStore(stateDir: config.stateDir, runDir: config.runDir)
         try networkStore.prepare()
         let networks = NetworkRegistry(store: networkStore, logger: logger)
@@ -76,7 +83,8 @@ public enum Daemon {
             }
         }
         let services = DaemonServices(
-            registry: registry, networks: networks, driver: driver, events: events, consoles: ConsoleRegistry(), host: HostInfo.read(),
+            registry: registry, networks: networks, storage: storage, driver: driver, events: events,
+            consoles: ConsoleRegistry(), host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive)
 
         var sockets = [(config.runDir + "/libvirt-sock", false), (config.runDir + "/libvirt-sock-ro", true)]

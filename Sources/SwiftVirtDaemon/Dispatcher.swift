@@ -14,6 +14,7 @@ struct Dispatcher: Sendable {
         DomainLifecycleRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
+        StorageRoutes.register(into: &table)
         routes = table
     }
 

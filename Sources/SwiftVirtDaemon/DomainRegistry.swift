@@ -31,6 +31,12 @@ actor DomainRegistry: DomainObserver {
     private var nextID: Int32 = 1
     /// Creates and removes guest taps for `<interface type='network'|'bridge'>`.
     private var plugger: InterfacePlugger?
+    /// Rewrites a definition just before it starts: `type='volume'` disks become their files (storage driver).
+    private var diskResolver: (@Sendable (DomainDefinition) async throws -> DomainDefinition)?
+
+    func setDiskResolver(_ resolver: @escaping @Sendable (DomainDefinition) async throws -> DomainDefinition) {
+        diskResolver = resolver
+    }
 
     init(driver: any HypervisorDriver, store: DomainStore, events: EventHub, logger: Logger) {
         self.driver = driver
@@ -185,6 +191,7 @@ actor DomainRegistry: DomainObserver {
         var rec = try record(uuid)
         if rec.isActive { throw DaemonError.domainAlreadyActive(rec.config.name) }
         var def = definition ?? rec.config
+        if let diskResolver { def = try await diskResolver(def) }
         let id = nextID
         nextID += 1
         do {

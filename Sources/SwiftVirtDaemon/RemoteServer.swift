@@ -51,7 +51,10 @@ struct RemoteServer: Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask {
-                        for await packet in outgoing { try await outbound.write(packet) }
+                        for await packet in outgoing {
+                            try await outbound.write(packet)
+                            session.didWrite(packet)
+                        }
                     }
                     group.addTask { await keepalive(session, channel: connection.channel) }
                     defer { session.teardown(events: services.events) }
@@ -138,9 +141,10 @@ struct RemoteServer: Sendable {
                 }
             }
             return nil
-        case .stream:
-            let stream = session.with { $0.consoles[header.serial] }
-            stream?.clientPacket(packet)
+        case .stream, .streamHole:
+            let (console, volume) = session.with { ($0.consoles[header.serial], $0.volumeStreams[header.serial]) }
+            if header.type == .stream { console?.clientPacket(packet) }
+            volume?.clientPacket(packet)
             return nil
         default:
             return "unexpected packet type \(header.type) for procedure \(header.procedure)"

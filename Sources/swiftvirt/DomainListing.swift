@@ -35,10 +35,12 @@ enum DomainListing {
             ([header] + rows).map { $0[column].count }.max() ?? 0
         }
         func line(_ cells: [String]) -> String {
-            " " + zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "   ")
+            let padded = zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
+            return String((" " + padded.joined(separator: "   ")).reversed().drop { $0 == " " }.reversed())
         }
         let head = line(header)
-        return ([head, String(repeating: "-", count: head.count)] + rows.map(line)).joined(separator: "\n")
+        let ruleWidth = max(head.count, rows.map { line($0).count }.max() ?? 0)
+        return ([head, String(repeating: "-", count: ruleWidth)] + rows.map(line)).joined(separator: "\n")
     }
 
     /// major·1e6 + minor·1e3 + micro → "major.minor.micro".
@@ -46,15 +48,58 @@ enum DomainListing {
         "\(v / 1_000_000).\(v / 1000 % 1000).\(v % 1000)"
     }
 
-    /// The `dominfo` block. Optional facts (persistence, autostart, managed save, security) are left out
-    /// or shown as unknown when the server does not support them, as virsh does.
-    static func info(of dom: RemoteNonnullDomain, client: RemoteClient) throws -> String {
-        let osType = try client.call(
-            .domainGetOsType, DomainGetOsTypeArgs(dom: dom), returning: DomainGetOsTypeRet.self)
-        let info = try client.call(.domainGetInfo, DomainGetInfoArgs(dom: dom), returning: DomainGetInfoRet.self)
+    /// virsh's words for the state reason (`domstate --reason`).
+    static func reasonName(state: Int32, reason: Int32) -> String {
+        let names: [String]
+        switch state {
+        case 1:
+            names = [
+                "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused", "migration canceled",
+                "save canceled", "event wakeup", "crashed", "post-copy",
+            ]
+        case 3:
+            names = [
+                "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog", "from snapshot",
+                "shutting down", "creating snapshot", "starting up", "post-copy", "post-copy failed",
+            ]
+        case 4: names = ["unknown", "user"]
+        case 5: names = ["unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot", "daemon"]
+        case 6: names = ["unknown", "panicked"]
+        default: names = ["unknown"]
+        }
+        return names.indices.contains(Int(reason)) ? names[Int(reason)] : "unknown"
+    }
+
+    /// The `list --json` element for one domain.
+    static func json(_ dom: RemoteNonnullDomain, state: Int32) -> JSONValue {
+        .object([
+            ("id", dom.id < 0 ? .null : .int(dom.id)), ("name", .string(dom.name)),
+            ("uuid", .string(DomainUUID.format(dom.uuid))), ("state", .string(stateName(state))),
+            ("stateCode", .int(state)),
+        ])
+    }
+
+    /// The `dominfo` block (or its JSON). Optional facts (persistence, autostart, managed save, security) are
+    /// left out or shown as unknown when the daemon does not support them, as virsh does.
+    static func info(of dom: RemoteNonnullDomain, conn: VirtConnection, json: Bool) async throws -> String {
+        let osType = try await conn.osType(dom)
+        let info = try await conn.info(dom)
+        let persistent = try? await conn.isPersistent(dom)
+        let autostart = try? await conn.autostart(dom)
+        if json {
+            return JSONValue.object([
+                ("id", dom.id < 0 ? .null : .int(dom.id)), ("name", .string(dom.name)),
+                ("uuid", .string(DomainUUID.format(dom.uuid))), ("osType", .string(osType)),
+                ("state", .string(stateName(Int32(info.state)))), ("stateCode", .int(info.state)),
+                ("vcpus", .int(info.nrVirtCpu)), ("cpuTimeNs", .int(Int64(clamping: info.cpuTime))),
+                ("maxMemoryKiB", .int(Int64(clamping: info.maxMem))), ("usedMemoryKiB", .int(Int64(clamping: info.memory))),
+                ("persistent", persistent.map { .bool($0) } ?? .null),
+                ("autostart", autostart.map { .bool($0) } ?? .null),
+            ]).rendered()
+        }
         var lines: [(String, String)] = [
             ("Id", dom.id < 0 ? "-" : String(dom.id)), ("Name", dom.name), ("UUID", DomainUUID.format(dom.uuid)),
-            ("OS Type", osType.type), ("State", stateName(Int32(info.state))), ("CPU(s)", String(info.nrVirtCpu)),
+            ("OS Type", osType), ("State", stateName(Int32(info.state))), ("CPU(s)", String(info.nrVirtCpu)),
         ]
         if info.cpuTime > 0 {
             let tenths = info.cpuTime / 100_000_000
@@ -62,28 +107,25 @@ enum DomainListing {
         }
         lines.append(("Max memory", "\(info.maxMem) KiB"))
         lines.append(("Used memory", "\(info.memory) KiB"))
-        let persistent = try? client.call(
-            .domainIsPersistent, DomainIsPersistentArgs(dom: dom), returning: DomainIsPersistentRet.self)
-        lines.append(("Persistent", persistent.map { $0.persistent != 0 ? "yes" : "no" } ?? "unknown"))
-        if let autostart = try? client.call(
-            .domainGetAutostart, DomainGetAutostartArgs(dom: dom), returning: DomainGetAutostartRet.self)
-        {
-            lines.append(("Autostart", autostart.autostart != 0 ? "enable" : "disable"))
-        }
-        let managed = try? client.call(
-            .domainHasManagedSaveImage, DomainHasManagedSaveImageArgs(dom: dom, flags: 0),
-            returning: DomainHasManagedSaveImageRet.self)
+        lines.append(("Persistent", persistent.map { $0 ? "yes" : "no" } ?? "unknown"))
+        if let autostart { lines.append(("Autostart", autostart ? "enable" : "disable")) }
+        let managed = try? await conn.call(
+            .domainHasManagedSaveImage, DomainFlagsArgs(dom: dom, flags: 0), returning: DomainHasManagedSaveImageRet.self)
         lines.append(("Managed save", managed.map { $0.result != 0 ? "yes" : "no" } ?? "unknown"))
         // Like virsh: no security driver (empty model) means no security lines.
-        if let model = try? client.call(.nodeGetSecurityModel, returning: NodeGetSecurityModelRet.self),
+        if let model = try? await conn.call(.nodeGetSecurityModel, returning: NodeGetSecurityModelRet.self),
             !XDRChars.string(model.model).isEmpty
         {
             lines.append(("Security model", XDRChars.string(model.model)))
             lines.append(("Security DOI", XDRChars.string(model.doi)))
         }
-        return lines.map { label, value in
-            (label + ":").padding(to: 16) + value
-        }.joined(separator: "\n")
+        // virsh ends its info blocks with an empty line.
+        return labelled(lines, width: 16) + "\n"
+    }
+
+    /// "Label:" padded to `width`, then the value, one per line (virsh's info blocks).
+    static func labelled(_ lines: [(String, String)], width: Int) -> String {
+        lines.map { label, value in (label + ":").padding(to: width) + value }.joined(separator: "\n")
     }
 }
 

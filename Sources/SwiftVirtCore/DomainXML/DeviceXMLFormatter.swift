@@ -69,7 +69,12 @@ enum DeviceXMLFormatter {
                         ("io", d.io?.rawValue), ("discard", d.discard?.rawValue),
                     ])
             }
-            if let p = x.sourcePath { w.empty("source", [(x.type == .file ? "file" : "dev", p)]) }
+            if let v = x.sourceVolume {
+                // Live XML also shows the file the volume resolved to, as libvirt does.
+                w.empty("source", [("pool", v.pool), ("volume", v.volume), ("file", w.live ? x.sourcePath : nil)])
+            } else if let p = x.sourcePath {
+                w.empty("source", [(x.type == .file ? "file" : "dev", p)])
+            }
             w.empty("target", [("dev", x.targetDev), ("bus", x.targetBus?.rawValue)])
             if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
             if x.readOnly { w.empty("readonly") }

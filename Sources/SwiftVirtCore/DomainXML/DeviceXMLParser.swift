@@ -26,7 +26,7 @@ enum DeviceXMLParser {
 
     static func disk(_ r: inout ElementReader) throws(DomainXMLError) -> Disk {
         let type: Disk.SourceType =
-            try r.enumeration("type", unsupported: ["network", "dir", "volume", "nvme", "vhostuser"]) ?? .file
+            try r.enumeration("type", unsupported: ["network", "dir", "nvme", "vhostuser"]) ?? .file
         let device: Disk.Device = try r.enumeration("device", unsupported: ["lun"]) ?? .disk
         guard
             let (dev, bus) = try r.child(
@@ -49,11 +49,17 @@ enum DeviceXMLParser {
         if let name = disk.driver?.name, name != "qemu" {
             throw .unsupported(element: r.path + "/driver", attribute: "name", line: r.line, detail: "driver '\(name)'")
         }
+        var volumeSource: Disk.VolumeSource?
         disk.sourcePath =
             try r.child("source") { c throws(DomainXMLError) in
                 _ = c.string("index")  // libvirt's live-XML image index; carries no configuration
-                return type == .file ? c.string("file") : c.string("dev")
+                if type == .volume {
+                    volumeSource = .init(pool: try c.requiredString("pool"), volume: try c.requiredString("volume"))
+                    _ = c.string("file")  // live XML also names the resolved file
+                }
+                return type == .file || type == .volume ? c.string("file") : c.string("dev")
             } ?? nil
+        disk.sourceVolume = volumeSource
         _ = try r.child("backingStore") { c throws(DomainXMLError) in () }  // empty marker in libvirt output
         disk.readOnly = try r.flag("readonly")
         disk.shareable = try r.flag("shareable")

@@ -22,7 +22,7 @@ public struct DomainDevices: Sendable, Equatable {
 
 /// `<disk>`.
 public struct Disk: Sendable, Equatable {
-    public enum SourceType: String, Sendable, Equatable, CaseIterable { case file, block }
+    public enum SourceType: String, Sendable, Equatable, CaseIterable { case file, block, volume }
     public enum Device: String, Sendable, Equatable, CaseIterable { case disk, cdrom, floppy }
     public enum Format: String, Sendable, Equatable, CaseIterable { case raw, qcow2 }
     public enum Cache: String, Sendable, Equatable, CaseIterable {
@@ -65,6 +65,16 @@ public struct Disk: Sendable, Equatable {
     public var address: DeviceAddress?
     public var alias: String?
     public var sourceLine = SourceLine()
+    /// `<source pool= volume=>` of a `type='volume'` disk; the daemon resolves it to `sourcePath` at start.
+    public var sourceVolume: VolumeSource?
+    public struct VolumeSource: Sendable, Equatable {
+        public var pool: String
+        public var volume: String
+        public init(pool: String, volume: String) {
+            self.pool = pool
+            self.volume = volume
+        }
+    }
     public init(
         type: SourceType = .file, device: Device = .disk, sourcePath: String? = nil, targetDev: String,
         targetBus: Bus? = nil

@@ -169,7 +169,7 @@ extension Disk {
                 element: "devices/disk/target", attribute: "dev", value: targetDev, line: sourceLine.line,
                 reason: "malformed disk target name")
         }
-        if device == .disk, sourcePath == nil {
+        if device == .disk, sourcePath == nil, sourceVolume == nil {
             throw .missing(
                 element: "devices/disk/source", attribute: type == .file ? "file" : "dev", line: sourceLine.line)
         }

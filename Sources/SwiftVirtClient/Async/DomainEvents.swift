@@ -1,0 +1,166 @@
+import NIOCore
+import Synchronization
+import SwiftVirtWire
+
+/// A domain event delivered by the daemon.
+public struct DomainEvent: Sendable, Equatable {
+    /// What happened.
+    public enum Kind: Sendable, Equatable {
+        /// A lifecycle change: the event (virDomainEventType) and its detail number.
+        case lifecycle(DomainLifecycleEvent, detail: Int32)
+        /// The guest rebooted.
+        case reboot
+    }
+
+    /// The domain the event is about (its id as the daemon saw it when sending).
+    public var domain: RemoteNonnullDomain
+    public var kind: Kind
+
+    /// The event as virsh's `event` command prints it, e.g.
+    /// `event 'lifecycle' for domain 'vm1': Stopped Destroyed`.
+    public var virshText: String {
+        switch kind {
+        case .lifecycle(let event, let detail):
+            return "event 'lifecycle' for domain '\(domain.name)': \(event.name) \(event.detailName(detail))"
+        case .reboot:
+            return "event 'reboot' for domain '\(domain.name)'"
+        }
+    }
+}
+
+/// virDomainEventType, with virsh's words for the events and their details.
+public enum DomainLifecycleEvent: Int32, Sendable, CaseIterable {
+    case defined = 0, undefined, started, suspended, resumed, stopped, shutdown, pmSuspended, crashed
+
+    /// virsh's name of the event ("Started", "Stopped", ...).
+    public var name: String {
+        ["Defined", "Undefined", "Started", "Suspended", "Resumed", "Stopped", "Shutdown", "PMSuspended", "Crashed"][
+            Int(rawValue)]
+    }
+
+    /// virsh's name of `detail` for this event, or "Unknown".
+    public func detailName(_ detail: Int32) -> String {
+        let names: [String]
+        switch self {
+        case .defined: names = ["Added", "Updated", "Renamed", "Snapshot"]
+        case .undefined: names = ["Removed", "Renamed"]
+        case .started: names = ["Booted", "Migrated", "Restored", "Snapshot", "Event wakeup"]
+        case .suspended:
+            names = [
+                "Paused", "Migrated", "I/O Error", "Watchdog", "Restored", "Snapshot", "API error", "Post-copy",
+                "Post-copy Error",
+            ]
+        case .resumed: names = ["Unpaused", "Migrated", "Snapshot", "Post-copy", "Post-copy Error"]
+        case .stopped: names = ["Shutdown", "Destroyed", "Crashed", "Migrated", "Saved", "Failed", "Snapshot"]
+        case .shutdown: names = ["Finished", "Finished after guest request", "Finished after host request"]
+        case .pmSuspended: names = ["Memory", "Disk"]
+        case .crashed: names = ["Panicked", "Crashloaded"]
+        }
+        return names.indices.contains(Int(detail)) ? names[Int(detail)] : "Unknown"
+    }
+}
+
+/// Which event families to subscribe to (libvirt's event ids).
+public enum DomainEventFamily: Int32, Sendable, CaseIterable {
+    case lifecycle = 0
+    case reboot = 1
+
+    /// virsh's name for the family (`--event NAME`).
+    public var name: String { self == .lifecycle ? "lifecycle" : "reboot" }
+}
+
+/// Routes event MESSAGEs to the subscriber whose callback id they carry. Binding happens on the event loop
+/// right when the registration reply is processed, so no event sent after the reply is missed.
+final class EventRouter: Sendable {
+    private let sinks = Mutex<[Int32: AsyncStream<DomainEvent>.Continuation]>([:])
+
+    func bind(_ callbackID: Int32, to sink: AsyncStream<DomainEvent>.Continuation) {
+        sinks.withLock { $0[callbackID] = sink }
+    }
+
+    func unbind(_ callbackID: Int32) {
+        sinks.withLock { _ = $0.removeValue(forKey: callbackID) }
+    }
+
+    func dispatch(_ packet: Packet) {
+        guard packet.header.program == WireProgram.remote.rawValue else { return }
+        let callbackID: Int32
+        let event: DomainEvent
+        switch RemoteProcedure(rawValue: packet.header.procedure) {
+        case .domainEventCallbackLifecycle?:
+            guard let msg = try? DomainEventCallbackLifecycleMsg(xdrBytes: packet.payload),
+                let kind = DomainLifecycleEvent(rawValue: msg.msg.event)
+            else { return }
+            callbackID = msg.callbackID
+            event = DomainEvent(domain: msg.msg.dom, kind: .lifecycle(kind, detail: msg.msg.detail))
+        case .domainEventCallbackReboot?:
+            guard let msg = try? DomainEventCallbackRebootMsg(xdrBytes: packet.payload) else { return }
+            callbackID = msg.callbackID
+            event = DomainEvent(domain: msg.msg.dom, kind: .reboot)
+        default:
+            return
+        }
+        let sink = sinks.withLock { $0[callbackID] }
+        sink?.yield(event)
+    }
+}
+
+extension VirtConnection {
+    /// Subscribes to domain events (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, one registration per family)
+    /// for `domain`, or every domain when nil. The sequence ends when the connection closes; ending the
+    /// iteration (or cancelling its task) deregisters the callbacks.
+    public func domainEvents(
+        _ families: [DomainEventFamily] = [.lifecycle], domain: RemoteNonnullDomain? = nil
+    ) async throws(VirtClientError) -> AsyncStream<DomainEvent> {
+        let (stream, sink) = AsyncStream<DomainEvent>.makeStream()
+        var ids: [Int32] = []
+        let router = events
+        let handler = handler
+        for family in families {
+            let payload = ConnectDomainEventCallbackRegisterAnyArgs(eventID: family.rawValue, dom: domain).xdrBytes()
+            let future = channel.eventLoop.flatSubmit {
+                handler.value.call(
+                    program: .remote, procedure: RemoteProcedure.connectDomainEventCallbackRegisterAny.rawValue,
+                    payload: payload
+                ).reply.map { packet in
+                    // Bind on the loop before the next packet is read; see EventRouter.
+                    if packet.header.status == .ok, let ret = try? CallbackIDPayload(xdrBytes: packet.payload) {
+                        router.bind(ret.callbackID, to: sink)
+                    }
+                    return packet
+                }
+            }
+            do {
+                let bytes = try await Self.replyPayload(future)
+                ids.append(try CallbackIDPayload(xdrBytes: bytes).callbackID)
+            } catch let error as VirtClientError {
+                await deregister(ids)
+                throw error
+            } catch {
+                await deregister(ids)
+                throw .protocolViolation("event registration reply does not decode: \(error)")
+            }
+        }
+        let registered = ids
+        sink.onTermination = { [weak self] _ in
+            guard let self else { return }
+            Task { await self.deregister(registered) }
+        }
+        channel.closeFuture.whenComplete { _ in sink.finish() }
+        return stream
+    }
+
+    /// Lifecycle events only; see ``domainEvents(_:domain:)``.
+    public func lifecycleEvents(domain: RemoteNonnullDomain? = nil) async throws(VirtClientError)
+        -> AsyncStream<DomainEvent>
+    {
+        try await domainEvents([.lifecycle], domain: domain)
+    }
+
+    private func deregister(_ ids: [Int32]) async {
+        for id in ids {
+            events.unbind(id)
+            _ = try? await call(.connectDomainEventCallbackDeregisterAny, CallbackIDPayload(callbackID: id))
+        }
+    }
+}

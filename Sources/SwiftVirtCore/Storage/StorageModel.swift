@@ -1,0 +1,93 @@
+/// A storage pool definition (`<pool>`), as libvirt's storage driver keeps it. Only `dir` pools are served;
+/// the other libvirt pool types are recognised so that refusing them can name them.
+public struct StoragePoolDefinition: Sendable, Equatable {
+    public enum PoolType: String, Sendable, Equatable, CaseIterable {
+        case dir, fs, netfs, logical, disk, iscsi, scsi, mpath, rbd, sheepdog, gluster, zfs, vstorage
+        case iscsiDirect = "iscsi-direct"
+    }
+
+    public var type: PoolType = .dir
+    public var name: String
+    public var uuid: DomainUUID
+    /// `<target><path>`: the directory that holds the volumes.
+    public var targetPath: String
+    public var permissions: StoragePermissions?
+
+    public init(
+        type: PoolType = .dir, name: String, uuid: DomainUUID = .random(), targetPath: String,
+        permissions: StoragePermissions? = nil
+    ) {
+        self.type = type
+        self.name = name
+        self.uuid = uuid
+        self.targetPath = targetPath
+        self.permissions = permissions
+    }
+}
+
+/// `<permissions>` of a pool target or a volume target. Absent fields mean "leave as created".
+public struct StoragePermissions: Sendable, Equatable {
+    public var mode: UInt32?
+    public var owner: UInt32?
+    public var group: UInt32?
+    public var label: String?
+
+    public init(mode: UInt32? = nil, owner: UInt32? = nil, group: UInt32? = nil, label: String? = nil) {
+        self.mode = mode
+        self.owner = owner
+        self.group = group
+        self.label = label
+    }
+}
+
+/// Live numbers of a pool (`virStoragePoolInfo`): bytes of the filesystem that holds the target.
+public struct StoragePoolUsage: Sendable, Equatable {
+    public var capacity: UInt64
+    public var allocation: UInt64
+    public var available: UInt64
+    public init(capacity: UInt64, allocation: UInt64, available: UInt64) {
+        self.capacity = capacity
+        self.allocation = allocation
+        self.available = available
+    }
+}
+
+/// Image formats a file volume can have (libvirt's virStorageFileFormat names). Detection reads the image
+/// header (qemu-img), never the file name.
+public enum VolumeFormat: String, Sendable, Equatable, CaseIterable {
+    case raw, qcow2, qcow, vmdk, vdi, vpc, vhdx, qed, iso, dmg, bochs, cloop, cow, luks
+    /// Formats qemu-img can create and convert to.
+    public var creatable: Bool { [.raw, .qcow2, .vmdk, .vdi, .vpc, .vhdx, .qed].contains(self) }
+}
+
+/// A storage volume definition (`<volume>`). Sizes are bytes. What a client sends (vol-create-as) and what
+/// the daemon reports (vol-dumpxml) share this type; the daemon fills `path`, `key` and the sizes.
+public struct StorageVolumeDefinition: Sendable, Equatable {
+    public var name: String
+    public var key: String?
+    public var capacity: UInt64?
+    public var allocation: UInt64?
+    public var physical: UInt64?
+    public var path: String?
+    public var format: VolumeFormat?
+    public var permissions: StoragePermissions?
+    /// qcow2 `<compat>` (0.10 or 1.1).
+    public var compat: String?
+    public var lazyRefcounts = false
+    public var backingStore: BackingStore?
+
+    public struct BackingStore: Sendable, Equatable {
+        public var path: String
+        public var format: VolumeFormat?
+        public init(path: String, format: VolumeFormat?) {
+            self.path = path
+            self.format = format
+        }
+    }
+
+    public init(name: String, capacity: UInt64? = nil, format: VolumeFormat? = nil) {
+        self.name = name
+        self.capacity = capacity
+        self.format = format
+    }
+}

@@ -1,0 +1,202 @@
+// Written from remote_protocol.x (libvirt 9.0): the storage volume procedures, including the two that open
+// a data stream (208 upload, 209 download) and the stream-hole body of virnetprotocol.x.
+
+public typealias StorageVolLookupByKeyArgs = StorageStringArgs
+public typealias StorageVolLookupByKeyRet = StorageVolPayload
+public typealias StorageVolLookupByPathArgs = StorageStringArgs
+public typealias StorageVolLookupByPathRet = StorageVolPayload
+public typealias StorageVolLookupByNameRet = StorageVolPayload
+public typealias StorageVolCreateXmlRet = StorageVolPayload
+public typealias StorageVolCreateXmlFromRet = StorageVolPayload
+public typealias StorageVolDeleteArgs = StorageVolFlagsArgs
+public typealias StorageVolWipeArgs = StorageVolFlagsArgs
+public typealias StorageVolGetXmlDescArgs = StorageVolFlagsArgs
+public typealias StorageVolGetXmlDescRet = XmlPayload
+public typealias StorageVolGetInfoArgs = StorageVolPayload
+public typealias StorageVolGetPathArgs = StorageVolPayload
+
+/// Arguments of procedure 95.
+public struct StorageVolLookupByNameArgs: XDRCodable, Equatable {
+    public var pool: RemoteNonnullStoragePool
+    public var name: String
+
+    public init(pool: RemoteNonnullStoragePool, name: String) {
+        self.pool = pool
+        self.name = name
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        pool = try decoder.decode(RemoteNonnullStoragePool.self)
+        name = try decoder.decodeString()
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(pool)
+        encoder.encode(name)
+    }
+}
+
+/// Arguments of procedure 93.
+public struct StorageVolCreateXmlArgs: XDRCodable, Equatable {
+    public var pool: RemoteNonnullStoragePool
+    public var xml: String
+    public var flags: UInt32
+
+    public init(pool: RemoteNonnullStoragePool, xml: String, flags: UInt32) {
+        self.pool = pool
+        self.xml = xml
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        pool = try decoder.decode(RemoteNonnullStoragePool.self)
+        xml = try decoder.decodeString()
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(pool)
+        encoder.encode(xml)
+        encoder.encode(flags)
+    }
+}
+
+/// Arguments of procedure 125.
+public struct StorageVolCreateXmlFromArgs: XDRCodable, Equatable {
+    public var pool: RemoteNonnullStoragePool
+    public var xml: String
+    public var clonevol: RemoteNonnullStorageVol
+    public var flags: UInt32
+
+    public init(pool: RemoteNonnullStoragePool, xml: String, clonevol: RemoteNonnullStorageVol, flags: UInt32) {
+        self.pool = pool
+        self.xml = xml
+        self.clonevol = clonevol
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        pool = try decoder.decode(RemoteNonnullStoragePool.self)
+        xml = try decoder.decodeString()
+        clonevol = try decoder.decode(RemoteNonnullStorageVol.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(pool)
+        encoder.encode(xml)
+        encoder.encode(clonevol)
+        encoder.encode(flags)
+    }
+}
+
+/// Reply of procedure 98. `type` is `char` on the wire: one signed XDR word.
+public struct StorageVolGetInfoRet: XDRCodable, Equatable {
+    public var type: Int32
+    public var capacity: UInt64
+    public var allocation: UInt64
+
+    public init(type: Int32, capacity: UInt64, allocation: UInt64) {
+        self.type = type
+        self.capacity = capacity
+        self.allocation = allocation
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        type = try decoder.decode(Int32.self)
+        capacity = try decoder.decode(UInt64.self)
+        allocation = try decoder.decode(UInt64.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(type)
+        encoder.encode(capacity)
+        encoder.encode(allocation)
+    }
+}
+
+/// Reply of procedure 100 (the .x names the path `name`).
+public struct StorageVolGetPathRet: SingleValuePayload, Equatable {
+    public var name: String
+    public init(name: String) { self.name = name }
+    public init(wireValue: String) { name = wireValue }
+    public var wireValue: String { name }
+}
+
+/// Arguments of procedure 260.
+public struct StorageVolResizeArgs: XDRCodable, Equatable {
+    public var vol: RemoteNonnullStorageVol
+    public var capacity: UInt64
+    public var flags: UInt32
+
+    public init(vol: RemoteNonnullStorageVol, capacity: UInt64, flags: UInt32) {
+        self.vol = vol
+        self.capacity = capacity
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        vol = try decoder.decode(RemoteNonnullStorageVol.self)
+        capacity = try decoder.decode(UInt64.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(vol)
+        encoder.encode(capacity)
+        encoder.encode(flags)
+    }
+}
+
+/// Arguments of 208 (upload) and 209 (download): the byte range and flags (1 = sparse stream).
+public struct StorageVolTransferArgs: XDRCodable, Equatable {
+    public var vol: RemoteNonnullStorageVol
+    public var offset: UInt64
+    public var length: UInt64
+    public var flags: UInt32
+
+    public init(vol: RemoteNonnullStorageVol, offset: UInt64, length: UInt64, flags: UInt32) {
+        self.vol = vol
+        self.offset = offset
+        self.length = length
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        vol = try decoder.decode(RemoteNonnullStorageVol.self)
+        offset = try decoder.decode(UInt64.self)
+        length = try decoder.decode(UInt64.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(vol)
+        encoder.encode(offset)
+        encoder.encode(length)
+        encoder.encode(flags)
+    }
+}
+
+public typealias StorageVolUploadArgs = StorageVolTransferArgs
+public typealias StorageVolDownloadArgs = StorageVolTransferArgs
+
+/// `virNetStreamHole` (virnetprotocol.x): the body of a STREAM_HOLE packet, a run of `length` zero bytes.
+public struct StreamHole: XDRCodable, Equatable {
+    public var length: Int64
+    public var flags: UInt32
+
+    public init(length: Int64, flags: UInt32) {
+        self.length = length
+        self.flags = flags
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        length = try decoder.decode(Int64.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(length)
+        encoder.encode(flags)
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import SwiftVirtClient
+import SwiftVirtWire
+
+struct Event: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Wait for domain events and print them.",
+        discussion: "Families: lifecycle, reboot. Without --loop, stops after the first event.")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Only events of this domain.") var domain: String?
+    @Option(help: "Event family to watch (lifecycle or reboot).") var event: String?
+    @Flag(help: "Watch every family this client knows.") var all = false
+    @Flag(help: "Keep waiting after the first event.") var loop = false
+    @Option(help: "Stop after this many seconds.") var timeout: Int?
+    @Flag(help: "List the event families and exit.") var list = false
+
+    func families() throws -> [DomainEventFamily] {
+        if all { return DomainEventFamily.allCases }
+        guard let event else {
+            throw ValidationError("one of --list, --all, or --event <type> is required")
+        }
+        guard let family = DomainEventFamily.allCases.first(where: { $0.name == event }) else {
+            throw ValidationError("unknown event type '\(event)'; known: lifecycle, reboot")
+        }
+        return [family]
+    }
+
+    func run() async throws {
+        if list {
+            print(DomainEventFamily.allCases.map(\.name).joined(separator: "\n"))
+            return
+        }
+        let families = try families()
+        try await connection.withConnection { conn in
+            let dom: RemoteNonnullDomain?
+            if let domain { dom = try await conn.lookupDomain(domain) } else { dom = nil }
+            let events = try await conn.domainEvents(families, domain: dom)
+            let counter = EventCount()
+            let timedOut = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for await event in events {
+                        print(event.virshText)
+                        fflush(nil)
+                        counter.count += 1
+                        if !loop { break }
+                    }
+                    return false
+                }
+                if let timeout {
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(timeout))
+                        return !Task.isCancelled
+                    }
+                }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            if timedOut { print("event loop timed out") }
+            print("events received: \(counter.count)")
+        }
+    }
+}
+
+/// Events printed so far; written only by the printing task, read after it ended.
+private final class EventCount: @unchecked Sendable {
+    // Unchecked: one task writes, and the reader runs only after the task group has finished.
+    var count = 0
+}

@@ -1,0 +1,379 @@
+#!/usr/bin/python3
+"""The workloads of issue 7, run through Debian's python3-libvirt against swiftvirtd and libvirtd.
+
+bench/run.sh starts both daemons and calls this with their URIs and PIDs. Every workload runs the same
+calls against each daemon, interleaved (the order alternates between repetitions), and is repeated; a
+figure is the median over repetitions with the min..max spread. The result is a Markdown table and a
+JSON file of figures and ratios (swiftvirtd / libvirtd).
+
+Workloads:
+  1. create() of a direct-kernel-boot TCG guest: until the call returns, until the first serial line,
+     until the userspace banner; raw qemu-system-x86_64 with the same options is the floor.
+  2. Management: define N domains, listAllDomains, lookupByName+info, XMLDesc, undefine (ops/s).
+  3. Concurrency: 1, 8 and 32 client processes looping lookupByName+info+XMLDesc for a fixed time.
+  4. Footprint: daemon RSS idle, with N defined domains, with G running guests (daemon processes only).
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import time
+
+import libvirt
+
+BANNER = b"SwiftVirt guest ready"
+DAEMONS = ("swiftvirtd", "libvirtd")
+
+
+def quiet_errors():
+    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+
+
+def rss_kib(pids):
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.uris = {"swiftvirtd": args.sv_uri, "libvirtd": args.lv_uri}
+        self.pids = {"swiftvirtd": [args.sv_pid], "libvirtd": [args.lv_pid]}
+        self.conns = {d: libvirt.open(u) for d, u in self.uris.items()}
+        with open(args.template) as f:
+            self.template = f.read()
+        self.samples = {}  # metric -> daemon -> [values]
+        self.meta = {}  # metric -> (unit, better, target)
+        self.notes = []
+
+    # ------------------------------------------------------------------------------------ helpers
+
+    def xml(self, name, serial_log="/dev/null"):
+        return (self.template.replace("@NAME@", name)
+                .replace("@KERNEL@", os.path.join(self.args.guest_dir, "vmlinuz"))
+                .replace("@INITRD@", os.path.join(self.args.guest_dir, "initrd.img"))
+                .replace("@SERIAL_LOG@", serial_log))
+
+    def record(self, metric, unit, better, daemon, value, target=None):
+        self.meta.setdefault(metric, (unit, better, target))
+        self.samples.setdefault(metric, {}).setdefault(daemon, []).append(value)
+
+    def order(self, rep):
+        """Interleaving: which daemon goes first alternates with the repetition."""
+        return DAEMONS if rep % 2 == 0 else DAEMONS[::-1]
+
+    def log(self, msg):
+        print(f"bench: {msg}", flush=True, file=__import__("sys").stderr)
+
+    def cleanup_prefix(self, prefix):
+        for daemon, conn in self.conns.items():
+            for dom in conn.listAllDomains(0):
+                if dom.name().startswith(prefix):
+                    try:
+                        if dom.isActive():
+                            dom.destroy()
+                    except libvirt.libvirtError:
+                        pass
+                    try:
+                        dom.undefine()
+                    except libvirt.libvirtError:
+                        pass
+
+    # ------------------------------------------------------------------------------------ workloads
+
+    def pad(self):
+        """libvirtd may hold other users' domains; swiftvirtd gets as many inactive fillers."""
+        lv = len(self.conns["libvirtd"].listAllDomains(0))
+        sv = len(self.conns["swiftvirtd"].listAllDomains(0))
+        for i in range(max(0, lv - sv)):
+            self.conns["swiftvirtd"].defineXML(self.xml(f"bench-pad-{i}"))
+        self.base_count = lv
+        self.notes.append(f"Both daemons hold {lv} other domain(s) throughout (libvirtd's pre-existing ones; "
+                          f"swiftvirtd gets as many inactive fillers), on top of what each workload defines.")
+
+    def idle_rss(self):
+        time.sleep(0.5)
+        for d in DAEMONS:
+            self.record("RSS idle", "MiB", "lower", d, rss_kib(self.pids[d]) / 1024, "≤ 0.5")
+        if self.args.virtlogd_pid:
+            self.notes.append(f"virtlogd (libvirtd's log daemon; not used for these guests since qemu.conf sets "
+                              f"stdio_handler=file) held {rss_kib([self.args.virtlogd_pid]) / 1024:.1f} MiB RSS "
+                              f"at idle, not counted above.")
+
+    def wait_serial(self, path, deadline):
+        """Returns (first line time, banner time) by polling the serial log."""
+        first = banner = None
+        while time.monotonic() < deadline:
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except FileNotFoundError:
+                data = b""
+            now = time.monotonic()
+            if first is None and b"\n" in data:
+                first = now
+            if BANNER in data:
+                return first or now, now
+            time.sleep(0.002)
+        raise RuntimeError(f"no banner in {path}")
+
+    def create_once(self, daemon, rep):
+        log = os.path.join(self.args.work, f"create-{daemon}-{rep}.log")
+        if os.path.exists(log):
+            os.unlink(log)
+        xml = self.xml("bench-create", log)
+        t0 = time.monotonic()
+        dom = self.conns[daemon].createXML(xml, 0)
+        t1 = time.monotonic()
+        first, banner = self.wait_serial(log, t0 + 120)
+        dom.destroy()
+        self.record("create(): call returns", "ms", "lower", daemon, (t1 - t0) * 1000, "≤ 0.25")
+        self.record("create(): first serial line", "ms", "lower", daemon, (first - t0) * 1000)
+        self.record("create(): userspace banner", "ms", "lower", daemon, (banner - t0) * 1000)
+
+    def raw_qemu_once(self, rep):
+        log = os.path.join(self.args.work, f"raw-{rep}.log")
+        if os.path.exists(log):
+            os.unlink(log)
+        cmd = ["qemu-system-x86_64", "-name", "bench-raw", "-machine", "pc,accel=tcg", "-m", "256", "-smp", "1",
+               "-kernel", os.path.join(self.args.guest_dir, "vmlinuz"),
+               "-initrd", os.path.join(self.args.guest_dir, "initrd.img"), "-append", "console=ttyS0",
+               "-nodefaults", "-no-user-config", "-display", "none", "-serial", f"file:{log}"]
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            first, banner = self.wait_serial(log, t0 + 120)
+        finally:
+            proc.kill()
+            proc.wait()
+        self.record("create(): first serial line", "ms", "lower", "raw qemu", (first - t0) * 1000)
+        self.record("create(): userspace banner", "ms", "lower", "raw qemu", (banner - t0) * 1000)
+
+    def creates(self):
+        self.cleanup_prefix("bench-create")
+        for rep in range(self.args.create_reps):
+            self.log(f"create {rep + 1}/{self.args.create_reps}")
+            for daemon in self.order(rep):
+                self.create_once(daemon, rep)
+            self.raw_qemu_once(rep)
+
+    def management(self):
+        n = self.args.domains
+        names = [f"bench-mgmt-{i}" for i in range(n)]
+        self.cleanup_prefix("bench-mgmt-")
+        xmls = [self.xml(name) for name in names]
+        for rep in range(self.args.mgmt_reps):
+            self.log(f"management {rep + 1}/{self.args.mgmt_reps} ({n} domains)")
+            for daemon in self.order(rep):
+                conn = self.conns[daemon]
+                t0 = time.monotonic()
+                for x in xmls:
+                    conn.defineXML(x)
+                t1 = time.monotonic()
+                self.record(f"define {n} domains", "ops/s", "higher", daemon, n / (t1 - t0), "≥ 2")
+                time.sleep(0.2)
+                self.record(f"RSS with {n} defined domains", "MiB", "lower", daemon,
+                            rss_kib(self.pids[daemon]) / 1024, "≤ 0.5")
+                times = []
+                for _ in range(self.args.list_calls):
+                    t = time.monotonic()
+                    listed = conn.listAllDomains(0)
+                    times.append(time.monotonic() - t)
+                assert len(listed) >= n
+                self.record(f"listAllDomains ({len(listed)} domains)", "ms", "lower", daemon,
+                            statistics.median(times) * 1000, "≤ 0.5")
+                t0 = time.monotonic()
+                for name in names:
+                    conn.lookupByName(name).info()
+                t1 = time.monotonic()
+                self.record("lookupByName + info", "ops/s", "higher", daemon, n / (t1 - t0), "≥ 2")
+                doms = [conn.lookupByName(name) for name in names]
+                t0 = time.monotonic()
+                for dom in doms:
+                    dom.XMLDesc(0)
+                t1 = time.monotonic()
+                self.record("XMLDesc", "ops/s", "higher", daemon, n / (t1 - t0), "≥ 2")
+                t0 = time.monotonic()
+                for dom in doms:
+                    dom.undefine()
+                t1 = time.monotonic()
+                self.record("undefine", "ops/s", "higher", daemon, n / (t1 - t0))
+
+    def concurrency(self):
+        names = [f"bench-conc-{i}" for i in range(10)]
+        self.cleanup_prefix("bench-conc-")
+        for conn in self.conns.values():
+            for name in names:
+                conn.defineXML(self.xml(name))
+        ctx = multiprocessing.get_context("spawn")
+        for clients in self.args.clients:
+            for rep in range(self.args.conc_reps):
+                for daemon in self.order(rep):
+                    self.log(f"concurrency: {clients} client(s) on {daemon}, rep {rep + 1}/{self.args.conc_reps}")
+                    ops, lat = run_clients(ctx, self.uris[daemon], names, clients, self.args.duration)
+                    lat.sort()
+                    target_ops = "≥ 2" if clients == 32 else None
+                    target_p99 = "≤ 0.33" if clients == 32 else None
+                    self.record(f"{clients} clients: throughput", "ops/s", "higher", daemon, ops, target_ops)
+                    self.record(f"{clients} clients: p50 latency", "ms", "lower", daemon,
+                                lat[len(lat) // 2] * 1000)
+                    self.record(f"{clients} clients: p99 latency", "ms", "lower", daemon,
+                                lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000, target_p99)
+        self.cleanup_prefix("bench-conc-")
+
+    def running_guests(self):
+        g = self.args.guests
+        self.cleanup_prefix("bench-run-")
+        for daemon in DAEMONS:
+            self.log(f"{g} running guests on {daemon}")
+            doms = [self.conns[daemon].createXML(self.xml(f"bench-run-{i}"), 0) for i in range(g)]
+            time.sleep(2)
+            self.record(f"RSS with {g} running guests", "MiB", "lower", daemon, rss_kib(self.pids[daemon]) / 1024)
+            for dom in doms:
+                dom.destroy()
+
+    # ------------------------------------------------------------------------------------ report
+
+    def figures(self):
+        out = []
+        for metric, per in self.samples.items():
+            unit, better, target = self.meta[metric]
+            row = {"metric": metric, "unit": unit, "better": better, "target": target}
+            for daemon, values in per.items():
+                row[daemon] = {"median": statistics.median(values), "min": min(values), "max": max(values),
+                               "samples": values}
+            sv, lv = row.get("swiftvirtd"), row.get("libvirtd")
+            if sv and lv and lv["median"]:
+                row["ratio"] = sv["median"] / lv["median"]
+            if "raw qemu" in row and sv:
+                row["ratio_to_raw_qemu"] = sv["median"] / row["raw qemu"]["median"]
+            if target and "ratio" in row:
+                op, bound = target.split()
+                row["holds"] = row["ratio"] <= float(bound) if op == "≤" else row["ratio"] >= float(bound)
+            out.append(row)
+        return out
+
+    def markdown(self, rows, header):
+        def cell(row, daemon):
+            v = row.get(daemon)
+            if not v:
+                return "—"
+            if len(v["samples"]) == 1:
+                return fmt(v["median"])
+            return f"{fmt(v['median'])} ({fmt(v['min'])}–{fmt(v['max'])})"
+
+        lines = [header, "",
+                 "| metric | unit | swiftvirtd | libvirtd | ratio sv/lv | target | holds |",
+                 "|---|---|---:|---:|---:|---|---|"]
+        for r in rows:
+            ratio = f"{r['ratio']:.2f}" if "ratio" in r else "—"
+            holds = {True: "yes", False: "**no**"}.get(r.get("holds"), "")
+            lines.append(f"| {r['metric']} | {r['unit']} | {cell(r, 'swiftvirtd')} | {cell(r, 'libvirtd')} | "
+                         f"{ratio} | {r['target'] or ''} | {holds} |")
+            if "raw qemu" in r:
+                lines.append(f"| ↳ raw qemu-system-x86_64, same options | {r['unit']} | {cell(r, 'raw qemu')} "
+                             f"| | sv/raw {r['ratio_to_raw_qemu']:.2f} | "
+                             f"{'≤ 1.05' if 'banner' in r['metric'] else ''} | "
+                             f"{'' if 'banner' not in r['metric'] else ('yes' if r['ratio_to_raw_qemu'] <= 1.05 else '**no**')} |")
+        lines += ["", "Cells: median (min–max) over repetitions. Ratio = swiftvirtd ÷ libvirtd.", ""]
+        lines += [f"- {n}" for n in self.notes]
+        return "\n".join(lines) + "\n"
+
+
+def fmt(x):
+    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}"
+
+
+def client_loop(uri, names, barrier, duration, queue):
+    quiet_errors()
+    conn = libvirt.open(uri)
+    lat = []
+    barrier.wait()
+    end = time.monotonic() + duration
+    i = os.getpid()
+    while True:
+        name = names[i % len(names)]
+        i += 1
+        t0 = time.monotonic()
+        dom = conn.lookupByName(name)
+        dom.info()
+        dom.XMLDesc(0)
+        t1 = time.monotonic()
+        if t1 > end:
+            break
+        lat.append(t1 - t0)
+    conn.close()
+    queue.put(lat)
+
+
+def run_clients(ctx, uri, names, clients, duration):
+    barrier = ctx.Barrier(clients + 1)
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=client_loop, args=(uri, names, barrier, duration, queue)) for _ in range(clients)]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    lat = []
+    for _ in procs:
+        lat += queue.get()
+    for p in procs:
+        p.join()
+    return len(lat) / duration, lat
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--sv-uri", required=True)
+    p.add_argument("--lv-uri", required=True)
+    p.add_argument("--sv-pid", type=int, required=True)
+    p.add_argument("--lv-pid", type=int, required=True)
+    p.add_argument("--virtlogd-pid", type=int)
+    p.add_argument("--guest-dir", required=True)
+    p.add_argument("--template", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--header", required=True, help="Markdown header file to put above the table")
+    p.add_argument("--out", required=True, help="output stem: writes STEM.md and STEM.json")
+    p.add_argument("--smoke", action="store_true")
+    args = p.parse_args()
+    full = dict(create_reps=5, domains=500, mgmt_reps=3, list_calls=20, clients=[1, 8, 32], conc_reps=2,
+                duration=5.0, guests=10)
+    smoke = dict(create_reps=1, domains=5, mgmt_reps=1, list_calls=2, clients=[1, 2], conc_reps=1,
+                 duration=0.5, guests=1)
+    for k, v in (smoke if args.smoke else full).items():
+        setattr(args, k, v)
+    quiet_errors()
+    b = Bench(args)
+    b.pad()
+    b.idle_rss()
+    b.management()
+    b.concurrency()
+    b.creates()
+    b.running_guests()
+    b.notes.append(f"Sizes: create() ×{args.create_reps}; management {args.domains} domains ×{args.mgmt_reps} "
+                   f"(listAllDomains median of {args.list_calls} calls per repetition); concurrency "
+                   f"{'/'.join(map(str, args.clients))} client processes × {args.duration:g} s × {args.conc_reps}; "
+                   f"{args.guests} running guests. One concurrency op = lookupByName + info + XMLDesc on one of "
+                   f"10 inactive domains; latency is per op, pooled over clients.")
+    b.notes.append("RSS counts the daemon process only (VmRSS), never QEMU.")
+    rows = b.figures()
+    with open(args.header) as f:
+        header = f.read().rstrip()
+    md = b.markdown(rows, header)
+    with open(args.out + ".md", "w") as f:
+        f.write(md)
+    with open(args.out + ".json", "w") as f:
+        json.dump({"header": header, "smoke": args.smoke, "figures": rows, "notes": b.notes}, f, indent=1)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
