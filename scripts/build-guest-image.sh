@@ -135,6 +135,66 @@ i=0
 while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
 acpid -c /etc/acpi -l /tmp/acpid.log
 echo "SwiftVirt guest ready (kernel $(uname -r))" >/dev/ttyS0
+# With a NIC: DHCP on eth0 in the background (boot and the banner do not wait for it), then report what the
+# network gave us. Kernel command line options: svping=IP (ping it, retrying) and svresolve=NAME (DNS lookup).
+if [ -e /sys/class/net/eth0 ]; then
+    (
+        ip link set lo up
+        ip link set eth0 up
+        if udhcpc -i eth0 -t 10 -T 2 -n -q -s /usr/share/udhcpc/default.script >/tmp/udhcpc.log 2>&1; then
+            addr=$(ip -4 -o addr show dev eth0 | awk '{print $4}')
+            gw=$(ip route | awk '/^default/ {print $3}')
+            echo "SwiftVirt guest: eth0 address $addr gateway $gw" >/dev/ttyS0
+            if [ -n "$gw" ] && ping -c 2 -W 2 "$gw" >/dev/null 2>&1; then
+                echo "SwiftVirt guest: ping $gw ok" >/dev/ttyS0
+            else
+                echo "SwiftVirt guest: ping $gw failed" >/dev/ttyS0
+            fi
+            for opt in $(cat /proc/cmdline); do
+                case "$opt" in
+                svping=*)
+                    target=${opt#svping=}
+                    i=0
+                    while [ $i -lt 30 ] && ! ping -c 1 -W 1 "$target" >/dev/null 2>&1; do i=$((i + 1)); sleep 1; done
+                    if [ $i -lt 30 ]; then r=ok; else r=failed; fi
+                    echo "SwiftVirt guest: ping $target $r" >/dev/ttyS0
+                    ;;
+                svresolve=*)
+                    name=${opt#svresolve=}
+                    answer=$(nslookup "$name" 2>/dev/null | awk '/^Address/ {a=$NF} END {print a}')
+                    if [ -n "$answer" ]; then
+                        echo "SwiftVirt guest: resolved $name to $answer" >/dev/ttyS0
+                    else
+                        echo "SwiftVirt guest: cannot resolve $name" >/dev/ttyS0
+                    fi
+                    ;;
+                esac
+            done
+        else
+            echo "SwiftVirt guest: eth0 got no DHCP lease" >/dev/ttyS0
+        fi
+    ) &
+fi
+EOF
+
+# busybox udhcpc runs this on each DHCP event: configure eth0, the default route and resolv.conf.
+mkdir -p "$ROOT/usr/share/udhcpc"
+cat >"$ROOT/usr/share/udhcpc/default.script" <<'EOF'
+#!/bin/sh
+case "$1" in
+deconfig)
+    ip -4 addr flush dev "$interface"
+    ;;
+bound | renew)
+    ip -4 addr flush dev "$interface"
+    ip addr add "$ip/${mask:-24}" dev "$interface"
+    for r in $router; do ip route add default via "$r" dev "$interface" 2>/dev/null; break; done
+    : >/etc/resolv.conf
+    [ -n "$domain" ] && echo "search $domain" >>/etc/resolv.conf
+    for d in $dns; do echo "nameserver $d" >>/etc/resolv.conf; done
+    ;;
+esac
+exit 0
 EOF
 
 # busybox acpid maps KEY_POWER to the action PWRF/00000080 and runs that file.
@@ -150,7 +210,7 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PS1='guest# '
 EOF
 echo "root::0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
-chmod 0755 "$ROOT/init" "$ROOT/etc/rc" "$ROOT/etc/acpi/PWRF/00000080"
+chmod 0755 "$ROOT/init" "$ROOT/etc/rc" "$ROOT/etc/acpi/PWRF/00000080" "$ROOT/usr/share/udhcpc/default.script"
 
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -9) >"$WORK/initrd.img"
 cp "$WORK/pkg/boot/vmlinuz-$KVER" "$WORK/vmlinuz"

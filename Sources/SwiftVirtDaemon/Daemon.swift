@@ -14,6 +14,8 @@ public struct DaemonConfiguration: Sendable {
     public var serveLibvirtSocket: Bool
     public var libvirtSocketDir: String = "/run/libvirt"
     public var keepalive = KeepalivePolicy()
+    /// Define libvirt's `default` NAT network on first start (autostarted unless its subnet is already routed).
+    public var defaultNetwork = true
 
     public init(runDir: String, stateDir: String, logDir: String?, serveLibvirtSocket: Bool) {
         self.runDir = runDir
@@ -39,6 +41,7 @@ struct DaemonServices: Sendable {
     static let libvirtCompatibleVersion: UInt64 = 9_000_000
 
     let registry: DomainRegistry
+    let networks: NetworkRegistry
     let storage: StoragePoolRegistry
     let driver: any HypervisorDriver
     let events: EventHub
@@ -69,8 +72,19 @@ public enum Daemon {
         // Pools start before the sockets open (quick: a directory scan each), so clients never see them half up.
         await storage.autostartAll()
         await registry.setDiskResolver { def in try await storage.resolveVolumeDisks(def) }
+        let networkStore = NetworkStore(stateDir: config.stateDir, runDir: config.runDir)
+        try networkStore.prepare()
+        let networks = NetworkRegistry(store: networkStore, logger: logger)
+        await networks.restore(createDefault: config.defaultNetwork)
+        await registry.setInterfacePlugger(InterfacePlugger(networks: networks))
+        for rec in await registry.allRecords() {
+            for nic in rec.live?.devices.interfaces ?? [] {
+                if let tap = nic.targetDev { await networks.adoptTap(tap, network: nic.type == .network ? nic.source : nil) }
+            }
+        }
         let services = DaemonServices(
-            registry: registry, storage: storage, driver: driver, events: events, consoles: ConsoleRegistry(), host: HostInfo.read(),
+            registry: registry, networks: networks, storage: storage, driver: driver, events: events,
+            consoles: ConsoleRegistry(), host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive)
 
         var sockets = [(config.runDir + "/libvirt-sock", false), (config.runDir + "/libvirt-sock-ro", true)]
@@ -93,7 +107,10 @@ public enum Daemon {
                 logger.info("listening on \(path)\(readOnly ? " (read-only)" : "")")
                 group.addTask { try await server.serve(channel) }
             }
-            group.addTask { await registry.autostartAll() }
+            group.addTask {
+                await networks.autostartAll()
+                await registry.autostartAll()
+            }
             try await group.next()
             try await group.next()
         }

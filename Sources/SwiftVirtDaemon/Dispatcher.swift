@@ -13,6 +13,7 @@ struct Dispatcher: Sendable {
         DomainQueryRoutes.register(into: &table)
         DomainLifecycleRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
+        NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)
         routes = table
     }

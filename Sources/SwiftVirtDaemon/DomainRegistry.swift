@@ -29,6 +29,8 @@ actor DomainRegistry: DomainObserver {
     let jobs = DomainJobs()
     private var records: [DomainUUID: DomainRecord] = [:]
     private var nextID: Int32 = 1
+    /// Creates and removes guest taps for `<interface type='network'|'bridge'>`.
+    private var plugger: InterfacePlugger?
     /// Rewrites a definition just before it starts: `type='volume'` disks become their files (storage driver).
     private var diskResolver: (@Sendable (DomainDefinition) async throws -> DomainDefinition)?
 
@@ -42,6 +44,8 @@ actor DomainRegistry: DomainObserver {
         self.events = events
         self.logger = logger
     }
+
+    func setInterfacePlugger(_ p: InterfacePlugger) { plugger = p }
 
     func insertRestored(_ rec: DomainRecord) { records[rec.config.uuid] = rec }
     func bumpNextID(past id: Int32) { nextID = max(nextID, id + 1) }
@@ -191,6 +195,12 @@ actor DomainRegistry: DomainObserver {
         let id = nextID
         nextID += 1
         do {
+            try await plugger?.plug(&def)
+        } catch {
+            if !rec.persistent { records[uuid] = nil }
+            throw error
+        }
+        do {
             let running = try await driver.start(def, id: id, paused: paused, observer: self)
             rec = try record(uuid)
             rec.running = running
@@ -205,6 +215,7 @@ actor DomainRegistry: DomainObserver {
             if paused { publish(rec.identity, .suspendedPaused) }
             return rec.identity
         } catch {
+            await plugger?.unplug(def)
             if !rec.persistent { records[uuid] = nil }
             throw error
         }
@@ -296,6 +307,7 @@ actor DomainRegistry: DomainObserver {
         guard var rec = records[uuid], rec.isActive else { return }
         let identity = rec.identity
         store.removeStatus(uuid: uuid)
+        if let live = rec.live, let plugger { Task { await plugger.unplug(live) } }
         rec.running = nil
         rec.live = nil
         rec.id = -1

@@ -9,15 +9,16 @@ extension ArgumentBuilder {
             switch net.type {
             case .user:
                 add("-netdev", "user,id=host\(alias)")
-            case .bridge:
-                guard let bridge = net.source else {
-                    throw QEMUCommandLineError.invalid("\(what) has no source bridge")
+            case .bridge, .network:
+                // The daemon creates the tap on the right bridge before QEMU starts (and names it in <target dev>);
+                // without one (e.g. domxml-to-native) the bridge helper stands in for type='bridge'.
+                if let tap = net.targetDev {
+                    add("-netdev", "tap,id=host\(alias),ifname=\(qemuEscaped(tap)),script=no,downscript=no")
+                } else if net.type == .bridge, let bridge = net.source {
+                    add("-netdev", "bridge,id=host\(alias),br=\(qemuEscaped(bridge))")
+                } else {
+                    throw QEMUCommandLineError.invalid("\(what) has no tap device; the daemon creates it at start")
                 }
-                // qemu-bridge-helper creates the tap and attaches it; it must allow the bridge in /etc/qemu/bridge.conf.
-                add("-netdev", "bridge,id=host\(alias),br=\(qemuEscaped(bridge))")
-            case .network:
-                throw QEMUCommandLineError.unsupported(
-                    "\(what): virtual networks are not implemented; use type='user' or type='bridge'")
             }
             let model: String
             switch net.model ?? .rtl8139 {

@@ -133,7 +133,9 @@ public struct NetworkUpdateArgs: XDRCodable, Equatable {
     public var parentIndex: Int32
     public var xml: String
     public var flags: UInt32
-    public init(net: RemoteNonnullNetwork, command: UInt32, section: UInt32, parentIndex: Int32, xml: String, flags: UInt32) {
+    public init(
+        net: RemoteNonnullNetwork, command: UInt32, section: UInt32, parentIndex: Int32, xml: String, flags: UInt32
+    ) {
         self.net = net
         self.command = command
         self.section = section

@@ -26,6 +26,9 @@ struct SwiftVirtDaemonCommand: AsyncParsableCommand {
     @Option(help: "Unanswered pings before a client is dropped (libvirtd's keepalive_count).")
     var keepaliveCount = 5
 
+    @Flag(help: "Do not create libvirt's 'default' NAT network on first start.")
+    var noDefaultNetwork = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -44,6 +47,7 @@ struct SwiftVirtDaemonCommand: AsyncParsableCommand {
         }
         var config = DaemonConfiguration(
             runDir: runDir, stateDir: stateDir, logDir: logDir, serveLibvirtSocket: libvirtSocket)
+        config.defaultNetwork = !noDefaultNetwork
         config.keepalive = KeepalivePolicy(interval: .seconds(keepaliveInterval), count: keepaliveCount)
         try await Daemon.run(config, logger: logger)
     }

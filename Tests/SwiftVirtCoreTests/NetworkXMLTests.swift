@@ -77,7 +77,8 @@ import Testing
         let outside = message(
             "<network><name>a</name><ip address='10.1.0.1' prefix='24'><dhcp><range start='10.1.0.10' end='10.2.0.9'/></dhcp></ip></network>"
         )
-        #expect(outside.contains("network/ip/dhcp/range") && outside.contains("outside") && outside.contains("10.2.0.9"))
+        #expect(
+            outside.contains("network/ip/dhcp/range") && outside.contains("outside") && outside.contains("10.2.0.9"))
         let reversed = message(
             "<network><name>a</name><ip address='10.1.0.1' prefix='24'><dhcp><range start='10.1.0.90' end='10.1.0.10'/></dhcp></ip></network>"
         )
@@ -87,14 +88,18 @@ import Testing
         #expect(message("<network><name>a</name><ip address='10.1.0.300'/></network>").contains("'address'"))
         #expect(message("<network><name>a</name><bridge name='a-very-long-bridge-name'/></network>").contains("15"))
         #expect(
-            message("<network><name>a</name><ip address='10.1.0.1' prefix='24'/><ip address='10.1.0.2' prefix='16'/></network>")
-                .contains("overlaps"))
+            message(
+                "<network><name>a</name><ip address='10.1.0.1' prefix='24'/><ip address='10.1.0.2' prefix='16'/></network>"
+            )
+            .contains("overlaps"))
         #expect(message("<network><name>a</name><forward mode='bridge'/></network>").contains("'name'"))
     }
 
     @Test func conflictsAcrossNetworks() throws {
-        let a = try NetworkXML.parse("<network><name>a</name><bridge name='b0'/><ip address='10.1.0.1' prefix='16'/></network>")
-        let b = try NetworkXML.parse("<network><name>b</name><bridge name='b1'/><ip address='10.1.5.1' prefix='24'/></network>")
+        let a = try NetworkXML.parse(
+            "<network><name>a</name><bridge name='b0'/><ip address='10.1.0.1' prefix='16'/></network>")
+        let b = try NetworkXML.parse(
+            "<network><name>b</name><bridge name='b1'/><ip address='10.1.5.1' prefix='24'/></network>")
         let c = try NetworkXML.parse("<network><name>c</name><bridge name='b0'/></network>")
         let d = try NetworkXML.parse("<network><name>d</name><ip address='10.2.0.1' prefix='24'/></network>")
         #expect(NetworkValidation.conflict(b, with: a)?.contains("overlaps") == true)

@@ -102,6 +102,7 @@ enum DeviceXMLFormatter {
         w.element("interface", [("type", x.type.rawValue)]) { w in
             if let m = x.mac { w.empty("mac", [("address", m.description)]) }
             if let s = x.source { w.empty("source", [(x.type == .bridge ? "bridge" : "network", s)]) }
+            if let t = x.targetDev, w.live || !t.hasPrefix("vnet") { w.empty("target", [("dev", t)]) }
             if let m = x.model { w.empty("model", [("type", m.rawValue)]) }
             if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
             common(&w, x.alias, x.address)

@@ -118,6 +118,8 @@ enum DeviceXMLParser {
             guard let mac = MACAddress(string: a.value) else { throw c.invalid(a, "malformed MAC address") }
             return mac
         }
+        n.targetDev = try r.child("target") { c throws(DomainXMLError) in try c.requiredString("dev") }
+        if type == .user || n.targetDev?.hasPrefix("vnet") == true { n.targetDev = nil }
         n.model = try r.child("model") { c throws(DomainXMLError) in
             try c.requiredEnumeration(
                 "type", as: NetworkInterface.Model.self, unsupported: ["ne2k_pci", "pcnet", "vmxnet3"])

@@ -134,6 +134,9 @@ public struct NetworkInterface: Sendable, Equatable {
     public var type: InterfaceType
     /// Bridge name (type bridge) or network name (type network).
     public var source: String?
+    /// `<target dev>`: the host tap. Set by the daemon when the guest starts; names starting with `vnet` are
+    /// the daemon's own and are not kept in the persistent definition (as libvirt).
+    public var targetDev: String?
     public var mac: MACAddress?
     public var model: Model?
     public var bootOrder: Int?

@@ -10,7 +10,8 @@ public enum NetworkValidation {
                 element: "network/name", attribute: nil, value: n.name, line: line("name"),
                 reason: "name must not contain '/'")
         }
-        if let b = n.bridge?.name, b.isEmpty || b.utf8.count > 15 || b.contains("/") || b.contains(where: \.isWhitespace)
+        if let b = n.bridge?.name,
+            b.isEmpty || b.utf8.count > 15 || b.contains("/") || b.contains(where: \.isWhitespace)
         {
             throw .invalidValue(
                 element: "network/bridge", attribute: "name", value: b, line: line("bridge"),

@@ -21,14 +21,19 @@ public enum NetworkXML {
         let name = try r.childText("name")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if name.isEmpty { throw .missing(element: "network/name", attribute: nil, line: r.line) }
         var uuid = DomainUUID.random()
-        if let u = try r.child("uuid", { c throws(DomainXMLError) in
-            let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let u = DomainUUID(string: t) else {
-                throw .invalidValue(
-                    element: "network/uuid", attribute: nil, value: t, line: c.line, reason: "not a UUID")
-            }
-            return u
-        }) { uuid = u }
+        if let u = try r.child(
+            "uuid",
+            { c throws(DomainXMLError) in
+                let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let u = DomainUUID(string: t) else {
+                    throw .invalidValue(
+                        element: "network/uuid", attribute: nil, value: t, line: c.line, reason: "not a UUID")
+                }
+                return u
+            })
+        {
+            uuid = u
+        }
         var n = NetworkDefinition(name: name, uuid: uuid)
         n.bridge = try r.child("bridge") { c throws(DomainXMLError) in
             var b = NetworkBridge(name: c.string("name"))
@@ -50,16 +55,17 @@ public enum NetworkXML {
         }
         n.forward = try r.child("forward") { c throws(DomainXMLError) in try forward(&c) }
         n.domainName = try r.child("domain") { c throws(DomainXMLError) in try c.requiredString("name") }
-        n.dnsHosts = try r.child("dns") { c throws(DomainXMLError) in
-            try c.children("host") { h throws(DomainXMLError) in
-                let ip = try ipAttribute(&h, "ip", required: true)!
-                let names = try h.children("hostname") { x throws(DomainXMLError) in
-                    x.text().trimmingCharacters(in: .whitespacesAndNewlines)
+        n.dnsHosts =
+            try r.child("dns") { c throws(DomainXMLError) in
+                try c.children("host") { h throws(DomainXMLError) in
+                    let ip = try ipAttribute(&h, "ip", required: true)!
+                    let names = try h.children("hostname") { x throws(DomainXMLError) in
+                        x.text().trimmingCharacters(in: .whitespacesAndNewlines)
+                    }
+                    if names.isEmpty { throw .missing(element: h.path + "/hostname", attribute: nil, line: h.line) }
+                    return NetworkDNSHost(ip: ip, hostnames: names)
                 }
-                if names.isEmpty { throw .missing(element: h.path + "/hostname", attribute: nil, line: h.line) }
-                return NetworkDNSHost(ip: ip, hostnames: names)
-            }
-        } ?? []
+            } ?? []
         n.ips = try r.children("ip") { c throws(DomainXMLError) in try ip(&c) }
         try r.finish()
         try NetworkValidation.validate(n, lines: root)
@@ -70,17 +76,18 @@ public enum NetworkXML {
         let mode: NetworkForward.Mode =
             try c.enumeration("mode", unsupported: ["passthrough", "private", "vepa", "hostdev"]) ?? .nat
         var f = NetworkForward(mode: mode, dev: c.string("dev"))
-        f.natPorts = try c.child("nat") { nat throws(DomainXMLError) in
-            try nat.child("port") { p throws(DomainXMLError) in
-                let start = try p.requiredInteger("start", in: 1...65535)
-                let end = try p.requiredInteger("end", in: 1...65535)
-                guard start <= end else {
-                    throw .inconsistent(
-                        element: p.path, line: p.line, reason: "port range start \(start) is after end \(end)")
+        f.natPorts =
+            try c.child("nat") { nat throws(DomainXMLError) in
+                try nat.child("port") { p throws(DomainXMLError) in
+                    let start = try p.requiredInteger("start", in: 1...65535)
+                    let end = try p.requiredInteger("end", in: 1...65535)
+                    guard start <= end else {
+                        throw .inconsistent(
+                            element: p.path, line: p.line, reason: "port range start \(start) is after end \(end)")
+                    }
+                    return start...end
                 }
-                return start...end
-            }
-        } ?? nil
+            } ?? nil
         if f.natPorts != nil && mode != .nat {
             throw .inconsistent(element: "network/forward/nat", line: c.line, reason: "only allowed with mode='nat'")
         }
@@ -125,7 +132,8 @@ public enum NetworkXML {
         try c.child("dhcp") { d throws(DomainXMLError) in
             ip.dhcpRanges = try d.children("range") { r throws(DomainXMLError) in
                 DHCPRange(
-                    start: try ipAttribute(&r, "start", required: true)!, end: try ipAttribute(&r, "end", required: true)!)
+                    start: try ipAttribute(&r, "start", required: true)!,
+                    end: try ipAttribute(&r, "end", required: true)!)
             }
             ip.dhcpHosts = try d.children("host") { h throws(DomainXMLError) in
                 var mac: MACAddress?
@@ -189,7 +197,9 @@ public enum NetworkXML {
         w.element("ip", attrs) { w in
             if ip.dhcpRanges.isEmpty && ip.dhcpHosts.isEmpty { return }
             w.element("dhcp") { w in
-                for r in ip.dhcpRanges { w.empty("range", [("start", r.start.description), ("end", r.end.description)]) }
+                for r in ip.dhcpRanges {
+                    w.empty("range", [("start", r.start.description), ("end", r.end.description)])
+                }
                 for h in ip.dhcpHosts { w.empty("host", dhcpHostAttributes(h)) }
             }
         }

@@ -13,6 +13,9 @@ final class DaemonHarness {
     var guestNames: Set<String> = []
     /// Daemon flags beyond the directories, kept across restarts.
     var extraArguments: [String] = []
+    /// Network namespace the daemon runs in (`ip netns exec`); nil is the test process's own namespace, where the
+    /// daemon is told not to create the `default` network so tests never add bridges to the host.
+    var netns: String?
 
     var socket: String { runDir + "/libvirt-sock" }
     var readOnlySocket: String { runDir + "/libvirt-sock-ro" }
@@ -33,7 +36,9 @@ final class DaemonHarness {
 
     /// Runs `body` with a started daemon; afterwards stops it, kills any QEMU it left and removes the directories.
     /// On failure the daemon's log tail is attached to the error.
-    static func with<T>(arguments: [String] = [], _ body: (DaemonHarness) async throws -> T) async throws -> T {
+    static func with<T>(
+        arguments: [String] = [], netns: String? = nil, _ body: (DaemonHarness) async throws -> T
+    ) async throws -> T {
         // Short path: unix socket paths must stay under 108 bytes, including QMP sockets below run/.
         var template = Array("/tmp/svt-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
@@ -41,6 +46,7 @@ final class DaemonHarness {
         }
         let harness = try DaemonHarness(root: URL(fileURLWithPath: String(cString: made)))
         harness.extraArguments = arguments
+        harness.netns = netns
         do {
             try await harness.start()
             let result = try await body(harness)
@@ -57,8 +63,14 @@ final class DaemonHarness {
     func start() async throws {
         if let daemon, daemon.isRunning { throw HarnessError("daemon already running") }
         let binary = try TestEnvironment.daemonBinary()
-        let child = try ChildProcess(
-            binary, ["--run-dir", runDir, "--state-dir", stateDir] + extraArguments, scratch: scratch)
+        let arguments = ["--run-dir", runDir, "--state-dir", stateDir] + extraArguments
+        let child: ChildProcess
+        if let netns {
+            // `ip netns exec` execs the daemon, so the child's pid is the daemon's.
+            child = try ChildProcess("/usr/sbin/ip", ["netns", "exec", netns, binary] + arguments, scratch: scratch)
+        } else {
+            child = try ChildProcess(binary, arguments + ["--no-default-network"], scratch: scratch)
+        }
         daemon = child
         try await waitUntil("swiftvirtd sockets in \(runDir)", timeout: .seconds(30)) {
             guard child.isRunning else {

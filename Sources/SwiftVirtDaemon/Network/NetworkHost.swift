@@ -1,0 +1,166 @@
+import Foundation
+import SwiftVirtCore
+
+/// The host side of a running network: its bridge, dnsmasq and nftables table. `start` undoes what it did when
+/// any step fails; `stop` removes everything `start` made.
+struct NetworkHost: Sendable {
+    let runDirectory: String
+
+    func dnsmasqPaths(_ name: String) -> NetworkHostConfig.DnsmasqPaths {
+        NetworkHostConfig.DnsmasqPaths(directory: runDirectory, name: name)
+    }
+
+    /// Brings the network up on the bridge `bridge`.
+    func start(_ n: NetworkDefinition, bridge: String) throws {
+        var undo: [() -> Void] = []
+        do {
+            if n.ownsBridge {
+                if HostCommand.interfaceExists(bridge) { throw NetworkError.bridgeInUse(bridge) }
+                try createBridge(n, bridge: bridge)
+                undo.append { HostCommand.attempt(["ip", "link", "del", bridge]) }
+            } else if !HostCommand.interfaceExists(bridge) {
+                throw NetworkError.noHostBridge(bridge)
+            }
+            if let rules = NetworkHostConfig.nftRuleset(n, bridge: bridge) {
+                let table = NetworkHostConfig.nftTable(bridge: bridge)
+                HostCommand.attempt(["nft", "delete", "table", "ip", table])  // leftover of a crashed daemon
+                try HostCommand.run(["nft", "-f", "-"], input: rules)
+                undo.append { HostCommand.attempt(["nft", "delete", "table", "ip", table]) }
+            }
+            if n.needsIPForwarding { try enableIPv4Forwarding() }
+            if n.ownsBridge && (n.hasDHCP || !n.ips.isEmpty) {
+                try startDnsmasq(n, bridge: bridge)
+                undo.append { self.stopDnsmasq(n.name) }
+            }
+        } catch {
+            for step in undo.reversed() { step() }
+            throw error
+        }
+    }
+
+    func stop(_ n: NetworkDefinition, bridge: String) {
+        stopDnsmasq(n.name)
+        HostCommand.attempt(["nft", "delete", "table", "ip", NetworkHostConfig.nftTable(bridge: bridge)])
+        if n.ownsBridge { HostCommand.attempt(["ip", "link", "del", bridge]) }
+        let p = dnsmasqPaths(n.name)
+        for f in [p.config, p.hostsFile, p.addnHosts, p.pidFile] { AtomicFile.remove(f) }
+    }
+
+    private func createBridge(_ n: NetworkDefinition, bridge: String) throws {
+        var add = ["ip", "link", "add", bridge]
+        if let mtu = n.mtu { add += ["mtu", String(mtu)] }
+        if let mac = n.mac { add += ["address", mac.description] }
+        add += ["type", "bridge", "stp_state", n.bridge?.stp == false ? "0" : "1"]
+        // Kernel bridge delays are in centiseconds; libvirt's <bridge delay> is seconds. 0 means forward at once.
+        add += ["forward_delay", String((n.bridge?.delay ?? 0) * 100)]
+        try HostCommand.run(add)
+        do {
+            for ip in n.ips {
+                try HostCommand.run(
+                    ["ip"] + (ip.address.isIPv4 ? [] : ["-6"]) + [
+                        "addr", "add", "\(ip.address)/\(ip.prefix)", "dev", bridge,
+                    ])
+            }
+            try HostCommand.run(["ip", "link", "set", "dev", bridge, "up"])
+        } catch {
+            HostCommand.attempt(["ip", "link", "del", bridge])
+            throw error
+        }
+    }
+
+    private func enableIPv4Forwarding() throws {
+        let path = "/proc/sys/net/ipv4/ip_forward"
+        let current = readProcFile(path)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if current == "1" { return }
+        do { try "1\n".write(toFile: path, atomically: false, encoding: .utf8) } catch {
+            throw HostCommandError(argv: ["write", path], status: -1, output: "\(error)")
+        }
+    }
+
+    private func startDnsmasq(_ n: NetworkDefinition, bridge: String) throws {
+        let p = dnsmasqPaths(n.name)
+        try AtomicFile.write(NetworkHostConfig.dhcpHostsFile(n), to: p.hostsFile, mode: 0o644)
+        try AtomicFile.write(NetworkHostConfig.addnHosts(n), to: p.addnHosts, mode: 0o644)
+        try AtomicFile.write(NetworkHostConfig.dnsmasqConfig(n, bridge: bridge, paths: p), to: p.config, mode: 0o644)
+        if !FileManager.default.fileExists(atPath: p.leaseFile) {
+            try AtomicFile.write("", to: p.leaseFile, mode: 0o644)
+        }
+        // dnsmasq daemonizes once its sockets are bound and the pid file is written, so errors surface here.
+        try HostCommand.run(["dnsmasq", "--conf-file=\(p.config)"])
+    }
+
+    /// The pid of this network's dnsmasq, only if that process is really ours (its command line names our config).
+    func dnsmasqPid(_ name: String) -> Int32? {
+        let p = dnsmasqPaths(name)
+        guard let text = try? String(contentsOfFile: p.pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+            let cmdline = readProcFile("/proc/\(pid)/cmdline"), cmdline.contains(p.config)
+        else { return nil }
+        return pid
+    }
+
+    func stopDnsmasq(_ name: String) {
+        guard let pid = dnsmasqPid(name) else { return }
+        kill(pid, SIGTERM)
+        // dnsmasq is not our child (it daemonized), so it is gone once its /proc entry is gone or a zombie.
+        for _ in 0..<50 {
+            let stat = readProcFile("/proc/\(pid)/stat") ?? ""
+            if stat.isEmpty || stat.contains(") Z ") { return }
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+    }
+
+    /// Applies a changed static host list to a running network by restarting its dnsmasq (the lease file is
+    /// kept). A SIGHUP re-read of dhcp-hostsfile did not take effect with Debian 12's dnsmasq 2.89 in testing.
+    func reloadDHCPHosts(_ n: NetworkDefinition, bridge: String) throws {
+        stopDnsmasq(n.name)
+        try startDnsmasq(n, bridge: bridge)
+    }
+
+    func leases(_ name: String) -> [NetworkHostConfig.Lease] {
+        NetworkHostConfig.parseLeases(
+            (try? String(contentsOfFile: dnsmasqPaths(name).leaseFile, encoding: .utf8)) ?? "")
+    }
+
+    // MARK: guest taps
+
+    /// Creates tap `name` and enslaves it to `bridge`.
+    func createTap(_ name: String, bridge: String, mtu: Int?) throws {
+        try HostCommand.run(["ip", "tuntap", "add", "dev", name, "mode", "tap", "vnet_hdr"])
+        do {
+            try HostCommand.run(
+                ["ip", "link", "set", "dev", name, "master", bridge] + (mtu.map { ["mtu", String($0)] } ?? []))
+            try HostCommand.run(["ip", "link", "set", "dev", name, "up"])
+        } catch {
+            HostCommand.attempt(["ip", "link", "del", name])
+            throw error
+        }
+    }
+
+    func deleteTap(_ name: String) { HostCommand.attempt(["ip", "link", "del", name]) }
+
+    /// Host routes (IPv4, from /proc/net/route) that a new subnet must not collide with.
+    static func hostRoutes() -> [IPSubnet] {
+        guard let text = readProcFile("/proc/net/route") else { return [] }
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard f.count >= 8, let dst = UInt32(f[1], radix: 16), let mask = UInt32(f[7], radix: 16), mask != 0
+            else { return nil }
+            // The file prints addresses in host (little-endian) byte order.
+            let bytes = { (v: UInt32) in [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)]
+            }
+            guard let a = IPAddress(bytes: bytes(dst)), let m = IPAddress(bytes: bytes(mask)),
+                let prefix = IPAddress.prefixLength(ofNetmask: m.description)
+            else { return nil }
+            return IPSubnet(address: a, prefix: prefix)
+        }
+    }
+}
+
+/// A /proc file's text. They report size 0, so they are read to EOF rather than by size.
+func readProcFile(_ path: String) -> String? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+}

@@ -1,0 +1,390 @@
+import Foundation
+import Logging
+import SwiftVirtCore
+
+/// What the daemon knows about one network.
+struct NetworkRecord: Sendable {
+    /// The persistent definition (for a transient network, the one it was created from). Its bridge name is
+    /// always set (assigned at define time, like libvirt).
+    var config: NetworkDefinition
+    /// The definition the network runs with; nil while inactive.
+    var live: NetworkDefinition?
+    var persistent: Bool
+    var autostart: Bool
+
+    var isActive: Bool { live != nil }
+    var bridge: String { (live ?? config).bridge?.name ?? "" }
+}
+
+/// The network driver: one actor owning every network record, its files and the host side (bridge, dnsmasq,
+/// nftables). Calls are short and serialised by the actor.
+actor NetworkRegistry {
+    let store: NetworkStore
+    let host: NetworkHost
+    let logger: Logger
+    private var records: [DomainUUID: NetworkRecord] = [:]
+    /// Guest taps per network name, so a restarted network takes its guests' taps back onto the new bridge.
+    private var taps: [String: Set<String>] = [:]
+    /// Tap names handed out but perhaps not yet created.
+    private var reservedTaps: Set<String> = []
+
+    init(store: NetworkStore, logger: Logger) {
+        self.store = store
+        self.host = NetworkHost(runDirectory: store.runDirectory)
+        self.logger = logger
+    }
+
+    // MARK: lookup
+
+    func all() -> [NetworkRecord] { records.values.sorted { $0.config.name < $1.config.name } }
+
+    func record(_ uuid: DomainUUID) throws -> NetworkRecord {
+        guard let r = records[uuid] else { throw NetworkError.noNetworkUUID(uuid) }
+        return r
+    }
+
+    func record(named name: String) throws -> NetworkRecord {
+        guard let r = records.values.first(where: { $0.config.name == name }) else {
+            throw NetworkError.noNetworkNamed(name)
+        }
+        return r
+    }
+
+    // MARK: define / undefine
+
+    /// Parses `xml`, assigns a bridge name when absent, checks it against the other networks.
+    private func prepare(xml: String, replacing existing: DomainUUID?) throws -> NetworkDefinition {
+        var n = try NetworkXML.parse(xml)
+        if let same = records.values.first(where: { $0.config.name == n.name }), same.config.uuid != n.uuid {
+            throw NetworkError.nameTaken(n.name)
+        }
+        if let other = records[n.uuid], other.config.name != n.name {
+            throw NetworkError.uuidTaken(existingName: other.config.name)
+        }
+        if n.ownsBridge && n.bridge?.name == nil {
+            var b = n.bridge ?? NetworkBridge()
+            b.name = freeBridgeName(previous: records[n.uuid]?.config.bridge?.name)
+            if b.stp == nil { b.stp = true }
+            if b.delay == nil { b.delay = 0 }
+            n.bridge = b
+        }
+        for other in records.values where other.config.uuid != n.uuid {
+            if let why = NetworkValidation.conflict(n, with: other.live ?? other.config) {
+                throw NetworkError.conflict(why)
+            }
+        }
+        return n
+    }
+
+    private func freeBridgeName(previous: String?) -> String {
+        if let previous { return previous }
+        let used = Set(records.values.compactMap { $0.config.bridge?.name })
+        var i = 0
+        while used.contains("virbr\(i)") || HostCommand.interfaceExists("virbr\(i)") { i += 1 }
+        return "virbr\(i)"
+    }
+
+    func define(xml: String) throws -> NetworkRecord {
+        let n = try prepare(xml: xml, replacing: nil)
+        try store.saveConfig(n)
+        var r = records[n.uuid] ?? NetworkRecord(config: n, live: nil, persistent: true, autostart: false)
+        r.config = n
+        r.persistent = true
+        records[n.uuid] = r
+        logger.info("defined network \(n.name)")
+        return r
+    }
+
+    func undefine(_ uuid: DomainUUID) throws {
+        var r = try record(uuid)
+        guard r.persistent else { throw NetworkError.transient(r.config.name, action: "undefine") }
+        store.removeConfig(r.config.name)
+        if r.isActive {
+            r.persistent = false
+            r.autostart = false
+            records[uuid] = r
+            if let live = r.live { try? store.saveLive(live, persistent: false) }
+        } else {
+            records[uuid] = nil
+        }
+        logger.info("undefined network \(r.config.name)")
+    }
+
+    func setAutostart(_ uuid: DomainUUID, _ on: Bool) throws {
+        var r = try record(uuid)
+        guard r.persistent else { throw NetworkError.transient(r.config.name, action: "set autostart for") }
+        try store.setAutostart(r.config.name, on)
+        r.autostart = on
+        records[uuid] = r
+    }
+
+    // MARK: start / stop
+
+    func createTransient(xml: String) throws -> NetworkRecord {
+        let n = try prepare(xml: xml, replacing: nil)
+        if records[n.uuid] != nil { throw NetworkError.nameTaken(n.name) }
+        records[n.uuid] = NetworkRecord(config: n, live: nil, persistent: false, autostart: false)
+        do { return try start(n.uuid) } catch {
+            records[n.uuid] = nil
+            throw error
+        }
+    }
+
+    @discardableResult
+    func start(_ uuid: DomainUUID) throws -> NetworkRecord {
+        var r = try record(uuid)
+        if r.isActive { throw NetworkError.alreadyActive(r.config.name) }
+        let n = r.config
+        for other in records.values where other.isActive && other.config.uuid != uuid {
+            if let why = NetworkValidation.conflict(n, with: other.live ?? other.config) {
+                throw NetworkError.conflict(why)
+            }
+        }
+        let bridge = r.bridge
+        try host.start(n, bridge: bridge)
+        do { try store.saveLive(n, persistent: r.persistent) } catch {
+            host.stop(n, bridge: bridge)
+            throw error
+        }
+        r.live = n
+        records[uuid] = r
+        reattachTaps(network: n.name, bridge: bridge)
+        logger.info("started network \(n.name) on bridge \(bridge)")
+        return r
+    }
+
+    func destroy(_ uuid: DomainUUID) throws {
+        let r = try record(uuid)
+        guard let live = r.live else { throw NetworkError.notActive(r.config.name) }
+        host.stop(live, bridge: r.bridge)
+        store.removeLive(live.name)
+        if r.persistent {
+            records[uuid]?.live = nil
+        } else {
+            records[uuid] = nil
+        }
+        logger.info("stopped network \(live.name)")
+    }
+
+    private func reattachTaps(network: String, bridge: String) {
+        for tap in taps[network] ?? [] where HostCommand.interfaceExists(tap) {
+            HostCommand.attempt(["ip", "link", "set", "dev", tap, "master", bridge])
+            HostCommand.attempt(["ip", "link", "set", "dev", tap, "up"])
+        }
+    }
+
+    // MARK: XML, update, leases
+
+    func xml(_ uuid: DomainUUID, inactive: Bool) throws -> String {
+        let r = try record(uuid)
+        return NetworkXML.format(inactive ? r.config : (r.live ?? r.config))
+    }
+
+    enum UpdateCommand: UInt32 {
+        case modify = 1
+        case delete = 2
+        case addLast = 3
+        case addFirst = 4
+    }
+    /// VIR_NETWORK_SECTION_IP_DHCP_HOST.
+    static let sectionDHCPHost: UInt32 = 4
+
+    /// net-update for `<ip><dhcp><host>`: add or delete in the live and/or persistent definition.
+    func update(_ uuid: DomainUUID, command: UInt32, section: UInt32, parentIndex: Int32, xml: String, flags: UInt32)
+        throws
+    {
+        guard section == Self.sectionDHCPHost else {
+            throw NetworkError.unsupported("net-update section \(section) (only ip-dhcp-host is implemented)")
+        }
+        guard let cmd = UpdateCommand(rawValue: command) else {
+            throw NetworkError.unsupported("net-update command \(command)")
+        }
+        var r = try record(uuid)
+        // AFFECT_CURRENT 0, LIVE 1, CONFIG 2: "current" is live when running, else config.
+        let live = flags & 1 != 0 || (flags & 3 == 0 && r.isActive)
+        let config = flags & 2 != 0 || (flags & 3 == 0 && !r.isActive)
+        if live && !r.isActive { throw NetworkError.notActive(r.config.name) }
+        if config && !r.persistent { throw NetworkError.transient(r.config.name, action: "update the config of") }
+        let entry = try NetworkXML.parseDHCPHost(xml)
+        func apply(_ n: inout NetworkDefinition) throws {
+            let index: Int
+            if parentIndex >= 0 {
+                guard Int(parentIndex) < n.ips.count else {
+                    throw NetworkError.conflict("network '\(n.name)' has no <ip> number \(parentIndex)")
+                }
+                index = Int(parentIndex)
+            } else {
+                guard
+                    let i = n.ips.firstIndex(where: { ip in
+                        ip.address.isIPv4 && (entry.ip.map(ip.subnet.contains) ?? true)
+                    })
+                else { throw NetworkError.conflict("network '\(n.name)' has no IPv4 <ip> for this host entry") }
+                index = i
+            }
+            var ip = n.ips[index]
+            let same = { (h: DHCPHost) in
+                (entry.mac != nil && h.mac == entry.mac) || (entry.mac == nil && h.name == entry.name)
+            }
+            switch cmd {
+            case .delete:
+                guard let i = ip.dhcpHosts.firstIndex(where: same) else {
+                    throw NetworkError.conflict("couldn't locate a matching dhcp host entry in network '\(n.name)'")
+                }
+                ip.dhcpHosts.remove(at: i)
+            case .addFirst, .addLast, .modify:
+                try NetworkValidation.validateHost(entry, in: ip, line: nil)
+                if let i = ip.dhcpHosts.firstIndex(where: same) {
+                    guard cmd == .modify else {
+                        throw NetworkError.conflict(
+                            "there is an existing dhcp host entry in network '\(n.name)' that matches \"\(xml)\"")
+                    }
+                    ip.dhcpHosts[i] = entry
+                } else if cmd == .modify {
+                    throw NetworkError.conflict("couldn't locate a matching dhcp host entry in network '\(n.name)'")
+                } else if cmd == .addFirst {
+                    ip.dhcpHosts.insert(entry, at: 0)
+                } else {
+                    ip.dhcpHosts.append(entry)
+                }
+            }
+            n.ips[index] = ip
+        }
+        var newConfig = r.config
+        var newLive = r.live
+        if config { try apply(&newConfig) }
+        if live, var l = newLive {
+            try apply(&l)
+            newLive = l
+        }
+        if config { try store.saveConfig(newConfig) }
+        if live, let l = newLive {
+            try store.saveLive(l, persistent: r.persistent)
+            try host.reloadDHCPHosts(l, bridge: r.bridge)
+        }
+        r.config = newConfig
+        r.live = newLive
+        records[uuid] = r
+    }
+
+    func leases(_ uuid: DomainUUID, mac: String?) throws -> [(NetworkHostConfig.Lease, prefix: Int, bridge: String)] {
+        let r = try record(uuid)
+        guard let live = r.live else { throw NetworkError.notActive(r.config.name) }
+        let now = Int64(Date().timeIntervalSince1970)
+        return host.leases(live.name).compactMap { lease in
+            if let mac, lease.mac.lowercased() != mac.lowercased() { return nil }
+            if lease.expiry != 0 && lease.expiry < now { return nil }
+            let prefix = live.ips.first { $0.subnet.contains(lease.ip) }?.prefix ?? 24
+            return (lease, prefix, r.bridge)
+        }
+    }
+
+    // MARK: domains' interfaces
+
+    /// The bridge a guest interface plugs into: a running network's bridge, or a host bridge by name.
+    func bridge(forNetwork name: String) throws -> (bridge: String, mtu: Int?) {
+        let r = try record(named: name)
+        guard let live = r.live else { throw NetworkError.notActive(name) }
+        return (r.bridge, live.mtu)
+    }
+
+    /// Creates a tap on `bridge` for a guest and remembers it under `network` (nil for type='bridge').
+    func plugTap(requested: String?, bridge: String, mtu: Int?, network: String?) throws -> String {
+        let name: String
+        if let requested, !requested.hasPrefix("vnet") {
+            name = requested
+        } else {
+            var i = 0
+            while reservedTaps.contains("vnet\(i)") || HostCommand.interfaceExists("vnet\(i)") { i += 1 }
+            name = "vnet\(i)"
+        }
+        reservedTaps.insert(name)
+        do { try host.createTap(name, bridge: bridge, mtu: mtu) } catch {
+            reservedTaps.remove(name)
+            throw error
+        }
+        if let network { taps[network, default: []].insert(name) }
+        return name
+    }
+
+    func unplugTap(_ name: String) {
+        host.deleteTap(name)
+        reservedTaps.remove(name)
+        for key in taps.keys { taps[key]?.remove(name) }
+    }
+
+    /// A restarted daemon learns the taps of guests that kept running.
+    func adoptTap(_ name: String, network: String?) {
+        reservedTaps.insert(name)
+        if let network { taps[network, default: []].insert(name) }
+    }
+
+    // MARK: daemon start
+
+    /// Re-reads the store. Networks that were running keep running (bridge and dnsmasq were left alone); a
+    /// dnsmasq that died meanwhile is started again.
+    func restore(createDefault: Bool) {
+        for loaded in store.load(problem: { logger.error("skipping network file \($0)") }) {
+            var r = NetworkRecord(
+                config: loaded.config, live: nil, persistent: loaded.persistent, autostart: loaded.autostart)
+            if let live = loaded.live {
+                let bridge = live.bridge?.name ?? ""
+                if !bridge.isEmpty && HostCommand.interfaceExists(bridge) {
+                    r.live = live
+                    if live.ownsBridge && !live.ips.isEmpty && host.dnsmasqPid(live.name) == nil {
+                        logger.warning("dnsmasq of network \(live.name) is gone; restarting it")
+                        host.stop(live, bridge: bridge)
+                        do { try host.start(live, bridge: bridge) } catch {
+                            logger.error("cannot restart network \(live.name): \(error)")
+                            r.live = nil
+                        }
+                    }
+                } else {
+                    logger.warning(
+                        "network \(live.name) lost its bridge while the daemon was down; marking it inactive")
+                    host.stop(live, bridge: bridge)
+                }
+                if r.live == nil { store.removeLive(live.name) }
+            }
+            if r.live == nil && !r.persistent { continue }
+            records[r.config.uuid] = r
+        }
+        if createDefault && !FileManager.default.fileExists(atPath: store.defaultMarker) {
+            createDefaultNetwork()
+        }
+    }
+
+    /// libvirt's `default`: NAT on 192.168.122.0/24. Autostarted only when no host route already covers it.
+    private func createDefaultNetwork() {
+        defer { try? AtomicFile.write("", to: store.defaultMarker) }
+        guard (try? record(named: "default")) == nil else { return }
+        let xml = """
+            <network>
+              <name>default</name>
+              <forward mode='nat'/>
+              <bridge stp='on' delay='0'/>
+              <ip address='192.168.122.1' netmask='255.255.255.0'>
+                <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
+              </ip>
+            </network>
+            """
+        do {
+            let r = try define(xml: xml)
+            let routes = NetworkHost.hostRoutes()
+            if let subnet = r.config.ips.first?.subnet, let hit = routes.first(where: { $0.overlaps(subnet) }) {
+                logger.info("default network not autostarted: \(subnet) collides with host route \(hit)")
+            } else {
+                try setAutostart(r.config.uuid, true)
+            }
+        } catch {
+            logger.error("cannot define the default network: \(error)")
+        }
+    }
+
+    func autostartAll() {
+        for r in records.values where r.autostart && !r.isActive {
+            do { try start(r.config.uuid) } catch {
+                logger.error("cannot autostart network \(r.config.name): \(error)")
+            }
+        }
+    }
+}
