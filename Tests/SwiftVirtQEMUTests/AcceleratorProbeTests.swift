@@ -88,15 +88,15 @@ enum RecordedMeasurements {
     @Test(.enabled(if: FileManager.default.isReadableFile(atPath: "/dev/kvm")))
     func realProbeOnThisHost() async throws {
         let probe = AcceleratorProbe(logger: Logger(label: "test"))
-        let started = ContinuousClock.now
+        // No wall-clock assertion (speed belongs to bench/): what must hold is that the probe stops itself at
+        // its budget instead of waiting for a slow loop to finish.
         let m = await probe.measure()
-        let took = ContinuousClock.now - started
-        #expect(took < .milliseconds(1200))
         let verdict = AcceleratorVerdict.classify(m)
         if probe.staticHints().pvmModuleLoaded {
             #expect(verdict.name == "present-but-unusable", "\(m)")
             #expect(m.stage == .done)
             #expect(m.instructions > 0)
+            #expect(m.timedOut && !m.completed, "the budget timer must interrupt the emulated loop: \(m)")
         } else {
             #expect(verdict.isUsable, "\(m)")
         }
