@@ -90,13 +90,16 @@ class Bench:
     # ------------------------------------------------------------------------------------ workloads
 
     def pad(self):
-        """libvirtd may hold other users' domains; swiftvirtd gets as many inactive fillers."""
+        """Warms both daemons up (libvirtd probes QEMU's capabilities on the first define), then, if libvirtd
+        holds domains of its own, gives swiftvirtd as many inactive fillers."""
+        for conn in self.conns.values():
+            conn.defineXML(self.xml("bench-warmup")).undefine()
         lv = len(self.conns["libvirtd"].listAllDomains(0))
         sv = len(self.conns["swiftvirtd"].listAllDomains(0))
         for i in range(max(0, lv - sv)):
             self.conns["swiftvirtd"].defineXML(self.xml(f"bench-pad-{i}"))
-        self.base_count = lv
-        self.notes.append(f"Both daemons hold {lv} other domain(s) throughout (libvirtd's pre-existing ones; "
+        if lv:
+            self.notes.append(f"Both daemons hold {lv} other domain(s) throughout (libvirtd's pre-existing ones; "
                           f"swiftvirtd gets as many inactive fillers), on top of what each workload defines.")
 
     def idle_rss(self):

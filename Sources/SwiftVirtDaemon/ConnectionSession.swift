@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import Synchronization
 import SwiftVirtCore
 import SwiftVirtWire
@@ -28,13 +29,15 @@ final class ConnectionSession: Sendable {
     let id: Int
     let socketIsReadOnly: Bool
     let logger: Logger
-    private let output: AsyncStream<Packet>.Continuation
+    /// Replies go straight to the channel (NIO orders writes per caller and hops to the event loop itself);
+    /// an intermediate stream and writer task cost two extra thread hand-offs per call.
+    private let channel: any Channel
     private let state: Mutex<State>
 
-    init(id: Int, readOnly: Bool, output: AsyncStream<Packet>.Continuation, logger: Logger) {
+    init(id: Int, readOnly: Bool, channel: any Channel, logger: Logger) {
         self.id = id
         self.socketIsReadOnly = readOnly
-        self.output = output
+        self.channel = channel
         self.logger = logger
         self.state = Mutex(State(readOnly: readOnly))
     }
@@ -44,8 +47,11 @@ final class ConnectionSession: Sendable {
     var isOpen: Bool { state.withLock { $0.opened } }
     var isReadOnly: Bool { state.withLock { $0.readOnly } }
 
-    /// Queues a packet; the writer task sends them in order.
-    func send(_ packet: Packet) { output.yield(packet) }
+    /// Queues a packet; packets sent by one task go out in the order sent. After teardown, nothing more is sent.
+    func send(_ packet: Packet) {
+        if state.withLock({ $0.closed }) { return }
+        channel.writeAndFlush(packet, promise: nil)
+    }
 
     func sendReply(to header: PacketHeader, payload: [UInt8]) {
         var h = header
@@ -110,6 +116,5 @@ final class ConnectionSession: Sendable {
         }
         if let token { events.unsubscribe(token) }
         for console in consoles { console.close() }
-        output.finish()
     }
 }
