@@ -20,15 +20,15 @@ SMOKE=0
 SV_RUN=/run/swiftvirt-bench
 SV_STATE=/var/lib/swiftvirt-bench
 SV_URI="qemu+unix:///system?socket=$SV_RUN/libvirt-sock"
-LV_URI="qemu:///system"
+LV_RUN=/run/libvirt-bench         # libvirtd's sockets, config and pid file for this run
+LV_URI="qemu+unix:///system?socket=$LV_RUN/libvirt-sock"
 BANNER="SwiftVirt guest ready"
 RESULTS_DIR=$REPO/bench/results
 WORK=$(mktemp -d /tmp/swiftvirt-bench.XXXXXX)
 
 # What this script started, so the exit trap stops exactly that and nothing else.
 SV_PID=""
-STARTED_LIBVIRTD=0
-STARTED_VIRTLOGD=0
+LV_PID=""
 
 say() { echo "bench: $*" >&2; }
 die() { echo "bench: error: $*" >&2; exit 1; }
@@ -43,9 +43,6 @@ alive() {
     [ -n "$st" ] && [ "${st:0:1}" != Z ]
 }
 pid_from_file() { [ -r "$1" ] && cat "$1" 2>/dev/null || true; }
-libvirtd_pid() { pid_from_file /run/libvirtd.pid; }
-virtlogd_pid() { pid_from_file /run/virtlogd.pid; }
-is_running() { local p; p=$($1); [ -n "$p" ] && alive "$p"; }
 
 # Sends SIGTERM and waits (up to 10 s) until the process is gone or a zombie.
 stop_pid() {
@@ -94,27 +91,39 @@ prepare_libvirtd() {
     qemu_conf_default remember_owner 0
 }
 
-# libvirtd -d forks into the background itself; its stdio must not hold the caller's pipe open.
-start_bg_libvirtd() { libvirtd -d </dev/null >/dev/null 2>&1; }
-
-start_libvirt_daemons() {
-    if ! is_running virtlogd_pid; then
-        virtlogd -d
-        STARTED_VIRTLOGD=1
-    fi
-    if ! is_running libvirtd_pid; then
-        start_bg_libvirtd
-        STARTED_LIBVIRTD=1
-    fi
-    wait_for_list "$LV_URI" 600 || die "libvirtd does not answer virsh list"
+# A libvirtd of its own: in a private mount namespace whose /etc/libvirt, /run/libvirt, /var/lib/libvirt,
+# /var/cache/libvirt and /var/log/libvirt are fresh directories under $WORK (qemu.conf copied from the
+# host), listening on $LV_RUN. So it starts with no domains, whatever the host's libvirtd holds, and it
+# runs even while another libvirtd owns the host's driver locks. QEMU logs go to files (stdio_handler),
+# so no virtlogd is involved.
+start_libvirtd() {
+    local root=$WORK/libvirtd d
+    for d in etc/qemu run lib cache log/qemu; do mkdir -p "$root/$d"; done
+    mkdir -p "$LV_RUN"
+    cp /etc/libvirt/qemu.conf "$root/etc/qemu.conf"
+    grep -Eq '^[[:space:]]*stdio_handler' "$root/etc/qemu.conf" || echo 'stdio_handler = "file"' >>"$root/etc/qemu.conf"
+    printf '%s\n' "unix_sock_dir = \"$LV_RUN\"" 'unix_sock_rw_perms = "0700"' 'auth_unix_rw = "none"' \
+        'auth_unix_ro = "none"' "log_outputs = \"3:file:$WORK/libvirtd.log\"" >"$LV_RUN/libvirtd.conf"
+    say "starting libvirtd (private mount namespace, sockets in $LV_RUN)"
+    # unshare and sh exec into libvirtd, so $! is libvirtd's PID.
+    unshare --mount --propagation private sh -c '
+        r=$1; shift
+        mount --bind "$r/etc" /etc/libvirt && mount --bind "$r/run" /run/libvirt &&
+        mount --bind "$r/lib" /var/lib/libvirt && mount --bind "$r/cache" /var/cache/libvirt &&
+        mount --bind "$r/log" /var/log/libvirt && exec "$@"' sh "$root" \
+        libvirtd -f "$LV_RUN/libvirtd.conf" -p "$LV_RUN/libvirtd.pid" </dev/null >"$WORK/libvirtd.out" 2>&1 &
+    LV_PID=$!
+    wait_for_list "$LV_URI" 600 || die "libvirtd does not answer; see $WORK/libvirtd.out and $WORK/libvirtd.log"
 }
 
 build_swiftvirt() {
     command -v swift >/dev/null 2>&1 || PATH=/opt/swift/usr/bin:$PATH
     command -v swift >/dev/null 2>&1 || die "swift toolchain not found (PATH or /opt/swift)"
-    say "building swiftvirtd (release)"
-    swift build -c release --product swiftvirtd >&2
-    SV_BIN=$(swift build -c release --show-bin-path)/swiftvirtd
+    # The Swift runtime and Foundation linked statically: the daemon maps one binary instead of a dozen
+    # shared Swift libraries, which cut its idle RSS by about a sixth (see README, Benchmarks).
+    say "building swiftvirtd (release, static Swift stdlib)"
+    swift build -c release --static-swift-stdlib --product swiftvirtd >&2
+    SV_BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)/swiftvirtd
     say "building the guest image"
     GUEST_DIR=$(scripts/build-guest-image.sh | tail -n1)
     [ -f "$GUEST_DIR/vmlinuz" ] || die "no guest kernel in $GUEST_DIR"
@@ -151,7 +160,7 @@ write_header() {
 - Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)
 - Guests: scripts/demo-domain.xml, \`type='qemu'\` (TCG; /dev/kvm $kvm), 256 MiB, 1 vCPU, kernel $(cat "$GUEST_DIR/kernel-version" 2>/dev/null || echo '?')
 - libvirtd: $(libvirtd --version | awk '{ print $NF }') (Debian); QEMU $(qemu-system-x86_64 --version | awk 'NR == 1 { print $4 }'); virsh $(virsh --version)
-- swiftvirtd: release build of commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), default log level
+- swiftvirtd: release build (\`--static-swift-stdlib\`) of commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' + uncommitted changes'), default log level
 - Python: $(/usr/bin/python3 --version) with python3-libvirt $(dpkg-query -W -f='${Version}' python3-libvirt); sizes: $([ "$SMOKE" = 1 ] && echo smoke || echo full)
 EOF
 }
@@ -176,9 +185,11 @@ cleanup() {
         stop_pid "$SV_PID"
         rm -rf "$SV_RUN" "$SV_STATE"
     fi
-    is_running libvirtd_pid && remove_bench_domains "$LV_URI"
-    [ "$STARTED_LIBVIRTD" = 1 ] && stop_pid "$(libvirtd_pid)"
-    [ "$STARTED_VIRTLOGD" = 1 ] && stop_pid "$(virtlogd_pid)"
+    if [ -n "$LV_PID" ]; then
+        remove_bench_domains "$LV_URI"
+        stop_pid "$LV_PID"
+        rm -rf "$LV_RUN"
+    fi
     rm -rf "$WORK"
     exit $rc
 }
@@ -190,15 +201,14 @@ main() {
     install_deps
     prepare_libvirtd
     build_swiftvirt
-    start_libvirt_daemons
+    start_libvirtd
     start_swiftvirtd
-    remove_bench_domains "$LV_URI"
     write_header
     local out=$RESULTS_DIR/latest
     [ "$SMOKE" = 1 ] && out=$WORK/smoke
     mkdir -p "$RESULTS_DIR"
     /usr/bin/python3 bench/workloads.py --sv-uri "$SV_URI" --lv-uri "$LV_URI" --sv-pid "$SV_PID" \
-        --lv-pid "$(libvirtd_pid)" --virtlogd-pid "$(virtlogd_pid)" --guest-dir "$GUEST_DIR" \
+        --lv-pid "$LV_PID" --guest-dir "$GUEST_DIR" \
         --template scripts/demo-domain.xml --work "$WORK" --header "$WORK/header.md" --out "$out" \
         $([ "$SMOKE" = 1 ] && echo --smoke)
     echo "Load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import Synchronization
 import SwiftVirtCore
 import SwiftVirtWire
@@ -29,16 +30,18 @@ final class ConnectionSession: Sendable {
     let id: Int
     let socketIsReadOnly: Bool
     let logger: Logger
-    private let output: AsyncStream<Packet>.Continuation
+    /// Replies go straight to the channel (NIO orders writes per caller and hops to the event loop itself);
+    /// an intermediate stream and writer task cost two extra thread hand-offs per call.
+    private let channel: any Channel
     private let state: Mutex<State>
     /// Payload bytes queued for the socket but not yet written; bulk senders (volume downloads) wait while it
     /// is high, so a multi-GiB download never sits in memory.
     private let pendingOutput = Atomic<Int>(0)
 
-    init(id: Int, readOnly: Bool, output: AsyncStream<Packet>.Continuation, logger: Logger) {
+    init(id: Int, readOnly: Bool, channel: any Channel, logger: Logger) {
         self.id = id
         self.socketIsReadOnly = readOnly
-        self.output = output
+        self.channel = channel
         self.logger = logger
         self.state = Mutex(State(readOnly: readOnly))
     }
@@ -48,14 +51,20 @@ final class ConnectionSession: Sendable {
     var isOpen: Bool { state.withLock { $0.opened } }
     var isReadOnly: Bool { state.withLock { $0.readOnly } }
 
-    /// Queues a packet; the writer task sends them in order.
+    /// Queues a packet; packets sent by one task go out in the order sent. After teardown, nothing more is sent.
+    /// Stream data is counted until the socket has taken it, so bulk senders can wait (back-pressure).
     func send(_ packet: Packet) {
-        pendingOutput.add(packet.payload.count, ordering: .relaxed)
-        output.yield(packet)
+        if state.withLock({ $0.closed }) { return }
+        guard packet.header.type == .stream, !packet.payload.isEmpty else {
+            channel.writeAndFlush(packet, promise: nil)
+            return
+        }
+        let size = packet.payload.count
+        pendingOutput.add(size, ordering: .relaxed)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { [self] _ in self.pendingOutput.subtract(size, ordering: .relaxed) }
+        channel.writeAndFlush(packet, promise: written)
     }
-
-    /// The writer task reports each packet it has handed to the socket.
-    func didWrite(_ packet: Packet) { pendingOutput.subtract(packet.payload.count, ordering: .relaxed) }
 
     var pendingOutputBytes: Int { pendingOutput.load(ordering: .relaxed) }
 
@@ -124,6 +133,5 @@ final class ConnectionSession: Sendable {
         if let token { events.unsubscribe(token) }
         for console in consoles { console.close() }
         for stream in volumeStreams { stream.abandon() }
-        output.finish()
     }
 }

@@ -17,7 +17,30 @@ struct DomainRecord: Sendable {
 
     var identity: DomainIdentity { DomainIdentity(name: config.name, uuid: config.uuid, id: id) }
     var isActive: Bool { running != nil }
+    var summary: DomainSummary {
+        DomainSummary(identity: identity, isActive: isActive, persistent: persistent, autostart: autostart, state: state)
+    }
 }
+
+/// What listings need of a domain. A `DomainRecord` holds whole definitions (kilobytes each); copying and
+/// sorting 500 of them per listAllDomains call dominated its cost, so listings use this small copy instead.
+struct DomainSummary: Sendable {
+    var identity: DomainIdentity
+    var isActive: Bool
+    var persistent: Bool
+    var autostart: Bool
+    var state: DomainState
+}
+
+/// The facts list filters look at, shared by full records and summaries.
+protocol DomainListingFacts {
+    var isActive: Bool { get }
+    var persistent: Bool { get }
+    var autostart: Bool { get }
+    var state: DomainState { get }
+}
+extension DomainRecord: DomainListingFacts {}
+extension DomainSummary: DomainListingFacts {}
 
 /// The domain registry: one actor owning every record, the store and the driver. Lifecycle calls on one domain
 /// are serialised by `jobs`; the driver's per-domain actor serialises what happens inside QEMU.
@@ -27,7 +50,22 @@ actor DomainRegistry: DomainObserver {
     let events: EventHub
     let logger: Logger
     let jobs = DomainJobs()
-    private var records: [DomainUUID: DomainRecord] = [:]
+    private var records: [DomainUUID: DomainRecord] = [:] {
+        didSet {
+            cachedIndex = nil
+            configXML = [:]
+        }
+    }
+    /// Formatted inactive XML per domain, kept until `records` changes: XMLDesc is the most frequent management
+    /// call and formatting was a fifth of the daemon's CPU under a lookup+info+XMLDesc load.
+    private var configXML: [DomainUUID: String] = [:]
+    /// Listing order and names, rebuilt lazily after any change of `records`. Lookups and listings are far more
+    /// frequent than changes, and scanning `records` copies whole definitions.
+    private var cachedIndex: Index?
+    private struct Index {
+        var listing: [DomainSummary]
+        var byName: [String: DomainUUID]
+    }
     private var nextID: Int32 = 1
     /// Creates and removes guest taps for `<interface type='network'|'bridge'>`.
     private var plugger: InterfacePlugger?
@@ -58,23 +96,60 @@ actor DomainRegistry: DomainObserver {
     }
 
     func lookup(name: String) throws -> DomainIdentity {
-        guard let record = records.values.first(where: { $0.config.name == name }) else {
+        guard let uuid = index().byName[name], let identity = records[uuid]?.identity else {
             throw DaemonError.noDomainNamed(name)
         }
-        return record.identity
+        return identity
     }
 
     func lookup(uuid: DomainUUID) throws -> DomainIdentity { try record(uuid).identity }
 
     func lookup(id: Int32) throws -> DomainIdentity {
-        guard id > 0, let record = records.values.first(where: { $0.id == id && $0.isActive }) else {
+        guard id > 0, let summary = index().listing.first(where: { $0.identity.id == id && $0.isActive }) else {
             throw DaemonError.noDomainID(id)
         }
-        return record.identity
+        return summary.identity
     }
 
     func allRecords() -> [DomainRecord] {
         records.values.sorted { ($0.id < 0 ? Int32.max : $0.id, $0.config.name) < ($1.id < 0 ? Int32.max : $1.id, $1.config.name) }
+    }
+
+    /// Every domain in listing order (running ones by id, then the rest by name), without the definitions.
+    func summaries() -> [DomainSummary] { index().listing }
+
+    private func index() -> Index {
+        if let cachedIndex { return cachedIndex }
+        var list: [DomainSummary] = []
+        var byName: [String: DomainUUID] = [:]
+        list.reserveCapacity(records.count)
+        byName.reserveCapacity(records.count)
+        for uuid in records.keys {
+            guard let summary = records[uuid]?.summary else { continue }
+            list.append(summary)
+            byName[summary.identity.name] = uuid
+        }
+        list.sort {
+            ($0.identity.id < 0 ? Int32.max : $0.identity.id, $0.identity.name)
+                < ($1.identity.id < 0 ? Int32.max : $1.identity.id, $1.identity.name)
+        }
+        let built = Index(listing: list, byName: byName)
+        cachedIndex = built
+        return built
+    }
+
+    /// virDomainGetXMLDesc: the live definition of a running domain (unless `inactive`), else the persistent one
+    /// (the one for the next boot when `inactive`).
+    func xmlDescription(_ uuid: DomainUUID, inactive: Bool) async throws -> String {
+        let rec = try record(uuid)
+        if let live = rec.live, !inactive, let running = rec.running {
+            return DomainXML.format(live, runtime: await running.runtime)
+        }
+        let useNext = inactive && rec.nextConfig != nil
+        if !useNext, let xml = configXML[uuid] { return xml }
+        let xml = DomainXML.format(useNext ? rec.nextConfig ?? rec.config : rec.config)
+        if !useNext { configXML[uuid] = xml }
+        return xml
     }
 
     // MARK: define / undefine
@@ -122,8 +197,8 @@ actor DomainRegistry: DomainObserver {
     private func checkUnique(_ def: DomainDefinition) throws {
         if let existing = records[def.uuid] {
             if existing.config.name != def.name { throw DaemonError.uuidTaken(existingName: existing.config.name, uuid: def.uuid) }
-        } else if let other = records.values.first(where: { $0.config.name == def.name }) {
-            throw DaemonError.domainNameTaken(name: def.name, uuid: other.config.uuid)
+        } else if let other = index().byName[def.name] {
+            throw DaemonError.domainNameTaken(name: def.name, uuid: other)
         }
     }
 
@@ -164,7 +239,7 @@ actor DomainRegistry: DomainObserver {
 
     func createTransient(xml: String, paused: Bool) async throws -> DomainIdentity {
         let def = try prepare(xml: xml)
-        if let existing = records[def.uuid] ?? records.values.first(where: { $0.config.name == def.name }) {
+        if let existing = records[def.uuid] ?? index().byName[def.name].flatMap({ records[$0] }) {
             if existing.config.uuid != def.uuid || existing.config.name != def.name { try checkUnique(def) }
             if existing.isActive { throw DaemonError.domainAlreadyActive(def.name) }
         }

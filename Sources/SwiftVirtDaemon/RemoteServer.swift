@@ -44,22 +44,24 @@ struct RemoteServer: Sendable {
         let id = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
         var logger = services.logger
         logger[metadataKey: "conn"] = "\(id)"
-        let (outgoing, continuation) = AsyncStream<Packet>.makeStream()
-        let session = ConnectionSession(id: id, readOnly: readOnly, output: continuation, logger: logger)
+        let session = ConnectionSession(id: id, readOnly: readOnly, channel: connection.channel, logger: logger)
         logger.debug("client connected\(readOnly ? " (read-only socket)" : "")")
         do {
-            try await connection.executeThenClose { inbound, outbound in
+            try await connection.executeThenClose { inbound, _ in
                 try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask {
-                        for await packet in outgoing {
-                            try await outbound.write(packet)
-                            session.didWrite(packet)
-                        }
-                    }
                     group.addTask { await keepalive(session, channel: connection.channel) }
                     defer { session.teardown(events: services.events) }
                     for try await packet in inbound {
                         session.with { $0.lastInbound = .now }
+                        if runsInline(packet) {
+                            if case .closeConnection(let reason) = await dispatcher.dispatchCall(
+                                packet, services: services, session: session)
+                            {
+                                logger.warning("closing connection: \(reason)")
+                                return
+                            }
+                            continue
+                        }
                         if let reason = route(packet, session: session, channel: connection.channel, group: &group) {
                             logger.warning("closing connection: \(reason)")
                             return
@@ -99,6 +101,13 @@ struct RemoteServer: Sendable {
                 session.send(Packet(header: ping, payload: []))
             }
         }
+    }
+
+    /// A quick query on the remote program (see `Dispatcher.runInline`).
+    private func runsInline(_ packet: Packet) -> Bool {
+        let header = packet.header
+        return header.type == .call && header.program == WireProgram.remote.rawValue && header.version == 1
+            && Dispatcher.runInline.contains(header.procedure)
     }
 
     /// Returns a reason when the connection must be closed.

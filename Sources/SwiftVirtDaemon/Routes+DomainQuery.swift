@@ -19,41 +19,34 @@ enum DomainQueryRoutes {
         }
         table[RemoteProcedure.connectListAllDomains.rawValue] = .call("virConnectListAllDomains", readOnly: true) {
             (args: ConnectListAllDomainsArgs, ctx) in
-            let records = try await filtered(ctx.registry.allRecords(), flags: args.flags)
+            let records = try await filtered(ctx.registry.summaries(), flags: args.flags)
             let domains = args.needResults != 0 ? records.map { $0.identity.wire } : []
             return ConnectListAllDomainsRet(domains: domains, ret: UInt32(records.count))
         }
         table[RemoteProcedure.connectNumOfDomains.rawValue] = .call("virConnectNumOfDomains", readOnly: true) { ctx in
-            ConnectNumOfDomainsRet(num: Int32(await ctx.registry.allRecords().filter(\.isActive).count))
+            ConnectNumOfDomainsRet(num: Int32(await ctx.registry.summaries().filter(\.isActive).count))
         }
         table[RemoteProcedure.connectListDomains.rawValue] = .call("virConnectListDomains", readOnly: true) {
             (args: ConnectListDomainsArgs, ctx) in
-            let ids = await ctx.registry.allRecords().filter(\.isActive).map(\.id)
+            let ids = await ctx.registry.summaries().filter(\.isActive).map(\.identity.id)
             return ConnectListDomainsRet(ids: Array(ids.prefix(Int(max(0, args.maxids)))))
         }
         table[RemoteProcedure.connectNumOfDefinedDomains.rawValue] = .call(
             "virConnectNumOfDefinedDomains", readOnly: true
         ) { ctx in
-            ConnectNumOfDefinedDomainsRet(num: Int32(await ctx.registry.allRecords().filter { !$0.isActive }.count))
+            ConnectNumOfDefinedDomainsRet(num: Int32(await ctx.registry.summaries().filter { !$0.isActive }.count))
         }
         table[RemoteProcedure.connectListDefinedDomains.rawValue] = .call(
             "virConnectListDefinedDomains", readOnly: true
         ) { (args: ConnectListDefinedDomainsArgs, ctx) in
-            let names = await ctx.registry.allRecords().filter { !$0.isActive }.map(\.config.name)
+            let names = await ctx.registry.summaries().filter { !$0.isActive }.map(\.identity.name)
             return ConnectListDefinedDomainsRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
         }
         table[RemoteProcedure.domainGetXmlDesc.rawValue] = .call("virDomainGetXMLDesc", readOnly: true) {
             (args: DomainGetXmlDescArgs, ctx) in
             // SECURE 1, INACTIVE 2, UPDATE_CPU 4, MIGRATABLE 8
             try checkFlags(args.flags, allowed: 0xF, "virDomainGetXMLDesc")
-            let rec = try await ctx.registry.record(args.dom.domainUUID())
-            let inactive = args.flags & 2 != 0
-            let xml: String
-            if let live = rec.live, !inactive, let running = rec.running {
-                xml = DomainXML.format(live, runtime: await running.runtime)
-            } else {
-                xml = DomainXML.format(inactive ? (rec.nextConfig ?? rec.config) : rec.config)
-            }
+            let xml = try await ctx.registry.xmlDescription(args.dom.domainUUID(), inactive: args.flags & 2 != 0)
             return DomainGetXmlDescRet(xml: xml)
         }
         table[RemoteProcedure.domainGetInfo.rawValue] = .call("virDomainGetInfo", readOnly: true) {
@@ -117,9 +110,9 @@ enum DomainQueryRoutes {
     }
 
     /// virConnectListAllDomains' filter flags; each group filters only when one of its bits is set.
-    static func filtered(_ records: [DomainRecord], flags: UInt32) throws -> [DomainRecord] {
+    static func filtered<D: DomainListingFacts>(_ records: [D], flags: UInt32) throws -> [D] {
         try checkFlags(flags, allowed: 0xFFFF, "virConnectListAllDomains")
-        func group(_ a: UInt32, _ b: UInt32, _ isA: @escaping (DomainRecord) -> Bool) -> (DomainRecord) -> Bool {
+        func group(_ a: UInt32, _ b: UInt32, _ isA: @escaping (D) -> Bool) -> (D) -> Bool {
             let wantA = flags & a != 0
             let wantB = flags & b != 0
             if wantA == wantB { return { _ in true } }
