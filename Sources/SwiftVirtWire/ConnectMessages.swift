@@ -290,45 +290,16 @@ public struct ConnectListDefinedDomainsRet: XDRCodable, Equatable {
 public typealias ConnectNumOfDefinedDomainsRet = NumRet
 
 /// Arguments of procedure 273.
-public struct ConnectListAllDomainsArgs: XDRCodable, Equatable {
-    public var needResults: Int32
-    public var flags: UInt32
-
-    public init(needResults: Int32, flags: UInt32) {
-        self.needResults = needResults
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        needResults = try decoder.decode(Int32.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(needResults)
-        encoder.encode(flags)
-    }
-}
+public typealias ConnectListAllDomainsArgs = ListAllArgs
 
 /// Reply of procedure 273.
-public struct ConnectListAllDomainsRet: XDRCodable, Equatable {
+public struct ConnectListAllDomainsRet: ListAllPayload, Equatable {
+    public static var itemLimit: Int { RemoteLimits.domainList }
     public var domains: [RemoteNonnullDomain]
     public var ret: UInt32
-
-    public init(domains: [RemoteNonnullDomain], ret: UInt32) {
-        self.domains = domains
-        self.ret = ret
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        domains = try decoder.decodeArray(RemoteNonnullDomain.self, limit: RemoteLimits.domainList)
-        ret = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(domains)
-        encoder.encode(ret)
-    }
+    public init(domains: [RemoteNonnullDomain], ret: UInt32) { (self.domains, self.ret) = (domains, ret) }
+    public init(wireItems: [RemoteNonnullDomain], ret: UInt32) { self.init(domains: wireItems, ret: ret) }
+    public var wireItems: [RemoteNonnullDomain] { domains }
 }
 
 /// Arguments of procedure 136.

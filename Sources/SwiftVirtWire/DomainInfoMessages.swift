@@ -22,24 +22,12 @@ public struct DomainGetAutostartRet: SingleValuePayload, Equatable {
 }
 
 /// Arguments of procedure 29.
-public struct DomainSetAutostartArgs: XDRCodable, Equatable {
+public struct DomainSetAutostartArgs: PairPayload, Equatable {
     public var dom: RemoteNonnullDomain
     public var autostart: Int32
-
-    public init(dom: RemoteNonnullDomain, autostart: Int32) {
-        self.dom = dom
-        self.autostart = autostart
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        autostart = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(autostart)
-    }
+    public init(dom: RemoteNonnullDomain, autostart: Int32) { (self.dom, self.autostart) = (dom, autostart) }
+    public init(wirePair: (RemoteNonnullDomain, Int32)) { (dom, autostart) = wirePair }
+    public var wirePair: (RemoteNonnullDomain, Int32) { (dom, autostart) }
 }
 
 /// Arguments of procedure 16.
@@ -88,24 +76,12 @@ public typealias DomainGetOsTypeRet = TypeRet
 public typealias DomainGetStateArgs = DomainFlagsArgs
 
 /// Reply of procedure 212.
-public struct DomainGetStateRet: XDRCodable, Equatable {
+public struct DomainGetStateRet: PairPayload, Equatable {
     public var state: Int32
     public var reason: Int32
-
-    public init(state: Int32, reason: Int32) {
-        self.state = state
-        self.reason = reason
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        state = try decoder.decode(Int32.self)
-        reason = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(state)
-        encoder.encode(reason)
-    }
+    public init(state: Int32, reason: Int32) { (self.state, self.reason) = (state, reason) }
+    public init(wirePair: (Int32, Int32)) { (state, reason) = wirePair }
+    public var wirePair: (Int32, Int32) { (state, reason) }
 }
 
 /// Arguments of procedure 150.

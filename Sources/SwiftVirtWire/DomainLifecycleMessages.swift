@@ -27,44 +27,18 @@ public struct DomainLookupByNameArgs: SingleValuePayload, Equatable {
 public typealias DomainLookupByNameRet = DomainPayload
 
 /// Arguments of procedure 24.
-public struct DomainLookupByUuidArgs: XDRCodable, Equatable {
-    public var uuid: [UInt8]
-
-    public init(uuid: [UInt8]) {
-        self.uuid = uuid
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        uuid = try decoder.decodeFixedOpaque(count: RemoteLimits.uuid)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeFixedOpaque(uuidWireBytes(uuid))
-    }
-}
+public typealias DomainLookupByUuidArgs = UuidArgs
 
 /// Reply of procedure 24.
 public typealias DomainLookupByUuidRet = DomainPayload
 
 /// Arguments of procedure 10.
-public struct DomainCreateXmlArgs: XDRCodable, Equatable {
+public struct DomainCreateXmlArgs: PairPayload, Equatable {
     public var xmlDesc: String
     public var flags: UInt32
-
-    public init(xmlDesc: String, flags: UInt32) {
-        self.xmlDesc = xmlDesc
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        xmlDesc = try decoder.decodeString()
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(xmlDesc)
-        encoder.encode(flags)
-    }
+    public init(xmlDesc: String, flags: UInt32) { (self.xmlDesc, self.flags) = (xmlDesc, flags) }
+    public init(wirePair: (String, UInt32)) { (xmlDesc, flags) = wirePair }
+    public var wirePair: (String, UInt32) { (xmlDesc, flags) }
 }
 
 /// Reply of procedure 10.
@@ -77,25 +51,7 @@ public typealias DomainDefineXmlArgs = XmlPayload
 public typealias DomainDefineXmlRet = DomainPayload
 
 /// Arguments of procedure 350.
-public struct DomainDefineXmlFlagsArgs: XDRCodable, Equatable {
-    public var xml: String
-    public var flags: UInt32
-
-    public init(xml: String, flags: UInt32) {
-        self.xml = xml
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        xml = try decoder.decodeString()
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(xml)
-        encoder.encode(flags)
-    }
-}
+public typealias DomainDefineXmlFlagsArgs = XmlFlagsArgs
 
 /// Reply of procedure 350.
 public typealias DomainDefineXmlFlagsRet = DomainPayload

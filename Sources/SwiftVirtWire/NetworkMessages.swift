@@ -1,14 +1,6 @@
 // Written from remote_protocol.x (libvirt 9.0): the network procedures (36-52, 152-153, 283, 291, 341) and
 // DOMAIN_INTERFACE_ADDRESSES (353). Naming as in DomainLifecycleMessages.swift.
 
-/// `remote_nonnull_network net` alone: the arguments of most one-network calls, the reply of lookups and defines.
-public struct NetworkPayload: SingleValuePayload, Equatable {
-    public var net: RemoteNonnullNetwork
-    public init(net: RemoteNonnullNetwork) { self.net = net }
-    public init(wireValue: RemoteNonnullNetwork) { net = wireValue }
-    public var wireValue: RemoteNonnullNetwork { net }
-}
-
 public typealias NetworkCreateArgs = NetworkPayload
 public typealias NetworkDestroyArgs = NetworkPayload
 public typealias NetworkUndefineArgs = NetworkPayload
@@ -24,7 +16,7 @@ public typealias NetworkCreateXmlRet = NetworkPayload
 public typealias NetworkDefineXmlArgs = XmlPayload
 public typealias NetworkCreateXmlArgs = XmlPayload
 /// Procedure 47: `remote_uuid uuid`, the same layout as the domain lookup.
-public typealias NetworkLookupByUuidArgs = DomainLookupByUuidArgs
+public typealias NetworkLookupByUuidArgs = UuidArgs
 /// Procedure 43 replies `remote_nonnull_string xml`.
 public typealias NetworkGetXmlDescRet = XmlPayload
 
@@ -37,22 +29,7 @@ public struct NetworkLookupByNameArgs: SingleValuePayload, Equatable {
 }
 
 /// Arguments of procedure 43.
-public struct NetworkGetXmlDescArgs: XDRCodable, Equatable {
-    public var net: RemoteNonnullNetwork
-    public var flags: UInt32
-    public init(net: RemoteNonnullNetwork, flags: UInt32) {
-        self.net = net
-        self.flags = flags
-    }
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        net = try decoder.decode(RemoteNonnullNetwork.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(net)
-        encoder.encode(flags)
-    }
-}
+public typealias NetworkGetXmlDescArgs = NetworkFlagsArgs
 
 /// Reply of procedure 45.
 public struct NetworkGetBridgeNameRet: SingleValuePayload, Equatable {
@@ -87,42 +64,25 @@ public struct NetworkIsPersistentRet: SingleValuePayload, Equatable {
 }
 
 /// Arguments of procedure 48.
-public struct NetworkSetAutostartArgs: XDRCodable, Equatable {
+public struct NetworkSetAutostartArgs: PairPayload, Equatable {
     public var net: RemoteNonnullNetwork
     public var autostart: Int32
-    public init(net: RemoteNonnullNetwork, autostart: Int32) {
-        self.net = net
-        self.autostart = autostart
-    }
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        net = try decoder.decode(RemoteNonnullNetwork.self)
-        autostart = try decoder.decode(Int32.self)
-    }
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(net)
-        encoder.encode(autostart)
-    }
+    public init(net: RemoteNonnullNetwork, autostart: Int32) { (self.net, self.autostart) = (net, autostart) }
+    public init(wirePair: (RemoteNonnullNetwork, Int32)) { (net, autostart) = wirePair }
+    public var wirePair: (RemoteNonnullNetwork, Int32) { (net, autostart) }
 }
 
 /// Arguments of procedure 283 (`int need_results; unsigned int flags;`, as for domains).
-public typealias ConnectListAllNetworksArgs = ConnectListAllDomainsArgs
+public typealias ConnectListAllNetworksArgs = ListAllArgs
 
 /// Reply of procedure 283.
-public struct ConnectListAllNetworksRet: XDRCodable, Equatable {
+public struct ConnectListAllNetworksRet: ListAllPayload, Equatable {
+    public static var itemLimit: Int { RemoteLimits.networkList }
     public var nets: [RemoteNonnullNetwork]
     public var ret: UInt32
-    public init(nets: [RemoteNonnullNetwork], ret: UInt32) {
-        self.nets = nets
-        self.ret = ret
-    }
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        nets = try decoder.decodeArray(RemoteNonnullNetwork.self, limit: RemoteLimits.networkList)
-        ret = try decoder.decode(UInt32.self)
-    }
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(nets)
-        encoder.encode(ret)
-    }
+    public init(nets: [RemoteNonnullNetwork], ret: UInt32) { (self.nets, self.ret) = (nets, ret) }
+    public init(wireItems: [RemoteNonnullNetwork], ret: UInt32) { self.init(nets: wireItems, ret: ret) }
+    public var wireItems: [RemoteNonnullNetwork] { nets }
 }
 
 /// Arguments of procedure 291.

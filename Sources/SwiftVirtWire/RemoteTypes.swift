@@ -25,23 +25,13 @@ public struct RemoteNonnullDomain: XDRCodable, Equatable, Hashable {
 }
 
 /// `remote_nonnull_network`.
-public struct RemoteNonnullNetwork: XDRCodable, Equatable, Hashable {
+public struct RemoteNonnullNetwork: NameUuidHandle, Equatable, Hashable {
     public var name: String
     public var uuid: [UInt8]
 
     public init(name: String, uuid: [UInt8]) {
         self.name = name
         self.uuid = uuid
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeString()
-        uuid = try decoder.decodeFixedOpaque(count: RemoteLimits.uuid)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(name)
-        encoder.encodeFixedOpaque(uuidWireBytes(uuid))
     }
 }
 

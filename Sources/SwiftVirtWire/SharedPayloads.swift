@@ -20,6 +20,71 @@ extension SingleValuePayload {
     }
 }
 
+/// A payload that is two XDR values in a row. As with `SingleValuePayload`, the struct keeps the .x field
+/// names and maps them to `wirePair`; the order on the wire is the tuple's order.
+public protocol PairPayload: XDRCodable {
+    associatedtype First: XDRCodable
+    associatedtype Second: XDRCodable
+    init(wirePair: (First, Second))
+    var wirePair: (First, Second) { get }
+}
+
+extension PairPayload {
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        let first = try decoder.decode(First.self)
+        self.init(wirePair: (first, try decoder.decode(Second.self)))
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        let (first, second) = wirePair
+        encoder.encode(first)
+        encoder.encode(second)
+    }
+}
+
+/// `T items<N>; unsigned int ret;`: the replies of the list-all calls (domains, pools, volumes, networks).
+public protocol ListAllPayload: XDRCodable {
+    associatedtype Item: XDRCodable
+    /// The .x bound of the array; a longer count is rejected before anything is allocated.
+    static var itemLimit: Int { get }
+    init(wireItems: [Item], ret: UInt32)
+    var wireItems: [Item] { get }
+    var ret: UInt32 { get }
+}
+
+extension ListAllPayload {
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        let items = try decoder.decodeArray(Item.self, limit: Self.itemLimit)
+        self.init(wireItems: items, ret: try decoder.decode(UInt32.self))
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encodeArray(wireItems)
+        encoder.encode(ret)
+    }
+}
+
+/// A `{ remote_nonnull_string name; remote_uuid uuid; }` handle (`remote_nonnull_network`,
+/// `remote_nonnull_storage_pool`). The types stay distinct so a pool can't be passed where a network is meant.
+public protocol NameUuidHandle: XDRCodable {
+    var name: String { get }
+    /// 16 raw bytes.
+    var uuid: [UInt8] { get }
+    init(name: String, uuid: [UInt8])
+}
+
+extension NameUuidHandle {
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        let name = try decoder.decodeString()
+        self.init(name: name, uuid: try decoder.decodeFixedOpaque(count: RemoteLimits.uuid))
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(name)
+        encoder.encodeFixedOpaque(uuidWireBytes(uuid))
+    }
+}
+
 /// `remote_nonnull_domain dom` alone: the arguments of most one-domain calls, the reply of lookups and
 /// defines, and the reboot event body.
 public struct DomainPayload: SingleValuePayload, Equatable {
@@ -30,24 +95,91 @@ public struct DomainPayload: SingleValuePayload, Equatable {
 }
 
 /// `remote_nonnull_domain dom; unsigned int flags;`: the arguments of the one-domain calls that take flags.
-public struct DomainFlagsArgs: XDRCodable, Equatable {
+public struct DomainFlagsArgs: PairPayload, Equatable {
     public var dom: RemoteNonnullDomain
     public var flags: UInt32
+    public init(dom: RemoteNonnullDomain, flags: UInt32) { (self.dom, self.flags) = (dom, flags) }
+    public init(wirePair: (RemoteNonnullDomain, UInt32)) { (dom, flags) = wirePair }
+    public var wirePair: (RemoteNonnullDomain, UInt32) { (dom, flags) }
+}
 
-    public init(dom: RemoteNonnullDomain, flags: UInt32) {
-        self.dom = dom
-        self.flags = flags
-    }
+/// `remote_nonnull_string xml; unsigned int flags;`: define-with-flags of domains (350) and pools (76, 77).
+public struct XmlFlagsArgs: PairPayload, Equatable {
+    public var xml: String
+    public var flags: UInt32
+    public init(xml: String, flags: UInt32) { (self.xml, self.flags) = (xml, flags) }
+    public init(wirePair: (String, UInt32)) { (xml, flags) = wirePair }
+    public var wirePair: (String, UInt32) { (xml, flags) }
+}
 
+/// `int need_results; unsigned int flags;`: the arguments of the list-all calls.
+public struct ListAllArgs: PairPayload, Equatable {
+    public var needResults: Int32
+    public var flags: UInt32
+    public init(needResults: Int32, flags: UInt32) { (self.needResults, self.flags) = (needResults, flags) }
+    public init(wirePair: (Int32, UInt32)) { (needResults, flags) = wirePair }
+    public var wirePair: (Int32, UInt32) { (needResults, flags) }
+}
+
+/// `remote_uuid uuid;`: the lookups by uuid (domains 24, networks 47, pools 85).
+public struct UuidArgs: XDRCodable, Equatable {
+    public var uuid: [UInt8]
+    public init(uuid: [UInt8]) { self.uuid = uuid }
     public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        dom = try decoder.decode(RemoteNonnullDomain.self)
-        flags = try decoder.decode(UInt32.self)
+        uuid = try decoder.decodeFixedOpaque(count: RemoteLimits.uuid)
     }
+    public func encode(to encoder: inout XDREncoder) { encoder.encodeFixedOpaque(uuidWireBytes(uuid)) }
+}
 
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(dom)
-        encoder.encode(flags)
-    }
+/// `remote_nonnull_network net` alone: the arguments of most one-network calls, the reply of lookups and defines.
+public struct NetworkPayload: SingleValuePayload, Equatable {
+    public var net: RemoteNonnullNetwork
+    public init(net: RemoteNonnullNetwork) { self.net = net }
+    public init(wireValue: RemoteNonnullNetwork) { net = wireValue }
+    public var wireValue: RemoteNonnullNetwork { net }
+}
+
+/// `remote_nonnull_network net; unsigned int flags;`.
+public struct NetworkFlagsArgs: PairPayload, Equatable {
+    public var net: RemoteNonnullNetwork
+    public var flags: UInt32
+    public init(net: RemoteNonnullNetwork, flags: UInt32) { (self.net, self.flags) = (net, flags) }
+    public init(wirePair: (RemoteNonnullNetwork, UInt32)) { (net, flags) = wirePair }
+    public var wirePair: (RemoteNonnullNetwork, UInt32) { (net, flags) }
+}
+
+/// `remote_nonnull_storage_pool pool;` alone.
+public struct StoragePoolPayload: SingleValuePayload, Equatable {
+    public var pool: RemoteNonnullStoragePool
+    public init(pool: RemoteNonnullStoragePool) { self.pool = pool }
+    public init(wireValue: RemoteNonnullStoragePool) { pool = wireValue }
+    public var wireValue: RemoteNonnullStoragePool { pool }
+}
+
+/// `remote_nonnull_storage_pool pool; unsigned int flags;`.
+public struct StoragePoolFlagsArgs: PairPayload, Equatable {
+    public var pool: RemoteNonnullStoragePool
+    public var flags: UInt32
+    public init(pool: RemoteNonnullStoragePool, flags: UInt32) { (self.pool, self.flags) = (pool, flags) }
+    public init(wirePair: (RemoteNonnullStoragePool, UInt32)) { (pool, flags) = wirePair }
+    public var wirePair: (RemoteNonnullStoragePool, UInt32) { (pool, flags) }
+}
+
+/// `remote_nonnull_storage_vol vol;` alone.
+public struct StorageVolPayload: SingleValuePayload, Equatable {
+    public var vol: RemoteNonnullStorageVol
+    public init(vol: RemoteNonnullStorageVol) { self.vol = vol }
+    public init(wireValue: RemoteNonnullStorageVol) { vol = wireValue }
+    public var wireValue: RemoteNonnullStorageVol { vol }
+}
+
+/// `remote_nonnull_storage_vol vol; unsigned int flags;`.
+public struct StorageVolFlagsArgs: PairPayload, Equatable {
+    public var vol: RemoteNonnullStorageVol
+    public var flags: UInt32
+    public init(vol: RemoteNonnullStorageVol, flags: UInt32) { (self.vol, self.flags) = (vol, flags) }
+    public init(wirePair: (RemoteNonnullStorageVol, UInt32)) { (vol, flags) = wirePair }
+    public var wirePair: (RemoteNonnullStorageVol, UInt32) { (vol, flags) }
 }
 
 /// `int num;`: the counting replies.

@@ -3,7 +3,7 @@
 // names camelCased. Layouts several procedures share are written once here and named per procedure.
 
 /// `remote_nonnull_storage_pool`.
-public struct RemoteNonnullStoragePool: XDRCodable, Equatable, Hashable {
+public struct RemoteNonnullStoragePool: NameUuidHandle, Equatable, Hashable {
     public var name: String
     /// 16 raw bytes.
     public var uuid: [UInt8]
@@ -11,16 +11,6 @@ public struct RemoteNonnullStoragePool: XDRCodable, Equatable, Hashable {
     public init(name: String, uuid: [UInt8]) {
         self.name = name
         self.uuid = uuid
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeString()
-        uuid = try decoder.decodeFixedOpaque(count: RemoteLimits.uuid)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(name)
-        encoder.encodeFixedOpaque(uuidWireBytes(uuid))
     }
 }
 
@@ -55,84 +45,8 @@ public enum StorageLimits {
     public static let volList = 16_384
 }
 
-/// `remote_nonnull_storage_pool pool;` alone.
-public struct StoragePoolPayload: SingleValuePayload, Equatable {
-    public var pool: RemoteNonnullStoragePool
-    public init(pool: RemoteNonnullStoragePool) { self.pool = pool }
-    public init(wireValue: RemoteNonnullStoragePool) { pool = wireValue }
-    public var wireValue: RemoteNonnullStoragePool { pool }
-}
-
-/// `remote_nonnull_storage_pool pool; unsigned int flags;`.
-public struct StoragePoolFlagsArgs: XDRCodable, Equatable {
-    public var pool: RemoteNonnullStoragePool
-    public var flags: UInt32
-
-    public init(pool: RemoteNonnullStoragePool, flags: UInt32) {
-        self.pool = pool
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        pool = try decoder.decode(RemoteNonnullStoragePool.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(pool)
-        encoder.encode(flags)
-    }
-}
-
-/// `remote_nonnull_storage_vol vol;` alone.
-public struct StorageVolPayload: SingleValuePayload, Equatable {
-    public var vol: RemoteNonnullStorageVol
-    public init(vol: RemoteNonnullStorageVol) { self.vol = vol }
-    public init(wireValue: RemoteNonnullStorageVol) { vol = wireValue }
-    public var wireValue: RemoteNonnullStorageVol { vol }
-}
-
-/// `remote_nonnull_storage_vol vol; unsigned int flags;`.
-public struct StorageVolFlagsArgs: XDRCodable, Equatable {
-    public var vol: RemoteNonnullStorageVol
-    public var flags: UInt32
-
-    public init(vol: RemoteNonnullStorageVol, flags: UInt32) {
-        self.vol = vol
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        vol = try decoder.decode(RemoteNonnullStorageVol.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(vol)
-        encoder.encode(flags)
-    }
-}
-
 /// `remote_nonnull_string xml; unsigned int flags;`: 76 and 77.
-public struct StoragePoolXmlFlagsArgs: XDRCodable, Equatable {
-    public var xml: String
-    public var flags: UInt32
-
-    public init(xml: String, flags: UInt32) {
-        self.xml = xml
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        xml = try decoder.decodeString()
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(xml)
-        encoder.encode(flags)
-    }
-}
+public typealias StoragePoolXmlFlagsArgs = XmlFlagsArgs
 
 /// One `int` reply (`active`, `persistent`, `autostart`).
 public struct StorageIntRet: SingleValuePayload, Equatable {
@@ -182,14 +96,7 @@ public typealias ConnectNumOfStoragePoolsRet = NumRet
 public typealias ConnectNumOfDefinedStoragePoolsRet = NumRet
 
 /// Arguments of procedure 85.
-public struct StoragePoolLookupByUuidArgs: XDRCodable, Equatable {
-    public var uuid: [UInt8]
-    public init(uuid: [UInt8]) { self.uuid = uuid }
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        uuid = try decoder.decodeFixedOpaque(count: RemoteLimits.uuid)
-    }
-    public func encode(to encoder: inout XDREncoder) { encoder.encodeFixedOpaque(uuidWireBytes(uuid)) }
-}
+public typealias StoragePoolLookupByUuidArgs = UuidArgs
 
 /// Reply of procedure 87. `state` is `unsigned char` on the wire: one XDR word.
 public struct StoragePoolGetInfoRet: XDRCodable, Equatable {
@@ -221,24 +128,12 @@ public struct StoragePoolGetInfoRet: XDRCodable, Equatable {
 }
 
 /// Arguments of procedure 90.
-public struct StoragePoolSetAutostartArgs: XDRCodable, Equatable {
+public struct StoragePoolSetAutostartArgs: PairPayload, Equatable {
     public var pool: RemoteNonnullStoragePool
     public var autostart: Int32
-
-    public init(pool: RemoteNonnullStoragePool, autostart: Int32) {
-        self.pool = pool
-        self.autostart = autostart
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        pool = try decoder.decode(RemoteNonnullStoragePool.self)
-        autostart = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(pool)
-        encoder.encode(autostart)
-    }
+    public init(pool: RemoteNonnullStoragePool, autostart: Int32) { (self.pool, self.autostart) = (pool, autostart) }
+    public init(wirePair: (RemoteNonnullStoragePool, Int32)) { (pool, autostart) = wirePair }
+    public var wirePair: (RemoteNonnullStoragePool, Int32) { (pool, autostart) }
 }
 
 /// Arguments of 72 and 74 (`int maxnames`).
@@ -266,66 +161,25 @@ public typealias ConnectListDefinedStoragePoolsRet = StorageNamesRet
 public typealias StoragePoolListVolumesRet = StorageNamesRet
 
 /// Arguments of procedure 92.
-public struct StoragePoolListVolumesArgs: XDRCodable, Equatable {
+public struct StoragePoolListVolumesArgs: PairPayload, Equatable {
     public var pool: RemoteNonnullStoragePool
     public var maxnames: Int32
-
-    public init(pool: RemoteNonnullStoragePool, maxnames: Int32) {
-        self.pool = pool
-        self.maxnames = maxnames
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        pool = try decoder.decode(RemoteNonnullStoragePool.self)
-        maxnames = try decoder.decode(Int32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(pool)
-        encoder.encode(maxnames)
-    }
+    public init(pool: RemoteNonnullStoragePool, maxnames: Int32) { (self.pool, self.maxnames) = (pool, maxnames) }
+    public init(wirePair: (RemoteNonnullStoragePool, Int32)) { (pool, maxnames) = wirePair }
+    public var wirePair: (RemoteNonnullStoragePool, Int32) { (pool, maxnames) }
 }
 
 /// Arguments of procedure 281.
-public struct ConnectListAllStoragePoolsArgs: XDRCodable, Equatable {
-    public var needResults: Int32
-    public var flags: UInt32
-
-    public init(needResults: Int32, flags: UInt32) {
-        self.needResults = needResults
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        needResults = try decoder.decode(Int32.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(needResults)
-        encoder.encode(flags)
-    }
-}
+public typealias ConnectListAllStoragePoolsArgs = ListAllArgs
 
 /// Reply of procedure 281.
-public struct ConnectListAllStoragePoolsRet: XDRCodable, Equatable {
+public struct ConnectListAllStoragePoolsRet: ListAllPayload, Equatable {
+    public static var itemLimit: Int { StorageLimits.poolList }
     public var pools: [RemoteNonnullStoragePool]
     public var ret: UInt32
-
-    public init(pools: [RemoteNonnullStoragePool], ret: UInt32) {
-        self.pools = pools
-        self.ret = ret
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        pools = try decoder.decodeArray(RemoteNonnullStoragePool.self, limit: StorageLimits.poolList)
-        ret = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(pools)
-        encoder.encode(ret)
-    }
+    public init(pools: [RemoteNonnullStoragePool], ret: UInt32) { (self.pools, self.ret) = (pools, ret) }
+    public init(wireItems: [RemoteNonnullStoragePool], ret: UInt32) { self.init(pools: wireItems, ret: ret) }
+    public var wireItems: [RemoteNonnullStoragePool] { pools }
 }
 
 /// Arguments of procedure 282.
@@ -354,22 +208,11 @@ public struct StoragePoolListAllVolumesArgs: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 282.
-public struct StoragePoolListAllVolumesRet: XDRCodable, Equatable {
+public struct StoragePoolListAllVolumesRet: ListAllPayload, Equatable {
+    public static var itemLimit: Int { StorageLimits.volList }
     public var vols: [RemoteNonnullStorageVol]
     public var ret: UInt32
-
-    public init(vols: [RemoteNonnullStorageVol], ret: UInt32) {
-        self.vols = vols
-        self.ret = ret
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        vols = try decoder.decodeArray(RemoteNonnullStorageVol.self, limit: StorageLimits.volList)
-        ret = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(vols)
-        encoder.encode(ret)
-    }
+    public init(vols: [RemoteNonnullStorageVol], ret: UInt32) { (self.vols, self.ret) = (vols, ret) }
+    public init(wireItems: [RemoteNonnullStorageVol], ret: UInt32) { self.init(vols: wireItems, ret: ret) }
+    public var wireItems: [RemoteNonnullStorageVol] { vols }
 }

@@ -16,24 +16,12 @@ public typealias StorageVolGetInfoArgs = StorageVolPayload
 public typealias StorageVolGetPathArgs = StorageVolPayload
 
 /// Arguments of procedure 95.
-public struct StorageVolLookupByNameArgs: XDRCodable, Equatable {
+public struct StorageVolLookupByNameArgs: PairPayload, Equatable {
     public var pool: RemoteNonnullStoragePool
     public var name: String
-
-    public init(pool: RemoteNonnullStoragePool, name: String) {
-        self.pool = pool
-        self.name = name
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        pool = try decoder.decode(RemoteNonnullStoragePool.self)
-        name = try decoder.decodeString()
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(pool)
-        encoder.encode(name)
-    }
+    public init(pool: RemoteNonnullStoragePool, name: String) { (self.pool, self.name) = (pool, name) }
+    public init(wirePair: (RemoteNonnullStoragePool, String)) { (pool, name) = wirePair }
+    public var wirePair: (RemoteNonnullStoragePool, String) { (pool, name) }
 }
 
 /// Arguments of procedure 93.
@@ -181,22 +169,10 @@ public typealias StorageVolUploadArgs = StorageVolTransferArgs
 public typealias StorageVolDownloadArgs = StorageVolTransferArgs
 
 /// `virNetStreamHole` (virnetprotocol.x): the body of a STREAM_HOLE packet, a run of `length` zero bytes.
-public struct StreamHole: XDRCodable, Equatable {
+public struct StreamHole: PairPayload, Equatable {
     public var length: Int64
     public var flags: UInt32
-
-    public init(length: Int64, flags: UInt32) {
-        self.length = length
-        self.flags = flags
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        length = try decoder.decode(Int64.self)
-        flags = try decoder.decode(UInt32.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(length)
-        encoder.encode(flags)
-    }
+    public init(length: Int64, flags: UInt32) { (self.length, self.flags) = (length, flags) }
+    public init(wirePair: (Int64, UInt32)) { (length, flags) = wirePair }
+    public var wirePair: (Int64, UInt32) { (length, flags) }
 }
