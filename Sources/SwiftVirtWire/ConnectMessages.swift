@@ -262,29 +262,10 @@ public struct ConnectListDomainsRet: XDRCodable, Equatable {
 public typealias ConnectNumOfDomainsRet = NumRet
 
 /// Arguments of procedure 21.
-public struct ConnectListDefinedDomainsArgs: SingleValuePayload, Equatable {
-    public var maxnames: Int32
-    public init(maxnames: Int32) { self.maxnames = maxnames }
-    public init(wireValue: Int32) { maxnames = wireValue }
-    public var wireValue: Int32 { maxnames }
-}
+public typealias ConnectListDefinedDomainsArgs = MaxnamesArgs
 
 /// Reply of procedure 21.
-public struct ConnectListDefinedDomainsRet: XDRCodable, Equatable {
-    public var names: [String]
-
-    public init(names: [String]) {
-        self.names = names
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        names = try decoder.decodeArray(String.self, limit: RemoteLimits.domainList)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(names)
-    }
-}
+public typealias ConnectListDefinedDomainsRet = NamesRet
 
 /// Reply of procedure 25.
 public typealias ConnectNumOfDefinedDomainsRet = NumRet

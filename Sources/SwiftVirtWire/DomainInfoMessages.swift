@@ -14,12 +14,7 @@ public typealias DomainGetXmlDescRet = XmlPayload
 public typealias DomainGetAutostartArgs = DomainPayload
 
 /// Reply of procedure 15.
-public struct DomainGetAutostartRet: SingleValuePayload, Equatable {
-    public var autostart: Int32
-    public init(autostart: Int32) { self.autostart = autostart }
-    public init(wireValue: Int32) { autostart = wireValue }
-    public var wireValue: Int32 { autostart }
-}
+public typealias DomainGetAutostartRet = AutostartRet
 
 /// Arguments of procedure 29.
 public struct DomainSetAutostartArgs: PairPayload, Equatable {
@@ -88,23 +83,13 @@ public struct DomainGetStateRet: PairPayload, Equatable {
 public typealias DomainIsActiveArgs = DomainPayload
 
 /// Reply of procedure 150.
-public struct DomainIsActiveRet: SingleValuePayload, Equatable {
-    public var active: Int32
-    public init(active: Int32) { self.active = active }
-    public init(wireValue: Int32) { active = wireValue }
-    public var wireValue: Int32 { active }
-}
+public typealias DomainIsActiveRet = ActiveRet
 
 /// Arguments of procedure 151.
 public typealias DomainIsPersistentArgs = DomainPayload
 
 /// Reply of procedure 151.
-public struct DomainIsPersistentRet: SingleValuePayload, Equatable {
-    public var persistent: Int32
-    public init(persistent: Int32) { self.persistent = persistent }
-    public init(wireValue: Int32) { persistent = wireValue }
-    public var wireValue: Int32 { persistent }
-}
+public typealias DomainIsPersistentRet = PersistentRet
 
 /// Arguments of procedure 183.
 public typealias DomainHasManagedSaveImageArgs = DomainFlagsArgs

@@ -16,12 +16,7 @@ public struct DomainLookupByIdArgs: SingleValuePayload, Equatable {
 public typealias DomainLookupByIdRet = DomainPayload
 
 /// Arguments of procedure 23.
-public struct DomainLookupByNameArgs: SingleValuePayload, Equatable {
-    public var name: String
-    public init(name: String) { self.name = name }
-    public init(wireValue: String) { name = wireValue }
-    public var wireValue: String { name }
-}
+public typealias DomainLookupByNameArgs = NamePayload
 
 /// Reply of procedure 23.
 public typealias DomainLookupByNameRet = DomainPayload

@@ -21,47 +21,22 @@ public typealias NetworkLookupByUuidArgs = UuidArgs
 public typealias NetworkGetXmlDescRet = XmlPayload
 
 /// Arguments of procedure 46.
-public struct NetworkLookupByNameArgs: SingleValuePayload, Equatable {
-    public var name: String
-    public init(name: String) { self.name = name }
-    public init(wireValue: String) { name = wireValue }
-    public var wireValue: String { name }
-}
+public typealias NetworkLookupByNameArgs = NamePayload
 
 /// Arguments of procedure 43.
 public typealias NetworkGetXmlDescArgs = NetworkFlagsArgs
 
 /// Reply of procedure 45.
-public struct NetworkGetBridgeNameRet: SingleValuePayload, Equatable {
-    public var name: String
-    public init(name: String) { self.name = name }
-    public init(wireValue: String) { name = wireValue }
-    public var wireValue: String { name }
-}
+public typealias NetworkGetBridgeNameRet = NamePayload
 
 /// Reply of procedure 44.
-public struct NetworkGetAutostartRet: SingleValuePayload, Equatable {
-    public var autostart: Int32
-    public init(autostart: Int32) { self.autostart = autostart }
-    public init(wireValue: Int32) { autostart = wireValue }
-    public var wireValue: Int32 { autostart }
-}
+public typealias NetworkGetAutostartRet = AutostartRet
 
 /// Reply of procedure 152.
-public struct NetworkIsActiveRet: SingleValuePayload, Equatable {
-    public var active: Int32
-    public init(active: Int32) { self.active = active }
-    public init(wireValue: Int32) { active = wireValue }
-    public var wireValue: Int32 { active }
-}
+public typealias NetworkIsActiveRet = ActiveRet
 
 /// Reply of procedure 153.
-public struct NetworkIsPersistentRet: SingleValuePayload, Equatable {
-    public var persistent: Int32
-    public init(persistent: Int32) { self.persistent = persistent }
-    public init(wireValue: Int32) { persistent = wireValue }
-    public var wireValue: Int32 { persistent }
-}
+public typealias NetworkIsPersistentRet = PersistentRet
 
 /// Arguments of procedure 48.
 public struct NetworkSetAutostartArgs: PairPayload, Equatable {

@@ -182,6 +182,58 @@ public struct StorageVolFlagsArgs: PairPayload, Equatable {
     public var wirePair: (RemoteNonnullStorageVol, UInt32) { (vol, flags) }
 }
 
+/// `remote_nonnull_string name;`: lookups by name (domains 23, networks 46), the bridge name (45) and the
+/// volume path (100, which the .x also calls `name`).
+public struct NamePayload: SingleValuePayload, Equatable {
+    public var name: String
+    public init(name: String) { self.name = name }
+    public init(wireValue: String) { name = wireValue }
+    public var wireValue: String { name }
+}
+
+/// `int maxnames;`: the arguments of the old bounded name lists (domains 21, pools 72 and 74).
+public struct MaxnamesArgs: SingleValuePayload, Equatable {
+    public var maxnames: Int32
+    public init(maxnames: Int32) { self.maxnames = maxnames }
+    public init(wireValue: Int32) { maxnames = wireValue }
+    public var wireValue: Int32 { maxnames }
+}
+
+/// `remote_nonnull_string names<16384>;`: the replies of the bounded name lists. The domain, pool and volume
+/// list bounds of remote_protocol.x are all 16384, so one limit serves them all.
+public struct NamesRet: XDRCodable, Equatable {
+    public var names: [String]
+    public init(names: [String]) { self.names = names }
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        names = try decoder.decodeArray(String.self, limit: RemoteLimits.domainList)
+    }
+    public func encode(to encoder: inout XDREncoder) { encoder.encodeArray(names) }
+}
+
+/// `int autostart;`: the autostart getters of domains and networks.
+public struct AutostartRet: SingleValuePayload, Equatable {
+    public var autostart: Int32
+    public init(autostart: Int32) { self.autostart = autostart }
+    public init(wireValue: Int32) { autostart = wireValue }
+    public var wireValue: Int32 { autostart }
+}
+
+/// `int active;`: the is-active replies of domains and networks.
+public struct ActiveRet: SingleValuePayload, Equatable {
+    public var active: Int32
+    public init(active: Int32) { self.active = active }
+    public init(wireValue: Int32) { active = wireValue }
+    public var wireValue: Int32 { active }
+}
+
+/// `int persistent;`: the is-persistent replies of domains and networks.
+public struct PersistentRet: SingleValuePayload, Equatable {
+    public var persistent: Int32
+    public init(persistent: Int32) { self.persistent = persistent }
+    public init(wireValue: Int32) { persistent = wireValue }
+    public var wireValue: Int32 { persistent }
+}
+
 /// `int num;`: the counting replies.
 public struct NumRet: SingleValuePayload, Equatable {
     public var num: Int32

@@ -137,24 +137,12 @@ public struct StoragePoolSetAutostartArgs: PairPayload, Equatable {
 }
 
 /// Arguments of 72 and 74 (`int maxnames`).
-public struct ConnectListStoragePoolsArgs: SingleValuePayload, Equatable {
-    public var maxnames: Int32
-    public init(maxnames: Int32) { self.maxnames = maxnames }
-    public init(wireValue: Int32) { maxnames = wireValue }
-    public var wireValue: Int32 { maxnames }
-}
+public typealias ConnectListStoragePoolsArgs = MaxnamesArgs
 
 public typealias ConnectListDefinedStoragePoolsArgs = ConnectListStoragePoolsArgs
 
 /// Reply of 72, 74 and 92: `remote_nonnull_string names<16384>`.
-public struct StorageNamesRet: XDRCodable, Equatable {
-    public var names: [String]
-    public init(names: [String]) { self.names = names }
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        names = try decoder.decodeArray(String.self, limit: StorageLimits.poolList)
-    }
-    public func encode(to encoder: inout XDREncoder) { encoder.encodeArray(names) }
-}
+public typealias StorageNamesRet = NamesRet
 
 public typealias ConnectListStoragePoolsRet = StorageNamesRet
 public typealias ConnectListDefinedStoragePoolsRet = StorageNamesRet

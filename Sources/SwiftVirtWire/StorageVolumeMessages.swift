@@ -104,12 +104,7 @@ public struct StorageVolGetInfoRet: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 100 (the .x names the path `name`).
-public struct StorageVolGetPathRet: SingleValuePayload, Equatable {
-    public var name: String
-    public init(name: String) { self.name = name }
-    public init(wireValue: String) { name = wireValue }
-    public var wireValue: String { name }
-}
+public typealias StorageVolGetPathRet = NamePayload
 
 /// Arguments of procedure 260.
 public struct StorageVolResizeArgs: XDRCodable, Equatable {
