@@ -253,6 +253,8 @@ let storageNetworkBytesBeforeSharing: [(value: any XDRCodable & Equatable, hex: 
         ]),
         "00000001 00000001 61000000 00000000 00000001 00000000 00000004 62636465 00000018"
     ),
+    (RemoteTypedParam(field: "a", value: .int(-7)), "00000001 61000000 00000001 FFFFFFF9"),
+    (RemoteTypedParam(field: "a", value: .string("héllo")), "00000001 61000000 00000007 \(hello)"),
 ]
 
 @Suite("Every message name encodes exactly as before the shared structs")
