@@ -69,48 +69,24 @@ public struct DomainEventLifecycleMsg: XDRCodable, Equatable {
 }
 
 /// MESSAGE body of procedure 318.
-public struct DomainEventCallbackLifecycleMsg: XDRCodable, Equatable {
+public struct DomainEventCallbackLifecycleMsg: PairPayload, Equatable {
     public var callbackID: Int32
     public var msg: DomainEventLifecycleMsg
-
-    public init(callbackID: Int32, msg: DomainEventLifecycleMsg) {
-        self.callbackID = callbackID
-        self.msg = msg
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        callbackID = try decoder.decode(Int32.self)
-        msg = try decoder.decode(DomainEventLifecycleMsg.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(callbackID)
-        encoder.encode(msg)
-    }
+    public init(callbackID: Int32, msg: DomainEventLifecycleMsg) { (self.callbackID, self.msg) = (callbackID, msg) }
+    public init(wirePair: (Int32, DomainEventLifecycleMsg)) { (callbackID, msg) = wirePair }
+    public var wirePair: (Int32, DomainEventLifecycleMsg) { (callbackID, msg) }
 }
 
 /// MESSAGE body of procedure 169.
 public typealias DomainEventRebootMsg = DomainPayload
 
 /// MESSAGE body of procedure 319.
-public struct DomainEventCallbackRebootMsg: XDRCodable, Equatable {
+public struct DomainEventCallbackRebootMsg: PairPayload, Equatable {
     public var callbackID: Int32
     public var msg: DomainEventRebootMsg
-
-    public init(callbackID: Int32, msg: DomainEventRebootMsg) {
-        self.callbackID = callbackID
-        self.msg = msg
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        callbackID = try decoder.decode(Int32.self)
-        msg = try decoder.decode(DomainEventRebootMsg.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(callbackID)
-        encoder.encode(msg)
-    }
+    public init(callbackID: Int32, msg: DomainEventRebootMsg) { (self.callbackID, self.msg) = (callbackID, msg) }
+    public init(wirePair: (Int32, DomainEventRebootMsg)) { (callbackID, msg) = wirePair }
+    public var wirePair: (Int32, DomainEventRebootMsg) { (callbackID, msg) }
 }
 
 /// Short spellings for 316/317, whose libvirt names carry a `connect` prefix.

@@ -155,24 +155,12 @@ public enum RemoteTypedParamValue: XDRCodable, Equatable {
 }
 
 /// `remote_typed_param`: a named value (migration parameters, stats).
-public struct RemoteTypedParam: XDRCodable, Equatable {
+public struct RemoteTypedParam: PairPayload, Equatable {
     public var field: String
     public var value: RemoteTypedParamValue
-
-    public init(field: String, value: RemoteTypedParamValue) {
-        self.field = field
-        self.value = value
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        field = try decoder.decodeString()
-        value = try decoder.decode(RemoteTypedParamValue.self)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encode(field)
-        value.encode(to: &encoder)
-    }
+    public init(field: String, value: RemoteTypedParamValue) { (self.field, self.value) = (field, value) }
+    public init(wirePair: (String, RemoteTypedParamValue)) { (field, value) = wirePair }
+    public var wirePair: (String, RemoteTypedParamValue) { (field, value) }
 }
 
 /// Converts between Swift strings and libvirt's `char` arrays (one XDR word per char).
