@@ -188,20 +188,12 @@ public struct ConnectGetDomainCapabilitiesArgs: XDRCodable, Equatable {
 public typealias ConnectGetDomainCapabilitiesRet = CapabilitiesRet
 
 /// Reply of procedure 66.
-public struct AuthListRet: XDRCodable, Equatable {
+public struct AuthListRet: ArrayPayload, Equatable {
+    public static var itemLimit: Int { RemoteLimits.authTypeList }
     public var types: [Int32]
-
-    public init(types: [Int32]) {
-        self.types = types
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        types = try decoder.decodeArray(Int32.self, limit: RemoteLimits.authTypeList)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(types)
-    }
+    public init(types: [Int32]) { self.types = types }
+    public init(wireItems: [Int32]) { types = wireItems }
+    public var wireItems: [Int32] { types }
 }
 
 /// Reply of procedure 70.
@@ -242,20 +234,12 @@ public struct ConnectListDomainsArgs: SingleValuePayload, Equatable {
 }
 
 /// Reply of procedure 37.
-public struct ConnectListDomainsRet: XDRCodable, Equatable {
+public struct ConnectListDomainsRet: ArrayPayload, Equatable {
+    public static var itemLimit: Int { RemoteLimits.domainList }
     public var ids: [Int32]
-
-    public init(ids: [Int32]) {
-        self.ids = ids
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        ids = try decoder.decodeArray(Int32.self, limit: RemoteLimits.domainList)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(ids)
-    }
+    public init(ids: [Int32]) { self.ids = ids }
+    public init(wireItems: [Int32]) { ids = wireItems }
+    public var wireItems: [Int32] { ids }
 }
 
 /// Reply of procedure 51.

@@ -211,18 +211,10 @@ public struct DomainOpenConsoleArgs: XDRCodable, Equatable {
 public typealias DomainGetMessagesArgs = DomainFlagsArgs
 
 /// Reply of procedure 426.
-public struct DomainGetMessagesRet: XDRCodable, Equatable {
+public struct DomainGetMessagesRet: ArrayPayload, Equatable {
+    public static var itemLimit: Int { RemoteLimits.domainMessages }
     public var msgs: [String]
-
-    public init(msgs: [String]) {
-        self.msgs = msgs
-    }
-
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        msgs = try decoder.decodeArray(String.self, limit: RemoteLimits.domainMessages)
-    }
-
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(msgs)
-    }
+    public init(msgs: [String]) { self.msgs = msgs }
+    public init(wireItems: [String]) { msgs = wireItems }
+    public var wireItems: [String] { msgs }
 }

@@ -173,21 +173,13 @@ public struct NetworkGetDhcpLeasesArgs: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 341.
-public struct NetworkGetDhcpLeasesRet: XDRCodable, Equatable {
+public struct NetworkGetDhcpLeasesRet: ListAllPayload, Equatable {
+    public static var itemLimit: Int { RemoteLimits.networkDhcpLeases }
     public var leases: [NetworkDhcpLease]
     public var ret: UInt32
-    public init(leases: [NetworkDhcpLease], ret: UInt32) {
-        self.leases = leases
-        self.ret = ret
-    }
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        leases = try decoder.decodeArray(NetworkDhcpLease.self, limit: RemoteLimits.networkDhcpLeases)
-        ret = try decoder.decode(UInt32.self)
-    }
-    public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(leases)
-        encoder.encode(ret)
-    }
+    public init(leases: [NetworkDhcpLease], ret: UInt32) { (self.leases, self.ret) = (leases, ret) }
+    public init(wireItems: [NetworkDhcpLease], ret: UInt32) { self.init(leases: wireItems, ret: ret) }
+    public var wireItems: [NetworkDhcpLease] { leases }
 }
 
 /// `remote_domain_ip_addr`.
@@ -258,11 +250,10 @@ public struct DomainInterfaceAddressesArgs: XDRCodable, Equatable {
 }
 
 /// Reply of procedure 353.
-public struct DomainInterfaceAddressesRet: XDRCodable, Equatable {
+public struct DomainInterfaceAddressesRet: ArrayPayload, Equatable {
+    public static var itemLimit: Int { RemoteLimits.domainInterfaces }
     public var ifaces: [DomainInterface]
     public init(ifaces: [DomainInterface]) { self.ifaces = ifaces }
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        ifaces = try decoder.decodeArray(DomainInterface.self, limit: RemoteLimits.domainInterfaces)
-    }
-    public func encode(to encoder: inout XDREncoder) { encoder.encodeArray(ifaces) }
+    public init(wireItems: [DomainInterface]) { ifaces = wireItems }
+    public var wireItems: [DomainInterface] { ifaces }
 }

@@ -42,6 +42,23 @@ extension PairPayload {
     }
 }
 
+/// `T items<N>;` alone: a bounded array reply. The struct keeps the .x field name and maps it to `wireItems`.
+public protocol ArrayPayload: XDRCodable {
+    associatedtype Item: XDRCodable
+    /// The .x bound of the array; a longer count is rejected before anything is allocated.
+    static var itemLimit: Int { get }
+    init(wireItems: [Item])
+    var wireItems: [Item] { get }
+}
+
+extension ArrayPayload {
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        self.init(wireItems: try decoder.decodeArray(Item.self, limit: Self.itemLimit))
+    }
+
+    public func encode(to encoder: inout XDREncoder) { encoder.encodeArray(wireItems) }
+}
+
 /// `T items<N>; unsigned int ret;`: the replies of the list-all calls (domains, pools, volumes, networks).
 public protocol ListAllPayload: XDRCodable {
     associatedtype Item: XDRCodable
@@ -201,13 +218,12 @@ public struct MaxnamesArgs: SingleValuePayload, Equatable {
 
 /// `remote_nonnull_string names<16384>;`: the replies of the bounded name lists. The domain, pool and volume
 /// list bounds of remote_protocol.x are all 16384, so one limit serves them all.
-public struct NamesRet: XDRCodable, Equatable {
+public struct NamesRet: ArrayPayload, Equatable {
+    public static var itemLimit: Int { RemoteLimits.domainList }
     public var names: [String]
     public init(names: [String]) { self.names = names }
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        names = try decoder.decodeArray(String.self, limit: RemoteLimits.domainList)
-    }
-    public func encode(to encoder: inout XDREncoder) { encoder.encodeArray(names) }
+    public init(wireItems: [String]) { names = wireItems }
+    public var wireItems: [String] { names }
 }
 
 /// `int autostart;`: the autostart getters of domains and networks.
