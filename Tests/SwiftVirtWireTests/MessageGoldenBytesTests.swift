@@ -185,7 +185,10 @@ let storageNetworkBytesBeforeSharing: [(value: any XDRCodable & Equatable, hex: 
     (ConnectListStoragePoolsRet(names: ["a", "bcde"]), "00000002 00000001 61000000 00000004 62636465"),
     (StoragePoolListVolumesArgs(pool: samplePool, maxnames: -7), "\(obj) FFFFFFF9"),
     (ConnectListAllStoragePoolsArgs(needResults: -7, flags: 0x8000_0001), "FFFFFFF9 80000001"),
-    (ConnectListAllStoragePoolsRet(pools: [samplePool, samplePool], ret: 0x8000_0001), "00000002 \(obj) \(obj) 80000001"),
+    (
+        ConnectListAllStoragePoolsRet(pools: [samplePool, samplePool], ret: 0x8000_0001),
+        "00000002 \(obj) \(obj) 80000001"
+    ),
     (
         StoragePoolListAllVolumesArgs(pool: samplePool, needResults: -7, flags: 0x8000_0001),
         "\(obj) FFFFFFF9 80000001"
@@ -202,9 +205,15 @@ let storageNetworkBytesBeforeSharing: [(value: any XDRCodable & Equatable, hex: 
     (StorageVolDeleteArgs(vol: sampleVol, flags: 0x8000_0001), "\(vol) 80000001"),
     (StorageVolGetXmlDescArgs(vol: sampleVol, flags: 0x8000_0001), "\(vol) 80000001"),
     (StorageVolGetInfoArgs(vol: sampleVol), vol),
-    (StorageVolGetInfoRet(type: -7, capacity: 0x0102_0304_0506_0708, allocation: 1), "FFFFFFF9 \(big) 00000000 00000001"),
+    (
+        StorageVolGetInfoRet(type: -7, capacity: 0x0102_0304_0506_0708, allocation: 1),
+        "FFFFFFF9 \(big) 00000000 00000001"
+    ),
     (StorageVolGetPathRet(name: "héllo"), hello),
-    (StorageVolResizeArgs(vol: sampleVol, capacity: 0x0102_0304_0506_0708, flags: 0x8000_0001), "\(vol) \(big) 80000001"),
+    (
+        StorageVolResizeArgs(vol: sampleVol, capacity: 0x0102_0304_0506_0708, flags: 0x8000_0001),
+        "\(vol) \(big) 80000001"
+    ),
     (
         StorageVolUploadArgs(vol: sampleVol, offset: 0x0102_0304_0506_0708, length: 1, flags: 0x8000_0001),
         "\(vol) \(big) 00000000 00000001 80000001"
@@ -233,7 +242,10 @@ let storageNetworkBytesBeforeSharing: [(value: any XDRCodable & Equatable, hex: 
         NetworkGetDhcpLeasesArgs(net: sampleNetwork, mac: "héllo", needResults: -7, flags: 0x8000_0001),
         "\(obj) 00000001 \(hello) FFFFFFF9 80000001"
     ),
-    (NetworkGetDhcpLeasesArgs(net: sampleNetwork, mac: nil, needResults: 1, flags: 0), "\(obj) 00000000 00000001 00000000"),
+    (
+        NetworkGetDhcpLeasesArgs(net: sampleNetwork, mac: nil, needResults: 1, flags: 0),
+        "\(obj) 00000000 00000001 00000000"
+    ),
     (
         NetworkGetDhcpLeasesRet(
             leases: [
