@@ -12,6 +12,9 @@ final class NetworkNamespace {
         self.scratch = scratch
         try await must("/usr/sbin/ip", "netns", "add", name)
         try await must("/usr/sbin/ip", "-n", name, "link", "set", "lo", "up")
+        // A new namespace copies IPv4 settings from the host's (net.core.devconf_inherit_init_net=0), so a host
+        // with forwarding on would leak it in: start every test from the kernel default, forwarding off.
+        try await must("/usr/sbin/ip", "netns", "exec", name, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0")
     }
 
     /// Runs `body` in a fresh namespace and always removes it afterwards.
