@@ -57,8 +57,10 @@ struct NetList: AsyncParsableCommand {
                 print(JSONValue.array(facts.map(\.json)).rendered())
             } else {
                 let rows = facts.map { f in
-                    [f.net.name, f.active ? "active" : "inactive", StorageListing.yesNo(f.autostart),
-                     StorageListing.yesNo(f.persistent)]
+                    [
+                        f.net.name, f.active ? "active" : "inactive", StorageListing.yesNo(f.autostart),
+                        StorageListing.yesNo(f.persistent),
+                    ]
                 }
                 print(DomainListing.table(header: ["Name", "State", "Autostart", "Persistent"], rows: rows))
             }
@@ -84,29 +86,38 @@ struct NetInfo: AsyncParsableCommand {
     }
 }
 
-struct NetStart: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "net-start", abstract: "Start a defined network.")
-    @OptionGroup var target: NetworkTarget
+/// One call on a network, reported as "Network X <outcome>" as virsh does.
+protocol SimpleNetworkAction: AsyncParsableCommand {
+    static var outcome: String { get }
+    var target: NetworkTarget { get }
+    static func perform(_ net: RemoteNonnullNetwork, _ conn: VirtConnection) async throws(VirtClientError)
+}
 
+extension SimpleNetworkAction {
     func run() async throws {
         try await target.connection.withConnection { conn in
             let net = try await conn.lookupNetwork(target.network)
-            try await conn.start(net)
-            print("Network \(net.name) started")
+            try await Self.perform(net, conn)
+            print("Network \(net.name) \(Self.outcome)")
         }
     }
 }
 
-struct NetDestroy: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "net-destroy", abstract: "Stop a network.")
+struct NetStart: SimpleNetworkAction {
+    static let configuration = CommandConfiguration(commandName: "net-start", abstract: "Start a defined network.")
+    static let outcome = "started"
     @OptionGroup var target: NetworkTarget
+    static func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws(VirtClientError) {
+        try await c.start(n)
+    }
+}
 
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let net = try await conn.lookupNetwork(target.network)
-            try await conn.destroy(net)
-            print("Network \(net.name) destroyed")
-        }
+struct NetDestroy: SimpleNetworkAction {
+    static let configuration = CommandConfiguration(commandName: "net-destroy", abstract: "Stop a network.")
+    static let outcome = "destroyed"
+    @OptionGroup var target: NetworkTarget
+    static func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws(VirtClientError) {
+        try await c.destroy(n)
     }
 }
 

@@ -23,8 +23,10 @@ struct PoolList: AsyncParsableCommand {
                 print(JSONValue.array(facts.map(\.json)).rendered())
             } else if details {
                 let rows = facts.map { f in
-                    [f.pool.name, StorageListing.poolStateName(f.info.state), StorageListing.yesNo(f.autostart),
-                     StorageListing.yesNo(f.persistent)]
+                    [
+                        f.pool.name, StorageListing.poolStateName(f.info.state), StorageListing.yesNo(f.autostart),
+                        StorageListing.yesNo(f.persistent),
+                    ]
                         + (f.isRunning
                             ? [f.info.capacity, f.info.allocation, f.info.available].map(StorageListing.capacity)
                             : ["-", "-", "-"])
@@ -163,7 +165,8 @@ struct PoolDefineAs: AsyncParsableCommand {
     @Flag(help: "Print the XML instead of defining the pool.") var printXml = false
 
     func run() async throws {
-        var xml = "<pool type='\(StorageListing.xmlEscaped(type))'>\n  <name>\(StorageListing.xmlEscaped(name))</name>\n"
+        var xml =
+            "<pool type='\(StorageListing.xmlEscaped(type))'>\n  <name>\(StorageListing.xmlEscaped(name))</name>\n"
         if let target { xml += "  <target>\n    <path>\(StorageListing.xmlEscaped(target))</path>\n  </target>\n" }
         xml += "</pool>\n"
         if printXml {

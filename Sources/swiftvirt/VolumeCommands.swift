@@ -19,8 +19,10 @@ struct VolList: AsyncParsableCommand {
                 print(JSONValue.array(facts.map(\.json)).rendered())
             } else if details {
                 let rows = facts.map { f in
-                    [f.vol.name, f.path, StorageListing.volumeTypeName(f.info.type),
-                     StorageListing.capacity(f.info.capacity), StorageListing.capacity(f.info.allocation)]
+                    [
+                        f.vol.name, f.path, StorageListing.volumeTypeName(f.info.type),
+                        StorageListing.capacity(f.info.capacity), StorageListing.capacity(f.info.allocation),
+                    ]
                 }
                 print(
                     DomainListing.table(header: ["Name", "Path", "Type", "Capacity", "Allocation"], rows: rows))

@@ -1,10 +1,11 @@
+import SwiftVirtClient
+import SwiftVirtWire
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import SwiftVirtClient
-import SwiftVirtWire
 
 /// vol-upload / vol-download: the file moves in 256 KiB chunks (libvirt's stream packet size), so memory use
 /// does not grow with the volume.

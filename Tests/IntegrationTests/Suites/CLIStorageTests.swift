@@ -32,7 +32,8 @@ extension Integration {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
 
             // Pool lifecycle, with virsh's messages and virsh's view of the result.
-            #expect(try await at.mustSwiftvirt("pool-define-as", pool, "dir", "--target", dir) == "Pool \(pool) defined\n")
+            #expect(
+                try await at.mustSwiftvirt("pool-define-as", pool, "dir", "--target", dir) == "Pool \(pool) defined\n")
             #expect(tableRows(try await at.mustSwiftvirt("pool-list")).allSatisfy { $0.first != pool })
             #expect(tableRows(try await at.mustSwiftvirt("pool-list", "--all")).contains([pool, "inactive", "no"]))
             #expect(try await at.mustSwiftvirt("pool-start", pool) == "Pool \(pool) started\n")
@@ -67,9 +68,10 @@ extension Integration {
             let volInfo = labelledFields(try await at.mustSwiftvirt("vol-info", "disk.raw", "--pool", pool))
             #expect(volInfo == labelledFields(try await virsh.must("vol-info", "disk.raw", "--pool", pool)))
             let vols = try json(try await at.mustSwiftvirt("vol-list", pool, "--json")) as? [[String: Any]]
-            let byName = Dictionary(uniqueKeysWithValues: (vols ?? []).compactMap { v in
-                (v["name"] as? String).map { ($0, v) }
-            })
+            let byName = Dictionary(
+                uniqueKeysWithValues: (vols ?? []).compactMap { v in
+                    (v["name"] as? String).map { ($0, v) }
+                })
             #expect(byName.keys.sorted() == ["disk.raw", "extra.qcow2"], "\(vols ?? [])")
             #expect(byName["disk.raw"]?["capacity"] as? Int == 20 * 1024 * 1024)
             #expect(byName["extra.qcow2"]?["capacity"] as? Int == 1024 * 1024 * 1024)
@@ -106,7 +108,8 @@ extension Integration {
             #expect(missingNet.status == 1 && missingNet.stderr.hasPrefix("error: "), "\(missingNet)")
 
             // Cleanup through the CLI.
-            #expect(try await at.mustSwiftvirt("vol-delete", "extra.qcow2", "--pool", pool) == "Vol extra.qcow2 deleted\n")
+            #expect(
+                try await at.mustSwiftvirt("vol-delete", "extra.qcow2", "--pool", pool) == "Vol extra.qcow2 deleted\n")
             try await at.mustSwiftvirt("vol-delete", "disk.raw", "--pool", pool)
             #expect(tableRows(try await virsh.must("vol-list", pool)).isEmpty)
             #expect(try await at.mustSwiftvirt("pool-destroy", pool) == "Pool \(pool) destroyed\n")
