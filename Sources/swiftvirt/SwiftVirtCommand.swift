@@ -16,7 +16,8 @@ struct SwiftVirtCommand: AsyncParsableCommand {
             Exit status: 0 success; 1 the daemon or the connection reported an error (printed as
             'error: ...' plus a 'hint: ...' line); 64 the command line itself is wrong.
 
-            --json output (list, dominfo, domstate, nodeinfo, version, hostname, uri) uses the field names
+            --json output (list, dominfo, domstate, nodeinfo, version, hostname, uri, pool-list, pool-info,
+            vol-list, vol-info, net-list, net-info) uses the field names
             documented in docs/swiftvirt.md; they are stable.
             """,
         subcommands: [
@@ -24,6 +25,9 @@ struct SwiftVirtCommand: AsyncParsableCommand {
             Reset.self, Suspend.self, Resume.self, DomInfo.self, DomState.self, DomID.self, DomUUID.self,
             DomName.self, DumpXML.self, Edit.self, Autostart.self, Console.self, Event.self, Version.self,
             Capabilities.self, DomCapabilities.self, NodeInfo.self, URI.self, Hostname.self,
+            PoolList.self, PoolInfo.self, PoolStart.self, PoolDestroy.self, PoolDefineAs.self, PoolUndefine.self,
+            VolList.self, VolInfo.self, VolCreateAs.self, VolDelete.self, VolUpload.self, VolDownload.self,
+            NetList.self, NetInfo.self, NetStart.self, NetDestroy.self, NetDumpXML.self,
         ])
 
     /// Accepts virsh's order (`swiftvirt -c URI [-r] list`) as well as `swiftvirt list -c URI`: ArgumentParser

@@ -56,9 +56,16 @@ final class ClientChannelHandler: ChannelInboundHandler {
 
     /// Sends one STREAM packet for the stream opened by call `serial`: data (`.continue`), finish (`.ok`, empty)
     /// or abort (`.error`, empty).
-    func sendStream(procedure: Int32, serial: UInt32, status: PacketStatus, payload: [UInt8]) {
-        guard !closed else { return }
-        write(Packet(header: header(.remote, procedure, .stream, serial, status), payload: payload))
+    /// `written`, when given, completes once the packet is handed to the socket (the back-pressure of uploads).
+    func sendStream(
+        procedure: Int32, serial: UInt32, status: PacketStatus, payload: [UInt8],
+        written: EventLoopPromise<Void>? = nil
+    ) {
+        guard !closed else {
+            written?.fail(VirtClientError.connectionClosed)
+            return
+        }
+        write(Packet(header: header(.remote, procedure, .stream, serial, status), payload: payload), promise: written)
         // After an abort the daemon's answer carries nothing the caller waits for.
         if status == .error { streams.removeValue(forKey: serial)?.finish() }
     }
@@ -93,9 +100,13 @@ final class ClientChannelHandler: ChannelInboundHandler {
             status: status)
     }
 
-    private func write(_ packet: Packet) {
-        guard let context else { return }
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: packet.encoded())), promise: nil)
+    private func write(_ packet: Packet, promise: EventLoopPromise<Void>? = nil) {
+        guard let context else {
+            promise?.fail(VirtClientError.connectionClosed)
+            return
+        }
+        context.writeAndFlush(
+            wrapOutboundOut(context.channel.allocator.buffer(bytes: packet.encoded())), promise: promise)
     }
 
     // MARK: Inbound

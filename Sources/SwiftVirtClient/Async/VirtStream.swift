@@ -1,7 +1,7 @@
 import NIOCore
 import SwiftVirtWire
 
-/// A libvirt data stream (a domain console): bytes from the daemon arrive on ``incoming``; bytes for the daemon
+/// A libvirt data stream (a domain console, a volume upload or download): bytes from the daemon arrive on ``incoming``; bytes for the daemon
 /// go through ``send(_:)``. ``finish()`` ends it cleanly, ``abort()`` abruptly.
 public final class VirtStream: Sendable {
     /// Chunks as the daemon sends them. Ends when the daemon ends the stream (or after ``finish()``), and
@@ -34,6 +34,34 @@ public final class VirtStream: Sendable {
     /// Aborts the stream; ``incoming`` ends at once.
     public func abort() { post(.error, []) }
 
+    /// Sends `bytes` as one data packet and returns once it is written to the socket, so a sender looping over
+    /// a file never queues more than one chunk. Keep chunks at most 256 KiB (libvirt's stream packet size).
+    public func write(_ bytes: [UInt8]) async throws(VirtClientError) {
+        guard !bytes.isEmpty else { return }
+        let handler = handler
+        let (procedure, serial) = (procedure, serial)
+        let promise = handler.eventLoop.makePromise(of: Void.self)
+        handler.eventLoop.execute {
+            handler.value.sendStream(
+                procedure: procedure, serial: serial, status: .continue, payload: bytes, written: promise)
+        }
+        do {
+            try await promise.futureResult.get()
+        } catch {
+            throw VirtClientError.wrapping(error)
+        }
+    }
+
+    /// Finishes an upload and waits for the daemon's confirmation (or its error, e.g. a failed write).
+    public func finishAndWait() async throws(VirtClientError) {
+        finish()
+        do {
+            for try await _ in incoming {}
+        } catch {
+            throw VirtClientError.wrapping(error)
+        }
+    }
+
     private func post(_ status: PacketStatus, _ payload: [UInt8]) {
         let handler = handler
         let (procedure, serial) = (procedure, serial)
@@ -49,9 +77,18 @@ extension VirtConnection {
     public func openConsole(_ domain: RemoteNonnullDomain, device: String? = nil, force: Bool = false)
         async throws(VirtClientError) -> VirtStream
     {
+        try await openStream(
+            .domainOpenConsole, DomainOpenConsoleArgs(dom: domain, devName: device, flags: force ? 1 : 0))
+    }
+
+    /// Calls a procedure that opens a data stream: STREAM packets with the call's serial go to the stream
+    /// from the moment the call is sent, since data may follow the reply at once.
+    func openStream<Args: XDRCodable>(_ proc: RemoteProcedure, _ args: Args) async throws(VirtClientError)
+        -> VirtStream
+    {
         let (incoming, sink) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-        let payload = DomainOpenConsoleArgs(dom: domain, devName: device, flags: force ? 1 : 0).xdrBytes()
-        let procedure = RemoteProcedure.domainOpenConsole.rawValue
+        let payload = args.xdrBytes()
+        let procedure = proc.rawValue
         let handler = handler
         let opened = channel.eventLoop.submit {
             handler.value.call(program: .remote, procedure: procedure, payload: payload, stream: sink)

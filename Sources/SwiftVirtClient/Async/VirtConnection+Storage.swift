@@ -1,0 +1,162 @@
+import SwiftVirtWire
+
+/// Typed calls for storage pools and volumes (virStoragePool*, virStorageVol*).
+extension VirtConnection {
+    // MARK: Pools
+
+    /// CONNECT_LIST_ALL_STORAGE_POOLS; `flags` 1 inactive, 2 active, 0 both (libvirt's LIST_* bits).
+    public func listAllStoragePools(flags: UInt32 = 0) async throws(VirtClientError) -> [RemoteNonnullStoragePool] {
+        try await call(
+            .connectListAllStoragePools, ConnectListAllStoragePoolsArgs(needResults: 1, flags: flags),
+            returning: ConnectListAllStoragePoolsRet.self
+        ).pools
+    }
+
+    /// Resolves a virsh-style pool argument: a UUID-shaped string as a uuid, else the text as a name.
+    public func lookupStoragePool(_ key: String) async throws(VirtClientError) -> RemoteNonnullStoragePool {
+        if let uuid = DomainUUID.parse(key),
+            let found = try? await call(
+                .storagePoolLookupByUuid, StoragePoolLookupByUuidArgs(uuid: uuid), returning: StoragePoolPayload.self)
+        {
+            return found.pool
+        }
+        return try await call(
+            .storagePoolLookupByName, StoragePoolLookupByNameArgs(value: key), returning: StoragePoolPayload.self
+        ).pool
+    }
+
+    /// STORAGE_POOL_DEFINE_XML.
+    public func defineStoragePool(xml: String) async throws(VirtClientError) -> RemoteNonnullStoragePool {
+        try await call(
+            .storagePoolDefineXml, StoragePoolDefineXmlArgs(xml: xml, flags: 0), returning: StoragePoolPayload.self
+        ).pool
+    }
+
+    /// STORAGE_POOL_CREATE: starts a defined pool.
+    public func start(_ pool: RemoteNonnullStoragePool, flags: UInt32 = 0) async throws(VirtClientError) {
+        try await call(.storagePoolCreate, StoragePoolCreateArgs(pool: pool, flags: flags))
+    }
+
+    /// STORAGE_POOL_BUILD: makes the pool's directory.
+    public func build(_ pool: RemoteNonnullStoragePool, flags: UInt32 = 0) async throws(VirtClientError) {
+        try await call(.storagePoolBuild, StoragePoolBuildArgs(pool: pool, flags: flags))
+    }
+
+    /// STORAGE_POOL_DESTROY: stops the pool (its volumes stay on disk).
+    public func destroy(_ pool: RemoteNonnullStoragePool) async throws(VirtClientError) {
+        try await call(.storagePoolDestroy, StoragePoolPayload(pool: pool))
+    }
+
+    /// STORAGE_POOL_UNDEFINE.
+    public func undefine(_ pool: RemoteNonnullStoragePool) async throws(VirtClientError) {
+        try await call(.storagePoolUndefine, StoragePoolPayload(pool: pool))
+    }
+
+    /// STORAGE_POOL_GET_INFO: state (0 inactive, 1 building, 2 running, 3 degraded, 4 inaccessible) and sizes.
+    public func info(_ pool: RemoteNonnullStoragePool) async throws(VirtClientError) -> StoragePoolGetInfoRet {
+        try await call(.storagePoolGetInfo, StoragePoolPayload(pool: pool), returning: StoragePoolGetInfoRet.self)
+    }
+
+    /// STORAGE_POOL_IS_PERSISTENT.
+    public func isPersistent(_ pool: RemoteNonnullStoragePool) async throws(VirtClientError) -> Bool {
+        try await call(.storagePoolIsPersistent, StoragePoolPayload(pool: pool), returning: StorageIntRet.self).value
+            != 0
+    }
+
+    /// STORAGE_POOL_GET_AUTOSTART.
+    public func autostart(_ pool: RemoteNonnullStoragePool) async throws(VirtClientError) -> Bool {
+        try await call(.storagePoolGetAutostart, StoragePoolPayload(pool: pool), returning: StorageIntRet.self).value
+            != 0
+    }
+
+    /// STORAGE_POOL_GET_XML_DESC.
+    public func xmlDescription(_ pool: RemoteNonnullStoragePool, flags: UInt32 = 0) async throws(VirtClientError)
+        -> String
+    {
+        try await call(
+            .storagePoolGetXmlDesc, StoragePoolGetXmlDescArgs(pool: pool, flags: flags), returning: XmlPayload.self
+        ).xml
+    }
+
+    // MARK: Volumes
+
+    /// STORAGE_POOL_LIST_ALL_VOLUMES.
+    public func listAllVolumes(_ pool: RemoteNonnullStoragePool) async throws(VirtClientError)
+        -> [RemoteNonnullStorageVol]
+    {
+        try await call(
+            .storagePoolListAllVolumes, StoragePoolListAllVolumesArgs(pool: pool, needResults: 1, flags: 0),
+            returning: StoragePoolListAllVolumesRet.self
+        ).vols
+    }
+
+    /// Resolves a virsh-style volume argument: with a pool, a name in it; without, a path, then a key.
+    public func lookupVolume(_ key: String, pool: String? = nil) async throws(VirtClientError)
+        -> RemoteNonnullStorageVol
+    {
+        if let pool {
+            let owner = try await lookupStoragePool(pool)
+            return try await call(
+                .storageVolLookupByName, StorageVolLookupByNameArgs(pool: owner, name: key),
+                returning: StorageVolPayload.self
+            ).vol
+        }
+        if let found = try? await call(
+            .storageVolLookupByPath, StorageVolLookupByPathArgs(value: key), returning: StorageVolPayload.self)
+        {
+            return found.vol
+        }
+        return try await call(
+            .storageVolLookupByKey, StorageVolLookupByKeyArgs(value: key), returning: StorageVolPayload.self
+        ).vol
+    }
+
+    /// STORAGE_VOL_CREATE_XML.
+    public func createVolume(in pool: RemoteNonnullStoragePool, xml: String, flags: UInt32 = 0)
+        async throws(VirtClientError) -> RemoteNonnullStorageVol
+    {
+        try await call(
+            .storageVolCreateXml, StorageVolCreateXmlArgs(pool: pool, xml: xml, flags: flags),
+            returning: StorageVolPayload.self
+        ).vol
+    }
+
+    /// STORAGE_VOL_DELETE.
+    public func delete(_ vol: RemoteNonnullStorageVol, flags: UInt32 = 0) async throws(VirtClientError) {
+        try await call(.storageVolDelete, StorageVolDeleteArgs(vol: vol, flags: flags))
+    }
+
+    /// STORAGE_VOL_GET_INFO: type (0 file, 1 block, 2 dir, 3 network, 4 netdir, 5 ploop), capacity, allocation.
+    public func info(_ vol: RemoteNonnullStorageVol) async throws(VirtClientError) -> StorageVolGetInfoRet {
+        try await call(.storageVolGetInfo, StorageVolPayload(vol: vol), returning: StorageVolGetInfoRet.self)
+    }
+
+    /// STORAGE_VOL_GET_PATH.
+    public func path(_ vol: RemoteNonnullStorageVol) async throws(VirtClientError) -> String {
+        try await call(.storageVolGetPath, StorageVolPayload(vol: vol), returning: StorageVolGetPathRet.self).name
+    }
+
+    /// STORAGE_VOL_GET_XML_DESC.
+    public func xmlDescription(_ vol: RemoteNonnullStorageVol) async throws(VirtClientError) -> String {
+        try await call(.storageVolGetXmlDesc, StorageVolGetXmlDescArgs(vol: vol, flags: 0), returning: XmlPayload.self)
+            .xml
+    }
+
+    /// STORAGE_VOL_UPLOAD: returns a stream to ``VirtStream/write(_:)`` the bytes into, then
+    /// ``VirtStream/finishAndWait()``. `length` 0 means "up to what is sent".
+    public func openUpload(_ vol: RemoteNonnullStorageVol, offset: UInt64 = 0, length: UInt64 = 0)
+        async throws(VirtClientError) -> VirtStream
+    {
+        try await openStream(
+            .storageVolUpload, StorageVolUploadArgs(vol: vol, offset: offset, length: length, flags: 0))
+    }
+
+    /// STORAGE_VOL_DOWNLOAD: the volume's bytes arrive on ``VirtStream/incoming``, which ends after the last.
+    /// `length` 0 means to the end of the volume.
+    public func openDownload(_ vol: RemoteNonnullStorageVol, offset: UInt64 = 0, length: UInt64 = 0)
+        async throws(VirtClientError) -> VirtStream
+    {
+        try await openStream(
+            .storageVolDownload, StorageVolDownloadArgs(vol: vol, offset: offset, length: length, flags: 0))
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import SwiftVirtClient
+import SwiftVirtWire
+
+/// What net-list and net-info show about one network.
+struct NetworkFacts {
+    var net: RemoteNonnullNetwork
+    var active: Bool
+    var persistent: Bool
+    var autostart: Bool
+    var bridge: String?
+
+    init(_ net: RemoteNonnullNetwork, _ conn: VirtConnection) async throws(VirtClientError) {
+        self.net = net
+        active = try await conn.isActive(net)
+        persistent = try await conn.isPersistent(net)
+        autostart = try await conn.autostart(net)
+        // Networks without a bridge (e.g. forward mode hostdev) answer an error; virsh then leaves it out.
+        bridge = try? await conn.bridgeName(net)
+    }
+
+    var json: JSONValue {
+        .object([
+            ("name", .string(net.name)), ("uuid", .string(DomainUUID.format(net.uuid))), ("active", .bool(active)),
+            ("persistent", .bool(persistent)), ("autostart", .bool(autostart)),
+            ("bridge", bridge.map { .string($0) } ?? .null),
+        ])
+    }
+
+    var text: String {
+        var rows = [
+            ("Name", net.name), ("UUID", DomainUUID.format(net.uuid)), ("Active", StorageListing.yesNo(active)),
+            ("Persistent", StorageListing.yesNo(persistent)), ("Autostart", StorageListing.yesNo(autostart)),
+        ]
+        if let bridge { rows.append(("Bridge", bridge)) }
+        return StorageListing.block(rows)
+    }
+}
+
+struct NetList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "net-list", abstract: "List networks (active ones unless --all/--inactive).")
+    @OptionGroup var connection: ConnectionOptions
+    @Flag(help: "Include inactive networks.") var all = false
+    @Flag(help: "Only inactive networks.") var inactive = false
+    @Flag(help: "Print JSON: the net-info --json object of each network.") var json = false
+
+    func run() async throws {
+        try await connection.withConnection { conn in
+            // libvirt's LIST_NETWORKS bits: 1 inactive, 2 active.
+            let flags: UInt32 = all ? 0 : inactive ? 1 : 2
+            var facts: [NetworkFacts] = []
+            for net in try await conn.listAllNetworks(flags: flags).sorted(by: { $0.name < $1.name }) {
+                facts.append(try await NetworkFacts(net, conn))
+            }
+            if json {
+                print(JSONValue.array(facts.map(\.json)).rendered())
+            } else {
+                let rows = facts.map { f in
+                    [
+                        f.net.name, f.active ? "active" : "inactive", StorageListing.yesNo(f.autostart),
+                        StorageListing.yesNo(f.persistent),
+                    ]
+                }
+                print(DomainListing.table(header: ["Name", "State", "Autostart", "Persistent"], rows: rows))
+            }
+        }
+    }
+}
+
+struct NetworkTarget: ParsableArguments {
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Network name or uuid.") var network: String
+}
+
+struct NetInfo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "net-info", abstract: "Show a network's facts.")
+    @OptionGroup var target: NetworkTarget
+    @Flag(help: "Print JSON: {name, uuid, active, persistent, autostart, bridge}.") var json = false
+
+    func run() async throws {
+        try await target.connection.withConnection { conn in
+            let facts = try await NetworkFacts(try await conn.lookupNetwork(target.network), conn)
+            print(json ? facts.json.rendered() : facts.text)
+        }
+    }
+}
+
+/// One call on a network, reported as "Network X <outcome>" as virsh does.
+protocol SimpleNetworkAction: AsyncParsableCommand {
+    static var outcome: String { get }
+    var target: NetworkTarget { get }
+    static func perform(_ net: RemoteNonnullNetwork, _ conn: VirtConnection) async throws(VirtClientError)
+}
+
+extension SimpleNetworkAction {
+    func run() async throws {
+        try await target.connection.withConnection { conn in
+            let net = try await conn.lookupNetwork(target.network)
+            try await Self.perform(net, conn)
+            print("Network \(net.name) \(Self.outcome)")
+        }
+    }
+}
+
+struct NetStart: SimpleNetworkAction {
+    static let configuration = CommandConfiguration(commandName: "net-start", abstract: "Start a defined network.")
+    static let outcome = "started"
+    @OptionGroup var target: NetworkTarget
+    static func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws(VirtClientError) {
+        try await c.start(n)
+    }
+}
+
+struct NetDestroy: SimpleNetworkAction {
+    static let configuration = CommandConfiguration(commandName: "net-destroy", abstract: "Stop a network.")
+    static let outcome = "destroyed"
+    @OptionGroup var target: NetworkTarget
+    static func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws(VirtClientError) {
+        try await c.destroy(n)
+    }
+}
+
+struct NetDumpXML: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "net-dumpxml", abstract: "Print a network's XML.")
+    @OptionGroup var target: NetworkTarget
+    @Flag(help: "The persistent definition rather than the live one.") var inactive = false
+
+    func run() async throws {
+        try await target.connection.withConnection { conn in
+            let net = try await conn.lookupNetwork(target.network)
+            print(try await conn.xmlDescription(net, flags: inactive ? 1 : 0), terminator: "")
+        }
+    }
+}
