@@ -11,6 +11,9 @@ extension DomainRegistry {
             do {
                 var live = try DomainXML.parse(status.liveXML)
                 try live.applyDefaults()
+                if let taps = status.interfaceTargets, taps.count == live.devices.interfaces.count {
+                    for (i, tap) in taps.enumerated() { live.devices.interfaces[i].targetDev = tap }
+                }
                 let running = try await driver.reattach(live, status: status.driverStatus, observer: self)
                 var rec = (try? record(uuid)) ?? DomainRecord(config: live, persistent: false, autostart: false)
                 rec.running = running

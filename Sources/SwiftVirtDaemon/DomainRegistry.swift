@@ -416,7 +416,8 @@ actor DomainRegistry: DomainObserver {
         guard let current = records[uuid], current.running != nil else { return }
         let status = DomainStore.Status(
             name: current.config.name, uuid: "\(uuid)", id: current.id, persistent: current.persistent,
-            liveXML: DomainXML.format(live), driverStatus: blob, state: current.state, reason: current.reason.rawValue)
+            liveXML: DomainXML.format(live), driverStatus: blob, state: current.state, reason: current.reason.rawValue,
+            interfaceTargets: live.devices.interfaces.map(\.targetDev))
         do { try store.saveStatus(status) } catch { logger.error("cannot save status of \(current.config.name): \(error)") }
     }
 

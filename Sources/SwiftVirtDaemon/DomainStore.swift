@@ -74,6 +74,9 @@ struct DomainStore: Sendable {
         var driverStatus: [UInt8]
         var state: DomainState
         var reason: Int32
+        /// Each `<interface>`'s host device (tap) in order: the XML drops generated `vnet` names, but a restarted
+        /// daemon must know a running guest's taps to re-attach them to a restarted network and delete them at stop.
+        var interfaceTargets: [String?]? = nil
     }
 
     func saveStatus(_ status: Status) throws {
