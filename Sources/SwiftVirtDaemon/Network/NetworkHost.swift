@@ -94,27 +94,65 @@ struct NetworkHost: Sendable {
         let p = dnsmasqPaths(name)
         guard let text = try? String(contentsOfFile: p.pidFile, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
-            let cmdline = readProcFile("/proc/\(pid)/cmdline"), cmdline.contains(p.config)
+            Self.commandLine(of: pid)?.contains("--conf-file=\(p.config)") == true
         else { return nil }
         return pid
     }
 
-    func stopDnsmasq(_ name: String) {
-        guard let pid = dnsmasqPid(name) else { return }
-        kill(pid, SIGTERM)
-        // dnsmasq is not our child (it daemonized), so it is gone once its /proc entry is gone or a zombie.
-        for _ in 0..<50 {
-            let stat = readProcFile("/proc/\(pid)/stat") ?? ""
-            if stat.isEmpty || stat.contains(") Z ") { return }
+    /// Every live process started with this network's config: the pid file names only the main dnsmasq, and it
+    /// may be missing or stale after a crash, while forked children (TCP DNS) also hold the listening sockets.
+    func dnsmasqProcesses(_ name: String) -> [Int32] {
+        let marker = "--conf-file=\(dnsmasqPaths(name).config)"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let argv = Self.commandLine(of: pid) else { return false }
+            return argv.split(separator: "\0").contains { $0 == marker } && Self.isAlive(pid)
+        }
+    }
+
+    /// Stops this network's dnsmasq and returns only once its sockets are released, so that a new dnsmasq can
+    /// bind the same addresses straight away (net-update restarts it). Returns the pids that survived SIGKILL.
+    @discardableResult
+    func stopDnsmasq(_ name: String) -> [Int32] {
+        let pids = Set(dnsmasqProcesses(name) + (dnsmasqPid(name).map { [$0] } ?? []))
+        guard !pids.isEmpty else { return [] }
+        for pid in pids { kill(pid, SIGTERM) }
+        if waitUntilGone(pids, attempts: 250) { return [] }
+        for pid in pids where Self.isAlive(pid) { kill(pid, SIGKILL) }
+        _ = waitUntilGone(pids, attempts: 250)
+        return pids.filter(Self.isAlive).sorted()
+    }
+
+    /// Polls every 20 ms; dnsmasq is not our child (it daemonized), so it cannot be waited for.
+    private func waitUntilGone(_ pids: Set<Int32>, attempts: Int) -> Bool {
+        for _ in 0..<attempts {
+            if !pids.contains(where: Self.isAlive) { return true }
             usleep(20_000)
         }
-        kill(pid, SIGKILL)
+        return !pids.contains(where: Self.isAlive)
+    }
+
+    /// A zombie has already closed its files and sockets; only its parent's reaping is left.
+    private static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = readProcFile("/proc/\(pid)/stat"), !stat.isEmpty,
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let state = stat[stat.index(after: close)...].drop(while: { $0 == " " }).first
+        return state != "Z" && state != "X"
+    }
+
+    private static func commandLine(of pid: Int32) -> String? {
+        readProcFile("/proc/\(pid)/cmdline")
     }
 
     /// Applies a changed static host list to a running network by restarting its dnsmasq (the lease file is
     /// kept). A SIGHUP re-read of dhcp-hostsfile did not take effect with Debian 12's dnsmasq 2.89 in testing.
     func reloadDHCPHosts(_ n: NetworkDefinition, bridge: String) throws {
-        stopDnsmasq(n.name)
+        let survivors = stopDnsmasq(n.name)
+        guard survivors.isEmpty else {
+            throw NetworkError.conflict(
+                "dnsmasq of network '\(n.name)' (pids \(survivors)) did not exit, so it cannot be restarted")
+        }
         try startDnsmasq(n, bridge: bridge)
     }
 
