@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import NIOCore
+import NIOSSL
+
+/// The X.509 files a `qemu+tls://` client uses, found where libvirt's client looks for them:
+/// `?pkipath=DIR` (cacert.pem, clientcert.pem, clientkey.pem in DIR, whether or not they exist), else for a
+/// non-root user `$HOME/.pki/libvirt/` (the CA alone, and the certificate and key as a pair, each only when
+/// present there), else the system paths under /etc/pki.
+public struct TLSCredentialPaths: Sendable, Equatable {
+    public var caCertificate: String
+    public var clientCertificate: String
+    public var clientKey: String
+
+    public static let systemCACertificate = "/etc/pki/CA/cacert.pem"
+    public static let systemClientCertificate = "/etc/pki/libvirt/clientcert.pem"
+    public static let systemClientKey = "/etc/pki/libvirt/private/clientkey.pem"
+
+    public init(caCertificate: String, clientCertificate: String, clientKey: String) {
+        self.caCertificate = caCertificate
+        self.clientCertificate = clientCertificate
+        self.clientKey = clientKey
+    }
+
+    /// The files for `uri`; `home` and `isRoot` default to the running process's.
+    public static func locate(for uri: LibvirtURI, home: String? = nil, isRoot: Bool = geteuid() == 0)
+        -> TLSCredentialPaths
+    {
+        if let dir = uri.parameter("pkipath") {
+            return TLSCredentialPaths(
+                caCertificate: dir + "/cacert.pem", clientCertificate: dir + "/clientcert.pem",
+                clientKey: dir + "/clientkey.pem")
+        }
+        var paths = TLSCredentialPaths(
+            caCertificate: systemCACertificate, clientCertificate: systemClientCertificate,
+            clientKey: systemClientKey)
+        let homeDir = home ?? getenv("HOME").map { String(cString: $0) }
+        guard !isRoot, let homeDir else { return paths }
+        let user = homeDir + "/.pki/libvirt"
+        if exists(user + "/cacert.pem") { paths.caCertificate = user + "/cacert.pem" }
+        // The certificate and its key go together: both from the user's directory or neither.
+        if exists(user + "/clientcert.pem"), exists(user + "/clientkey.pem") {
+            paths.clientCertificate = user + "/clientcert.pem"
+            paths.clientKey = user + "/clientkey.pem"
+        }
+        return paths
+    }
+
+    private static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// A TLS context trusting the CA file and presenting the client certificate. With `verifyPeer` false
+    /// (the URI's `no_verify=1`) the server's certificate and name are not checked, as libvirt does.
+    /// - Throws: `.unsupported` naming the file that cannot be read or parsed.
+    func makeContext(verifyPeer: Bool) throws(VirtClientError) -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        do {
+            configuration.trustRoots = .certificates(try load("CA certificate", caCertificate) {
+                try NIOSSLCertificate.fromPEMFile($0)
+            })
+            configuration.certificateChain = try load("client certificate", clientCertificate) {
+                try NIOSSLCertificate.fromPEMFile($0)
+            }.map { .certificate($0) }
+            configuration.privateKey = .privateKey(
+                try load("client key", clientKey) { try NIOSSLPrivateKey(file: $0, format: .pem) })
+            configuration.certificateVerification = verifyPeer ? .fullVerification : .none
+            return try NIOSSLContext(configuration: configuration)
+        } catch let error as VirtClientError {
+            throw error
+        } catch {
+            throw .unsupported("cannot set up TLS: \(error)")
+        }
+    }
+
+    private func load<T>(_ what: String, _ path: String, _ read: (String) throws -> T) throws(VirtClientError) -> T {
+        guard access(path, R_OK) == 0 else {
+            throw .unsupported("Cannot read \(what) '\(path)': \(String(cString: strerror(errno)))")
+        }
+        do {
+            return try read(path)
+        } catch {
+            throw .unsupported("Cannot load \(what) '\(path)': \(error)")
+        }
+    }
+}
+
+/// Why a TLS session never reached the RPC stage.
+struct TLSSessionFailure: Error {
+    let reason: String
+}
+
+/// Waits for the one byte a libvirt server sends after the TLS handshake once it has accepted the client's
+/// certificate and address (1 = accepted), then passes every later byte on untouched. A server that refuses
+/// the client closes the connection instead of sending it.
+final class TLSConfirmationHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    /// Completes with success on the server's 1 byte, else fails with why the session never started.
+    let confirmed: EventLoopPromise<Void>
+    private var waiting = true
+
+    init(confirmed: EventLoopPromise<Void>) { self.confirmed = confirmed }
+
+    static let refusedReason = "server verification (of our certificate or IP address) failed"
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        if waiting, let byte = buffer.readInteger(as: UInt8.self) {
+            waiting = false
+            guard byte == 1 else {
+                confirmed.fail(TLSSessionFailure(reason: Self.refusedReason))
+                context.close(promise: nil)
+                return
+            }
+            confirmed.succeed()
+        }
+        if buffer.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(buffer)) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if waiting {
+            waiting = false
+            confirmed.fail(TLSSessionFailure(reason: "TLS handshake failed: \(Self.describe(error))"))
+        }
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if waiting {
+            waiting = false
+            confirmed.fail(TLSSessionFailure(reason: Self.refusedReason))
+        }
+        context.fireChannelInactive()
+    }
+
+    /// BoringSSL's reasons (e.g. CERTIFICATE_VERIFY_FAILED) rather than Swift's enum dump.
+    static func describe(_ error: any Error) -> String {
+        if let ssl = error as? NIOSSLError, case .handshakeFailed(let inner) = ssl { return "\(inner)" }
+        return "\(error)"
+    }
+}
