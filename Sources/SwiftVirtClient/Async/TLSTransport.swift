@@ -53,8 +53,8 @@ public struct TLSCredentialPaths: Sendable, Equatable {
 
     /// A TLS context trusting the CA file and presenting the client certificate. With `verifyPeer` false
     /// (the URI's `no_verify=1`) the server's certificate and name are not checked, as libvirt does.
-    /// - Throws: `.unsupported` naming the file that cannot be read or parsed.
-    func makeContext(verifyPeer: Bool) throws(VirtClientError) -> NIOSSLContext {
+    /// - Throws: `TLSSessionFailure` naming the file that cannot be read or parsed.
+    func makeContext(verifyPeer: Bool) throws(TLSSessionFailure) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         do {
             configuration.trustRoots = .certificates(try load("CA certificate", caCertificate) {
@@ -67,27 +67,27 @@ public struct TLSCredentialPaths: Sendable, Equatable {
                 try load("client key", clientKey) { try NIOSSLPrivateKey(file: $0, format: .pem) })
             configuration.certificateVerification = verifyPeer ? .fullVerification : .none
             return try NIOSSLContext(configuration: configuration)
-        } catch let error as VirtClientError {
+        } catch let error as TLSSessionFailure {
             throw error
         } catch {
-            throw .unsupported("cannot set up TLS: \(error)")
+            throw TLSSessionFailure(reason: "cannot set up TLS: \(TLSConfirmationHandler.describe(error))")
         }
     }
 
-    private func load<T>(_ what: String, _ path: String, _ read: (String) throws -> T) throws(VirtClientError) -> T {
+    private func load<T>(_ what: String, _ path: String, _ read: (String) throws -> T) throws(TLSSessionFailure) -> T {
         guard access(path, R_OK) == 0 else {
-            throw .unsupported("Cannot read \(what) '\(path)': \(String(cString: strerror(errno)))")
+            throw TLSSessionFailure(reason: "Cannot read \(what) '\(path)': \(String(cString: strerror(errno)))")
         }
         do {
             return try read(path)
         } catch {
-            throw .unsupported("Cannot load \(what) '\(path)': \(error)")
+            throw TLSSessionFailure(reason: "Cannot load \(what) '\(path)': \(TLSConfirmationHandler.describe(error))")
         }
     }
 }
 
 /// Why a TLS session never reached the RPC stage.
-struct TLSSessionFailure: Error {
+struct TLSSessionFailure: Error, Equatable {
     let reason: String
 }
 
@@ -123,7 +123,11 @@ final class TLSConfirmationHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if waiting {
             waiting = false
-            confirmed.fail(TLSSessionFailure(reason: "TLS handshake failed: \(Self.describe(error))"))
+            // A server refusing our certificate just drops the connection (no close_notify).
+            let reason =
+                (error as? NIOSSLError) == .uncleanShutdown
+                ? Self.refusedReason : "TLS handshake failed: \(Self.describe(error))"
+            confirmed.fail(TLSSessionFailure(reason: reason))
         }
         context.fireErrorCaught(error)
     }
@@ -136,9 +140,21 @@ final class TLSConfirmationHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    /// BoringSSL's reasons (e.g. CERTIFICATE_VERIFY_FAILED) rather than Swift's enum dump.
+    /// BoringSSL's reason codes (e.g. CERTIFICATE_VERIFY_FAILED) rather than Swift's enum dump, which also
+    /// carries error numbers and BoringSSL source paths.
     static func describe(_ error: any Error) -> String {
-        if let ssl = error as? NIOSSLError, case .handshakeFailed(let inner) = ssl { return "\(inner)" }
-        return "\(error)"
+        var reasons: [String] = []
+        let errors: [BoringSSLInternalError]
+        switch error {
+        case NIOSSLError.handshakeFailed(.sslError(let list)): errors = list
+        case BoringSSLError.sslError(let list): errors = list
+        default: return "\(error)"
+        }
+        for item in errors {
+            // "Error: N error:HEX:LIB:FUNC:REASON at FILE:LINE" → REASON
+            let text = "\(item)".components(separatedBy: " at ").first ?? "\(item)"
+            reasons.append(String(text.split(separator: ":").last ?? Substring(text)))
+        }
+        return reasons.isEmpty ? "\(error)" : reasons.joined(separator: ", ")
     }
 }

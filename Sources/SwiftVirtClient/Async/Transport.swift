@@ -56,8 +56,12 @@ enum Transport {
     private static func openTLS(_ uri: LibvirtURI, group: any EventLoopGroup, events: EventRouter)
         async throws(VirtClientError) -> any Channel
     {
-        let context = try TLSCredentialPaths.locate(for: uri).makeContext(
-            verifyPeer: uri.parameter("no_verify") != "1")
+        let context: NIOSSLContext
+        do {
+            context = try TLSCredentialPaths.locate(for: uri).makeContext(verifyPeer: uri.parameter("no_verify") != "1")
+        } catch {
+            throw .tlsFailed(uri: uri.text, reason: error.reason)
+        }
         let host = uri.host ?? "localhost"
         // SNI carries names only; for an address NIOSSL checks the certificate against the peer's IP.
         let serverName: String? = isIPAddress(host) ? nil : host
@@ -83,7 +87,7 @@ enum Transport {
             try await confirmed.futureResult.get()
         } catch {
             try? await channel.close()
-            throw .connectFailed(uri: uri.text, reason: (error as? TLSSessionFailure)?.reason ?? reason(error))
+            throw .tlsFailed(uri: uri.text, reason: (error as? TLSSessionFailure)?.reason ?? reason(error))
         }
         return channel
     }

@@ -9,13 +9,15 @@ struct TestPKI {
     let root: URL
     var clientDir: String { root.path + "/client" }
     var otherCADir: String { root.path + "/client-other-ca" }
+    /// Trusts the right CA but presents a client certificate the unrelated CA signed: the server refuses it.
+    var untrustedClientDir: String { root.path + "/client-untrusted" }
     var caCert: String { root.path + "/ca/cacert.pem" }
     var serverCert: String { root.path + "/server/servercert.pem" }
     var serverKey: String { root.path + "/server/serverkey.pem" }
 
     static func make(in root: URL, scratch: URL) async throws -> TestPKI {
         let pki = TestPKI(root: root)
-        for dir in ["ca", "other-ca", "server", "client", "client-other-ca"] {
+        for dir in ["ca", "other-ca", "server", "client", "client-other-ca", "client-untrusted"] {
             try FileManager.default.createDirectory(
                 at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
         }
@@ -36,6 +38,12 @@ struct TestPKI {
         }
         try FileManager.default.copyItem(
             atPath: root.path + "/other-ca/cacert.pem", toPath: pki.otherCADir + "/cacert.pem")
+        let untrusted = pki.untrustedClientDir
+        try await pki.issue(
+            key: untrusted + "/clientkey.pem", cert: untrusted + "/clientcert.pem",
+            subject: "/O=SwiftVirt/CN=stranger", ca: root.path + "/other-ca", extensions: "extendedKeyUsage=clientAuth",
+            scratch: scratch)
+        try FileManager.default.copyItem(atPath: pki.caCert, toPath: untrusted + "/cacert.pem")
         return pki
     }
 
