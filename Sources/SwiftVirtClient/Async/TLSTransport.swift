@@ -100,9 +100,14 @@ final class TLSConfirmationHandler: ChannelInboundHandler {
 
     /// Completes with success on the server's 1 byte, else fails with why the session never started.
     let confirmed: EventLoopPromise<Void>
+    /// The host name the server's certificate must carry as a DNS name (nil: an address, or no_verify).
+    let expectedName: String?
     private var waiting = true
 
-    init(confirmed: EventLoopPromise<Void>) { self.confirmed = confirmed }
+    init(confirmed: EventLoopPromise<Void>, expectedName: String?) {
+        self.confirmed = confirmed
+        self.expectedName = expectedName
+    }
 
     static let refusedReason = "server verification (of our certificate or IP address) failed"
 
@@ -112,6 +117,12 @@ final class TLSConfirmationHandler: ChannelInboundHandler {
             waiting = false
             guard byte == 1 else {
                 confirmed.fail(TLSSessionFailure(reason: Self.refusedReason))
+                context.close(promise: nil)
+                return
+            }
+            if let expectedName, !certificateNames(expectedName, context: context) {
+                confirmed.fail(
+                    TLSSessionFailure(reason: "Certificate's owner does not match the hostname (\(expectedName))"))
                 context.close(promise: nil)
                 return
             }
@@ -138,6 +149,27 @@ final class TLSConfirmationHandler: ChannelInboundHandler {
             confirmed.fail(TLSSessionFailure(reason: Self.refusedReason))
         }
         context.fireChannelInactive()
+    }
+
+    /// NIOSSL also accepts a certificate whose IP address entry matches the peer's address whatever name was
+    /// asked for; libvirt (gnutls) matches a host name against the DNS entries only. So when the certificate has
+    /// alternative names, one DNS entry must match `name` (a leading `*.` covers one label). A certificate
+    /// without them was already checked by its common name.
+    private func certificateNames(_ name: String, context: ChannelHandlerContext) -> Bool {
+        guard let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self),
+            let leaf = handler.peerCertificate
+        else { return false }
+        let entries = leaf._subjectAlternativeNames()
+        guard entries.count > 0 else { return true }
+        let host = name.lowercased().hasSuffix(".") ? String(name.lowercased().dropLast()) : name.lowercased()
+        for entry in entries where entry.nameType == .dnsName {
+            let pattern = String(decoding: Array(entry.contents), as: UTF8.self).lowercased()
+            if pattern == host { return true }
+            if pattern.hasPrefix("*."), let dot = host.firstIndex(of: "."), host[dot...] == pattern.dropFirst() {
+                return true
+            }
+        }
+        return false
     }
 
     /// BoringSSL's reason codes (e.g. CERTIFICATE_VERIFY_FAILED) rather than Swift's enum dump, which also

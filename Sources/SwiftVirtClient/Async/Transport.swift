@@ -57,8 +57,9 @@ enum Transport {
         async throws(VirtClientError) -> any Channel
     {
         let context: NIOSSLContext
+        let verifyPeer = uri.parameter("no_verify") != "1"
         do {
-            context = try TLSCredentialPaths.locate(for: uri).makeContext(verifyPeer: uri.parameter("no_verify") != "1")
+            context = try TLSCredentialPaths.locate(for: uri).makeContext(verifyPeer: verifyPeer)
         } catch {
             throw .tlsFailed(uri: uri.text, reason: error.reason)
         }
@@ -72,7 +73,7 @@ enum Transport {
                 let tls = try NIOSSLClientHandler(context: context, serverHostname: serverName)
                 let client = ClientChannelHandler(eventLoop: channel.eventLoop) { events.dispatch($0) }
                 try channel.pipeline.syncOperations.addHandlers([
-                    tls, TLSConfirmationHandler(confirmed: confirmed), client,
+                    tls, TLSConfirmationHandler(confirmed: confirmed, expectedName: verifyPeer ? serverName : nil), client,
                 ])
             }
         }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A throwaway X.509 setup made with openssl for the TLS tests: a CA, a server certificate for
-/// localhost only (so 127.0.0.1 is a name mismatch) and a client certificate, with the key usages libvirt's own sanity checks demand
+/// 127.0.0.1 and the DNS name tls-server.invalid (so `localhost` is a name mismatch, as libvirt matches
+/// names against DNS entries only) and a client certificate, with the key usages libvirt's own sanity checks demand
 /// (CA: CA:TRUE + keyCertSign; server: serverAuth; client: clientAuth).
 /// `clientDir` is laid out as libvirt's `?pkipath=` expects (cacert.pem, clientcert.pem, clientkey.pem);
 /// `otherCADir` has the same client files but trusts an unrelated CA, for the failure cases.
@@ -25,8 +26,8 @@ struct TestPKI {
         try await pki.makeCA(at: ca, name: "SwiftVirt Test CA", scratch: scratch)
         try await pki.makeCA(at: root.path + "/other-ca", name: "Unrelated CA", scratch: scratch)
         try await pki.issue(
-            key: pki.serverKey, cert: pki.serverCert, subject: "/O=SwiftVirt/CN=localhost", ca: ca,
-            extensions: "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost", scratch: scratch)
+            key: pki.serverKey, cert: pki.serverCert, subject: "/O=SwiftVirt/CN=tls-server.invalid", ca: ca,
+            extensions: "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:tls-server.invalid,IP:127.0.0.1", scratch: scratch)
         let client = pki.clientDir
         try await pki.issue(
             key: client + "/clientkey.pem", cert: client + "/clientcert.pem",
