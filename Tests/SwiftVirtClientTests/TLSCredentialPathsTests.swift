@@ -20,7 +20,8 @@ struct TLSCredentialPathsTests {
 
     /// A user's ~/.pki/libvirt wins file by file for the CA, and only as a pair for certificate and key.
     @Test func userDirectoryIsUsedForTheFilesItHas() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("svt-home-\(UUID().uuidString.prefix(6))")
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "svt-home-\(UUID().uuidString.prefix(6))")
         let dir = home.appendingPathComponent(".pki/libvirt")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }

@@ -1,10 +1,11 @@
+import NIOCore
+import NIOSSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import NIOCore
-import NIOSSL
 
 /// The X.509 files a `qemu+tls://` client uses, found where libvirt's client looks for them:
 /// `?pkipath=DIR` (cacert.pem, clientcert.pem, clientkey.pem in DIR, whether or not they exist), else for a
@@ -57,9 +58,10 @@ public struct TLSCredentialPaths: Sendable, Equatable {
     func makeContext(verifyPeer: Bool) throws(TLSSessionFailure) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         do {
-            configuration.trustRoots = .certificates(try load("CA certificate", caCertificate) {
-                try NIOSSLCertificate.fromPEMFile($0)
-            })
+            configuration.trustRoots = .certificates(
+                try load("CA certificate", caCertificate) {
+                    try NIOSSLCertificate.fromPEMFile($0)
+                })
             configuration.certificateChain = try load("client certificate", clientCertificate) {
                 try NIOSSLCertificate.fromPEMFile($0)
             }.map { .certificate($0) }

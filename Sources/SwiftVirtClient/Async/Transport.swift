@@ -73,7 +73,8 @@ enum Transport {
                 let tls = try NIOSSLClientHandler(context: context, serverHostname: serverName)
                 let client = ClientChannelHandler(eventLoop: channel.eventLoop) { events.dispatch($0) }
                 try channel.pipeline.syncOperations.addHandlers([
-                    tls, TLSConfirmationHandler(confirmed: confirmed, expectedName: verifyPeer ? serverName : nil), client,
+                    tls, TLSConfirmationHandler(confirmed: confirmed, expectedName: verifyPeer ? serverName : nil),
+                    client,
                 ])
             }
         }
@@ -82,7 +83,8 @@ enum Transport {
             channel = try await bootstrap.connect(host: host, port: uri.tcpPort).get()
         } catch {
             confirmed.fail(error)
-            throw .connectFailed(uri: uri.text, reason: "unable to connect to '\(host):\(uri.tcpPort)': \(reason(error))")
+            throw .connectFailed(
+                uri: uri.text, reason: "unable to connect to '\(host):\(uri.tcpPort)': \(reason(error))")
         }
         do {
             try await confirmed.futureResult.get()

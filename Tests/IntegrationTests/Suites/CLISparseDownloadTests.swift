@@ -41,8 +41,11 @@ extension Integration {
 
             // Into a pipe nothing can be skipped: every byte still arrives.
             let piped = try await run(
-                "/bin/sh", ["-c", "\"$0\" -c \"$1\" vol-download holes.raw /dev/stdout --pool \"$2\" | sha256sum",
-                            try TestEnvironment.cliBinary(), at.uri, pool], scratch: at.scratch)
+                "/bin/sh",
+                [
+                    "-c", "\"$0\" -c \"$1\" vol-download holes.raw /dev/stdout --pool \"$2\" | sha256sum",
+                    try TestEnvironment.cliBinary(), at.uri, pool,
+                ], scratch: at.scratch)
             #expect(piped.stdout.hasPrefix(try await CLIStorage.sha256(out, at)), "\(piped)")
 
             try await at.mustSwiftvirt("vol-delete", "holes.raw", "--pool", pool)

@@ -34,7 +34,8 @@ extension Integration {
                 #expect(rows.contains(["-", name, "shut", "off"]), "\(rows)")
                 #expect(Set(rows) == Set(tableRows(try await virsh.must("list", "--all"))))
                 #expect(
-                    trimmedText(try await cli("domuuid", name).stdout) == trimmedText(try await virsh.must("domuuid", name)))
+                    trimmedText(try await cli("domuuid", name).stdout)
+                        == trimmedText(try await virsh.must("domuuid", name)))
                 let version = try await cli("version", "--daemon")
                 #expect(version.succeeded, "\(version)")
                 let virshVersion = try await virsh.must("version", "--daemon")
@@ -53,14 +54,16 @@ extension Integration {
                 func both(_ uri: String) async throws -> (ours: CommandResult, virsh: CommandResult) {
                     let ours = try await run(
                         TestEnvironment.cliBinary(), ["-c", uri, "hostname"], scratch: harness.scratch)
-                    let theirs = try await run(TestEnvironment.virsh, ["-c", uri, "hostname"], scratch: harness.scratch)
+                    let theirs = try await run(
+                        TestEnvironment.virsh, ["-c", uri, "hostname"], scratch: harness.scratch)
                     return (ours, theirs)
                 }
                 // A server certificate from a CA the client does not trust: the handshake fails, and says so.
                 let wrongCA = try await both("qemu+tls://127.0.0.1:\(port)/system?pkipath=\(pki.otherCADir)")
                 #expect(!wrongCA.ours.succeeded && !wrongCA.virsh.succeeded, "\(wrongCA)")
                 #expect(
-                    wrongCA.ours.stderr.hasPrefix("error: failed to connect to the hypervisor at 'qemu+tls://127.0.0.1:")
+                    wrongCA.ours.stderr.hasPrefix(
+                        "error: failed to connect to the hypervisor at 'qemu+tls://127.0.0.1:")
                         && wrongCA.ours.stderr.contains("': TLS handshake failed: CERTIFICATE_VERIFY_FAILED\nhint: "),
                     "\(wrongCA.ours)")
                 #expect(wrongCA.ours.stderr.split(separator: "\n").count <= 2, "one line plus a hint: \(wrongCA.ours)")
@@ -94,7 +97,8 @@ extension Integration {
                 try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
                 let missing = try await both("qemu+tls://localhost:\(port)/system?pkipath=\(empty)")
                 #expect(!missing.ours.succeeded && !missing.virsh.succeeded)
-                #expect(missing.ours.stderr.contains("Cannot read CA certificate '\(empty)/cacert.pem'"), "\(missing.ours)")
+                #expect(
+                    missing.ours.stderr.contains("Cannot read CA certificate '\(empty)/cacert.pem'"), "\(missing.ours)")
             }
         }
     }

@@ -49,7 +49,9 @@ final class LibvirtdHarness {
     }
 
     /// Starts libvirtd, runs `body`, then removes the test's guests and stops the daemon.
-    static func with<T>(tcp: Bool = false, tls: Bool = false, _ body: (LibvirtdHarness) async throws -> T) async throws -> T {
+    static func with<T>(tcp: Bool = false, tls: Bool = false, _ body: (LibvirtdHarness) async throws -> T) async throws
+        -> T
+    {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("\(binary) missing: install libvirt-daemon-system and run scripts/setup-libvirtd.sh")
         }

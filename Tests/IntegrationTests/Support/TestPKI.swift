@@ -27,7 +27,8 @@ struct TestPKI {
         try await pki.makeCA(at: root.path + "/other-ca", name: "Unrelated CA", scratch: scratch)
         try await pki.issue(
             key: pki.serverKey, cert: pki.serverCert, subject: "/O=SwiftVirt/CN=tls-server.invalid", ca: ca,
-            extensions: "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:tls-server.invalid,IP:127.0.0.1", scratch: scratch)
+            extensions: "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:tls-server.invalid,IP:127.0.0.1",
+            scratch: scratch)
         let client = pki.clientDir
         try await pki.issue(
             key: client + "/clientkey.pem", cert: client + "/clientcert.pem",
