@@ -1,10 +1,11 @@
 import Foundation
 
 /// A private, real libvirtd 9.0 (Debian's) started by a test: its sockets, log and pid file live in a temporary
-/// directory, so it never touches /run/libvirt/libvirt-sock. The host must have been prepared by
-/// scripts/setup-libvirtd.sh (qemu.conf: root, no relabelling, stdio to files). The qemu driver's own state
-/// (/etc/libvirt/qemu, /run/libvirt/qemu) is the system's, so only one such daemon runs at a time (the
-/// integration suites are serialized) and every guest a test defines is removed when it ends.
+/// directory, so it never touches /run/libvirt/libvirt-sock. It runs in a mount namespace of its own whose
+/// /etc/libvirt, /run/libvirt, /var/lib/libvirt, /var/cache/libvirt and /var/log/libvirt are fresh directories
+/// under that temporary directory (qemu.conf copied from the host, prepared by scripts/setup-libvirtd.sh), so it
+/// starts empty and runs even while another libvirtd (the host's, a benchmark's, another test run's) holds the
+/// system driver's locks. Every guest a test defines is still removed when it ends: QEMU outlives libvirtd.
 final class LibvirtdHarness {
     static let binary = "/usr/sbin/libvirtd"
     let root: URL
@@ -82,9 +83,26 @@ final class LibvirtdHarness {
             "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
             + "[signal.signal(s, signal.SIG_DFL) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)]; "
             + "os.execv(sys.argv[1], sys.argv[1:])"
+        let state = root.appendingPathComponent("state").path
+        for d in ["etc/qemu", "run", "lib", "cache", "log/qemu"] {
+            try FileManager.default.createDirectory(
+                atPath: state + "/" + d, withIntermediateDirectories: true)
+        }
+        var qemuConf = (try? String(contentsOfFile: "/etc/libvirt/qemu.conf", encoding: .utf8)) ?? ""
+        if !qemuConf.contains("\nstdio_handler") { qemuConf += "\nstdio_handler = \"file\"\n" }
+        try qemuConf.write(toFile: state + "/etc/qemu.conf", atomically: true, encoding: .utf8)
+        let privateDirs =
+            "r=$1; shift; mount --bind \"$r/etc\" /etc/libvirt && mount --bind \"$r/run\" /run/libvirt && "
+            + "mount --bind \"$r/lib\" /var/lib/libvirt && mount --bind \"$r/cache\" /var/cache/libvirt && "
+            + "mount --bind \"$r/log\" /var/log/libvirt && exec \"$@\""
+        // python resets signals, then execs unshare, which execs sh, which execs libvirtd: one PID throughout.
         let child = try ChildProcess(
             TestEnvironment.python,
-            ["-c", reset, Self.binary, "-f", root.path + "/libvirtd.conf", "-p", root.path + "/libvirtd.pid"]
+            [
+                "-c", reset, "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                privateDirs, "sh", state, Self.binary, "-f", root.path + "/libvirtd.conf", "-p",
+                root.path + "/libvirtd.pid",
+            ]
                 + (tcpPort == nil && tlsPort == nil ? [] : ["--listen"]),
             scratch: scratch)
         daemon = child
