@@ -46,7 +46,7 @@ let package = Package(
                 "SwiftVirtDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        // libvirt remote client: async VirtConnection on NIO (unix/tcp/ssh URIs, events, consoles) and the
+        // libvirt remote client: async VirtConnection on NIO (unix/tcp/tls/ssh URIs, events, consoles) and the
         // older synchronous RemoteClient over a unix socket.
         .target(
             name: "SwiftVirtClient",
