@@ -49,7 +49,7 @@ let package = Package(
             // Release daemon fully static (no ld.so, libc.so, libstdc++.so mappings, no exported symbol table):
             // about 3 MiB less resident memory. Debug builds stay dynamic for the debugger.
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),
-        // libvirt remote client: async VirtConnection on NIO (unix/tcp/ssh URIs, events, consoles) and the
+        // libvirt remote client: async VirtConnection on NIO (unix/tcp/tls/ssh URIs, events, consoles) and the
         // older synchronous RemoteClient over a unix socket.
         .target(
             name: "SwiftVirtClient",

@@ -7,8 +7,8 @@ struct Event: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Wait for domain events and print them.",
         discussion: """
-            Families: every libvirt 9.0 domain event (see --list). lifecycle and reboot are printed as virsh \
-            prints them; the others with their family and domain only. --all subscribes to every family the \
+            Families: every libvirt 9.0 domain event (see --list). lifecycle, reboot and metadata-change are \
+            printed as virsh prints them; the others with their family and domain only. --all subscribes to every family the \
             daemon supports. Without --loop, stops after the first event.
             """)
     @OptionGroup var connection: ConnectionOptions

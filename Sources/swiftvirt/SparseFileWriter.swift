@@ -51,6 +51,25 @@ struct SparseFileWriter {
         }
     }
 
+    /// A hole the daemon reported (sparse streams): seeked over in a file, written as zeros elsewhere.
+    mutating func skip(_ length: UInt64) throws(CommandFailure) {
+        guard seekable else {
+            var left = length
+            let zeros = [UInt8](repeating: 0, count: 256 * 1024)
+            while left > 0 {
+                let n = Int(min(left, UInt64(zeros.count)))
+                try VolumeTransfer.writeAll(fd, zeros[..<n], file: file)
+                left -= UInt64(n)
+            }
+            position += Int64(length)
+            return
+        }
+        guard lseek(fd, off_t(length), SEEK_CUR) >= 0 else {
+            throw CommandFailure(message: "cannot seek in '\(file)': \(VolumeTransfer.errnoText())")
+        }
+        position += Int64(length)
+    }
+
     /// Gives the file its full length when it ends in a hole.
     func finish() throws(CommandFailure) {
         guard seekable else { return }

@@ -1,8 +1,8 @@
 import NIOCore
 import SwiftVirtWire
 
-/// The byte chunks of one stream (console, volume download) as they arrive, then its end or error.
-typealias StreamContinuation = AsyncThrowingStream<[UInt8], any Error>.Continuation
+/// The data and holes of one stream (console, volume download) as they arrive, then its end or error.
+typealias StreamContinuation = AsyncThrowingStream<VirtStreamChunk, any Error>.Continuation
 
 /// The client end of one libvirt connection, living on the channel's event loop: it numbers calls, matches
 /// replies to calls by serial (so any number of calls can be in flight and answered in any order), answers the
@@ -150,11 +150,20 @@ final class ClientChannelHandler: ChannelInboundHandler {
         switch header.type {
         case .reply, .replyWithFDs:
             pending.removeValue(forKey: header.serial)?.succeed(packet)
+        case .streamHole:
+            // Only sparse downloads get these: a run of zeros the daemon skipped.
+            guard let stream = streams[header.serial] else { return }
+            guard let hole = try? StreamHole(xdrBytes: packet.payload), hole.length >= 0 else {
+                streams.removeValue(forKey: header.serial)?.finish(
+                    throwing: VirtClientError.protocolViolation("malformed stream hole packet"))
+                return
+            }
+            stream.yield(.hole(UInt64(hole.length)))
         case .stream:
             guard let stream = streams[header.serial] else { return }
             switch header.status {
             case .continue where !packet.payload.isEmpty:
-                stream.yield(packet.payload)
+                stream.yield(.data(packet.payload))
             case .continue:
                 // The daemon's end of data: confirm with an empty OK, as libvirt clients do.
                 sendStream(procedure: header.procedure, serial: header.serial, status: .ok, payload: [])

@@ -10,6 +10,9 @@ public struct DomainEvent: Sendable, Equatable {
         case lifecycle(DomainLifecycleEvent, detail: Int32)
         /// The guest rebooted.
         case reboot
+        /// Metadata of the domain changed: virDomainMetadataType (0 description, 1 title, 2 element) and, for
+        /// an element, its namespace URI.
+        case metadataChange(type: Int32, uri: String?)
         /// An event of another family, delivered with its domain only (this client does not decode its
         /// details).
         case other(DomainEventFamily)
@@ -27,6 +30,10 @@ public struct DomainEvent: Sendable, Equatable {
             return "event 'lifecycle' for domain '\(domain.name)': \(event.name) \(event.detailName(detail))"
         case .reboot:
             return "event 'reboot' for domain '\(domain.name)'"
+        case .metadataChange(let type, let uri):
+            let types = ["description", "title", "element"]
+            let typeName = types.indices.contains(Int(type)) ? types[Int(type)] : "unknown"
+            return "event 'metadata-change' for domain '\(domain.name)': type \(typeName), uri \(uri ?? "<null>")"
         case .other(let family):
             return "event '\(family.name)' for domain '\(domain.name)'"
         }
@@ -93,10 +100,11 @@ public enum DomainEventFamily: Int32, Sendable, CaseIterable {
 }
 
 /// The leading fields every DOMAIN_EVENT_CALLBACK_* message shares: the callback id, then the domain.
-/// The rest of the message (the family's own fields) is left unread.
+/// `rest` is positioned on the family's own fields.
 struct DomainEventCallbackPrefix {
     var callbackID: Int32
     var dom: RemoteNonnullDomain
+    var rest: XDRDecoder
 
     init?(payload: [UInt8]) {
         var decoder = XDRDecoder(payload)
@@ -104,6 +112,20 @@ struct DomainEventCallbackPrefix {
         else { return nil }
         callbackID = id
         self.dom = dom
+        rest = decoder
+    }
+
+    /// The family's kind: decoded where this client knows the fields ({int type; string? nsuri} for
+    /// metadata-change), else just the family.
+    mutating func kind(of family: DomainEventFamily) -> DomainEvent.Kind {
+        guard family == .metadataChange else { return .other(family) }
+        do {
+            // Decoded apart: `try?` would flatten a legitimately absent URI into a failure.
+            let type = try rest.decode(Int32.self)
+            return .metadataChange(type: type, uri: try rest.decodeOptionalString())
+        } catch {
+            return .other(family)
+        }
     }
 }
 
@@ -139,11 +161,11 @@ final class EventRouter: Sendable {
             // Families without a decoder here still reach their subscriber, by the callback id the daemon
             // echoes (only domain-event callback ids are ever bound).
             guard packet.header.type == .message,
-                let prefix = DomainEventCallbackPrefix(payload: packet.payload),
+                var prefix = DomainEventCallbackPrefix(payload: packet.payload),
                 let family = sinks.withLock({ $0[prefix.callbackID]?.family })
             else { return }
             callbackID = prefix.callbackID
-            event = DomainEvent(domain: prefix.dom, kind: .other(family))
+            event = DomainEvent(domain: prefix.dom, kind: prefix.kind(of: family))
         }
         let sink = sinks.withLock { $0[callbackID]?.sink }
         sink?.yield(event)
