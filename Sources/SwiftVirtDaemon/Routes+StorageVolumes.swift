@@ -67,7 +67,13 @@ enum StorageVolumeRoutes {
         }
         claimedCall(&table, .storageVolWipe, "virStorageVolWipe") { (args: StorageVolWipeArgs) in
             try checkFlags(args.flags, allowed: 0, "virStorageVolWipe")
-            return (args.vol, { path in try await VolumeOperations.wipe(path) })
+            return (args.vol, { path in try await VolumeWipe.wipe(path, algorithm: .zero) })
+        }
+        claimedCall(&table, .storageVolWipePattern, "virStorageVolWipePattern") {
+            (args: StorageVolWipePatternArgs) in
+            try checkFlags(args.flags, allowed: 0, "virStorageVolWipePattern")
+            let algorithm = try VolumeWipe.Algorithm.from(wire: args.algorithm)
+            return (args.vol, { path in try await VolumeWipe.wipe(path, algorithm: algorithm) })
         }
         claimedCall(&table, .storageVolResize, "virStorageVolResize") { (args: StorageVolResizeArgs) in
             try checkFlags(args.flags, allowed: 7, "virStorageVolResize")

@@ -136,6 +136,7 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case domainDestroyFlags = 234
     case domainReset = 245
     case domainShutdownFlags = 258
+    case storageVolWipePattern = 259
     case storageVolResize = 260
     case connectListAllDomains = 273
     case domainListAllSnapshots = 274

@@ -171,3 +171,26 @@ public struct StreamHole: PairPayload, Equatable {
     public init(wirePair: (Int64, UInt32)) { (length, flags) = wirePair }
     public var wirePair: (Int64, UInt32) { (length, flags) }
 }
+
+/// Arguments of procedure 259: the wipe algorithm is virStorageVolWipeAlgorithm (0 zero … 9 trim).
+public struct StorageVolWipePatternArgs: XDRCodable, Equatable {
+    public var vol: RemoteNonnullStorageVol
+    public var algorithm: UInt32
+    public var flags: UInt32
+
+    public init(vol: RemoteNonnullStorageVol, algorithm: UInt32, flags: UInt32) {
+        (self.vol, self.algorithm, self.flags) = (vol, algorithm, flags)
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        vol = try decoder.decode(RemoteNonnullStorageVol.self)
+        algorithm = try decoder.decode(UInt32.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(vol)
+        encoder.encode(algorithm)
+        encoder.encode(flags)
+    }
+}

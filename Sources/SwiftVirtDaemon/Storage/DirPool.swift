@@ -52,8 +52,9 @@ enum DirPool {
         guard statvfs(path, &fs) == 0 else { return nil }
         let unit = UInt64(fs.f_frsize)
         let capacity = UInt64(fs.f_blocks) * unit
-        return StoragePoolUsage(
-            capacity: capacity, allocation: capacity - UInt64(fs.f_bfree) * unit, available: UInt64(fs.f_bavail) * unit)
+        // As libvirt: "available" is every free block (f_bfree), including those reserved for root.
+        let free = UInt64(fs.f_bfree) * unit
+        return StoragePoolUsage(capacity: capacity, allocation: capacity - free, available: free)
     }
 
     static func permissions(_ path: String) -> StoragePermissions? {
