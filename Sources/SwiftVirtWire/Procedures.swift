@@ -162,6 +162,10 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case connectRegisterCloseCallback = 360
     case connectUnregisterCloseCallback = 361
     case connectEventConnectionClosed = 362
+    case connectStoragePoolEventRegisterAny = 368
+    case connectStoragePoolEventDeregisterAny = 369
+    case storagePoolEventLifecycle = 370
+    case storagePoolEventRefresh = 373
     case domainGetMessages = 426
 
     /// Short spelling of 316 (libvirt's name carries a `connect` prefix).
