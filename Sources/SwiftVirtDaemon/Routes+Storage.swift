@@ -6,6 +6,26 @@ enum StorageRoutes {
     static func register(into table: inout [Int32: Route]) {
         StorageVolumeRoutes.register(into: &table)
         registerEvents(into: &table)
+        table[RemoteProcedure.connectFindStoragePoolSources.rawValue] = .call(
+            "virConnectFindStoragePoolSources", readOnly: true
+        ) { (args: ConnectFindStoragePoolSourcesArgs, _) throws -> XmlPayload in
+            try checkFlags(args.flags, allowed: 0, "virConnectFindStoragePoolSources")
+            guard let type = StoragePoolDefinition.PoolType(rawValue: args.type) else {
+                throw VirtError(
+                    .internalError, domain: .storage, "internal error: unknown storage pool type \(args.type)")
+            }
+            guard type != .dir else {
+                // As libvirt: a directory pool has no sources to discover.
+                throw VirtError(
+                    .noSupport, domain: .storage,
+                    "this function is not supported by the connection driver: pool type 'dir' does not support source discovery"
+                )
+            }
+            throw VirtError(
+                .configUnsupported, domain: .storage,
+                "unsupported configuration: storage pool type '\(type.rawValue)' is not supported (SwiftVirt serves only 'dir' pools)"
+            )
+        }
         table[RemoteProcedure.connectListAllStoragePools.rawValue] = .call(
             "virConnectListAllStoragePools", readOnly: true
         ) {

@@ -64,6 +64,7 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case connectListStoragePools = 72
     case connectNumOfDefinedStoragePools = 73
     case connectListDefinedStoragePools = 74
+    case connectFindStoragePoolSources = 75
     case storagePoolCreateXml = 76
     case storagePoolDefineXml = 77
     case storagePoolCreate = 78
@@ -166,6 +167,7 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case connectStoragePoolEventDeregisterAny = 369
     case storagePoolEventLifecycle = 370
     case storagePoolEventRefresh = 373
+    case storageVolGetInfoFlags = 378
     case domainGetMessages = 426
 
     /// Short spelling of 316 (libvirt's name carries a `connect` prefix).

@@ -194,3 +194,31 @@ public struct StorageVolWipePatternArgs: XDRCodable, Equatable {
         encoder.encode(flags)
     }
 }
+
+/// Arguments of procedure 378 (flag 1: report the physical size in `allocation`).
+public typealias StorageVolGetInfoFlagsArgs = StorageVolFlagsArgs
+/// Reply of procedure 378: the layout of StorageVolGetInfoRet.
+public typealias StorageVolGetInfoFlagsRet = StorageVolGetInfoRet
+
+/// Arguments of procedure 75 (`srcSpec` is an optional source XML).
+public struct ConnectFindStoragePoolSourcesArgs: XDRCodable, Equatable {
+    public var type: String
+    public var srcSpec: String?
+    public var flags: UInt32
+
+    public init(type: String, srcSpec: String?, flags: UInt32) {
+        (self.type, self.srcSpec, self.flags) = (type, srcSpec, flags)
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        type = try decoder.decodeString()
+        srcSpec = try decoder.decodeOptionalString()
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(type)
+        encoder.encodeOptional(srcSpec)
+        encoder.encode(flags)
+    }
+}

@@ -74,6 +74,9 @@ import Testing
             StoragePoolEventLifecycleMsg(callbackID: 3, pool: Self.pool, event: 2, detail: 0),
             "00000003 " + Self.poolHex + " 00000002 00000000")
         try check(StoragePoolEventRefreshMsg(callbackID: 4, pool: Self.pool), "00000004 " + Self.poolHex)
+        try check(
+            ConnectFindStoragePoolSourcesArgs(type: "dir", srcSpec: nil, flags: 0),
+            "00000003 64697200 00000000 00000000")
     }
 
     @Test func procedureNumbers() {
@@ -91,6 +94,7 @@ import Testing
             (.storageVolWipePattern, 259), (.connectStoragePoolEventRegisterAny, 368),
             (.connectStoragePoolEventDeregisterAny, 369), (.storagePoolEventLifecycle, 370),
             (.storagePoolEventRefresh, 373),
+            (.storageVolGetInfoFlags, 378), (.connectFindStoragePoolSources, 75),
         ]
         for (proc, number) in expected { #expect(proc.rawValue == number, "\(proc)") }
     }

@@ -72,12 +72,14 @@ extension Integration.Storage {
             try await side.must("vol-dumpxml", "--pool", pool, "a.qcow2").split(separator: "\n")
             .filter { $0.contains("<compat>") }.joined()
             + (try await sh(daemon, "qemu-img info -U \(target)/a.qcow2 | grep compat"))
+        out["vol-info --physical"] = try await side.must("vol-info", "--pool", pool, "--physical", "--bytes", "a.qcow2")
         out["vol-list"] = try await side.must("vol-list", pool, "--details")
         out["pool-list"] = try await side.must("pool-list", "--all", "--details")
 
         var errors: [String: String] = [:]
         errors["duplicate"] = try await side("vol-create-as", pool, "b.raw", "1M").stderr
         errors["trim"] = try await side("vol-wipe", "--pool", pool, "b.raw", "--algorithm", "trim").stderr
+        errors["find-sources"] = try await side("find-storage-pool-sources", "dir").stderr
         errors["dod"] = try await side("vol-wipe", "--pool", pool, "b.raw", "--algorithm", "dod").stderr
 
         // Zero wipe of a qcow2 volume: libvirt writes zeros over the file's allocation, whatever its format.
@@ -170,6 +172,9 @@ extension Integration.Storage {
                 #expect(realErrors["duplicate"]?.contains("storage volume 'b.raw' exists already") == true)
                 #expect(myErrors["trim"] == realErrors["trim"])
                 #expect(myErrors["dod"] == realErrors["dod"])
+                #expect(myErrors["find-sources"] == realErrors["find-sources"])
+                #expect(mine["vol-info --physical"] == real["vol-info --physical"])
+                #expect(real["vol-info --physical"]?.contains("Physical:") == true)
                 #expect(wiped["swiftvirtd"] == wiped["libvirtd"], "\(wiped)")
                 #expect(wiped["libvirtd"]?.contains("zeros") == true, "\(wiped)")
             }
