@@ -70,6 +70,16 @@ enum DirPool {
         return (UInt64(st.st_size), UInt64(st.st_blocks) * 512)
     }
 
+    /// The file's times as vol-dumpxml shows them; birth time is 0 (stat does not report it), as with libvirt.
+    static func timestamps(_ path: String) -> StorageTimestamps? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        func time(_ t: timespec) -> StorageTime { StorageTime(seconds: Int64(t.tv_sec), nanoseconds: Int64(t.tv_nsec)) }
+        return StorageTimestamps(
+            atime: time(st.st_atim), mtime: time(st.st_mtim), ctime: time(st.st_ctim),
+            btime: StorageTime(seconds: 0, nanoseconds: 0))
+    }
+
     static func applyPermissions(_ p: StoragePermissions?, to path: String) throws {
         if chmod(path, mode_t(p?.mode ?? 0o600)) != 0 {
             throw StorageError.io("cannot set mode of '\(path)': \(errnoText())")

@@ -148,13 +148,17 @@ enum VolumeOperations {
         v.allocation = allocation
         v.physical = physical
         v.permissions = DirPool.permissions(ref.path)
+        v.timestamps = DirPool.timestamps(ref.path)
         if info.format == .qcow2 {
             // As libvirt, which reads a compat level only from version 3 headers: none for 0.10 images.
             v.compat = info.compat == "0.10" ? nil : info.compat
             v.lazyRefcounts = info.lazyRefcounts
         }
         if let backing = info.backingFile {
-            v.backingStore = .init(path: backing, format: info.backingFormat)
+            var store = StorageVolumeDefinition.BackingStore(path: backing, format: info.backingFormat)
+            store.permissions = DirPool.permissions(backing)
+            store.timestamps = DirPool.timestamps(backing)
+            v.backingStore = store
         }
         return v
     }

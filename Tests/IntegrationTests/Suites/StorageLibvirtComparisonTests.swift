@@ -19,6 +19,45 @@ extension Integration.Storage {
         return value * (scale[parts[1]] ?? -1000)
     }
 
+    /// Each line of an XML document with element text and attribute values removed: `<capacity unit=>`.
+    /// An element written empty (`<source/>`) and one opened and closed on two lines (`<source>`, `</source>`)
+    /// have the same shape.
+    func xmlShape(_ xml: String) -> [String] {
+        var shapes: [String] = []
+        for shape in xmlLineShapes(xml) {
+            if let last = shapes.last, last.hasPrefix("<"), !last.hasPrefix("</"), !last.hasSuffix("/>"),
+                shape == "</" + last.dropFirst()
+            {
+                shapes[shapes.count - 1] = String(last.dropLast()) + "/>"
+            } else {
+                shapes.append(shape)
+            }
+        }
+        return shapes
+    }
+
+    func xmlLineShapes(_ xml: String) -> [String] {
+        xml.split(separator: "\n").map { line in
+            var shape = ""
+            var inValue = false
+            var inTag = false
+            for ch in line.trimmingCharacters(in: .whitespaces) {
+                if ch == "<" { inTag = true }
+                if inValue {
+                    if ch == "'" || ch == "\"" { inValue = false }
+                    continue
+                }
+                if inTag && (ch == "'" || ch == "\"") {
+                    inValue = true
+                    continue
+                }
+                if inTag || ch == "<" { shape.append(ch) }
+                if ch == ">" { inTag = false }
+            }
+            return shape
+        }
+    }
+
     /// A table's header words, and the row starting with `name` split on runs of spaces (sizes such as
     /// "1.00 GiB" are rejoined so each column is one element).
     func table(_ text: String, row name: String) -> (header: [String], row: [String]) {
@@ -28,25 +67,6 @@ extension Integration.Storage {
         let cells = row.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         return (header, cells)
-    }
-
-    /// Starts the private libvirtd, retrying while another test process's libvirtd holds the host-wide driver
-    /// pid files (only one runs at a time on a host); failures inside `body` are not retried.
-    func withLibvirtd(_ body: (LibvirtdHarness) async throws -> Void) async throws {
-        var attempt = 0
-        while true {
-            var started = false
-            do {
-                try await LibvirtdHarness.with { lvd in
-                    started = true
-                    try await body(lvd)
-                }
-                return
-            } catch  where !started && attempt < 10 {
-                attempt += 1
-                try await Task.sleep(for: .seconds(3))
-            }
-        }
     }
 
     static let comparedVolumes = ["a.qcow2", "b.raw", "c.raw", "d.raw", "e.raw"]
@@ -73,6 +93,14 @@ extension Integration.Storage {
             .filter { $0.contains("<compat>") }.joined()
             + (try await sh(daemon, "qemu-img info -U \(target)/a.qcow2 | grep compat"))
         out["vol-info --physical"] = try await side.must("vol-info", "--pool", pool, "--physical", "--bytes", "a.qcow2")
+        try await side.must(
+            "vol-create-as", pool, "overlay.qcow2", "1G", "--format", "qcow2", "--backing-vol", "a.qcow2",
+            "--backing-vol-format", "qcow2")
+        out["pool-dumpxml"] = try await side.must("pool-dumpxml", pool)
+        out["vol-dumpxml a.qcow2"] = try await side.must("vol-dumpxml", "--pool", pool, "a.qcow2")
+        out["vol-dumpxml b.raw"] = try await side.must("vol-dumpxml", "--pool", pool, "b.raw")
+        out["vol-dumpxml overlay.qcow2"] = try await side.must("vol-dumpxml", "--pool", pool, "overlay.qcow2")
+        try await side.must("vol-delete", "--pool", pool, "overlay.qcow2")
         out["vol-list"] = try await side.must("vol-list", pool, "--details")
         out["pool-list"] = try await side.must("pool-list", "--all", "--details")
 
@@ -100,7 +128,7 @@ extension Integration.Storage {
     /// values wherever they do not depend on the daemon (README "Storage: differences from libvirt").
     @Test func sameOutputsAsRealLibvirtd() async throws {
         try await DaemonHarness.with { daemon in
-            try await withLibvirtd { lvd in
+            try await LibvirtdHarness.with { lvd in
                 let ours = Virsh(daemon)
                 let theirs = Virsh(uri: lvd.uri, scratch: lvd.scratch)
                 // libvirtd keeps pool configs host-wide (/etc/libvirt/storage): a unique name, removed at the end.
@@ -161,6 +189,12 @@ extension Integration.Storage {
                     gibibytes(poolInfo.1.first { $0.key == "Available" }?.value)
                 )
                 #expect(abs(available.0 - available.1) < 2, "Available \(available)")
+                // The XML documents have the same elements and attributes in the same order.
+                for key in ["pool-dumpxml", "vol-dumpxml a.qcow2", "vol-dumpxml b.raw", "vol-dumpxml overlay.qcow2"] {
+                    #expect(
+                        xmlShape(mine[key] ?? "") == xmlShape(real[key] ?? ""),
+                        "\(key)\n\(mine[key] ?? "")\n\(real[key] ?? "")")
+                }
                 let m = table(mine["pool-list"] ?? "", row: pool)
                 let r = table(real["pool-list"] ?? "", row: pool)
                 #expect(m.header == r.header, "\(m.header) vs \(r.header)")
