@@ -59,12 +59,14 @@ enum VolumeTransfer {
         var progress = TransferProgress(verb: "Downloaded", total: length > 0 ? min(length, estimate) : estimate)
         let stream = try await conn.openDownload(vol, offset: offset, length: length)
         var received: UInt64 = 0
+        var output = SparseFileWriter(fd: fd, file: file)
         do {
             for try await bytes in stream.incoming {
-                try writeAll(fd, bytes, file: file)
+                try output.write(bytes)
                 received += UInt64(bytes.count)
                 progress.advance(to: received)
             }
+            try output.finish()
         } catch {
             stream.abort()
             progress.interrupted()
@@ -76,7 +78,7 @@ enum VolumeTransfer {
         progress.complete()
     }
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], file: String) throws(CommandFailure) {
+    static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, file: String) throws(CommandFailure) {
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }

@@ -118,8 +118,21 @@ final class ClientChannelHandler: ChannelInboundHandler {
         do {
             while let packet = try decoder.next() { handle(packet) }
         } catch {
-            failAll(.protocolViolation("bad packet framing: \(error)"))
+            failAll(.protocolViolation(Self.describe(error, limit: decoder.maxPacketLength)))
             context.close(promise: nil)
+        }
+    }
+
+    /// libvirt's wording for a length word out of bounds; the decoder rejects it as soon as the 4 bytes
+    /// arrive, so an oversize packet is never buffered.
+    static func describe(_ error: FramingError, limit: Int) -> String {
+        switch error {
+        case .lengthTooLarge(let length):
+            return "packet \(length - 4) bytes received from server too large, want \(limit)"
+        case .lengthTooSmall(let length):
+            return "packet \(length) bytes received from server too small, want \(Packet.minimumLength)"
+        case .invalidType(let type): return "bad packet framing: unknown packet type \(type)"
+        case .invalidStatus(let status): return "bad packet framing: unknown packet status \(status)"
         }
     }
 

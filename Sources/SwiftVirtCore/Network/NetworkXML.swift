@@ -1,5 +1,3 @@
-import Foundation
-
 /// libvirt network XML (`<network>`) for the subset SwiftVirt runs. Errors reuse `DomainXMLError`, which names
 /// the element path (below `<network>`), the attribute and the line.
 public enum NetworkXML {
@@ -18,13 +16,13 @@ public enum NetworkXML {
         }
         var r = ElementReader(root, path: "network")
         _ = r.string("connections")  // a live counter libvirt prints; meaningless in a definition
-        let name = try r.childText("name")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let name = try r.childText("name")?.trimmingWhitespace() ?? ""
         if name.isEmpty { throw .missing(element: "network/name", attribute: nil, line: r.line) }
         var uuid = DomainUUID.random()
         if let u = try r.child(
             "uuid",
             { c throws(DomainXMLError) in
-                let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+                let t = c.text().trimmingWhitespace()
                 guard let u = DomainUUID(string: t) else {
                     throw .invalidValue(
                         element: "network/uuid", attribute: nil, value: t, line: c.line, reason: "not a UUID")
@@ -60,7 +58,7 @@ public enum NetworkXML {
                 try c.children("host") { h throws(DomainXMLError) in
                     let ip = try ipAttribute(&h, "ip", required: true)!
                     let names = try h.children("hostname") { x throws(DomainXMLError) in
-                        x.text().trimmingCharacters(in: .whitespacesAndNewlines)
+                        x.text().trimmingWhitespace()
                     }
                     if names.isEmpty { throw .missing(element: h.path + "/hostname", attribute: nil, line: h.line) }
                     return NetworkDNSHost(ip: ip, hostnames: names)

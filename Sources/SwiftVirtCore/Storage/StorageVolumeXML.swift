@@ -1,5 +1,3 @@
-import Foundation
-
 /// `<volume>` text ↔ `StorageVolumeDefinition`, in libvirt's storage volume format (file volumes).
 public enum StorageVolumeXML {
     public static func parse(_ text: String) throws(DomainXMLError) -> StorageVolumeDefinition {
@@ -10,7 +8,7 @@ public enum StorageVolumeXML {
                 element: "volume", attribute: "type", line: a.position.line,
                 detail: "volume type '\(a.value)' is not supported (directory pools hold 'file' volumes)")
         }
-        guard let name = try r.childText("name")?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty
+        guard let name = try r.childText("name")?.trimmingWhitespace(), !name.isEmpty
         else { throw .missing(element: "volume/name", attribute: nil, line: r.line) }
         if name.contains("/") || name == "." || name == ".." {
             throw .invalidValue(
@@ -46,7 +44,7 @@ public enum StorageVolumeXML {
         }
         v.backingStore = try r.child("backingStore") {
             b throws(DomainXMLError) -> StorageVolumeDefinition.BackingStore in
-            guard let path = try b.childText("path")?.trimmingCharacters(in: .whitespacesAndNewlines), !path.isEmpty
+            guard let path = try b.childText("path")?.trimmingWhitespace(), !path.isEmpty
             else { throw .missing(element: "volume/backingStore/path", attribute: nil, line: b.line) }
             let f = try b.child("format") { f throws(DomainXMLError) in try format(&f) }
             _ = try b.child("permissions") { p throws(DomainXMLError) in try StorageXMLReading.permissions(&p) }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SwiftVirtCore
 
 /// The filesystem side of a `dir` pool: its directory, its usage, and the files that are its volumes.
@@ -11,7 +12,7 @@ enum DirPool {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw StorageError.io("cannot create path '\(path)': \(error.localizedDescription)")
+            throw StorageError.io("cannot create path '\(path)': \(error)")
         }
         let perms = def.permissions ?? StoragePermissions()
         if chmod(path, mode_t(perms.mode ?? 0o711)) != 0 {
@@ -33,8 +34,8 @@ enum DirPool {
 
     /// The regular files in the directory. Dot files are skipped: they are temporary files of transfers.
     static func scan(_ path: String) throws -> Set<String> {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+        var isDir = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir else {
             throw StorageError.io("cannot open directory '\(path)': No such file or directory")
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []

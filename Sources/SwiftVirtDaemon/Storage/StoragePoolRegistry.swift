@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import SwiftVirtCore
 
@@ -161,7 +162,7 @@ actor StoragePoolRegistry {
         var rec = try record(uuid: uuid)
         guard rec.active else { throw StorageError.poolNotActive(rec.name) }
         if let path = busy.first(where: { $0.hasPrefix(rec.definition.targetPath + "/") }) {
-            throw StorageError.volumeBusy((path as NSString).lastPathComponent)
+            throw StorageError.volumeBusy(PathText.name(of: path))
         }
         store.markInactive(rec.name)
         rec.active = false
@@ -232,9 +233,9 @@ actor StoragePoolRegistry {
 
     /// A volume by its key, which for file volumes is its path.
     func volume(path: String, notFound: StorageError) throws -> VolumeRef {
-        let normalized = (path as NSString).standardizingPath
-        let dir = (normalized as NSString).deletingLastPathComponent
-        let name = (normalized as NSString).lastPathComponent
+        let normalized = PathText.standardized(path)
+        let dir = PathText.directory(of: normalized)
+        let name = PathText.name(of: normalized)
         guard let rec = pools.values.first(where: { $0.active && $0.definition.targetPath == dir }),
             rec.volumes.contains(name)
         else { throw notFound }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import SwiftVirtCore
 
 /// What happens to a volume's file: creation, copies and conversions, wiping, resizing, and the description

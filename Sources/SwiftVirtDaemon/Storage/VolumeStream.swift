@@ -1,5 +1,6 @@
 import CSwiftVirtSys
-import Foundation
+import FoundationEssentials
+import Glibc
 import SwiftVirtCore
 import SwiftVirtWire
 import Synchronization

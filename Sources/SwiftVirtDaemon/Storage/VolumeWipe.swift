@@ -1,5 +1,7 @@
-import Foundation
+import Dispatch
+import Glibc
 import SwiftVirtCore
+import SwiftVirtQEMU
 
 /// vol-wipe as libvirt 9.0 does it on a directory pool, whatever the image format (so a wiped qcow2 is no
 /// longer a qcow2 image, as with libvirt):
@@ -79,23 +81,15 @@ enum VolumeWipe {
     }
 
     private static func findInPath(_ tool: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/sbin:/usr/bin:/sbin:/bin"
         for dir in path.split(separator: ":") where !dir.isEmpty {
             let candidate = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            if access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
     }
 
     private static func runScrub(_ scrub: String, _ pattern: String, _ path: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: scrub)
-        process.arguments = ["-f", "-p", pattern, path]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess.run(scrub, ["-f", "-p", pattern, path]).status
     }
 }

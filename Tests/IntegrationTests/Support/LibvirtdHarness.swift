@@ -17,17 +17,28 @@ final class LibvirtdHarness {
 
     /// TCP port of `qemu+tcp://127.0.0.1:PORT/system` (auth none) when asked for, else nil.
     let tcpPort: Int?
+    /// TLS port of `qemu+tls://localhost:PORT/system?pkipath=\(pki.clientDir)` when asked for, else nil.
+    let tlsPort: Int?
+    /// The CA, server and client certificates of the TLS listener.
+    let pki: TestPKI?
 
-    private init(root: URL, tcpPort: Int?) throws {
+    private init(root: URL, tcpPort: Int?, tlsPort: Int?, pki: TestPKI?) throws {
         self.root = root
         self.tcpPort = tcpPort
+        self.tlsPort = tlsPort
+        self.pki = pki
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let conf = """
             unix_sock_dir = "\(root.path)"
             unix_sock_rw_perms = "0700"
             auth_unix_rw = "none"
             auth_unix_ro = "none"
-            listen_tls = 0
+            listen_tls = \(pki == nil ? 0 : 1)
+            tls_port = "\(tlsPort ?? 16514)"
+            auth_tls = "none"
+            key_file = "\(pki?.serverKey ?? "")"
+            cert_file = "\(pki?.serverCert ?? "")"
+            ca_file = "\(pki?.caCert ?? "")"
             listen_tcp = \(tcpPort == nil ? 0 : 1)
             tcp_port = "\(tcpPort ?? 16509)"
             listen_addr = "127.0.0.1"
@@ -38,15 +49,20 @@ final class LibvirtdHarness {
     }
 
     /// Starts libvirtd, runs `body`, then removes the test's guests and stops the daemon.
-    static func with<T>(tcp: Bool = false, _ body: (LibvirtdHarness) async throws -> T) async throws -> T {
+    static func with<T>(tcp: Bool = false, tls: Bool = false, _ body: (LibvirtdHarness) async throws -> T) async throws
+        -> T
+    {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("\(binary) missing: install libvirt-daemon-system and run scripts/setup-libvirtd.sh")
         }
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
             "svt-lvd-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let harness = try LibvirtdHarness(root: root, tcpPort: tcp ? Int.random(in: 20000...40000) : nil)
         defer { try? FileManager.default.removeItem(at: root) }
+        let pki = tls ? try await TestPKI.make(in: root.appendingPathComponent("pki"), scratch: root) : nil
+        let harness = try LibvirtdHarness(
+            root: root, tcpPort: tcp ? Int.random(in: 20000...40000) : nil,
+            tlsPort: tls ? Int.random(in: 40001...50000) : nil, pki: pki)
         // Another test process's libvirtd may hold the host-wide driver pid files (/run/libvirt/*/driver.pid)
         // for a moment; a libvirtd that exits for that reason is started again.
         var attempt = 0
@@ -54,7 +70,7 @@ final class LibvirtdHarness {
             do {
                 try await harness.start()
                 break
-            } catch  where attempt < 20 && readFile(harness.logPath).contains("Failed to acquire pid file") {
+            } catch where attempt < 20 && readFile(harness.logPath).contains("Failed to acquire pid file") {
                 attempt += 1
                 try? FileManager.default.removeItem(atPath: harness.logPath)
                 try await Task.sleep(for: .seconds(2))
@@ -81,7 +97,7 @@ final class LibvirtdHarness {
         let child = try ChildProcess(
             TestEnvironment.python,
             ["-c", reset, Self.binary, "-f", root.path + "/libvirtd.conf", "-p", root.path + "/libvirtd.pid"]
-                + (tcpPort == nil ? [] : ["--listen"]),
+                + (tcpPort == nil && tlsPort == nil ? [] : ["--listen"]),
             scratch: scratch)
         daemon = child
         try await waitUntil("libvirtd to answer on \(socket)", timeout: .seconds(30)) {
