@@ -132,6 +132,7 @@ extension Integration {
                 #expect(
                     overlay.contains("<backingStore>") && overlay.contains("<path>\(images)/disk.qcow2</path>"),
                     "\(overlay)")
+                try await validate(daemon, overlay, schema: "storagevol")
                 _ = try await sh(daemon, "qemu-io -c 'write -P 0x5a 0 1M' \(images)/thin.raw >/dev/null")
                 try await virsh.must("vol-clone", "--pool", "default", "thin.raw", "copy.raw")
                 #expect(try await sh(daemon, "cmp \(images)/thin.raw \(images)/copy.raw && echo same") == "same")
