@@ -53,4 +53,8 @@ pid_t sv_reap(pid_t pid, int *status);
 
 /* Decode a wait status: exit code or -signal. */
 int sv_wait_status_code(int status);
+/* Deallocates [offset, offset+length) of a file so it reads as zeros, keeping the size
+   (fallocate PUNCH_HOLE|KEEP_SIZE). 0, or -errno (-EOPNOTSUPP where the filesystem cannot). */
+int sv_punch_hole(int fd, int64_t offset, int64_t length);
+
 #endif
