@@ -64,19 +64,7 @@ final class LibvirtdHarness {
         let harness = try LibvirtdHarness(
             root: root, tcpPort: tcp ? Int.random(in: 20000...40000) : nil,
             tlsPort: tls ? Int.random(in: 40001...50000) : nil, pki: pki)
-        // Another test process's libvirtd may hold the host-wide driver pid files (/run/libvirt/*/driver.pid)
-        // for a moment; a libvirtd that exits for that reason is started again.
-        var attempt = 0
-        while true {
-            do {
-                try await harness.start()
-                break
-            } catch where attempt < 20 && readFile(harness.logPath).contains("Failed to acquire pid file") {
-                attempt += 1
-                try? FileManager.default.removeItem(atPath: harness.logPath)
-                try await Task.sleep(for: .seconds(2))
-            }
-        }
+        try await harness.start()
         do {
             let result = try await body(harness)
             await harness.tearDown()
