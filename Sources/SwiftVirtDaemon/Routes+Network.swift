@@ -7,6 +7,7 @@ enum NetworkRoutes {
     static func register(into table: inout [Int32: Route]) {
         registerQueries(into: &table)
         registerLifecycle(into: &table)
+        registerEvents(into: &table)
         table[RemoteProcedure.networkGetDhcpLeases.rawValue] = .call("virNetworkGetDHCPLeases", readOnly: true) {
             (args: NetworkGetDhcpLeasesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virNetworkGetDHCPLeases")
@@ -132,6 +133,31 @@ enum NetworkRoutes {
             try await ctx.networks.update(
                 args.net.networkUUID(), command: args.section, section: args.command, parentIndex: args.parentIndex,
                 xml: args.xml, flags: args.flags)
+            return XDRVoid()
+        }
+    }
+}
+
+extension NetworkRoutes {
+    /// virConnectNetworkEventRegisterAny / DeregisterAny; the events themselves are procedure 315 MESSAGEs.
+    static func registerEvents(into table: inout [Int32: Route]) {
+        table[RemoteProcedure.connectNetworkEventRegisterAny.rawValue] = .call(
+            "virConnectNetworkEventRegisterAny", readOnly: true
+        ) { (args: ConnectNetworkEventRegisterAnyArgs, ctx) in
+            guard args.eventID == NetworkEventHub.lifecycleID else {
+                throw VirtError(.invalidArg, "invalid argument: unsupported network event ID \(args.eventID)")
+            }
+            let uuid = try args.net?.networkUUID()
+            if let uuid { _ = try await ctx.networks.record(uuid) }
+            return ConnectNetworkEventRegisterAnyRet(
+                callbackID: ctx.networks.events.register(session: ctx.session, network: uuid))
+        }
+        table[RemoteProcedure.connectNetworkEventDeregisterAny.rawValue] = .call(
+            "virConnectNetworkEventDeregisterAny", readOnly: true
+        ) { (args: ConnectNetworkEventDeregisterAnyArgs, ctx) in
+            guard ctx.networks.events.deregister(session: ctx.session, id: args.callbackID) else {
+                throw VirtError(.invalidArg, "invalid argument: network event callback \(args.callbackID) is not registered")
+            }
             return XDRVoid()
         }
     }

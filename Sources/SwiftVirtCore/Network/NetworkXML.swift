@@ -57,14 +57,7 @@ public enum NetworkXML {
         n.domainName = try r.child("domain") { c throws(DomainXMLError) in try c.requiredString("name") }
         n.dnsHosts =
             try r.child("dns") { c throws(DomainXMLError) in
-                try c.children("host") { h throws(DomainXMLError) in
-                    let ip = try ipAttribute(&h, "ip", required: true)!
-                    let names = try h.children("hostname") { x throws(DomainXMLError) in
-                        x.text().trimmingCharacters(in: .whitespacesAndNewlines)
-                    }
-                    if names.isEmpty { throw .missing(element: h.path + "/hostname", attribute: nil, line: h.line) }
-                    return NetworkDNSHost(ip: ip, hostnames: names)
-                }
+                try c.children("host") { h throws(DomainXMLError) in try dnsHost(&h) }
             } ?? []
         n.ips = try r.children("ip") { c throws(DomainXMLError) in try ip(&c) }
         try r.finish()

@@ -14,6 +14,10 @@ enum NetworkError: LibvirtMappable {
     case noHostBridge(String)
     case inUse(network: String, by: [String])
     case unsupported(String)
+    /// VIR_ERR_NO_SUPPORT, as libvirt reports net-update requests it cannot do.
+    case noSupport(String)
+    /// VIR_ERR_OPERATION_INVALID with libvirt's own wording.
+    case invalid(String)
 
     var virtError: VirtError {
         switch self {
@@ -52,6 +56,11 @@ enum NetworkError: LibvirtMappable {
                 .operationInvalid, domain: .network,
                 "Requested operation is not valid: network '\(network)' is used by running domains: "
                     + domains.joined(separator: ", "))
+        case .noSupport(let what):
+            return VirtError(
+                .noSupport, domain: .network, "this function is not supported by the connection driver: \(what)")
+        case .invalid(let what):
+            return VirtError(.operationInvalid, domain: .network, "Requested operation is not valid: \(what)")
         case .unsupported(let what):
             return VirtError(.operationUnsupported, domain: .network, "Operation not supported: \(what)")
         }

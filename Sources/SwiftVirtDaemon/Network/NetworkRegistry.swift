@@ -22,6 +22,8 @@ actor NetworkRegistry {
     let store: NetworkStore
     let host: NetworkHost
     let logger: Logger
+    /// Lifecycle callbacks of connections; published to from inside the actor so events keep their order.
+    nonisolated let events = NetworkEventHub()
     private var records: [DomainUUID: NetworkRecord] = [:]
     /// Guest taps per network name, so a restarted network takes its guests' taps back onto the new bridge.
     private var taps: [String: Set<String>] = [:]
@@ -92,6 +94,7 @@ actor NetworkRegistry {
         r.persistent = true
         records[n.uuid] = r
         logger.info("defined network \(n.name)")
+        events.publish(.defined, name: n.name, uuid: n.uuid)
         return r
     }
 
@@ -108,6 +111,7 @@ actor NetworkRegistry {
             records[uuid] = nil
         }
         logger.info("undefined network \(r.config.name)")
+        events.publish(.undefined, name: r.config.name, uuid: uuid)
     }
 
     func setAutostart(_ uuid: DomainUUID, _ on: Bool) throws {
@@ -141,6 +145,9 @@ actor NetworkRegistry {
             }
         }
         let bridge = r.bridge
+        if n.ownsBridge, let why = NetworkHost.routeCollision(n, bridge: bridge) {
+            throw NetworkError.conflict(why)
+        }
         try host.start(n, bridge: bridge)
         do { try store.saveLive(n, persistent: r.persistent) } catch {
             host.stop(n, bridge: bridge)
@@ -150,6 +157,7 @@ actor NetworkRegistry {
         records[uuid] = r
         reattachTaps(network: n.name, bridge: bridge)
         logger.info("started network \(n.name) on bridge \(bridge)")
+        events.publish(.started, name: n.name, uuid: uuid)
         return r
     }
 
@@ -164,6 +172,7 @@ actor NetworkRegistry {
             records[uuid] = nil
         }
         logger.info("stopped network \(live.name)")
+        events.publish(.stopped, name: live.name, uuid: uuid)
     }
 
     private func reattachTaps(network: String, bridge: String) {
@@ -180,86 +189,30 @@ actor NetworkRegistry {
         return NetworkXML.format(inactive ? r.config : (r.live ?? r.config))
     }
 
-    enum UpdateCommand: UInt32 {
-        case modify = 1
-        case delete = 2
-        case addLast = 3
-        case addFirst = 4
-    }
-    /// VIR_NETWORK_SECTION_IP_DHCP_HOST.
-    static let sectionDHCPHost: UInt32 = 4
-
-    /// net-update for `<ip><dhcp><host>`: add or delete in the live and/or persistent definition.
+    /// net-update: ip-dhcp-host, ip-dhcp-range and dns-host, in the live and/or persistent definition. A live
+    /// change restarts the network's dnsmasq with the new files.
     func update(_ uuid: DomainUUID, command: UInt32, section: UInt32, parentIndex: Int32, xml: String, flags: UInt32)
         throws
     {
-        guard section == Self.sectionDHCPHost else {
-            throw NetworkError.unsupported("net-update section \(section) (only ip-dhcp-host is implemented)")
-        }
-        guard let cmd = UpdateCommand(rawValue: command) else {
-            throw NetworkError.unsupported("net-update command \(command)")
-        }
         var r = try record(uuid)
+        let change = try NetworkUpdate(
+            command: command, section: section, parentIndex: parentIndex, xml: xml, networkName: r.config.name)
         // AFFECT_CURRENT 0, LIVE 1, CONFIG 2: "current" is live when running, else config.
         let live = flags & 1 != 0 || (flags & 3 == 0 && r.isActive)
         let config = flags & 2 != 0 || (flags & 3 == 0 && !r.isActive)
         if live && !r.isActive { throw NetworkError.notActive(r.config.name) }
         if config && !r.persistent { throw NetworkError.transient(r.config.name, action: "update the config of") }
-        let entry = try NetworkXML.parseDHCPHost(xml)
-        func apply(_ n: inout NetworkDefinition) throws {
-            let index: Int
-            if parentIndex >= 0 {
-                guard Int(parentIndex) < n.ips.count else {
-                    throw NetworkError.conflict("network '\(n.name)' has no <ip> number \(parentIndex)")
-                }
-                index = Int(parentIndex)
-            } else {
-                guard
-                    let i = n.ips.firstIndex(where: { ip in
-                        ip.address.isIPv4 && (entry.ip.map(ip.subnet.contains) ?? true)
-                    })
-                else { throw NetworkError.conflict("network '\(n.name)' has no IPv4 <ip> for this host entry") }
-                index = i
-            }
-            var ip = n.ips[index]
-            let same = { (h: DHCPHost) in
-                (entry.mac != nil && h.mac == entry.mac) || (entry.mac == nil && h.name == entry.name)
-            }
-            switch cmd {
-            case .delete:
-                guard let i = ip.dhcpHosts.firstIndex(where: same) else {
-                    throw NetworkError.conflict("couldn't locate a matching dhcp host entry in network '\(n.name)'")
-                }
-                ip.dhcpHosts.remove(at: i)
-            case .addFirst, .addLast, .modify:
-                try NetworkValidation.validateHost(entry, in: ip, line: nil)
-                if let i = ip.dhcpHosts.firstIndex(where: same) {
-                    guard cmd == .modify else {
-                        throw NetworkError.conflict(
-                            "there is an existing dhcp host entry in network '\(n.name)' that matches \"\(xml)\"")
-                    }
-                    ip.dhcpHosts[i] = entry
-                } else if cmd == .modify {
-                    throw NetworkError.conflict("couldn't locate a matching dhcp host entry in network '\(n.name)'")
-                } else if cmd == .addFirst {
-                    ip.dhcpHosts.insert(entry, at: 0)
-                } else {
-                    ip.dhcpHosts.append(entry)
-                }
-            }
-            n.ips[index] = ip
-        }
         var newConfig = r.config
         var newLive = r.live
-        if config { try apply(&newConfig) }
+        if config { try change.apply(to: &newConfig) }
         if live, var l = newLive {
-            try apply(&l)
+            try change.apply(to: &l)
             newLive = l
         }
         if config { try store.saveConfig(newConfig) }
         if live, let l = newLive {
             try store.saveLive(l, persistent: r.persistent)
-            try host.reloadDHCPHosts(l, bridge: r.bridge)
+            if l.ownsBridge { try host.restartDnsmasq(l, bridge: r.bridge) }
         }
         r.config = newConfig
         r.live = newLive
@@ -369,9 +322,8 @@ actor NetworkRegistry {
             """
         do {
             let r = try define(xml: xml)
-            let routes = NetworkHost.hostRoutes()
-            if let subnet = r.config.ips.first?.subnet, let hit = routes.first(where: { $0.overlaps(subnet) }) {
-                logger.info("default network not autostarted: \(subnet) collides with host route \(hit)")
+            if let why = NetworkHost.routeCollision(r.config, bridge: r.bridge) {
+                logger.warning("default network defined but not autostarted: \(why)")
             } else {
                 try setAutostart(r.config.uuid, true)
             }
