@@ -156,7 +156,8 @@ extension NetworkRoutes {
             "virConnectNetworkEventDeregisterAny", readOnly: true
         ) { (args: ConnectNetworkEventDeregisterAnyArgs, ctx) in
             guard ctx.networks.events.deregister(session: ctx.session, id: args.callbackID) else {
-                throw VirtError(.invalidArg, "invalid argument: network event callback \(args.callbackID) is not registered")
+                throw VirtError(
+                    .invalidArg, "invalid argument: network event callback \(args.callbackID) is not registered")
             }
             return XDRVoid()
         }

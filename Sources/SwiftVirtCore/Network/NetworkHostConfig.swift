@@ -111,7 +111,8 @@ public enum NetworkHostConfig {
                 break
             }
         }
-        return table(family: "ip", name: nftTable(bridge: bridge), bridge: bridge, allowed: allowed, postrouting: postrouting)
+        return table(
+            family: "ip", name: nftTable(bridge: bridge), bridge: bridge, allowed: allowed, postrouting: postrouting)
     }
 
     /// The IPv6 table, for networks with an IPv6 `<ip>` (nil otherwise, and for open/bridge modes). As libvirt
@@ -127,7 +128,8 @@ public enum NetworkHostConfig {
     }
 
     /// Forwarding both ways for a routed subnet (optionally only through `<forward dev>`).
-    private static func routedRules(_ n: NetworkDefinition, bridge: String, subnet: String, family: String) -> [String] {
+    private static func routedRules(_ n: NetworkDefinition, bridge: String, subnet: String, family: String) -> [String]
+    {
         let out = n.forward?.dev.map { " oifname \"\($0)\"" } ?? ""
         let inDev = n.forward?.dev.map { " iifname \"\($0)\"" } ?? ""
         return [
@@ -141,9 +143,10 @@ public enum NetworkHostConfig {
     private static func table(family: String, name: String, bridge: String, allowed: [String], postrouting: [String])
         -> String
     {
-        let forward = ["iifname \"\(bridge)\" oifname \"\(bridge)\" accept"] + allowed + [
-            "iifname \"\(bridge)\" reject", "oifname \"\(bridge)\" reject",
-        ]
+        let forward =
+            ["iifname \"\(bridge)\" oifname \"\(bridge)\" accept"] + allowed + [
+                "iifname \"\(bridge)\" reject", "oifname \"\(bridge)\" reject",
+            ]
         var text = "table \(family) \(name) {\n"
         text += "  chain forward {\n    type filter hook forward priority 0; policy accept;\n"
         text += forward.map { "    \($0)\n" }.joined() + "  }\n"

@@ -38,7 +38,8 @@ extension NetworkXML {
         return DHCPRange(start: start, end: end)
     }
 
-    private static func fragment(_ text: String, element: String, path: String, section: String)
+    /// The root of a net-update fragment, which must be `<element>`.
+    static func fragment(_ text: String, element: String, path: String, section: String)
         throws(DomainXMLError) -> ElementReader
     {
         let root: XMLElement

@@ -205,18 +205,7 @@ public enum NetworkXML {
 
     /// Parses one `<host mac name ip/>` (the XML `net-update ... ip-dhcp-host` sends).
     public static func parseDHCPHost(_ text: String) throws(DomainXMLError) -> DHCPHost {
-        let root: XMLElement
-        do {
-            root = try XMLParser.parse(text)
-        } catch {
-            throw .malformed(line: error.position.line, column: error.position.column, message: error.message)
-        }
-        guard root.name == "host" else {
-            throw .invalidValue(
-                element: root.name, attribute: nil, value: root.name, line: root.position.line,
-                reason: "expected <host> for section ip-dhcp-host")
-        }
-        var r = ElementReader(root, path: "network/ip/dhcp/host")
+        var r = try fragment(text, element: "host", path: "network/ip/dhcp/host", section: "ip-dhcp-host")
         var mac: MACAddress?
         if let a = r.attribute("mac") {
             guard let m = MACAddress(string: a.value) else { throw r.invalid(a, "not a MAC address") }

@@ -1,6 +1,6 @@
-import Synchronization
 import SwiftVirtCore
 import SwiftVirtWire
+import Synchronization
 
 /// virNetworkEventLifecycleType: what happened to a network.
 enum NetworkLifecycleEvent: Int32, Sendable {

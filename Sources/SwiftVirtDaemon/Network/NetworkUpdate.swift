@@ -12,7 +12,8 @@ struct NetworkUpdate: Sendable {
 
     /// virNetworkUpdateSection values.
     enum Section: UInt32, Sendable {
-        case bridge = 1, domain, ip, ipDHCPHost, ipDHCPRange, forward, forwardInterface, forwardPF, portgroup
+        case bridge = 1
+        case domain, ip, ipDHCPHost, ipDHCPRange, forward, forwardInterface, forwardPF, portgroup
         case dnsHost, dnsTXT, dnsSRV
 
         /// The name libvirt's "can't update ... section" error uses.

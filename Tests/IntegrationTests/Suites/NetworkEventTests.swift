@@ -18,7 +18,8 @@ extension Integration.Networks {
                     scratch: daemon.scratch)
                 defer { events.signal(SIGTERM) }
                 let path = daemon.scratch.appendingPathComponent("evnet.xml").path
-                try "<network><name>evnet</name><uuid>7d2e6a4c-5b1f-4c3e-9a8d-1f2e3d4c5b6a</uuid><bridge name='svev0'/><ip address='10.74.0.1' prefix='24'/></network>"
+                try
+                    "<network><name>evnet</name><uuid>7d2e6a4c-5b1f-4c3e-9a8d-1f2e3d4c5b6a</uuid><bridge name='svev0'/><ip address='10.74.0.1' prefix='24'/></network>"
                     .write(toFile: path, atomically: true, encoding: .utf8)
                 // virsh prints nothing once registered, so define again (an update) until the loop reports it.
                 try await waitUntil("the event loop to report Defined", timeout: .seconds(30)) {
