@@ -14,7 +14,7 @@ enum NetworkRoutes {
             let found = try await ctx.networks.leases(args.net.networkUUID(), mac: args.mac)
             let leases = found.map { l, prefix, bridge in
                 NetworkDhcpLease(
-                    iface: bridge, expirytime: l.expiry, type: l.ip.isIPv4 ? 0 : 1, mac: l.mac, iaid: nil,
+                    iface: bridge, expirytime: l.expiry, type: l.ip.isIPv4 ? 0 : 1, mac: l.mac, iaid: l.iaid,
                     ipaddr: l.ip.description, prefix: UInt32(prefix), hostname: l.hostname, clientid: l.clientID)
             }
             return NetworkGetDhcpLeasesRet(leases: args.needResults != 0 ? leases : [], ret: UInt32(leases.count))

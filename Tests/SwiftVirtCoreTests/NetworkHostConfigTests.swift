@@ -56,3 +56,23 @@ import Testing
         }
     }
 }
+
+extension NetworkHostConfigTests {
+    /// dnsmasq writes IPv6 leases after a `duid` line with the IAID where IPv4 lines have the MAC.
+    @Test func ipv6LeasesTakeTheirMACFromTheClientDUID() {
+        let text = """
+            1700000000 52:54:00:01:02:03 10.4.0.50 g1 01:52:54:00:01:02:03
+            duid 00:01:00:01:2c:aa:bb:cc:52:54:00:ff:ff:ff
+            1700000100 1234567 fd00:4::150 g1 00:03:00:01:52:54:00:01:02:03
+            1700000200 42 fd00:4::151 * 00:01:00:01:2c:aa:bb:cc:52:54:00:0a:0b:0c
+            1700000300 43 fd00:4::152 * 00:02:00:00:ab:11:aa:bb
+            """
+        let leases = NetworkHostConfig.parseLeases(text)
+        #expect(leases.count == 4)
+        #expect(leases[0].mac == "52:54:00:01:02:03" && leases[0].iaid == nil)
+        #expect(leases[1].mac == "52:54:00:01:02:03" && leases[1].iaid == "1234567")
+        #expect(leases[1].ip.description == "fd00:4::150" && leases[1].hostname == "g1")
+        #expect(leases[2].mac == "52:54:00:0a:0b:0c" && leases[2].hostname == nil)
+        #expect(leases[3].mac == nil && leases[3].clientID == "00:02:00:00:ab:11:aa:bb")
+    }
+}

@@ -163,22 +163,44 @@ public enum NetworkHostConfig {
         return max(0, v(r.end) - v(r.start) + 1)
     }
 
-    /// One line of a dnsmasq lease file: `expiry mac ip hostname clientid` (IPv4 leases).
+    /// One line of a dnsmasq lease file: `expiry mac ip hostname clientid` for IPv4, and after the `duid` line
+    /// `expiry iaid ip hostname client-duid` for IPv6 (no MAC there; it is read from the client's DUID).
     public struct Lease: Sendable, Equatable {
         public var expiry: Int64
-        public var mac: String
+        public var mac: String?
         public var ip: IPAddress
         public var hostname: String?
         public var clientID: String?
+        /// DHCPv6 identity association id (IPv6 leases only).
+        public var iaid: String?
     }
 
     public static func parseLeases(_ text: String) -> [Lease] {
         text.split(separator: "\n").compactMap { line in
             let f = line.split(separator: " ").map(String.init)
             guard f.count >= 4, f[0] != "duid", let expiry = Int64(f[0]), let ip = IPAddress(f[2]) else { return nil }
+            let clientID = f.count > 4 && f[4] != "*" ? f[4] : nil
+            let hostname = f[3] == "*" ? nil : f[3]
+            if ip.isIPv4 {
+                return Lease(expiry: expiry, mac: f[1], ip: ip, hostname: hostname, clientID: clientID, iaid: nil)
+            }
             return Lease(
-                expiry: expiry, mac: f[1], ip: ip, hostname: f[3] == "*" ? nil : f[3],
-                clientID: f.count > 4 && f[4] != "*" ? f[4] : nil)
+                expiry: expiry, mac: clientID.flatMap(macAddress(fromDUID:)), ip: ip, hostname: hostname,
+                clientID: clientID, iaid: f[1])
         }
+    }
+
+    /// The Ethernet address inside a DUID-LLT (type 1) or DUID-LL (type 3) with hardware type 1, the kinds
+    /// Linux DHCPv6 clients send; nil for other DUIDs.
+    static func macAddress(fromDUID duid: String) -> String? {
+        let bytes = duid.split(separator: ":").compactMap { UInt8($0, radix: 16) }
+        guard bytes.count >= 10, bytes[0] == 0, bytes[2] == 0, bytes[3] == 1 else { return nil }
+        let mac: ArraySlice<UInt8>
+        switch bytes[1] {
+        case 1 where bytes.count == 14: mac = bytes[8...]
+        case 3 where bytes.count == 10: mac = bytes[4...]
+        default: return nil
+        }
+        return mac.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined(separator: ":")
     }
 }

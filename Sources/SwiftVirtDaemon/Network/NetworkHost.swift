@@ -212,11 +212,27 @@ struct NetworkHost: Sendable {
         }
     }
 
-    /// The first host route that an IPv4 subnet of `n` collides with, other than routes on `bridge` itself
+    /// Host IPv6 routes (/proc/net/ipv6_route: dest, prefix length in hex, ..., interface last), without the
+    /// default route, loopback, multicast and link-local ones that every interface has.
+    static func hostRoutes6() -> [HostRoute] {
+        guard let text = readProcFile("/proc/net/ipv6_route") else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard f.count >= 10, f[0].count == 32, let prefix = Int(f[1], radix: 16), prefix > 0, f[9] != "lo"
+            else { return nil }
+            let hex = Array(f[0])
+            let bytes = stride(from: 0, to: 32, by: 2).compactMap { UInt8(String(hex[$0..<$0 + 2]), radix: 16) }
+            guard let a = IPAddress(bytes: bytes), bytes[0] != 0xFF, !(bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80)
+            else { return nil }
+            return HostRoute(subnet: IPSubnet(address: a, prefix: prefix), interface: String(f[9]))
+        }
+    }
+
+    /// The first host route that a subnet of `n` collides with, other than routes on `bridge` itself
     /// (a running network's own), as "what collides with what" text; nil when the network is free to start.
     static func routeCollision(_ n: NetworkDefinition, bridge: String) -> String? {
-        let routes = hostRoutes().filter { $0.interface != bridge }
-        for ip in n.ips where ip.address.isIPv4 {
+        let routes = (hostRoutes() + hostRoutes6()).filter { $0.interface != bridge }
+        for ip in n.ips {
             if let hit = routes.first(where: { $0.subnet.overlaps(ip.subnet) }) {
                 return "Network is already in use by interface \(hit.interface): subnet \(ip.subnet) of network "
                     + "'\(n.name)' collides with the host route \(hit.subnet) dev \(hit.interface)"

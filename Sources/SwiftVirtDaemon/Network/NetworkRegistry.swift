@@ -224,7 +224,7 @@ actor NetworkRegistry {
         guard let live = r.live else { throw NetworkError.notActive(r.config.name) }
         let now = Int64(Date().timeIntervalSince1970)
         return host.leases(live.name).compactMap { lease in
-            if let mac, lease.mac.lowercased() != mac.lowercased() { return nil }
+            if let mac, lease.mac?.lowercased() != mac.lowercased() { return nil }
             if lease.expiry != 0 && lease.expiry < now { return nil }
             let prefix = live.ips.first { $0.subnet.contains(lease.ip) }?.prefix ?? 24
             return (lease, prefix, r.bridge)

@@ -104,6 +104,20 @@ extension Integration.Networks {
                 try await virsh.must("net-destroy", "dual")
                 #expect(try await ns.nftTables().isEmpty)
                 #expect(!(try await ns.interfaceExists("svv6")))
+
+                // An IPv6 subnet already routed in the namespace is refused at start, naming the interface.
+                try await ns.must("/usr/sbin/ip", "-n", ns.name, "link", "add", "svused6", "type", "bridge")
+                try await ns.must("/usr/sbin/ip", "-n", ns.name, "addr", "add", "fd00:79::5/64", "dev", "svused6")
+                try await ns.must("/usr/sbin/ip", "-n", ns.name, "link", "set", "svused6", "up")
+                let path = daemon.scratch.appendingPathComponent("v6b.xml").path
+                try
+                    "<network><name>v6b</name><bridge name='svv6b'/><ip family='ipv6' address='fd00:79::1' prefix='64'/></network>"
+                    .write(toFile: path, atomically: true, encoding: .utf8)
+                try await virsh.must("net-define", path)
+                let r = try await virsh("net-start", "v6b")
+                #expect(
+                    !r.succeeded && r.stderr.contains("svused6") && r.stderr.contains("fd00:79::/64"), "\(r.stderr)")
+                #expect(!(try await ns.interfaceExists("svv6b")))
             }
         }
     }
