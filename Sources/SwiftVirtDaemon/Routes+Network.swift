@@ -61,6 +61,26 @@ enum NetworkRoutes {
             return ConnectListAllNetworksRet(
                 nets: args.needResults != 0 ? all.map(\.wire) : [], ret: UInt32(all.count))
         }
+        table[RemoteProcedure.connectNumOfNetworks.rawValue] = .call("virConnectNumOfNetworks", readOnly: true) {
+            ctx in
+            ConnectNumOfNetworksRet(num: Int32(await ctx.networks.all().filter(\.isActive).count))
+        }
+        table[RemoteProcedure.connectListNetworks.rawValue] = .call("virConnectListNetworks", readOnly: true) {
+            (args: ConnectListNetworksArgs, ctx) in
+            let names = await ctx.networks.all().filter(\.isActive).map(\.config.name)
+            return ConnectListNetworksRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
+        }
+        table[RemoteProcedure.connectNumOfDefinedNetworks.rawValue] = .call(
+            "virConnectNumOfDefinedNetworks", readOnly: true
+        ) { ctx in
+            ConnectNumOfDefinedNetworksRet(num: Int32(await ctx.networks.all().filter { !$0.isActive }.count))
+        }
+        table[RemoteProcedure.connectListDefinedNetworks.rawValue] = .call(
+            "virConnectListDefinedNetworks", readOnly: true
+        ) { (args: ConnectListDefinedNetworksArgs, ctx) in
+            let names = await ctx.networks.all().filter { !$0.isActive }.map(\.config.name)
+            return ConnectListDefinedNetworksRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
+        }
         table[RemoteProcedure.networkLookupByName.rawValue] = .call("virNetworkLookupByName", readOnly: true) {
             (args: NetworkLookupByNameArgs, ctx) in
             NetworkLookupByNameRet(net: try await ctx.networks.record(named: args.name).wire)
