@@ -23,24 +23,34 @@ enum NetworkRoutes {
             "virDomainInterfaceAddresses", readOnly: true
         ) { (args: DomainInterfaceAddressesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virDomainInterfaceAddresses")
-            guard args.source == 0 else {
-                throw DaemonError.unsupported("virDomainInterfaceAddresses: only the lease source is implemented")
+            // VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE 0, _AGENT 1, _ARP 2
+            guard args.source == 0 || args.source == 2 else {
+                throw DaemonError.unsupported(
+                    "virDomainInterfaceAddresses: the guest agent source is not implemented (use lease or arp)")
             }
             let rec = try await ctx.registry.record(args.dom.domainUUID())
             guard let live = rec.live else { throw DaemonError.domainNotRunning(rec.config.name) }
             var ifaces: [DomainInterface] = []
-            for nic in live.devices.interfaces where nic.type == .network {
-                guard let network = nic.source, let mac = nic.mac?.description,
+            let arp = args.source == 2 ? NetworkHost.arpTable() : []
+            for nic in live.devices.interfaces {
+                guard let mac = nic.mac?.description else { continue }
+                var addrs: [DomainIpAddr] = []
+                if args.source == 2 {
+                    // The host's neighbour table knows guests on any bridge once they have talked; no prefix there.
+                    addrs = arp.filter { $0.mac == mac.lowercased() }.map {
+                        DomainIpAddr(type: 0, addr: $0.ip, prefix: 0)
+                    }
+                } else if nic.type == .network, let network = nic.source,
                     let net = try? await ctx.networks.record(named: network)
-                else { continue }
-                let leases = (try? await ctx.networks.leases(net.config.uuid, mac: mac)) ?? []
-                if leases.isEmpty { continue }
-                ifaces.append(
-                    DomainInterface(
-                        name: nic.targetDev ?? "-", hwaddr: mac,
-                        addrs: leases.map { l, prefix, _ in
-                            DomainIpAddr(type: l.ip.isIPv4 ? 0 : 1, addr: l.ip.description, prefix: UInt32(prefix))
-                        }))
+                {
+                    let leases = (try? await ctx.networks.leases(net.config.uuid, mac: mac)) ?? []
+                    addrs = leases.map { l, prefix, _ in
+                        DomainIpAddr(type: l.ip.isIPv4 ? 0 : 1, addr: l.ip.description, prefix: UInt32(prefix))
+                    }
+                }
+                if !addrs.isEmpty {
+                    ifaces.append(DomainInterface(name: nic.targetDev ?? "-", hwaddr: mac, addrs: addrs))
+                }
             }
             return DomainInterfaceAddressesRet(ifaces: ifaces)
         }

@@ -212,6 +212,17 @@ struct NetworkHost: Sendable {
         }
     }
 
+    /// Complete IPv4 neighbour entries of the daemon's namespace (/proc/net/arp: ip, hw type, flags, mac, ...).
+    static func arpTable() -> [(ip: String, mac: String)] {
+        guard let text = readProcFile("/proc/net/arp") else { return [] }
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            // Flags 0x2 (ATF_COM): the entry is resolved; incomplete ones carry 00:00:00:00:00:00.
+            guard f.count >= 6, let flags = UInt32(f[2].dropFirst(2), radix: 16), flags & 0x2 != 0 else { return nil }
+            return (String(f[0]), f[3].lowercased())
+        }
+    }
+
     /// Host IPv6 routes (/proc/net/ipv6_route: dest, prefix length in hex, ..., interface last), without the
     /// default route, loopback, multicast and link-local ones that every interface has.
     static func hostRoutes6() -> [HostRoute] {

@@ -98,6 +98,10 @@ extension Integration {
                     #expect(leases.contains("52:54:00:77:00:02") && leases.contains("10.77.0.10/24"))
                     let ifaddr = try await virsh.must("domifaddr", g1.name)
                     #expect(ifaddr.contains("vnet") && ifaddr.contains(String(addr1)))
+                    // The ARP source: guest 1 pinged the bridge, so the namespace's neighbour table knows it.
+                    let ip1 = String(addr1.split(separator: "/")[0])
+                    let arp = try await virsh.must("domifaddr", g1.name, "--source", "arp")
+                    #expect(arp.contains("52:54:00:77:00:01") && arp.contains(ip1 + "/0"), "arp: \(arp)")
                     let iflist = try await virsh.must("domiflist", g1.name)
                     #expect(iflist.contains("network") && iflist.contains("lab") && iflist.contains("virtio"))
                     let tap = try #require(
