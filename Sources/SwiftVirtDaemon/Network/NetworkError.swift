@@ -4,8 +4,12 @@ import SwiftVirtCore
 enum NetworkError: LibvirtMappable {
     case noNetworkNamed(String)
     case noNetworkUUID(DomainUUID)
-    case nameTaken(String)
-    case uuidTaken(existingName: String)
+    /// Another network has this name (with the uuid given).
+    case nameTaken(String, uuid: DomainUUID)
+    /// Another network (named here) has this uuid.
+    case uuidTaken(existingName: String, uuid: DomainUUID)
+    /// net-create of a network that is already defined and running.
+    case activeAs(String)
     case conflict(String)
     case alreadyActive(String)
     case notActive(String)
@@ -25,11 +29,18 @@ enum NetworkError: LibvirtMappable {
             return VirtError(.noNetwork, domain: .network, "Network not found: no network with matching name '\(name)'")
         case .noNetworkUUID(let uuid):
             return VirtError(.noNetwork, domain: .network, "Network not found: no network with matching uuid '\(uuid)'")
-        case .nameTaken(let name):
-            return VirtError(.operationFailed, domain: .network, "operation failed: network '\(name)' already exists")
-        case .uuidTaken(let existing):
+        case .nameTaken(let name, let uuid):
             return VirtError(
-                .operationFailed, domain: .network, "operation failed: network '\(existing)' already has this uuid")
+                .operationFailed, domain: .network,
+                "operation failed: network '\(name)' already exists with uuid \(uuid)")
+        case .uuidTaken(let existing, let uuid):
+            return VirtError(
+                .operationFailed, domain: .network,
+                "operation failed: network '\(existing)' is already defined with uuid \(uuid)")
+        case .activeAs(let name):
+            return VirtError(
+                .operationInvalid, domain: .network,
+                "Requested operation is not valid: network is already active as '\(name)'")
         case .conflict(let why):
             return VirtError(.operationFailed, domain: .network, "operation failed: \(why)")
         case .alreadyActive(let name):

@@ -58,10 +58,10 @@ actor NetworkRegistry {
     private func prepare(xml: String, replacing existing: DomainUUID?) throws -> NetworkDefinition {
         var n = try NetworkXML.parse(xml)
         if let same = records.values.first(where: { $0.config.name == n.name }), same.config.uuid != n.uuid {
-            throw NetworkError.nameTaken(n.name)
+            throw NetworkError.nameTaken(n.name, uuid: same.config.uuid)
         }
         if let other = records[n.uuid], other.config.name != n.name {
-            throw NetworkError.uuidTaken(existingName: other.config.name)
+            throw NetworkError.uuidTaken(existingName: other.config.name, uuid: n.uuid)
         }
         if n.ownsBridge && n.bridge?.name == nil {
             var b = n.bridge ?? NetworkBridge()
@@ -126,7 +126,10 @@ actor NetworkRegistry {
 
     func createTransient(xml: String) throws -> NetworkRecord {
         let n = try prepare(xml: xml, replacing: nil)
-        if records[n.uuid] != nil { throw NetworkError.nameTaken(n.name) }
+        if let existing = records[n.uuid] {
+            throw existing.isActive
+                ? NetworkError.activeAs(existing.config.name) : NetworkError.nameTaken(n.name, uuid: n.uuid)
+        }
         records[n.uuid] = NetworkRecord(config: n, live: nil, persistent: false, autostart: false)
         do { return try start(n.uuid) } catch {
             records[n.uuid] = nil

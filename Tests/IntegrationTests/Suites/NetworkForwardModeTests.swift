@@ -30,6 +30,16 @@ extension Integration.Networks {
                 #expect(rules.contains("oifname \"svrt0\" ip daddr 10.71.0.0/24 accept"), "rules:\n\(rules)")
                 #expect(try await ns.exec("cat", "/proc/sys/net/ipv4/ip_forward").stdout.hasPrefix("1"))
                 #expect(try await ns.pids().count >= 2, "dnsmasq runs for a routed network")
+                // The same name with another uuid is refused as libvirt does, naming the existing uuid.
+                let uuid = try await Virsh(daemon).must("net-uuid", "routed").trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+                let dupPath = daemon.scratch.appendingPathComponent("dup.xml").path
+                try "<network><name>routed</name><uuid>0b0e5c1e-8d6a-4a51-9d7e-4f3c2b1a0f9e</uuid></network>"
+                    .write(toFile: dupPath, atomically: true, encoding: .utf8)
+                let dup = try await Virsh(daemon)("net-define", dupPath)
+                #expect(
+                    !dup.succeeded && dup.stderr.contains("network 'routed' already exists with uuid \(uuid)"),
+                    "\(dup.stderr)")
                 try await Virsh(daemon).must("net-destroy", "routed")
                 #expect(!(try await ns.nftTables().contains("swiftvirt_svrt0")))
             }
