@@ -127,8 +127,9 @@ actor NetworkRegistry {
     func createTransient(xml: String) throws -> NetworkRecord {
         let n = try prepare(xml: xml, replacing: nil)
         if let existing = records[n.uuid] {
-            throw existing.isActive
-                ? NetworkError.activeAs(existing.config.name) : NetworkError.nameTaken(n.name, uuid: n.uuid)
+            // libvirt runs a defined, inactive network with the given XML as its live definition.
+            if existing.isActive { throw NetworkError.activeAs(existing.config.name) }
+            return try start(n.uuid, live: n)
         }
         records[n.uuid] = NetworkRecord(config: n, live: nil, persistent: false, autostart: false)
         do { return try start(n.uuid) } catch {
@@ -138,16 +139,16 @@ actor NetworkRegistry {
     }
 
     @discardableResult
-    func start(_ uuid: DomainUUID) throws -> NetworkRecord {
+    func start(_ uuid: DomainUUID, live: NetworkDefinition? = nil) throws -> NetworkRecord {
         var r = try record(uuid)
         if r.isActive { throw NetworkError.alreadyActive(r.config.name) }
-        let n = r.config
+        let n = live ?? r.config
         for other in records.values where other.isActive && other.config.uuid != uuid {
             if let why = NetworkValidation.conflict(n, with: other.live ?? other.config) {
                 throw NetworkError.conflict(why)
             }
         }
-        let bridge = r.bridge
+        let bridge = n.bridge?.name ?? r.bridge
         if n.ownsBridge, let why = NetworkHost.routeCollision(n, bridge: bridge) {
             throw NetworkError.conflict(why)
         }

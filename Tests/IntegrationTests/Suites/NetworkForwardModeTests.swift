@@ -42,6 +42,17 @@ extension Integration.Networks {
                     "\(dup.stderr)")
                 try await Virsh(daemon).must("net-destroy", "routed")
                 #expect(!(try await ns.nftTables().contains("swiftvirt_svrt0")))
+
+                // net-create of the defined, inactive network runs it (still persistent); again while it runs, no.
+                let current = daemon.scratch.appendingPathComponent("routed-current.xml").path
+                try await Virsh(daemon).must("net-dumpxml", "routed", "--inactive")
+                    .write(toFile: current, atomically: true, encoding: .utf8)
+                try await Virsh(daemon).must("net-create", current)
+                let info = try await Virsh(daemon).must("net-info", "routed")
+                #expect(info.contains("Active:         yes") && info.contains("Persistent:     yes"), "\(info)")
+                let again = try await Virsh(daemon)("net-create", current)
+                #expect(!again.succeeded && again.stderr.contains("already active as 'routed'"), "\(again.stderr)")
+                try await Virsh(daemon).must("net-destroy", "routed")
             }
         }
     }
