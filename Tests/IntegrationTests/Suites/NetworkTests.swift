@@ -112,13 +112,29 @@ extension Integration {
                     try await waitUntil("tap \(tap) removed", timeout: .seconds(10)) {
                         !(try await ns.interfaceExists(tap))
                     }
+                    let tap2 = try #require(
+                        try await virsh.must("domiflist", g2.name).split(separator: " ")
+                            .first { $0.hasPrefix("vnet") }.map(String.init))
                     try await virsh.must("destroy", g2.name)
+                    // Wait for the guest's teardown (QEMU exit, `ip link del` of its tap) so that the process count
+                    // below sees only the network's own processes change.
+                    try await waitUntil("tap \(tap2) removed", timeout: .seconds(10)) {
+                        !(try await ns.interfaceExists(tap2))
+                    }
+                    try await waitUntil("guests' QEMU gone", timeout: .seconds(10)) { daemon.qemuPids().isEmpty }
 
+                    let dnsmasqPid = Int32(
+                        readFile(daemon.runDir + "/networks/lab.pid").trimmingCharacters(in: .whitespacesAndNewlines))
                     let dnsmasqBefore = try await ns.pids().count
                     try await virsh.must("net-destroy", "lab")
                     #expect(!(try await ns.interfaceExists("svlab0")))
                     #expect(!(try await ns.nftTables().contains("swiftvirt_svlab0")))
                     #expect(try await ns.pids().count == dnsmasqBefore - 1, "dnsmasq still runs")
+                    // Gone or a zombie (dnsmasq daemonized, so its reaper is whoever adopted it, not the daemon).
+                    let stat =
+                        dnsmasqPid.flatMap { FileHandle(forReadingAtPath: "/proc/\($0)/stat") }
+                        .map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
+                    #expect(dnsmasqPid != nil && (stat.isEmpty || stat.contains(") Z ")), "dnsmasq: \(stat)")
                     #expect(try await virsh.must("net-list", "--inactive").contains("lab"))
                     try await virsh.must("net-undefine", "lab")
                     #expect(!(try await virsh.must("net-list", "--all").contains("lab")))
