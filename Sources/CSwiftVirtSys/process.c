@@ -29,7 +29,10 @@ static void close_other_fds(int keep) {
         if (fd != keep) close(fd);
 }
 
-pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[], int output_fd) {
+/* fork + exec with the child's stdin/stdout/stderr on the given descriptors (-1: /dev/null), every other
+   descriptor closed, default signal handling; in a new session when `detach`. Returns the pid or -errno. */
+static pid_t spawn_with_stdio(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd,
+                              int err_fd, int detach) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) < 0) return -errno;
     /* Block signals across fork so the child cannot run the parent's handlers before exec. */
@@ -41,9 +44,12 @@ pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[]
         for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
         sigset_t none;
         sigemptyset(&none);
-        setsid();
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(output_fd, 1) < 0 || dup2(output_fd, 2) < 0) goto fail;
+        if (detach) setsid();
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull < 0) goto fail;
+        if (dup2(in_fd < 0 ? devnull : in_fd, 0) < 0 || dup2(out_fd < 0 ? devnull : out_fd, 1) < 0 ||
+            dup2(err_fd < 0 ? devnull : err_fd, 2) < 0)
+            goto fail;
         if (devnull > 2) close(devnull);
         int w = report[1];
         if (w < 3) goto fail;
@@ -70,6 +76,14 @@ pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[]
         return -(child_errno ? child_errno : ENOEXEC);
     }
     return pid;
+}
+
+pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[], int output_fd) {
+    return spawn_with_stdio(path, argv, envp, -1, output_fd, output_fd, 1);
+}
+
+pid_t sv_spawn_piped(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd) {
+    return spawn_with_stdio(path, argv, envp, in_fd, out_fd, err_fd, 0);
 }
 
 int sv_pidfd_open(pid_t pid) {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -15,8 +15,8 @@ enum AtomicFile {
     }
 
     static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = "\(dir)/.\((path as NSString).lastPathComponent).tmp.\(getpid())"
+        let dir = PathText.directory(of: path)
+        let tmp = "\(dir)/.\(PathText.name(of: path)).tmp.\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw WriteError(path: tmp, step: "create", errno: errno) }
         var ok = false
@@ -53,7 +53,7 @@ enum AtomicFile {
 
     /// Removes a file and makes the removal durable.
     static func remove(_ path: String) {
-        if unlink(path) == 0 { syncDirectory((path as NSString).deletingLastPathComponent) }
+        if unlink(path) == 0 { syncDirectory(PathText.directory(of: path)) }
     }
 
     static func syncDirectory(_ dir: String) {

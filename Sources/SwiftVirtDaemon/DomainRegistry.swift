@@ -1,5 +1,6 @@
 import Logging
 import SwiftVirtCore
+import SwiftVirtWire
 
 /// Everything the daemon knows about one domain.
 struct DomainRecord: Sendable {
@@ -50,12 +51,17 @@ actor DomainRegistry: DomainObserver {
     let events: EventHub
     let logger: Logger
     let jobs = DomainJobs()
-    private var records: [DomainUUID: DomainRecord] = [:] {
+    private var records = DomainRecordTable() {
         didSet {
             cachedIndex = nil
             configXML = [:]
+            quick.invalidate()
+            quickPublished = false
         }
     }
+    private var quickPublished = false
+    /// What connections answer lookups, info, XML and listings from without coming here (see `QuickQueryHandler`).
+    nonisolated let quick = DomainQuickView()
     /// Formatted inactive XML per domain, kept until `records` changes: XMLDesc is the most frequent management
     /// call and formatting was a fifth of the daemon's CPU under a lookup+info+XMLDesc load.
     private var configXML: [DomainUUID: String] = [:]
@@ -96,13 +102,17 @@ actor DomainRegistry: DomainObserver {
     }
 
     func lookup(name: String) throws -> DomainIdentity {
-        guard let uuid = index().byName[name], let identity = records[uuid]?.identity else {
+        publishQuickView()
+        guard let uuid = records.uuid(named: name), let identity = records[uuid]?.identity else {
             throw DaemonError.noDomainNamed(name)
         }
         return identity
     }
 
-    func lookup(uuid: DomainUUID) throws -> DomainIdentity { try record(uuid).identity }
+    func lookup(uuid: DomainUUID) throws -> DomainIdentity {
+        publishQuickView()
+        return try record(uuid).identity
+    }
 
     func lookup(id: Int32) throws -> DomainIdentity {
         guard id > 0, let summary = index().listing.first(where: { $0.identity.id == id && $0.isActive }) else {
@@ -116,7 +126,10 @@ actor DomainRegistry: DomainObserver {
     }
 
     /// Every domain in listing order (running ones by id, then the rest by name), without the definitions.
-    func summaries() -> [DomainSummary] { index().listing }
+    func summaries() -> [DomainSummary] {
+        publishQuickView()
+        return index().listing
+    }
 
     private func index() -> Index {
         if let cachedIndex { return cachedIndex }
@@ -138,6 +151,26 @@ actor DomainRegistry: DomainObserver {
         return built
     }
 
+    /// Publishes the quick view for the current records, once per change. Read paths call it (not define's
+    /// uniqueness check), so a run of defines does not rebuild it each time.
+    private func publishQuickView() {
+        if quickPublished { return }
+        let built = index()
+        var entries: [DomainUUID: DomainQuickView.Entry] = [:]
+        entries.reserveCapacity(records.count)
+        for (uuid, rec) in records {
+            var info: DomainGetInfoRet?
+            if !rec.isActive, rec.live == nil, rec.nextConfig == nil {
+                info = DomainGetInfoRet(
+                    state: UInt8(rec.state.rawValue), maxMem: rec.config.memoryKiB, memory: rec.config.currentMemoryKiB,
+                    nrVirtCpu: UInt16(clamping: rec.config.vcpus), cpuTime: 0)
+            }
+            entries[uuid] = DomainQuickView.Entry(summary: rec.summary, inactiveInfo: info, inactiveXML: nil)
+        }
+        quick.publish(DomainQuickView.Snapshot(listing: built.listing, byName: built.byName, entries: entries))
+        quickPublished = true
+    }
+
     /// virDomainGetXMLDesc: the live definition of a running domain (unless `inactive`), else the persistent one
     /// (the one for the next boot when `inactive`).
     func xmlDescription(_ uuid: DomainUUID, inactive: Bool) async throws -> String {
@@ -148,7 +181,11 @@ actor DomainRegistry: DomainObserver {
         let useNext = inactive && rec.nextConfig != nil
         if !useNext, let xml = configXML[uuid] { return xml }
         let xml = DomainXML.format(useNext ? rec.nextConfig ?? rec.config : rec.config)
-        if !useNext { configXML[uuid] = xml }
+        if !useNext {
+            configXML[uuid] = xml
+            publishQuickView()  // so the quick view exists to take the XML
+            quick.storeXML(xml, for: uuid)
+        }
         return xml
     }
 
@@ -197,7 +234,7 @@ actor DomainRegistry: DomainObserver {
     private func checkUnique(_ def: DomainDefinition) throws {
         if let existing = records[def.uuid] {
             if existing.config.name != def.name { throw DaemonError.uuidTaken(existingName: existing.config.name, uuid: def.uuid) }
-        } else if let other = index().byName[def.name] {
+        } else if let other = records.uuid(named: def.name) {
             throw DaemonError.domainNameTaken(name: def.name, uuid: other)
         }
     }
@@ -239,7 +276,7 @@ actor DomainRegistry: DomainObserver {
 
     func createTransient(xml: String, paused: Bool) async throws -> DomainIdentity {
         let def = try prepare(xml: xml)
-        if let existing = records[def.uuid] ?? index().byName[def.name].flatMap({ records[$0] }) {
+        if let existing = records[def.uuid] ?? records.uuid(named: def.name).flatMap({ records[$0] }) {
             if existing.config.uuid != def.uuid || existing.config.name != def.name { try checkUnique(def) }
             if existing.isActive { throw DaemonError.domainAlreadyActive(def.name) }
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Facts about the host for NODE_GET_INFO and GET_HOSTNAME, read from /proc.
 struct HostInfo: Sendable {
@@ -28,7 +29,7 @@ struct HostInfo: Sendable {
         if let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) {
             var physical = Set<Substring>()
             for line in cpuinfo.split(separator: "\n") {
-                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingWhitespace() }
                 guard parts.count == 2 else { continue }
                 if parts[0] == "cpu MHz", info.mhz == 0, let v = Double(parts[1]) { info.mhz = Int32(v) }
                 if parts[0] == "physical id" { physical.insert(Substring(parts[1])) }

@@ -14,15 +14,29 @@ struct RemoteServer: Sendable {
     let dispatcher: Dispatcher
     private static let connectionCounter = Atomic<Int>(0)
 
-    func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<Packet, Packet>, Never> {
+    /// An accepted connection: its packet channel and the session its quick-query handler shares.
+    struct Accepted: Sendable {
+        var channel: NIOAsyncChannel<Packet, Packet>
+        var session: ConnectionSession
+    }
+
+    func bind() async throws -> NIOAsyncChannel<Accepted, Never> {
         let logger = services.logger
+        let readOnly = readOnly
+        let quick = services.registry.quick
         let channel = try await ServerBootstrap(group: services.eventLoopGroup)
             .serverChannelOption(.backlog, value: 64)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
                 child.eventLoop.makeCompletedFuture {
+                    let id = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
+                    var connLogger = logger
+                    connLogger[metadataKey: "conn"] = "\(id)"
+                    let session = ConnectionSession(id: id, readOnly: readOnly, channel: child, logger: connLogger)
                     try child.pipeline.syncOperations.addHandler(PacketFrameHandler(logger: logger))
                     try child.pipeline.syncOperations.addHandler(PacketEncodeHandler())
-                    return try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: child)
+                    try child.pipeline.syncOperations.addHandler(QuickQueryHandler(view: quick, session: session))
+                    return Accepted(
+                        channel: try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: child), session: session)
                 }
             }
         // Read-write socket: owner only (root); read-only socket: anyone may look, as libvirt's 0666 -ro socket.
@@ -30,21 +44,18 @@ struct RemoteServer: Sendable {
         return channel
     }
 
-    func serve(_ server: NIOAsyncChannel<NIOAsyncChannel<Packet, Packet>, Never>) async throws {
+    func serve(_ server: NIOAsyncChannel<Accepted, Never>) async throws {
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { inbound in
                 for try await connection in inbound {
-                    group.addTask { await self.handle(connection) }
+                    group.addTask { await self.handle(connection.channel, session: connection.session) }
                 }
             }
         }
     }
 
-    private func handle(_ connection: NIOAsyncChannel<Packet, Packet>) async {
-        let id = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        var logger = services.logger
-        logger[metadataKey: "conn"] = "\(id)"
-        let session = ConnectionSession(id: id, readOnly: readOnly, channel: connection.channel, logger: logger)
+    private func handle(_ connection: NIOAsyncChannel<Packet, Packet>, session: ConnectionSession) async {
+        let logger = session.logger
         logger.debug("client connected\(readOnly ? " (read-only socket)" : "")")
         do {
             try await connection.executeThenClose { inbound, _ in

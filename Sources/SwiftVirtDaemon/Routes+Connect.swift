@@ -103,6 +103,6 @@ enum ConnectRoutes {
     static func shellQuoted(_ arg: String) -> String {
         let safe = arg.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:@+%".contains($0) }
         if safe && !arg.isEmpty { return arg }
-        return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return "'" + arg.replacing("'", with: "'\\''") + "'"
     }
 }

@@ -1,5 +1,6 @@
 import CSwiftVirtSys
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// Decides whether `/dev/kvm` is worth using: static hints, then a functional run of guest code through the
@@ -48,13 +49,16 @@ public struct AcceleratorProbe: Sendable {
         let hints = staticHints()
         let (path, iterations, budget) = (devicePath, iterations, budgetNanoseconds)
         let raw: sv_kvm_probe_result = await withCheckedContinuation { continuation in
-            let thread = Thread {
+            let started = DetachedThread.start(name: "kvm-probe") {
                 var result = sv_kvm_probe_result()
                 sv_kvm_probe(path, iterations, budget, &result)
                 continuation.resume(returning: result)
             }
-            thread.name = "kvm-probe"
-            thread.start()
+            if !started {
+                var result = sv_kvm_probe_result()
+                result.error_number = EAGAIN
+                continuation.resume(returning: result)
+            }
         }
         let stages: [ProbeStage] = [.open, .apiVersion, .createVM, .memory, .vcpu, .registers, .run, .done]
         let stage = stages.indices.contains(Int(raw.stage)) ? stages[Int(raw.stage)] : .run
@@ -117,6 +121,6 @@ public struct AcceleratorProbe: Sendable {
 
     func currentBootID() -> String {
         ((try? String(contentsOfFile: bootIDPath, encoding: .utf8)) ?? "")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmingWhitespace()
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What the accelerator probe found, in the three classes managers act on.
 public enum AcceleratorVerdict: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -125,7 +126,9 @@ extension AcceleratorVerdict {
             break
         }
         let rate = m.instructionsPerSecond
-        let rateText = String(format: "%.2g instructions/s", rate)
+        var digits = [CChar](repeating: 0, count: 32)
+        _ = withVaList([rate]) { vsnprintf(&digits, digits.count, "%.2g", $0) }
+        let rateText = String(decoding: digits.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + " instructions/s"
         if m.timedOut || !m.completed {
             let budgetMs = m.budgetNanoseconds / 1_000_000
             return .presentButUnusable(

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A JSON document as QMP exchanges it. Integers stay integers (pids, ids); everything else maps one to one.
 public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Facts about the installed QEMU binary, read once when the driver starts.
 public struct QEMUCapabilities: Sendable, Equatable {
@@ -27,7 +28,7 @@ public struct QEMUCapabilities: Sendable, Equatable {
 
     /// "QEMU emulator version 7.2.22 (Debian ...)" → 7002022.
     public static func parseVersion(_ text: String) -> UInt64? {
-        guard let range = text.range(of: "version ") else { return nil }
+        guard let range = text.firstRange(of: "version ") else { return nil }
         let numbers = text[range.upperBound...].prefix { $0.isNumber || $0 == "." }.split(separator: ".")
         guard numbers.count >= 2, let major = UInt64(numbers[0]), let minor = UInt64(numbers[1]) else { return nil }
         let micro = numbers.count > 2 ? UInt64(numbers[2]) ?? 0 : 0
@@ -41,7 +42,7 @@ public struct QEMUCapabilities: Sendable, Equatable {
             guard let name = parts.first, !line.hasPrefix(" "), name != "none" else { return nil }
             let rest = parts.count > 1 ? String(parts[1]) : ""
             var canonical: String?
-            if let alias = rest.range(of: "(alias of ") {
+            if let alias = rest.firstRange(of: "(alias of ") {
                 canonical = String(rest[alias.upperBound...].prefix { $0 != ")" })
             }
             return Machine(name: String(name), canonical: canonical, isDefault: rest.contains("(default)"))
@@ -59,16 +60,8 @@ public struct QEMUCapabilities: Sendable, Equatable {
     }
 
     private static func run(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw QEMUDomainError.wrongEmulator(path) }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        do { return try ChildProcess.run(path, arguments).standardOutput } catch {
+            throw QEMUDomainError.wrongEmulator(path)
+        }
     }
 }

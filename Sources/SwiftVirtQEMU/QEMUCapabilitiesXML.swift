@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `<capabilities>` and `<domainCapabilities>` documents in libvirt's shape, for what this driver supports.
 struct QEMUCapabilitiesXML {
@@ -6,14 +7,14 @@ struct QEMUCapabilitiesXML {
     let verdict: AcceleratorVerdict
 
     static func escaped(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "'", with: "&apos;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
+        s.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
+            .replacing(">", with: "&gt;").replacing("'", with: "&apos;")
+            .replacing("\"", with: "&quot;")
     }
 
     /// An XML comment stating the probe's verdict ("--" is not allowed inside comments).
     var verdictComment: String {
-        "<!-- KVM accelerator probe: \(verdict.description.replacingOccurrences(of: "--", with: "- -")) -->"
+        "<!-- KVM accelerator probe: \(verdict.description.replacing("--", with: "- -")) -->"
     }
 
     var domainTypes: [String] { verdict.isUsable ? ["qemu", "kvm"] : ["qemu"] }

@@ -42,7 +42,7 @@ public struct QEMUCommandLine: Sendable, Equatable {
 }
 
 /// Doubles commas, QEMU's escape inside `key=value,...` option strings.
-func qemuEscaped(_ value: String) -> String { value.replacingOccurrences(of: ",", with: ",,") }
+func qemuEscaped(_ value: String) -> String { value.replacing(",", with: ",,") }
 
 /// Accumulates arguments; one method per section of the command line.
 struct ArgumentBuilder {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import SwiftVirtCore
 
@@ -52,7 +53,7 @@ struct QEMUDomainLauncher {
     /// What QEMU itself printed during the last start: the log lines after that start's command-line header,
     /// without the informational pty notices.
     static func qemuMessages(inLog log: String) -> String {
-        guard let header = log.range(of: ": starting up\n", options: .backwards) else { return "QEMU exited" }
+        guard let header = log.ranges(of: ": starting up\n").last else { return "QEMU exited" }
         var lines = log[header.upperBound...].split(separator: "\n", omittingEmptySubsequences: true)
         // The command line is one argument per line, each but the last ending in a backslash.
         while let first = lines.first, first.hasSuffix(" \\") || first.hasSuffix("\\") { lines.removeFirst() }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SwiftVirtCore
 
 /// What the daemon persists for a running domain so `reattach` can find its QEMU again after a restart.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import SwiftVirtCore
 
@@ -55,7 +56,7 @@ public final class QEMUDriver: HypervisorDriver {
 
     public func capabilitiesXML() async -> String {
         let machineID = (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))
-            .flatMap { DomainUUID(string: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            .flatMap { DomainUUID(string: $0.trimmingWhitespace()) }
         return QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
             .capabilitiesDocument(hostUUID: machineID?.description)
     }

@@ -1,5 +1,6 @@
 import CSwiftVirtSys
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import SwiftVirtCore
 import Synchronization
@@ -84,7 +85,7 @@ public final class QEMUProcess: Sendable {
         let expectedName = URL(fileURLWithPath: expectedExecutable).lastPathComponent
         let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: expectedExecutable))
             .map { URL(fileURLWithPath: $0).lastPathComponent }
-        let actualName = URL(fileURLWithPath: exe.replacingOccurrences(of: " (deleted)", with: "")).lastPathComponent
+        let actualName = URL(fileURLWithPath: exe.replacing(" (deleted)", with: "")).lastPathComponent
         guard actualName == expectedName || actualName == resolved else {
             throw QEMUProcessError.notQEMU(pid: pid, executable: exe)
         }
@@ -94,9 +95,7 @@ public final class QEMUProcess: Sendable {
     private init(pid: Int32, isChild: Bool) {
         self.pid = pid
         self.isChild = isChild
-        let thread = Thread { [self] in self.watch() }
-        thread.name = "qemu-watch-\(pid)"
-        thread.start()
+        DetachedThread.start(name: "qemu-watch-\(pid)") { [self] in self.watch() }
     }
 
     public static let defaultEnvironment: [String: String] = [
@@ -199,15 +198,23 @@ public final class QEMUProcess: Sendable {
     }
 
     static func timestamp() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSSZ"
-        return formatter.string(from: Date())
+        // yyyy-MM-dd HH:mm:ss.SSS+0000 in UTC, without Foundation's DateFormatter (and its ICU).
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var parts = tm()
+        var seconds = now.tv_sec
+        gmtime_r(&seconds, &parts)
+        func pad(_ v: Int32, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2)) "
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+            + "\(pad(Int32(now.tv_nsec / 1_000_000), 3))+0000"
     }
 
     static func shellQuoted(_ s: String) -> String {
         let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "-_=,./:@+%".contains($0) }
-        return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return safe && !s.isEmpty ? s : "'" + s.replacing("'", with: "'\\''") + "'"
     }
 }

@@ -38,6 +38,10 @@ void sv_kvm_probe(const char *device_path, uint32_t iterations, uint64_t budget_
    closed in the child. Returns the child pid, or -errno. Exec failure is reported through a CLOEXEC pipe. */
 pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[], int output_fd);
 
+/* fork + exec for short-lived helper tools: stdin, stdout and stderr on the given descriptors (-1 means
+   /dev/null), every other descriptor closed, same session. Returns the child pid, or -errno. */
+pid_t sv_spawn_piped(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd);
+
 /* pidfd_open(2); -errno on failure. */
 int sv_pidfd_open(pid_t pid);
 
@@ -49,4 +53,8 @@ pid_t sv_reap(pid_t pid, int *status);
 
 /* Decode a wait status: exit code or -signal. */
 int sv_wait_status_code(int status);
+/* Deallocates [offset, offset+length) of a file so it reads as zeros, keeping the size
+   (fallocate PUNCH_HOLE|KEEP_SIZE). 0, or -errno (-EOPNOTSUPP where the filesystem cannot). */
+int sv_punch_hole(int fd, int64_t offset, int64_t length);
+
 #endif

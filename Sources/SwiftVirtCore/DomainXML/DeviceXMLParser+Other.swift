@@ -1,5 +1,3 @@
-import Foundation
-
 /// Parsing of character devices, input, graphics, sound/audio, video and the small devices.
 extension DeviceXMLParser {
     static func charDevice(_ r: inout ElementReader) throws(DomainXMLError) -> CharDevice {
@@ -147,7 +145,7 @@ extension DeviceXMLParser {
                 { c throws(DomainXMLError) -> String? in
                     _ = try c.requiredEnumeration(
                         "model", as: RNGDevice.BackendModel.self, unsupported: ["egd", "builtin"])
-                    let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+                    let t = c.text().trimmingWhitespace()
                     return t.isEmpty ? nil : t
                 })
         else { throw .missing(element: r.path + "/backend", attribute: nil, line: line) }

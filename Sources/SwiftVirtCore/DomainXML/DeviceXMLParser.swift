@@ -1,10 +1,8 @@
-import Foundation
-
 /// Parsing of `<devices>` (storage, controllers and network here; the rest in `DeviceXMLParser+Other`).
 enum DeviceXMLParser {
     static func parse(_ r: inout ElementReader) throws(DomainXMLError) -> DomainDevices {
         var d = DomainDevices()
-        d.emulator = try r.childText("emulator")?.trimmingCharacters(in: .whitespacesAndNewlines)
+        d.emulator = try r.childText("emulator")?.trimmingWhitespace()
         d.disks = try r.children("disk") { c throws(DomainXMLError) in try disk(&c) }
         d.controllers = try r.children("controller") { c throws(DomainXMLError) in try controller(&c) }
         d.interfaces = try r.children("interface") { c throws(DomainXMLError) in try interface(&c) }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Parsing of `<os>`, `<features>`, `<cpu>`, `<clock>` and `<pm>`.
 enum DomainOSXML {
     static func parse(_ r: inout ElementReader) throws(DomainXMLError) -> DomainOS {
@@ -8,7 +6,7 @@ enum DomainOSXML {
         try r.child("type") { c throws(DomainXMLError) in
             os.arch = c.string("arch")
             os.machine = c.string("machine")
-            let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = c.text().trimmingWhitespace()
             guard t == "hvm" else {
                 throw .unsupported(
                     element: c.path, attribute: nil, line: c.line, detail: "os type '\(t)' is not supported")
@@ -59,7 +57,7 @@ enum DomainOSXML {
         cpu.migratable = try r.enumeration("migratable")
         cpu.model = try r.child("model") { c throws(DomainXMLError) in
             DomainCPU.Model(
-                name: c.text().trimmingCharacters(in: .whitespacesAndNewlines), fallback: try c.enumeration("fallback"))
+                name: c.text().trimmingWhitespace(), fallback: try c.enumeration("fallback"))
         }
         cpu.topology = try r.child("topology") { c throws(DomainXMLError) in
             DomainCPU.Topology(

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Turns `<domain>` text into a `DomainDefinition`, reading top-level elements here and devices in
 /// `DeviceXMLParser`.
 enum DomainXMLParser {
@@ -36,7 +34,7 @@ enum DomainXMLParser {
         try r.child("vcpu") { c throws(DomainXMLError) in
             d.vcpuPlacement = try c.enumeration("placement")
             d.currentVcpus = try c.integer("current", in: 1...4096)
-            let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = c.text().trimmingWhitespace()
             guard let n = Int(t), (1...4096).contains(n) else {
                 throw .invalidValue(
                     element: c.path, attribute: nil, value: t, line: c.line, reason: "expected a vCPU count")
@@ -70,7 +68,7 @@ enum DomainXMLParser {
     }
 
     private static func uuid(_ c: inout ElementReader) throws(DomainXMLError) -> DomainUUID {
-        let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = c.text().trimmingWhitespace()
         guard let u = DomainUUID(string: t) else {
             throw .invalidValue(element: c.path, attribute: nil, value: t, line: c.line, reason: "malformed uuid")
         }
@@ -79,7 +77,7 @@ enum DomainXMLParser {
 
     static func memoryKiB(_ c: inout ElementReader) throws(DomainXMLError) -> UInt64 {
         let unitAttr = c.attribute("unit")
-        let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = c.text().trimmingWhitespace()
         guard let value = UInt64(t) else {
             throw .invalidValue(element: c.path, attribute: nil, value: t, line: c.line, reason: "expected an integer")
         }
@@ -96,7 +94,7 @@ enum DomainXMLParser {
 
     private static func lifecycle(_ r: inout ElementReader, _ name: String) throws(DomainXMLError) -> LifecycleAction? {
         try r.child(name) { c throws(DomainXMLError) in
-            let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = c.text().trimmingWhitespace()
             guard let a = LifecycleAction(rawValue: t) else {
                 throw .invalidValue(
                     element: c.path, attribute: nil, value: t, line: c.line, reason: "unknown lifecycle action")

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// An IPv4 or IPv6 address as bytes (4 or 16), parsed and printed in the usual text forms.
 public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible {

@@ -6,7 +6,7 @@ extension NetworkXML {
             throw .missing(element: h.path, attribute: "ip", line: h.line)
         }
         let names = try h.children("hostname") { x throws(DomainXMLError) in
-            x.text().trimmingCharacters(in: .whitespacesAndNewlines)
+            x.text().trimmingWhitespace()
         }
         if names.isEmpty { throw .missing(element: h.path + "/hostname", attribute: nil, line: h.line) }
         return NetworkDNSHost(ip: ip, hostnames: names)

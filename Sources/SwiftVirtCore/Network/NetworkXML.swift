@@ -1,5 +1,3 @@
-import Foundation
-
 /// libvirt network XML (`<network>`) for the subset SwiftVirt runs. Errors reuse `DomainXMLError`, which names
 /// the element path (below `<network>`), the attribute and the line.
 public enum NetworkXML {
@@ -18,13 +16,13 @@ public enum NetworkXML {
         }
         var r = ElementReader(root, path: "network")
         _ = r.string("connections")  // a live counter libvirt prints; meaningless in a definition
-        let name = try r.childText("name")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let name = try r.childText("name")?.trimmingWhitespace() ?? ""
         if name.isEmpty { throw .missing(element: "network/name", attribute: nil, line: r.line) }
         var uuid = DomainUUID.random()
         if let u = try r.child(
             "uuid",
             { c throws(DomainXMLError) in
-                let t = c.text().trimmingCharacters(in: .whitespacesAndNewlines)
+                let t = c.text().trimmingWhitespace()
                 guard let u = DomainUUID(string: t) else {
                     throw .invalidValue(
                         element: "network/uuid", attribute: nil, value: t, line: c.line, reason: "not a UUID")

@@ -1,12 +1,10 @@
-import Foundation
-
 /// `<pool>` text ↔ `StoragePoolDefinition`, in libvirt's storage pool format.
 public enum StoragePoolXML {
     public static func parse(_ text: String) throws(DomainXMLError) -> StoragePoolDefinition {
         let root = try StorageXMLReading.root(text, expected: "pool")
         var r = ElementReader(root, path: "pool")
         let type: StoragePoolDefinition.PoolType = try r.requiredEnumeration("type")
-        guard let name = try r.childText("name")?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty
+        guard let name = try r.childText("name")?.trimmingWhitespace(), !name.isEmpty
         else { throw .missing(element: "pool/name", attribute: nil, line: r.line) }
         if name.contains("/") {
             throw .invalidValue(
@@ -33,7 +31,7 @@ public enum StoragePoolXML {
         var path: String?
         var permissions: StoragePermissions?
         try r.child("target") { t throws(DomainXMLError) in
-            path = try t.childText("path")?.trimmingCharacters(in: .whitespacesAndNewlines)
+            path = try t.childText("path")?.trimmingWhitespace()
             permissions = try t.child("permissions") { p throws(DomainXMLError) in
                 try StorageXMLReading.permissions(&p)
             }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// `<volume>` text ↔ `StorageVolumeDefinition`, in libvirt's storage volume format (file volumes).
 public enum StorageVolumeXML {
     public static func parse(_ text: String) throws(DomainXMLError) -> StorageVolumeDefinition {
@@ -10,7 +8,7 @@ public enum StorageVolumeXML {
                 element: "volume", attribute: "type", line: a.position.line,
                 detail: "volume type '\(a.value)' is not supported (directory pools hold 'file' volumes)")
         }
-        guard let name = try r.childText("name")?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty
+        guard let name = try r.childText("name")?.trimmingWhitespace(), !name.isEmpty
         else { throw .missing(element: "volume/name", attribute: nil, line: r.line) }
         if name.contains("/") || name == "." || name == ".." {
             throw .invalidValue(
@@ -46,7 +44,7 @@ public enum StorageVolumeXML {
         }
         v.backingStore = try r.child("backingStore") {
             b throws(DomainXMLError) -> StorageVolumeDefinition.BackingStore in
-            guard let path = try b.childText("path")?.trimmingCharacters(in: .whitespacesAndNewlines), !path.isEmpty
+            guard let path = try b.childText("path")?.trimmingWhitespace(), !path.isEmpty
             else { throw .missing(element: "volume/backingStore/path", attribute: nil, line: b.line) }
             let f = try b.child("format") { f throws(DomainXMLError) in try format(&f) }
             _ = try b.child("permissions") { p throws(DomainXMLError) in try StorageXMLReading.permissions(&p) }
@@ -61,13 +59,21 @@ public enum StorageVolumeXML {
         try r.requiredEnumeration("type")
     }
 
+    private static func writeTimestamps(_ t: StorageTimestamps, into w: inout XMLWriter) {
+        w.element("timestamps") { w in
+            w.text("atime", t.atime.text)
+            w.text("mtime", t.mtime.text)
+            w.text("ctime", t.ctime.text)
+            w.text("btime", t.btime.text)
+        }
+    }
+
     /// The document `virsh vol-dumpxml` shows.
     public static func format(_ v: StorageVolumeDefinition) -> String {
         var w = XMLWriter()
         w.element("volume", [("type", "file")]) { w in
             w.text("name", v.name)
             if let key = v.key { w.text("key", key) }
-            w.empty("source")
             StorageXMLReading.writeBytes("capacity", v.capacity ?? 0, into: &w)
             StorageXMLReading.writeBytes("allocation", v.allocation ?? 0, into: &w)
             if let physical = v.physical { StorageXMLReading.writeBytes("physical", physical, into: &w) }
@@ -75,6 +81,7 @@ public enum StorageVolumeXML {
                 if let path = v.path { w.text("path", path) }
                 if let f = v.format { w.empty("format", [("type", f.rawValue)]) }
                 if let p = v.permissions { StorageXMLReading.writePermissions(p, into: &w) }
+                if let t = v.timestamps { writeTimestamps(t, into: &w) }
                 if let compat = v.compat { w.text("compat", compat) }
                 if v.lazyRefcounts { w.element("features") { $0.empty("lazy_refcounts") } }
             }
@@ -82,6 +89,8 @@ public enum StorageVolumeXML {
                 w.element("backingStore") { w in
                     w.text("path", b.path)
                     if let f = b.format { w.empty("format", [("type", f.rawValue)]) }
+                    if let p = b.permissions { StorageXMLReading.writePermissions(p, into: &w) }
+                    if let t = b.timestamps { writeTimestamps(t, into: &w) }
                 }
             }
         }

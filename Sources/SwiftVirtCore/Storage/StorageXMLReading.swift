@@ -1,5 +1,3 @@
-import Foundation
-
 /// Pieces of `<pool>` and `<volume>` documents that both parsers read the same way.
 enum StorageXMLReading {
     static func root(_ text: String, expected: String) throws(DomainXMLError) -> XMLElement {
@@ -18,7 +16,7 @@ enum StorageXMLReading {
     }
 
     static func trimmed(_ r: inout ElementReader) -> String {
-        r.text().trimmingCharacters(in: .whitespacesAndNewlines)
+        r.text().trimmingWhitespace()
     }
 
     /// A scaled integer such as `<capacity unit='G'>10</capacity>`; the default unit is bytes.

@@ -1,5 +1,7 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SwiftVirtCore
+import SwiftVirtQEMU
 
 /// A host tool (ip, nft, dnsmasq) that failed; the message carries the command and what it printed.
 struct HostCommandError: LibvirtMappable, CustomStringConvertible {
@@ -8,7 +10,7 @@ struct HostCommandError: LibvirtMappable, CustomStringConvertible {
     var output: String
     var description: String {
         "'\(argv.joined(separator: " "))' failed (status \(status)): "
-            + output.trimmingCharacters(in: .whitespacesAndNewlines)
+            + output.trimmingWhitespace()
     }
     var virtError: VirtError { VirtError(.operationFailed, domain: .network, "operation failed: \(description)") }
 }
@@ -26,28 +28,16 @@ enum HostCommand {
 
     @discardableResult
     static func run(_ argv: [String], input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path(of: argv[0]))
-        process.arguments = Array(argv.dropFirst())
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        let inPipe = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        do { try process.run() } catch {
+        let result: ChildProcess.Result
+        do {
+            result = try ChildProcess.run(path(of: argv[0]), Array(argv.dropFirst()), input: input, mergeOutput: true)
+        } catch {
             throw HostCommandError(argv: argv, status: -1, output: "cannot run: \(error)")
         }
-        if let input {
-            inPipe.fileHandleForWriting.write(Data(input.utf8))
-            try? inPipe.fileHandleForWriting.close()
+        guard result.status == 0 else {
+            throw HostCommandError(argv: argv, status: result.status, output: result.standardOutput)
         }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw HostCommandError(argv: argv, status: process.terminationStatus, output: text)
-        }
-        return text
+        return result.standardOutput
     }
 
     /// For undo steps: failures are logged by the caller's rollback, never thrown over the original error.

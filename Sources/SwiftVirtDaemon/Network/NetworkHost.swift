@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SwiftVirtCore
 
 /// The host side of a running network: its bridge, dnsmasq and nftables table. `start` undoes what it did when
@@ -79,7 +80,7 @@ struct NetworkHost: Sendable {
 
     /// Turns a forwarding sysctl on (left on at stop, as libvirt does: other users may rely on it).
     private func enableForwarding(_ path: String) throws {
-        let current = readProcFile(path)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let current = readProcFile(path)?.trimmingWhitespace()
         if current == "1" { return }
         do { try "1\n".write(toFile: path, atomically: false, encoding: .utf8) } catch {
             throw HostCommandError(argv: ["write", path], status: -1, output: "\(error)")
@@ -102,7 +103,7 @@ struct NetworkHost: Sendable {
     func dnsmasqPid(_ name: String) -> Int32? {
         let p = dnsmasqPaths(name)
         guard let text = try? String(contentsOfFile: p.pidFile, encoding: .utf8),
-            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+            let pid = Int32(text.trimmingWhitespace()), pid > 0,
             Self.commandLine(of: pid)?.contains("--conf-file=\(p.config)") == true
         else { return nil }
         return pid
@@ -255,7 +256,16 @@ struct NetworkHost: Sendable {
 
 /// A /proc file's text. They report size 0, so they are read to EOF rather than by size.
 func readProcFile(_ path: String) -> String? {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-    defer { try? handle.close() }
-    return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { break }
+        bytes += chunk[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SwiftVirtCore
 
 /// Files of the network driver: persistent definitions and autostart marks under STATE/networks/, the live

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SwiftVirtCore
 
 /// The filesystem side of a `dir` pool: its directory, its usage, and the files that are its volumes.
@@ -11,7 +12,7 @@ enum DirPool {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw StorageError.io("cannot create path '\(path)': \(error.localizedDescription)")
+            throw StorageError.io("cannot create path '\(path)': \(error)")
         }
         let perms = def.permissions ?? StoragePermissions()
         if chmod(path, mode_t(perms.mode ?? 0o711)) != 0 {
@@ -33,8 +34,8 @@ enum DirPool {
 
     /// The regular files in the directory. Dot files are skipped: they are temporary files of transfers.
     static func scan(_ path: String) throws -> Set<String> {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+        var isDir = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir else {
             throw StorageError.io("cannot open directory '\(path)': No such file or directory")
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
@@ -52,8 +53,9 @@ enum DirPool {
         guard statvfs(path, &fs) == 0 else { return nil }
         let unit = UInt64(fs.f_frsize)
         let capacity = UInt64(fs.f_blocks) * unit
-        return StoragePoolUsage(
-            capacity: capacity, allocation: capacity - UInt64(fs.f_bfree) * unit, available: UInt64(fs.f_bavail) * unit)
+        // As libvirt: "available" is every free block (f_bfree), including those reserved for root.
+        let free = UInt64(fs.f_bfree) * unit
+        return StoragePoolUsage(capacity: capacity, allocation: capacity - free, available: free)
     }
 
     static func permissions(_ path: String) -> StoragePermissions? {
@@ -67,6 +69,16 @@ enum DirPool {
         var st = stat()
         guard stat(path, &st) == 0 else { throw StorageError.io("cannot stat file '\(path)': \(errnoText())") }
         return (UInt64(st.st_size), UInt64(st.st_blocks) * 512)
+    }
+
+    /// The file's times as vol-dumpxml shows them; birth time is 0 (stat does not report it), as with libvirt.
+    static func timestamps(_ path: String) -> StorageTimestamps? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        func time(_ t: timespec) -> StorageTime { StorageTime(seconds: Int64(t.tv_sec), nanoseconds: Int64(t.tv_nsec)) }
+        return StorageTimestamps(
+            atime: time(st.st_atim), mtime: time(st.st_mtim), ctime: time(st.st_ctim),
+            btime: StorageTime(seconds: 0, nanoseconds: 0))
     }
 
     static func applyPermissions(_ p: StoragePermissions?, to path: String) throws {

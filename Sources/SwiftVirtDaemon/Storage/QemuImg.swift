@@ -1,5 +1,8 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import SwiftVirtCore
+import SwiftVirtQEMU
 import Synchronization
 
 /// Runs `qemu-img`, the one tool that reads and writes image formats. Each call is a child process whose
@@ -29,39 +32,20 @@ enum QemuImg {
     static func run(_ arguments: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<String, any Error>) in
             DispatchQueue.global().async {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: executable)
-                p.arguments = arguments
-                let out = Pipe()
-                let err = Pipe()
-                p.standardOutput = out
-                p.standardError = err
-                p.standardInput = FileHandle.nullDevice
+                let result: ChildProcess.Result
                 do {
-                    try p.run()
+                    // ChildProcess drains stdout and stderr together, so a chatty child cannot block on a full pipe.
+                    result = try ChildProcess.run(executable, arguments)
                 } catch {
                     cont.resume(throwing: Failure(command: "qemu-img", output: "\(error)"))
                     return
                 }
-                // Drain stderr concurrently so a chatty child cannot block on a full pipe.
-                let errData = Mutex(Data())
-                let group = DispatchGroup()
-                group.enter()
-                DispatchQueue.global().async {
-                    let data = err.fileHandleForReading.readDataToEndOfFile()
-                    errData.withLock { $0 = data }
-                    group.leave()
-                }
-                let outData = out.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                p.waitUntilExit()
-                if p.terminationStatus == 0 {
-                    cont.resume(returning: String(decoding: outData, as: UTF8.self))
+                if result.status == 0 {
+                    cont.resume(returning: result.standardOutput)
                 } else {
-                    let message = String(decoding: errData.withLock { $0 }, as: UTF8.self).trimmingCharacters(
-                        in: .whitespacesAndNewlines)
                     cont.resume(
-                        throwing: Failure(command: "qemu-img \(arguments.first ?? "")", output: message))
+                        throwing: Failure(
+                            command: "qemu-img \(arguments.first ?? "")", output: result.standardError.trimmingWhitespace()))
                 }
             }
         }
@@ -70,17 +54,16 @@ enum QemuImg {
     /// Reads the header; `-U` so that images a running guest holds open can still be inspected.
     static func info(_ path: String) async throws -> Info {
         let json = try await run(["info", "-U", "--output=json", path])
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-            let format = object["format"] as? String
+        guard let object = try? JSONValue.parse(Data(json.utf8)), let format = object["format"]?.stringValue
         else { throw Failure(command: "qemu-img info", output: "unreadable answer for '\(path)'") }
         var info = Info(
             format: VolumeFormat(rawValue: format), formatName: format,
-            virtualSize: (object["virtual-size"] as? NSNumber)?.uint64Value ?? 0)
-        info.backingFile = (object["full-backing-filename"] as? String) ?? (object["backing-filename"] as? String)
-        info.backingFormat = (object["backing-filename-format"] as? String).flatMap(VolumeFormat.init(rawValue:))
-        if let specific = object["format-specific"] as? [String: Any], let data = specific["data"] as? [String: Any] {
-            info.compat = data["compat"] as? String
-            info.lazyRefcounts = data["lazy-refcounts"] as? Bool ?? false
+            virtualSize: object["virtual-size"]?.intValue.flatMap { UInt64(exactly: $0) } ?? 0)
+        info.backingFile = object["full-backing-filename"]?.stringValue ?? object["backing-filename"]?.stringValue
+        info.backingFormat = object["backing-filename-format"]?.stringValue.flatMap(VolumeFormat.init(rawValue:))
+        if let data = object["format-specific"]?["data"] {
+            info.compat = data["compat"]?.stringValue
+            info.lazyRefcounts = data["lazy-refcounts"]?.boolValue ?? false
         }
         return info
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import SwiftVirtCore
 
@@ -31,6 +32,8 @@ actor StoragePoolRegistry {
     private var pools: [DomainUUID: StoragePoolRecord] = [:]
     /// Paths of volumes being created, converted, resized or streamed.
     private var busy: Set<String> = []
+    /// Lifecycle and refresh events for virsh pool-event and other callback clients, sent as libvirt does.
+    nonisolated let events = StoragePoolEventHub()
 
     init(store: StoragePoolStore, logger: Logger) {
         self.store = store
@@ -98,6 +101,7 @@ actor StoragePoolRegistry {
         try store.saveConfig(def)
         pools[def.uuid] = rec
         logger.info("defined storage pool \(def.name)")
+        events.lifecycle(rec.wire, .defined)
         return rec
     }
 
@@ -112,7 +116,9 @@ actor StoragePoolRegistry {
             pools[def.uuid] = nil
             throw error
         }
-        return try record(uuid: def.uuid)
+        let rec = try record(uuid: def.uuid)
+        events.lifecycle(rec.wire, .started)
+        return rec
     }
 
     private func checkUnique(_ def: StoragePoolDefinition) throws {
@@ -132,6 +138,7 @@ actor StoragePoolRegistry {
         let rec = try record(uuid: uuid)
         if rec.active { throw StorageError.poolActive(rec.name) }
         try DirPool.build(rec.definition)
+        events.lifecycle(rec.wire, .created)
     }
 
     func start(_ uuid: DomainUUID, build: Bool) throws {
@@ -139,6 +146,7 @@ actor StoragePoolRegistry {
         if rec.active { throw StorageError.poolActive(rec.name) }
         if build { try DirPool.build(rec.definition) }
         try activate(uuid)
+        events.lifecycle(rec.wire, .started)
     }
 
     private func activate(_ uuid: DomainUUID) throws {
@@ -154,18 +162,20 @@ actor StoragePoolRegistry {
         var rec = try record(uuid: uuid)
         guard rec.active else { throw StorageError.poolNotActive(rec.name) }
         if let path = busy.first(where: { $0.hasPrefix(rec.definition.targetPath + "/") }) {
-            throw StorageError.volumeBusy((path as NSString).lastPathComponent)
+            throw StorageError.volumeBusy(PathText.name(of: path))
         }
         store.markInactive(rec.name)
         rec.active = false
         rec.volumes = []
         pools[uuid] = rec.persistent ? rec : nil
+        events.lifecycle(rec.wire, .stopped)
     }
 
     func delete(_ uuid: DomainUUID) throws {
         let rec = try record(uuid: uuid)
         if rec.active { throw StorageError.poolActive(rec.name) }
         try DirPool.remove(rec.definition.targetPath)
+        events.lifecycle(rec.wire, .deleted)
     }
 
     func undefine(_ uuid: DomainUUID) throws {
@@ -177,6 +187,7 @@ actor StoragePoolRegistry {
         rec.persistent = false
         rec.autostart = false
         pools[uuid] = rec.active ? rec : nil
+        events.lifecycle(rec.wire, .undefined)
     }
 
     func refresh(_ uuid: DomainUUID) throws {
@@ -184,6 +195,7 @@ actor StoragePoolRegistry {
         guard rec.active else { throw StorageError.poolNotActive(rec.name) }
         rec.volumes = try DirPool.scan(rec.definition.targetPath)
         pools[uuid] = rec
+        events.refreshed(rec.wire)
     }
 
     func setAutostart(_ uuid: DomainUUID, _ on: Bool) throws {
@@ -221,9 +233,9 @@ actor StoragePoolRegistry {
 
     /// A volume by its key, which for file volumes is its path.
     func volume(path: String, notFound: StorageError) throws -> VolumeRef {
-        let normalized = (path as NSString).standardizingPath
-        let dir = (normalized as NSString).deletingLastPathComponent
-        let name = (normalized as NSString).lastPathComponent
+        let normalized = PathText.standardized(path)
+        let dir = PathText.directory(of: normalized)
+        let name = PathText.name(of: normalized)
         guard let rec = pools.values.first(where: { $0.active && $0.definition.targetPath == dir }),
             rec.volumes.contains(name)
         else { throw notFound }
