@@ -8,13 +8,14 @@ enum NetworkRoutes {
     static func register(into table: inout [Int32: Route]) {
         registerQueries(into: &table)
         registerLifecycle(into: &table)
+        registerEvents(into: &table)
         table[RemoteProcedure.networkGetDhcpLeases.rawValue] = .call("virNetworkGetDHCPLeases", readOnly: true) {
             (args: NetworkGetDhcpLeasesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virNetworkGetDHCPLeases")
             let found = try await ctx.networks.leases(args.net.networkUUID(), mac: args.mac)
             let leases = found.map { l, prefix, bridge in
                 NetworkDhcpLease(
-                    iface: bridge, expirytime: l.expiry, type: l.ip.isIPv4 ? 0 : 1, mac: l.mac, iaid: nil,
+                    iface: bridge, expirytime: l.expiry, type: l.ip.isIPv4 ? 0 : 1, mac: l.mac, iaid: l.iaid,
                     ipaddr: l.ip.description, prefix: UInt32(prefix), hostname: l.hostname, clientid: l.clientID)
             }
             return NetworkGetDhcpLeasesRet(leases: args.needResults != 0 ? leases : [], ret: UInt32(leases.count))
@@ -23,24 +24,34 @@ enum NetworkRoutes {
             "virDomainInterfaceAddresses", readOnly: true
         ) { (args: DomainInterfaceAddressesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virDomainInterfaceAddresses")
-            guard args.source == 0 else {
-                throw DaemonError.unsupported("virDomainInterfaceAddresses: only the lease source is implemented")
+            // VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE 0, _AGENT 1, _ARP 2
+            guard args.source == 0 || args.source == 2 else {
+                throw DaemonError.unsupported(
+                    "virDomainInterfaceAddresses: the guest agent source is not implemented (use lease or arp)")
             }
             let rec = try await ctx.registry.record(args.dom.domainUUID())
             guard let live = rec.live else { throw DaemonError.domainNotRunning(rec.config.name) }
             var ifaces: [DomainInterface] = []
-            for nic in live.devices.interfaces where nic.type == .network {
-                guard let network = nic.source, let mac = nic.mac?.description,
+            let arp = args.source == 2 ? NetworkHost.arpTable() : []
+            for nic in live.devices.interfaces {
+                guard let mac = nic.mac?.description else { continue }
+                var addrs: [DomainIpAddr] = []
+                if args.source == 2 {
+                    // The host's neighbour table knows guests on any bridge once they have talked; no prefix there.
+                    addrs = arp.filter { $0.mac == mac.lowercased() }.map {
+                        DomainIpAddr(type: 0, addr: $0.ip, prefix: 0)
+                    }
+                } else if nic.type == .network, let network = nic.source,
                     let net = try? await ctx.networks.record(named: network)
-                else { continue }
-                let leases = (try? await ctx.networks.leases(net.config.uuid, mac: mac)) ?? []
-                if leases.isEmpty { continue }
-                ifaces.append(
-                    DomainInterface(
-                        name: nic.targetDev ?? "-", hwaddr: mac,
-                        addrs: leases.map { l, prefix, _ in
-                            DomainIpAddr(type: l.ip.isIPv4 ? 0 : 1, addr: l.ip.description, prefix: UInt32(prefix))
-                        }))
+                {
+                    let leases = (try? await ctx.networks.leases(net.config.uuid, mac: mac)) ?? []
+                    addrs = leases.map { l, prefix, _ in
+                        DomainIpAddr(type: l.ip.isIPv4 ? 0 : 1, addr: l.ip.description, prefix: UInt32(prefix))
+                    }
+                }
+                if !addrs.isEmpty {
+                    ifaces.append(DomainInterface(name: nic.targetDev ?? "-", hwaddr: mac, addrs: addrs))
+                }
             }
             return DomainInterfaceAddressesRet(ifaces: ifaces)
         }
@@ -60,6 +71,26 @@ enum NetworkRoutes {
             }
             return ConnectListAllNetworksRet(
                 nets: args.needResults != 0 ? all.map(\.wire) : [], ret: UInt32(all.count))
+        }
+        table[RemoteProcedure.connectNumOfNetworks.rawValue] = .call("virConnectNumOfNetworks", readOnly: true) {
+            ctx in
+            ConnectNumOfNetworksRet(num: Int32(await ctx.networks.all().filter(\.isActive).count))
+        }
+        table[RemoteProcedure.connectListNetworks.rawValue] = .call("virConnectListNetworks", readOnly: true) {
+            (args: ConnectListNetworksArgs, ctx) in
+            let names = await ctx.networks.all().filter(\.isActive).map(\.config.name)
+            return ConnectListNetworksRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
+        }
+        table[RemoteProcedure.connectNumOfDefinedNetworks.rawValue] = .call(
+            "virConnectNumOfDefinedNetworks", readOnly: true
+        ) { ctx in
+            ConnectNumOfDefinedNetworksRet(num: Int32(await ctx.networks.all().filter { !$0.isActive }.count))
+        }
+        table[RemoteProcedure.connectListDefinedNetworks.rawValue] = .call(
+            "virConnectListDefinedNetworks", readOnly: true
+        ) { (args: ConnectListDefinedNetworksArgs, ctx) in
+            let names = await ctx.networks.all().filter { !$0.isActive }.map(\.config.name)
+            return ConnectListDefinedNetworksRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
         }
         table[RemoteProcedure.networkLookupByName.rawValue] = .call("virNetworkLookupByName", readOnly: true) {
             (args: NetworkLookupByNameArgs, ctx) in
@@ -133,6 +164,32 @@ enum NetworkRoutes {
             try await ctx.networks.update(
                 args.net.networkUUID(), command: args.section, section: args.command, parentIndex: args.parentIndex,
                 xml: args.xml, flags: args.flags)
+            return XDRVoid()
+        }
+    }
+}
+
+extension NetworkRoutes {
+    /// virConnectNetworkEventRegisterAny / DeregisterAny; the events themselves are procedure 315 MESSAGEs.
+    static func registerEvents(into table: inout [Int32: Route]) {
+        table[RemoteProcedure.connectNetworkEventRegisterAny.rawValue] = .call(
+            "virConnectNetworkEventRegisterAny", readOnly: true
+        ) { (args: ConnectNetworkEventRegisterAnyArgs, ctx) in
+            guard args.eventID == NetworkEventHub.lifecycleID else {
+                throw VirtError(.invalidArg, "invalid argument: unsupported network event ID \(args.eventID)")
+            }
+            let uuid = try args.net?.networkUUID()
+            if let uuid { _ = try await ctx.networks.record(uuid) }
+            return ConnectNetworkEventRegisterAnyRet(
+                callbackID: ctx.networks.events.register(session: ctx.session, network: uuid))
+        }
+        table[RemoteProcedure.connectNetworkEventDeregisterAny.rawValue] = .call(
+            "virConnectNetworkEventDeregisterAny", readOnly: true
+        ) { (args: ConnectNetworkEventDeregisterAnyArgs, ctx) in
+            guard ctx.networks.events.deregister(session: ctx.session, id: args.callbackID) else {
+                throw VirtError(
+                    .invalidArg, "invalid argument: network event callback \(args.callbackID) is not registered")
+            }
             return XDRVoid()
         }
     }

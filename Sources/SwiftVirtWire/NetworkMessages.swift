@@ -257,3 +257,18 @@ public struct DomainInterfaceAddressesRet: ArrayPayload, Equatable {
     public init(wireItems: [DomainInterface]) { ifaces = wireItems }
     public var wireItems: [DomainInterface] { ifaces }
 }
+
+// The old bounded name lists of networks (python's listNetworks/listDefinedNetworks still use them).
+
+/// Reply of procedure 52.
+public typealias ConnectNumOfNetworksRet = NumRet
+/// Arguments of procedure 38.
+public typealias ConnectListNetworksArgs = MaxnamesArgs
+/// Reply of procedure 38.
+public typealias ConnectListNetworksRet = NamesRet
+/// Reply of procedure 50.
+public typealias ConnectNumOfDefinedNetworksRet = NumRet
+/// Arguments of procedure 36.
+public typealias ConnectListDefinedNetworksArgs = MaxnamesArgs
+/// Reply of procedure 36.
+public typealias ConnectListDefinedNetworksRet = NamesRet

@@ -150,6 +150,9 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case domainMigratePerform3Params = 305
     case domainMigrateFinish3Params = 306
     case domainMigrateConfirm3Params = 307
+    case connectNetworkEventRegisterAny = 313
+    case connectNetworkEventDeregisterAny = 314
+    case networkEventLifecycle = 315
     case connectDomainEventCallbackRegisterAny = 316
     case connectDomainEventCallbackDeregisterAny = 317
     case domainEventCallbackLifecycle = 318

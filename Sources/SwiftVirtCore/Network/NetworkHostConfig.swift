@@ -48,6 +48,11 @@ public enum NetworkHostConfig {
                 lines.append("dhcp-range=\(ip.subnet.network),static")
             }
         }
+        if n.ips.contains(where: { !$0.address.isIPv4 }) {
+            // Router advertisements from dnsmasq (libvirt's choice when it runs no radvd): they tell IPv6 guests
+            // the prefix and, with a DHCPv6 range, to ask for an address.
+            lines.append("enable-ra")
+        }
         if n.hasDHCP {
             lines += [
                 "dhcp-no-override", "dhcp-authoritative", "dhcp-lease-max=\(max(leaseMax, 1))",
@@ -79,43 +84,70 @@ public enum NetworkHostConfig {
         "swiftvirt_" + String(bridge.map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 
-    /// The whole table for one network, or nil when the mode needs no rules (open, bridge). The table is the
-    /// only thing SwiftVirt adds to the host's ruleset, so deleting it undoes everything.
+    /// The IPv4 table for one network, or nil when the mode needs no rules (open, bridge). The tables are the
+    /// only things SwiftVirt adds to the host's ruleset, so deleting them undoes everything.
     public static func nftRuleset(_ n: NetworkDefinition, bridge: String) -> String? {
         let mode = n.forward?.mode
         if mode == .open || mode == .bridge { return nil }
-        let table = nftTable(bridge: bridge)
-        let br = "\"\(bridge)\""
         let subnets = n.ips.filter(\.address.isIPv4).map(\.subnet.description)
-        var forward: [String] = []
-        var postrouting: [String] = []
         let out = n.forward?.dev.map { " oifname \"\($0)\"" } ?? ""
-        let inDev = n.forward?.dev.map { " iifname \"\($0)\"" } ?? ""
-        forward.append("iifname \(br) oifname \(br) accept")
-        switch mode {
-        case .nat?:
-            for s in subnets {
-                forward.append("iifname \(br)\(out) ip saddr \(s) accept")
-                forward.append("oifname \(br)\(inDev) ip daddr \(s) ct state established,related accept")
+        var postrouting: [String] = []
+        var allowed: [String] = []
+        for s in subnets {
+            switch mode {
+            case .nat?:
+                allowed.append("iifname \"\(bridge)\"\(out) ip saddr \(s) accept")
+                let inDev = n.forward?.dev.map { " iifname \"\($0)\"" } ?? ""
+                allowed.append("oifname \"\(bridge)\"\(inDev) ip daddr \(s) ct state established,related accept")
                 let guardDst = "ip saddr \(s) ip daddr != \(s) ip daddr != { 224.0.0.0/24, 255.255.255.255 }"
                 if let p = n.forward?.natPorts {
                     postrouting.append(
                         "\(guardDst) meta l4proto { tcp, udp }\(out) masquerade to :\(p.lowerBound)-\(p.upperBound)")
                 }
                 postrouting.append("\(guardDst)\(out) masquerade")
+            case .route?:
+                allowed += routedRules(n, bridge: bridge, subnet: s, family: "ip")
+            default:
+                break
             }
-        case .route?:
-            for s in subnets {
-                forward.append("iifname \(br)\(out) ip saddr \(s) accept")
-                forward.append("oifname \(br)\(inDev) ip daddr \(s) accept")
-            }
-        default:
-            break
         }
-        // Anything else entering or leaving the bridge is refused (isolated networks get only these two).
-        forward.append("iifname \(br) reject")
-        forward.append("oifname \(br) reject")
-        var text = "table ip \(table) {\n"
+        return table(
+            family: "ip", name: nftTable(bridge: bridge), bridge: bridge, allowed: allowed, postrouting: postrouting)
+    }
+
+    /// The IPv6 table, for networks with an IPv6 `<ip>` (nil otherwise, and for open/bridge modes). As libvirt
+    /// does, IPv6 is never masqueraded: NAT and routed networks both route their IPv6 subnets.
+    public static func nftRuleset6(_ n: NetworkDefinition, bridge: String) -> String? {
+        let mode = n.forward?.mode
+        let subnets = n.ips.filter { !$0.address.isIPv4 }.map(\.subnet.description)
+        if mode == .open || mode == .bridge || subnets.isEmpty { return nil }
+        let allowed =
+            mode == .nat || mode == .route
+            ? subnets.flatMap { routedRules(n, bridge: bridge, subnet: $0, family: "ip6") } : []
+        return table(family: "ip6", name: nftTable(bridge: bridge), bridge: bridge, allowed: allowed, postrouting: [])
+    }
+
+    /// Forwarding both ways for a routed subnet (optionally only through `<forward dev>`).
+    private static func routedRules(_ n: NetworkDefinition, bridge: String, subnet: String, family: String) -> [String]
+    {
+        let out = n.forward?.dev.map { " oifname \"\($0)\"" } ?? ""
+        let inDev = n.forward?.dev.map { " iifname \"\($0)\"" } ?? ""
+        return [
+            "iifname \"\(bridge)\"\(out) \(family) saddr \(subnet) accept",
+            "oifname \"\(bridge)\"\(inDev) \(family) daddr \(subnet) accept",
+        ]
+    }
+
+    /// A table whose forward chain lets traffic between the bridge's ports pass, then `allowed`, and refuses
+    /// anything else entering or leaving the bridge (isolated networks get only the refusals).
+    private static func table(family: String, name: String, bridge: String, allowed: [String], postrouting: [String])
+        -> String
+    {
+        let forward =
+            ["iifname \"\(bridge)\" oifname \"\(bridge)\" accept"] + allowed + [
+                "iifname \"\(bridge)\" reject", "oifname \"\(bridge)\" reject",
+            ]
+        var text = "table \(family) \(name) {\n"
         text += "  chain forward {\n    type filter hook forward priority 0; policy accept;\n"
         text += forward.map { "    \($0)\n" }.joined() + "  }\n"
         if !postrouting.isEmpty {
@@ -131,22 +163,44 @@ public enum NetworkHostConfig {
         return max(0, v(r.end) - v(r.start) + 1)
     }
 
-    /// One line of a dnsmasq lease file: `expiry mac ip hostname clientid` (IPv4 leases).
+    /// One line of a dnsmasq lease file: `expiry mac ip hostname clientid` for IPv4, and after the `duid` line
+    /// `expiry iaid ip hostname client-duid` for IPv6 (no MAC there; it is read from the client's DUID).
     public struct Lease: Sendable, Equatable {
         public var expiry: Int64
-        public var mac: String
+        public var mac: String?
         public var ip: IPAddress
         public var hostname: String?
         public var clientID: String?
+        /// DHCPv6 identity association id (IPv6 leases only).
+        public var iaid: String?
     }
 
     public static func parseLeases(_ text: String) -> [Lease] {
         text.split(separator: "\n").compactMap { line in
             let f = line.split(separator: " ").map(String.init)
             guard f.count >= 4, f[0] != "duid", let expiry = Int64(f[0]), let ip = IPAddress(f[2]) else { return nil }
+            let clientID = f.count > 4 && f[4] != "*" ? f[4] : nil
+            let hostname = f[3] == "*" ? nil : f[3]
+            if ip.isIPv4 {
+                return Lease(expiry: expiry, mac: f[1], ip: ip, hostname: hostname, clientID: clientID, iaid: nil)
+            }
             return Lease(
-                expiry: expiry, mac: f[1], ip: ip, hostname: f[3] == "*" ? nil : f[3],
-                clientID: f.count > 4 && f[4] != "*" ? f[4] : nil)
+                expiry: expiry, mac: clientID.flatMap(macAddress(fromDUID:)), ip: ip, hostname: hostname,
+                clientID: clientID, iaid: f[1])
         }
+    }
+
+    /// The Ethernet address inside a DUID-LLT (type 1) or DUID-LL (type 3) with hardware type 1, the kinds
+    /// Linux DHCPv6 clients send; nil for other DUIDs.
+    static func macAddress(fromDUID duid: String) -> String? {
+        let bytes = duid.split(separator: ":").compactMap { UInt8($0, radix: 16) }
+        guard bytes.count >= 10, bytes[0] == 0, bytes[2] == 0, bytes[3] == 1 else { return nil }
+        let mac: ArraySlice<UInt8>
+        switch bytes[1] {
+        case 1 where bytes.count == 14: mac = bytes[8...]
+        case 3 where bytes.count == 10: mac = bytes[4...]
+        default: return nil
+        }
+        return mac.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined(separator: ":")
     }
 }

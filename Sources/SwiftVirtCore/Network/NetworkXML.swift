@@ -55,14 +55,7 @@ public enum NetworkXML {
         n.domainName = try r.child("domain") { c throws(DomainXMLError) in try c.requiredString("name") }
         n.dnsHosts =
             try r.child("dns") { c throws(DomainXMLError) in
-                try c.children("host") { h throws(DomainXMLError) in
-                    let ip = try ipAttribute(&h, "ip", required: true)!
-                    let names = try h.children("hostname") { x throws(DomainXMLError) in
-                        x.text().trimmingWhitespace()
-                    }
-                    if names.isEmpty { throw .missing(element: h.path + "/hostname", attribute: nil, line: h.line) }
-                    return NetworkDNSHost(ip: ip, hostnames: names)
-                }
+                try c.children("host") { h throws(DomainXMLError) in try dnsHost(&h) }
             } ?? []
         n.ips = try r.children("ip") { c throws(DomainXMLError) in try ip(&c) }
         try r.finish()
@@ -210,18 +203,7 @@ public enum NetworkXML {
 
     /// Parses one `<host mac name ip/>` (the XML `net-update ... ip-dhcp-host` sends).
     public static func parseDHCPHost(_ text: String) throws(DomainXMLError) -> DHCPHost {
-        let root: XMLElement
-        do {
-            root = try XMLParser.parse(text)
-        } catch {
-            throw .malformed(line: error.position.line, column: error.position.column, message: error.message)
-        }
-        guard root.name == "host" else {
-            throw .invalidValue(
-                element: root.name, attribute: nil, value: root.name, line: root.position.line,
-                reason: "expected <host> for section ip-dhcp-host")
-        }
-        var r = ElementReader(root, path: "network/ip/dhcp/host")
+        var r = try fragment(text, element: "host", path: "network/ip/dhcp/host", section: "ip-dhcp-host")
         var mac: MACAddress?
         if let a = r.attribute("mac") {
             guard let m = MACAddress(string: a.value) else { throw r.invalid(a, "not a MAC address") }

@@ -22,13 +22,20 @@ struct NetworkHost: Sendable {
             } else if !HostCommand.interfaceExists(bridge) {
                 throw NetworkError.noHostBridge(bridge)
             }
-            if let rules = NetworkHostConfig.nftRuleset(n, bridge: bridge) {
-                let table = NetworkHostConfig.nftTable(bridge: bridge)
-                HostCommand.attempt(["nft", "delete", "table", "ip", table])  // leftover of a crashed daemon
+            let table = NetworkHostConfig.nftTable(bridge: bridge)
+            for (family, rules) in [
+                ("ip", NetworkHostConfig.nftRuleset(n, bridge: bridge)),
+                ("ip6", NetworkHostConfig.nftRuleset6(n, bridge: bridge)),
+            ] {
+                guard let rules else { continue }
+                HostCommand.attempt(["nft", "delete", "table", family, table])  // leftover of a crashed daemon
                 try HostCommand.run(["nft", "-f", "-"], input: rules)
-                undo.append { HostCommand.attempt(["nft", "delete", "table", "ip", table]) }
+                undo.append { HostCommand.attempt(["nft", "delete", "table", family, table]) }
             }
-            if n.needsIPForwarding { try enableIPv4Forwarding() }
+            if n.needsIPForwarding { try enableForwarding("/proc/sys/net/ipv4/ip_forward") }
+            if n.needsIPForwarding && n.ips.contains(where: { !$0.address.isIPv4 }) {
+                try enableForwarding("/proc/sys/net/ipv6/conf/all/forwarding")
+            }
             if n.ownsBridge && (n.hasDHCP || !n.ips.isEmpty) {
                 try startDnsmasq(n, bridge: bridge)
                 undo.append { self.stopDnsmasq(n.name) }
@@ -41,7 +48,9 @@ struct NetworkHost: Sendable {
 
     func stop(_ n: NetworkDefinition, bridge: String) {
         stopDnsmasq(n.name)
-        HostCommand.attempt(["nft", "delete", "table", "ip", NetworkHostConfig.nftTable(bridge: bridge)])
+        for family in ["ip", "ip6"] {
+            HostCommand.attempt(["nft", "delete", "table", family, NetworkHostConfig.nftTable(bridge: bridge)])
+        }
         if n.ownsBridge { HostCommand.attempt(["ip", "link", "del", bridge]) }
         let p = dnsmasqPaths(n.name)
         for f in [p.config, p.hostsFile, p.addnHosts, p.pidFile] { AtomicFile.remove(f) }
@@ -69,8 +78,8 @@ struct NetworkHost: Sendable {
         }
     }
 
-    private func enableIPv4Forwarding() throws {
-        let path = "/proc/sys/net/ipv4/ip_forward"
+    /// Turns a forwarding sysctl on (left on at stop, as libvirt does: other users may rely on it).
+    private func enableForwarding(_ path: String) throws {
         let current = readProcFile(path)?.trimmingWhitespace()
         if current == "1" { return }
         do { try "1\n".write(toFile: path, atomically: false, encoding: .utf8) } catch {
@@ -146,9 +155,10 @@ struct NetworkHost: Sendable {
         readProcFile("/proc/\(pid)/cmdline")
     }
 
-    /// Applies a changed static host list to a running network by restarting its dnsmasq (the lease file is
-    /// kept). A SIGHUP re-read of dhcp-hostsfile did not take effect with Debian 12's dnsmasq 2.89 in testing.
-    func reloadDHCPHosts(_ n: NetworkDefinition, bridge: String) throws {
+    /// Applies a changed host list, DNS host or range to a running network by restarting its dnsmasq with
+    /// rewritten files (the lease file is kept). A SIGHUP re-read of dhcp-hostsfile did not take effect with
+    /// Debian 12's dnsmasq 2.89 in testing, and ranges are only read at start.
+    func restartDnsmasq(_ n: NetworkDefinition, bridge: String) throws {
         let survivors = stopDnsmasq(n.name)
         guard survivors.isEmpty else {
             throw NetworkError.conflict(
@@ -179,8 +189,15 @@ struct NetworkHost: Sendable {
 
     func deleteTap(_ name: String) { HostCommand.attempt(["ip", "link", "del", name]) }
 
-    /// Host routes (IPv4, from /proc/net/route) that a new subnet must not collide with.
-    static func hostRoutes() -> [IPSubnet] {
+    /// A host route: its destination subnet and the interface it goes through.
+    struct HostRoute: Sendable {
+        var subnet: IPSubnet
+        var interface: String
+    }
+
+    /// Host routes (IPv4, from /proc/net/route) that a new subnet must not collide with; default routes
+    /// (mask 0) are left out since every subnet lies inside them.
+    static func hostRoutes() -> [HostRoute] {
         guard let text = readProcFile("/proc/net/route") else { return [] }
         return text.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
@@ -192,8 +209,48 @@ struct NetworkHost: Sendable {
             guard let a = IPAddress(bytes: bytes(dst)), let m = IPAddress(bytes: bytes(mask)),
                 let prefix = IPAddress.prefixLength(ofNetmask: m.description)
             else { return nil }
-            return IPSubnet(address: a, prefix: prefix)
+            return HostRoute(subnet: IPSubnet(address: a, prefix: prefix), interface: String(f[0]))
         }
+    }
+
+    /// Complete IPv4 neighbour entries of the daemon's namespace (/proc/net/arp: ip, hw type, flags, mac, ...).
+    static func arpTable() -> [(ip: String, mac: String)] {
+        guard let text = readProcFile("/proc/net/arp") else { return [] }
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            // Flags 0x2 (ATF_COM): the entry is resolved; incomplete ones carry 00:00:00:00:00:00.
+            guard f.count >= 6, let flags = UInt32(f[2].dropFirst(2), radix: 16), flags & 0x2 != 0 else { return nil }
+            return (String(f[0]), f[3].lowercased())
+        }
+    }
+
+    /// Host IPv6 routes (/proc/net/ipv6_route: dest, prefix length in hex, ..., interface last), without the
+    /// default route, loopback, multicast and link-local ones that every interface has.
+    static func hostRoutes6() -> [HostRoute] {
+        guard let text = readProcFile("/proc/net/ipv6_route") else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard f.count >= 10, f[0].count == 32, let prefix = Int(f[1], radix: 16), prefix > 0, f[9] != "lo"
+            else { return nil }
+            let hex = Array(f[0])
+            let bytes = stride(from: 0, to: 32, by: 2).compactMap { UInt8(String(hex[$0..<$0 + 2]), radix: 16) }
+            guard let a = IPAddress(bytes: bytes), bytes[0] != 0xFF, !(bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80)
+            else { return nil }
+            return HostRoute(subnet: IPSubnet(address: a, prefix: prefix), interface: String(f[9]))
+        }
+    }
+
+    /// The first host route that a subnet of `n` collides with, other than routes on `bridge` itself
+    /// (a running network's own), as "what collides with what" text; nil when the network is free to start.
+    static func routeCollision(_ n: NetworkDefinition, bridge: String) -> String? {
+        let routes = (hostRoutes() + hostRoutes6()).filter { $0.interface != bridge }
+        for ip in n.ips {
+            if let hit = routes.first(where: { $0.subnet.overlaps(ip.subnet) }) {
+                return "Network is already in use by interface \(hit.interface): subnet \(ip.subnet) of network "
+                    + "'\(n.name)' collides with the host route \(hit.subnet) dev \(hit.interface)"
+            }
+        }
+        return nil
     }
 }
 

@@ -23,6 +23,8 @@ actor NetworkRegistry {
     let store: NetworkStore
     let host: NetworkHost
     let logger: Logger
+    /// Lifecycle callbacks of connections; published to from inside the actor so events keep their order.
+    nonisolated let events = NetworkEventHub()
     private var records: [DomainUUID: NetworkRecord] = [:]
     /// Guest taps per network name, so a restarted network takes its guests' taps back onto the new bridge.
     private var taps: [String: Set<String>] = [:]
@@ -57,10 +59,10 @@ actor NetworkRegistry {
     private func prepare(xml: String, replacing existing: DomainUUID?) throws -> NetworkDefinition {
         var n = try NetworkXML.parse(xml)
         if let same = records.values.first(where: { $0.config.name == n.name }), same.config.uuid != n.uuid {
-            throw NetworkError.nameTaken(n.name)
+            throw NetworkError.nameTaken(n.name, uuid: same.config.uuid)
         }
         if let other = records[n.uuid], other.config.name != n.name {
-            throw NetworkError.uuidTaken(existingName: other.config.name)
+            throw NetworkError.uuidTaken(existingName: other.config.name, uuid: n.uuid)
         }
         if n.ownsBridge && n.bridge?.name == nil {
             var b = n.bridge ?? NetworkBridge()
@@ -93,6 +95,7 @@ actor NetworkRegistry {
         r.persistent = true
         records[n.uuid] = r
         logger.info("defined network \(n.name)")
+        events.publish(.defined, name: n.name, uuid: n.uuid)
         return r
     }
 
@@ -109,6 +112,7 @@ actor NetworkRegistry {
             records[uuid] = nil
         }
         logger.info("undefined network \(r.config.name)")
+        events.publish(.undefined, name: r.config.name, uuid: uuid)
     }
 
     func setAutostart(_ uuid: DomainUUID, _ on: Bool) throws {
@@ -123,7 +127,11 @@ actor NetworkRegistry {
 
     func createTransient(xml: String) throws -> NetworkRecord {
         let n = try prepare(xml: xml, replacing: nil)
-        if records[n.uuid] != nil { throw NetworkError.nameTaken(n.name) }
+        if let existing = records[n.uuid] {
+            // libvirt runs a defined, inactive network with the given XML as its live definition.
+            if existing.isActive { throw NetworkError.activeAs(existing.config.name) }
+            return try start(n.uuid, live: n)
+        }
         records[n.uuid] = NetworkRecord(config: n, live: nil, persistent: false, autostart: false)
         do { return try start(n.uuid) } catch {
             records[n.uuid] = nil
@@ -132,16 +140,19 @@ actor NetworkRegistry {
     }
 
     @discardableResult
-    func start(_ uuid: DomainUUID) throws -> NetworkRecord {
+    func start(_ uuid: DomainUUID, live: NetworkDefinition? = nil) throws -> NetworkRecord {
         var r = try record(uuid)
         if r.isActive { throw NetworkError.alreadyActive(r.config.name) }
-        let n = r.config
+        let n = live ?? r.config
         for other in records.values where other.isActive && other.config.uuid != uuid {
             if let why = NetworkValidation.conflict(n, with: other.live ?? other.config) {
                 throw NetworkError.conflict(why)
             }
         }
-        let bridge = r.bridge
+        let bridge = n.bridge?.name ?? r.bridge
+        if n.ownsBridge, let why = NetworkHost.routeCollision(n, bridge: bridge) {
+            throw NetworkError.conflict(why)
+        }
         try host.start(n, bridge: bridge)
         do { try store.saveLive(n, persistent: r.persistent) } catch {
             host.stop(n, bridge: bridge)
@@ -151,6 +162,7 @@ actor NetworkRegistry {
         records[uuid] = r
         reattachTaps(network: n.name, bridge: bridge)
         logger.info("started network \(n.name) on bridge \(bridge)")
+        events.publish(.started, name: n.name, uuid: uuid)
         return r
     }
 
@@ -165,6 +177,7 @@ actor NetworkRegistry {
             records[uuid] = nil
         }
         logger.info("stopped network \(live.name)")
+        events.publish(.stopped, name: live.name, uuid: uuid)
     }
 
     private func reattachTaps(network: String, bridge: String) {
@@ -181,86 +194,30 @@ actor NetworkRegistry {
         return NetworkXML.format(inactive ? r.config : (r.live ?? r.config))
     }
 
-    enum UpdateCommand: UInt32 {
-        case modify = 1
-        case delete = 2
-        case addLast = 3
-        case addFirst = 4
-    }
-    /// VIR_NETWORK_SECTION_IP_DHCP_HOST.
-    static let sectionDHCPHost: UInt32 = 4
-
-    /// net-update for `<ip><dhcp><host>`: add or delete in the live and/or persistent definition.
+    /// net-update: ip-dhcp-host, ip-dhcp-range and dns-host, in the live and/or persistent definition. A live
+    /// change restarts the network's dnsmasq with the new files.
     func update(_ uuid: DomainUUID, command: UInt32, section: UInt32, parentIndex: Int32, xml: String, flags: UInt32)
         throws
     {
-        guard section == Self.sectionDHCPHost else {
-            throw NetworkError.unsupported("net-update section \(section) (only ip-dhcp-host is implemented)")
-        }
-        guard let cmd = UpdateCommand(rawValue: command) else {
-            throw NetworkError.unsupported("net-update command \(command)")
-        }
         var r = try record(uuid)
+        let change = try NetworkUpdate(
+            command: command, section: section, parentIndex: parentIndex, xml: xml, networkName: r.config.name)
         // AFFECT_CURRENT 0, LIVE 1, CONFIG 2: "current" is live when running, else config.
         let live = flags & 1 != 0 || (flags & 3 == 0 && r.isActive)
         let config = flags & 2 != 0 || (flags & 3 == 0 && !r.isActive)
         if live && !r.isActive { throw NetworkError.notActive(r.config.name) }
         if config && !r.persistent { throw NetworkError.transient(r.config.name, action: "update the config of") }
-        let entry = try NetworkXML.parseDHCPHost(xml)
-        func apply(_ n: inout NetworkDefinition) throws {
-            let index: Int
-            if parentIndex >= 0 {
-                guard Int(parentIndex) < n.ips.count else {
-                    throw NetworkError.conflict("network '\(n.name)' has no <ip> number \(parentIndex)")
-                }
-                index = Int(parentIndex)
-            } else {
-                guard
-                    let i = n.ips.firstIndex(where: { ip in
-                        ip.address.isIPv4 && (entry.ip.map(ip.subnet.contains) ?? true)
-                    })
-                else { throw NetworkError.conflict("network '\(n.name)' has no IPv4 <ip> for this host entry") }
-                index = i
-            }
-            var ip = n.ips[index]
-            let same = { (h: DHCPHost) in
-                (entry.mac != nil && h.mac == entry.mac) || (entry.mac == nil && h.name == entry.name)
-            }
-            switch cmd {
-            case .delete:
-                guard let i = ip.dhcpHosts.firstIndex(where: same) else {
-                    throw NetworkError.conflict("couldn't locate a matching dhcp host entry in network '\(n.name)'")
-                }
-                ip.dhcpHosts.remove(at: i)
-            case .addFirst, .addLast, .modify:
-                try NetworkValidation.validateHost(entry, in: ip, line: nil)
-                if let i = ip.dhcpHosts.firstIndex(where: same) {
-                    guard cmd == .modify else {
-                        throw NetworkError.conflict(
-                            "there is an existing dhcp host entry in network '\(n.name)' that matches \"\(xml)\"")
-                    }
-                    ip.dhcpHosts[i] = entry
-                } else if cmd == .modify {
-                    throw NetworkError.conflict("couldn't locate a matching dhcp host entry in network '\(n.name)'")
-                } else if cmd == .addFirst {
-                    ip.dhcpHosts.insert(entry, at: 0)
-                } else {
-                    ip.dhcpHosts.append(entry)
-                }
-            }
-            n.ips[index] = ip
-        }
         var newConfig = r.config
         var newLive = r.live
-        if config { try apply(&newConfig) }
+        if config { try change.apply(to: &newConfig) }
         if live, var l = newLive {
-            try apply(&l)
+            try change.apply(to: &l)
             newLive = l
         }
         if config { try store.saveConfig(newConfig) }
         if live, let l = newLive {
             try store.saveLive(l, persistent: r.persistent)
-            try host.reloadDHCPHosts(l, bridge: r.bridge)
+            if l.ownsBridge { try host.restartDnsmasq(l, bridge: r.bridge) }
         }
         r.config = newConfig
         r.live = newLive
@@ -272,7 +229,7 @@ actor NetworkRegistry {
         guard let live = r.live else { throw NetworkError.notActive(r.config.name) }
         let now = Int64(Date().timeIntervalSince1970)
         return host.leases(live.name).compactMap { lease in
-            if let mac, lease.mac.lowercased() != mac.lowercased() { return nil }
+            if let mac, lease.mac?.lowercased() != mac.lowercased() { return nil }
             if lease.expiry != 0 && lease.expiry < now { return nil }
             let prefix = live.ips.first { $0.subnet.contains(lease.ip) }?.prefix ?? 24
             return (lease, prefix, r.bridge)
@@ -370,9 +327,8 @@ actor NetworkRegistry {
             """
         do {
             let r = try define(xml: xml)
-            let routes = NetworkHost.hostRoutes()
-            if let subnet = r.config.ips.first?.subnet, let hit = routes.first(where: { $0.overlaps(subnet) }) {
-                logger.info("default network not autostarted: \(subnet) collides with host route \(hit)")
+            if let why = NetworkHost.routeCollision(r.config, bridge: r.bridge) {
+                logger.warning("default network defined but not autostarted: \(why)")
             } else {
                 try setAutostart(r.config.uuid, true)
             }

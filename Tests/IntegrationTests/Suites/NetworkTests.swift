@@ -98,6 +98,10 @@ extension Integration {
                     #expect(leases.contains("52:54:00:77:00:02") && leases.contains("10.77.0.10/24"))
                     let ifaddr = try await virsh.must("domifaddr", g1.name)
                     #expect(ifaddr.contains("vnet") && ifaddr.contains(String(addr1)))
+                    // The ARP source: guest 1 pinged the bridge, so the namespace's neighbour table knows it.
+                    let ip1 = String(addr1.split(separator: "/")[0])
+                    let arp = try await virsh.must("domifaddr", g1.name, "--source", "arp")
+                    #expect(arp.contains("52:54:00:77:00:01") && arp.contains(ip1 + "/0"), "arp: \(arp)")
                     let iflist = try await virsh.must("domiflist", g1.name)
                     #expect(iflist.contains("network") && iflist.contains("lab") && iflist.contains("virtio"))
                     let tap = try #require(
@@ -108,13 +112,29 @@ extension Integration {
                     try await waitUntil("tap \(tap) removed", timeout: .seconds(10)) {
                         !(try await ns.interfaceExists(tap))
                     }
+                    let tap2 = try #require(
+                        try await virsh.must("domiflist", g2.name).split(separator: " ")
+                            .first { $0.hasPrefix("vnet") }.map(String.init))
                     try await virsh.must("destroy", g2.name)
+                    // Wait for the guest's teardown (QEMU exit, `ip link del` of its tap) so that the process count
+                    // below sees only the network's own processes change.
+                    try await waitUntil("tap \(tap2) removed", timeout: .seconds(10)) {
+                        !(try await ns.interfaceExists(tap2))
+                    }
+                    try await waitUntil("guests' QEMU gone", timeout: .seconds(10)) { daemon.qemuPids().isEmpty }
 
+                    let dnsmasqPid = Int32(
+                        readFile(daemon.runDir + "/networks/lab.pid").trimmingCharacters(in: .whitespacesAndNewlines))
                     let dnsmasqBefore = try await ns.pids().count
                     try await virsh.must("net-destroy", "lab")
                     #expect(!(try await ns.interfaceExists("svlab0")))
                     #expect(!(try await ns.nftTables().contains("swiftvirt_svlab0")))
                     #expect(try await ns.pids().count == dnsmasqBefore - 1, "dnsmasq still runs")
+                    // Gone or a zombie (dnsmasq daemonized, so its reaper is whoever adopted it, not the daemon).
+                    let stat =
+                        dnsmasqPid.flatMap { FileHandle(forReadingAtPath: "/proc/\($0)/stat") }
+                        .map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
+                    #expect(dnsmasqPid != nil && (stat.isEmpty || stat.contains(") Z ")), "dnsmasq: \(stat)")
                     #expect(try await virsh.must("net-list", "--inactive").contains("lab"))
                     try await virsh.must("net-undefine", "lab")
                     #expect(!(try await virsh.must("net-list", "--all").contains("lab")))
