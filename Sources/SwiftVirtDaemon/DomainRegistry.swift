@@ -57,8 +57,10 @@ actor DomainRegistry: DomainObserver {
             configXML = [:]
             quick.invalidate()
             quickPublished = false
+            heapTrimmer.schedule()
         }
     }
+    private let heapTrimmer = HeapTrimmer()
     private var quickPublished = false
     /// What connections answer lookups, info, XML and listings from without coming here (see `QuickQueryHandler`).
     nonisolated let quick = DomainQuickView()

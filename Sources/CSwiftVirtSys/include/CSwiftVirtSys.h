@@ -53,4 +53,6 @@ pid_t sv_reap(pid_t pid, int *status);
 
 /* Decode a wait status: exit code or -signal. */
 int sv_wait_status_code(int status);
+/* malloc_trim(0): returns free heap pages to the kernel (glibc's malloc.h is not in Swift's Glibc module). */
+int sv_malloc_trim(void);
 #endif
