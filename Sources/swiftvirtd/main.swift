@@ -56,7 +56,9 @@ struct DaemonOptions {
             }
             func number() throws -> Int {
                 let text = try value()
-                guard let n = Int(text) else { throw UsageError(description: "'\(text)' is not a number for '\(name)'") }
+                guard let n = Int(text) else {
+                    throw UsageError(description: "'\(text)' is not a number for '\(name)'")
+                }
                 return n
             }
             switch name {
@@ -95,7 +97,8 @@ enum SwiftVirtDaemonMain {
             }
             options = parsed
         } catch {
-            FileHandleStderr.write("Error: \(error)\nUsage: swiftvirtd [<options>]\n  See 'swiftvirtd --help' for more information.\n")
+            FileHandleStderr.write(
+                "Error: \(error)\nUsage: swiftvirtd [<options>]\n  See 'swiftvirtd --help' for more information.\n")
             exit(64)
         }
         let level = Logger.Level(rawValue: options.logLevel) ?? .info
