@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure core: domain model, domain XML, validation, typed errors. No I/O.
@@ -45,7 +46,7 @@ let package = Package(
             // Release daemon fully static (no ld.so, libc.so, libstdc++.so mappings, no exported symbol table):
             // about 3 MiB less resident memory. Debug builds stay dynamic for the debugger.
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),
-        // libvirt remote client: async VirtConnection on NIO (unix/tcp/ssh URIs, events, consoles) and the
+        // libvirt remote client: async VirtConnection on NIO (unix/tcp/tls/ssh URIs, events, consoles) and the
         // older synchronous RemoteClient over a unix socket.
         .target(
             name: "SwiftVirtClient",
@@ -53,6 +54,7 @@ let package = Package(
                 "SwiftVirtWire", "SwiftVirtCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .executableTarget(
             name: "swiftvirt",

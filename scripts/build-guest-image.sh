@@ -5,7 +5,8 @@
 # The guest mounts proc/sys/dev, loads the virtio/button/evdev modules, prints
 #   SwiftVirt guest ready
 # on ttyS0, powers off on the ACPI power button (so `virsh shutdown` works) and
-# keeps a root shell on ttyS0. Output lives outside git and is rebuilt only
+# keeps a root shell on ttyS0. With svroot=DEVICE on the kernel command line it
+# instead mounts that disk and switch_roots into its /sbin/init. Output lives outside git and is rebuilt only
 # when missing or when this script changes.
 #
 # Usage: scripts/build-guest-image.sh [CACHE_DIR]
@@ -113,6 +114,28 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
+# Kernel option svroot=DEVICE (e.g. svroot=/dev/vda): boot the ext2/3/4 root filesystem on that virtio disk
+# instead; its /sbin/init runs as PID 1 and no banner is printed here. Without it (or when the mount fails)
+# the initramfs boots as always.
+svroot=
+for opt in $(cat /proc/cmdline); do
+    case "$opt" in svroot=*) svroot=${opt#svroot=} ;; esac
+done
+if [ -n "$svroot" ]; then
+    while read -r m; do insmod "/lib/modules/$m.ko" 2>/dev/null; done </lib/modules/load-order
+    i=0
+    while [ $i -lt 100 ] && [ ! -b "$svroot" ]; do sleep 0.1; i=$((i + 1)); done
+    mkdir -p /newroot
+    if mount -t ext4 "$svroot" /newroot; then
+        echo "SwiftVirt guest: switching root to $svroot" >/dev/ttyS0
+        umount /dev/pts
+        for d in dev proc sys; do
+            if [ -d "/newroot/$d" ]; then mount --move "/$d" "/newroot/$d"; else umount "/$d"; fi
+        done
+        exec switch_root /newroot /sbin/init
+    fi
+    echo "SwiftVirt guest: cannot mount $svroot, booting the initramfs" >/dev/ttyS0
+fi
 exec /sbin/init
 EOF
 

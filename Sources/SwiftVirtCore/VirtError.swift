@@ -9,6 +9,7 @@ public enum VirtErrorCode: Int32, Sendable {
     case domainExists = 28
     case operationDenied = 29
     case xmlDetail = 35
+    case systemError = 38
     case rpc = 39
     case noDomain = 42
     case noNetwork = 43
@@ -18,8 +19,10 @@ public enum VirtErrorCode: Int32, Sendable {
     case operationInvalid = 55
     case configUnsupported = 67
     case operationTimeout = 68
+    case argumentUnsupported = 74
     case operationUnsupported = 84
     case accessDenied = 88
+    case storageVolumeExists = 90
 }
 
 /// libvirt's error domains (virErrorDomain): which subsystem raised the error.

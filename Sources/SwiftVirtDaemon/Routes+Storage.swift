@@ -5,6 +5,27 @@ import SwiftVirtWire
 enum StorageRoutes {
     static func register(into table: inout [Int32: Route]) {
         StorageVolumeRoutes.register(into: &table)
+        registerEvents(into: &table)
+        table[RemoteProcedure.connectFindStoragePoolSources.rawValue] = .call(
+            "virConnectFindStoragePoolSources", readOnly: true
+        ) { (args: ConnectFindStoragePoolSourcesArgs, _) throws -> XmlPayload in
+            try checkFlags(args.flags, allowed: 0, "virConnectFindStoragePoolSources")
+            guard let type = StoragePoolDefinition.PoolType(rawValue: args.type) else {
+                throw VirtError(
+                    .internalError, domain: .storage, "internal error: unknown storage pool type \(args.type)")
+            }
+            guard type != .dir else {
+                // As libvirt: a directory pool has no sources to discover.
+                throw VirtError(
+                    .noSupport, domain: .storage,
+                    "this function is not supported by the connection driver: pool type 'dir' does not support source discovery"
+                )
+            }
+            throw VirtError(
+                .configUnsupported, domain: .storage,
+                "unsupported configuration: storage pool type '\(type.rawValue)' is not supported (SwiftVirt serves only 'dir' pools)"
+            )
+        }
         table[RemoteProcedure.connectListAllStoragePools.rawValue] = .call(
             "virConnectListAllStoragePools", readOnly: true
         ) {
@@ -150,6 +171,36 @@ enum StorageRoutes {
 
 extension CallContext {
     var storage: StoragePoolRegistry { services.storage }
+}
+
+extension StorageRoutes {
+    /// virConnectStoragePoolEventRegisterAny / DeregisterAny (virsh pool-event).
+    static func registerEvents(into table: inout [Int32: Route]) {
+        table[RemoteProcedure.connectStoragePoolEventRegisterAny.rawValue] = .call(
+            "virConnectStoragePoolEventRegisterAny", readOnly: true
+        ) { (args: ConnectStoragePoolEventRegisterAnyArgs, ctx) in
+            guard let eventID = StoragePoolEventHub.EventID(rawValue: args.eventID) else {
+                throw VirtError(.invalidArg, domain: .storage, "invalid argument: unsupported event ID \(args.eventID)")
+            }
+            var uuid: DomainUUID?
+            if let pool = args.pool {
+                guard let parsed = DomainUUID(bytes: pool.uuid) else { throw StorageError.invalid("malformed uuid") }
+                uuid = try await ctx.storage.record(uuid: parsed).uuid
+            }
+            let id = ctx.storage.events.register(ctx.session, eventID: eventID, pool: uuid)
+            return ConnectStoragePoolEventRegisterAnyRet(callbackID: id)
+        }
+        table[RemoteProcedure.connectStoragePoolEventDeregisterAny.rawValue] = .call(
+            "virConnectStoragePoolEventDeregisterAny", readOnly: true
+        ) { (args: ConnectStoragePoolEventDeregisterAnyArgs, ctx) in
+            guard ctx.storage.events.deregister(ctx.session, callbackID: args.callbackID) else {
+                throw VirtError(
+                    .invalidArg, domain: .storage,
+                    "invalid argument: storage pool event callback \(args.callbackID) is not registered")
+            }
+            return XDRVoid()
+        }
+    }
 }
 
 extension StoragePoolRecord {

@@ -68,7 +68,13 @@ enum StorageVolumeRoutes {
         }
         claimedCall(&table, .storageVolWipe, "virStorageVolWipe") { (args: StorageVolWipeArgs) in
             try checkFlags(args.flags, allowed: 0, "virStorageVolWipe")
-            return (args.vol, { path in try await VolumeOperations.wipe(path) })
+            return (args.vol, { path in try await VolumeWipe.wipe(path, algorithm: .zero) })
+        }
+        claimedCall(&table, .storageVolWipePattern, "virStorageVolWipePattern") {
+            (args: StorageVolWipePatternArgs) in
+            try checkFlags(args.flags, allowed: 0, "virStorageVolWipePattern")
+            let algorithm = try VolumeWipe.Algorithm.from(wire: args.algorithm)
+            return (args.vol, { path in try await VolumeWipe.wipe(path, algorithm: algorithm) })
         }
         claimedCall(&table, .storageVolResize, "virStorageVolResize") { (args: StorageVolResizeArgs) in
             try checkFlags(args.flags, allowed: 7, "virStorageVolResize")
@@ -81,6 +87,14 @@ enum StorageVolumeRoutes {
             (args: StorageVolGetInfoArgs, ctx) in
             let v = try await describe(args.vol, ctx)
             return StorageVolGetInfoRet(type: 0, capacity: v.capacity ?? 0, allocation: v.allocation ?? 0)
+        }
+        table[RemoteProcedure.storageVolGetInfoFlags.rawValue] = .call("virStorageVolGetInfoFlags", readOnly: true) {
+            (args: StorageVolGetInfoFlagsArgs, ctx) in
+            // VIR_STORAGE_VOL_GET_PHYSICAL 1: the file's size in place of the allocation.
+            try checkFlags(args.flags, allowed: 1, "virStorageVolGetInfoFlags")
+            let v = try await describe(args.vol, ctx)
+            let second = args.flags & 1 != 0 ? v.physical : v.allocation
+            return StorageVolGetInfoFlagsRet(type: 0, capacity: v.capacity ?? 0, allocation: second ?? 0)
         }
         table[RemoteProcedure.storageVolGetXmlDesc.rawValue] = .call("virStorageVolGetXMLDesc", readOnly: true) {
             (args: StorageVolGetXmlDescArgs, ctx) in

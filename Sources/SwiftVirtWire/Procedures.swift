@@ -64,6 +64,7 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case connectListStoragePools = 72
     case connectNumOfDefinedStoragePools = 73
     case connectListDefinedStoragePools = 74
+    case connectFindStoragePoolSources = 75
     case storagePoolCreateXml = 76
     case storagePoolDefineXml = 77
     case storagePoolCreate = 78
@@ -136,6 +137,7 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case domainDestroyFlags = 234
     case domainReset = 245
     case domainShutdownFlags = 258
+    case storageVolWipePattern = 259
     case storageVolResize = 260
     case connectListAllDomains = 273
     case domainListAllSnapshots = 274
@@ -161,6 +163,11 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case connectRegisterCloseCallback = 360
     case connectUnregisterCloseCallback = 361
     case connectEventConnectionClosed = 362
+    case connectStoragePoolEventRegisterAny = 368
+    case connectStoragePoolEventDeregisterAny = 369
+    case storagePoolEventLifecycle = 370
+    case storagePoolEventRefresh = 373
+    case storageVolGetInfoFlags = 378
     case domainGetMessages = 426
 
     /// Short spelling of 316 (libvirt's name carries a `connect` prefix).

@@ -171,3 +171,54 @@ public struct StreamHole: PairPayload, Equatable {
     public init(wirePair: (Int64, UInt32)) { (length, flags) = wirePair }
     public var wirePair: (Int64, UInt32) { (length, flags) }
 }
+
+/// Arguments of procedure 259: the wipe algorithm is virStorageVolWipeAlgorithm (0 zero … 9 trim).
+public struct StorageVolWipePatternArgs: XDRCodable, Equatable {
+    public var vol: RemoteNonnullStorageVol
+    public var algorithm: UInt32
+    public var flags: UInt32
+
+    public init(vol: RemoteNonnullStorageVol, algorithm: UInt32, flags: UInt32) {
+        (self.vol, self.algorithm, self.flags) = (vol, algorithm, flags)
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        vol = try decoder.decode(RemoteNonnullStorageVol.self)
+        algorithm = try decoder.decode(UInt32.self)
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(vol)
+        encoder.encode(algorithm)
+        encoder.encode(flags)
+    }
+}
+
+/// Arguments of procedure 378 (flag 1: report the physical size in `allocation`).
+public typealias StorageVolGetInfoFlagsArgs = StorageVolFlagsArgs
+/// Reply of procedure 378: the layout of StorageVolGetInfoRet.
+public typealias StorageVolGetInfoFlagsRet = StorageVolGetInfoRet
+
+/// Arguments of procedure 75 (`srcSpec` is an optional source XML).
+public struct ConnectFindStoragePoolSourcesArgs: XDRCodable, Equatable {
+    public var type: String
+    public var srcSpec: String?
+    public var flags: UInt32
+
+    public init(type: String, srcSpec: String?, flags: UInt32) {
+        (self.type, self.srcSpec, self.flags) = (type, srcSpec, flags)
+    }
+
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        type = try decoder.decodeString()
+        srcSpec = try decoder.decodeOptionalString()
+        flags = try decoder.decode(UInt32.self)
+    }
+
+    public func encode(to encoder: inout XDREncoder) {
+        encoder.encode(type)
+        encoder.encodeOptional(srcSpec)
+        encoder.encode(flags)
+    }
+}

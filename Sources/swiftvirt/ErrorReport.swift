@@ -23,6 +23,9 @@ struct ErrorReport {
                 + "or qemu+ssh://USER@HOST/system"
         case .connectFailed, .connectionClosed:
             return "is the daemon running? Name it with -c URI (or a socket path) or set LIBVIRT_DEFAULT_URI"
+        case .tlsFailed:
+            return "check the CA and client certificates (?pkipath=DIR, else libvirt's default paths); "
+                + "?no_verify=1 skips checking the server's certificate"
         case .unsupportedAuth:
             return "configure the daemon for auth 'none' or 'polkit' on this socket, or use qemu+ssh://"
         case .protocolViolation:

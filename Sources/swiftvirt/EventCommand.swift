@@ -6,10 +6,14 @@ import SwiftVirtWire
 struct Event: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Wait for domain events and print them.",
-        discussion: "Families: lifecycle, reboot. Without --loop, stops after the first event.")
+        discussion: """
+            Families: every libvirt 9.0 domain event (see --list). lifecycle, reboot and metadata-change are \
+            printed as virsh prints them; the others with their family and domain only. --all subscribes to every family the \
+            daemon supports. Without --loop, stops after the first event.
+            """)
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "Only events of this domain.") var domain: String?
-    @Option(help: "Event family to watch (lifecycle or reboot).") var event: String?
+    @Option(help: "Event family to watch (see --list).") var event: String?
     @Flag(help: "Watch every family this client knows.") var all = false
     @Flag(help: "Keep waiting after the first event.") var loop = false
     @Option(help: "Stop after this many seconds.") var timeout: Int?
@@ -20,8 +24,8 @@ struct Event: AsyncParsableCommand {
         guard let event else {
             throw ValidationError("one of --list, --all, or --event <type> is required")
         }
-        guard let family = DomainEventFamily.allCases.first(where: { $0.name == event }) else {
-            throw ValidationError("unknown event type '\(event)'; known: lifecycle, reboot")
+        guard let family = DomainEventFamily(name: event) else {
+            throw ValidationError("unknown event type '\(event)'; 'swiftvirt event --list' shows the known ones")
         }
         return [family]
     }
@@ -35,7 +39,7 @@ struct Event: AsyncParsableCommand {
         try await connection.withConnection { conn in
             let dom: RemoteNonnullDomain?
             if let domain { dom = try await conn.lookupDomain(domain) } else { dom = nil }
-            let events = try await conn.domainEvents(families, domain: dom)
+            let events = try await conn.domainEvents(families, domain: dom, skipUnsupported: all)
             let counter = EventCount()
             let timedOut = await withTaskGroup(of: Bool.self) { group in
                 group.addTask {

@@ -27,6 +27,8 @@ struct SwiftVirtCommand: AsyncParsableCommand {
             Capabilities.self, DomCapabilities.self, NodeInfo.self, URI.self, Hostname.self,
             PoolList.self, PoolInfo.self, PoolStart.self, PoolDestroy.self, PoolDefineAs.self, PoolUndefine.self,
             VolList.self, VolInfo.self, VolCreateAs.self, VolDelete.self, VolUpload.self, VolDownload.self,
+            PoolBuild.self, PoolRefresh.self, PoolDumpXML.self, VolDumpXML.self, VolClone.self, VolCreateFrom.self,
+            VolResize.self, VolWipe.self,
             NetList.self, NetInfo.self, NetStart.self, NetDestroy.self, NetDumpXML.self,
         ])
 

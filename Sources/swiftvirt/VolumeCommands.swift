@@ -160,11 +160,13 @@ struct VolDownload: AsyncParsableCommand {
     @Argument(help: "File to write.", completion: .file()) var file: String
     @Option(help: "Volume offset to start reading at.") var offset: UInt64 = 0
     @Option(help: "Bytes to read at most (0: to the end).") var length: UInt64 = 0
+    @Flag(help: "Ask the daemon for a sparse stream: runs of zeros are not sent at all.") var sparse = false
 
     func run() async throws {
         try await target.connection.withConnection { conn in
             let vol = try await conn.lookupVolume(target.vol, pool: target.pool)
-            try await VolumeTransfer.download(vol, to: file, offset: offset, length: length, conn: conn)
+            try await VolumeTransfer.download(
+                vol, to: file, offset: offset, length: length, sparse: sparse, conn: conn)
         }
     }
 }

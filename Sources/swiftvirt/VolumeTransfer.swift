@@ -48,7 +48,8 @@ enum VolumeTransfer {
     }
 
     static func download(
-        _ vol: RemoteNonnullStorageVol, to file: String, offset: UInt64, length: UInt64, conn: VirtConnection
+        _ vol: RemoteNonnullStorageVol, to file: String, offset: UInt64, length: UInt64, sparse: Bool = false,
+        conn: VirtConnection
     ) async throws {
         let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw CommandFailure(message: "cannot create '\(file)': \(errnoText())") }
@@ -57,14 +58,22 @@ enum VolumeTransfer {
         let capacity = (try? await conn.info(vol).capacity) ?? 0
         let estimate = capacity > offset ? capacity - offset : 0
         var progress = TransferProgress(verb: "Downloaded", total: length > 0 ? min(length, estimate) : estimate)
-        let stream = try await conn.openDownload(vol, offset: offset, length: length)
+        let stream = try await conn.openDownload(vol, offset: offset, length: length, sparse: sparse)
         var received: UInt64 = 0
+        var output = SparseFileWriter(fd: fd, file: file)
         do {
-            for try await bytes in stream.incoming {
-                try writeAll(fd, bytes, file: file)
-                received += UInt64(bytes.count)
+            for try await chunk in stream.chunks {
+                switch chunk {
+                case .data(let bytes):
+                    try output.write(bytes)
+                    received += UInt64(bytes.count)
+                case .hole(let length):
+                    try output.skip(length)
+                    received += length
+                }
                 progress.advance(to: received)
             }
+            try output.finish()
         } catch {
             stream.abort()
             progress.interrupted()
@@ -76,7 +85,7 @@ enum VolumeTransfer {
         progress.complete()
     }
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], file: String) throws(CommandFailure) {
+    static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, file: String) throws(CommandFailure) {
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }

@@ -65,6 +65,20 @@ import Testing
         try check(StreamHole(length: 65536, flags: 0), "00000000 00010000 00000000")
     }
 
+    @Test func wipePatternAndEventLayouts() throws {
+        try check(StorageVolWipePatternArgs(vol: Self.vol, algorithm: 9, flags: 0), Self.volHex + " 00000009 00000000")
+        try check(ConnectStoragePoolEventRegisterAnyArgs(eventID: 0, pool: nil), "00000000 00000000")
+        try check(
+            ConnectStoragePoolEventRegisterAnyArgs(eventID: 1, pool: Self.pool), "00000001 00000001 " + Self.poolHex)
+        try check(
+            StoragePoolEventLifecycleMsg(callbackID: 3, pool: Self.pool, event: 2, detail: 0),
+            "00000003 " + Self.poolHex + " 00000002 00000000")
+        try check(StoragePoolEventRefreshMsg(callbackID: 4, pool: Self.pool), "00000004 " + Self.poolHex)
+        try check(
+            ConnectFindStoragePoolSourcesArgs(type: "dir", srcSpec: nil, flags: 0),
+            "00000003 64697200 00000000 00000000")
+    }
+
     @Test func procedureNumbers() {
         let expected: [(RemoteProcedure, Int32)] = [
             (.storagePoolCreateXml, 76), (.storagePoolDefineXml, 77), (.storagePoolCreate, 78), (.storagePoolBuild, 79),
@@ -77,6 +91,10 @@ import Testing
             (.storageVolCreateXmlFrom, 125), (.storagePoolIsActive, 154), (.storagePoolIsPersistent, 155),
             (.storageVolWipe, 165), (.storageVolUpload, 208), (.storageVolDownload, 209), (.storageVolResize, 260),
             (.connectListAllStoragePools, 281), (.storagePoolListAllVolumes, 282),
+            (.storageVolWipePattern, 259), (.connectStoragePoolEventRegisterAny, 368),
+            (.connectStoragePoolEventDeregisterAny, 369), (.storagePoolEventLifecycle, 370),
+            (.storagePoolEventRefresh, 373),
+            (.storageVolGetInfoFlags, 378), (.connectFindStoragePoolSources, 75),
         ]
         for (proc, number) in expected { #expect(proc.rawValue == number, "\(proc)") }
     }

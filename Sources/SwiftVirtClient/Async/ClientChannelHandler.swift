@@ -1,8 +1,8 @@
 import NIOCore
 import SwiftVirtWire
 
-/// The byte chunks of one stream (console, volume download) as they arrive, then its end or error.
-typealias StreamContinuation = AsyncThrowingStream<[UInt8], any Error>.Continuation
+/// The data and holes of one stream (console, volume download) as they arrive, then its end or error.
+typealias StreamContinuation = AsyncThrowingStream<VirtStreamChunk, any Error>.Continuation
 
 /// The client end of one libvirt connection, living on the channel's event loop: it numbers calls, matches
 /// replies to calls by serial (so any number of calls can be in flight and answered in any order), answers the
@@ -118,8 +118,21 @@ final class ClientChannelHandler: ChannelInboundHandler {
         do {
             while let packet = try decoder.next() { handle(packet) }
         } catch {
-            failAll(.protocolViolation("bad packet framing: \(error)"))
+            failAll(.protocolViolation(Self.describe(error, limit: decoder.maxPacketLength)))
             context.close(promise: nil)
+        }
+    }
+
+    /// libvirt's wording for a length word out of bounds; the decoder rejects it as soon as the 4 bytes
+    /// arrive, so an oversize packet is never buffered.
+    static func describe(_ error: FramingError, limit: Int) -> String {
+        switch error {
+        case .lengthTooLarge(let length):
+            return "packet \(length - 4) bytes received from server too large, want \(limit)"
+        case .lengthTooSmall(let length):
+            return "packet \(length) bytes received from server too small, want \(Packet.minimumLength)"
+        case .invalidType(let type): return "bad packet framing: unknown packet type \(type)"
+        case .invalidStatus(let status): return "bad packet framing: unknown packet status \(status)"
         }
     }
 
@@ -137,11 +150,20 @@ final class ClientChannelHandler: ChannelInboundHandler {
         switch header.type {
         case .reply, .replyWithFDs:
             pending.removeValue(forKey: header.serial)?.succeed(packet)
+        case .streamHole:
+            // Only sparse downloads get these: a run of zeros the daemon skipped.
+            guard let stream = streams[header.serial] else { return }
+            guard let hole = try? StreamHole(xdrBytes: packet.payload), hole.length >= 0 else {
+                streams.removeValue(forKey: header.serial)?.finish(
+                    throwing: VirtClientError.protocolViolation("malformed stream hole packet"))
+                return
+            }
+            stream.yield(.hole(UInt64(hole.length)))
         case .stream:
             guard let stream = streams[header.serial] else { return }
             switch header.status {
             case .continue where !packet.payload.isEmpty:
-                stream.yield(packet.payload)
+                stream.yield(.data(packet.payload))
             case .continue:
                 // The daemon's end of data: confirm with an empty OK, as libvirt clients do.
                 sendStream(procedure: header.procedure, serial: header.serial, status: .ok, payload: [])

@@ -52,8 +52,11 @@ public enum VirtClientError: Error, Sendable, CustomStringConvertible {
     case protocolViolation(String)
     /// The daemon asks for an authentication type this client does not implement (1 is SASL).
     case unsupportedAuth(Int32)
-    /// The operation needs something the transport or daemon cannot give (e.g. TLS without certificates).
+    /// The operation needs something the transport or daemon cannot give.
     case unsupported(String)
+    /// A `qemu+tls://` session could not be set up: a certificate file missing or unreadable, the handshake
+    /// refused (with BoringSSL's reason), or the server refusing our certificate.
+    case tlsFailed(uri: String, reason: String)
 
     public var description: String {
         switch self {
@@ -64,6 +67,7 @@ public enum VirtClientError: Error, Sendable, CustomStringConvertible {
         case .protocolViolation(let what): return "protocol error: \(what)"
         case .unsupportedAuth(let type): return "authentication type \(type) is not supported by this client"
         case .unsupported(let what): return what
+        case .tlsFailed(let uri, let reason): return "failed to connect to the hypervisor at '\(uri)': \(reason)"
         }
     }
 

@@ -152,11 +152,13 @@ extension VirtConnection {
     }
 
     /// STORAGE_VOL_DOWNLOAD: the volume's bytes arrive on ``VirtStream/incoming``, which ends after the last.
-    /// `length` 0 means to the end of the volume.
-    public func openDownload(_ vol: RemoteNonnullStorageVol, offset: UInt64 = 0, length: UInt64 = 0)
-        async throws(VirtClientError) -> VirtStream
-    {
+    /// `length` 0 means to the end of the volume. With `sparse` (VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) the
+    /// daemon skips runs of zeros, which arrive as ``VirtStreamChunk/hole(_:)`` on ``VirtStream/chunks``.
+    public func openDownload(
+        _ vol: RemoteNonnullStorageVol, offset: UInt64 = 0, length: UInt64 = 0, sparse: Bool = false
+    ) async throws(VirtClientError) -> VirtStream {
         try await openStream(
-            .storageVolDownload, StorageVolDownloadArgs(vol: vol, offset: offset, length: length, flags: 0))
+            .storageVolDownload,
+            StorageVolDownloadArgs(vol: vol, offset: offset, length: length, flags: sparse ? 1 : 0))
     }
 }

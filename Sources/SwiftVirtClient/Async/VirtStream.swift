@@ -1,24 +1,38 @@
 import NIOCore
 import SwiftVirtWire
 
-/// A libvirt data stream (a domain console, a volume upload or download): bytes from the daemon arrive on ``incoming``; bytes for the daemon
-/// go through ``send(_:)``. ``finish()`` ends it cleanly, ``abort()`` abruptly.
+/// One piece of a stream from the daemon: bytes, or (in a sparse stream) a run of zero bytes it skipped.
+public enum VirtStreamChunk: Sendable, Equatable {
+    case data([UInt8])
+    case hole(UInt64)
+}
+
+/// A libvirt data stream (a domain console, a volume upload or download): bytes from the daemon arrive on
+/// ``incoming`` (or ``chunks``, holes included); bytes for the daemon go through ``send(_:)``. ``finish()``
+/// ends it cleanly, ``abort()`` abruptly. Read either ``incoming`` or ``chunks``, once.
 public final class VirtStream: Sendable {
-    /// Chunks as the daemon sends them. Ends when the daemon ends the stream (or after ``finish()``), and
-    /// throws ``VirtClientError`` when the daemon reports a stream error or the connection drops.
-    public let incoming: AsyncThrowingStream<[UInt8], any Error>
+    /// Data and holes as the daemon sends them (holes only in sparse downloads). Ends when the daemon ends the
+    /// stream (or after ``finish()``), and throws ``VirtClientError`` when the daemon reports a stream error or
+    /// the connection drops.
+    public let chunks: AsyncThrowingStream<VirtStreamChunk, any Error>
     let procedure: Int32
     let serial: UInt32
     let handler: NIOLoopBound<ClientChannelHandler>
 
     init(
-        incoming: AsyncThrowingStream<[UInt8], any Error>, procedure: Int32, serial: UInt32,
+        chunks: AsyncThrowingStream<VirtStreamChunk, any Error>, procedure: Int32, serial: UInt32,
         handler: NIOLoopBound<ClientChannelHandler>
     ) {
-        self.incoming = incoming
+        self.chunks = chunks
         self.procedure = procedure
         self.serial = serial
         self.handler = handler
+    }
+
+    /// The bytes of ``chunks``, holes filled with zeros (in pieces of at most 256 KiB).
+    public var incoming: AsyncThrowingStream<[UInt8], any Error> {
+        let reader = ChunkReader(chunks.makeAsyncIterator())
+        return AsyncThrowingStream { try await reader.next() }
     }
 
     /// Sends `bytes` to the daemon (to the guest, for a console). Empty input sends nothing, since an empty
@@ -86,7 +100,7 @@ extension VirtConnection {
     func openStream<Args: XDRCodable>(_ proc: RemoteProcedure, _ args: Args) async throws(VirtClientError)
         -> VirtStream
     {
-        let (incoming, sink) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let (chunks, sink) = AsyncThrowingStream<VirtStreamChunk, any Error>.makeStream()
         let payload = args.xdrBytes()
         let procedure = proc.rawValue
         let handler = handler
@@ -105,6 +119,32 @@ extension VirtConnection {
             sink.finish(throwing: error)
             throw error
         }
-        return VirtStream(incoming: incoming, procedure: procedure, serial: call.serial, handler: handler)
+        return VirtStream(chunks: chunks, procedure: procedure, serial: call.serial, handler: handler)
+    }
+}
+
+/// Turns chunks into plain bytes for ``VirtStream/incoming``.
+private final class ChunkReader: @unchecked Sendable {
+    // Unchecked: AsyncThrowingStream(unfolding:) calls `next` one call at a time, never concurrently, so the
+    // iterator and the pending hole are only ever touched by one task at a time.
+    private var iterator: AsyncThrowingStream<VirtStreamChunk, any Error>.AsyncIterator
+    private var holeLeft: UInt64 = 0
+    static let piece: UInt64 = 256 * 1024
+
+    init(_ iterator: AsyncThrowingStream<VirtStreamChunk, any Error>.AsyncIterator) { self.iterator = iterator }
+
+    func next() async throws -> [UInt8]? {
+        while true {
+            if holeLeft > 0 {
+                let n = min(holeLeft, Self.piece)
+                holeLeft -= n
+                return [UInt8](repeating: 0, count: Int(n))
+            }
+            switch try await iterator.next() {
+            case nil: return nil
+            case .data(let bytes)?: return bytes
+            case .hole(let length)?: holeLeft = length
+            }
+        }
     }
 }

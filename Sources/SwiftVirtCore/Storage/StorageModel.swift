@@ -74,11 +74,16 @@ public struct StorageVolumeDefinition: Sendable, Equatable {
     /// qcow2 `<compat>` (0.10 or 1.1).
     public var compat: String?
     public var lazyRefcounts = false
+    /// `<target><timestamps>`: the file's times, reported by the daemon.
+    public var timestamps: StorageTimestamps?
     public var backingStore: BackingStore?
 
     public struct BackingStore: Sendable, Equatable {
         public var path: String
         public var format: VolumeFormat?
+        /// The backing file's own mode, owner and times, reported as libvirt does.
+        public var permissions: StoragePermissions?
+        public var timestamps: StorageTimestamps?
         public init(path: String, format: VolumeFormat?) {
             self.path = path
             self.format = format
@@ -89,5 +94,33 @@ public struct StorageVolumeDefinition: Sendable, Equatable {
         self.name = name
         self.capacity = capacity
         self.format = format
+    }
+}
+
+/// A file time as libvirt reports it: seconds since the epoch and nanoseconds.
+public struct StorageTime: Sendable, Equatable {
+    public var seconds: Int64
+    public var nanoseconds: Int64
+    public init(seconds: Int64, nanoseconds: Int64) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    /// `1795847208.163708639`, or just the seconds when there are no nanoseconds (`0` for an unknown time).
+    public var text: String {
+        guard nanoseconds != 0 else { return String(seconds) }
+        let fraction = String(nanoseconds)
+        return "\(seconds)." + String(repeating: "0", count: max(0, 9 - fraction.count)) + fraction
+    }
+}
+
+/// `<timestamps>` of a volume: access, modification, change and birth (0 where the filesystem has none).
+public struct StorageTimestamps: Sendable, Equatable {
+    public var atime: StorageTime
+    public var mtime: StorageTime
+    public var ctime: StorageTime
+    public var btime: StorageTime
+    public init(atime: StorageTime, mtime: StorageTime, ctime: StorageTime, btime: StorageTime) {
+        (self.atime, self.mtime, self.ctime, self.btime) = (atime, mtime, ctime, btime)
     }
 }

@@ -59,13 +59,21 @@ public enum StorageVolumeXML {
         try r.requiredEnumeration("type")
     }
 
+    private static func writeTimestamps(_ t: StorageTimestamps, into w: inout XMLWriter) {
+        w.element("timestamps") { w in
+            w.text("atime", t.atime.text)
+            w.text("mtime", t.mtime.text)
+            w.text("ctime", t.ctime.text)
+            w.text("btime", t.btime.text)
+        }
+    }
+
     /// The document `virsh vol-dumpxml` shows.
     public static func format(_ v: StorageVolumeDefinition) -> String {
         var w = XMLWriter()
         w.element("volume", [("type", "file")]) { w in
             w.text("name", v.name)
             if let key = v.key { w.text("key", key) }
-            w.empty("source")
             StorageXMLReading.writeBytes("capacity", v.capacity ?? 0, into: &w)
             StorageXMLReading.writeBytes("allocation", v.allocation ?? 0, into: &w)
             if let physical = v.physical { StorageXMLReading.writeBytes("physical", physical, into: &w) }
@@ -73,6 +81,7 @@ public enum StorageVolumeXML {
                 if let path = v.path { w.text("path", path) }
                 if let f = v.format { w.empty("format", [("type", f.rawValue)]) }
                 if let p = v.permissions { StorageXMLReading.writePermissions(p, into: &w) }
+                if let t = v.timestamps { writeTimestamps(t, into: &w) }
                 if let compat = v.compat { w.text("compat", compat) }
                 if v.lazyRefcounts { w.element("features") { $0.empty("lazy_refcounts") } }
             }
@@ -80,6 +89,8 @@ public enum StorageVolumeXML {
                 w.element("backingStore") { w in
                     w.text("path", b.path)
                     if let f = b.format { w.empty("format", [("type", f.rawValue)]) }
+                    if let p = b.permissions { StorageXMLReading.writePermissions(p, into: &w) }
+                    if let t = b.timestamps { writeTimestamps(t, into: &w) }
                 }
             }
         }

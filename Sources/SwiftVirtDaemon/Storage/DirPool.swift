@@ -53,8 +53,9 @@ enum DirPool {
         guard statvfs(path, &fs) == 0 else { return nil }
         let unit = UInt64(fs.f_frsize)
         let capacity = UInt64(fs.f_blocks) * unit
-        return StoragePoolUsage(
-            capacity: capacity, allocation: capacity - UInt64(fs.f_bfree) * unit, available: UInt64(fs.f_bavail) * unit)
+        // As libvirt: "available" is every free block (f_bfree), including those reserved for root.
+        let free = UInt64(fs.f_bfree) * unit
+        return StoragePoolUsage(capacity: capacity, allocation: capacity - free, available: free)
     }
 
     static func permissions(_ path: String) -> StoragePermissions? {
@@ -68,6 +69,16 @@ enum DirPool {
         var st = stat()
         guard stat(path, &st) == 0 else { throw StorageError.io("cannot stat file '\(path)': \(errnoText())") }
         return (UInt64(st.st_size), UInt64(st.st_blocks) * 512)
+    }
+
+    /// The file's times as vol-dumpxml shows them; birth time is 0 (stat does not report it), as with libvirt.
+    static func timestamps(_ path: String) -> StorageTimestamps? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        func time(_ t: timespec) -> StorageTime { StorageTime(seconds: Int64(t.tv_sec), nanoseconds: Int64(t.tv_nsec)) }
+        return StorageTimestamps(
+            atime: time(st.st_atim), mtime: time(st.st_mtim), ctime: time(st.st_ctim),
+            btime: StorageTime(seconds: 0, nanoseconds: 0))
     }
 
     static func applyPermissions(_ p: StoragePermissions?, to path: String) throws {

@@ -59,8 +59,7 @@ enum StorageError: LibvirtMappable {
                 .operationInvalid, domain: .storage,
                 "Requested operation is not valid: cannot set autostart for transient storage pool '\(name)'")
         case .volumeExists(let name):
-            return VirtError(
-                .operationFailed, domain: .storage, "operation failed: storage volume name '\(name)' already in use.")
+            return VirtError(.storageVolumeExists, domain: .storage, "storage volume '\(name)' exists already")
         case .volumeBusy(let name):
             return VirtError(
                 .operationInvalid, domain: .storage,

@@ -32,6 +32,8 @@ actor StoragePoolRegistry {
     private var pools: [DomainUUID: StoragePoolRecord] = [:]
     /// Paths of volumes being created, converted, resized or streamed.
     private var busy: Set<String> = []
+    /// Lifecycle and refresh events for virsh pool-event and other callback clients, sent as libvirt does.
+    nonisolated let events = StoragePoolEventHub()
 
     init(store: StoragePoolStore, logger: Logger) {
         self.store = store
@@ -99,6 +101,7 @@ actor StoragePoolRegistry {
         try store.saveConfig(def)
         pools[def.uuid] = rec
         logger.info("defined storage pool \(def.name)")
+        events.lifecycle(rec.wire, .defined)
         return rec
     }
 
@@ -113,7 +116,9 @@ actor StoragePoolRegistry {
             pools[def.uuid] = nil
             throw error
         }
-        return try record(uuid: def.uuid)
+        let rec = try record(uuid: def.uuid)
+        events.lifecycle(rec.wire, .started)
+        return rec
     }
 
     private func checkUnique(_ def: StoragePoolDefinition) throws {
@@ -133,6 +138,7 @@ actor StoragePoolRegistry {
         let rec = try record(uuid: uuid)
         if rec.active { throw StorageError.poolActive(rec.name) }
         try DirPool.build(rec.definition)
+        events.lifecycle(rec.wire, .created)
     }
 
     func start(_ uuid: DomainUUID, build: Bool) throws {
@@ -140,6 +146,7 @@ actor StoragePoolRegistry {
         if rec.active { throw StorageError.poolActive(rec.name) }
         if build { try DirPool.build(rec.definition) }
         try activate(uuid)
+        events.lifecycle(rec.wire, .started)
     }
 
     private func activate(_ uuid: DomainUUID) throws {
@@ -161,12 +168,14 @@ actor StoragePoolRegistry {
         rec.active = false
         rec.volumes = []
         pools[uuid] = rec.persistent ? rec : nil
+        events.lifecycle(rec.wire, .stopped)
     }
 
     func delete(_ uuid: DomainUUID) throws {
         let rec = try record(uuid: uuid)
         if rec.active { throw StorageError.poolActive(rec.name) }
         try DirPool.remove(rec.definition.targetPath)
+        events.lifecycle(rec.wire, .deleted)
     }
 
     func undefine(_ uuid: DomainUUID) throws {
@@ -178,6 +187,7 @@ actor StoragePoolRegistry {
         rec.persistent = false
         rec.autostart = false
         pools[uuid] = rec.active ? rec : nil
+        events.lifecycle(rec.wire, .undefined)
     }
 
     func refresh(_ uuid: DomainUUID) throws {
@@ -185,6 +195,7 @@ actor StoragePoolRegistry {
         guard rec.active else { throw StorageError.poolNotActive(rec.name) }
         rec.volumes = try DirPool.scan(rec.definition.targetPath)
         pools[uuid] = rec
+        events.refreshed(rec.wire)
     }
 
     func setAutostart(_ uuid: DomainUUID, _ on: Bool) throws {

@@ -1,3 +1,4 @@
+import Dispatch
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
@@ -11,9 +12,21 @@ enum VolumeOperations {
         guard format.creatable else {
             throw StorageError.invalid("volume format '\(format.rawValue)' cannot be created")
         }
+        let size = def.capacity
+        if format == .raw, def.backingStore == nil, let capacity = size {
+            // As libvirt: no qemu-img (whose raw files start with one allocated block); the allocation defaults
+            // to the capacity when the XML names none.
+            try await createRawFile(path, capacity: capacity, allocation: min(def.allocation ?? capacity, capacity))
+            do {
+                try DirPool.applyPermissions(def.permissions, to: path)
+            } catch {
+                unlink(path)
+                throw error
+            }
+            return
+        }
         var args = ["create", "-q", "-f", format.rawValue]
         var options: [String] = []
-        let size = def.capacity
         if let backing = def.backingStore {
             guard format == .qcow2 || format == .qed || format == .vmdk else {
                 throw StorageError.invalid("a backing store needs a qcow2, qed or vmdk volume, not \(format.rawValue)")
@@ -45,7 +58,12 @@ enum VolumeOperations {
     private static func qcow2Options(_ def: StorageVolumeDefinition, format: VolumeFormat) -> [String] {
         guard format == .qcow2 else { return [] }
         var options: [String] = []
-        if let compat = def.compat { options.append("compat=\(compat)") }
+        // libvirt asks for compat 0.10 unless the XML names a level (features such as lazy_refcounts need 1.1).
+        if let compat = def.compat {
+            options.append("compat=\(compat)")
+        } else if !def.lazyRefcounts {
+            options.append("compat=0.10")
+        }
         if def.lazyRefcounts { options.append("lazy_refcounts=on") }
         return options
     }
@@ -77,21 +95,33 @@ enum VolumeOperations {
         }
     }
 
-    /// vol-wipe: afterwards the volume reads as zeros. A raw file is emptied and re-extended (sparse zeros);
-    /// any other image is recreated empty in the same format and size, so it stays a usable image.
-    static func wipe(_ path: String) async throws {
-        let info = try await QemuImg.info(path)
-        let (size, _) = try DirPool.sizes(path)
-        if info.format == .raw {
-            guard truncate(path, 0) == 0, truncate(path, off_t(size)) == 0 else {
-                throw StorageError.io("cannot wipe '\(path)': \(DirPool.errnoText())")
+    /// A new raw file of `capacity` bytes whose first `allocation` bytes are allocated on disk, synced.
+    private static func createRawFile(_ path: String, capacity: UInt64, allocation: UInt64) async throws {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async {
+                cont.resume(
+                    with: Result {
+                        let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+                        guard fd >= 0 else {
+                            throw StorageError.io("cannot create file '\(path)': \(DirPool.errnoText())")
+                        }
+                        defer { close(fd) }
+                        var failure: String?
+                        if ftruncate(fd, off_t(capacity)) != 0 {
+                            failure = "cannot extend file '\(path)': \(DirPool.errnoText())"
+                        } else if allocation > 0, case let rc = posix_fallocate(fd, 0, off_t(allocation)), rc != 0 {
+                            failure =
+                                "cannot allocate \(allocation) bytes in file '\(path)': \(String(cString: strerror(rc)))"
+                        } else if fsync(fd) != 0 {
+                            failure = "cannot sync file '\(path)': \(DirPool.errnoText())"
+                        }
+                        if let failure {
+                            unlink(path)
+                            throw StorageError.io(failure)
+                        }
+                    })
             }
-            return
         }
-        var args = ["create", "-q", "-f", info.formatName]
-        if let backing = info.backingFile { args += ["-b", backing, "-F", (info.backingFormat ?? .raw).rawValue] }
-        args += [path, String(info.virtualSize)]
-        _ = try await QemuImg.run(args)
     }
 
     /// vol-resize; flags as virStorageVolResizeFlags (1 allocate, 2 delta, 4 shrink).
@@ -120,12 +150,17 @@ enum VolumeOperations {
         v.allocation = allocation
         v.physical = physical
         v.permissions = DirPool.permissions(ref.path)
+        v.timestamps = DirPool.timestamps(ref.path)
         if info.format == .qcow2 {
-            v.compat = info.compat
+            // As libvirt, which reads a compat level only from version 3 headers: none for 0.10 images.
+            v.compat = info.compat == "0.10" ? nil : info.compat
             v.lazyRefcounts = info.lazyRefcounts
         }
         if let backing = info.backingFile {
-            v.backingStore = .init(path: backing, format: info.backingFormat)
+            var store = StorageVolumeDefinition.BackingStore(path: backing, format: info.backingFormat)
+            store.permissions = DirPool.permissions(backing)
+            store.timestamps = DirPool.timestamps(backing)
+            v.backingStore = store
         }
         return v
     }

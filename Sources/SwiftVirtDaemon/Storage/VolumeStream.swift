@@ -1,3 +1,4 @@
+import CSwiftVirtSys
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
@@ -131,11 +132,19 @@ final class VolumeStream: Sendable {
         guard length >= 0 else { throw StorageError.invalid("negative stream hole length") }
         let offset = try reserve(UInt64(length))
         // Past the end of the file a hole costs nothing (finish extends the file sparsely); over existing
-        // content the old bytes must read as zeros, so that part is written.
+        // content the old bytes must read as zeros: the range is deallocated where the filesystem can punch
+        // holes, else written with zeros. (libvirt 9.0 leaves the old bytes there.)
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw StorageError.io("cannot stat '\(ref.path)': \(DirPool.errnoText())") }
         var at = offset
         let end = min(offset + length, Int64(st.st_size))
+        if at < end {
+            let punched = sv_punch_hole(fd, at, end - at)
+            if punched == 0 { return }
+            guard punched == -EOPNOTSUPP || punched == -ENOSYS else {
+                throw StorageError.io("cannot punch a hole in '\(ref.path)': \(String(cString: strerror(-punched)))")
+            }
+        }
         let zeros = [UInt8](repeating: 0, count: Self.chunk)
         while at < end {
             let n = min(Int(end - at), zeros.count)

@@ -95,7 +95,7 @@ extension Integration {
                 try await virsh.must("vol-create-as", "default", "full.raw", "8M", "--allocation", "8M")
                 try await virsh.must("vol-create-as", "default", "thin.raw", "64M", "--allocation", "0")
                 let dup = try await virsh("vol-create-as", "default", "thin.raw", "1M")
-                #expect(dup.stderr.contains("'thin.raw' already in use"), "\(dup)")
+                #expect(dup.stderr.contains("storage volume 'thin.raw' exists already"), "\(dup)")
 
                 let list = try await virsh.must("vol-list", "default", "--details")
                 let row = try #require(list.split(separator: "\n").first { $0.contains("disk.qcow2") }, "\(list)")
@@ -132,6 +132,7 @@ extension Integration {
                 #expect(
                     overlay.contains("<backingStore>") && overlay.contains("<path>\(images)/disk.qcow2</path>"),
                     "\(overlay)")
+                try await validate(daemon, overlay, schema: "storagevol")
                 _ = try await sh(daemon, "qemu-io -c 'write -P 0x5a 0 1M' \(images)/thin.raw >/dev/null")
                 try await virsh.must("vol-clone", "--pool", "default", "thin.raw", "copy.raw")
                 #expect(try await sh(daemon, "cmp \(images)/thin.raw \(images)/copy.raw && echo same") == "same")
