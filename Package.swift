@@ -42,10 +42,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "swiftvirtd",
-            dependencies: [
-                "SwiftVirtDaemon",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["SwiftVirtDaemon", .product(name: "Logging", package: "swift-log")],
             // Release daemon fully static (no ld.so, libc.so, libstdc++.so mappings, no exported symbol table):
             // about 3 MiB less resident memory. Debug builds stay dynamic for the debugger.
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),

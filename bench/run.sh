@@ -119,9 +119,9 @@ start_libvirtd() {
 build_swiftvirt() {
     command -v swift >/dev/null 2>&1 || PATH=/opt/swift/usr/bin:$PATH
     command -v swift >/dev/null 2>&1 || die "swift toolchain not found (PATH or /opt/swift)"
-    # The Swift runtime and Foundation linked statically: the daemon maps one binary instead of a dozen
-    # shared Swift libraries, which cut its idle RSS by about a sixth (see README, Benchmarks).
-    say "building swiftvirtd (release, static Swift stdlib)"
+    # Release swiftvirtd is a fully static executable (Package.swift: -static-executable): it maps one binary
+    # and no shared libraries, and its modules use FoundationEssentials only (no Foundation, no ICU).
+    say "building swiftvirtd (release, fully static)"
     swift build -c release --static-swift-stdlib --product swiftvirtd >&2
     SV_BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)/swiftvirtd
     say "building the guest image"
@@ -160,7 +160,7 @@ write_header() {
 - Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)
 - Guests: scripts/demo-domain.xml, \`type='qemu'\` (TCG; /dev/kvm $kvm), 256 MiB, 1 vCPU, kernel $(cat "$GUEST_DIR/kernel-version" 2>/dev/null || echo '?')
 - libvirtd: $(libvirtd --version | awk '{ print $NF }') (Debian); QEMU $(qemu-system-x86_64 --version | awk 'NR == 1 { print $4 }'); virsh $(virsh --version)
-- swiftvirtd: release build (\`--static-swift-stdlib\`) of commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' + uncommitted changes'), default log level
+- swiftvirtd: fully static release build of commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' + uncommitted changes'), default log level
 - Python: $(/usr/bin/python3 --version) with python3-libvirt $(dpkg-query -W -f='${Version}' python3-libvirt); sizes: $([ "$SMOKE" = 1 ] && echo smoke || echo full)
 EOF
 }

@@ -7,11 +7,11 @@ struct DomainRecord: Sendable {
     /// The persistent definition (or, for a transient domain, the one it was created from).
     var config: DomainDefinition
     /// Set when the domain is redefined while running: takes effect at the next boot.
-    var nextConfig: DomainDefinition?
+    @OutOfLine var nextConfig: DomainDefinition? = nil
     var persistent: Bool
     var autostart: Bool
     var running: (any RunningDomain)?
-    var live: DomainDefinition?
+    @OutOfLine var live: DomainDefinition? = nil
     var id: Int32 = -1
     var state: DomainState = .shutoff
     var reason: DomainStateReason = .shutoffUnknown
@@ -57,8 +57,10 @@ actor DomainRegistry: DomainObserver {
             configXML = [:]
             quick.invalidate()
             quickPublished = false
+            heapTrimmer.schedule()
         }
     }
+    private let heapTrimmer = HeapTrimmer()
     private var quickPublished = false
     /// What connections answer lookups, info, XML and listings from without coming here (see `QuickQueryHandler`).
     nonisolated let quick = DomainQuickView()

@@ -1,8 +1,8 @@
 import Logging
 import NIOCore
-import Synchronization
 import SwiftVirtCore
 import SwiftVirtWire
+import Synchronization
 
 /// A copy of what the frequent read-only queries need (lookups, info and XML of inactive domains, listings),
 /// readable without the registry actor. The registry publishes it after building its index and drops it on
@@ -78,12 +78,15 @@ final class QuickQueryHandler: ChannelInboundHandler {
         case .domainLookupByName:
             guard let args = decode(DomainLookupByNameArgs.self, payload) else { return nil }
             return view.read { s in
-                s.byName[args.name].flatMap { s.entries[$0] }.map { encode(DomainLookupByNameRet(dom: $0.summary.identity.wire)) }
+                s.byName[args.name].flatMap { s.entries[$0] }.map {
+                    encode(DomainLookupByNameRet(dom: $0.summary.identity.wire))
+                }
             }
         case .domainLookupByUuid:
             guard let args = decode(DomainLookupByUuidArgs.self, payload), let uuid = DomainUUID(bytes: args.uuid)
             else { return nil }
-            return view.read { s in s.entries[uuid].map { encode(DomainLookupByUuidRet(dom: $0.summary.identity.wire)) } }
+            return view.read { s in s.entries[uuid].map { encode(DomainLookupByUuidRet(dom: $0.summary.identity.wire)) }
+            }
         case .domainGetInfo:
             guard let args = decode(DomainGetInfoArgs.self, payload), let uuid = DomainUUID(bytes: args.dom.uuid)
             else { return nil }
@@ -94,7 +97,9 @@ final class QuickQueryHandler: ChannelInboundHandler {
             else { return nil }
             return view.read { s in s.entries[uuid]?.inactiveXML.map { encode(DomainGetXmlDescRet(xml: $0)) } }
         case .connectListAllDomains:
-            guard let args = decode(ConnectListAllDomainsArgs.self, payload), args.flags & ~0xFFFF == 0 else { return nil }
+            guard let args = decode(ConnectListAllDomainsArgs.self, payload), args.flags & ~0xFFFF == 0 else {
+                return nil
+            }
             let key = UInt64(args.flags) << 1 | (args.needResults != 0 ? 1 : 0)
             return view.read { s in
                 if let cached = s.listReplies[key] { return cached }

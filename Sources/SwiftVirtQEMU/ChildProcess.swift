@@ -55,7 +55,8 @@ public enum ChildProcess {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while outFD >= 0 || errFD >= 0 || inFD >= 0 {
             var polls = [
-                pollfd(fd: outFD, events: Int16(POLLIN), revents: 0), pollfd(fd: errFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: outFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: errFD, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: inFD, events: Int16(POLLOUT), revents: 0),
             ]
             guard poll(&polls, 3, -1) >= 0 else {

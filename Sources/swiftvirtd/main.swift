@@ -1,54 +1,137 @@
-import ArgumentParser
+import Glibc
 import Logging
 import SwiftVirtDaemon
 
-@main
-struct SwiftVirtDaemonCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "swiftvirtd",
-        abstract: "SwiftVirt daemon: runs QEMU guests and serves libvirt's remote protocol.")
-
-    @Option(help: "Directory for sockets and running-domain state.")
+/// swiftvirtd's command line. Parsed by hand: swift-argument-parser cost the daemon about half a MiB of resident
+/// code for nine options.
+struct DaemonOptions {
     var runDir = "/run/swiftvirt"
-
-    @Option(help: "Directory for persistent domain definitions.")
     var stateDir = "/var/lib/swiftvirt"
-
-    @Option(help: "Directory for per-domain QEMU logs (default: STATE-DIR/log).")
     var logDir: String?
-
-    @Flag(help: "Also serve at /run/libvirt/libvirt-sock[-ro], so plain `virsh` reaches this daemon (libvirtd must not be running).")
     var libvirtSocket = false
-
-    @Option(help: "Seconds of client silence before a keepalive ping (libvirtd's keepalive_interval).")
     var keepaliveInterval = 5
-
-    @Option(help: "Unanswered pings before a client is dropped (libvirtd's keepalive_count).")
     var keepaliveCount = 5
-
-    @Flag(help: "Do not create libvirt's 'default' NAT network on first start.")
     var noDefaultNetwork = false
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
-    func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("unknown log level '\(logLevel)'")
+    static let usage = """
+        OVERVIEW: SwiftVirt daemon: runs QEMU guests and serves libvirt's remote protocol.
+
+        USAGE: swiftvirtd [<options>]
+
+        OPTIONS:
+          --run-dir <dir>         Directory for sockets and running-domain state. (default: /run/swiftvirt)
+          --state-dir <dir>       Directory for persistent domain definitions. (default: /var/lib/swiftvirt)
+          --log-dir <dir>         Directory for per-domain QEMU logs (default: STATE-DIR/log).
+          --libvirt-socket        Also serve at /run/libvirt/libvirt-sock[-ro], so plain `virsh` reaches this daemon
+                                  (libvirtd must not be running).
+          --keepalive-interval <seconds>
+                                  Seconds of client silence before a keepalive ping (libvirtd's keepalive_interval).
+                                  (default: 5)
+          --keepalive-count <n>   Unanswered pings before a client is dropped (libvirtd's keepalive_count). (default: 5)
+          --no-default-network    Do not create libvirt's 'default' NAT network on first start.
+          --log-level <level>     Log level: trace, debug, info, notice, warning, error, critical. (default: info)
+          -h, --help              Show help information.
+
+        """
+
+    struct UsageError: Error, CustomStringConvertible { var description: String }
+
+    /// Accepts `--name value` and `--name=value`; returns nil for --help.
+    static func parse(_ arguments: [String]) throws -> DaemonOptions? {
+        var o = DaemonOptions()
+        var rest = arguments[...]
+        while let arg = rest.popFirst() {
+            if arg == "-h" || arg == "--help" { return nil }
+            var name = arg
+            var inline: String?
+            if let eq = arg.firstIndex(of: "="), arg.hasPrefix("--") {
+                name = String(arg[..<eq])
+                inline = String(arg[arg.index(after: eq)...])
+            }
+            func value() throws -> String {
+                if let inline { return inline }
+                guard let next = rest.popFirst() else { throw UsageError(description: "missing value for '\(name)'") }
+                return next
+            }
+            func number() throws -> Int {
+                let text = try value()
+                guard let n = Int(text) else {
+                    throw UsageError(description: "'\(text)' is not a number for '\(name)'")
+                }
+                return n
+            }
+            switch name {
+            case "--run-dir": o.runDir = try value()
+            case "--state-dir": o.stateDir = try value()
+            case "--log-dir": o.logDir = try value()
+            case "--libvirt-socket": o.libvirtSocket = true
+            case "--keepalive-interval": o.keepaliveInterval = try number()
+            case "--keepalive-count": o.keepaliveCount = try number()
+            case "--no-default-network": o.noDefaultNetwork = true
+            case "--log-level": o.logLevel = try value()
+            default: throw UsageError(description: "unknown option '\(arg)'")
+            }
+            if inline != nil && ["--libvirt-socket", "--no-default-network"].contains(name) {
+                throw UsageError(description: "'\(name)' takes no value")
+            }
         }
+        guard Logger.Level(rawValue: o.logLevel) != nil else {
+            throw UsageError(description: "unknown log level '\(o.logLevel)'")
+        }
+        guard o.keepaliveInterval > 0, o.keepaliveCount > 0 else {
+            throw UsageError(description: "--keepalive-interval and --keepalive-count must be positive")
+        }
+        return o
+    }
+}
+
+@main
+enum SwiftVirtDaemonMain {
+    static func main() async {
+        let options: DaemonOptions
+        do {
+            guard let parsed = try DaemonOptions.parse(Array(CommandLine.arguments.dropFirst())) else {
+                print(DaemonOptions.usage, terminator: "")
+                exit(0)
+            }
+            options = parsed
+        } catch {
+            FileHandleStderr.write(
+                "Error: \(error)\nUsage: swiftvirtd [<options>]\n  See 'swiftvirtd --help' for more information.\n")
+            exit(64)
+        }
+        let level = Logger.Level(rawValue: options.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "swiftvirtd")
-        guard keepaliveInterval > 0, keepaliveCount > 0 else {
-            throw ValidationError("--keepalive-interval and --keepalive-count must be positive")
-        }
         var config = DaemonConfiguration(
-            runDir: runDir, stateDir: stateDir, logDir: logDir, serveLibvirtSocket: libvirtSocket)
-        config.defaultNetwork = !noDefaultNetwork
-        config.keepalive = KeepalivePolicy(interval: .seconds(keepaliveInterval), count: keepaliveCount)
-        try await Daemon.run(config, logger: logger)
+            runDir: options.runDir, stateDir: options.stateDir, logDir: options.logDir,
+            serveLibvirtSocket: options.libvirtSocket)
+        config.defaultNetwork = !options.noDefaultNetwork
+        config.keepalive = KeepalivePolicy(
+            interval: .seconds(options.keepaliveInterval), count: options.keepaliveCount)
+        do {
+            try await Daemon.run(config, logger: logger)
+        } catch {
+            FileHandleStderr.write("Error: \(error)\n")
+            exit(1)
+        }
+    }
+}
+
+/// Unbuffered stderr without Foundation.
+enum FileHandleStderr {
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
     }
 }

@@ -53,6 +53,10 @@ pid_t sv_reap(pid_t pid, int *status);
 
 /* Decode a wait status: exit code or -signal. */
 int sv_wait_status_code(int status);
+
+/* malloc_trim(0): returns free heap pages to the kernel (glibc's malloc.h is not in Swift's Glibc module). */
+int sv_malloc_trim(void);
+
 /* Deallocates [offset, offset+length) of a file so it reads as zeros, keeping the size
    (fallocate PUNCH_HOLE|KEEP_SIZE). 0, or -errno (-EOPNOTSUPP where the filesystem cannot). */
 int sv_punch_hole(int fd, int64_t offset, int64_t length);
