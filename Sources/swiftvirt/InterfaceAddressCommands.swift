@@ -101,7 +101,8 @@ struct DomIfList: AsyncParsableCommand {
                 print(JSONValue.array(rows.map(\.json)).rendered())
             } else {
                 print(
-                    DomainListing.table(header: ["Interface", "Type", "Source", "Model", "MAC"], rows: rows.map(\.cells)))
+                    DomainListing.table(
+                        header: ["Interface", "Type", "Source", "Model", "MAC"], rows: rows.map(\.cells)))
             }
         }
     }

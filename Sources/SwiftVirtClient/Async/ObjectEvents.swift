@@ -1,12 +1,13 @@
 import NIOCore
-import Synchronization
 import SwiftVirtWire
+import Synchronization
 
 /// A network lifecycle event (virConnectNetworkEventRegisterAny, VIR_NETWORK_EVENT_ID_LIFECYCLE).
 public struct NetworkEvent: Sendable, Equatable {
     /// virNetworkEventLifecycleType.
     public enum Lifecycle: Int32, Sendable {
-        case defined = 0, undefined, started, stopped
+        case defined = 0
+        case undefined, started, stopped
 
         /// virsh's word for the event.
         public var name: String { ["Defined", "Undefined", "Started", "Stopped"][Int(rawValue)] }
@@ -26,7 +27,8 @@ public struct NetworkEvent: Sendable, Equatable {
 public struct StoragePoolEvent: Sendable, Equatable {
     /// Which family to subscribe to (virStoragePoolEventID).
     public enum Family: Int32, Sendable, CaseIterable {
-        case lifecycle = 0, refresh
+        case lifecycle = 0
+        case refresh
 
         /// virsh's name of the family (`pool-event --event NAME`).
         public var name: String { self == .lifecycle ? "lifecycle" : "refresh" }
@@ -40,7 +42,8 @@ public struct StoragePoolEvent: Sendable, Equatable {
 
     /// virStoragePoolEventLifecycleType.
     public enum Lifecycle: Int32, Sendable {
-        case defined = 0, undefined, started, stopped, created, deleted
+        case defined = 0
+        case undefined, started, stopped, created, deleted
 
         /// virsh's word for the event.
         public var name: String { ["Defined", "Undefined", "Started", "Stopped", "Created", "Deleted"][Int(rawValue)] }

@@ -2,7 +2,8 @@ import SwiftVirtWire
 
 /// virNetworkUpdate's command (virNetworkUpdateCommand).
 public enum NetworkUpdateCommand: UInt32, Sendable, CaseIterable {
-    case modify = 1, delete, addLast, addFirst
+    case modify = 1
+    case delete, addLast, addFirst
 
     /// The command virsh's net-update names `word` ("add" is add-last), if any.
     public init?(virshName word: String) {
@@ -18,7 +19,8 @@ public enum NetworkUpdateCommand: UInt32, Sendable, CaseIterable {
 
 /// The part of a network definition virNetworkUpdate changes (virNetworkUpdateSection), named as virsh names it.
 public enum NetworkUpdateSection: UInt32, Sendable, CaseIterable {
-    case bridge = 1, domain, ip, ipDhcpHost, ipDhcpRange, forward, forwardInterface, forwardPF, portgroup
+    case bridge = 1
+    case domain, ip, ipDhcpHost, ipDhcpRange, forward, forwardInterface, forwardPF, portgroup
     case dnsHost, dnsTxt, dnsSrv
 
     /// virsh's name of the section ("ip-dhcp-host", "dns-host", ...).

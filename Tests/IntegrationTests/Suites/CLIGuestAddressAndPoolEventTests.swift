@@ -16,7 +16,8 @@ extension Integration.CLINetworks {
                 #expect(trimmedText(leases) == trimmedText(try await at.virsh.must("net-dhcp-leases", "lab")))
                 #expect(leases.contains(mac) && leases.contains("\(address)/24"), "\(leases)")
                 let one = try await at.mustSwiftvirt("net-dhcp-leases", "lab", "--mac", mac)
-                #expect(trimmedText(one) == trimmedText(try await at.virsh.must("net-dhcp-leases", "lab", "--mac", mac)))
+                #expect(
+                    trimmedText(one) == trimmedText(try await at.virsh.must("net-dhcp-leases", "lab", "--mac", mac)))
                 let none = try await at.mustSwiftvirt("net-dhcp-leases", "lab", "--mac", "52:54:00:00:00:99")
                 #expect(tableRows(none).isEmpty)
                 let leaseJSON = try await at.mustSwiftvirt("net-dhcp-leases", "lab", "--json")

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftVirtClient
 import Testing
 
 extension Integration {
@@ -34,7 +35,8 @@ extension Integration {
         }
 
         static func networkVerbs(_ at: CLIEndpoint, _ ns: NetworkNamespace) async throws {
-            let name = "clinet", bridge = "svcli0"
+            let name = "clinet"
+            let bridge = "svcli0"
             let xmlPath = at.scratch.appendingPathComponent("\(name).xml").path
             try labXML(name: name, bridge: bridge).write(toFile: xmlPath, atomically: true, encoding: .utf8)
             let sync = at.scratch.appendingPathComponent("sync.xml").path
@@ -49,7 +51,9 @@ extension Integration {
             }
 
             #expect(try await at.mustSwiftvirt("net-define", xmlPath) == "Network \(name) defined from \(xmlPath)\n")
-            #expect(tableRows(try await at.mustSwiftvirt("net-list", "--all")) == tableRows(try await at.virsh.must("net-list", "--all")))
+            #expect(
+                tableRows(try await at.mustSwiftvirt("net-list", "--all"))
+                    == tableRows(try await at.virsh.must("net-list", "--all")))
             let uuid = trimmedText(try await at.mustSwiftvirt("net-uuid", name))
             #expect(uuid == trimmedText(try await at.virsh.must("net-uuid", name)))
             #expect(trimmedText(try await at.mustSwiftvirt("net-name", uuid)) == name)
@@ -82,7 +86,8 @@ extension Integration {
             try await at.virsh.must("net-update", name, "add", "ip-dhcp-host", host, "--config")
             let hostFile = at.scratch.appendingPathComponent("host.xml").path
             try host.write(toFile: hostFile, atomically: true, encoding: .utf8)
-            let ourDelete = try await at.mustSwiftvirt("net-update", name, "delete", "ip-dhcp-host", hostFile, "--config")
+            let ourDelete = try await at.mustSwiftvirt(
+                "net-update", name, "delete", "ip-dhcp-host", hostFile, "--config")
             #expect(trimmedText(ourDelete) == trimmedText(virshDelete))
             #expect(trimmedText(ourDelete) == "Updated network \(name) persistent config")
             #expect(!(try await at.virsh.must("net-dumpxml", name, "--inactive").contains(host)))
@@ -114,7 +119,13 @@ extension Integration {
                     == trimmedText(try await at.virsh.must("net-dhcp-leases", name)))
             #expect(trimmedText(try await at.mustSwiftvirt("net-dhcp-leases", name, "--json")) == "[]")
 
+            // The legacy name lists agree with the listing above (active, then inactive once destroyed).
+            let conn = try await VirtConnection.connect(to: LibvirtURI(at.uri))
+            #expect(try await conn.activeNetworkNames() == [name] && (try await conn.numberOfActiveNetworks()) == 1)
+            #expect(try await conn.definedNetworkNames().isEmpty && (try await conn.numberOfDefinedNetworks()) == 0)
             #expect(try await at.mustSwiftvirt("net-destroy", name) == "Network \(name) destroyed\n")
+            #expect(try await conn.definedNetworkNames() == [name] && (try await conn.numberOfActiveNetworks()) == 0)
+            await conn.close()
             #expect(!(try await ns.interfaceExists(bridge)))
             #expect(
                 trimmedText(try await at.mustSwiftvirt("net-undefine", name)) == "Network \(name) has been undefined")
@@ -131,9 +142,10 @@ extension Integration {
             let (ours, theirs) = try await watchers.finish(after: "for network \(name): Stopped", count: 6)
             #expect(ours == theirs, "ours \(ours)\nvirsh \(theirs)")
             #expect(
-                ours == ["Defined", "Started", "Stopped", "Undefined", "Started", "Stopped"].map {
-                    "event 'lifecycle' for network \(name): \($0)"
-                })
+                ours
+                    == ["Defined", "Started", "Stopped", "Undefined", "Started", "Stopped"].map {
+                        "event 'lifecycle' for network \(name): \($0)"
+                    })
         }
     }
 }
