@@ -121,10 +121,15 @@ extension Integration {
 
             // The legacy name lists agree with the listing above (active, then inactive once destroyed).
             let conn = try await VirtConnection.connect(to: LibvirtURI(at.uri))
-            #expect(try await conn.activeNetworkNames() == [name] && (try await conn.numberOfActiveNetworks()) == 1)
-            #expect(try await conn.definedNetworkNames().isEmpty && (try await conn.numberOfDefinedNetworks()) == 0)
+            let active = try await conn.activeNetworkNames()
+            let activeCount = try await conn.numberOfActiveNetworks()
+            let defined = try await conn.definedNetworkNames()
+            let definedCount = try await conn.numberOfDefinedNetworks()
+            #expect(active == [name] && activeCount == 1 && defined.isEmpty && definedCount == 0)
             #expect(try await at.mustSwiftvirt("net-destroy", name) == "Network \(name) destroyed\n")
-            #expect(try await conn.definedNetworkNames() == [name] && (try await conn.numberOfActiveNetworks()) == 0)
+            let definedAfter = try await conn.definedNetworkNames()
+            let activeAfter = try await conn.numberOfActiveNetworks()
+            #expect(definedAfter == [name] && activeAfter == 0)
             await conn.close()
             #expect(!(try await ns.interfaceExists(bridge)))
             #expect(
