@@ -107,6 +107,16 @@ import Testing
         #expect(config("a") == "<a3/>")
     }
 
+    @Test func replayReadsRecordsBeyondTheFirstRead() throws {
+        let xml = String(repeating: "z", count: 2000)
+        do {
+            let j = try journal(capacity: 1 << 20)
+            for i in 0..<150 { try j.append(.define(name: "big\(i)", xml: xml + "\(i)")) }
+        }
+        _ = try journal(capacity: 1 << 20)
+        for i in [0, 31, 32, 33, 149] { #expect(config("big\(i)") == xml + "\(i)") }
+    }
+
     @Test func aTornLastRecordIsDroppedAtReplay() throws {
         do {
             let j = try journal()

@@ -81,16 +81,31 @@ final class DefinitionJournal: Sendable {
         if access(path, F_OK) != 0 { try create() }
         let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { throw JournalError.io(path: path, step: "open", errno: errno) }
-        var bytes = [UInt8](repeating: 0, count: capacity)
-        let size: Int
-        do { size = try Self.preadAll(fd, into: &bytes, path: path) } catch {
-            close(fd)
-            throw error
+        // Read only as much as the records need (usually one small read: the journal is mostly empty), so
+        // startup does not allocate and touch the whole capacity.
+        var length = min(capacity, 1 << 16)
+        var bytes: [UInt8]
+        var size: Int
+        var epoch: UInt64?
+        var records: [DefinitionJournalRecord]
+        while true {
+            bytes = [UInt8](repeating: 0, count: length)
+            do { size = try Self.preadAll(fd, into: &bytes, path: path) } catch {
+                close(fd)
+                throw error
+            }
+            epoch = DefinitionJournalFormat.decodeHeader(bytes[...])
+            // No valid header: the journal was being reset, which happens only once the config files hold all
+            // it has. Its records are ignored, and it is replaced below since their epochs are unknown.
+            guard let epoch else {
+                records = []
+                break
+            }
+            let decoded = DefinitionJournalFormat.decodeRecords(bytes, epoch: epoch)
+            records = decoded.records
+            if length >= min(capacity, size) || !DefinitionJournalFormat.mayContinue(bytes, at: decoded.end) { break }
+            length = min(capacity, length * 4)
         }
-        let epoch = DefinitionJournalFormat.decodeHeader(bytes[...])
-        // No valid header: the journal was being reset, which happens only once the config files hold all it
-        // has. Its records are ignored, and it is replaced below since their epochs are unknown.
-        let records = epoch.map { DefinitionJournalFormat.decodeRecords(bytes, epoch: $0).records } ?? []
         bytes = []
         state.withLock { s in
             s.fd = fd

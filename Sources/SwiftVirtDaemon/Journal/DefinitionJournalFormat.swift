@@ -92,6 +92,12 @@ enum DefinitionJournalFormat {
         return (records, offset)
     }
 
+    /// Whether a read that ended at `bytes.count` may have cut the record at `end` short: there is a record
+    /// magic there, or too few bytes to tell.
+    static func mayContinue(_ bytes: [UInt8], at end: Int) -> Bool {
+        bytes.count - end < 4 || read32(bytes[...], end) == recordMagic
+    }
+
     private static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
     }
