@@ -20,8 +20,10 @@ struct DomainStore: Sendable {
         configDir = stateDir + "/qemu"
         autostartDir = stateDir + "/qemu/autostart"
         statusDir = runDir + "/domains"
+        // Config files follow 2 s after the last change: late enough that a burst of defines (and whatever
+        // else uses the disk right after it) does not share the disk with the checkpoint's syncfs.
         journal = DefinitionJournal(
-            configDir: configDir, idleDelayNanoseconds: backgroundCheckpoints ? 500_000_000 : nil,
+            configDir: configDir, idleDelayNanoseconds: backgroundCheckpoints ? 2_000_000_000 : nil,
             logger: Logger(label: "swiftvirtd.journal"))
     }
 

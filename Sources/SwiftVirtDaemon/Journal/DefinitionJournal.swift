@@ -58,7 +58,7 @@ final class DefinitionJournal: Sendable {
     private let checkpointGate = Mutex(())
     private let worker: NIOThreadPool?
 
-    init(configDir: String, capacity: Int = 4 << 20, idleDelayNanoseconds: UInt64? = 500_000_000, logger: Logger) {
+    init(configDir: String, capacity: Int = 4 << 20, idleDelayNanoseconds: UInt64? = 2_000_000_000, logger: Logger) {
         self.configDir = configDir
         self.path = configDir + "/journal"
         self.capacity = capacity
