@@ -45,7 +45,14 @@ let package = Package(
             dependencies: ["SwiftVirtDaemon", .product(name: "Logging", package: "swift-log")],
             // Release daemon fully static (no ld.so, libc.so, libstdc++.so mappings, no exported symbol table):
             // about 3 MiB less resident memory. Debug builds stay dynamic for the debugger.
-            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),
+            // FoundationEssentials' own static dependencies are named here because `-static-executable` alone does
+            // not pull them in: plain `swift build -c release` must link (SwiftPM adds them only with
+            // --static-swift-stdlib).
+            linkerSettings: [
+                .unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
+            ]),
         // libvirt remote client: async VirtConnection on NIO (unix/tcp/tls/ssh URIs, events, consoles) and the
         // older synchronous RemoteClient over a unix socket.
         .target(
