@@ -18,6 +18,7 @@ struct Event: AsyncParsableCommand {
     @Flag(help: "Keep waiting after the first event.") var loop = false
     @Option(help: "Stop after this many seconds.") var timeout: Int?
     @Flag(help: "List the event families and exit.") var list = false
+    @Flag(help: "Show the time each event arrived before it.") var timestamp = false
 
     func families() throws -> [DomainEventFamily] {
         if all { return DomainEventFamily.allCases }
@@ -40,7 +41,7 @@ struct Event: AsyncParsableCommand {
             let dom: RemoteNonnullDomain?
             if let domain { dom = try await conn.lookupDomain(domain) } else { dom = nil }
             let events = try await conn.domainEvents(families, domain: dom, skipUnsupported: all)
-            await printEvents(events, loop: loop, timeout: timeout) { $0.virshText }
+            await printEvents(events, loop: loop, timeout: timeout, timestamp: timestamp) { $0.virshText }
         }
     }
 }

@@ -3,17 +3,19 @@ import Foundation
 import SwiftVirtClient
 import SwiftVirtWire
 
-/// virsh's event loop: prints each event's line, stops after the first unless `loop`, or when `timeout` seconds
-/// pass ("event loop timed out"), and ends with "events received: N".
+/// virsh's event loop: prints each event's line (after the time it arrived with `timestamp`, as virsh's
+/// --timestamp does), stops after the first unless `loop`, or when `timeout` seconds pass ("event loop timed
+/// out"), and ends with "events received: N".
 func printEvents<Events: AsyncSequence & Sendable>(
-    _ events: Events, loop: Bool, timeout: Int?, line: @escaping @Sendable (Events.Element) -> String
+    _ events: Events, loop: Bool, timeout: Int?, timestamp: Bool = false,
+    line: @escaping @Sendable (Events.Element) -> String
 ) async {
     let counter = EventCount()
     let timedOut = await withTaskGroup(of: Bool.self) { group in
         group.addTask {
             do {
                 for try await event in events {
-                    print(line(event))
+                    print(timestamp ? "\(eventTimestamp()): \(line(event))" : line(event))
                     fflush(nil)
                     counter.count += 1
                     if !loop { break }
@@ -35,6 +37,20 @@ func printEvents<Events: AsyncSequence & Sendable>(
     print("events received: \(counter.count)")
 }
 
+/// The current time as virsh's --timestamp prints it: UTC with milliseconds, "2026-11-28 07:41:12.345+0000".
+func eventTimestamp() -> String {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    var fields = tm()
+    var seconds = now.tv_sec
+    gmtime_r(&seconds, &fields)
+    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    let millis = now.tv_nsec / 1_000_000
+    let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+    return "\(fields.tm_year + 1900)-\(two(fields.tm_mon + 1))-\(two(fields.tm_mday)) "
+        + "\(two(fields.tm_hour)):\(two(fields.tm_min)):\(two(fields.tm_sec)).\(ms)+0000"
+}
+
 /// Events printed so far; written only by the printing task, read after it ended.
 private final class EventCount: @unchecked Sendable {
     // Unchecked: one task writes, and the reader runs only after the task group has finished.
@@ -51,6 +67,7 @@ struct NetEvent: AsyncParsableCommand {
     @Flag(help: "Keep waiting after the first event.") var loop = false
     @Option(help: "Stop after this many seconds.") var timeout: Int?
     @Flag(help: "List the event types and exit.") var list = false
+    @Flag(help: "Show the time each event arrived before it.") var timestamp = false
 
     func run() async throws {
         if list {
@@ -63,7 +80,7 @@ struct NetEvent: AsyncParsableCommand {
             let net: RemoteNonnullNetwork?
             if let network { net = try await conn.lookupNetwork(network) } else { net = nil }
             let events = try await conn.networkEvents(network: net)
-            await printEvents(events, loop: loop, timeout: timeout) { $0.virshText }
+            await printEvents(events, loop: loop, timeout: timeout, timestamp: timestamp) { $0.virshText }
         }
     }
 }
@@ -78,6 +95,7 @@ struct PoolEvent: AsyncParsableCommand {
     @Flag(help: "Keep waiting after the first event.") var loop = false
     @Option(help: "Stop after this many seconds.") var timeout: Int?
     @Flag(help: "List the event types and exit.") var list = false
+    @Flag(help: "Show the time each event arrived before it.") var timestamp = false
 
     func run() async throws {
         if list {
@@ -92,7 +110,7 @@ struct PoolEvent: AsyncParsableCommand {
             let target: RemoteNonnullStoragePool?
             if let pool { target = try await conn.lookupStoragePool(pool) } else { target = nil }
             let events = try await conn.storagePoolEvents([family], pool: target)
-            await printEvents(events, loop: loop, timeout: timeout) { $0.virshText }
+            await printEvents(events, loop: loop, timeout: timeout, timestamp: timestamp) { $0.virshText }
         }
     }
 }
