@@ -38,6 +38,17 @@ extension VirtConnection {
         ).xml
     }
 
+    /// Whether the pool is running. Mirrors `virStoragePoolIsActive` (STORAGE_POOL_IS_ACTIVE).
+    public func isActive(_ pool: RemoteNonnullStoragePool) async throws(VirtClientError) -> Bool {
+        try await call(.storagePoolIsActive, StoragePoolPayload(pool: pool), returning: StorageIntRet.self).value != 0
+    }
+
+    /// Removes an inactive pool's storage (for a directory pool: its empty directory); the definition stays.
+    /// Mirrors `virStoragePoolDelete` (STORAGE_POOL_DELETE).
+    public func deleteStorage(of pool: RemoteNonnullStoragePool) async throws(VirtClientError) {
+        try await call(.storagePoolDelete, StoragePoolFlagsArgs(pool: pool, flags: 0))
+    }
+
     /// The pool a volume belongs to. Mirrors `virStoragePoolLookupByVolume` (STORAGE_POOL_LOOKUP_BY_VOLUME).
     public func storagePool(containing vol: RemoteNonnullStorageVol) async throws(VirtClientError)
         -> RemoteNonnullStoragePool

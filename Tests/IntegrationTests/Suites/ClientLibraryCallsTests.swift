@@ -37,7 +37,7 @@ extension Integration {
                 'vcpus': d.vcpusFlags(0), 'maxConfigVcpus': d.vcpusFlags(6),
                 'liveVcpus': d.vcpusFlags(1) if d.isActive() else -1,
                 'managedSave': d.hasManagedSaveImage(0),
-                'numVols': p.numOfVolumes(), 'vols': p.listVolumes(), 'autostart': p.autostart(),
+                'numVols': p.numOfVolumes(), 'poolActive': p.isActive(), 'vols': p.listVolumes(), 'autostart': p.autostart(),
                 'volInfo': v.info(), 'volPhysical': v.infoFlags(1),
                 'volPool': v.storagePoolLookupByVolume().name(), 'findSourcesError': found,
             }))
@@ -206,9 +206,19 @@ extension Integration {
             try await conn.registerCloseCallback()
             try await conn.unregisterCloseCallback()
 
+            // The idle pool's directory is built, then deleted again; the pool stays defined and inactive.
+            #expect(try await conn.isActive(pool))
+            #expect(try await conn.isActive(idlePool) == false)
+            #expect(facts["poolActive"] as? Int == 1)
+            try await conn.build(idlePool)
+            let idleDir = at.scratch.appendingPathComponent(idle).path
+            #expect(FileManager.default.fileExists(atPath: idleDir))
+            try await conn.deleteStorage(of: idlePool)
+            #expect(!FileManager.default.fileExists(atPath: idleDir), "pool-delete on \(at.label)")
+            #expect(labelledFields(try await at.virsh.must("pool-info", idle))["State"] == "inactive")
+
             try await conn.destroy(transientPool)
             #expect(try await conn.definedStoragePoolNames().contains(transient) == false)
-            _ = idlePool
             await conn.close()
         }
     }
