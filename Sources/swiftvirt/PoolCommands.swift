@@ -164,11 +164,16 @@ struct PoolDefineAs: AsyncParsableCommand {
     @Option(help: "Target directory of a dir pool.", completion: .directory) var target: String?
     @Flag(help: "Print the XML instead of defining the pool.") var printXml = false
 
-    func run() async throws {
+    /// The XML virsh builds from pool-define-as/pool-create-as arguments.
+    static func xml(name: String, type: String, target: String?) -> String {
         var xml =
             "<pool type='\(StorageListing.xmlEscaped(type))'>\n  <name>\(StorageListing.xmlEscaped(name))</name>\n"
         if let target { xml += "  <target>\n    <path>\(StorageListing.xmlEscaped(target))</path>\n  </target>\n" }
-        xml += "</pool>\n"
+        return xml + "</pool>\n"
+    }
+
+    func run() async throws {
+        let xml = Self.xml(name: name, type: type, target: target)
         if printXml {
             print(xml, terminator: "")
             return

@@ -32,6 +32,9 @@ struct SwiftVirtCommand: AsyncParsableCommand {
             NetList.self, NetInfo.self, NetStart.self, NetDestroy.self, NetDumpXML.self, NetDefine.self, NetCreate.self,
             NetUndefine.self, NetAutostart.self, NetUUID.self, NetName.self, NetUpdate.self, NetDHCPLeases.self,
             NetEvent.self, DomIfList.self, DomIfAddr.self, PoolEvent.self,
+            PoolDefine.self, PoolCreate.self, PoolCreateAs.self, PoolDelete.self, PoolAutostart.self, PoolUUID.self,
+            PoolName.self, FindStoragePoolSources.self, VolCreate.self, VolPath.self, VolKey.self, VolName.self,
+            VolPool.self, VcpuCount.self, DomXMLToNative.self,
         ])
 
     /// Accepts virsh's order (`swiftvirt -c URI [-r] list`) as well as `swiftvirt list -c URI`: ArgumentParser
