@@ -11,7 +11,8 @@
 #
 # How: runs a release swiftvirtd (debug info stripped, so valgrind can read it) under callgrind, first through
 # start-up plus the bench's warm-up calls (define + undefine, listAllDomains), then through a broader set of
-# management calls, and lists the functions executed: the start-up set first, then the rest.
+# management calls, and lists the functions executed: the start-up set first, then the rest. Without the
+# default network: the daemon would set up a NAT bridge on the host and leave it when stopped.
 #
 # Usage (as root, needs valgrind and python3-libvirt):  scripts/update-hot-functions.sh
 set -euo pipefail
@@ -36,7 +37,7 @@ profile() {
     local mode=$1 run=$WORK/$1-run state=$WORK/$1-state i
     mkdir -p "$run" "$state"
     valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/$mode.out" \
-        "$WORK/swiftvirtd" --run-dir "$run" --state-dir "$state" \
+        "$WORK/swiftvirtd" --run-dir "$run" --state-dir "$state" --no-default-network \
         >"$WORK/$mode.log" 2>&1 </dev/null &
     PID=$!
     local uri="qemu+unix:///system?socket=$run/libvirt-sock"
