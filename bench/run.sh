@@ -145,7 +145,10 @@ start_swiftvirtd() {
         die "something already serves $SV_RUN/libvirt-sock; stop it first"
     fi
     say "starting swiftvirtd (log: $WORK/swiftvirtd.log)"
-    "$SV_BIN" --run-dir "$SV_RUN" --state-dir "$SV_STATE" >"$WORK/swiftvirtd.log" 2>&1 </dev/null &
+    # No default network: like the bench's libvirtd (setup-libvirtd.sh drops its autostart), and a network
+    # outlives the daemon by design, which would leave a bridge, dnsmasq and nft table on this host.
+    "$SV_BIN" --run-dir "$SV_RUN" --state-dir "$SV_STATE" --no-default-network \
+        >"$WORK/swiftvirtd.log" 2>&1 </dev/null &
     SV_PID=$!
     wait_for_list "$SV_URI" 200 || die "swiftvirtd did not come up; see $WORK/swiftvirtd.log"
 }
