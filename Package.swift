@@ -48,13 +48,18 @@ let package = Package(
             // about 3 MiB less resident memory. Debug builds stay dynamic for the debugger. Linked by lld with the
             // functions that run at start-up and under ordinary calls laid out first (hot-functions.order, made by
             // scripts/update-hot-functions.sh), so the code that runs sits in few pages: about 3 MiB less again.
+            // FoundationEssentials' own static dependencies are named here because `-static-executable` alone does
+            // not pull them in: plain `swift build -c release` must link (SwiftPM adds them only with
+            // --static-swift-stdlib).
             linkerSettings: [
                 .unsafeFlags(
                     [
                         "-static-executable", "-use-ld=lld",
                         "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/swiftvirtd/hot-functions.order",
                         "-Xlinker", "--no-warn-symbol-ordering",
-                    ], .when(platforms: [.linux], configuration: .release))
+                    ], .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
             ]),
         // libvirt remote client: async VirtConnection on NIO (unix/tcp/tls/ssh URIs, events, consoles) and the
         // older synchronous RemoteClient over a unix socket.

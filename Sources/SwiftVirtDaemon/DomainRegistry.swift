@@ -250,7 +250,7 @@ actor DomainRegistry: DomainObserver {
     private func undefineLocked(_ uuid: DomainUUID) throws {
         var rec = try record(uuid)
         guard rec.persistent else { throw DaemonError.transientUndefine(rec.config.name) }
-        store.removeConfig(name: rec.config.name)
+        try store.removeConfig(name: rec.config.name)
         let identity = rec.identity
         if rec.isActive {
             // Like libvirt: a running domain stays up as a transient one and disappears when it stops.

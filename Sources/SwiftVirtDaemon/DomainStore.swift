@@ -4,7 +4,8 @@ import Logging
 import SwiftVirtCore
 
 /// On-disk state, one fixed layout:
-/// - `STATE/qemu/NAME.xml`: persistent (inactive) definitions.
+/// - `STATE/qemu/NAME.xml`: persistent (inactive) definitions, brought up to date from `STATE/qemu/journal`
+///   (see `DefinitionJournal`: a define or undefine is durable once journalled; the files follow shortly).
 /// - `STATE/qemu/autostart/NAME`: marker files for autostart.
 /// - `RUN/domains/UUID.json`: status of running domains (live XML, id, driver status), so a restarted
 ///   daemon finds its guests again. /run is the right place: it vanishes with the guests on host reboot.
@@ -12,25 +13,34 @@ struct DomainStore: Sendable {
     let configDir: String
     let autostartDir: String
     let statusDir: String
+    let journal: DefinitionJournal
 
-    init(stateDir: String, runDir: String) {
+    /// `backgroundCheckpoints: false` leaves the config files to explicit `journal.checkpoint()` calls (tests).
+    init(stateDir: String, runDir: String, backgroundCheckpoints: Bool = true) {
         configDir = stateDir + "/qemu"
         autostartDir = stateDir + "/qemu/autostart"
         statusDir = runDir + "/domains"
+        // Config files follow 2 s after the last change: late enough that a burst of defines (and whatever
+        // else uses the disk right after it) does not share the disk with the checkpoint's syncfs.
+        journal = DefinitionJournal(
+            configDir: configDir, idleDelayNanoseconds: backgroundCheckpoints ? 2_000_000_000 : nil,
+            logger: Logger(label: "swiftvirtd.journal"))
     }
 
+    /// Creates the directories and replays the definition journal into the config files; run before loading.
     func prepare() throws {
         for dir in [configDir, autostartDir, statusDir] { try AtomicFile.makeDirectory(dir, mode: 0o700) }
+        try journal.open()
     }
 
     // MARK: persistent configs
 
     func saveConfig(_ definition: DomainDefinition) throws {
-        try AtomicFile.write(DomainXML.format(definition), to: configPath(definition.name))
+        try journal.append(.define(name: definition.name, xml: DomainXML.format(definition)))
     }
 
-    func removeConfig(name: String) {
-        AtomicFile.remove(configPath(name))
+    func removeConfig(name: String) throws {
+        try journal.append(.undefine(name: name))
         AtomicFile.remove(autostartDir + "/" + name)
     }
 

@@ -38,9 +38,9 @@ enum DomainListing {
             let padded = zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
             return String((" " + padded.joined(separator: "   ")).reversed().drop { $0 == " " }.reversed())
         }
-        let head = line(header)
-        let ruleWidth = max(head.count, rows.map { line($0).count }.max() ?? 0)
-        return ([head, String(repeating: "-", count: ruleWidth)] + rows.map(line)).joined(separator: "\n")
+        // virsh's rule spans every column plus three spaces per column (its cells' padding, untrimmed).
+        let ruleWidth = widths.reduce(0, +) + 3 * widths.count
+        return ([line(header), String(repeating: "-", count: ruleWidth)] + rows.map(line)).joined(separator: "\n")
     }
 
     /// major·1e6 + minor·1e3 + micro → "major.minor.micro".

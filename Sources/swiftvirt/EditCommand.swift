@@ -20,37 +20,55 @@ struct Edit: AsyncParsableCommand {
             } catch {
                 throw CommandFailure(message: "cannot write '\(path)': \(error.localizedDescription)")
             }
+            // As virsh: define with schema validation first; "i" at the prompt turns it off for this edit.
+            var validate = true
+            var editAgain = true
             while true {
-                try Self.runEditor(on: path)
+                if editAgain { try Self.runEditor(on: path) }
                 let edited = try FileHandleWriter.readText(path: path)
                 if edited == original {
                     print("Domain '\(dom.name)' XML configuration not changed.")
                     return
                 }
                 do {
-                    let defined = try await conn.defineDomain(xml: edited)
+                    let defined = try await conn.defineDomain(xml: edited, flags: validate ? 1 : 0)
                     print("Domain '\(defined.name)' XML configuration edited.")
                     return
                 } catch let error as VirtClientError {
                     report(ErrorReport(error))
                 }
-                guard Self.askAgain() else {
+                switch Self.askAgain(offerRelax: validate) {
+                case .editAgain:
+                    editAgain = true
+                case .withoutValidation:
+                    (validate, editAgain) = (false, false)
+                case .force:
+                    editAgain = false
+                case .giveUp:
                     throw CommandFailure(message: "Domain '\(dom.name)' XML configuration not changed.")
                 }
             }
         }
     }
 
-    /// virsh's prompt after a failed redefine; true means edit again.
-    static func askAgain() -> Bool {
+    enum Retry { case editAgain, withoutValidation, force, giveUp }
+
+    /// virsh's prompt after a failed redefine: y edits again, n gives up, i (offered while validation is on)
+    /// redefines the same XML without validation, f redefines it again as it is.
+    static func askAgain(offerRelax: Bool) -> Retry {
         while true {
-            print("Failed. Try again? [y,n,?]:", terminator: " ")
+            print("Failed. Try again? \(offerRelax ? "[y,n,i,f,?]" : "[y,n,f,?]"):", terminator: " ")
             fflush(nil)
-            guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+            guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return .giveUp }
             switch answer {
-            case "y": return true
-            case "n": return false
-            default: print("y - yes, start editor again\nn - no, throw away my changes\n? - print this help")
+            case "y": return .editAgain
+            case "n": return .giveUp
+            case "i" where offerRelax: return .withoutValidation
+            case "f": return .force
+            default:
+                print("y - yes, start editor again\nn - no, throw away my changes")
+                if offerRelax { print("i - turn off validation and try to redefine again") }
+                print("f - force, try to redefine again\n? - print this help")
             }
         }
     }

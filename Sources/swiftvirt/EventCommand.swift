@@ -40,35 +40,7 @@ struct Event: AsyncParsableCommand {
             let dom: RemoteNonnullDomain?
             if let domain { dom = try await conn.lookupDomain(domain) } else { dom = nil }
             let events = try await conn.domainEvents(families, domain: dom, skipUnsupported: all)
-            let counter = EventCount()
-            let timedOut = await withTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    for await event in events {
-                        print(event.virshText)
-                        fflush(nil)
-                        counter.count += 1
-                        if !loop { break }
-                    }
-                    return false
-                }
-                if let timeout {
-                    group.addTask {
-                        try? await Task.sleep(for: .seconds(timeout))
-                        return !Task.isCancelled
-                    }
-                }
-                let first = await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
-            if timedOut { print("event loop timed out") }
-            print("events received: \(counter.count)")
+            await printEvents(events, loop: loop, timeout: timeout) { $0.virshText }
         }
     }
-}
-
-/// Events printed so far; written only by the printing task, read after it ended.
-private final class EventCount: @unchecked Sendable {
-    // Unchecked: one task writes, and the reader runs only after the task group has finished.
-    var count = 0
 }

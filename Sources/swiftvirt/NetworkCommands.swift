@@ -129,7 +129,8 @@ struct NetDumpXML: AsyncParsableCommand {
     func run() async throws {
         try await target.connection.withConnection { conn in
             let net = try await conn.lookupNetwork(target.network)
-            print(try await conn.xmlDescription(net, flags: inactive ? 1 : 0), terminator: "")
+            // virsh prints the XML (which ends in a newline) and one more newline.
+            print(try await conn.xmlDescription(net, flags: inactive ? 1 : 0))
         }
     }
 }

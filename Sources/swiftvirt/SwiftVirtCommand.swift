@@ -17,7 +17,7 @@ struct SwiftVirtCommand: AsyncParsableCommand {
             'error: ...' plus a 'hint: ...' line); 64 the command line itself is wrong.
 
             --json output (list, dominfo, domstate, nodeinfo, version, hostname, uri, pool-list, pool-info,
-            vol-list, vol-info, net-list, net-info) uses the field names
+            vol-list, vol-info, net-list, net-info, net-dhcp-leases, domiflist, domifaddr) uses the field names
             documented in docs/swiftvirt.md; they are stable.
             """,
         subcommands: [
@@ -29,7 +29,9 @@ struct SwiftVirtCommand: AsyncParsableCommand {
             VolList.self, VolInfo.self, VolCreateAs.self, VolDelete.self, VolUpload.self, VolDownload.self,
             PoolBuild.self, PoolRefresh.self, PoolDumpXML.self, VolDumpXML.self, VolClone.self, VolCreateFrom.self,
             VolResize.self, VolWipe.self,
-            NetList.self, NetInfo.self, NetStart.self, NetDestroy.self, NetDumpXML.self,
+            NetList.self, NetInfo.self, NetStart.self, NetDestroy.self, NetDumpXML.self, NetDefine.self, NetCreate.self,
+            NetUndefine.self, NetAutostart.self, NetUUID.self, NetName.self, NetUpdate.self, NetDHCPLeases.self,
+            NetEvent.self, DomIfList.self, DomIfAddr.self, PoolEvent.self,
         ])
 
     /// Accepts virsh's order (`swiftvirt -c URI [-r] list`) as well as `swiftvirt list -c URI`: ArgumentParser

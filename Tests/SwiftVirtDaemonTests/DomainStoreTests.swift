@@ -19,21 +19,28 @@ import Testing
         return def
     }
 
-    @Test func configsRoundTripAndSurviveRestart() throws {
-        let store = DomainStore(stateDir: root + "/state", runDir: root + "/run")
+    /// A store as a (re)started daemon opens it: `prepare` replays the definition journal.
+    func reopened() throws -> DomainStore {
+        let store = DomainStore(stateDir: root + "/state", runDir: root + "/run", backgroundCheckpoints: false)
         try store.prepare()
+        return store
+    }
+
+    @Test func configsRoundTripAndSurviveRestart() throws {
+        let store = try reopened()
         let a = try definition("alpha")
         try store.saveConfig(a)
         try store.setAutostart(name: "alpha", true)
         // A config that no longer parses is skipped, not deleted.
         try "<domain".write(toFile: root + "/state/qemu/broken.xml", atomically: false, encoding: .utf8)
-        let loaded = DomainStore(stateDir: root + "/state", runDir: root + "/run").loadConfigs(logger: Logger(label: "t"))
+        let restarted = try reopened()
+        let loaded = restarted.loadConfigs(logger: Logger(label: "t"))
         #expect(loaded == [a])
-        #expect(store.isAutostart(name: "alpha"))
+        #expect(restarted.isAutostart(name: "alpha"))
         #expect(FileManager.default.fileExists(atPath: root + "/state/qemu/broken.xml"))
-        store.removeConfig(name: "alpha")
-        #expect(store.loadConfigs(logger: Logger(label: "t")).isEmpty)
-        #expect(!store.isAutostart(name: "alpha"))
+        try restarted.removeConfig(name: "alpha")
+        #expect(try reopened().loadConfigs(logger: Logger(label: "t")).isEmpty)
+        #expect(!restarted.isAutostart(name: "alpha"))
     }
 
     @Test func statusRoundTrip() throws {

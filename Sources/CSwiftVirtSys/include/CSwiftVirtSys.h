@@ -61,4 +61,8 @@ int sv_malloc_trim(void);
    (fallocate PUNCH_HOLE|KEEP_SIZE). 0, or -errno (-EOPNOTSUPP where the filesystem cannot). */
 int sv_punch_hole(int fd, int64_t offset, int64_t length);
 
+/* syncfs(2): makes everything written to fd's filesystem durable (glibc declares it only with _GNU_SOURCE).
+   0, or -1 with errno set. */
+int sv_syncfs(int fd);
+
 #endif

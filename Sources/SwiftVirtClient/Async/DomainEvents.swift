@@ -132,6 +132,8 @@ struct DomainEventCallbackPrefix {
 /// Routes event MESSAGEs to the subscriber whose callback id they carry. Binding happens on the event loop
 /// right when the registration reply is processed, so no event sent after the reply is missed.
 final class EventRouter: Sendable {
+    /// Network and storage pool event subscribers (their callback ids are numbered apart from domain ones).
+    let objects = ObjectEventRouter()
     private let sinks = Mutex<[Int32: (family: DomainEventFamily, sink: AsyncStream<DomainEvent>.Continuation)]>([:])
 
     func bind(_ callbackID: Int32, family: DomainEventFamily, to sink: AsyncStream<DomainEvent>.Continuation) {
@@ -144,6 +146,7 @@ final class EventRouter: Sendable {
 
     func dispatch(_ packet: Packet) {
         guard packet.header.program == WireProgram.remote.rawValue else { return }
+        if objects.dispatch(packet) { return }
         let callbackID: Int32
         let event: DomainEvent
         switch RemoteProcedure(rawValue: packet.header.procedure) {

@@ -90,6 +90,14 @@ extension VirtConnection {
         try await call(.domainDefineXml, DomainDefineXmlArgs(xml: xml), returning: DomainPayload.self).dom
     }
 
+    /// DOMAIN_DEFINE_XML_FLAGS: as ``defineDomain(xml:)``; `flags` 1 (VIR_DOMAIN_DEFINE_VALIDATE) has the daemon
+    /// validate the XML against libvirt's schema first.
+    public func defineDomain(xml: String, flags: UInt32) async throws(VirtClientError) -> RemoteNonnullDomain {
+        try await call(
+            .domainDefineXmlFlags, DomainDefineXmlFlagsArgs(xml: xml, flags: flags), returning: DomainPayload.self
+        ).dom
+    }
+
     /// DOMAIN_CREATE_XML: starts a transient domain; `flags` 1 starts it paused.
     public func createDomain(xml: String, flags: UInt32 = 0) async throws(VirtClientError) -> RemoteNonnullDomain {
         try await call(.domainCreateXml, DomainCreateXmlArgs(xmlDesc: xml, flags: flags), returning: DomainPayload.self)

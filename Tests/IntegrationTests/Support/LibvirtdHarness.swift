@@ -15,6 +15,9 @@ final class LibvirtdHarness {
     var logPath: String { root.path + "/libvirtd.log" }
     var guestNames: Set<String> = []
     private var daemon: ChildProcess?
+    /// Network namespace libvirtd runs in (`ip netns exec`), so its network driver's bridges, dnsmasq and
+    /// iptables rules stay in there; nil is the test process's own namespace.
+    let netns: String?
 
     /// TCP port of `qemu+tcp://127.0.0.1:PORT/system` (auth none) when asked for, else nil.
     let tcpPort: Int?
@@ -23,8 +26,9 @@ final class LibvirtdHarness {
     /// The CA, server and client certificates of the TLS listener.
     let pki: TestPKI?
 
-    private init(root: URL, tcpPort: Int?, tlsPort: Int?, pki: TestPKI?) throws {
+    private init(root: URL, tcpPort: Int?, tlsPort: Int?, pki: TestPKI?, netns: String?) throws {
         self.root = root
+        self.netns = netns
         self.tcpPort = tcpPort
         self.tlsPort = tlsPort
         self.pki = pki
@@ -50,9 +54,9 @@ final class LibvirtdHarness {
     }
 
     /// Starts libvirtd, runs `body`, then removes the test's guests and stops the daemon.
-    static func with<T>(tcp: Bool = false, tls: Bool = false, _ body: (LibvirtdHarness) async throws -> T) async throws
-        -> T
-    {
+    static func with<T>(
+        tcp: Bool = false, tls: Bool = false, netns: String? = nil, _ body: (LibvirtdHarness) async throws -> T
+    ) async throws -> T {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("\(binary) missing: install libvirt-daemon-system and run scripts/setup-libvirtd.sh")
         }
@@ -63,7 +67,7 @@ final class LibvirtdHarness {
         let pki = tls ? try await TestPKI.make(in: root.appendingPathComponent("pki"), scratch: root) : nil
         let harness = try LibvirtdHarness(
             root: root, tcpPort: tcp ? Int.random(in: 20000...40000) : nil,
-            tlsPort: tls ? Int.random(in: 40001...50000) : nil, pki: pki)
+            tlsPort: tls ? Int.random(in: 40001...50000) : nil, pki: pki, netns: netns)
         try await harness.start()
         do {
             let result = try await body(harness)
@@ -95,11 +99,13 @@ final class LibvirtdHarness {
             "r=$1; shift; mount --bind \"$r/etc\" /etc/libvirt && mount --bind \"$r/run\" /run/libvirt && "
             + "mount --bind \"$r/lib\" /var/lib/libvirt && mount --bind \"$r/cache\" /var/cache/libvirt && "
             + "mount --bind \"$r/log\" /var/log/libvirt && exec \"$@\""
-        // python resets signals, then execs unshare, which execs sh, which execs libvirtd: one PID throughout.
+        // python resets signals, then execs (ip netns exec, which execs) unshare, which execs sh, which execs
+        // libvirtd: one PID throughout.
+        let inNamespace = netns.map { ["/usr/sbin/ip", "netns", "exec", $0] } ?? []
         let child = try ChildProcess(
             TestEnvironment.python,
-            [
-                "-c", reset, "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+            ["-c", reset] + inNamespace + [
+                "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
                 privateDirs, "sh", state, Self.binary, "-f", root.path + "/libvirtd.conf", "-p",
                 root.path + "/libvirtd.pid",
             ]
