@@ -199,6 +199,13 @@ cleanup() {
 
 main() {
     [ "$(id -u)" = 0 ] || die "run as root"
+    # One run at a time on this host: the sockets, state dirs and bench-* domain clean-up are shared, so a
+    # second run would stop the first one's daemons and delete its sockets. A second run waits here.
+    exec 9>/run/swiftvirt-bench.lock
+    if ! flock -n 9; then
+        say "another bench run is active; waiting for it to finish"
+        flock 9
+    fi
     trap cleanup EXIT
     trap 'exit 130' INT TERM
     install_deps

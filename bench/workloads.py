@@ -256,7 +256,10 @@ class Bench:
             time.sleep(2)
             self.record(f"RSS with {g} running guests", "MiB", "lower", daemon, rss_kib(self.pids[daemon]) / 1024)
             for dom in doms:
-                dom.destroy()
+                try:
+                    dom.destroy()
+                except libvirt.libvirtError as e:  # a transient guest whose QEMU ended is already gone
+                    self.notes.append(f"{daemon}: guest {dom.name()} was gone before destroy: {e.get_error_message()}")
 
     # ------------------------------------------------------------------------------------ report
 
