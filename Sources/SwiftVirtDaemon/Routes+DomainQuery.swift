@@ -101,11 +101,25 @@ enum DomainQueryRoutes {
         }
         table[RemoteProcedure.domainGetVcpusFlags.rawValue] = .call("virDomainGetVcpusFlags", readOnly: true) {
             (args: DomainGetVcpusFlagsArgs, ctx) in
-            // LIVE 1, CONFIG 2, MAXIMUM 4
-            try checkFlags(args.flags, allowed: 7, "virDomainGetVcpusFlags")
+            // LIVE 1, CONFIG 2, MAXIMUM 4; neither LIVE nor CONFIG means the current state.
+            let (live, config, maximum): (UInt32, UInt32, UInt32) = (1, 2, 4)
+            try checkFlags(args.flags, allowed: live | config | maximum, "virDomainGetVcpusFlags")
+            if args.flags & live != 0 && args.flags & config != 0 {
+                throw DaemonError.invalidArgument("flags 'affect live' and 'affect config' are mutually exclusive")
+            }
             let rec = try await ctx.registry.record(args.dom.domainUUID())
-            let def = args.flags & 2 != 0 ? rec.config : (rec.live ?? rec.config)
-            return DomainGetVcpusFlagsRet(num: Int32(def.vcpus))
+            let def: DomainDefinition
+            if args.flags & config != 0 {
+                def = rec.config
+            } else if let running = rec.live {
+                def = running
+            } else if args.flags & live != 0 {
+                throw DaemonError.domainNotRunning(rec.config.name)
+            } else {
+                def = rec.config
+            }
+            let count = args.flags & maximum != 0 ? def.vcpus : (def.currentVcpus ?? def.vcpus)
+            return DomainGetVcpusFlagsRet(num: Int32(count))
         }
     }
 
