@@ -15,10 +15,8 @@ struct Event: AsyncParsableCommand {
     @Option(help: "Only events of this domain.") var domain: String?
     @Option(help: "Event family to watch (see --list).") var event: String?
     @Flag(help: "Watch every family this client knows.") var all = false
-    @Flag(help: "Keep waiting after the first event.") var loop = false
-    @Option(help: "Stop after this many seconds.") var timeout: Int?
+    @OptionGroup var wait: EventWaitOptions
     @Flag(help: "List the event families and exit.") var list = false
-    @Flag(help: "Show the time each event arrived before it.") var timestamp = false
 
     func families() throws -> [DomainEventFamily] {
         if all { return DomainEventFamily.allCases }
@@ -41,7 +39,7 @@ struct Event: AsyncParsableCommand {
             let dom: RemoteNonnullDomain?
             if let domain { dom = try await conn.lookupDomain(domain) } else { dom = nil }
             let events = try await conn.domainEvents(families, domain: dom, skipUnsupported: all)
-            await printEvents(events, loop: loop, timeout: timeout, timestamp: timestamp) { $0.virshText }
+            await wait.watch(events) { $0.virshText }
         }
     }
 }

@@ -3,6 +3,20 @@ import Foundation
 import SwiftVirtClient
 import SwiftVirtWire
 
+/// How long an event command waits and how it prints: the options `event`, `net-event` and `pool-event` share.
+struct EventWaitOptions: ParsableArguments {
+    @Flag(help: "Keep waiting after the first event.") var loop = false
+    @Option(help: "Stop after this many seconds.") var timeout: Int?
+    @Flag(help: "Show the time each event arrived before it.") var timestamp = false
+
+    /// Prints `events` as `line` renders them until the first (or, with --loop, until --timeout or the end).
+    func watch<Events: AsyncSequence & Sendable>(
+        _ events: Events, line: @escaping @Sendable (Events.Element) -> String
+    ) async {
+        await printEvents(events, loop: loop, timeout: timeout, timestamp: timestamp, line: line)
+    }
+}
+
 /// virsh's event loop: prints each event's line (after the time it arrived with `timestamp`, as virsh's
 /// --timestamp does), stops after the first unless `loop`, or when `timeout` seconds pass ("event loop timed
 /// out"), and ends with "events received: N".
@@ -64,10 +78,8 @@ struct NetEvent: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "Only events of this network.") var network: String?
     @Option(help: "Event type to watch (lifecycle).") var event: String?
-    @Flag(help: "Keep waiting after the first event.") var loop = false
-    @Option(help: "Stop after this many seconds.") var timeout: Int?
+    @OptionGroup var wait: EventWaitOptions
     @Flag(help: "List the event types and exit.") var list = false
-    @Flag(help: "Show the time each event arrived before it.") var timestamp = false
 
     func run() async throws {
         if list {
@@ -80,7 +92,7 @@ struct NetEvent: AsyncParsableCommand {
             let net: RemoteNonnullNetwork?
             if let network { net = try await conn.lookupNetwork(network) } else { net = nil }
             let events = try await conn.networkEvents(network: net)
-            await printEvents(events, loop: loop, timeout: timeout, timestamp: timestamp) { $0.virshText }
+            await wait.watch(events) { $0.virshText }
         }
     }
 }
@@ -92,10 +104,8 @@ struct PoolEvent: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "Only events of this pool.") var pool: String?
     @Option(help: "Event type to watch (lifecycle or refresh).") var event: String?
-    @Flag(help: "Keep waiting after the first event.") var loop = false
-    @Option(help: "Stop after this many seconds.") var timeout: Int?
+    @OptionGroup var wait: EventWaitOptions
     @Flag(help: "List the event types and exit.") var list = false
-    @Flag(help: "Show the time each event arrived before it.") var timestamp = false
 
     func run() async throws {
         if list {
@@ -110,7 +120,7 @@ struct PoolEvent: AsyncParsableCommand {
             let target: RemoteNonnullStoragePool?
             if let pool { target = try await conn.lookupStoragePool(pool) } else { target = nil }
             let events = try await conn.storagePoolEvents([family], pool: target)
-            await printEvents(events, loop: loop, timeout: timeout, timestamp: timestamp) { $0.virshText }
+            await wait.watch(events) { $0.virshText }
         }
     }
 }
