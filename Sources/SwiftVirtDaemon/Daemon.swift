@@ -18,6 +18,9 @@ public struct DaemonConfiguration: Sendable {
     public var keepalive = KeepalivePolicy()
     /// Define libvirt's `default` NAT network on first start (autostarted unless its subnet is already routed).
     public var defaultNetwork = true
+    /// How long an event loop keeps polling its connections after a reply before it sleeps (see `BusyPoller`);
+    /// zero turns polling off.
+    public var busyPollMicroseconds = 100
 
     public init(runDir: String, stateDir: String, logDir: String?, serveLibvirtSocket: Bool) {
         self.runDir = runDir
@@ -52,6 +55,7 @@ struct DaemonServices: Sendable {
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
     let keepalive: KeepalivePolicy
+    let busyPollers: BusyPoller
 }
 
 public enum Daemon {
@@ -87,7 +91,9 @@ public enum Daemon {
         let services = DaemonServices(
             registry: registry, networks: networks, storage: storage, driver: driver, events: events,
             consoles: ConsoleRegistry(), host: HostInfo.read(),
-            logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive)
+            logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive,
+            busyPollers: BusyPoller(
+                group: MultiThreadedEventLoopGroup.singleton, window: .microseconds(Int64(config.busyPollMicroseconds))))
 
         var sockets = [(config.runDir + "/libvirt-sock", false), (config.runDir + "/libvirt-sock-ro", true)]
         if config.serveLibvirtSocket {
@@ -105,9 +111,9 @@ public enum Daemon {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (path, readOnly) in sockets {
                 let server = RemoteServer(path: path, readOnly: readOnly, services: services, dispatcher: dispatcher)
-                let channel = try await server.bind()
+                let listener = try server.bind()
                 logger.info("listening on \(path)\(readOnly ? " (read-only)" : "")")
-                group.addTask { try await server.serve(channel) }
+                group.addTask { await server.serve(listener) }
             }
             group.addTask {
                 await networks.autostartAll()

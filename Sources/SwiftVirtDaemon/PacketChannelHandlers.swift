@@ -31,9 +31,14 @@ final class PacketEncodeHandler: ChannelOutboundHandler {
     typealias OutboundIn = Packet
     typealias OutboundOut = ByteBuffer
 
+    private let poller: LoopPoller?
+
+    init(poller: LoopPoller?) { self.poller = poller }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let packet = unwrapOutboundIn(data)
         let buffer = context.channel.allocator.buffer(bytes: packet.encoded())
         context.write(wrapOutboundOut(buffer), promise: promise)
+        poller?.replied()
     }
 }

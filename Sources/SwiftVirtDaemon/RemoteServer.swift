@@ -1,9 +1,9 @@
 import Logging
 import NIOCore
 import NIOPosix
-import Synchronization
 import SwiftVirtCore
 import SwiftVirtWire
+import Synchronization
 
 /// Listens on one unix socket and serves libvirt's remote protocol on every connection. Errors stay within
 /// the connection that caused them.
@@ -20,36 +20,48 @@ struct RemoteServer: Sendable {
         var session: ConnectionSession
     }
 
-    func bind() async throws -> NIOAsyncChannel<Accepted, Never> {
+    func bind() throws -> UnixListener {
+        let listener = try UnixListener(path: path)
+        // Read-write socket: owner only (root); read-only socket: anyone may look, as libvirt's 0666 -ro socket.
+        chmod(path, readOnly ? 0o666 : 0o600)
+        return listener
+    }
+
+    func serve(_ listener: UnixListener) async {
+        let logger = services.logger
+        await withDiscardingTaskGroup { group in
+            for await fd in listener.connections(onError: { logger.error("\($0)") }) {
+                let accepted: Accepted
+                do {
+                    accepted = try await adopt(fd)
+                } catch {
+                    logger.warning("dropping a new connection on \(path): \(error)")
+                    continue
+                }
+                group.addTask { await self.handle(accepted.channel, session: accepted.session) }
+            }
+        }
+    }
+
+    /// Hands an accepted socket to NIO with the packet handlers in front of the connection's task.
+    private func adopt(_ fd: CInt) async throws -> Accepted {
         let logger = services.logger
         let readOnly = readOnly
         let quick = services.registry.quick
-        let channel = try await ServerBootstrap(group: services.eventLoopGroup)
-            .serverChannelOption(.backlog, value: 64)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
-                child.eventLoop.makeCompletedFuture {
-                    let id = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
-                    var connLogger = logger
-                    connLogger[metadataKey: "conn"] = "\(id)"
-                    let session = ConnectionSession(id: id, readOnly: readOnly, channel: child, logger: connLogger)
-                    try child.pipeline.syncOperations.addHandler(PacketFrameHandler(logger: logger))
-                    try child.pipeline.syncOperations.addHandler(PacketEncodeHandler())
-                    try child.pipeline.syncOperations.addHandler(QuickQueryHandler(view: quick, session: session))
-                    return Accepted(
-                        channel: try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: child), session: session)
-                }
-            }
-        // Read-write socket: owner only (root); read-only socket: anyone may look, as libvirt's 0666 -ro socket.
-        chmod(path, readOnly ? 0o666 : 0o600)
-        return channel
-    }
-
-    func serve(_ server: NIOAsyncChannel<Accepted, Never>) async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { inbound in
-                for try await connection in inbound {
-                    group.addTask { await self.handle(connection.channel, session: connection.session) }
-                }
+        let pollers = services.busyPollers
+        return try await ClientBootstrap(group: services.eventLoopGroup).withConnectedSocket(fd) { child in
+            child.eventLoop.makeCompletedFuture {
+                let id = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
+                var connLogger = logger
+                connLogger[metadataKey: "conn"] = "\(id)"
+                let session = ConnectionSession(id: id, readOnly: readOnly, channel: child, logger: connLogger)
+                let poller = pollers.poller(for: child.eventLoop)
+                poller?.watch(fd)
+                try child.pipeline.syncOperations.addHandler(PacketFrameHandler(logger: logger))
+                try child.pipeline.syncOperations.addHandler(PacketEncodeHandler(poller: poller))
+                try child.pipeline.syncOperations.addHandler(QuickQueryHandler(view: quick, session: session))
+                return Accepted(
+                    channel: try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: child), session: session)
             }
         }
     }

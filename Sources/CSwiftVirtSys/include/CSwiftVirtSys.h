@@ -54,6 +54,16 @@ pid_t sv_reap(pid_t pid, int *status);
 /* Decode a wait status: exit code or -signal. */
 int sv_wait_status_code(int status);
 
+/* A readiness set (an epoll instance, which Swift's Glibc module does not export) for looking, without
+   waiting, whether any of several descriptors has input. create returns the set's descriptor, watch adds a
+   descriptor for input/hang-up (closing it removes it), any returns 1 if one is ready, 0 if none; -errno on error. */
+int sv_readiness_create(void);
+int sv_readiness_watch(int set_fd, int fd);
+int sv_readiness_any(int set_fd);
+
+/* accept4(2) with SOCK_CLOEXEC (not in Swift's Glibc module); the new descriptor, or -errno. */
+int sv_accept_cloexec(int listen_fd);
+
 /* malloc_trim(0): returns free heap pages to the kernel (glibc's malloc.h is not in Swift's Glibc module). */
 int sv_malloc_trim(void);
 
