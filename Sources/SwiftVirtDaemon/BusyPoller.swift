@@ -31,8 +31,8 @@ final class BusyPoller: Sendable {
 /// waited on) between the loop's tasks while the window is open. NIO's epoll still does all the I/O: when a
 /// socket turns readable the poller stops and the loop's next epoll_wait returns at once.
 final class LoopPoller: @unchecked Sendable {
-    // @unchecked: `deadline` and `polling` are only touched on `loop`'s thread (`replied` is called from a channel
-    // handler of that loop, `poll` runs as a task on it); `readinessFD` never changes and adding to the set is thread-safe.
+    // @unchecked: `deadline` and `polling` are only touched on `loop`'s thread (`replied` and `awaitingReply` are called from
+    // channel handlers of that loop, `poll` runs as a task on it); `readinessFD` never changes and adding to the set is thread-safe.
     private let loop: any EventLoop
     private let readinessFD: CInt
     private let window: TimeAmount
@@ -61,10 +61,16 @@ final class LoopPoller: @unchecked Sendable {
     }
 
     /// A reply was written on this loop: poll until the window after it closes or a connection has input.
-    func replied() {
+    func replied() { keepPolling(for: window) }
+
+    /// A call went on to the daemon's tasks (a define, a start): poll for up to ten windows, so that its reply,
+    /// handed back to the loop from another thread, finds the loop awake instead of having to wake it.
+    func awaitingReply() { keepPolling(for: window * 10) }
+
+    private func keepPolling(for span: TimeAmount) {
         loop.assertInEventLoop()
         let now = NIODeadline.now()
-        deadline = now + window
+        deadline = max(deadline, now + span)
         guard !polling, now >= pausedUntil else { return }
         polling = true
         loop.execute { self.poll() }

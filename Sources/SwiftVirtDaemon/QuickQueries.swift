@@ -52,10 +52,12 @@ final class QuickQueryHandler: ChannelInboundHandler {
 
     private let view: DomainQuickView
     private let session: ConnectionSession
+    private let poller: LoopPoller?
 
-    init(view: DomainQuickView, session: ConnectionSession) {
+    init(view: DomainQuickView, session: ConnectionSession, poller: LoopPoller?) {
         self.view = view
         self.session = session
+        self.poller = poller
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -64,6 +66,7 @@ final class QuickQueryHandler: ChannelInboundHandler {
         guard header.type == .call, header.program == WireProgram.remote.rawValue, header.version == 1,
             header.status == .ok, session.isOpen, let reply = answer(header.procedure, packet.payload)
         else {
+            if header.type == .call { poller?.awaitingReply() }
             context.fireChannelRead(data)
             return
         }

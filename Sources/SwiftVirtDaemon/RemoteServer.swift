@@ -59,7 +59,7 @@ struct RemoteServer: Sendable {
                 poller?.watch(fd)
                 try child.pipeline.syncOperations.addHandler(PacketFrameHandler(logger: logger))
                 try child.pipeline.syncOperations.addHandler(PacketEncodeHandler(poller: poller))
-                try child.pipeline.syncOperations.addHandler(QuickQueryHandler(view: quick, session: session))
+                try child.pipeline.syncOperations.addHandler(QuickQueryHandler(view: quick, session: session, poller: poller))
                 return Accepted(
                     channel: try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: child), session: session)
             }

@@ -112,6 +112,9 @@ enum SwiftVirtDaemonMain {
                 "Error: \(error)\nUsage: swiftvirtd [<options>]\n  See 'swiftvirtd --help' for more information.\n")
             exit(64)
         }
+        // Without TZ, glibc stats /etc/localtime on every localtime() call, i.e. once per log line; with TZ
+        // naming that file it reads the zone once. (A zone change then shows in log times after a restart.)
+        setenv("TZ", ":/etc/localtime", 0)
         let level = Logger.Level(rawValue: options.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -124,13 +124,16 @@ struct ElementReader {
     mutating func child<T>(_ name: String, _ body: (inout ElementReader) throws(DomainXMLError) -> T)
         throws(DomainXMLError) -> T?
     {
-        let found = elements.enumerated().filter { $0.element.name == name }
-        if found.count > 1 {
+        guard let first = elements.firstIndex(where: { $0.name == name }) else { return nil }
+        if let second = elements[(first + 1)...].first(where: { $0.name == name }) {
             throw .inconsistent(
-                element: path + "/" + name, line: found[1].element.position.line,
-                reason: "element appears more than once")
+                element: path + "/" + name, line: second.position.line, reason: "element appears more than once")
         }
-        return try children(name, body).first
+        usedChildren.insert(first)
+        var r = ElementReader(elements[first], path: path + "/" + name)
+        let value = try body(&r)
+        try r.finish()
+        return value
     }
 
     /// Whether an empty marker child (e.g. `<readonly/>`) is present.

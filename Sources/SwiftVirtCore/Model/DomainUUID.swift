@@ -23,8 +23,7 @@ public struct DomainUUID: Sendable, Hashable, Codable, CustomStringConvertible {
         self.bytes = out
     }
     public static func random() -> DomainUUID {
-        var rng = SystemRandomNumberGenerator()
-        var b = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        var b = randomBytes(16)
         b[6] = (b[6] & 0x0f) | 0x40
         b[8] = (b[8] & 0x3f) | 0x80
         return DomainUUID(uncheckedBytes: b)
@@ -57,8 +56,7 @@ public struct MACAddress: Sendable, Hashable, CustomStringConvertible {
     }
     /// A random address under QEMU's locally administered 52:54:00 prefix.
     public static func randomQEMU() -> MACAddress {
-        var rng = SystemRandomNumberGenerator()
-        return MACAddress(unchecked: [0x52, 0x54, 0x00] + (0..<3).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        MACAddress(unchecked: [0x52, 0x54, 0x00] + randomBytes(3))
     }
     private init(unchecked: [UInt8]) { self.bytes = unchecked }
     public var isMulticast: Bool { (bytes[0] & 1) == 1 }
@@ -78,4 +76,16 @@ enum HexDigits {
         let s = String(b, radix: 16)
         return s.count == 1 ? "0" + s : s
     }
+}
+
+/// `count` random bytes, eight per draw from the system generator (each draw is a getrandom(2) call; a byte
+/// per draw made a UUID cost sixteen).
+func randomBytes(_ count: Int) -> [UInt8] {
+    var rng = SystemRandomNumberGenerator()
+    var out: [UInt8] = []
+    out.reserveCapacity(count + 7)
+    while out.count < count {
+        withUnsafeBytes(of: rng.next() as UInt64) { out.append(contentsOf: $0) }
+    }
+    return Array(out.prefix(count))
 }

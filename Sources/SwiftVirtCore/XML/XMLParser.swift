@@ -38,14 +38,18 @@ public struct XMLParser {
             index += 1
         }
     }
-    private func lookingAt(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard index + u.count <= bytes.count else { return false }
-        return Array(bytes[index..<index + u.count]) == u
+    /// Compares in place: this runs for every byte of text and comments, so it must not allocate.
+    private func lookingAt(_ s: StaticString) -> Bool {
+        let count = s.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        return s.withUTF8Buffer { literal in
+            for i in 0..<count where bytes[index + i] != literal[i] { return false }
+            return true
+        }
     }
-    private mutating func expect(_ s: String) throws(XMLSyntaxError) {
+    private mutating func expect(_ s: StaticString) throws(XMLSyntaxError) {
         guard lookingAt(s) else { throw fail("expected '\(s)'") }
-        advance(s.utf8.count)
+        advance(s.utf8CodeUnitCount)
     }
     private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
     private static func isNameChar(_ c: UInt8, first: Bool) -> Bool {
@@ -200,7 +204,9 @@ public struct XMLParser {
             } else {
                 let from = index
                 while let d = peek(), d != UInt8(ascii: "<"), d != UInt8(ascii: "&") {
-                    if lookingAt("]]>") { throw fail("Sequence ']]>' not allowed in content") }
+                    if d == UInt8(ascii: "]") && lookingAt("]]>") {
+                        throw fail("Sequence ']]>' not allowed in content")
+                    }
                     advance()
                 }
                 text += string(from, index)
@@ -239,11 +245,20 @@ public struct XMLParser {
                 value += try reference()
                 continue
             }
-            let from = index
-            while let d = peek(), d != quote, d != UInt8(ascii: "<"), d != UInt8(ascii: "&") { advance() }
-            // Attribute-value normalisation: each literal whitespace character becomes a space.
-            value += String(
-                string(from, index).map { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+            // Attribute-value normalisation: each literal whitespace character (a CR LF pair counting as one)
+            // becomes a space.
+            var run: [UInt8] = []
+            while let d = peek(), d != quote, d != UInt8(ascii: "<"), d != UInt8(ascii: "&") {
+                switch d {
+                case 0x0D where peek(1) == 0x0A:
+                    run.append(0x20)
+                    advance()
+                case 0x0A, 0x09, 0x0D: run.append(0x20)
+                default: run.append(d)
+                }
+                advance()
+            }
+            value += String(decoding: run, as: UTF8.self)
         }
     }
 
