@@ -22,6 +22,10 @@ SV_STATE=/var/lib/swiftvirt-bench
 SV_URI="qemu+unix:///system?socket=$SV_RUN/libvirt-sock"
 LV_RUN=/run/libvirt-bench         # libvirtd's sockets, config and pid file for this run
 LV_URI="qemu+unix:///system?socket=$LV_RUN/libvirt-sock"
+# Each daemon runs in a network namespace of its own, so the network workload's bridges, dnsmasq and firewall
+# rules never touch the host's network (unix sockets are reached by path from any namespace).
+SV_NETNS=swiftvirt-bench-sv
+LV_NETNS=swiftvirt-bench-lv
 BANNER="SwiftVirt guest ready"
 RESULTS_DIR=$REPO/bench/results
 WORK=$(mktemp -d /tmp/swiftvirt-bench.XXXXXX)
@@ -105,8 +109,8 @@ start_libvirtd() {
     printf '%s\n' "unix_sock_dir = \"$LV_RUN\"" 'unix_sock_rw_perms = "0700"' 'auth_unix_rw = "none"' \
         'auth_unix_ro = "none"' "log_outputs = \"3:file:$WORK/libvirtd.log\"" >"$LV_RUN/libvirtd.conf"
     say "starting libvirtd (private mount namespace, sockets in $LV_RUN)"
-    # unshare and sh exec into libvirtd, so $! is libvirtd's PID.
-    unshare --mount --propagation private sh -c '
+    # ip netns exec, unshare and sh exec into libvirtd, so $! is libvirtd's PID.
+    ip netns exec "$LV_NETNS" unshare --mount --propagation private sh -c '
         r=$1; shift
         mount --bind "$r/etc" /etc/libvirt && mount --bind "$r/run" /run/libvirt &&
         mount --bind "$r/lib" /var/lib/libvirt && mount --bind "$r/cache" /var/cache/libvirt &&
@@ -147,7 +151,7 @@ start_swiftvirtd() {
     say "starting swiftvirtd (log: $WORK/swiftvirtd.log)"
     # No default network: like the bench's libvirtd (setup-libvirtd.sh drops its autostart), and a network
     # outlives the daemon by design, which would leave a bridge, dnsmasq and nft table on this host.
-    "$SV_BIN" --run-dir "$SV_RUN" --state-dir "$SV_STATE" --no-default-network \
+    ip netns exec "$SV_NETNS" "$SV_BIN" --run-dir "$SV_RUN" --state-dir "$SV_STATE" --no-default-network \
         >"$WORK/swiftvirtd.log" 2>&1 </dev/null &
     SV_PID=$!
     wait_for_list "$SV_URI" 200 || die "swiftvirtd did not come up; see $WORK/swiftvirtd.log"
@@ -193,8 +197,25 @@ cleanup() {
         stop_pid "$LV_PID"
         rm -rf "$LV_RUN"
     fi
+    remove_netns "$SV_NETNS"
+    remove_netns "$LV_NETNS"
     rm -rf "$WORK"
     exit $rc
+}
+
+# A fresh network namespace with loopback up (a leftover of an interrupted run is removed first).
+make_netns() {
+    remove_netns "$1"
+    ip netns add "$1" && ip -n "$1" link set lo up
+}
+
+# Stops whatever still runs in the namespace (a dnsmasq of an interrupted run), then deletes it.
+remove_netns() {
+    ip netns list 2>/dev/null | grep -qw "^$1" || return 0
+    local pids
+    pids=$(ip netns pids "$1" 2>/dev/null)
+    [ -n "$pids" ] && kill -9 $pids 2>/dev/null
+    ip netns del "$1" 2>/dev/null
 }
 
 main() {
@@ -211,6 +232,8 @@ main() {
     install_deps
     prepare_libvirtd
     build_swiftvirt
+    make_netns "$SV_NETNS" || die "cannot create network namespace $SV_NETNS"
+    make_netns "$LV_NETNS" || die "cannot create network namespace $LV_NETNS"
     start_libvirtd
     start_swiftvirtd
     write_header

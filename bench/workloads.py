@@ -12,6 +12,7 @@ Workloads:
   2. Management: define N domains, listAllDomains, lookupByName+info, XMLDesc, undefine (ops/s).
   3. Concurrency: 1, 8 and 32 client processes looping lookupByName+info+XMLDesc for a fixed time.
   4. Footprint: daemon RSS idle, with N defined domains, with G running guests (daemon processes only).
+  5. Storage and networks: volume create (qcow2, raw) and clone in a dir pool; NAT network create+start, destroy.
 """
 
 import argparse
@@ -334,6 +335,55 @@ class Bench:
                 except libvirt.libvirtError as e:  # a transient guest whose QEMU ended is already gone
                     self.notes.append(f"{daemon}: guest {dom.name()} was gone before destroy: {e.get_error_message()}")
 
+    def storage(self):
+        """Workload 5a: volume create (qcow2 and raw, 1 GiB) and clone (a 64 MiB raw volume full of data), each in
+        a transient dir pool of its own per daemon."""
+        pools, sources = {}, {}
+        for daemon, conn in self.conns.items():
+            path = os.path.join(self.args.work, f"pool-{daemon}")
+            os.makedirs(path, exist_ok=True)
+            pools[daemon] = conn.storagePoolCreateXML(
+                f"<pool type='dir'><name>bench-pool</name><target><path>{path}</path></target></pool>", 0)
+            sources[daemon] = pools[daemon].createXML(volume_xml("bench-source.raw", "raw", 64 << 20), 0)
+            with open(sources[daemon].path(), "r+b") as f:
+                chunk = os.urandom(1 << 20)
+                for _ in range(64):
+                    f.write(chunk)
+        for rep in range(self.args.storage_reps):
+            self.log(f"storage {rep + 1}/{self.args.storage_reps}")
+            for daemon in self.order(rep):
+                pool = pools[daemon]
+                for fmt in ("qcow2", "raw"):
+                    t0 = time.monotonic()
+                    vol = pool.createXML(volume_xml(f"bench-{rep}.{fmt}", fmt, 1 << 30), 0)
+                    self.record(f"volume create, {fmt} 1 GiB", "ms", "lower", daemon, (time.monotonic() - t0) * 1000)
+                    vol.delete(0)
+                t0 = time.monotonic()
+                clone = pool.createXMLFrom(volume_xml(f"bench-clone-{rep}.raw", "raw", 64 << 20), sources[daemon], 0)
+                self.record("volume clone, 64 MiB raw of data", "ms", "lower", daemon, (time.monotonic() - t0) * 1000)
+                clone.delete(0)
+        for daemon, pool in pools.items():
+            sources[daemon].delete(0)
+            pool.destroy()
+
+    def networks(self):
+        """Workload 5b: a NAT network with DHCP created and started (bridge, dnsmasq, firewall rules), then
+        destroyed. Each daemon runs in a network namespace of its own (bench/run.sh), so nothing reaches the host."""
+        xml = ("<network><name>bench-net</name><forward mode='nat'/><bridge name='svbench0'/>"
+               "<ip address='10.250.0.1' netmask='255.255.255.0'><dhcp><range start='10.250.0.10' "
+               "end='10.250.0.200'/></dhcp></ip></network>")
+        for rep in range(self.args.network_reps):
+            self.log(f"networks {rep + 1}/{self.args.network_reps}")
+            for daemon in self.order(rep):
+                conn = self.conns[daemon]
+                t0 = time.monotonic()
+                net = conn.networkCreateXML(xml)
+                t1 = time.monotonic()
+                net.destroy()
+                t2 = time.monotonic()
+                self.record("network create + start (NAT, DHCP)", "ms", "lower", daemon, (t1 - t0) * 1000)
+                self.record("network destroy", "ms", "lower", daemon, (t2 - t1) * 1000)
+
     # ------------------------------------------------------------------------------------ report
 
     def figures(self):
@@ -380,6 +430,11 @@ class Bench:
         lines += ["", "Cells: median (min–max) over repetitions. Ratio = swiftvirtd ÷ libvirtd.", ""]
         lines += [f"- {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
+
+
+def volume_xml(name, fmt, capacity):
+    return (f"<volume><name>{name}</name><capacity unit='bytes'>{capacity}</capacity>"
+            f"<target><format type='{fmt}'/></target></volume>")
 
 
 def fmt(x):
@@ -442,9 +497,9 @@ def main():
     p.add_argument("--smoke", action="store_true")
     args = p.parse_args()
     full = dict(create_reps=5, domains=500, mgmt_reps=3, read_rounds=5, list_calls=20, clients=[1, 8, 32], conc_reps=2,
-                duration=5.0, guests=10)
+                duration=5.0, guests=10, storage_reps=5, network_reps=5)
     smoke = dict(create_reps=1, domains=5, mgmt_reps=1, read_rounds=1, list_calls=2, clients=[1, 2], conc_reps=1,
-                 duration=0.5, guests=1)
+                 duration=0.5, guests=1, storage_reps=1, network_reps=1)
     for k, v in (smoke if args.smoke else full).items():
         setattr(args, k, v)
     quiet_errors()
@@ -455,11 +510,14 @@ def main():
     b.concurrency()
     b.creates()
     b.running_guests()
+    b.storage()
+    b.networks()
     b.notes.append(f"Sizes: create() ×{args.create_reps}; management {args.domains} domains ×{args.mgmt_reps} "
                    f"(read-only phases in {args.read_rounds} alternating rounds per repetition; listAllDomains: median of "
                    f"{args.list_calls} calls per round); concurrency "
                    f"{'/'.join(map(str, args.clients))} client processes × {args.duration:g} s × {args.conc_reps}; "
-                   f"{args.guests} running guests. One concurrency op = lookupByName + info + XMLDesc on one of "
+                   f"{args.guests} running guests; volumes ×{args.storage_reps}; networks ×{args.network_reps}. "
+                   f"One concurrency op = lookupByName + info + XMLDesc on one of "
                    f"10 inactive domains; latency is per op, pooled over clients.")
     b.notes.append("RSS counts the daemon process only (VmRSS), never QEMU.")
     rows = b.figures()
