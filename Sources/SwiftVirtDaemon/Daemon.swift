@@ -63,6 +63,8 @@ public enum Daemon {
     public static func run(_ config: DaemonConfiguration, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
         for dir in [config.runDir, config.stateDir, config.logDir] { try AtomicFile.makeDirectory(dir, mode: 0o755) }
+        try DaemonLock.acquire(directory: config.stateDir)
+        if config.runDir != config.stateDir { try DaemonLock.acquire(directory: config.runDir) }
         let driver = await QEMUDriver(
             configuration: QEMUDriverConfiguration(
                 runDirectory: config.runDir, logDirectory: config.logDir, stateDirectory: config.stateDir),

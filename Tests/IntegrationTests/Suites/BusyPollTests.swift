@@ -47,7 +47,8 @@ extension Integration {
 
         @Test(arguments: [["-1"], ["10001"], ["soon"], []])
         func badValuesAreRefused(_ value: [String]) async throws {
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("busy-poll-\(UUID().uuidString)")
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "busy-poll-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: scratch) }
             let result = try await run(
