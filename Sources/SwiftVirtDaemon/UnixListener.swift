@@ -18,7 +18,7 @@ final class UnixListener: Sendable {
     let path: String
     private let fd: CInt
 
-    /// Binds `path` (replacing a stale socket file there) and listens.
+    /// Binds `path` (replacing a stale socket there, never another kind of file) and listens.
     init(path: String, backlog: Int32 = 64) throws {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
@@ -29,7 +29,9 @@ final class UnixListener: Sendable {
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure.system(call: "socket", path: path, errno: errno) }
-        unlink(path)
+        // A stale socket of an earlier run is replaced; anything else at the path is left alone (bind then fails).
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK { unlink(path) }
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))

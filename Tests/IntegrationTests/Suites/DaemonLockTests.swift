@@ -36,5 +36,23 @@ extension Integration {
                 #expect(try await virsh.must("list", "--all", "--name").contains("lock-check"))
             }
         }
+        /// A stale socket of a killed daemon is replaced at start-up; a file of another kind in its place is not.
+        @Test func aFileInTheSocketsPlaceIsKept() async throws {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("svt-sock-\(UUID().uuidString)")
+            let runDir = root.appendingPathComponent("run").path
+            try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: root) }
+            try "not a socket\n".write(toFile: runDir + "/libvirt-sock", atomically: true, encoding: .utf8)
+            let result = try await run(
+                try TestEnvironment.daemonBinary(),
+                [
+                    "--run-dir", runDir, "--state-dir", root.appendingPathComponent("state").path,
+                    "--no-default-network",
+                ],
+                scratch: root, timeout: .seconds(30))
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stderr.contains("cannot listen on \(runDir)/libvirt-sock"), "\(result)")
+            #expect(try String(contentsOfFile: runDir + "/libvirt-sock", encoding: .utf8) == "not a socket\n")
+        }
     }
 }
