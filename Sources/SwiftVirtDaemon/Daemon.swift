@@ -87,7 +87,9 @@ public enum Daemon {
         await registry.setInterfacePlugger(InterfacePlugger(networks: networks))
         for rec in await registry.allRecords() {
             for nic in rec.live?.devices.interfaces ?? [] {
-                if let tap = nic.targetDev { await networks.adoptTap(tap, network: nic.type == .network ? nic.source : nil) }
+                if let tap = nic.targetDev {
+                    await networks.adoptTap(tap, network: nic.type == .network ? nic.source : nil)
+                }
             }
         }
         let services = DaemonServices(
@@ -95,7 +97,8 @@ public enum Daemon {
             consoles: ConsoleRegistry(), host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive,
             busyPollers: BusyPoller(
-                group: MultiThreadedEventLoopGroup.singleton, window: .microseconds(Int64(config.busyPollMicroseconds))))
+                group: MultiThreadedEventLoopGroup.singleton, window: .microseconds(Int64(config.busyPollMicroseconds)))
+        )
 
         var sockets = [(config.runDir + "/libvirt-sock", false), (config.runDir + "/libvirt-sock-ro", true)]
         if config.serveLibvirtSocket {
@@ -104,7 +107,8 @@ public enum Daemon {
                 try ensureNotServedByLibvirt(config.libvirtSocketDir + "/" + name)
             }
             sockets += [
-                (config.libvirtSocketDir + "/libvirt-sock", false), (config.libvirtSocketDir + "/libvirt-sock-ro", true),
+                (config.libvirtSocketDir + "/libvirt-sock", false),
+                (config.libvirtSocketDir + "/libvirt-sock-ro", true),
             ]
         }
         let dispatcher = Dispatcher()
@@ -148,18 +152,12 @@ public enum Daemon {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return }
         defer { close(fd) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            path.utf8CString.withUnsafeBytes { src in raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: src.prefix(raw.count - 1))) }
-        }
-        let connected = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let connected = UnixListener.withAddress(path) { connect(fd, $0, $1) }
         if connected == 0 {
             throw VirtError(
                 .operationFailed,
-                "operation failed: \(path) is served by a running libvirt daemon; stop it (systemctl stop libvirtd) first")
+                "operation failed: \(path) is served by a running libvirt daemon; stop it (systemctl stop libvirtd) first"
+            )
         }
     }
 }

@@ -20,23 +20,15 @@ final class UnixListener: Sendable {
 
     /// Binds `path` (replacing a stale socket there, never another kind of file) and listens.
     init(path: String, backlog: Int32 = 64) throws {
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: addr.sun_path)
-        guard path.utf8.count < capacity else { throw Failure.system(call: "bind", path: path, errno: ENAMETOOLONG) }
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            path.utf8CString.withUnsafeBytes { raw.copyMemory(from: $0) }
+        guard path.utf8.count < MemoryLayout.size(ofValue: sockaddr_un().sun_path) else {
+            throw Failure.system(call: "bind", path: path, errno: ENAMETOOLONG)
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure.system(call: "socket", path: path, errno: errno) }
         // A stale socket of an earlier run is replaced; anything else at the path is left alone (bind then fails).
         var info = stat()
         if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK { unlink(path) }
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let bound = Self.withAddress(path) { bind(fd, $0, $1) } ?? -1
         guard bound == 0, listen(fd, backlog) == 0 else {
             let code = errno
             close(fd)
@@ -44,6 +36,19 @@ final class UnixListener: Sendable {
         }
         self.path = path
         self.fd = fd
+    }
+
+    /// Calls `body` with `path` as a unix socket address and its length; nil when the path does not fit.
+    static func withAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T? {
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        guard path.utf8.count < MemoryLayout.size(ofValue: addr.sun_path) else { return nil }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            path.utf8CString.withUnsafeBytes { raw.copyMemory(from: $0) }
+        }
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
     }
 
     /// Accepted connections, as descriptors the receiver owns. Transient failures (a client that gave up,
