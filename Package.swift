@@ -20,6 +20,9 @@ let package = Package(
         .target(name: "SwiftVirtCore"),
         // libvirt remote protocol: XDR, framing, procedure numbers, argument/return structs. Pure.
         .target(name: "SwiftVirtWire"),
+        // Reads libvirt's .x protocol files and writes SwiftVirtWire's Generated/ sources (scripts/generate-wire.sh).
+        .target(name: "WireGenerator"),
+        .executableTarget(name: "swiftvirt-wiregen", dependencies: ["WireGenerator"]),
         // Thin C shims for syscalls Swift cannot call directly (ioctl, openpty, KVM probe).
         .target(name: "CSwiftVirtSys"),
         // QEMU driver: accelerator probe, command line, QMP client, process supervision.
@@ -79,6 +82,7 @@ let package = Package(
             ]),
         .testTarget(name: "SwiftVirtCoreTests", dependencies: ["SwiftVirtCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwiftVirtWireTests", dependencies: ["SwiftVirtWire"]),
+        .testTarget(name: "WireGeneratorTests", dependencies: ["WireGenerator"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
         .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtCore"]),

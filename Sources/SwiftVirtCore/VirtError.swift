@@ -34,6 +34,13 @@ public enum VirtErrorDomain: Int32, Sendable {
     case storage = 18
     case network = 19
     case domain = 20
+    case nodeDevice = 22
+    case interface = 26
+    case secret = 30
+    case nwfilter = 33
+    case domainSnapshot = 35
+    case streams = 38
+    case domainCheckpoint = 69
 }
 
 /// An error as libvirt clients see it. Internal errors are typed enums in each target; they conform to

@@ -2,20 +2,22 @@ import Logging
 import SwiftVirtCore
 import SwiftVirtWire
 
-/// The one table from procedure number to handler, and the rules every call goes through: program and
-/// version checks, "open first", read-only refusal, error mapping.
+/// The one table from procedure to handler, and the rules every call goes through: program and version checks,
+/// "open first", read-only refusal, error mapping. Every procedure of the four programs decodes its arguments
+/// (from the generated descriptors); one without a handler here answers as libvirt does for a function its
+/// driver lacks.
 struct Dispatcher: Sendable {
-    let routes: [Int32: Route]
+    let table: RouteTable
 
     init() {
-        var table: [Int32: Route] = [:]
+        var table = RouteTable()
         ConnectRoutes.register(into: &table)
         DomainQueryRoutes.register(into: &table)
         DomainLifecycleRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)
-        routes = table
+        self.table = table
     }
 
     /// Procedures a client may call before CONNECT_OPEN.
@@ -25,31 +27,35 @@ struct Dispatcher: Sendable {
         RemoteProcedure.authPolkit.rawValue,
     ]
 
-    /// Quick read-only queries that never wait on a guest job: the connection's own task runs them in place
-    /// instead of spawning a task per call, which saved a task creation and a thread hand-off per call.
-    /// Calls that may wait (lifecycle, QMP, streams) keep their own task so one connection can overlap them.
-    static let runInline: Set<Int32> = [
-        RemoteProcedure.domainLookupByName.rawValue, RemoteProcedure.domainLookupByUuid.rawValue,
-        RemoteProcedure.domainLookupById.rawValue, RemoteProcedure.connectListAllDomains.rawValue,
-        RemoteProcedure.domainGetInfo.rawValue, RemoteProcedure.domainGetXmlDesc.rawValue,
-        RemoteProcedure.connectGetLibVersion.rawValue, RemoteProcedure.connectGetVersion.rawValue,
-        RemoteProcedure.connectSupportsFeature.rawValue, RemoteProcedure.authList.rawValue,
-    ]
+    /// Whether the connection's own task should run this call in place (see `Route.inline`).
+    func runsInline(_ header: PacketHeader) -> Bool {
+        header.type == .call && header.version == 1
+            && table.route(program: header.program, procedure: header.procedure)?.inline == true
+    }
 
-    /// The message must start with "unknown procedure" (clients turn exactly that into "not supported" and fall
-    /// back); the protocol name after the number tells a person which call it was.
+    /// A number no program of libvirt 9.0 defines: libvirtd's RPC error, whose text clients turn into "not
+    /// supported" for their fallbacks.
     static func unknownProcedure(_ number: Int32) -> VirtError {
-        var message = "unknown procedure: \(number)"
-        if let known = RemoteProcedure(rawValue: number) {
-            let camel = String(describing: known)
-            var snake = "REMOTE_PROC_"
-            for ch in camel {
-                if ch.isUppercase { snake += "_" }
-                snake += ch.uppercased()
-            }
-            message += " (\(snake) is not implemented by swiftvirtd)"
-        }
-        return VirtError(.rpc, domain: .rpc, message)
+        VirtError(.rpc, domain: .rpc, "unknown procedure: \(number)")
+    }
+
+    /// What libvirt answers when the connection's driver lacks the function: VIR_ERR_NO_SUPPORT from the public
+    /// API's error domain, naming the function.
+    static func notSupported(_ info: ProcedureInfo) -> VirtError {
+        VirtError(.noSupport, domain: errorDomain(of: info), "this function is not supported by the connection driver: \(info.api)")
+    }
+
+    /// The error domain of the file libvirt's public function lives in (`VIR_FROM_THIS` of `src/libvirt-*.c`).
+    static func errorDomain(of info: ProcedureInfo) -> VirtErrorDomain {
+        guard info.program == Remote.program else { return .none }
+        let api = info.api
+        let families: [(String, VirtErrorDomain)] = [
+            ("DomainSnapshot", .domainSnapshot), ("DomainCheckpoint", .domainCheckpoint), ("NWFilter", .nwfilter),
+            ("NodeDevice", .nodeDevice), ("Secret", .secret), ("Interface", .interface), ("StoragePool", .storage),
+            ("StorageVol", .storage), ("Network", .network), ("Stream", .streams),
+        ]
+        for (word, domain) in families where api.contains(word) { return domain }
+        return .domain
     }
 
     enum Outcome {
@@ -60,16 +66,30 @@ struct Dispatcher: Sendable {
 
     func dispatchCall(_ packet: Packet, services: DaemonServices, session: ConnectionSession) async -> Outcome {
         let header = packet.header
-        guard let route = routes[header.procedure] else {
+        guard let procedure = WirePrograms.procedure(program: header.program, number: header.procedure),
+            procedure.info.kind == .call
+        else {
             session.sendError(to: header, Self.unknownProcedure(header.procedure))
             return .handled
         }
-        if !session.isOpen && !Self.beforeOpen.contains(header.procedure) {
+        let info = procedure.info
+        let route = table.route(program: header.program, procedure: header.procedure)
+        if !session.isOpen && !(header.program == Remote.program && Self.beforeOpen.contains(header.procedure)) {
             session.sendError(to: header, DaemonError.connectionNotOpen.virtError)
             return .handled
         }
-        if session.isReadOnly && !route.readOnlyAllowed {
-            session.sendError(to: header, DaemonError.readOnly(procedure: route.api).virtError)
+        if session.isReadOnly && !(route?.readOnlyAllowed ?? (info.readOnly == .allowed)) {
+            session.sendError(to: header, DaemonError.readOnly(procedure: info.api).virtError)
+            return .handled
+        }
+        guard let route else {
+            // Decoded anyway: a call we cannot serve must still be a well-formed one.
+            do throws(XDRError) {
+                try procedure.validateArguments(packet.payload)
+            } catch {
+                return .closeConnection(reason: Route.BadArguments(api: info.api, error: error).description)
+            }
+            session.sendError(to: header, Self.notSupported(info))
             return .handled
         }
         let context = CallContext(services: services, session: session, header: header)

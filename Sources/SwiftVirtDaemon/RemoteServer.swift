@@ -76,7 +76,7 @@ struct RemoteServer: Sendable {
                     defer { session.teardown(events: services.events) }
                     for try await packet in inbound {
                         session.with { $0.lastInbound = .now }
-                        if runsInline(packet) {
+                        if dispatcher.runsInline(packet.header) {
                             if case .closeConnection(let reason) = await dispatcher.dispatchCall(
                                 packet, services: services, session: session)
                             {
@@ -126,13 +126,6 @@ struct RemoteServer: Sendable {
         }
     }
 
-    /// A quick query on the remote program (see `Dispatcher.runInline`).
-    private func runsInline(_ packet: Packet) -> Bool {
-        let header = packet.header
-        return header.type == .call && header.program == WireProgram.remote.rawValue && header.version == 1
-            && Dispatcher.runInline.contains(header.procedure)
-    }
-
     /// Returns a reason when the connection must be closed.
     private func route(
         _ packet: Packet, session: ConnectionSession, channel: any Channel,
@@ -147,7 +140,7 @@ struct RemoteServer: Sendable {
             }
             return nil
         }
-        guard header.program == WireProgram.remote.rawValue || header.program == WireProgram.qemu.rawValue,
+        guard header.program == Remote.program || header.program == Qemu.program || header.program == Lxc.program,
             header.version == 1
         else {
             session.sendError(
@@ -157,10 +150,6 @@ struct RemoteServer: Sendable {
         }
         switch header.type {
         case .call:
-            if header.program == WireProgram.qemu.rawValue {
-                session.sendError(to: header, Dispatcher.unknownProcedure(header.procedure))
-                return nil
-            }
             let services = services
             let dispatcher = dispatcher
             group.addTask {

@@ -9,12 +9,19 @@ struct CallContext: Sendable {
     var registry: DomainRegistry { services.registry }
 }
 
-/// One remote procedure: its libvirt API name (for messages), whether a read-only connection may call it,
-/// and the handler. A handler returns the encoded reply, or nil when it has queued its reply itself.
+/// One implemented procedure: what the protocol says about it, whether a read-only connection may call it,
+/// whether the connection's own task may run it in place, and the handler. A handler returns the encoded reply,
+/// or nil when it has queued its reply itself (streams).
 struct Route: Sendable {
-    let api: String
+    let info: ProcedureInfo
     let readOnlyAllowed: Bool
+    /// libvirt's high-priority procedures never wait on a guest: the connection task answers them in place
+    /// instead of spawning a task per call (a task creation and a thread hand-off saved per call). A handler that
+    /// can wait anyway (destroy waits for the process to go) registers with `waits: true`.
+    let inline: Bool
     let run: @Sendable ([UInt8], CallContext) async throws -> [UInt8]?
+
+    var api: String { info.api }
 
     /// Argument decoding failed: the peer is not speaking the protocol; the connection is closed.
     struct BadArguments: Error, CustomStringConvertible {
@@ -23,18 +30,37 @@ struct Route: Sendable {
         var description: String { "cannot decode arguments of \(api): \(error)" }
     }
 
-    static func call<A: XDRCodable, R: XDRCodable>(
-        _ api: String, readOnly: Bool = false, _ body: @escaping @Sendable (A, CallContext) async throws -> R
-    ) -> Route {
-        Route(api: api, readOnlyAllowed: readOnly) { payload, context in
-            var decoder = XDRDecoder(payload)
-            let args: A
-            do throws(XDRError) {
-                args = try decoder.decode(A.self)
-                try decoder.finish()
-            } catch {
-                throw BadArguments(api: api, error: error)
-            }
+    /// Decodes a payload as `P`'s arguments, or throws `BadArguments`.
+    static func arguments<P: WireProcedure>(of _: P.Type, _ payload: [UInt8]) throws -> P.Args {
+        do throws(XDRError) {
+            return try P.decodeArgs(payload)
+        } catch {
+            throw BadArguments(api: P.info.api, error: error)
+        }
+    }
+}
+
+/// The handlers by program and procedure number. Registration is typed by the generated descriptors, so a
+/// handler's argument and reply types are the procedure's own: pairing them wrongly does not compile.
+struct RouteTable: Sendable {
+    private(set) var routes: [UInt64: Route] = [:]
+
+    static func key(program: UInt32, procedure: Int32) -> UInt64 {
+        UInt64(program) << 32 | UInt64(UInt32(bitPattern: procedure))
+    }
+
+    func route(program: UInt32, procedure: Int32) -> Route? {
+        routes[Self.key(program: program, procedure: procedure)]
+    }
+
+    /// A handler that returns its reply. `readOnly` (may a read-only connection call it) defaults to libvirt's own
+    /// rule for the function.
+    mutating func on<P: WireProcedure>(
+        _ procedure: P.Type, readOnly: Bool? = nil, waits: Bool = false,
+        _ body: @escaping @Sendable (P.Args, CallContext) async throws -> P.Ret
+    ) {
+        raw(procedure, readOnly: readOnly, waits: waits) { payload, context in
+            let args = try Route.arguments(of: P.self, payload)
             let ret = try await body(args, context)
             var encoder = XDREncoder()
             encoder.encode(ret)
@@ -43,10 +69,22 @@ struct Route: Sendable {
     }
 
     /// Procedures without arguments.
-    static func call<R: XDRCodable>(
-        _ api: String, readOnly: Bool = false, _ body: @escaping @Sendable (CallContext) async throws -> R
-    ) -> Route {
-        call(api, readOnly: readOnly) { (_: XDRVoid, context: CallContext) in try await body(context) }
+    mutating func on<P: WireProcedure>(
+        _ procedure: P.Type, readOnly: Bool? = nil, waits: Bool = false,
+        _ body: @escaping @Sendable (CallContext) async throws -> P.Ret
+    ) where P.Args == XDRVoid {
+        on(procedure, readOnly: readOnly, waits: waits) { (_: XDRVoid, context: CallContext) in try await body(context) }
+    }
+
+    /// A handler that decodes its own arguments and may queue its reply itself (streams): it returns nil then.
+    mutating func raw<P: WireProcedure>(
+        _ procedure: P.Type, readOnly: Bool? = nil, waits: Bool = false,
+        _ run: @escaping @Sendable ([UInt8], CallContext) async throws -> [UInt8]?
+    ) {
+        let info = P.info
+        routes[Self.key(program: info.program, procedure: info.number)] = Route(
+            info: info, readOnlyAllowed: readOnly ?? (info.readOnly == .allowed),
+            inline: info.priority == .high && !waits && info.stream == .none, run: run)
     }
 }
 

@@ -13,11 +13,11 @@ enum ConnectRoutes {
         15,  // REMOTE_CLOSE_CALLBACK: 360/361 are accepted
     ]
 
-    static func register(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.authList.rawValue] = .call("virConnectAuthList", readOnly: true) { _ in
+    static func register(into table: inout RouteTable) {
+        table.on(Remote.AuthList.self) { _ in
             AuthListRet(types: [0])  // REMOTE_AUTH_NONE: local unix socket, filesystem permissions decide
         }
-        table[RemoteProcedure.connectOpen.rawValue] = .call("virConnectOpen", readOnly: true) {
+        table.on(Remote.ConnectOpen.self) {
             (args: ConnectOpenArgs, ctx) in
             try checkFlags(args.flags, allowed: openFlagReadOnly, "virConnectOpen")
             let name = args.name ?? ""
@@ -31,37 +31,33 @@ enum ConnectRoutes {
             }
             return XDRVoid()
         }
-        table[RemoteProcedure.connectClose.rawValue] = .call("virConnectClose", readOnly: true) { _ in
+        table.on(Remote.ConnectClose.self) { _ in
             XDRVoid()
         }
-        table[RemoteProcedure.connectSupportsFeature.rawValue] = .call("virConnectSupportsFeature", readOnly: true) {
+        table.on(Remote.ConnectSupportsFeature.self) {
             (args: ConnectSupportsFeatureArgs, ctx) in
             let supported = supportedFeatures.contains(args.feature)
             if args.feature == 10 { ctx.session.with { $0.keepalive = true } }
             return ConnectSupportsFeatureRet(supported: supported ? 1 : 0)
         }
-        table[RemoteProcedure.connectRegisterCloseCallback.rawValue] = .call(
-            "virConnectRegisterCloseCallback", readOnly: true
-        ) { _ in XDRVoid() }
-        table[RemoteProcedure.connectUnregisterCloseCallback.rawValue] = .call(
-            "virConnectUnregisterCloseCallback", readOnly: true
-        ) { _ in XDRVoid() }
-        table[RemoteProcedure.connectGetType.rawValue] = .call("virConnectGetType", readOnly: true) { ctx in
+        table.on(Remote.ConnectRegisterCloseCallback.self) { _ in XDRVoid() }
+        table.on(Remote.ConnectUnregisterCloseCallback.self) { _ in XDRVoid() }
+        table.on(Remote.ConnectGetType.self) { ctx in
             ConnectGetTypeRet(type: ctx.services.driver.typeName)
         }
-        table[RemoteProcedure.connectGetVersion.rawValue] = .call("virConnectGetVersion", readOnly: true) { ctx in
+        table.on(Remote.ConnectGetVersion.self) { ctx in
             ConnectGetVersionRet(hvVer: await ctx.services.driver.hypervisorVersion())
         }
-        table[RemoteProcedure.connectGetLibVersion.rawValue] = .call("virConnectGetLibVersion", readOnly: true) { _ in
+        table.on(Remote.ConnectGetLibVersion.self) { _ in
             ConnectGetLibVersionRet(libVer: DaemonServices.libvirtCompatibleVersion)
         }
-        table[RemoteProcedure.connectGetHostname.rawValue] = .call("virConnectGetHostname", readOnly: true) { _ in
+        table.on(Remote.ConnectGetHostname.self) { _ in
             ConnectGetHostnameRet(hostname: HostInfo.hostname())
         }
-        table[RemoteProcedure.connectGetUri.rawValue] = .call("virConnectGetURI", readOnly: true) { ctx in
+        table.on(Remote.ConnectGetURI.self) { ctx in
             ConnectGetUriRet(uri: ctx.session.with { $0.uri })
         }
-        table[RemoteProcedure.nodeGetInfo.rawValue] = .call("virNodeGetInfo", readOnly: true) { ctx in
+        table.on(Remote.NodeGetInfo.self) { ctx in
             let host = ctx.services.host
             var model = Array(host.model.utf8.prefix(31)).map { Int8(bitPattern: $0) }
             model += Array(repeating: 0, count: 32 - model.count)
@@ -69,23 +65,21 @@ enum ConnectRoutes {
                 model: model, memory: host.memoryKiB, cpus: host.cpus, mhz: host.mhz, nodes: 1, sockets: host.sockets,
                 cores: host.cores, threads: host.threads)
         }
-        table[RemoteProcedure.connectGetCapabilities.rawValue] = .call("virConnectGetCapabilities", readOnly: true) {
+        table.on(Remote.ConnectGetCapabilities.self) {
             ctx in
             ConnectGetCapabilitiesRet(capabilities: await ctx.services.driver.capabilitiesXML())
         }
-        table[RemoteProcedure.connectGetDomainCapabilities.rawValue] = .call(
-            "virConnectGetDomainCapabilities", readOnly: true
-        ) { (args: ConnectGetDomainCapabilitiesArgs, ctx) in
+        table.on(Remote.ConnectGetDomainCapabilities.self) { (args: ConnectGetDomainCapabilitiesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virConnectGetDomainCapabilities")
             let xml = try await ctx.services.driver.domainCapabilitiesXML(
                 emulator: args.emulatorbin, arch: args.arch, machine: args.machine, virtType: args.virttype)
             return ConnectGetDomainCapabilitiesRet(capabilities: xml)
         }
-        table[RemoteProcedure.nodeGetSecurityModel.rawValue] = .call("virNodeGetSecurityModel", readOnly: true) { _ in
+        table.on(Remote.NodeGetSecurityModel.self) { _ in
             // No security driver: libvirt reports an empty model, which virsh leaves out of dominfo.
             NodeGetSecurityModelRet(model: [0], doi: [0])
         }
-        table[RemoteProcedure.connectDomainXmlToNative.rawValue] = .call("virConnectDomainXMLToNative") {
+        table.on(Remote.ConnectDomainXMLToNative.self) {
             (args: ConnectDomainXmlToNativeArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virConnectDomainXMLToNative")
             guard args.nativeFormat == "qemu-argv" else {

@@ -3,41 +3,41 @@ import SwiftVirtWire
 
 /// Procedures that change domains.
 enum DomainLifecycleRoutes {
-    static func register(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.domainDefineXml.rawValue] = .call("virDomainDefineXML") {
+    static func register(into table: inout RouteTable) {
+        table.on(Remote.DomainDefineXML.self) {
             (args: DomainDefineXmlArgs, ctx) in
             DomainDefineXmlRet(dom: try await ctx.registry.define(xml: args.xml).wire)
         }
-        table[RemoteProcedure.domainDefineXmlFlags.rawValue] = .call("virDomainDefineXMLFlags") {
+        table.on(Remote.DomainDefineXMLFlags.self) {
             (args: DomainDefineXmlFlagsArgs, ctx) in
             // VALIDATE 1: our parser already rejects everything outside the schema subset it understands.
             try checkFlags(args.flags, allowed: 1, "virDomainDefineXMLFlags")
             return DomainDefineXmlFlagsRet(dom: try await ctx.registry.define(xml: args.xml).wire)
         }
-        table[RemoteProcedure.domainCreateXml.rawValue] = .call("virDomainCreateXML") {
+        table.on(Remote.DomainCreateXML.self) {
             (args: DomainCreateXmlArgs, ctx) in
             // START_PAUSED 1, VALIDATE 16
             try checkFlags(args.flags, allowed: 1 | 16, "virDomainCreateXML")
             let identity = try await ctx.registry.createTransient(xml: args.xmlDesc, paused: args.flags & 1 != 0)
             return DomainCreateXmlRet(dom: identity.wire)
         }
-        table[RemoteProcedure.domainCreate.rawValue] = .call("virDomainCreate") { (args: DomainCreateArgs, ctx) in
+        table.on(Remote.DomainCreate.self) { (args: DomainCreateArgs, ctx) in
             _ = try await ctx.registry.start(args.dom.domainUUID(), paused: false)
             return XDRVoid()
         }
-        table[RemoteProcedure.domainCreateWithFlags.rawValue] = .call("virDomainCreateWithFlags") {
+        table.on(Remote.DomainCreateWithFlags.self) {
             (args: DomainCreateWithFlagsArgs, ctx) in
             // START_PAUSED 1, FORCE_BOOT 8 (no managed save exists, so a fresh boot is what happens anyway)
             try checkFlags(args.flags, allowed: 1 | 8, "virDomainCreateWithFlags")
             let identity = try await ctx.registry.start(args.dom.domainUUID(), paused: args.flags & 1 != 0)
             return DomainCreateWithFlagsRet(dom: identity.wire)
         }
-        table[RemoteProcedure.domainUndefine.rawValue] = .call("virDomainUndefine") {
+        table.on(Remote.DomainUndefine.self) {
             (args: DomainUndefineArgs, ctx) in
             try await ctx.registry.undefine(args.dom.domainUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.domainUndefineFlags.rawValue] = .call("virDomainUndefineFlags") {
+        table.on(Remote.DomainUndefineFlags.self) {
             (args: DomainUndefineFlagsArgs, ctx) in
             // MANAGED_SAVE, SNAPSHOTS_METADATA, NVRAM, KEEP_NVRAM, CHECKPOINTS_METADATA, TPM, KEEP_TPM: none of these
             // exist for our domains yet, so removing "them too" is removing nothing.
@@ -45,47 +45,47 @@ enum DomainLifecycleRoutes {
             try await ctx.registry.undefine(args.dom.domainUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.domainDestroy.rawValue] = .call("virDomainDestroy") {
+        table.on(Remote.DomainDestroy.self) {
             (args: DomainDestroyArgs, ctx) in
             try await ctx.registry.destroy(args.dom.domainUUID(), graceful: false)
             return XDRVoid()
         }
-        table[RemoteProcedure.domainDestroyFlags.rawValue] = .call("virDomainDestroyFlags") {
+        table.on(Remote.DomainDestroyFlags.self) {
             (args: DomainDestroyFlagsArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "virDomainDestroyFlags")
             try await ctx.registry.destroy(args.dom.domainUUID(), graceful: args.flags & 1 != 0)
             return XDRVoid()
         }
-        table[RemoteProcedure.domainShutdown.rawValue] = .call("virDomainShutdown") {
+        table.on(Remote.DomainShutdown.self) {
             (args: DomainShutdownArgs, ctx) in
             try await ctx.registry.shutdown(args.dom.domainUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.domainShutdownFlags.rawValue] = .call("virDomainShutdownFlags") {
+        table.on(Remote.DomainShutdownFlags.self) {
             (args: DomainShutdownFlagsArgs, ctx) in
             try checkPowerMode(args.flags, "virDomainShutdownFlags")
             try await ctx.registry.shutdown(args.dom.domainUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.domainReboot.rawValue] = .call("virDomainReboot") { (args: DomainRebootArgs, ctx) in
+        table.on(Remote.DomainReboot.self) { (args: DomainRebootArgs, ctx) in
             try checkPowerMode(args.flags, "virDomainReboot")
             try await ctx.registry.reboot(args.dom.domainUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.domainReset.rawValue] = .call("virDomainReset") { (args: DomainResetArgs, ctx) in
+        table.on(Remote.DomainReset.self) { (args: DomainResetArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virDomainReset")
             try await ctx.registry.reset(args.dom.domainUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.domainSuspend.rawValue] = .call("virDomainSuspend") { (args: DomainSuspendArgs, ctx) in
+        table.on(Remote.DomainSuspend.self) { (args: DomainSuspendArgs, ctx) in
             try await ctx.registry.suspend(args.dom.domainUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.domainResume.rawValue] = .call("virDomainResume") { (args: DomainResumeArgs, ctx) in
+        table.on(Remote.DomainResume.self) { (args: DomainResumeArgs, ctx) in
             try await ctx.registry.resume(args.dom.domainUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.domainSetAutostart.rawValue] = .call("virDomainSetAutostart") {
+        table.on(Remote.DomainSetAutostart.self) {
             (args: DomainSetAutostartArgs, ctx) in
             try await ctx.registry.setAutostart(args.dom.domainUUID(), args.autostart != 0)
             return XDRVoid()

@@ -3,53 +3,49 @@ import SwiftVirtWire
 
 /// Lookups, listings and read-only facts about domains.
 enum DomainQueryRoutes {
-    static func register(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.domainLookupByName.rawValue] = .call("virDomainLookupByName", readOnly: true) {
+    static func register(into table: inout RouteTable) {
+        table.on(Remote.DomainLookupByName.self) {
             (args: DomainLookupByNameArgs, ctx) in
             DomainLookupByNameRet(dom: try await ctx.registry.lookup(name: args.name).wire)
         }
-        table[RemoteProcedure.domainLookupByUuid.rawValue] = .call("virDomainLookupByUUID", readOnly: true) {
+        table.on(Remote.DomainLookupByUUID.self) {
             (args: DomainLookupByUuidArgs, ctx) in
             guard let uuid = DomainUUID(bytes: args.uuid) else { throw DaemonError.invalidArgument("malformed uuid") }
             return DomainLookupByUuidRet(dom: try await ctx.registry.lookup(uuid: uuid).wire)
         }
-        table[RemoteProcedure.domainLookupById.rawValue] = .call("virDomainLookupByID", readOnly: true) {
+        table.on(Remote.DomainLookupByID.self) {
             (args: DomainLookupByIdArgs, ctx) in
             DomainLookupByIdRet(dom: try await ctx.registry.lookup(id: args.id).wire)
         }
-        table[RemoteProcedure.connectListAllDomains.rawValue] = .call("virConnectListAllDomains", readOnly: true) {
+        table.on(Remote.ConnectListAllDomains.self) {
             (args: ConnectListAllDomainsArgs, ctx) in
             let records = try await filtered(ctx.registry.summaries(), flags: args.flags)
             let domains = args.needResults != 0 ? records.map { $0.identity.wire } : []
             return ConnectListAllDomainsRet(domains: domains, ret: UInt32(records.count))
         }
-        table[RemoteProcedure.connectNumOfDomains.rawValue] = .call("virConnectNumOfDomains", readOnly: true) { ctx in
+        table.on(Remote.ConnectNumOfDomains.self) { ctx in
             ConnectNumOfDomainsRet(num: Int32(await ctx.registry.summaries().filter(\.isActive).count))
         }
-        table[RemoteProcedure.connectListDomains.rawValue] = .call("virConnectListDomains", readOnly: true) {
+        table.on(Remote.ConnectListDomains.self) {
             (args: ConnectListDomainsArgs, ctx) in
             let ids = await ctx.registry.summaries().filter(\.isActive).map(\.identity.id)
             return ConnectListDomainsRet(ids: Array(ids.prefix(Int(max(0, args.maxids)))))
         }
-        table[RemoteProcedure.connectNumOfDefinedDomains.rawValue] = .call(
-            "virConnectNumOfDefinedDomains", readOnly: true
-        ) { ctx in
+        table.on(Remote.ConnectNumOfDefinedDomains.self) { ctx in
             ConnectNumOfDefinedDomainsRet(num: Int32(await ctx.registry.summaries().filter { !$0.isActive }.count))
         }
-        table[RemoteProcedure.connectListDefinedDomains.rawValue] = .call(
-            "virConnectListDefinedDomains", readOnly: true
-        ) { (args: ConnectListDefinedDomainsArgs, ctx) in
+        table.on(Remote.ConnectListDefinedDomains.self) { (args: ConnectListDefinedDomainsArgs, ctx) in
             let names = await ctx.registry.summaries().filter { !$0.isActive }.map(\.identity.name)
             return ConnectListDefinedDomainsRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
         }
-        table[RemoteProcedure.domainGetXmlDesc.rawValue] = .call("virDomainGetXMLDesc", readOnly: true) {
+        table.on(Remote.DomainGetXMLDesc.self) {
             (args: DomainGetXmlDescArgs, ctx) in
             // SECURE 1, INACTIVE 2, UPDATE_CPU 4, MIGRATABLE 8
             try checkFlags(args.flags, allowed: 0xF, "virDomainGetXMLDesc")
             let xml = try await ctx.registry.xmlDescription(args.dom.domainUUID(), inactive: args.flags & 2 != 0)
             return DomainGetXmlDescRet(xml: xml)
         }
-        table[RemoteProcedure.domainGetInfo.rawValue] = .call("virDomainGetInfo", readOnly: true) {
+        table.on(Remote.DomainGetInfo.self) {
             (args: DomainGetInfoArgs, ctx) in
             let rec = try await ctx.registry.record(args.dom.domainUUID())
             let def = rec.live ?? rec.config
@@ -59,47 +55,45 @@ enum DomainQueryRoutes {
                 memory: rec.isActive ? def.currentMemoryKiB : def.currentMemoryKiB, nrVirtCpu: UInt16(clamping: def.vcpus),
                 cpuTime: cpuTime)
         }
-        table[RemoteProcedure.domainGetState.rawValue] = .call("virDomainGetState", readOnly: true) {
+        table.on(Remote.DomainGetState.self) {
             (args: DomainGetStateArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virDomainGetState")
             let rec = try await ctx.registry.record(args.dom.domainUUID())
             return DomainGetStateRet(state: rec.state.rawValue, reason: rec.reason.rawValue)
         }
-        table[RemoteProcedure.domainGetOsType.rawValue] = .call("virDomainGetOSType", readOnly: true) {
+        table.on(Remote.DomainGetOSType.self) {
             (args: DomainGetOsTypeArgs, ctx) in
             _ = try await ctx.registry.record(args.dom.domainUUID())
             return DomainGetOsTypeRet(type: "hvm")
         }
-        table[RemoteProcedure.domainIsActive.rawValue] = .call("virDomainIsActive", readOnly: true) {
+        table.on(Remote.DomainIsActive.self) {
             (args: DomainIsActiveArgs, ctx) in
             DomainIsActiveRet(active: try await ctx.registry.record(args.dom.domainUUID()).isActive ? 1 : 0)
         }
-        table[RemoteProcedure.domainIsPersistent.rawValue] = .call("virDomainIsPersistent", readOnly: true) {
+        table.on(Remote.DomainIsPersistent.self) {
             (args: DomainIsPersistentArgs, ctx) in
             DomainIsPersistentRet(persistent: try await ctx.registry.record(args.dom.domainUUID()).persistent ? 1 : 0)
         }
-        table[RemoteProcedure.domainGetAutostart.rawValue] = .call("virDomainGetAutostart", readOnly: true) {
+        table.on(Remote.DomainGetAutostart.self) {
             (args: DomainGetAutostartArgs, ctx) in
             DomainGetAutostartRet(autostart: try await ctx.registry.record(args.dom.domainUUID()).autostart ? 1 : 0)
         }
-        table[RemoteProcedure.domainHasManagedSaveImage.rawValue] = .call(
-            "virDomainHasManagedSaveImage", readOnly: true
-        ) { (args: DomainHasManagedSaveImageArgs, ctx) in
+        table.on(Remote.DomainHasManagedSaveImage.self) { (args: DomainHasManagedSaveImageArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virDomainHasManagedSaveImage")
             _ = try await ctx.registry.record(args.dom.domainUUID())
             return DomainHasManagedSaveImageRet(result: 0)  // managed save does not exist here yet
         }
-        table[RemoteProcedure.domainGetMessages.rawValue] = .call("virDomainGetMessages", readOnly: true) {
+        table.on(Remote.DomainGetMessages.self) {
             (args: DomainGetMessagesArgs, ctx) in
             _ = try await ctx.registry.record(args.dom.domainUUID())
             return DomainGetMessagesRet(msgs: [])
         }
-        table[RemoteProcedure.domainGetSecurityLabel.rawValue] = .call("virDomainGetSecurityLabel", readOnly: true) {
+        table.on(Remote.DomainGetSecurityLabel.self) {
             (args: DomainGetSecurityLabelArgs, ctx) in
             _ = try await ctx.registry.record(args.dom.domainUUID())
             return DomainGetSecurityLabelRet(label: [0], enforcing: 0)
         }
-        table[RemoteProcedure.domainGetVcpusFlags.rawValue] = .call("virDomainGetVcpusFlags", readOnly: true) {
+        table.on(Remote.DomainGetVcpusFlags.self) {
             (args: DomainGetVcpusFlagsArgs, ctx) in
             // LIVE 1, CONFIG 2, MAXIMUM 4; neither LIVE nor CONFIG means the current state.
             let (live, config, maximum): (UInt32, UInt32, UInt32) = (1, 2, 4)

@@ -3,10 +3,8 @@ import SwiftVirtWire
 
 /// Event callbacks and console streams: the procedures that leave something running on the connection.
 enum EventConsoleRoutes {
-    static func register(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.connectDomainEventCallbackRegisterAny.rawValue] = .call(
-            "virConnectDomainEventRegisterAny", readOnly: true
-        ) { (args: ConnectDomainEventCallbackRegisterAnyArgs, ctx) in
+    static func register(into table: inout RouteTable) {
+        table.on(Remote.ConnectDomainEventCallbackRegisterAny.self) { (args: ConnectDomainEventCallbackRegisterAnyArgs, ctx) in
             guard let kind = DomainEventKind(rawValue: args.eventID) else {
                 throw VirtError(.noSupport, "this function is not supported by the connection driver: event ID \(args.eventID)")
             }
@@ -28,23 +26,15 @@ enum EventConsoleRoutes {
             }
             return ConnectDomainEventCallbackRegisterAnyRet(callbackID: id)
         }
-        table[RemoteProcedure.connectDomainEventCallbackDeregisterAny.rawValue] = .call(
-            "virConnectDomainEventDeregisterAny", readOnly: true
-        ) { (args: ConnectDomainEventCallbackDeregisterAnyArgs, ctx) in
+        table.on(Remote.ConnectDomainEventCallbackDeregisterAny.self) { (args: ConnectDomainEventCallbackDeregisterAnyArgs, ctx) in
             let removed = ctx.session.with { $0.callbacks.removeValue(forKey: args.callbackID) != nil }
             guard removed else {
                 throw VirtError(.invalidArg, "invalid argument: event callback \(args.callbackID) is not registered")
             }
             return XDRVoid()
         }
-        table[RemoteProcedure.domainOpenConsole.rawValue] = Route(api: "virDomainOpenConsole", readOnlyAllowed: false) {
-            payload, ctx in
-            var decoder = XDRDecoder(payload)
-            let args: DomainOpenConsoleArgs
-            do throws(XDRError) {
-                args = try decoder.decode(DomainOpenConsoleArgs.self)
-                try decoder.finish()
-            } catch { throw Route.BadArguments(api: "virDomainOpenConsole", error: error) }
+        table.raw(Remote.DomainOpenConsole.self) { payload, ctx in
+            let args = try Route.arguments(of: Remote.DomainOpenConsole.self, payload)
             // FORCE 1, SAFE 2
             try checkFlags(args.flags, allowed: 3, "virDomainOpenConsole")
             let uuid = try args.dom.domainUUID()

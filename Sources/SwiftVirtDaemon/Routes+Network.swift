@@ -5,24 +5,22 @@ import SwiftVirtWire
 
 /// The network procedures and DOMAIN_INTERFACE_ADDRESSES (its lease source is the networks' dnsmasq).
 enum NetworkRoutes {
-    static func register(into table: inout [Int32: Route]) {
+    static func register(into table: inout RouteTable) {
         registerQueries(into: &table)
         registerLifecycle(into: &table)
         registerEvents(into: &table)
-        table[RemoteProcedure.networkGetDhcpLeases.rawValue] = .call("virNetworkGetDHCPLeases", readOnly: true) {
+        table.on(Remote.NetworkGetDHCPLeases.self) {
             (args: NetworkGetDhcpLeasesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virNetworkGetDHCPLeases")
             let found = try await ctx.networks.leases(args.net.networkUUID(), mac: args.mac)
             let leases = found.map { l, prefix, bridge in
-                NetworkDhcpLease(
+                RemoteNetworkDhcpLease(
                     iface: bridge, expirytime: l.expiry, type: l.ip.isIPv4 ? 0 : 1, mac: l.mac, iaid: l.iaid,
                     ipaddr: l.ip.description, prefix: UInt32(prefix), hostname: l.hostname, clientid: l.clientID)
             }
             return NetworkGetDhcpLeasesRet(leases: args.needResults != 0 ? leases : [], ret: UInt32(leases.count))
         }
-        table[RemoteProcedure.domainInterfaceAddresses.rawValue] = .call(
-            "virDomainInterfaceAddresses", readOnly: true
-        ) { (args: DomainInterfaceAddressesArgs, ctx) in
+        table.on(Remote.DomainInterfaceAddresses.self) { (args: DomainInterfaceAddressesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virDomainInterfaceAddresses")
             // VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE 0, _AGENT 1, _ARP 2
             guard args.source == 0 || args.source == 2 else {
@@ -31,34 +29,34 @@ enum NetworkRoutes {
             }
             let rec = try await ctx.registry.record(args.dom.domainUUID())
             guard let live = rec.live else { throw DaemonError.domainNotRunning(rec.config.name) }
-            var ifaces: [DomainInterface] = []
+            var ifaces: [RemoteDomainInterface] = []
             let arp = args.source == 2 ? NetworkHost.arpTable() : []
             for nic in live.devices.interfaces {
                 guard let mac = nic.mac?.description else { continue }
-                var addrs: [DomainIpAddr] = []
+                var addrs: [RemoteDomainIpAddr] = []
                 if args.source == 2 {
                     // The host's neighbour table knows guests on any bridge once they have talked; no prefix there.
                     addrs = arp.filter { $0.mac == mac.lowercased() }.map {
-                        DomainIpAddr(type: 0, addr: $0.ip, prefix: 0)
+                        RemoteDomainIpAddr(type: 0, addr: $0.ip, prefix: 0)
                     }
                 } else if nic.type == .network, let network = nic.source,
                     let net = try? await ctx.networks.record(named: network)
                 {
                     let leases = (try? await ctx.networks.leases(net.config.uuid, mac: mac)) ?? []
                     addrs = leases.map { l, prefix, _ in
-                        DomainIpAddr(type: l.ip.isIPv4 ? 0 : 1, addr: l.ip.description, prefix: UInt32(prefix))
+                        RemoteDomainIpAddr(type: l.ip.isIPv4 ? 0 : 1, addr: l.ip.description, prefix: UInt32(prefix))
                     }
                 }
                 if !addrs.isEmpty {
-                    ifaces.append(DomainInterface(name: nic.targetDev ?? "-", hwaddr: mac, addrs: addrs))
+                    ifaces.append(RemoteDomainInterface(name: nic.targetDev ?? "-", hwaddr: mac, addrs: addrs))
                 }
             }
             return DomainInterfaceAddressesRet(ifaces: ifaces)
         }
     }
 
-    private static func registerQueries(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.connectListAllNetworks.rawValue] = .call("virConnectListAllNetworks", readOnly: true) {
+    private static func registerQueries(into table: inout RouteTable) {
+        table.on(Remote.ConnectListAllNetworks.self) {
             (args: ConnectListAllNetworksArgs, ctx) in
             try checkFlags(args.flags, allowed: 0x3F, "virConnectListAllNetworks")
             let f = args.flags
@@ -72,92 +70,88 @@ enum NetworkRoutes {
             return ConnectListAllNetworksRet(
                 nets: args.needResults != 0 ? all.map(\.wire) : [], ret: UInt32(all.count))
         }
-        table[RemoteProcedure.connectNumOfNetworks.rawValue] = .call("virConnectNumOfNetworks", readOnly: true) {
+        table.on(Remote.ConnectNumOfNetworks.self) {
             ctx in
             ConnectNumOfNetworksRet(num: Int32(await ctx.networks.all().filter(\.isActive).count))
         }
-        table[RemoteProcedure.connectListNetworks.rawValue] = .call("virConnectListNetworks", readOnly: true) {
+        table.on(Remote.ConnectListNetworks.self) {
             (args: ConnectListNetworksArgs, ctx) in
             let names = await ctx.networks.all().filter(\.isActive).map(\.config.name)
             return ConnectListNetworksRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
         }
-        table[RemoteProcedure.connectNumOfDefinedNetworks.rawValue] = .call(
-            "virConnectNumOfDefinedNetworks", readOnly: true
-        ) { ctx in
+        table.on(Remote.ConnectNumOfDefinedNetworks.self) { ctx in
             ConnectNumOfDefinedNetworksRet(num: Int32(await ctx.networks.all().filter { !$0.isActive }.count))
         }
-        table[RemoteProcedure.connectListDefinedNetworks.rawValue] = .call(
-            "virConnectListDefinedNetworks", readOnly: true
-        ) { (args: ConnectListDefinedNetworksArgs, ctx) in
+        table.on(Remote.ConnectListDefinedNetworks.self) { (args: ConnectListDefinedNetworksArgs, ctx) in
             let names = await ctx.networks.all().filter { !$0.isActive }.map(\.config.name)
             return ConnectListDefinedNetworksRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
         }
-        table[RemoteProcedure.networkLookupByName.rawValue] = .call("virNetworkLookupByName", readOnly: true) {
+        table.on(Remote.NetworkLookupByName.self) {
             (args: NetworkLookupByNameArgs, ctx) in
             NetworkLookupByNameRet(net: try await ctx.networks.record(named: args.name).wire)
         }
-        table[RemoteProcedure.networkLookupByUuid.rawValue] = .call("virNetworkLookupByUUID", readOnly: true) {
+        table.on(Remote.NetworkLookupByUUID.self) {
             (args: NetworkLookupByUuidArgs, ctx) in
             guard let uuid = DomainUUID(bytes: args.uuid) else {
                 throw DaemonError.invalidArgument("malformed network uuid")
             }
             return NetworkLookupByUuidRet(net: try await ctx.networks.record(uuid).wire)
         }
-        table[RemoteProcedure.networkGetXmlDesc.rawValue] = .call("virNetworkGetXMLDesc", readOnly: true) {
+        table.on(Remote.NetworkGetXMLDesc.self) {
             (args: NetworkGetXmlDescArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "virNetworkGetXMLDesc")  // INACTIVE
-            return XmlPayload(xml: try await ctx.networks.xml(args.net.networkUUID(), inactive: args.flags & 1 != 0))
+            return NetworkGetXmlDescRet(xml: try await ctx.networks.xml(args.net.networkUUID(), inactive: args.flags & 1 != 0))
         }
-        table[RemoteProcedure.networkGetBridgeName.rawValue] = .call("virNetworkGetBridgeName", readOnly: true) {
+        table.on(Remote.NetworkGetBridgeName.self) {
             (args: NetworkGetBridgeNameArgs, ctx) in
             let r = try await ctx.networks.record(args.net.networkUUID())
             guard !r.bridge.isEmpty else { throw NetworkError.unsupported("network '\(r.config.name)' has no bridge") }
             return NetworkGetBridgeNameRet(name: r.bridge)
         }
-        table[RemoteProcedure.networkGetAutostart.rawValue] = .call("virNetworkGetAutostart", readOnly: true) {
+        table.on(Remote.NetworkGetAutostart.self) {
             (args: NetworkGetAutostartArgs, ctx) in
             NetworkGetAutostartRet(autostart: try await ctx.networks.record(args.net.networkUUID()).autostart ? 1 : 0)
         }
-        table[RemoteProcedure.networkIsActive.rawValue] = .call("virNetworkIsActive", readOnly: true) {
+        table.on(Remote.NetworkIsActive.self) {
             (args: NetworkIsActiveArgs, ctx) in
             NetworkIsActiveRet(active: try await ctx.networks.record(args.net.networkUUID()).isActive ? 1 : 0)
         }
-        table[RemoteProcedure.networkIsPersistent.rawValue] = .call("virNetworkIsPersistent", readOnly: true) {
+        table.on(Remote.NetworkIsPersistent.self) {
             (args: NetworkIsPersistentArgs, ctx) in
             NetworkIsPersistentRet(
                 persistent: try await ctx.networks.record(args.net.networkUUID()).persistent ? 1 : 0)
         }
     }
 
-    private static func registerLifecycle(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.networkDefineXml.rawValue] = .call("virNetworkDefineXML") {
+    private static func registerLifecycle(into table: inout RouteTable) {
+        table.on(Remote.NetworkDefineXML.self) {
             (args: NetworkDefineXmlArgs, ctx) in
             NetworkDefineXmlRet(net: try await ctx.networks.define(xml: args.xml).wire)
         }
-        table[RemoteProcedure.networkCreateXml.rawValue] = .call("virNetworkCreateXML") {
+        table.on(Remote.NetworkCreateXML.self) {
             (args: NetworkCreateXmlArgs, ctx) in
             NetworkCreateXmlRet(net: try await ctx.networks.createTransient(xml: args.xml).wire)
         }
-        table[RemoteProcedure.networkCreate.rawValue] = .call("virNetworkCreate") { (args: NetworkCreateArgs, ctx) in
+        table.on(Remote.NetworkCreate.self) { (args: NetworkCreateArgs, ctx) in
             try await ctx.networks.start(args.net.networkUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.networkDestroy.rawValue] = .call("virNetworkDestroy") {
+        table.on(Remote.NetworkDestroy.self) {
             (args: NetworkDestroyArgs, ctx) in
             try await ctx.networks.destroy(args.net.networkUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.networkUndefine.rawValue] = .call("virNetworkUndefine") {
+        table.on(Remote.NetworkUndefine.self) {
             (args: NetworkUndefineArgs, ctx) in
             try await ctx.networks.undefine(args.net.networkUUID())
             return XDRVoid()
         }
-        table[RemoteProcedure.networkSetAutostart.rawValue] = .call("virNetworkSetAutostart") {
+        table.on(Remote.NetworkSetAutostart.self) {
             (args: NetworkSetAutostartArgs, ctx) in
             try await ctx.networks.setAutostart(args.net.networkUUID(), args.autostart != 0)
             return XDRVoid()
         }
-        table[RemoteProcedure.networkUpdate.rawValue] = .call("virNetworkUpdate") { (args: NetworkUpdateArgs, ctx) in
+        table.on(Remote.NetworkUpdate.self) { (args: NetworkUpdateArgs, ctx) in
             try checkFlags(args.flags, allowed: 3, "virNetworkUpdate")  // AFFECT_LIVE 1, AFFECT_CONFIG 2
             // libvirt's client sends the section in the .x `command` field and the command in `section` (a
             // historical swap kept for compatibility; virsh's "add ip-dhcp-host" arrives as command 4, section 3).
@@ -171,10 +165,8 @@ enum NetworkRoutes {
 
 extension NetworkRoutes {
     /// virConnectNetworkEventRegisterAny / DeregisterAny; the events themselves are procedure 315 MESSAGEs.
-    static func registerEvents(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.connectNetworkEventRegisterAny.rawValue] = .call(
-            "virConnectNetworkEventRegisterAny", readOnly: true
-        ) { (args: ConnectNetworkEventRegisterAnyArgs, ctx) in
+    static func registerEvents(into table: inout RouteTable) {
+        table.on(Remote.ConnectNetworkEventRegisterAny.self) { (args: ConnectNetworkEventRegisterAnyArgs, ctx) in
             guard args.eventID == NetworkEventHub.lifecycleID else {
                 throw VirtError(.invalidArg, "invalid argument: unsupported network event ID \(args.eventID)")
             }
@@ -183,9 +175,7 @@ extension NetworkRoutes {
             return ConnectNetworkEventRegisterAnyRet(
                 callbackID: ctx.networks.events.register(session: ctx.session, network: uuid))
         }
-        table[RemoteProcedure.connectNetworkEventDeregisterAny.rawValue] = .call(
-            "virConnectNetworkEventDeregisterAny", readOnly: true
-        ) { (args: ConnectNetworkEventDeregisterAnyArgs, ctx) in
+        table.on(Remote.ConnectNetworkEventDeregisterAny.self) { (args: ConnectNetworkEventDeregisterAnyArgs, ctx) in
             guard ctx.networks.events.deregister(session: ctx.session, id: args.callbackID) else {
                 throw VirtError(
                     .invalidArg, "invalid argument: network event callback \(args.callbackID) is not registered")

@@ -3,12 +3,10 @@ import SwiftVirtWire
 
 /// Storage pool procedures (virStoragePool*). Volumes are in Routes+StorageVolumes.swift.
 enum StorageRoutes {
-    static func register(into table: inout [Int32: Route]) {
+    static func register(into table: inout RouteTable) {
         StorageVolumeRoutes.register(into: &table)
         registerEvents(into: &table)
-        table[RemoteProcedure.connectFindStoragePoolSources.rawValue] = .call(
-            "virConnectFindStoragePoolSources", readOnly: true
-        ) { (args: ConnectFindStoragePoolSourcesArgs, _) throws -> XmlPayload in
+        table.on(Remote.ConnectFindStoragePoolSources.self) { (args: ConnectFindStoragePoolSourcesArgs, _) throws -> ConnectFindStoragePoolSourcesRet in
             try checkFlags(args.flags, allowed: 0, "virConnectFindStoragePoolSources")
             guard let type = StoragePoolDefinition.PoolType(rawValue: args.type) else {
                 throw VirtError(
@@ -26,101 +24,93 @@ enum StorageRoutes {
                 "unsupported configuration: storage pool type '\(type.rawValue)' is not supported (SwiftVirt serves only 'dir' pools)"
             )
         }
-        table[RemoteProcedure.connectListAllStoragePools.rawValue] = .call(
-            "virConnectListAllStoragePools", readOnly: true
-        ) {
+        table.on(Remote.ConnectListAllStoragePools.self) {
             (args: ConnectListAllStoragePoolsArgs, ctx) in
             try checkFlags(args.flags, allowed: (1 << 19) - 1, "virConnectListAllStoragePools")
             let pools = await ctx.storage.all().filter { matches($0, flags: args.flags) }
             return ConnectListAllStoragePoolsRet(
                 pools: args.needResults != 0 ? pools.map(\.wire) : [], ret: UInt32(pools.count))
         }
-        table[RemoteProcedure.connectNumOfStoragePools.rawValue] = .call("virConnectNumOfStoragePools", readOnly: true)
-        {
-            (ctx: CallContext) in NumRet(num: Int32(await ctx.storage.all().filter(\.active).count))
+        table.on(Remote.ConnectNumOfStoragePools.self) { ctx in
+            ConnectNumOfStoragePoolsRet(num: Int32(await ctx.storage.all().filter(\.active).count))
         }
-        table[RemoteProcedure.connectNumOfDefinedStoragePools.rawValue] = .call(
-            "virConnectNumOfDefinedStoragePools", readOnly: true
-        ) { (ctx: CallContext) in NumRet(num: Int32(await ctx.storage.all().filter { !$0.active }.count)) }
-        table[RemoteProcedure.connectListStoragePools.rawValue] = .call("virConnectListStoragePools", readOnly: true) {
-            (args: ConnectListStoragePoolsArgs, ctx) in
-            StorageNamesRet(
+        table.on(Remote.ConnectNumOfDefinedStoragePools.self) { ctx in
+            ConnectNumOfDefinedStoragePoolsRet(num: Int32(await ctx.storage.all().filter { !$0.active }.count))
+        }
+        table.on(Remote.ConnectListStoragePools.self) { args, ctx in
+            ConnectListStoragePoolsRet(
                 names: Array(await ctx.storage.all().filter(\.active).map(\.name).prefix(Int(max(0, args.maxnames)))))
         }
-        table[RemoteProcedure.connectListDefinedStoragePools.rawValue] = .call(
-            "virConnectListDefinedStoragePools", readOnly: true
-        ) { (args: ConnectListStoragePoolsArgs, ctx) in
-            StorageNamesRet(
+        table.on(Remote.ConnectListDefinedStoragePools.self) { args, ctx in
+            ConnectListDefinedStoragePoolsRet(
                 names: Array(
                     await ctx.storage.all().filter { !$0.active }.map(\.name).prefix(Int(max(0, args.maxnames)))))
         }
-        table[RemoteProcedure.storagePoolLookupByName.rawValue] = .call("virStoragePoolLookupByName", readOnly: true) {
+        table.on(Remote.StoragePoolLookupByName.self) {
             (args: StoragePoolLookupByNameArgs, ctx) in
-            StoragePoolPayload(pool: try await ctx.storage.record(name: args.value).wire)
+            StoragePoolLookupByNameRet(pool: try await ctx.storage.record(name: args.name).wire)
         }
-        table[RemoteProcedure.storagePoolLookupByUuid.rawValue] = .call("virStoragePoolLookupByUUID", readOnly: true) {
+        table.on(Remote.StoragePoolLookupByUUID.self) {
             (args: StoragePoolLookupByUuidArgs, ctx) in
             guard let uuid = DomainUUID(bytes: args.uuid) else { throw StorageError.invalid("malformed uuid") }
-            return StoragePoolPayload(pool: try await ctx.storage.record(uuid: uuid).wire)
+            return StoragePoolLookupByUuidRet(pool: try await ctx.storage.record(uuid: uuid).wire)
         }
-        table[RemoteProcedure.storagePoolLookupByVolume.rawValue] = .call(
-            "virStoragePoolLookupByVolume", readOnly: true
-        ) {
+        table.on(Remote.StoragePoolLookupByVolume.self) {
             (args: StoragePoolLookupByVolumeArgs, ctx) in
-            StoragePoolPayload(pool: try await ctx.storage.record(name: args.vol.pool).wire)
+            StoragePoolLookupByVolumeRet(pool: try await ctx.storage.record(name: args.vol.pool).wire)
         }
-        table[RemoteProcedure.storagePoolDefineXml.rawValue] = .call("virStoragePoolDefineXML") {
+        table.on(Remote.StoragePoolDefineXML.self) {
             (args: StoragePoolDefineXmlArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "virStoragePoolDefineXML")
-            return StoragePoolPayload(pool: try await ctx.storage.define(xml: args.xml).wire)
+            return StoragePoolDefineXmlRet(pool: try await ctx.storage.define(xml: args.xml).wire)
         }
-        table[RemoteProcedure.storagePoolCreateXml.rawValue] = .call("virStoragePoolCreateXML") {
+        table.on(Remote.StoragePoolCreateXML.self) {
             (args: StoragePoolCreateXmlArgs, ctx) in
             try checkFlags(args.flags, allowed: 7, "virStoragePoolCreateXML")
-            return StoragePoolPayload(
+            return StoragePoolCreateXmlRet(
                 pool: try await ctx.storage.createTransient(xml: args.xml, build: args.flags != 0).wire)
         }
-        poolFlagsCall(&table, .storagePoolBuild, "virStoragePoolBuild", allowed: 15) { s, uuid, _ in
+        poolFlagsCall(&table, Remote.StoragePoolBuild.self, allowed: 15) { s, uuid, _ in
             try await s.build(uuid)
         }
-        poolFlagsCall(&table, .storagePoolCreate, "virStoragePoolCreate", allowed: 7) { s, uuid, flags in
+        poolFlagsCall(&table, Remote.StoragePoolCreate.self, allowed: 7) { s, uuid, flags in
             try await s.start(uuid, build: flags != 0)
         }
-        poolFlagsCall(&table, .storagePoolDelete, "virStoragePoolDelete", allowed: 0) { s, uuid, _ in
+        poolFlagsCall(&table, Remote.StoragePoolDelete.self, allowed: 0) { s, uuid, _ in
             try await s.delete(uuid)
         }
-        poolFlagsCall(&table, .storagePoolRefresh, "virStoragePoolRefresh", allowed: 0) { s, uuid, _ in
+        poolFlagsCall(&table, Remote.StoragePoolRefresh.self, allowed: 0) { s, uuid, _ in
             try await s.refresh(uuid)
         }
-        poolCall(&table, .storagePoolDestroy, "virStoragePoolDestroy") { s, uuid in try await s.destroy(uuid) }
-        poolCall(&table, .storagePoolUndefine, "virStoragePoolUndefine") { s, uuid in try await s.undefine(uuid) }
-        table[RemoteProcedure.storagePoolGetInfo.rawValue] = .call("virStoragePoolGetInfo", readOnly: true) {
+        poolCall(&table, Remote.StoragePoolDestroy.self) { s, uuid in try await s.destroy(uuid) }
+        poolCall(&table, Remote.StoragePoolUndefine.self) { s, uuid in try await s.undefine(uuid) }
+        table.on(Remote.StoragePoolGetInfo.self) {
             (args: StoragePoolGetInfoArgs, ctx) in
             let (state, usage) = try await ctx.storage.info(try args.pool.poolUUID())
             return StoragePoolGetInfoRet(
-                state: state, capacity: usage?.capacity ?? 0, allocation: usage?.allocation ?? 0,
+                state: UInt8(state), capacity: usage?.capacity ?? 0, allocation: usage?.allocation ?? 0,
                 available: usage?.available ?? 0)
         }
-        table[RemoteProcedure.storagePoolGetXmlDesc.rawValue] = .call("virStoragePoolGetXMLDesc", readOnly: true) {
+        table.on(Remote.StoragePoolGetXMLDesc.self) {
             (args: StoragePoolGetXmlDescArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "virStoragePoolGetXMLDesc")
-            return XmlPayload(xml: try await ctx.storage.xml(try args.pool.poolUUID(), inactive: args.flags & 1 != 0))
+            return StoragePoolGetXmlDescRet(xml: try await ctx.storage.xml(try args.pool.poolUUID(), inactive: args.flags & 1 != 0))
         }
-        poolQuery(&table, .storagePoolIsActive, "virStoragePoolIsActive") { $0.active }
-        poolQuery(&table, .storagePoolIsPersistent, "virStoragePoolIsPersistent") { $0.persistent }
-        poolQuery(&table, .storagePoolGetAutostart, "virStoragePoolGetAutostart") { $0.autostart }
-        table[RemoteProcedure.storagePoolSetAutostart.rawValue] = .call("virStoragePoolSetAutostart") {
+        poolQuery(&table, Remote.StoragePoolIsActive.self) { StoragePoolIsActiveRet(active: $0.active ? 1 : 0) }
+        poolQuery(&table, Remote.StoragePoolIsPersistent.self) { StoragePoolIsPersistentRet(persistent: $0.persistent ? 1 : 0) }
+        poolQuery(&table, Remote.StoragePoolGetAutostart.self) { StoragePoolGetAutostartRet(autostart: $0.autostart ? 1 : 0) }
+        table.on(Remote.StoragePoolSetAutostart.self) {
             (args: StoragePoolSetAutostartArgs, ctx) in
             try await ctx.storage.setAutostart(try args.pool.poolUUID(), args.autostart != 0)
             return XDRVoid()
         }
-        table[RemoteProcedure.storagePoolNumOfVolumes.rawValue] = .call("virStoragePoolNumOfVolumes", readOnly: true) {
+        table.on(Remote.StoragePoolNumOfVolumes.self) {
             (args: StoragePoolNumOfVolumesArgs, ctx) in
-            NumRet(num: Int32(try await ctx.storage.volumeNames(pool: args.pool.name).count))
+            StoragePoolNumOfVolumesRet(num: Int32(try await ctx.storage.volumeNames(pool: args.pool.name).count))
         }
-        table[RemoteProcedure.storagePoolListVolumes.rawValue] = .call("virStoragePoolListVolumes", readOnly: true) {
+        table.on(Remote.StoragePoolListVolumes.self) {
             (args: StoragePoolListVolumesArgs, ctx) in
-            StorageNamesRet(
+            StoragePoolListVolumesRet(
                 names: Array(try await ctx.storage.volumeNames(pool: args.pool.name).prefix(Int(max(0, args.maxnames))))
             )
         }
@@ -138,34 +128,31 @@ enum StorageRoutes {
             && (typeBits == 0 || typeBits & 64 != 0)
     }
 
-    private static func poolFlagsCall(
-        _ table: inout [Int32: Route], _ proc: RemoteProcedure, _ api: String, allowed: UInt32,
+    private static func poolFlagsCall<P: WireProcedure>(
+        _ table: inout RouteTable, _ proc: P.Type, allowed: UInt32,
         _ body: @escaping @Sendable (StoragePoolRegistry, DomainUUID, UInt32) async throws -> Void
-    ) {
-        table[proc.rawValue] = .call(api) { (args: StoragePoolFlagsArgs, ctx) in
-            try checkFlags(args.flags, allowed: allowed, api)
+    ) where P.Args: PoolFlagsArguments, P.Ret == XDRVoid {
+        table.on(proc) { args, ctx in
+            try checkFlags(args.flags, allowed: allowed, P.info.api)
             try await body(ctx.storage, try args.pool.poolUUID(), args.flags)
             return XDRVoid()
         }
     }
 
-    private static func poolCall(
-        _ table: inout [Int32: Route], _ proc: RemoteProcedure, _ api: String,
+    private static func poolCall<P: WireProcedure>(
+        _ table: inout RouteTable, _ proc: P.Type,
         _ body: @escaping @Sendable (StoragePoolRegistry, DomainUUID) async throws -> Void
-    ) {
-        table[proc.rawValue] = .call(api) { (args: StoragePoolPayload, ctx) in
+    ) where P.Args: PoolArguments, P.Ret == XDRVoid {
+        table.on(proc) { args, ctx in
             try await body(ctx.storage, try args.pool.poolUUID())
             return XDRVoid()
         }
     }
 
-    private static func poolQuery(
-        _ table: inout [Int32: Route], _ proc: RemoteProcedure, _ api: String,
-        _ value: @escaping @Sendable (StoragePoolRecord) -> Bool
-    ) {
-        table[proc.rawValue] = .call(api, readOnly: true) { (args: StoragePoolPayload, ctx) in
-            StorageIntRet(value: value(try await ctx.storage.record(uuid: try args.pool.poolUUID())) ? 1 : 0)
-        }
+    private static func poolQuery<P: WireProcedure>(
+        _ table: inout RouteTable, _ proc: P.Type, _ reply: @escaping @Sendable (StoragePoolRecord) -> P.Ret
+    ) where P.Args: PoolArguments {
+        table.on(proc) { args, ctx in reply(try await ctx.storage.record(uuid: try args.pool.poolUUID())) }
     }
 }
 
@@ -175,10 +162,8 @@ extension CallContext {
 
 extension StorageRoutes {
     /// virConnectStoragePoolEventRegisterAny / DeregisterAny (virsh pool-event).
-    static func registerEvents(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.connectStoragePoolEventRegisterAny.rawValue] = .call(
-            "virConnectStoragePoolEventRegisterAny", readOnly: true
-        ) { (args: ConnectStoragePoolEventRegisterAnyArgs, ctx) in
+    static func registerEvents(into table: inout RouteTable) {
+        table.on(Remote.ConnectStoragePoolEventRegisterAny.self) { (args: ConnectStoragePoolEventRegisterAnyArgs, ctx) in
             guard let eventID = StoragePoolEventHub.EventID(rawValue: args.eventID) else {
                 throw VirtError(.invalidArg, domain: .storage, "invalid argument: unsupported event ID \(args.eventID)")
             }
@@ -190,9 +175,7 @@ extension StorageRoutes {
             let id = ctx.storage.events.register(ctx.session, eventID: eventID, pool: uuid)
             return ConnectStoragePoolEventRegisterAnyRet(callbackID: id)
         }
-        table[RemoteProcedure.connectStoragePoolEventDeregisterAny.rawValue] = .call(
-            "virConnectStoragePoolEventDeregisterAny", readOnly: true
-        ) { (args: ConnectStoragePoolEventDeregisterAnyArgs, ctx) in
+        table.on(Remote.ConnectStoragePoolEventDeregisterAny.self) { (args: ConnectStoragePoolEventDeregisterAnyArgs, ctx) in
             guard ctx.storage.events.deregister(ctx.session, callbackID: args.callbackID) else {
                 throw VirtError(
                     .invalidArg, domain: .storage,
@@ -202,6 +185,19 @@ extension StorageRoutes {
         }
     }
 }
+
+/// The argument structs that name one pool (and flags): several procedures share these layouts.
+protocol PoolArguments { var pool: RemoteNonnullStoragePool { get } }
+protocol PoolFlagsArguments: PoolArguments { var flags: UInt32 { get } }
+extension StoragePoolDestroyArgs: PoolArguments {}
+extension StoragePoolUndefineArgs: PoolArguments {}
+extension StoragePoolIsActiveArgs: PoolArguments {}
+extension StoragePoolIsPersistentArgs: PoolArguments {}
+extension StoragePoolGetAutostartArgs: PoolArguments {}
+extension StoragePoolBuildArgs: PoolFlagsArguments {}
+extension StoragePoolCreateArgs: PoolFlagsArguments {}
+extension StoragePoolDeleteArgs: PoolFlagsArguments {}
+extension StoragePoolRefreshArgs: PoolFlagsArguments {}
 
 extension StoragePoolRecord {
     var wire: RemoteNonnullStoragePool { RemoteNonnullStoragePool(name: name, uuid: uuid.bytes) }

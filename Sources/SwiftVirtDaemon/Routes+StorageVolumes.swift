@@ -5,10 +5,8 @@ import SwiftVirtWire
 
 /// Storage volume procedures (virStorageVol*), including the upload/download streams.
 enum StorageVolumeRoutes {
-    static func register(into table: inout [Int32: Route]) {
-        table[RemoteProcedure.storagePoolListAllVolumes.rawValue] = .call(
-            "virStoragePoolListAllVolumes", readOnly: true
-        ) {
+    static func register(into table: inout RouteTable) {
+        table.on(Remote.StoragePoolListAllVolumes.self) {
             (args: StoragePoolListAllVolumesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virStoragePoolListAllVolumes")
             let pool = try await ctx.storage.record(uuid: try args.pool.poolUUID())
@@ -18,30 +16,31 @@ enum StorageVolumeRoutes {
             }
             return StoragePoolListAllVolumesRet(vols: args.needResults != 0 ? vols : [], ret: UInt32(vols.count))
         }
-        table[RemoteProcedure.storageVolLookupByName.rawValue] = .call("virStorageVolLookupByName", readOnly: true) {
+        table.on(Remote.StorageVolLookupByName.self) {
             (args: StorageVolLookupByNameArgs, ctx) in
-            StorageVolPayload(vol: try await ctx.storage.volume(pool: args.pool.name, name: args.name).wire)
+            StorageVolLookupByNameRet(vol: try await ctx.storage.volume(pool: args.pool.name, name: args.name).wire)
         }
-        table[RemoteProcedure.storageVolLookupByKey.rawValue] = .call("virStorageVolLookupByKey", readOnly: true) {
+        table.on(Remote.StorageVolLookupByKey.self) {
             (args: StorageVolLookupByKeyArgs, ctx) in
-            StorageVolPayload(
-                vol: try await ctx.storage.volume(path: args.value, notFound: .noVolumeKey(args.value)).wire)
+            StorageVolLookupByKeyRet(
+                vol: try await ctx.storage.volume(path: args.key, notFound: .noVolumeKey(args.key)).wire)
         }
-        table[RemoteProcedure.storageVolLookupByPath.rawValue] = .call("virStorageVolLookupByPath", readOnly: true) {
+        table.on(Remote.StorageVolLookupByPath.self) {
             (args: StorageVolLookupByPathArgs, ctx) in
-            StorageVolPayload(
-                vol: try await ctx.storage.volume(path: args.value, notFound: .noVolumePath(args.value)).wire)
+            StorageVolLookupByPathRet(
+                vol: try await ctx.storage.volume(path: args.path, notFound: .noVolumePath(args.path)).wire)
         }
-        table[RemoteProcedure.storageVolCreateXml.rawValue] = .call("virStorageVolCreateXML") {
+        table.on(Remote.StorageVolCreateXML.self) {
             (args: StorageVolCreateXmlArgs, ctx) in
             // PREALLOC_METADATA 1: qemu-img preallocates as the XML's allocation asks.
             try checkFlags(args.flags, allowed: 1, "virStorageVolCreateXML")
             let def = try StorageVolumeXML.parse(args.xml)
-            return try await createVolume(ctx, pool: args.pool.name, name: def.name) { path in
-                try await VolumeOperations.create(def, at: path)
-            }
+            return StorageVolCreateXmlRet(
+                vol: try await createVolume(ctx, pool: args.pool.name, name: def.name) { path in
+                    try await VolumeOperations.create(def, at: path)
+                })
         }
-        table[RemoteProcedure.storageVolCreateXmlFrom.rawValue] = .call("virStorageVolCreateXMLFrom") {
+        table.on(Remote.StorageVolCreateXMLFrom.self) {
             (args: StorageVolCreateXmlFromArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "virStorageVolCreateXMLFrom")
             let def = try StorageVolumeXML.parse(args.xml)
@@ -54,9 +53,9 @@ enum StorageVolumeRoutes {
                 }
             }
             await ctx.storage.release(source)
-            return try copied.get()
+            return StorageVolCreateXmlFromRet(vol: try copied.get())
         }
-        table[RemoteProcedure.storageVolDelete.rawValue] = .call("virStorageVolDelete") {
+        table.on(Remote.StorageVolDelete.self) {
             (args: StorageVolDeleteArgs, ctx) in
             try checkFlags(args.flags, allowed: 3, "virStorageVolDelete")
             let ref = try await ctx.storage.volume(pool: args.vol.pool, name: args.vol.name)
@@ -66,29 +65,28 @@ enum StorageVolumeRoutes {
             try await ctx.storage.deleteVolume(ref)
             return XDRVoid()
         }
-        claimedCall(&table, .storageVolWipe, "virStorageVolWipe") { (args: StorageVolWipeArgs) in
+        claimedCall(&table, Remote.StorageVolWipe.self) { args in
             try checkFlags(args.flags, allowed: 0, "virStorageVolWipe")
             return (args.vol, { path in try await VolumeWipe.wipe(path, algorithm: .zero) })
         }
-        claimedCall(&table, .storageVolWipePattern, "virStorageVolWipePattern") {
-            (args: StorageVolWipePatternArgs) in
+        claimedCall(&table, Remote.StorageVolWipePattern.self) { args in
             try checkFlags(args.flags, allowed: 0, "virStorageVolWipePattern")
             let algorithm = try VolumeWipe.Algorithm.from(wire: args.algorithm)
             return (args.vol, { path in try await VolumeWipe.wipe(path, algorithm: algorithm) })
         }
-        claimedCall(&table, .storageVolResize, "virStorageVolResize") { (args: StorageVolResizeArgs) in
+        claimedCall(&table, Remote.StorageVolResize.self) { args in
             try checkFlags(args.flags, allowed: 7, "virStorageVolResize")
             return (
                 args.vol,
                 { path in try await VolumeOperations.resize(path, capacity: args.capacity, flags: args.flags) }
             )
         }
-        table[RemoteProcedure.storageVolGetInfo.rawValue] = .call("virStorageVolGetInfo", readOnly: true) {
+        table.on(Remote.StorageVolGetInfo.self) {
             (args: StorageVolGetInfoArgs, ctx) in
             let v = try await describe(args.vol, ctx)
             return StorageVolGetInfoRet(type: 0, capacity: v.capacity ?? 0, allocation: v.allocation ?? 0)
         }
-        table[RemoteProcedure.storageVolGetInfoFlags.rawValue] = .call("virStorageVolGetInfoFlags", readOnly: true) {
+        table.on(Remote.StorageVolGetInfoFlags.self) {
             (args: StorageVolGetInfoFlagsArgs, ctx) in
             // VIR_STORAGE_VOL_GET_PHYSICAL 1: the file's size in place of the allocation.
             try checkFlags(args.flags, allowed: 1, "virStorageVolGetInfoFlags")
@@ -96,28 +94,28 @@ enum StorageVolumeRoutes {
             let second = args.flags & 1 != 0 ? v.physical : v.allocation
             return StorageVolGetInfoFlagsRet(type: 0, capacity: v.capacity ?? 0, allocation: second ?? 0)
         }
-        table[RemoteProcedure.storageVolGetXmlDesc.rawValue] = .call("virStorageVolGetXMLDesc", readOnly: true) {
+        table.on(Remote.StorageVolGetXMLDesc.self) {
             (args: StorageVolGetXmlDescArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virStorageVolGetXMLDesc")
-            return XmlPayload(xml: StorageVolumeXML.format(try await describe(args.vol, ctx)))
+            return StorageVolGetXmlDescRet(xml: StorageVolumeXML.format(try await describe(args.vol, ctx)))
         }
-        table[RemoteProcedure.storageVolGetPath.rawValue] = .call("virStorageVolGetPath", readOnly: true) {
+        table.on(Remote.StorageVolGetPath.self) {
             (args: StorageVolGetPathArgs, ctx) in
             StorageVolGetPathRet(name: try await ctx.storage.volume(pool: args.vol.pool, name: args.vol.name).path)
         }
-        table[RemoteProcedure.storageVolUpload.rawValue] = VolumeStream.route(upload: true)
-        table[RemoteProcedure.storageVolDownload.rawValue] = VolumeStream.route(upload: false)
+        VolumeStream.register(Remote.StorageVolUpload.self, upload: true, into: &table)
+        VolumeStream.register(Remote.StorageVolDownload.self, upload: false, into: &table)
     }
 
     /// Reserves the new volume's name, lets `work` make the file, and adds the volume only if it succeeded.
     private static func createVolume(
         _ ctx: CallContext, pool: String, name: String, _ work: (String) async throws -> Void
-    ) async throws -> StorageVolPayload {
+    ) async throws -> RemoteNonnullStorageVol {
         let ref = try await ctx.storage.reserveNew(pool: pool, name: name)
         let created = await outcome { try await work(ref.path) }
         await ctx.storage.finishNew(ref, created: created.isSuccess)
         try created.get()
-        return StorageVolPayload(vol: ref.wire)
+        return ref.wire
     }
 
     private static func describe(_ vol: RemoteNonnullStorageVol, _ ctx: CallContext) async throws
@@ -137,11 +135,11 @@ enum StorageVolumeRoutes {
     }
 
     /// A call that works on an existing volume's file while holding it busy.
-    private static func claimedCall<A: XDRCodable>(
-        _ table: inout [Int32: Route], _ proc: RemoteProcedure, _ api: String,
-        _ prepare: @escaping @Sendable (A) throws -> (RemoteNonnullStorageVol, @Sendable (String) async throws -> Void)
-    ) {
-        table[proc.rawValue] = .call(api) { (args: A, ctx) in
+    private static func claimedCall<P: WireProcedure>(
+        _ table: inout RouteTable, _ proc: P.Type,
+        _ prepare: @escaping @Sendable (P.Args) throws -> (RemoteNonnullStorageVol, @Sendable (String) async throws -> Void)
+    ) where P.Ret == XDRVoid {
+        table.on(proc) { args, ctx in
             let (vol, work) = try prepare(args)
             let ref = try await ctx.storage.volume(pool: vol.pool, name: vol.name)
             try await ctx.storage.claim(ref)

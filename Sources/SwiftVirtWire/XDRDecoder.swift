@@ -47,6 +47,10 @@ public struct XDRDecoder: Sendable {
         Double(bitPattern: try decode(UInt64.self))
     }
 
+    public mutating func decode(_: Float.Type) throws(XDRError) -> Float {
+        Float(bitPattern: try decode(UInt32.self))
+    }
+
     public mutating func decodeString(limit: Int = XDRDecoder.defaultStringLimit) throws(XDRError) -> String {
         let raw = try decodeLengthPrefixed(what: "string", limit: limit)
         guard let s = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8 }
@@ -103,6 +107,34 @@ public struct XDRDecoder: Sendable {
         // Each encoded item takes at least 4 bytes, so never reserve more than the input could hold.
         out.reserveCapacity(min(count, remaining / 4))
         for _ in 0..<count { out.append(try T(from: &self)) }
+        return out
+    }
+
+    /// `T *` whose item is decoded by `item`.
+    public mutating func decodeOptional<T>(_ item: (inout XDRDecoder) throws(XDRError) -> T) throws(XDRError) -> T? {
+        guard try decodePresence() else { return nil }
+        return try item(&self)
+    }
+
+    /// `T<limit>` whose items are decoded by `item`.
+    public mutating func decodeArray<T>(limit: Int, _ item: (inout XDRDecoder) throws(XDRError) -> T) throws(XDRError)
+        -> [T]
+    {
+        let count = try decodeCount(what: "array of \(T.self)", limit: limit, minimumItemSize: 0)
+        var out: [T] = []
+        out.reserveCapacity(min(count, remaining / 4))
+        for _ in 0..<count { out.append(try item(&self)) }
+        return out
+    }
+
+    /// `T x[count]`: exactly `count` items, no count word.
+    public mutating func decodeFixedArray<T>(count: Int, _ item: (inout XDRDecoder) throws(XDRError) -> T)
+        throws(XDRError) -> [T]
+    {
+        try require(count * 4)
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count { out.append(try item(&self)) }
         return out
     }
 

@@ -24,6 +24,8 @@ public struct XDREncoder: Sendable {
 
     public mutating func encode(_ v: Double) { encode(v.bitPattern) }
 
+    public mutating func encode(_ v: Float) { encode(v.bitPattern) }
+
     /// `string<>`: length, UTF-8 bytes, zero padding to 4. No terminating NUL.
     public mutating func encode(_ s: String) { encodeOpaque(Array(s.utf8)) }
 
@@ -41,6 +43,22 @@ public struct XDREncoder: Sendable {
     public mutating func encodeFixedOpaque(_ b: [UInt8]) {
         bytes.append(contentsOf: b)
         appendPadding(for: b.count)
+    }
+
+    /// `opaque[count]` from an array of any size: truncated or zero-filled to exactly `count` bytes, so a
+    /// wrong-sized value (a uuid of 15 bytes) cannot shift the fields after it.
+    public mutating func encodeFixedOpaque(_ b: [UInt8], count: Int) {
+        if b.count == count {
+            encodeFixedOpaque(b)
+        } else {
+            let head = Array(b.prefix(count))
+            encodeFixedOpaque(head + [UInt8](repeating: 0, count: count - head.count))
+        }
+    }
+
+    /// `char x[count]` from an array of any size: truncated or NUL-filled to exactly `count` chars.
+    public mutating func encodeFixedChars(_ chars: [Int8], count: Int) {
+        encodeChars(XDRChars.padded(chars, count: count))
     }
 
     /// `opaque<>`: length, bytes, zero padding.
@@ -79,6 +97,27 @@ public struct XDREncoder: Sendable {
     public mutating func encodeArray<T: XDRCodable>(_ a: [T]) {
         encode(UInt32(truncatingIfNeeded: a.count))
         for item in a { item.encode(to: &self) }
+    }
+
+    /// `T *` whose item is coded by `item` (a bounded string other than REMOTE_STRING_MAX, a char array, ...).
+    public mutating func encodeOptional<T>(_ v: T?, _ item: (inout XDREncoder, T) -> Void) {
+        if let v {
+            encode(UInt32(1))
+            item(&self, v)
+        } else {
+            encode(UInt32(0))
+        }
+    }
+
+    /// `T<>` whose items are coded by `item`.
+    public mutating func encodeArray<T>(_ a: [T], _ item: (inout XDREncoder, T) -> Void) {
+        encode(UInt32(truncatingIfNeeded: a.count))
+        for v in a { item(&self, v) }
+    }
+
+    /// `T x[count]`: exactly `count` items, no count word. The caller's array must have that many.
+    public mutating func encodeFixedArray<T>(_ a: [T], count: Int, _ item: (inout XDREncoder, T) -> Void) {
+        for v in a.prefix(count) { item(&self, v) }
     }
 
     private mutating func appendPadding(for count: Int) {

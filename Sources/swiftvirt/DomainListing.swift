@@ -113,12 +113,10 @@ enum DomainListing {
         lines.append(("Used memory", "\(info.memory) KiB"))
         lines.append(("Persistent", persistent.map { $0 ? "yes" : "no" } ?? "unknown"))
         if let autostart { lines.append(("Autostart", autostart ? "enable" : "disable")) }
-        let managed = try? await conn.call(
-            .domainHasManagedSaveImage, DomainFlagsArgs(dom: dom, flags: 0),
-            returning: DomainHasManagedSaveImageRet.self)
+        let managed = try? await conn.call(Remote.DomainHasManagedSaveImage.self, DomainHasManagedSaveImageArgs(dom: dom, flags: 0))
         lines.append(("Managed save", managed.map { $0.result != 0 ? "yes" : "no" } ?? "unknown"))
         // Like virsh: no security driver (empty model) means no security lines.
-        if let model = try? await conn.call(.nodeGetSecurityModel, returning: NodeGetSecurityModelRet.self),
+        if let model = try? await conn.call(Remote.NodeGetSecurityModel.self),
             !XDRChars.string(model.model).isEmpty
         {
             lines.append(("Security model", XDRChars.string(model.model)))

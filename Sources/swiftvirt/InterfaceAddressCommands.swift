@@ -37,7 +37,7 @@ struct NetDHCPLeases: AsyncParsableCommand {
         }
     }
 
-    static func json(_ l: NetworkDhcpLease) -> JSONValue {
+    static func json(_ l: RemoteNetworkDhcpLease) -> JSONValue {
         .object([
             ("expiryTime", .int(l.expirytime)), ("mac", l.mac.map { .string($0) } ?? .null),
             ("protocol", .string(l.type == 0 ? "ipv4" : "ipv6")), ("ipAddress", .string(l.ipaddr)),
@@ -135,7 +135,7 @@ struct DomIfAddr: AsyncParsableCommand {
         }
     }
 
-    static func json(_ iface: DomainInterface) -> JSONValue {
+    static func json(_ iface: RemoteDomainInterface) -> JSONValue {
         .object([
             ("name", .string(iface.name)), ("mac", iface.hwaddr.map { .string($0) } ?? .null),
             (
@@ -152,7 +152,7 @@ struct DomIfAddr: AsyncParsableCommand {
     }
 
     /// virsh's fixed-width layout (not its table): name 10 wide, MAC 17, protocol 12.
-    static func text(_ ifaces: [DomainInterface], full: Bool) -> String {
+    static func text(_ ifaces: [RemoteDomainInterface], full: Bool) -> String {
         func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
         var lines = [
             " \(pad("Name", 10)) \(pad("MAC address", 20)) \(pad("Protocol", 8))     Address",

@@ -77,8 +77,7 @@ struct NetName: AsyncParsableCommand {
             throw ValidationError("'\(uuid)' is not a uuid")
         }
         try await connection.withConnection { conn in
-            let net = try await conn.call(
-                .networkLookupByUuid, NetworkLookupByUuidArgs(uuid: bytes), returning: NetworkPayload.self
+            let net = try await conn.call(Remote.NetworkLookupByUUID.self, NetworkLookupByUuidArgs(uuid: bytes)
             ).net
             print(net.name)
         }

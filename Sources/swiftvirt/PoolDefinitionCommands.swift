@@ -15,9 +15,7 @@ struct PoolDefine: AsyncParsableCommand {
         try await connection.withConnection { conn in
             let xml = try FileHandleWriter.readText(path: file)
             // VIR_STORAGE_POOL_DEFINE_VALIDATE = 1.
-            let pool = try await conn.call(
-                .storagePoolDefineXml, StoragePoolDefineXmlArgs(xml: xml, flags: validate ? 1 : 0),
-                returning: StoragePoolPayload.self
+            let pool = try await conn.call(Remote.StoragePoolDefineXML.self, StoragePoolDefineXmlArgs(xml: xml, flags: validate ? 1 : 0)
             ).pool
             print("Pool \(pool.name) defined from \(file)")
         }
@@ -130,8 +128,7 @@ struct PoolName: AsyncParsableCommand {
             guard let bytes = DomainUUID.parse(uuid) else {
                 throw CommandFailure(message: "failed to get pool '\(uuid)'", hint: "pool-name takes a pool's uuid")
             }
-            let pool = try await conn.call(
-                .storagePoolLookupByUuid, StoragePoolLookupByUuidArgs(uuid: bytes), returning: StoragePoolPayload.self
+            let pool = try await conn.call(Remote.StoragePoolLookupByUUID.self, StoragePoolLookupByUuidArgs(uuid: bytes)
             ).pool
             print(pool.name)
         }

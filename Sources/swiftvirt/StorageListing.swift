@@ -18,12 +18,12 @@ enum StorageListing {
     }
 
     /// virStoragePoolState as virsh names it in pool-info and `pool-list --details`.
-    static func poolStateName(_ state: UInt32) -> String {
+    static func poolStateName(_ state: UInt8) -> String {
         ["inactive", "building", "running", "degraded", "inaccessible"].element(at: Int(state)) ?? "unknown"
     }
 
     /// virStorageVolType as virsh names it.
-    static func volumeTypeName(_ type: Int32) -> String {
+    static func volumeTypeName(_ type: Int8) -> String {
         ["file", "block", "dir", "network", "netdir", "ploop"].element(at: Int(type)) ?? "unknown"
     }
 

@@ -163,7 +163,7 @@ let storageNetworkBytesBeforeSharing: [(value: any XDRCodable & Equatable, hex: 
     (samplePool, obj),
     (sampleNetwork, obj),
     (sampleVol, vol),
-    (StoragePoolLookupByNameArgs(value: "héllo"), hello),
+    (StoragePoolLookupByNameArgs(name: "héllo"), hello),
     (StoragePoolLookupByNameRet(pool: samplePool), obj),
     (StoragePoolLookupByUuidArgs(uuid: Array(1...16)), "01020304 05060708 090A0B0C 0D0E0F10"),
     (StoragePoolLookupByVolumeArgs(vol: sampleVol), vol),
@@ -173,11 +173,13 @@ let storageNetworkBytesBeforeSharing: [(value: any XDRCodable & Equatable, hex: 
     (StoragePoolGetXmlDescArgs(pool: samplePool, flags: 0x8000_0001), "\(obj) 80000001"),
     (StoragePoolGetXmlDescRet(xml: "héllo"), hello),
     (StoragePoolUndefineArgs(pool: samplePool), obj),
-    (StoragePoolIsActiveRet(value: -7), "FFFFFFF9"),
+    (StoragePoolIsActiveRet(active: -7), "FFFFFFF9"),
     (StoragePoolNumOfVolumesRet(num: -7), "FFFFFFF9"),
     (
-        StoragePoolGetInfoRet(state: 0x8000_0001, capacity: 0x0102_0304_0506_0708, allocation: 1, available: 2),
-        "80000001 \(big) 00000000 00000001 00000000 00000002"
+        // `unsigned char state`: the generated field is a UInt8 (the hand-written one was a UInt32 and was sampled
+        // with 0x80000001, a value the protocol's C type cannot hold); any value it can hold gives the same word.
+        StoragePoolGetInfoRet(state: 0x81, capacity: 0x0102_0304_0506_0708, allocation: 1, available: 2),
+        "00000081 \(big) 00000000 00000001 00000000 00000002"
     ),
     (StoragePoolSetAutostartArgs(pool: samplePool, autostart: -7), "\(obj) FFFFFFF9"),
     (ConnectListStoragePoolsArgs(maxnames: -7), "FFFFFFF9"),
@@ -194,7 +196,7 @@ let storageNetworkBytesBeforeSharing: [(value: any XDRCodable & Equatable, hex: 
         "\(obj) FFFFFFF9 80000001"
     ),
     (StoragePoolListAllVolumesRet(vols: [sampleVol], ret: 0x8000_0001), "00000001 \(vol) 80000001"),
-    (StorageVolLookupByKeyArgs(value: "héllo"), hello),
+    (StorageVolLookupByKeyArgs(key: "héllo"), hello),
     (StorageVolLookupByKeyRet(vol: sampleVol), vol),
     (StorageVolLookupByNameArgs(pool: samplePool, name: "héllo"), "\(obj) \(hello)"),
     (StorageVolCreateXmlArgs(pool: samplePool, xml: "héllo", flags: 0x8000_0001), "\(obj) \(hello) 80000001"),
@@ -249,7 +251,7 @@ let storageNetworkBytesBeforeSharing: [(value: any XDRCodable & Equatable, hex: 
     (
         NetworkGetDhcpLeasesRet(
             leases: [
-                NetworkDhcpLease(
+                RemoteNetworkDhcpLease(
                     iface: "a", expirytime: -7, type: 1, mac: nil, iaid: "a", ipaddr: "bcde", prefix: 24,
                     hostname: nil, clientid: nil)
             ], ret: 1),
@@ -261,7 +263,7 @@ let storageNetworkBytesBeforeSharing: [(value: any XDRCodable & Equatable, hex: 
     (DomainInterfaceAddressesArgs(dom: sampleDomain, source: 2, flags: 0x8000_0001), "\(dom) 00000002 80000001"),
     (
         DomainInterfaceAddressesRet(ifaces: [
-            DomainInterface(name: "a", hwaddr: nil, addrs: [DomainIpAddr(type: 0, addr: "bcde", prefix: 24)])
+            RemoteDomainInterface(name: "a", hwaddr: nil, addrs: [RemoteDomainIpAddr(type: 0, addr: "bcde", prefix: 24)])
         ]),
         "00000001 00000001 61000000 00000000 00000001 00000000 00000004 62636465 00000018"
     ),

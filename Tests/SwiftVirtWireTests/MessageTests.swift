@@ -107,7 +107,7 @@ struct MessageTests {
         let msg = DomainEventCallbackLifecycleMsg(
             callbackID: 1, msg: DomainEventLifecycleMsg(dom: Self.t1, event: 5, detail: 1))
         #expect(msg.xdrBytes() == hex("00000001") + Self.t1Bytes + hex("00000005 00000001"))
-        let register = DomainEventCallbackRegisterAnyArgs(eventID: 0, dom: nil)
+        let register = ConnectDomainEventCallbackRegisterAnyArgs(eventID: 0, dom: nil)
         #expect(register.xdrBytes() == hex("00000000 00000000"))
         #expect(RemoteProcedure.domainEventCallbackRegisterAny.rawValue == 316)
     }

@@ -33,7 +33,7 @@ struct NetworkMessageTests {
     @Test func dhcpLeasesLayout() throws {
         let args = NetworkGetDhcpLeasesArgs(net: Self.net, mac: nil, needResults: 1, flags: 0)
         #expect(args.xdrBytes() == Self.netBytes + hex("00000000 00000001 00000000"))
-        let lease = NetworkDhcpLease(
+        let lease = RemoteNetworkDhcpLease(
             iface: "br", expirytime: 5, type: 0, mac: "m", iaid: nil, ipaddr: "1.2", prefix: 24, hostname: nil,
             clientid: nil)
         let ret = NetworkGetDhcpLeasesRet(leases: [lease], ret: 1)
@@ -47,7 +47,7 @@ struct NetworkMessageTests {
 
     @Test func interfaceAddressesLayout() throws {
         let ret = DomainInterfaceAddressesRet(ifaces: [
-            DomainInterface(name: "vnet0", hwaddr: nil, addrs: [DomainIpAddr(type: 0, addr: "a", prefix: 24)])
+            RemoteDomainInterface(name: "vnet0", hwaddr: nil, addrs: [RemoteDomainIpAddr(type: 0, addr: "a", prefix: 24)])
         ])
         #expect(
             ret.xdrBytes()

@@ -57,7 +57,7 @@ import Testing
 
     @Test func transferAndResizeLayouts() throws {
         try check(
-            StorageVolTransferArgs(vol: Self.vol, offset: 1, length: 0, flags: 1),
+            StorageVolUploadArgs(vol: Self.vol, offset: 1, length: 0, flags: 1),
             Self.volHex + " 00000000 00000001 00000000 00000000 00000001")
         try check(
             StorageVolResizeArgs(vol: Self.vol, capacity: 1 << 32, flags: 4),

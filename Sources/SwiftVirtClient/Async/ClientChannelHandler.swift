@@ -96,7 +96,7 @@ final class ClientChannelHandler: ChannelInboundHandler {
         -> PacketHeader
     {
         PacketHeader(
-            program: program.rawValue, version: wireProtocolVersion, procedure: procedure, type: type, serial: serial,
+            program: program.rawValue, version: Remote.version, procedure: procedure, type: type, serial: serial,
             status: status)
     }
 

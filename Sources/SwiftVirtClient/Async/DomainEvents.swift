@@ -196,7 +196,7 @@ extension VirtConnection {
                     payload: payload
                 ).reply.map { packet in
                     // Bind on the loop before the next packet is read; see EventRouter.
-                    if packet.header.status == .ok, let ret = try? CallbackIDPayload(xdrBytes: packet.payload) {
+                    if packet.header.status == .ok, let ret = try? ConnectDomainEventCallbackRegisterAnyRet(xdrBytes: packet.payload) {
                         router.bind(ret.callbackID, family: family, to: sink)
                     }
                     return packet
@@ -204,7 +204,7 @@ extension VirtConnection {
             }
             do {
                 let bytes = try await Self.replyPayload(future)
-                ids.append(try CallbackIDPayload(xdrBytes: bytes).callbackID)
+                ids.append(try ConnectDomainEventCallbackRegisterAnyRet(xdrBytes: bytes).callbackID)
             } catch let error as VirtClientError {
                 if skipUnsupported, error.libvirtError?.isUnsupported == true { continue }
                 await deregister(ids)
@@ -233,7 +233,7 @@ extension VirtConnection {
     private func deregister(_ ids: [Int32]) async {
         for id in ids {
             events.unbind(id)
-            _ = try? await call(.connectDomainEventCallbackDeregisterAny, CallbackIDPayload(callbackID: id))
+            _ = try? await call(Remote.ConnectDomainEventCallbackDeregisterAny.self, ConnectDomainEventCallbackDeregisterAnyArgs(callbackID: id))
         }
     }
 }

@@ -130,7 +130,7 @@ extension VirtConnection {
         sink.onTermination = { [weak self] _ in
             router.unbind(network: id)
             guard let self else { return }
-            Task { _ = try? await self.call(.connectNetworkEventDeregisterAny, CallbackIDPayload(callbackID: id)) }
+            Task { _ = try? await self.call(Remote.ConnectNetworkEventDeregisterAny.self, ConnectNetworkEventDeregisterAnyArgs(callbackID: id)) }
         }
         channel.closeFuture.whenComplete { _ in sink.finish() }
         return stream
@@ -167,7 +167,7 @@ extension VirtConnection {
     private func deregisterPoolCallbacks(_ ids: [Int32]) async {
         for id in ids {
             events.objects.unbind(pool: id)
-            _ = try? await call(.connectStoragePoolEventDeregisterAny, CallbackIDPayload(callbackID: id))
+            _ = try? await call(Remote.ConnectStoragePoolEventDeregisterAny.self, ConnectStoragePoolEventDeregisterAnyArgs(callbackID: id))
         }
     }
 
@@ -180,15 +180,16 @@ extension VirtConnection {
         let future = channel.eventLoop.flatSubmit {
             handler.value.call(program: .remote, procedure: procedure.rawValue, payload: payload).reply.map {
                 packet in
-                if packet.header.status == .ok, let ret = try? CallbackIDPayload(xdrBytes: packet.payload) {
-                    bind(ret.callbackID)
+                // Every *_event_register_any_ret is `int callbackID` alone.
+                if packet.header.status == .ok, let callbackID = try? Int32(xdrBytes: packet.payload) {
+                    bind(callbackID)
                 }
                 return packet
             }
         }
         let bytes = try await Self.replyPayload(future)
         do {
-            return try CallbackIDPayload(xdrBytes: bytes).callbackID
+            return try Int32(xdrBytes: bytes)
         } catch {
             throw .protocolViolation("event registration reply does not decode: \(error)")
         }

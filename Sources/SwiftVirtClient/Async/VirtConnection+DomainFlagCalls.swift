@@ -9,21 +9,20 @@ extension VirtConnection {
     public func start(_ domain: RemoteNonnullDomain, flags: DomainStartFlags) async throws(VirtClientError)
         -> RemoteNonnullDomain
     {
-        try await call(
-            .domainCreateWithFlags, DomainFlagsArgs(dom: domain, flags: flags.rawValue), returning: DomainPayload.self
+        try await call(Remote.DomainCreateWithFlags.self, DomainCreateWithFlagsArgs(dom: domain, flags: flags.rawValue)
         ).dom
     }
 
     /// Stops a running domain, gently with ``DomainDestroyFlags/graceful``. Mirrors `virDomainDestroyFlags`
     /// (DOMAIN_DESTROY_FLAGS).
     public func destroy(_ domain: RemoteNonnullDomain, flags: DomainDestroyFlags) async throws(VirtClientError) {
-        try await call(.domainDestroyFlags, DomainFlagsArgs(dom: domain, flags: flags.rawValue))
+        try await call(Remote.DomainDestroyFlags.self, DomainDestroyFlagsArgs(dom: domain, flags: flags.rawValue))
     }
 
     /// Asks the guest to power off by one of `modes` (empty: the daemon's choice); returns once asked, not once
     /// off. Mirrors `virDomainShutdownFlags` (DOMAIN_SHUTDOWN_FLAGS).
     public func shutdown(_ domain: RemoteNonnullDomain, modes: DomainShutdownModes) async throws(VirtClientError) {
-        try await call(.domainShutdownFlags, DomainFlagsArgs(dom: domain, flags: modes.rawValue))
+        try await call(Remote.DomainShutdownFlags.self, DomainShutdownFlagsArgs(dom: domain, flags: modes.rawValue))
     }
 
     // MARK: Queries
@@ -33,22 +32,19 @@ extension VirtConnection {
     public func messages(_ domain: RemoteNonnullDomain, kinds: DomainMessageKinds = []) async throws(VirtClientError)
         -> [String]
     {
-        try await call(
-            .domainGetMessages, DomainFlagsArgs(dom: domain, flags: kinds.rawValue),
-            returning: DomainGetMessagesRet.self
+        try await call(Remote.DomainGetMessages.self, DomainGetMessagesArgs(dom: domain, flags: kinds.rawValue)
         ).msgs
     }
 
     /// The domain's security label. Mirrors `virDomainGetSecurityLabel` (DOMAIN_GET_SECURITY_LABEL).
     public func securityLabel(_ domain: RemoteNonnullDomain) async throws(VirtClientError) -> DomainSecurityLabel {
-        let ret = try await call(
-            .domainGetSecurityLabel, DomainPayload(dom: domain), returning: DomainGetSecurityLabelRet.self)
+        let ret = try await call(Remote.DomainGetSecurityLabel.self, DomainGetSecurityLabelArgs(dom: domain))
         return DomainSecurityLabel(label: String(wireChars: ret.label), enforcing: ret.enforcing != 0)
     }
 
     /// The host's security driver. Mirrors `virNodeGetSecurityModel` (NODE_GET_SECURITY_MODEL).
     public func nodeSecurityModel() async throws(VirtClientError) -> NodeSecurityModel {
-        let ret = try await call(.nodeGetSecurityModel, returning: NodeGetSecurityModelRet.self)
+        let ret = try await call(Remote.NodeGetSecurityModel.self)
         return NodeSecurityModel(model: String(wireChars: ret.model), doi: String(wireChars: ret.doi))
     }
 
@@ -57,17 +53,14 @@ extension VirtConnection {
         -> Int
     {
         Int(
-            try await call(
-                .domainGetVcpusFlags, DomainFlagsArgs(dom: domain, flags: flags.rawValue), returning: NumRet.self
+            try await call(Remote.DomainGetVcpusFlags.self, DomainGetVcpusFlagsArgs(dom: domain, flags: flags.rawValue)
             ).num)
     }
 
     /// Whether the domain has a managed save image (`virsh managedsave`) its next start resumes from. Mirrors
     /// `virDomainHasManagedSaveImage` (DOMAIN_HAS_MANAGED_SAVE_IMAGE).
     public func hasManagedSaveImage(_ domain: RemoteNonnullDomain) async throws(VirtClientError) -> Bool {
-        try await call(
-            .domainHasManagedSaveImage, DomainFlagsArgs(dom: domain, flags: 0),
-            returning: DomainHasManagedSaveImageRet.self
+        try await call(Remote.DomainHasManagedSaveImage.self, DomainHasManagedSaveImageArgs(dom: domain, flags: 0)
         ).result != 0
     }
 
@@ -75,9 +68,7 @@ extension VirtConnection {
     /// and command line as one shell line. The domain need not be defined. Mirrors `virConnectDomainXMLToNative`
     /// (CONNECT_DOMAIN_XML_TO_NATIVE).
     public func domainXMLToNative(format: String = "qemu-argv", xml: String) async throws(VirtClientError) -> String {
-        try await call(
-            .connectDomainXmlToNative, ConnectDomainXmlToNativeArgs(nativeFormat: format, domainXml: xml, flags: 0),
-            returning: ConnectDomainXmlToNativeRet.self
+        try await call(Remote.ConnectDomainXMLToNative.self, ConnectDomainXmlToNativeArgs(nativeFormat: format, domainXml: xml, flags: 0)
         ).nativeConfig
     }
 
@@ -91,12 +82,12 @@ extension VirtConnection {
     /// fail with ``VirtClientError/connectionClosed``), so the call only matters to programs that want to mirror
     /// the C client exactly.
     public func registerCloseCallback() async throws(VirtClientError) {
-        try await call(.connectRegisterCloseCallback)
+        try await call(Remote.ConnectRegisterCloseCallback.self)
     }
 
     /// Undoes ``registerCloseCallback()``. Mirrors the wire half of `virConnectUnregisterCloseCallback`
     /// (CONNECT_UNREGISTER_CLOSE_CALLBACK).
     public func unregisterCloseCallback() async throws(VirtClientError) {
-        try await call(.connectUnregisterCloseCallback)
+        try await call(Remote.ConnectUnregisterCloseCallback.self)
     }
 }

@@ -64,22 +64,22 @@ public enum InterfaceAddressSource: UInt32, Sendable {
 extension VirtConnection {
     /// NETWORK_DEFINE_XML: defines (or redefines) a persistent network from its XML.
     public func defineNetwork(xml: String) async throws(VirtClientError) -> RemoteNonnullNetwork {
-        try await call(.networkDefineXml, XmlPayload(xml: xml), returning: NetworkPayload.self).net
+        try await call(Remote.NetworkDefineXML.self, NetworkDefineXmlArgs(xml: xml)).net
     }
 
     /// NETWORK_CREATE_XML: creates and starts a transient network.
     public func createNetwork(xml: String) async throws(VirtClientError) -> RemoteNonnullNetwork {
-        try await call(.networkCreateXml, XmlPayload(xml: xml), returning: NetworkPayload.self).net
+        try await call(Remote.NetworkCreateXML.self, NetworkCreateXmlArgs(xml: xml)).net
     }
 
     /// NETWORK_UNDEFINE: removes a network's persistent definition (a running one stays, transient).
     public func undefine(_ net: RemoteNonnullNetwork) async throws(VirtClientError) {
-        try await call(.networkUndefine, NetworkPayload(net: net))
+        try await call(Remote.NetworkUndefine.self, NetworkUndefineArgs(net: net))
     }
 
     /// NETWORK_SET_AUTOSTART.
     public func setAutostart(_ net: RemoteNonnullNetwork, _ autostart: Bool) async throws(VirtClientError) {
-        try await call(.networkSetAutostart, NetworkSetAutostartArgs(net: net, autostart: autostart ? 1 : 0))
+        try await call(Remote.NetworkSetAutostart.self, NetworkSetAutostartArgs(net: net, autostart: autostart ? 1 : 0))
     }
 
     /// NETWORK_UPDATE: applies `command` with the XML fragment `xml` to `section` of the network, in the live
@@ -94,8 +94,7 @@ extension VirtConnection {
         let correctOrder = (try? await supportsFeature(Self.networkUpdateHasCorrectOrder)) ?? false
         let (first, second) =
             correctOrder ? (command.rawValue, section.rawValue) : (section.rawValue, command.rawValue)
-        try await call(
-            .networkUpdate,
+        try await call(Remote.NetworkUpdate.self,
             NetworkUpdateArgs(
                 net: net, command: first, section: second, parentIndex: parentIndex, xml: xml, flags: flags.rawValue))
     }
@@ -105,41 +104,37 @@ extension VirtConnection {
 
     /// NETWORK_GET_DHCP_LEASES: the network's current leases, only those of `mac` when given.
     public func dhcpLeases(_ net: RemoteNonnullNetwork, mac: String? = nil) async throws(VirtClientError)
-        -> [NetworkDhcpLease]
+        -> [RemoteNetworkDhcpLease]
     {
-        try await call(
-            .networkGetDhcpLeases, NetworkGetDhcpLeasesArgs(net: net, mac: mac, needResults: 1, flags: 0),
-            returning: NetworkGetDhcpLeasesRet.self
+        try await call(Remote.NetworkGetDHCPLeases.self, NetworkGetDhcpLeasesArgs(net: net, mac: mac, needResults: 1, flags: 0)
         ).leases
     }
 
     /// DOMAIN_INTERFACE_ADDRESSES: the addresses of a running domain's interfaces as `source` knows them.
     public func interfaceAddresses(_ dom: RemoteNonnullDomain, source: InterfaceAddressSource = .lease)
-        async throws(VirtClientError) -> [DomainInterface]
+        async throws(VirtClientError) -> [RemoteDomainInterface]
     {
-        try await call(
-            .domainInterfaceAddresses, DomainInterfaceAddressesArgs(dom: dom, source: source.rawValue, flags: 0),
-            returning: DomainInterfaceAddressesRet.self
+        try await call(Remote.DomainInterfaceAddresses.self, DomainInterfaceAddressesArgs(dom: dom, source: source.rawValue, flags: 0)
         ).ifaces
     }
 
     /// CONNECT_NUM_OF_NETWORKS (active networks; the pre-0.10 API).
     public func numberOfActiveNetworks() async throws(VirtClientError) -> Int {
-        Int(try await call(.connectNumOfNetworks, returning: NumRet.self).num)
+        Int(try await call(Remote.ConnectNumOfNetworks.self).num)
     }
 
     /// CONNECT_NUM_OF_DEFINED_NETWORKS (inactive persistent networks).
     public func numberOfDefinedNetworks() async throws(VirtClientError) -> Int {
-        Int(try await call(.connectNumOfDefinedNetworks, returning: NumRet.self).num)
+        Int(try await call(Remote.ConnectNumOfDefinedNetworks.self).num)
     }
 
     /// CONNECT_LIST_NETWORKS: names of up to `max` active networks.
     public func activeNetworkNames(max: Int32 = 256) async throws(VirtClientError) -> [String] {
-        try await call(.connectListNetworks, MaxnamesArgs(maxnames: max), returning: NamesRet.self).names
+        try await call(Remote.ConnectListNetworks.self, ConnectListNetworksArgs(maxnames: max)).names
     }
 
     /// CONNECT_LIST_DEFINED_NETWORKS: names of up to `max` inactive persistent networks.
     public func definedNetworkNames(max: Int32 = 256) async throws(VirtClientError) -> [String] {
-        try await call(.connectListDefinedNetworks, MaxnamesArgs(maxnames: max), returning: NamesRet.self).names
+        try await call(Remote.ConnectListDefinedNetworks.self, ConnectListDefinedNetworksArgs(maxnames: max)).names
     }
 }

@@ -20,8 +20,7 @@ extension VirtConnection {
     public func createStoragePool(xml: String, flags: StoragePoolStartFlags = []) async throws(VirtClientError)
         -> RemoteNonnullStoragePool
     {
-        try await call(
-            .storagePoolCreateXml, XmlFlagsArgs(xml: xml, flags: flags.rawValue), returning: StoragePoolPayload.self
+        try await call(Remote.StoragePoolCreateXML.self, StoragePoolCreateXmlArgs(xml: xml, flags: flags.rawValue)
         ).pool
     }
 
@@ -31,46 +30,42 @@ extension VirtConnection {
     public func findStoragePoolSources(type: String, sourceSpec: String? = nil) async throws(VirtClientError)
         -> String
     {
-        try await call(
-            .connectFindStoragePoolSources,
-            ConnectFindStoragePoolSourcesArgs(type: type, srcSpec: sourceSpec, flags: 0),
-            returning: XmlPayload.self
+        try await call(Remote.ConnectFindStoragePoolSources.self,
+            ConnectFindStoragePoolSourcesArgs(type: type, srcSpec: sourceSpec, flags: 0)
         ).xml
     }
 
     /// Whether the pool is running. Mirrors `virStoragePoolIsActive` (STORAGE_POOL_IS_ACTIVE).
     public func isActive(_ pool: RemoteNonnullStoragePool) async throws(VirtClientError) -> Bool {
-        try await call(.storagePoolIsActive, StoragePoolPayload(pool: pool), returning: StorageIntRet.self).value != 0
+        try await call(Remote.StoragePoolIsActive.self, StoragePoolIsActiveArgs(pool: pool)).active != 0
     }
 
     /// Removes an inactive pool's storage (for a directory pool: its empty directory); the definition stays.
     /// Mirrors `virStoragePoolDelete` (STORAGE_POOL_DELETE).
     public func deleteStorage(of pool: RemoteNonnullStoragePool) async throws(VirtClientError) {
-        try await call(.storagePoolDelete, StoragePoolFlagsArgs(pool: pool, flags: 0))
+        try await call(Remote.StoragePoolDelete.self, StoragePoolDeleteArgs(pool: pool, flags: 0))
     }
 
     /// The pool a volume belongs to. Mirrors `virStoragePoolLookupByVolume` (STORAGE_POOL_LOOKUP_BY_VOLUME).
     public func storagePool(containing vol: RemoteNonnullStorageVol) async throws(VirtClientError)
         -> RemoteNonnullStoragePool
     {
-        try await call(.storagePoolLookupByVolume, StorageVolPayload(vol: vol), returning: StoragePoolPayload.self)
+        try await call(Remote.StoragePoolLookupByVolume.self, StoragePoolLookupByVolumeArgs(vol: vol))
             .pool
     }
 
     /// Whether the daemon starts the (persistent) pool when it starts. Mirrors `virStoragePoolSetAutostart`
     /// (STORAGE_POOL_SET_AUTOSTART).
     public func setAutostart(_ pool: RemoteNonnullStoragePool, _ enabled: Bool) async throws(VirtClientError) {
-        try await call(.storagePoolSetAutostart, StoragePoolSetAutostartArgs(pool: pool, autostart: enabled ? 1 : 0))
+        try await call(Remote.StoragePoolSetAutostart.self, StoragePoolSetAutostartArgs(pool: pool, autostart: enabled ? 1 : 0))
     }
 
     /// A volume's type, capacity and allocation; with `physical` (VIR_STORAGE_VOL_GET_PHYSICAL) the third field
     /// is the size the volume takes on its host (a file's length) instead. Mirrors `virStorageVolGetInfoFlags`
     /// (STORAGE_VOL_GET_INFO_FLAGS).
     public func info(_ vol: RemoteNonnullStorageVol, physical: Bool) async throws(VirtClientError)
-        -> StorageVolGetInfoRet
+        -> StorageVolGetInfoFlagsRet
     {
-        try await call(
-            .storageVolGetInfoFlags, StorageVolFlagsArgs(vol: vol, flags: physical ? 1 : 0),
-            returning: StorageVolGetInfoRet.self)
+        try await call(Remote.StorageVolGetInfoFlags.self, StorageVolGetInfoFlagsArgs(vol: vol, flags: physical ? 1 : 0))
     }
 }

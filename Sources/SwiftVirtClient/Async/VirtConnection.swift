@@ -95,17 +95,17 @@ public final class VirtConnection: Sendable {
     private func openSession() async throws(VirtClientError) {
         let authTypes: [Int32]
         do {
-            authTypes = try await call(.authList, returning: AuthListRet.self).types
+            authTypes = try await call(Remote.AuthList.self).types
         } catch let error where error.libvirtError?.isUnsupported == true {
             authTypes = []
         }
         switch authTypes.first {
         case nil, 0: break
-        case 2: _ = try await call(.authPolkit, returning: AuthPolkitRet.self)
+        case 2: _ = try await call(Remote.AuthPolkit.self)
         case let other?: throw .unsupportedAuth(other)
         }
         let name = uri.remoteName
-        try await call(.connectOpen, ConnectOpenArgs(name: name.isEmpty ? nil : name, flags: readOnly ? 1 : 0))
+        try await call(Remote.ConnectOpen.self, ConnectOpenArgs(name: name.isEmpty ? nil : name, flags: readOnly ? 1 : 0))
     }
 
     /// Asks whether the daemon supports keepalive (feature 10) and, if so, starts pinging it.
@@ -120,9 +120,7 @@ public final class VirtConnection: Sendable {
     /// CONNECT_SUPPORTS_FEATURE; a daemon that does not know the call supports nothing.
     public func supportsFeature(_ feature: Int32) async throws(VirtClientError) -> Bool {
         do {
-            return try await call(
-                .connectSupportsFeature, ConnectSupportsFeatureArgs(feature: feature),
-                returning: ConnectSupportsFeatureRet.self
+            return try await call(Remote.ConnectSupportsFeature.self, ConnectSupportsFeatureArgs(feature: feature)
             ).supported != 0
         } catch let error where error.libvirtError?.isUnsupported == true {
             return false
@@ -131,7 +129,7 @@ public final class VirtConnection: Sendable {
 
     /// Sends CONNECT_CLOSE (errors ignored: the connection goes away either way) and closes the transport.
     public func close() async {
-        _ = try? await call(.connectClose)
+        _ = try? await call(Remote.ConnectClose.self)
         await closeTransport()
     }
 
@@ -147,44 +145,40 @@ public final class VirtConnection: Sendable {
 
     // MARK: - Calls
 
-    /// Calls `procedure` with `args` and decodes the reply as `Ret`.
+    /// Calls `procedure` (a generated descriptor such as `Remote.DomainGetXMLDesc`) with its arguments and decodes
+    /// its reply. Every procedure of libvirt 9.0's programs has a descriptor, so any call can be made this way; the
+    /// named methods of this type are the documented, friendlier layer above it.
     ///
     /// - Throws: ``VirtClientError/remote(_:)`` with libvirt's code, domain and message when the daemon answers
     ///   with an error; ``VirtClientError/connectionClosed`` when the connection ends first.
     @discardableResult
-    public func call<Args: XDRCodable, Ret: XDRCodable>(
-        _ procedure: RemoteProcedure, _ args: Args, returning: Ret.Type
-    ) async throws(VirtClientError) -> Ret {
-        let payload = try await callRaw(procedure: procedure.rawValue, payload: args.xdrBytes())
+    public func call<P: WireProcedure>(_ procedure: P.Type, _ args: P.Args) async throws(VirtClientError) -> P.Ret {
+        let info = P.info
+        guard let program = WireProgram(rawValue: info.program), info.kind == .call else {
+            throw .protocolViolation("\(info.name) is not a call")
+        }
+        let payload = try await callRaw(program: program, procedure: info.number, payload: args.xdrBytes())
         do {
-            return try Ret(xdrBytes: payload)
+            return try P.Ret(xdrBytes: payload)
         } catch {
-            throw .protocolViolation("reply to procedure \(procedure.rawValue) does not decode: \(error)")
+            throw .protocolViolation("reply to \(info.name) does not decode: \(error)")
         }
     }
 
     /// A call without arguments.
-    public func call<Ret: XDRCodable>(_ procedure: RemoteProcedure, returning: Ret.Type) async throws(VirtClientError)
-        -> Ret
+    @discardableResult
+    public func call<P: WireProcedure>(_ procedure: P.Type) async throws(VirtClientError) -> P.Ret
+    where P.Args == XDRVoid {
+        try await call(procedure, XDRVoid())
+    }
+
+    /// Sends one CALL with an already encoded payload and returns the OK reply's payload.
+    public func callRaw(program: WireProgram = .remote, procedure: Int32, payload: [UInt8]) async throws(VirtClientError)
+        -> [UInt8]
     {
-        try await call(procedure, XDRVoid(), returning: Ret.self)
-    }
-
-    /// A call whose reply carries nothing.
-    public func call<Args: XDRCodable>(_ procedure: RemoteProcedure, _ args: Args) async throws(VirtClientError) {
-        try await call(procedure, args, returning: XDRVoid.self)
-    }
-
-    /// A call with neither arguments nor reply.
-    public func call(_ procedure: RemoteProcedure) async throws(VirtClientError) {
-        try await call(procedure, XDRVoid(), returning: XDRVoid.self)
-    }
-
-    /// Sends one CALL of the REMOTE program with an already encoded payload and returns the OK reply's payload.
-    public func callRaw(procedure: Int32, payload: [UInt8]) async throws(VirtClientError) -> [UInt8] {
         let handler = handler
         let future = channel.eventLoop.flatSubmit {
-            handler.value.call(program: .remote, procedure: procedure, payload: payload).reply
+            handler.value.call(program: program, procedure: procedure, payload: payload).reply
         }
         return try await Self.replyPayload(future)
     }

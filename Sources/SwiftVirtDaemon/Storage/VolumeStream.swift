@@ -35,7 +35,7 @@ final class VolumeStream: Sendable {
     private let state: Mutex<State>
 
     private init(
-        ref: VolumeRef, fd: Int32, args: StorageVolTransferArgs, upload: Bool, header: PacketHeader,
+        ref: VolumeRef, fd: Int32, args: some VolumeTransferArguments, upload: Bool, header: PacketHeader,
         session: ConnectionSession, storage: StoragePoolRegistry
     ) {
         self.ref = ref
@@ -51,15 +51,11 @@ final class VolumeStream: Sendable {
         self.state = Mutex(State(offset: Int64(args.offset), remaining: args.length == 0 ? nil : args.length))
     }
 
-    static func route(upload: Bool) -> Route {
-        let api = upload ? "virStorageVolUpload" : "virStorageVolDownload"
-        return Route(api: api, readOnlyAllowed: false) { payload, ctx in
-            var decoder = XDRDecoder(payload)
-            let args: StorageVolTransferArgs
-            do throws(XDRError) {
-                args = try decoder.decode(StorageVolTransferArgs.self)
-                try decoder.finish()
-            } catch { throw Route.BadArguments(api: api, error: error) }
+    static func register<P: WireProcedure>(_ procedure: P.Type, upload: Bool, into table: inout RouteTable)
+    where P.Args: VolumeTransferArguments {
+        let api = P.info.api
+        table.raw(procedure) { payload, ctx in
+            let args = try Route.arguments(of: P.self, payload)
             try checkFlags(args.flags, allowed: 1, api)
             let ref = try await ctx.storage.volume(pool: args.vol.pool, name: args.vol.name)
             try await ctx.storage.claim(ref)
@@ -273,3 +269,13 @@ final class VolumeStream: Sendable {
     /// The connection went away mid-transfer.
     func abandon() { finish(acknowledge: false) }
 }
+
+/// vol-upload and vol-download take the same arguments (`remote_storage_vol_upload_args` and `_download_args`).
+protocol VolumeTransferArguments: Sendable {
+    var vol: RemoteNonnullStorageVol { get }
+    var offset: UInt64 { get }
+    var length: UInt64 { get }
+    var flags: UInt32 { get }
+}
+extension StorageVolUploadArgs: VolumeTransferArguments {}
+extension StorageVolDownloadArgs: VolumeTransferArguments {}
