@@ -34,11 +34,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // libvirt's test driver: an in-memory host with libvirt's default objects (test:///default).
+        .target(name: "SwiftVirtTestDriver", dependencies: ["SwiftVirtCore"]),
         // The daemon: sockets, connections, dispatch, domain registry, persistence, events, consoles.
         .target(
             name: "SwiftVirtDaemon",
             dependencies: [
-                "SwiftVirtCore", "SwiftVirtWire", "SwiftVirtQEMU", "CSwiftVirtSys",
+                "SwiftVirtCore", "SwiftVirtWire", "SwiftVirtQEMU", "SwiftVirtTestDriver", "CSwiftVirtSys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

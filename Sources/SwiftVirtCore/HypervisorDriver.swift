@@ -1,8 +1,19 @@
-/// What the daemon needs from a hypervisor driver. One implementation per hypervisor (QEMU first).
-/// Capabilities a driver lacks throw `VirtError(.noSupport, ...)`.
+/// What the daemon needs from a hypervisor driver: one implementation per kind of guest (QEMU, libvirt's test
+/// driver, ...), found by the URI scheme a client opens. Optional abilities are separate protocols a driver's
+/// running domains adopt (`MonitorPassthrough`); the daemon answers "not supported" for the rest.
 public protocol HypervisorDriver: Sendable {
+    /// The URI scheme that opens this driver (`qemu`, `test`); also the name of its state directory.
+    var scheme: String { get }
+    /// The error domain its errors are reported from (VIR_FROM_QEMU, VIR_FROM_TEST, ...).
+    var errorDomain: VirtErrorDomain { get }
     /// libvirt's connection type name, e.g. "QEMU".
     var typeName: String { get }
+    /// What virDomainGetOSType answers for a domain ("hvm" for QEMU guests).
+    func osType(of definition: DomainDefinition) -> String
+    /// The host's security driver (virNodeGetSecurityModel): empty when there is none.
+    var securityModel: (model: String, doi: String) { get }
+    /// A domain's security label and whether it is enforced; nil when the driver has no security driver.
+    func securityLabel(of definition: DomainDefinition) -> (label: String, enforcing: Bool)?
     /// Hypervisor version as major*1_000_000 + minor*1_000 + micro (QEMU 7.2.x -> 7002xxx).
     func hypervisorVersion() async -> UInt64
     /// `<capabilities>` document for `virsh capabilities`.
@@ -10,11 +21,17 @@ public protocol HypervisorDriver: Sendable {
     /// `<domainCapabilities>` document; nil arguments mean the driver's defaults.
     func domainCapabilitiesXML(emulator: String?, arch: String?, machine: String?, virtType: String?) async throws
         -> String
-    /// Fills in what the hypervisor implies (emulator path, machine expansion) before the core adds defaults,
-    /// and rejects what this driver cannot honour with `.configUnsupported`.
+    /// Completes a parsed definition as this driver's libvirt counterpart does after parsing: what the hypervisor
+    /// implies (emulator, machine expansion) and the defaults (controllers, addresses, models). Rejects what the
+    /// driver cannot honour (`.configUnsupported`, or libvirt's error for a virt type it does not run).
     func prepareDefinition(_ definition: inout DomainDefinition) throws
-    /// The exact command line `start` would run, without touching any file the definition names.
-    func nativeCommandLine(for definition: DomainDefinition) async throws -> [String]
+    /// Only the defaults of `prepareDefinition`, without the host checks: for definitions read back from the
+    /// state directory, which must load even when, say, the emulator they name has gone.
+    func applyDefaults(_ definition: inout DomainDefinition) throws
+    /// virConnectDomainXMLToNative: the definition in the hypervisor's own format (`qemu-argv`: the command line
+    /// `start` would run), without touching any file the definition names. A format the driver does not write is
+    /// libvirt's "unsupported config type" (VIR_ERR_INVALID_ARG).
+    func nativeConfig(format: String, for definition: DomainDefinition) async throws -> String
     /// Boots a guest. `id` is the domain id the daemon assigned. Lifecycle changes are reported to `observer`.
     func start(
         _ definition: DomainDefinition, id: Int32, paused: Bool, observer: any DomainObserver
@@ -23,6 +40,15 @@ public protocol HypervisorDriver: Sendable {
     func reattach(
         _ definition: DomainDefinition, status: [UInt8], observer: any DomainObserver
     ) async throws -> any RunningDomain
+}
+
+extension HypervisorDriver {
+    public func nativeConfig(format: String, for definition: DomainDefinition) async throws -> String {
+        throw VirtError(.invalidArg, "invalid argument: unsupported config type \(format)")
+    }
+    public func osType(of definition: DomainDefinition) -> String { "hvm" }
+    public var securityModel: (model: String, doi: String) { ("", "") }
+    public func securityLabel(of definition: DomainDefinition) -> (label: String, enforcing: Bool)? { nil }
 }
 
 /// Receives what happens to a running domain that nobody asked for over RPC (guest poweroff, QEMU dying,
@@ -35,6 +61,8 @@ public protocol DomainObserver: Sendable {
     func domainRebooted(_ uuid: DomainUUID) async
     /// The guest process is gone for good; the daemon drops its running record.
     func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async
+    /// An event of the domain's hypervisor monitor (see `MonitorPassthrough`); a default does nothing.
+    func domainMonitorEvent(_ uuid: DomainUUID, _ event: MonitorEvent) async
 }
 
 /// One running guest. Implementations serialise every lifecycle call (one actor per domain).

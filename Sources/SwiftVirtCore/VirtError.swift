@@ -30,6 +30,7 @@ public enum VirtErrorDomain: Int32, Sendable {
     case none = 0
     case rpc = 7
     case qemu = 10
+    case test = 12
     case remote = 13
     case storage = 18
     case network = 19

@@ -25,6 +25,8 @@ final class ConnectionSession: Sendable {
         /// When the client last sent anything; any frame counts as a sign of life.
         var lastInbound = ContinuousClock.now
         var uri = "qemu:///system"
+        /// The driver CONNECT_OPEN chose; nil until then.
+        var driver: ConnectionDriver?
     }
 
     let id: Int
@@ -119,18 +121,26 @@ final class ConnectionSession: Sendable {
         }
     }
 
-    /// Ends everything the connection owns.
-    func teardown(events: EventHub) {
-        let (token, consoles, volumeStreams) = state.withLock { s -> (Int?, [ConsoleStream], [VolumeStream]) in
+    /// The driver CONNECT_OPEN chose, if it has been called.
+    var driver: ConnectionDriver? { state.withLock { $0.driver } }
+
+    /// Ends everything the connection owns, and lets go of its driver. Safe to call more than once.
+    func teardown(drivers: DriverTable) {
+        let (token, driver, consoles, volumeStreams) = state.withLock {
+            s -> (Int?, ConnectionDriver?, [ConsoleStream], [VolumeStream]) in
             s.closed = true
-            let result = (s.hubToken, Array(s.consoles.values), Array(s.volumeStreams.values))
+            let result = (s.hubToken, s.driver, Array(s.consoles.values), Array(s.volumeStreams.values))
             s.hubToken = nil
+            s.driver = nil
             s.consoles = [:]
             s.volumeStreams = [:]
             s.callbacks = [:]
             return result
         }
-        if let token { events.unsubscribe(token) }
+        if let driver {
+            if let token { driver.domains.events.unsubscribe(token) }
+            Task { await drivers.close(driver) }
+        }
         for console in consoles { console.close() }
         for stream in volumeStreams { stream.abandon() }
     }

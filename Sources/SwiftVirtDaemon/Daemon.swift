@@ -45,11 +45,10 @@ struct DaemonServices: Sendable {
     /// The libvirt release whose protocol and behaviour we match (reported by GET_LIB_VERSION).
     static let libvirtCompatibleVersion: UInt64 = 9_000_000
 
-    let registry: DomainRegistry
-    let networks: NetworkRegistry
-    let storage: StoragePoolRegistry
-    let driver: any HypervisorDriver
-    let events: EventHub
+    /// The connection drivers by URI scheme.
+    let drivers: DriverTable
+    /// What calls made before CONNECT_OPEN see (the QEMU driver); none of them touches its objects.
+    let defaultDriver: ConnectionDriver
     let consoles: ConsoleRegistry
     let host: HostInfo
     let logger: Logger
@@ -69,10 +68,9 @@ public enum Daemon {
             configuration: QEMUDriverConfiguration(
                 runDirectory: config.runDir, logDirectory: config.logDir, stateDirectory: config.stateDir),
             logger: logger)
-        let store = DomainStore(stateDir: config.stateDir, runDir: config.runDir)
+        let store = DomainStore(stateDir: config.stateDir, runDir: config.runDir, driver: driver.scheme)
         try store.prepare()
-        let events = EventHub()
-        let registry = DomainRegistry(driver: driver, store: store, events: events, logger: logger)
+        let registry = DomainRegistry(driver: driver, store: store, events: EventHub(), logger: logger)
         await registry.restore()
         let storageStore = StoragePoolStore(stateDir: config.stateDir, runDir: config.runDir)
         let storage = StoragePoolRegistry(store: storageStore, logger: logger)
@@ -92,8 +90,10 @@ public enum Daemon {
                 }
             }
         }
+        let qemu = ConnectionDriver(
+            hypervisor: driver, domains: registry, networks: networks, storage: storage, defaultURI: "qemu:///system")
         let services = DaemonServices(
-            registry: registry, networks: networks, storage: storage, driver: driver, events: events,
+            drivers: DriverTable(resident: [qemu], defaultScheme: qemu.scheme), defaultDriver: qemu,
             consoles: ConsoleRegistry(), host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive,
             busyPollers: BusyPoller(

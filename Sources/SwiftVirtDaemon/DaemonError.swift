@@ -20,10 +20,13 @@ enum DaemonError: LibvirtMappable {
     case persistence(String)
     case invalidArgument(String)
 
-    /// Domain-level failures are reported from the QEMU driver's error domain, as libvirtd does.
-    var virtError: VirtError {
+    /// As libvirtd reports them, domain-level failures come from the connection driver's error domain
+    /// (VIR_FROM_QEMU, VIR_FROM_TEST); `asVirtError(driverDomain:)` puts it in. Without a connection: QEMU's.
+    var virtError: VirtError { virtError(driverDomain: .qemu) }
+
+    func virtError(driverDomain: VirtErrorDomain) -> VirtError {
         var mapped = unmapped
-        if mapped.domain == .domain { mapped.domain = .qemu }
+        if mapped.domain == .domain { mapped.domain = driverDomain }
         return mapped
     }
 
@@ -77,7 +80,11 @@ enum DaemonError: LibvirtMappable {
 
 extension Error {
     /// The one place any error becomes what a libvirt client sees.
-    var asVirtError: VirtError {
+    var asVirtError: VirtError { asVirtError(driverDomain: .qemu) }
+
+    /// As `asVirtError`, with the daemon's own domain-level errors reported from `driverDomain`.
+    func asVirtError(driverDomain: VirtErrorDomain) -> VirtError {
+        if let daemon = self as? DaemonError { return daemon.virtError(driverDomain: driverDomain) }
         if let mapped = self as? any LibvirtMappable { return mapped.virtError }
         return VirtError(.internalError, "internal error: \(self)")
     }

@@ -17,6 +17,7 @@ struct Dispatcher: Sendable {
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)
+        QEMUProgramRoutes.register(into: &table)
         self.table = table
     }
 
@@ -92,7 +93,8 @@ struct Dispatcher: Sendable {
             session.sendError(to: header, Self.notSupported(info))
             return .handled
         }
-        let context = CallContext(services: services, session: session, header: header)
+        let driver = session.driver ?? services.defaultDriver
+        let context = CallContext(services: services, session: session, header: header, driver: driver)
         do {
             if let reply = try await route.run(packet.payload, context) {
                 session.sendReply(to: header, payload: reply)
@@ -100,7 +102,7 @@ struct Dispatcher: Sendable {
         } catch let bad as Route.BadArguments {
             return .closeConnection(reason: bad.description)
         } catch {
-            let mapped = error.asVirtError
+            let mapped = error.asVirtError(driverDomain: driver.errorDomain)
             services.logger.debug("\(route.api) failed: \(mapped.message)")
             session.sendError(to: header, mapped)
         }

@@ -3,14 +3,21 @@ import SwiftVirtCore
 extension DomainRegistry {
     /// Loads persistent definitions, then reattaches to guests that kept running while the daemon was down.
     func restore() async {
-        for def in store.loadConfigs(logger: logger) {
+        for (path, parsed) in store.loadConfigs(logger: logger) {
+            var def = parsed
+            do {
+                try driver.applyDefaults(&def)
+            } catch {
+                logger.error("skipping unreadable domain config \(path): \(error.asVirtError.message)")
+                continue
+            }
             insertRestored(DomainRecord(config: def, persistent: true, autostart: store.isAutostart(name: def.name)))
         }
         for status in store.loadStatuses(logger: logger) {
             guard let uuid = DomainUUID(string: status.uuid) else { continue }
             do {
                 var live = try DomainXML.parse(status.liveXML)
-                try live.applyDefaults()
+                try driver.applyDefaults(&live)
                 if let taps = status.interfaceTargets, taps.count == live.devices.interfaces.count {
                     for (i, tap) in taps.enumerated() { live.devices.interfaces[i].targetDev = tap }
                 }

@@ -47,10 +47,12 @@ extension DomainSummary: DomainListingFacts {}
 /// are serialised by `jobs`; the driver's per-domain actor serialises what happens inside QEMU.
 actor DomainRegistry: DomainObserver {
     let driver: any HypervisorDriver
-    let store: DomainStore
+    let store: any DomainPersistence
     let events: EventHub
     let logger: Logger
     let jobs = DomainJobs()
+    /// Callbacks for the guests' monitor events (libvirt's QEMU program).
+    nonisolated let monitorEvents = MonitorEventHub()
     private var records = DomainRecordTable() {
         didSet {
             cachedIndex = nil
@@ -84,7 +86,7 @@ actor DomainRegistry: DomainObserver {
         diskResolver = resolver
     }
 
-    init(driver: any HypervisorDriver, store: DomainStore, events: EventHub, logger: Logger) {
+    init(driver: any HypervisorDriver, store: any DomainPersistence, events: EventHub, logger: Logger) {
         self.driver = driver
         self.store = store
         self.events = events
@@ -197,7 +199,6 @@ actor DomainRegistry: DomainObserver {
     func prepare(xml: String) throws -> DomainDefinition {
         var def = try DomainXML.parse(xml)
         try driver.prepareDefinition(&def)
-        try def.applyDefaults()
         try def.validate()
         return def
     }
@@ -393,6 +394,11 @@ actor DomainRegistry: DomainObserver {
     }
 
     // MARK: DomainObserver
+
+    func domainMonitorEvent(_ uuid: DomainUUID, _ event: MonitorEvent) async {
+        guard !monitorEvents.isEmpty, let rec = records[uuid] else { return }
+        monitorEvents.publish(rec.identity, event)
+    }
 
     func domain(
         _ uuid: DomainUUID, changedTo state: DomainState, reason: DomainStateReason, event: DomainLifecycleEvent?

@@ -3,23 +3,38 @@ import Glibc
 import Logging
 import SwiftVirtCore
 
-/// On-disk state, one fixed layout:
-/// - `STATE/qemu/NAME.xml`: persistent (inactive) definitions, brought up to date from `STATE/qemu/journal`
+/// Where a driver's domain registry keeps definitions, autostart marks and the status of running domains.
+protocol DomainPersistence: Sendable {
+    func saveConfig(_ definition: DomainDefinition) throws
+    func removeConfig(name: String) throws
+    func setAutostart(name: String, _ enabled: Bool) throws
+    func isAutostart(name: String) -> Bool
+    /// Every stored definition as parsed (the driver adds its defaults), with where it came from.
+    func loadConfigs(logger: Logger) -> [(path: String, definition: DomainDefinition)]
+    func saveStatus(_ status: DomainStore.Status) throws
+    func removeStatus(uuid: DomainUUID)
+    func loadStatuses(logger: Logger) -> [DomainStore.Status]
+}
+
+/// On-disk state of one driver (DRIVER is its URI scheme, `qemu`), one fixed layout:
+/// - `STATE/DRIVER/NAME.xml`: persistent (inactive) definitions, brought up to date from `STATE/DRIVER/journal`
 ///   (see `DefinitionJournal`: a define or undefine is durable once journalled; the files follow shortly).
-/// - `STATE/qemu/autostart/NAME`: marker files for autostart.
-/// - `RUN/domains/UUID.json`: status of running domains (live XML, id, driver status), so a restarted
-///   daemon finds its guests again. /run is the right place: it vanishes with the guests on host reboot.
-struct DomainStore: Sendable {
+/// - `STATE/DRIVER/autostart/NAME`: marker files for autostart.
+/// - `RUN/domains/UUID.json` (QEMU; other drivers `RUN/DRIVER/domains/`): status of running domains (live XML, id,
+///   driver status), so a restarted daemon finds its guests again. /run is the right place: it vanishes with the
+///   guests on host reboot.
+struct DomainStore: DomainPersistence {
     let configDir: String
     let autostartDir: String
     let statusDir: String
     let journal: DefinitionJournal
 
     /// `backgroundCheckpoints: false` leaves the config files to explicit `journal.checkpoint()` calls (tests).
-    init(stateDir: String, runDir: String, backgroundCheckpoints: Bool = true) {
-        configDir = stateDir + "/qemu"
-        autostartDir = stateDir + "/qemu/autostart"
-        statusDir = runDir + "/domains"
+    init(stateDir: String, runDir: String, driver: String = "qemu", backgroundCheckpoints: Bool = true) {
+        configDir = stateDir + "/" + driver
+        autostartDir = stateDir + "/" + driver + "/autostart"
+        // The QEMU driver's statuses kept the path they had before there were other drivers.
+        statusDir = driver == "qemu" ? runDir + "/domains" : runDir + "/" + driver + "/domains"
         // Config files follow 2 s after the last change: late enough that a burst of defines (and whatever
         // else uses the disk right after it) does not share the disk with the checkpoint's syncfs.
         journal = DefinitionJournal(
@@ -53,17 +68,16 @@ struct DomainStore: Sendable {
         FileManager.default.fileExists(atPath: autostartDir + "/" + name)
     }
 
-    /// Every stored definition; one that no longer parses is logged and skipped, never deleted.
-    func loadConfigs(logger: Logger) -> [DomainDefinition] {
+    /// Every stored definition as parsed (the driver adds its defaults) with its path; one that no longer parses
+    /// is logged and skipped, never deleted.
+    func loadConfigs(logger: Logger) -> [(path: String, definition: DomainDefinition)] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: configDir)) ?? []
-        var result: [DomainDefinition] = []
+        var result: [(path: String, definition: DomainDefinition)] = []
         for file in files.sorted() where file.hasSuffix(".xml") && !file.hasPrefix(".") {
             let path = configDir + "/" + file
             do {
                 let text = try String(contentsOfFile: path, encoding: .utf8)
-                var def = try DomainXML.parse(text)
-                try def.applyDefaults()
-                result.append(def)
+                result.append((path, try DomainXML.parse(text)))
             } catch {
                 logger.error("skipping unreadable domain config \(path): \(error.asVirtError.message)")
             }

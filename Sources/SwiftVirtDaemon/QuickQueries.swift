@@ -50,12 +50,10 @@ final class QuickQueryHandler: ChannelInboundHandler {
     typealias InboundOut = Packet
     typealias OutboundOut = Packet
 
-    private let view: DomainQuickView
     private let session: ConnectionSession
     private let poller: LoopPoller?
 
-    init(view: DomainQuickView, session: ConnectionSession, poller: LoopPoller?) {
-        self.view = view
+    init(session: ConnectionSession, poller: LoopPoller?) {
         self.session = session
         self.poller = poller
     }
@@ -64,7 +62,8 @@ final class QuickQueryHandler: ChannelInboundHandler {
         let packet = unwrapInboundIn(data)
         let header = packet.header
         guard header.type == .call, header.program == WireProgram.remote.rawValue, header.version == 1,
-            header.status == .ok, session.isOpen, let reply = answer(header.procedure, packet.payload)
+            header.status == .ok, let view = session.driver?.domains.quick,
+            let reply = answer(header.procedure, packet.payload, view)
         else {
             if header.type == .call { poller?.awaitingReply() }
             context.fireChannelRead(data)
@@ -76,7 +75,7 @@ final class QuickQueryHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(Packet(header: h, payload: reply)), promise: nil)
     }
 
-    private func answer(_ procedure: Int32, _ payload: [UInt8]) -> [UInt8]? {
+    private func answer(_ procedure: Int32, _ payload: [UInt8], _ view: DomainQuickView) -> [UInt8]? {
         switch RemoteProcedure(rawValue: procedure) {
         case .domainLookupByName:
             guard let args = decode(DomainLookupByNameArgs.self, payload) else { return nil }

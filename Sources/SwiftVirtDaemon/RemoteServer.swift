@@ -47,7 +47,6 @@ struct RemoteServer: Sendable {
     private func adopt(_ fd: CInt) async throws -> Accepted {
         let logger = services.logger
         let readOnly = readOnly
-        let quick = services.registry.quick
         let pollers = services.busyPollers
         return try await ClientBootstrap(group: services.eventLoopGroup).withConnectedSocket(fd) { child in
             child.eventLoop.makeCompletedFuture {
@@ -59,7 +58,7 @@ struct RemoteServer: Sendable {
                 poller?.watch(fd)
                 try child.pipeline.syncOperations.addHandler(PacketFrameHandler(logger: logger))
                 try child.pipeline.syncOperations.addHandler(PacketEncodeHandler(poller: poller))
-                try child.pipeline.syncOperations.addHandler(QuickQueryHandler(view: quick, session: session, poller: poller))
+                try child.pipeline.syncOperations.addHandler(QuickQueryHandler(session: session, poller: poller))
                 return Accepted(
                     channel: try NIOAsyncChannel<Packet, Packet>(wrappingChannelSynchronously: child), session: session)
             }
@@ -73,7 +72,7 @@ struct RemoteServer: Sendable {
             try await connection.executeThenClose { inbound, _ in
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask { await keepalive(session, channel: connection.channel) }
-                    defer { session.teardown(events: services.events) }
+                    defer { session.teardown(drivers: services.drivers) }
                     for try await packet in inbound {
                         session.with { $0.lastInbound = .now }
                         if dispatcher.runsInline(packet.header) {
@@ -95,7 +94,7 @@ struct RemoteServer: Sendable {
         } catch {
             logger.debug("connection ended: \(error)")
         }
-        session.teardown(events: services.events)
+        session.teardown(drivers: services.drivers)
         logger.debug("client disconnected")
     }
 
@@ -157,7 +156,7 @@ struct RemoteServer: Sendable {
                     packet, services: services, session: session)
                 {
                     session.logger.warning("closing connection: \(reason)")
-                    session.teardown(events: services.events)
+                    session.teardown(drivers: services.drivers)
                     channel.close(promise: nil)
                 }
             }

@@ -1,12 +1,15 @@
 import SwiftVirtCore
 import SwiftVirtWire
 
-/// Everything a procedure handler may use.
+/// Everything a procedure handler may use. The objects a handler acts on belong to the connection's driver.
 struct CallContext: Sendable {
     let services: DaemonServices
     let session: ConnectionSession
     let header: PacketHeader
-    var registry: DomainRegistry { services.registry }
+    /// The connection's driver; before CONNECT_OPEN (only the few calls allowed then run) the default one.
+    let driver: ConnectionDriver
+    var registry: DomainRegistry { driver.domains }
+    var hypervisor: any HypervisorDriver { driver.hypervisor }
 }
 
 /// One implemented procedure: what the protocol says about it, whether a read-only connection may call it,

@@ -1,5 +1,4 @@
 import SwiftVirtCore
-import SwiftVirtQEMU
 import SwiftVirtWire
 
 /// Connection set-up and host-level procedures.
@@ -20,15 +19,20 @@ enum ConnectRoutes {
         table.on(Remote.ConnectOpen.self) {
             (args: ConnectOpenArgs, ctx) in
             try checkFlags(args.flags, allowed: openFlagReadOnly, "virConnectOpen")
-            let name = args.name ?? ""
-            guard name.isEmpty || name.hasPrefix("qemu:") || name.hasPrefix("qemu+") else {
-                throw VirtError(.noConnect, domain: .remote, "no connection driver available for \(name)")
+            guard !ctx.session.isOpen else {
+                throw VirtError(.internalError, domain: .rpc, "internal error: connection already open")
             }
-            ctx.session.with { s in
+            let (driver, uri) = try await ctx.services.drivers.open(name: args.name ?? "")
+            let accepted = ctx.session.with { s -> Bool in
+                guard !s.closed else { return false }
                 s.opened = true
-                s.uri = name.isEmpty ? "qemu:///system" : name
+                s.uri = uri
+                s.driver = driver
                 if args.flags & openFlagReadOnly != 0 { s.readOnly = true }
+                return true
             }
+            // The connection went away while the driver was being opened: nobody will close it later.
+            if !accepted { await ctx.services.drivers.close(driver) }
             return XDRVoid()
         }
         table.on(Remote.ConnectClose.self) { _ in
@@ -43,10 +47,10 @@ enum ConnectRoutes {
         table.on(Remote.ConnectRegisterCloseCallback.self) { _ in XDRVoid() }
         table.on(Remote.ConnectUnregisterCloseCallback.self) { _ in XDRVoid() }
         table.on(Remote.ConnectGetType.self) { ctx in
-            ConnectGetTypeRet(type: ctx.services.driver.typeName)
+            ConnectGetTypeRet(type: ctx.hypervisor.typeName)
         }
         table.on(Remote.ConnectGetVersion.self) { ctx in
-            ConnectGetVersionRet(hvVer: await ctx.services.driver.hypervisorVersion())
+            ConnectGetVersionRet(hvVer: await ctx.hypervisor.hypervisorVersion())
         }
         table.on(Remote.ConnectGetLibVersion.self) { _ in
             ConnectGetLibVersionRet(libVer: DaemonServices.libvirtCompatibleVersion)
@@ -67,36 +71,25 @@ enum ConnectRoutes {
         }
         table.on(Remote.ConnectGetCapabilities.self) {
             ctx in
-            ConnectGetCapabilitiesRet(capabilities: await ctx.services.driver.capabilitiesXML())
+            ConnectGetCapabilitiesRet(capabilities: await ctx.hypervisor.capabilitiesXML())
         }
         table.on(Remote.ConnectGetDomainCapabilities.self) { (args: ConnectGetDomainCapabilitiesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virConnectGetDomainCapabilities")
-            let xml = try await ctx.services.driver.domainCapabilitiesXML(
+            let xml = try await ctx.hypervisor.domainCapabilitiesXML(
                 emulator: args.emulatorbin, arch: args.arch, machine: args.machine, virtType: args.virttype)
             return ConnectGetDomainCapabilitiesRet(capabilities: xml)
         }
-        table.on(Remote.NodeGetSecurityModel.self) { _ in
+        table.on(Remote.NodeGetSecurityModel.self) { ctx in
             // No security driver: libvirt reports an empty model, which virsh leaves out of dominfo.
-            NodeGetSecurityModelRet(model: [0], doi: [0])
+            let (model, doi) = ctx.hypervisor.securityModel
+            return NodeGetSecurityModelRet(model: XDRChars.nulTerminated(model), doi: XDRChars.nulTerminated(doi))
         }
         table.on(Remote.ConnectDomainXMLToNative.self) {
             (args: ConnectDomainXmlToNativeArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virConnectDomainXMLToNative")
-            guard args.nativeFormat == "qemu-argv" else {
-                throw VirtError(.invalidArg, "invalid argument: unsupported config type \(args.nativeFormat)")
-            }
             let def = try await ctx.registry.prepare(xml: args.domainXml)
-            let argv = try await ctx.services.driver.nativeCommandLine(for: def)
-            // Like libvirt, the environment QEMU is started with comes first.
-            let env = QEMUProcess.defaultEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            return ConnectDomainXmlToNativeRet(nativeConfig: (env + argv).map(shellQuoted).joined(separator: " ") + "\n")
+            return ConnectDomainXmlToNativeRet(
+                nativeConfig: try await ctx.hypervisor.nativeConfig(format: args.nativeFormat, for: def))
         }
-    }
-
-    /// Quotes an argument the way a shell would need it; plain words stay bare.
-    static func shellQuoted(_ arg: String) -> String {
-        let safe = arg.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:@+%".contains($0) }
-        if safe && !arg.isEmpty { return arg }
-        return "'" + arg.replacing("'", with: "'\\''") + "'"
     }
 }

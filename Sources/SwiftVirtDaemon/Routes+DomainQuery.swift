@@ -63,8 +63,8 @@ enum DomainQueryRoutes {
         }
         table.on(Remote.DomainGetOSType.self) {
             (args: DomainGetOsTypeArgs, ctx) in
-            _ = try await ctx.registry.record(args.dom.domainUUID())
-            return DomainGetOsTypeRet(type: "hvm")
+            let rec = try await ctx.registry.record(args.dom.domainUUID())
+            return DomainGetOsTypeRet(type: ctx.hypervisor.osType(of: rec.config))
         }
         table.on(Remote.DomainIsActive.self) {
             (args: DomainIsActiveArgs, ctx) in
@@ -83,15 +83,23 @@ enum DomainQueryRoutes {
             _ = try await ctx.registry.record(args.dom.domainUUID())
             return DomainHasManagedSaveImageRet(result: 0)  // managed save does not exist here yet
         }
-        table.on(Remote.DomainGetMessages.self) {
-            (args: DomainGetMessagesArgs, ctx) in
-            _ = try await ctx.registry.record(args.dom.domainUUID())
-            return DomainGetMessagesRet(msgs: [])
+        table.on(Remote.DomainGetMessages.self) { args, ctx in
+            // VIR_DOMAIN_MESSAGE_DEPRECATION 1, _TAINTING 2; none asks for both.
+            try checkFlags(args.flags, allowed: 3, Remote.DomainGetMessages.info.api)
+            let rec = try await ctx.registry.record(args.dom.domainUUID())
+            var msgs: [String] = []
+            if args.flags == 0 || args.flags & 2 != 0, let monitor = rec.running as? any MonitorPassthrough {
+                msgs += await monitor.taints().map { "tainted: \($0.message)" }
+            }
+            return DomainGetMessagesRet(msgs: msgs)
         }
         table.on(Remote.DomainGetSecurityLabel.self) {
             (args: DomainGetSecurityLabelArgs, ctx) in
-            _ = try await ctx.registry.record(args.dom.domainUUID())
-            return DomainGetSecurityLabelRet(label: [0], enforcing: 0)
+            let rec = try await ctx.registry.record(args.dom.domainUUID())
+            guard let (label, enforcing) = ctx.hypervisor.securityLabel(of: rec.config) else {
+                return DomainGetSecurityLabelRet(label: [0], enforcing: 0)
+            }
+            return DomainGetSecurityLabelRet(label: XDRChars.nulTerminated(label), enforcing: enforcing ? 1 : 0)
         }
         table.on(Remote.DomainGetVcpusFlags.self) {
             (args: DomainGetVcpusFlagsArgs, ctx) in

@@ -13,9 +13,10 @@ enum EventConsoleRoutes {
             let session = ctx.session
             let needsHub = session.with { $0.hubToken == nil }
             if needsHub {
-                let token = ctx.services.events.subscribe { [weak session] notice in session?.deliver(notice) }
+                let hub = ctx.registry.events
+                let token = hub.subscribe { [weak session] notice in session?.deliver(notice) }
                 session.with { s in
-                    if s.hubToken == nil { s.hubToken = token } else { ctx.services.events.unsubscribe(token) }
+                    if s.hubToken == nil { s.hubToken = token } else { hub.unsubscribe(token) }
                 }
             }
             let id = session.with { s -> Int32 in

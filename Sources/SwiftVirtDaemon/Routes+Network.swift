@@ -199,5 +199,5 @@ extension RemoteNonnullNetwork {
 }
 
 extension CallContext {
-    var networks: NetworkRegistry { services.networks }
+    var networks: NetworkRegistry { driver.networks }
 }

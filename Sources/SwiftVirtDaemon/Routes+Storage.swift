@@ -157,7 +157,7 @@ enum StorageRoutes {
 }
 
 extension CallContext {
-    var storage: StoragePoolRegistry { services.storage }
+    var storage: StoragePoolRegistry { driver.storage }
 }
 
 extension StorageRoutes {

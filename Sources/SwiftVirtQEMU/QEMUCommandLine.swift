@@ -122,6 +122,8 @@ struct ArgumentBuilder {
                     verdict: ctx.accelerator.name, reason: ctx.accelerator.reason ?? "unknown")
             }
             add("-accel", "kvm")
+        case .test, .lxc:
+            throw QEMUCommandLineError.unsupported("domain type '\(def.virtType.rawValue)' is not run by QEMU")
         }
     }
 

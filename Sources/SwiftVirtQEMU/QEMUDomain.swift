@@ -27,6 +27,8 @@ public actor QEMUDomain: RunningDomain {
     /// Between a guest SHUTDOWN and the RESUME after our `cont` when restarting in place: QEMU's STOP/RESUME are ours, not news.
     private var restartingInPlace = false
     private var eventsDone = false
+    /// Taints of this run, each logged once (see QEMUDomain+Monitor.swift).
+    var taintsRecorded: [DomainTaint] = []
     private var stopped = false
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -173,6 +175,7 @@ public actor QEMUDomain: RunningDomain {
 
     func handle(_ event: QMPEvent) async {
         logger.debug("QMP event \(event.name) \(event.data)")
+        await observer.domainMonitorEvent(definition.uuid, Self.monitorEvent(event))
         switch event.name {
         case "STOP":
             if state == .running && !restartingInPlace { setState(.paused, .pausedUser, event: .suspendedPaused) }
@@ -303,13 +306,13 @@ public actor QEMUDomain: RunningDomain {
         }
     }
 
-    private func requireAlive() throws {
+    func requireAlive() throws {
         guard !stopped, state != .shutoff, !process.hasExited else {
             throw QEMUDomainError.notRunning(name: definition.name)
         }
     }
 
-    private func withJob<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    func withJob<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         while jobBusy { await withCheckedContinuation { jobWaiters.append($0) } }
         jobBusy = true
         defer {

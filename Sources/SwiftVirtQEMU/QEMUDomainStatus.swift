@@ -45,6 +45,7 @@ public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, Custom
     case unsupportedArch(String)
     case unknownMachine(String)
     case wrongEmulator(String)
+    case unsupportedVirtType(String, emulator: String)
 
     public var description: String {
         switch self {
@@ -59,6 +60,8 @@ public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, Custom
         case .unsupportedArch(let arch): return "architecture '\(arch)' is not supported; only x86_64 is"
         case .unknownMachine(let machine): return "machine type '\(machine)' is not supported by this QEMU"
         case .wrongEmulator(let path): return "emulator '\(path)' is not an executable QEMU for x86_64"
+        case .unsupportedVirtType(let type, let emulator):
+            return "unsupported configuration: Emulator '\(emulator)' does not support virt type '\(type)'"
         }
     }
 
@@ -68,7 +71,7 @@ public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, Custom
         case .startFailed, .badStatus, .noCharacterDevice: return VirtError(.internalError, domain: .qemu, description)
         case .notAPty: return VirtError(.operationFailed, domain: .qemu, description)
         case .terminateFailed: return VirtError(.operationFailed, domain: .qemu, description)
-        case .unsupportedArch, .unknownMachine, .wrongEmulator:
+        case .unsupportedArch, .unknownMachine, .wrongEmulator, .unsupportedVirtType:
             return VirtError(.configUnsupported, domain: .qemu, description)
         }
     }

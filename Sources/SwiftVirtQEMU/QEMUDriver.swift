@@ -37,6 +37,8 @@ public final class QEMUDriver: HypervisorDriver {
     public let capabilities: QEMUCapabilities
     let logger: Logger
 
+    public var scheme: String { "qemu" }
+    public var errorDomain: VirtErrorDomain { .qemu }
     public var typeName: String { "QEMU" }
 
     public init(configuration: QEMUDriverConfiguration, logger: Logger) async {
@@ -85,6 +87,9 @@ public final class QEMUDriver: HypervisorDriver {
     }
 
     public func prepareDefinition(_ definition: inout DomainDefinition) throws {
+        guard definition.virtType == .qemu || definition.virtType == .kvm else {
+            throw QEMUDomainError.unsupportedVirtType(definition.virtType.rawValue, emulator: configuration.emulatorPath)
+        }
         if let arch = definition.os.arch, arch != "x86_64" { throw QEMUDomainError.unsupportedArch(arch) }
         definition.os.arch = "x86_64"
         if definition.devices.emulator == nil { definition.devices.emulator = configuration.emulatorPath }
@@ -103,6 +108,11 @@ public final class QEMUDriver: HypervisorDriver {
         if definition.virtType == .kvm && !accelerator.isUsable {
             throw QEMUCommandLineError.kvmNotUsable(verdict: accelerator.name, reason: accelerator.reason ?? "")
         }
+        try applyDefaults(&definition)
+    }
+
+    public func applyDefaults(_ definition: inout DomainDefinition) throws {
+        try definition.applyDefaults()
     }
 
     /// Paths a domain uses while it runs.
@@ -130,6 +140,16 @@ public final class QEMUDriver: HypervisorDriver {
 
     public func nativeCommandLine(for definition: DomainDefinition) async throws -> [String] {
         try commandLine(for: definition, paths: paths(for: definition, id: -1)).argv
+    }
+
+    /// `qemu-argv`: as libvirt prints it, the environment QEMU starts with, then the command line, shell-quoted.
+    public func nativeConfig(format: String, for definition: DomainDefinition) async throws -> String {
+        guard format == "qemu-argv" else {
+            throw VirtError(.invalidArg, "invalid argument: unsupported config type \(format)")
+        }
+        let env = QEMUProcess.defaultEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let argv = try await nativeCommandLine(for: definition)
+        return (env + argv).map(QEMUProcess.shellQuoted).joined(separator: " ") + "\n"
     }
 
     public func start(_ definition: DomainDefinition, id: Int32, paused: Bool, observer: any DomainObserver)

@@ -32,7 +32,8 @@ public actor QMPClient {
     private let eventContinuation: AsyncStream<QMPEvent>.Continuation
     private let channel: any Channel
     private let logger: Logger
-    private var pending: [Int: (command: String, continuation: CheckedContinuation<JSONValue, any Error>)] = [:]
+    private var pending: [Int: (command: String, wholeReply: Bool, continuation: CheckedContinuation<JSONValue, any Error>)] =
+        [:]
     private var greetingWaiter: CheckedContinuation<JSONValue, any Error>?
     private var nextID = 1
     private var closedReason: QMPError?
@@ -78,14 +79,31 @@ public actor QMPClient {
     public func execute(_ command: String, arguments: [String: JSONValue]? = nil, timeout: Duration = .seconds(30))
         async throws -> JSONValue
     {
+        var message: [String: JSONValue] = ["execute": .string(command)]
+        if let arguments { message["arguments"] = .object(arguments) }
+        return try await send(message, command: command, wholeReply: false, timeout: timeout)
+    }
+
+    /// Sends a command a client wrote (libvirt's "arbitrary" monitor command) and returns QEMU's whole reply
+    /// object, an `error` reply included, as libvirt passes it back. Our own id replaces any the client gave, so
+    /// the reply cannot be mistaken for another command's.
+    public func executeArbitrary(_ command: [String: JSONValue], timeout: Duration = .seconds(30)) async throws
+        -> JSONValue
+    {
+        try await send(command, command: command["execute"]?.stringValue ?? "(arbitrary)", wholeReply: true, timeout: timeout)
+    }
+
+    private func send(_ body: [String: JSONValue], command: String, wholeReply: Bool, timeout: Duration) async throws
+        -> JSONValue
+    {
         if let closedReason {
             if case .disconnected = closedReason { throw QMPError.disconnected(command: command) }
             throw closedReason
         }
         let id = nextID
         nextID += 1
-        var message: [String: JSONValue] = ["execute": .string(command), "id": .int(Int64(id))]
-        if let arguments { message["arguments"] = .object(arguments) }
+        var message = body
+        message["id"] = .int(Int64(id))
         var bytes = JSONValue.object(message).serialized()
         bytes.append(UInt8(ascii: "\n"))
         let channel = self.channel
@@ -96,7 +114,7 @@ public actor QMPClient {
         defer { timeoutTask.cancel() }
         logger.debug("QMP send \(command)", metadata: ["id": "\(id)"])
         return try await withCheckedThrowingContinuation { continuation in
-            pending[id] = (command, continuation)
+            pending[id] = (command, wholeReply, continuation)
             channel.writeAndFlush(ByteBuffer(bytes: bytes)).whenFailure { [weak self] error in
                 Task { await self?.fail(id: id, with: .disconnected(command: command)) }
             }
@@ -163,7 +181,9 @@ public actor QMPClient {
                     name: event, data: fields["data"]?.objectValue ?? [:],
                     timestamp: Double(seconds) + Double(micros) / 1e6))
         } else if let id = fields["id"]?.intValue, let entry = pending.removeValue(forKey: Int(id)) {
-            if let error = fields["error"] {
+            if entry.wholeReply {
+                entry.continuation.resume(returning: message)
+            } else if let error = fields["error"] {
                 entry.continuation.resume(
                     throwing: QMPError.commandFailed(
                         command: entry.command, errorClass: error["class"]?.stringValue ?? "GenericError",

@@ -180,8 +180,9 @@ struct SwiftSource {
     private(set) var lines: [String] = []
     private let headerCount: Int
 
+    /// `header` lines are written as they are (comments and imports).
     init(header: [String]) {
-        lines = header.map { $0.isEmpty ? "//" : "// " + $0 }
+        lines = header
         if !lines.isEmpty { lines.append("") }
         headerCount = lines.count
     }

@@ -50,6 +50,8 @@ public struct SwiftWireGenerator {
     public var readOnlyRefused: Set<String>
     /// Message structs per file, so no single file dominates a build.
     public var messagesPerFile = 160
+    /// Modules each file imports (none for SwiftVirtWire itself, which holds the output).
+    public var imports: [String] = []
 
     public init(
         sources: [ProtocolSource], externalConstants: [String: Int], readOnlyRefused: Set<String>, header: [String]
@@ -83,7 +85,15 @@ public struct SwiftWireGenerator {
         return files
     }
 
+    /// The comment lines, then the imports.
+    private var fileHeader: [String] {
+        let comments = header.map { $0.isEmpty ? "//" : "// " + $0 }
+        guard !imports.isEmpty else { return comments }
+        return comments + (comments.isEmpty ? [] : [""]) + imports.map { "import " + $0 }
+    }
+
     private func emit(_ source: ProtocolSource, _ context: EmitContext) throws(GeneratorError) -> [GeneratedFile] {
+        let header = fileHeader
         let base = source.namespace + "Protocol"
         var types = SwiftSource(header: header)
         var messages: [String] = []
@@ -210,7 +220,7 @@ public struct SwiftWireGenerator {
             }
             arms.append(Arm(caseName: caseName, value: value, wire: try arm.declaration.map { d throws(GeneratorError) in try context.resolve(d) }))
         }
-        out.line("/// `union \(u.name) switch (\(u.discriminant.name))`")
+        out.line("/// `union \(u.name) switch (\(discriminantType) \(u.discriminant.name))`")
         out.line("public enum \(typeName): XDRCodable, Hashable {")
         for arm in arms {
             if let wire = arm.wire {

@@ -49,7 +49,7 @@ indirect enum WireType: Equatable {
     /// them can use the generic coders. (A string's conformance is bounded by REMOTE_STRING_MAX.)
     func isPlainCodable(defaultStringLimit: Int) -> Bool {
         switch self {
-        case .int32, .uint32, .int64, .uint64, .bool, .double, .codable: true
+        case .int32, .uint32, .int64, .uint64, .bool, .double, .codable, .enumeration: true
         case .string(let limit): limit.value == defaultStringLimit
         default: false
         }

@@ -65,6 +65,21 @@ struct WireFuzzTests {
         #expect(throws: XDRError.self) { try T(xdrBytes: [UInt8](repeating: 0xFF, count: 64)) }
     }
 
+    /// Every procedure's argument decoder (what the dispatcher runs even for procedures it does not implement):
+    /// garbage and maximal length words must fail with an XDRError, never trap, hang or allocate without bound.
+    @Test func everyProcedureArgumentDecoderSurvivesGarbage() {
+        var rng = SeededGenerator(seed: 0x4152_4753)
+        for procedure in Remote.all + Qemu.all + Lxc.all + Keepalive.all {
+            for _ in 0..<40 {
+                let bytes = randomBytes(count: Int.random(in: 0...96, using: &rng), using: &rng)
+                _ = try? procedure.validateArguments(bytes)
+            }
+            if procedure.info.kind == .call {
+                _ = try? procedure.validateArguments([UInt8](repeating: 0xFF, count: 64))
+            }
+        }
+    }
+
     private func randomBytes(count: Int, using rng: inout SeededGenerator) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
     }

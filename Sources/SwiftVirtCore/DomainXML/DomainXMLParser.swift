@@ -15,7 +15,7 @@ enum DomainXMLParser {
         }
         var r = ElementReader(root, path: "domain")
         var d = DomainDefinition()
-        d.virtType = try r.requiredEnumeration("type", unsupported: ["xen", "lxc", "kqemu", "vbox", "hvf", "bhyve"])
+        d.virtType = try r.requiredEnumeration("type", unsupported: ["xen", "kqemu", "vbox", "hvf", "bhyve"])
         _ = r.string("id")  // a live id is meaningless in a definition; libvirt ignores it too
         d.name = try r.childText("name") ?? ""
         if d.name.isEmpty { throw .missing(element: "domain/name", attribute: nil, line: r.line) }

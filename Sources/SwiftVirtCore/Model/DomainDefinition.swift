@@ -1,7 +1,8 @@
 // CONTRACT: names used by other targets must stay: DomainDefinition.{virtType,name,uuid,memoryKiB,currentMemoryKiB,
 // vcpus,os,onPoweroff,onReboot,onCrash,devices}, DomainUUID, DomainRuntimeInfo, DomainVirtType, LifecycleAction.
 
-public enum DomainVirtType: String, Sendable, Codable, CaseIterable { case qemu, kvm }
+/// `<domain type=...>`: which driver runs the guest. Each driver accepts only its own (see `prepareDefinition`).
+public enum DomainVirtType: String, Sendable, Codable, CaseIterable { case qemu, kvm, test, lxc }
 
 public enum LifecycleAction: String, Sendable, Codable, CaseIterable {
     case destroy, restart, preserve

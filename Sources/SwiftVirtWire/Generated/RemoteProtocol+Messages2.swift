@@ -1836,11 +1836,11 @@ public struct AuthListRet: XDRCodable, Equatable {
     }
 
     public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        types = try decoder.decodeArray(limit: RemoteProtocol.remoteAuthTypeListMax) { (d1: inout XDRDecoder) throws(XDRError) in try d1.decode(Int32.self) }
+        types = try decoder.decodeArray(Int32.self, limit: RemoteProtocol.remoteAuthTypeListMax)
     }
 
     public func encode(to encoder: inout XDREncoder) {
-        encoder.encodeArray(types) { (e1: inout XDREncoder, v1) in e1.encode(v1) }
+        encoder.encodeArray(types)
     }
 }
 

@@ -538,7 +538,7 @@ public struct RemoteVcpuInfo: XDRCodable, Hashable {
     }
 }
 
-/// `union remote_typed_param_value switch (type)`
+/// `union remote_typed_param_value switch (Int32 type)`
 public enum RemoteTypedParamValue: XDRCodable, Hashable {
     case int(Int32)
     case uint(UInt32)

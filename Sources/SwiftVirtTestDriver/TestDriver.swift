@@ -1,0 +1,63 @@
+import SwiftVirtCore
+
+/// libvirt's `test` driver: a host that exists only in memory, with libvirt's default objects, for trying
+/// clients and for fast tests of everything above the hypervisor. Guests "run" without any process: starting,
+/// pausing and stopping them only changes their state, at once, as in libvirt's test driver.
+public struct TestDriver: HypervisorDriver {
+    public init() {}
+
+    public var scheme: String { "test" }
+    public var errorDomain: VirtErrorDomain { .test }
+    public var typeName: String { "TEST" }
+    /// libvirt's test driver reports version 0.0.2.
+    public func hypervisorVersion() async -> UInt64 { 2 }
+    public func osType(of definition: DomainDefinition) -> String { "linux" }
+    public var securityModel: (model: String, doi: String) { ("testSecurity", "") }
+    public func securityLabel(of definition: DomainDefinition) -> (label: String, enforcing: Bool)? {
+        ("libvirt-test", true)
+    }
+
+    public func capabilitiesXML() async -> String { TestHost.capabilitiesXML }
+
+    public func domainCapabilitiesXML(emulator: String?, arch: String?, machine: String?, virtType: String?)
+        async throws -> String
+    {
+        throw VirtError(.noSupport, "this function is not supported by the connection driver: virConnectGetDomainCapabilities")
+    }
+
+    /// The test driver runs every virt type; its guests are 32-bit x86 unless they say otherwise.
+    public func prepareDefinition(_ definition: inout DomainDefinition) throws {
+        try applyDefaults(&definition)
+    }
+
+    public func applyDefaults(_ definition: inout DomainDefinition) throws {
+        if definition.os.arch == nil { definition.os.arch = "i686" }
+        if definition.os.bootDevices.isEmpty && definition.os.kernel == nil
+            && !definition.devices.hasPerDeviceBootOrder
+        {
+            definition.os.bootDevices = [.hd]
+        }
+    }
+
+    public func start(_ definition: DomainDefinition, id: Int32, paused: Bool, observer: any DomainObserver)
+        async throws -> any RunningDomain
+    {
+        TestDomain(definition: definition, id: id, paused: paused, observer: observer)
+    }
+
+    public func reattach(_ definition: DomainDefinition, status: [UInt8], observer: any DomainObserver)
+        async throws -> any RunningDomain
+    {
+        guard let saved = TestDomain.Saved(status) else {
+            throw VirtError(.internalError, domain: .test, "internal error: unreadable status of domain '\(definition.name)'")
+        }
+        return TestDomain(definition: definition, saved: saved, observer: observer)
+    }
+}
+
+extension DomainDevices {
+    /// Whether any device carries its own `<boot order=.../>` (then `<os><boot dev=.../>` must not be added).
+    var hasPerDeviceBootOrder: Bool {
+        disks.contains { $0.bootOrder != nil } || interfaces.contains { $0.bootOrder != nil }
+    }
+}
