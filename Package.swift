@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "WireGeneratorTests", dependencies: ["WireGenerator"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
-        .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtCore"]),
+        .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtCore", "SwiftVirtTestDriver"]),
         .testTarget(
             name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore", "SwiftVirtClient"], exclude: ["python"]),
     ]

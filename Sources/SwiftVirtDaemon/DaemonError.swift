@@ -1,7 +1,7 @@
 import SwiftVirtCore
 
 /// Errors the daemon itself raises; mapped to libvirt's codes once, in `virtError`.
-enum DaemonError: LibvirtMappable {
+enum DaemonError: LibvirtMappable, Equatable {
     case noDomainNamed(String)
     case noDomainUUID(DomainUUID)
     case noDomainID(Int32)

@@ -11,14 +11,11 @@ extension QEMUDomain: MonitorPassthrough {
                 let output = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string(command)])
                 return output.stringValue ?? ""
             }
-            let parsed: JSONValue
-            do {
-                parsed = try JSONValue.parse(Data(command.utf8))
-            } catch {
-                throw VirtError(.internalError, "internal error: cannot parse json \(command): \(error)")
+            guard let parsed = try? JSONValue.parse(Data(command.utf8)) else {
+                throw VirtError(.internalError, domain: .qemu, "internal error: cannot parse json \(command): not valid JSON")
             }
             guard case .object(let fields) = parsed else {
-                throw VirtError(.internalError, "internal error: cannot parse json \(command): not a JSON object")
+                throw VirtError(.internalError, domain: .qemu, "internal error: cannot parse json \(command): not a JSON object")
             }
             let reply = try await qmp.executeArbitrary(fields)
             return String(decoding: reply.serialized(), as: UTF8.self)
