@@ -158,6 +158,10 @@ i=0
 while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
 acpid -c /etc/acpi -l /tmp/acpid.log
 echo "SwiftVirt guest ready (kernel $(uname -r))" >/dev/ttyS0
+# With a guest agent channel: a tiny stand-in for qemu-guest-agent on it (see /sbin/sv-agent).
+for p in /sys/class/virtio-ports/*; do
+    [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] && /sbin/sv-agent "/dev/${p##*/}" &
+done
 # With a NIC: DHCP on eth0 in the background (boot and the banner do not wait for it), then report what the
 # network gave us. Kernel command line options: svping=IP (ping it, retrying) and svresolve=NAME (DNS lookup).
 if [ -e /sys/class/net/eth0 ]; then
@@ -220,6 +224,33 @@ esac
 exit 0
 EOF
 
+# Enough of qemu-guest-agent's protocol for the host side to be tested: guest-sync echoes its id, guest-ping and
+# guest-info answer, anything else is "CommandNotFound" as the real agent says. One JSON object per line.
+cat >"$ROOT/sbin/sv-agent" <<'EOF'
+#!/bin/sh
+port=$1
+while true; do
+    exec 3<>"$port" || exit 0
+    while read -r line <&3; do
+        case "$line" in
+        *'"guest-sync"'*)
+            id=$(echo "$line" | sed -n 's/.*"id": *\([0-9-]*\).*/\1/p')
+            echo "{\"return\": $id}" >&3
+            ;;
+        *'"guest-ping"'*) echo '{"return": {}}' >&3 ;;
+        *'"guest-info"'*) echo '{"return": {"version": "swiftvirt-test-agent", "supported_commands": []}}' >&3 ;;
+        *)
+            cmd=$(echo "$line" | sed -n 's/.*"execute": *"\([^"]*\)".*/\1/p')
+            echo "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command $cmd has not been found\"}}" >&3
+            ;;
+        esac
+    done
+    # The host side is not connected (a read gives end of file): look again shortly.
+    exec 3<&-
+    sleep 0.2
+done
+EOF
+
 # busybox acpid maps KEY_POWER to the action PWRF/00000080 and runs that file.
 cat >"$ROOT/etc/acpi/PWRF/00000080" <<'EOF'
 #!/bin/sh
@@ -233,7 +264,8 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PS1='guest# '
 EOF
 echo "root::0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
-chmod 0755 "$ROOT/init" "$ROOT/etc/rc" "$ROOT/etc/acpi/PWRF/00000080" "$ROOT/usr/share/udhcpc/default.script"
+chmod 0755 "$ROOT/init" "$ROOT/etc/rc" "$ROOT/etc/acpi/PWRF/00000080" "$ROOT/usr/share/udhcpc/default.script" \
+    "$ROOT/sbin/sv-agent"
 
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -9) >"$WORK/initrd.img"
 cp "$WORK/pkg/boot/vmlinuz-$KVER" "$WORK/vmlinuz"

@@ -36,6 +36,10 @@ public protocol MonitorPassthrough: RunningDomain {
     /// returns the monitor's answer: the whole QMP reply object as JSON, or the human monitor's text.
     /// Taints the domain (`custom-monitor`).
     func monitorCommand(_ command: String, humanMonitor: Bool) async throws -> String
+    /// Sends `command` (JSON text) to the guest agent and returns its whole reply as JSON; waits `timeout`
+    /// seconds for the reply (libvirt's VIR_DOMAIN_QEMU_AGENT_COMMAND_*: -2 forever, -1 the default 5 s, 0 not at
+    /// all). Taints the domain (`custom-ga-command`).
+    func agentCommand(_ command: String, timeout: Int32) async throws -> String
     /// What the domain has been tainted with during this run.
     func taints() async -> [DomainTaint]
 }

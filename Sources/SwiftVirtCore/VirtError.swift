@@ -20,6 +20,7 @@ public enum VirtErrorCode: Int32, Sendable {
     case configUnsupported = 67
     case operationTimeout = 68
     case argumentUnsupported = 74
+    case agentUnresponsive = 86
     case operationUnsupported = 84
     case accessDenied = 88
     case storageVolumeExists = 90

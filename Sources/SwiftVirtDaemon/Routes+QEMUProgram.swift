@@ -2,7 +2,7 @@ import SwiftVirtCore
 import SwiftVirtWire
 
 /// libvirt's QEMU program (`virsh qemu-monitor-command`, `qemu-monitor-event`): straight to a guest's monitor.
-/// Its other procedures (attach, agent commands, commands with fds) answer "not supported" from the dispatcher.
+/// Its other procedures (attach, monitor commands with fds) answer "not supported" from the dispatcher.
 enum QEMUProgramRoutes {
     /// VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP
     static let humanMonitor: UInt32 = 1
@@ -20,6 +20,16 @@ enum QEMUProgramRoutes {
                 return try await monitor.monitorCommand(args.cmd, humanMonitor: args.flags & humanMonitor != 0)
             }
             return QemuDomainMonitorCommandRet(result: result)
+        }
+        table.on(Qemu.DomainAgentCommand.self) { args, ctx in
+            try checkFlags(args.flags, allowed: 0, Qemu.DomainAgentCommand.info.api)
+            let result = try await ctx.registry.withRunning(try args.dom.domainUUID()) { running in
+                guard let monitor = running as? any MonitorPassthrough else {
+                    throw Dispatcher.notSupported(Qemu.DomainAgentCommand.info)
+                }
+                return try await monitor.agentCommand(args.cmd, timeout: args.timeout)
+            }
+            return QemuDomainAgentCommandRet(result: result)
         }
         table.on(Qemu.ConnectDomainMonitorEventRegister.self) { args, ctx in
             let api = Qemu.ConnectDomainMonitorEventRegister.info.api

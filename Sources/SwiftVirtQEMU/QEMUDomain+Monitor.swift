@@ -22,6 +22,40 @@ extension QEMUDomain: MonitorPassthrough {
         }
     }
 
+    public func agentCommand(_ command: String, timeout: Int32) async throws -> String {
+        guard timeout >= -2 else {
+            throw VirtError(
+                .invalidArg, domain: .qemu, "invalid argument: guest agent timeout '\(timeout)' is less than the minimum '-2'")
+        }
+        return try await withJob {
+            try requireAlive()
+            guard state == .running else {
+                throw VirtError(.operationInvalid, domain: .qemu, "Requested operation is not valid: domain is not running")
+            }
+            guard let socket = QEMUGuestAgent.socketPath(definition, domainDirectory: status.domainDirectory) else {
+                throw VirtError(.argumentUnsupported, domain: .qemu, "argument unsupported: QEMU guest agent is not configured")
+            }
+            guard let parsed = try? JSONValue.parse(Data(command.utf8)), case .object(let fields) = parsed else {
+                throw VirtError(.internalError, domain: .qemu, "internal error: cannot parse json \(command): not valid JSON")
+            }
+            taint(.customGuestAgent)
+            let wait: Duration? =
+                switch timeout {
+                case -2: nil
+                case -1: QEMUGuestAgent.defaultWait
+                default: .seconds(Int64(timeout))
+                }
+            let reply = try await QEMUGuestAgent.execute(fields, socket: socket, timeout: wait)
+            if let error = reply["error"] {
+                let name = fields["execute"]?.stringValue ?? "?"
+                let why = error["desc"]?.stringValue ?? error["class"]?.stringValue ?? "unknown error"
+                throw VirtError(
+                    .internalError, domain: .qemu, "internal error: unable to execute QEMU agent command '\(name)': \(why)")
+            }
+            return String(decoding: reply.serialized(), as: UTF8.self)
+        }
+    }
+
     public func taints() -> [DomainTaint] { taintsRecorded }
 
     /// Records a taint once per run, with the line libvirt writes to the domain's log.
