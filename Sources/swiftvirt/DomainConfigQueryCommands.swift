@@ -43,7 +43,7 @@ struct VcpuCount: AsyncParsableCommand {
     func run() async throws {
         try await target.connection.withConnection { conn in
             let flags = try singleFlags()
-            let dom = try await conn.lookupDomain(target.domain)
+            let dom = try await target.lookup(through: conn)
             if let flags {
                 print(try await conn.vcpuCount(dom, flags: flags))
                 return

@@ -30,40 +30,25 @@ struct NetCreate: AsyncParsableCommand {
     }
 }
 
-struct NetUndefine: SimpleNetworkAction {
+struct NetUndefine: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-undefine", abstract: "Remove a network's persistent definition.")
-    static let outcome = "has been undefined"
     @OptionGroup var target: NetworkTarget
-    static func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.undefine(n)
-    }
+    var outcome: String { "has been undefined" }
+    func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws { try await c.undefine(n) }
 }
 
-struct NetAutostart: AsyncParsableCommand {
+struct NetAutostart: AutostartCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-autostart", abstract: "Start a network when the daemon starts.")
     @OptionGroup var target: NetworkTarget
     @Flag(help: "Turn autostart off instead.") var disable = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let net = try await conn.lookupNetwork(target.network)
-            try await conn.setAutostart(net, !disable)
-            print("Network \(net.name) \(disable ? "unmarked" : "marked") as autostarted")
-        }
-    }
+    func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws { try await c.setAutostart(n, !disable) }
 }
 
-struct NetUUID: AsyncParsableCommand {
+struct NetUUID: UUIDCommand {
     static let configuration = CommandConfiguration(commandName: "net-uuid", abstract: "Print a network's uuid.")
     @OptionGroup var target: NetworkTarget
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            print(DomainUUID.format(try await conn.lookupNetwork(target.network).uuid))
-        }
-    }
 }
 
 struct NetName: AsyncParsableCommand {
@@ -121,7 +106,7 @@ struct NetUpdate: AsyncParsableCommand {
         if config { flags.insert(.config) }
         try await target.connection.withConnection { conn in
             let element = xml.hasPrefix("<") ? xml : try FileHandleWriter.readText(path: xml)
-            let net = try await conn.lookupNetwork(target.network)
+            let net = try await target.lookup(through: conn)
             try await conn.update(
                 net, command: cmd, section: part, xml: element, parentIndex: parentIndex ?? -1, flags: flags)
             // virsh's wording: what was changed, judged from the flags (and, for --current, the network's state).

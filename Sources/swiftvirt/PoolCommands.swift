@@ -46,7 +46,7 @@ struct PoolList: AsyncParsableCommand {
 }
 
 /// What pool-list and pool-info show about one pool.
-struct PoolFacts {
+struct PoolFacts: ObjectFacts {
     var pool: RemoteNonnullStoragePool
     var info: StoragePoolGetInfoRet
     var persistent: Bool
@@ -90,69 +90,37 @@ struct PoolFacts {
     }
 }
 
-struct PoolTarget: ParsableArguments {
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Pool name or uuid.") var pool: String
-}
-
-struct PoolInfo: AsyncParsableCommand {
+struct PoolInfo: ObjectCommand {
     static let configuration = CommandConfiguration(commandName: "pool-info", abstract: "Show a storage pool's facts.")
     @OptionGroup var target: PoolTarget
     @Flag(help: "Print JSON: {name, uuid, state, active, persistent, autostart, capacity, allocation, available}.")
     var json = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let facts = try await PoolFacts(try await conn.lookupStoragePool(target.pool), conn)
-            print(json ? facts.json.rendered() : facts.text)
-        }
+    func act(on pool: RemoteNonnullStoragePool, connection conn: VirtConnection) async throws -> String {
+        try await PoolFacts(pool, conn).rendered(json: json)
     }
 }
 
-/// One call on a pool, reported as "Pool X <outcome>" as virsh does.
-protocol SimplePoolAction: AsyncParsableCommand {
-    static var outcome: String { get }
-    var target: PoolTarget { get }
-    static func perform(_ pool: RemoteNonnullStoragePool, _ conn: VirtConnection) async throws(VirtClientError)
-}
-
-extension SimplePoolAction {
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let pool = try await conn.lookupStoragePool(target.pool)
-            try await Self.perform(pool, conn)
-            print("Pool \(pool.name) \(Self.outcome)")
-        }
-    }
-}
-
-struct PoolStart: SimplePoolAction {
+struct PoolStart: OutcomeCommand {
     static let configuration = CommandConfiguration(commandName: "pool-start", abstract: "Start a defined pool.")
-    static let outcome = "started"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.start(p)
-    }
+    var outcome: String { "started" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.start(p) }
 }
 
-struct PoolDestroy: SimplePoolAction {
+struct PoolDestroy: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-destroy", abstract: "Stop a pool (its volumes stay on disk).")
-    static let outcome = "destroyed"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.destroy(p)
-    }
+    var outcome: String { "destroyed" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.destroy(p) }
 }
 
-struct PoolUndefine: SimplePoolAction {
+struct PoolUndefine: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-undefine", abstract: "Remove an inactive pool's definition.")
-    static let outcome = "has been undefined"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.undefine(p)
-    }
+    var outcome: String { "has been undefined" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.undefine(p) }
 }
 
 struct PoolDefineAs: AsyncParsableCommand {

@@ -80,40 +80,27 @@ struct PoolCreateAs: AsyncParsableCommand {
     }
 }
 
-struct PoolDelete: SimplePoolAction {
+struct PoolDelete: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-delete", abstract: "Remove an inactive pool's storage (a dir pool: its empty directory).")
-    static let outcome = "deleted"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.deleteStorage(of: p)
-    }
+    var outcome: String { "deleted" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.deleteStorage(of: p) }
 }
 
-struct PoolAutostart: AsyncParsableCommand {
+struct PoolAutostart: AutostartCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-autostart", abstract: "Start a pool when the daemon starts.")
     @OptionGroup var target: PoolTarget
     @Flag(help: "Turn autostart off instead.") var disable = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let pool = try await conn.lookupStoragePool(target.pool)
-            try await conn.setAutostart(pool, !disable)
-            print("Pool \(pool.name) \(disable ? "unmarked" : "marked") as autostarted")
-        }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws {
+        try await c.setAutostart(p, !disable)
     }
 }
 
-struct PoolUUID: AsyncParsableCommand {
+struct PoolUUID: UUIDCommand {
     static let configuration = CommandConfiguration(commandName: "pool-uuid", abstract: "Print a pool's uuid.")
     @OptionGroup var target: PoolTarget
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            print(DomainUUID.format(try await conn.lookupStoragePool(target.pool).uuid))
-        }
-    }
 }
 
 struct PoolName: AsyncParsableCommand {
