@@ -2,29 +2,24 @@ import ArgumentParser
 import SwiftVirtClient
 import SwiftVirtWire
 
-struct List: AsyncParsableCommand {
+struct List: HostCommand {
     static let configuration = CommandConfiguration(abstract: "List domains (running ones unless --all/--inactive).")
     @OptionGroup var connection: ConnectionOptions
     @Flag(help: "Include inactive domains.") var all = false
     @Flag(help: "Only inactive domains.") var inactive = false
     @Flag(help: "Print JSON: [{id, name, uuid, state, stateCode}] (id null when inactive).") var json = false
 
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let flags: UInt32 = all ? 3 : inactive ? 2 : 1
-            var rows: [(RemoteNonnullDomain, Int32)] = []
-            for dom in DomainListing.sorted(try await conn.listAllDomains(flags: flags)) {
-                rows.append((dom, try await conn.state(dom).state))
-            }
-            if json {
-                print(JSONValue.array(rows.map { DomainListing.json($0.0, state: $0.1) }).rendered())
-            } else {
-                let table = rows.map { dom, state in
-                    [dom.id < 0 ? "-" : String(dom.id), dom.name, DomainListing.stateName(state)]
-                }
-                print(DomainListing.table(header: ["Id", "Name", "State"], rows: table))
-            }
+    func output(_ conn: VirtConnection) async throws -> String {
+        let flags: UInt32 = all ? 3 : inactive ? 2 : 1
+        var rows: [(RemoteNonnullDomain, Int32)] = []
+        for dom in DomainListing.sorted(try await conn.listAllDomains(flags: flags)) {
+            rows.append((dom, try await conn.state(dom).state))
         }
+        if json { return JSONValue.array(rows.map { DomainListing.json($0.0, state: $0.1) }).rendered() }
+        let table = rows.map { dom, state in
+            [dom.id < 0 ? "-" : String(dom.id), dom.name, DomainListing.stateName(state)]
+        }
+        return DomainListing.table(header: ["Id", "Name", "State"], rows: table)
     }
 }
 

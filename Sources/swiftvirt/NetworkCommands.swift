@@ -37,7 +37,7 @@ struct NetworkFacts: ObjectFacts {
     }
 }
 
-struct NetList: AsyncParsableCommand {
+struct NetList: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-list", abstract: "List networks (active ones unless --all/--inactive).")
     @OptionGroup var connection: ConnectionOptions
@@ -45,26 +45,19 @@ struct NetList: AsyncParsableCommand {
     @Flag(help: "Only inactive networks.") var inactive = false
     @Flag(help: "Print JSON: the net-info --json object of each network.") var json = false
 
-    func run() async throws {
-        try await connection.withConnection { conn in
-            // libvirt's LIST_NETWORKS bits: 1 inactive, 2 active.
-            let flags: UInt32 = all ? 0 : inactive ? 1 : 2
-            var facts: [NetworkFacts] = []
-            for net in try await conn.listAllNetworks(flags: flags).sorted(by: { $0.name < $1.name }) {
-                facts.append(try await NetworkFacts(net, conn))
-            }
-            if json {
-                print(JSONValue.array(facts.map(\.json)).rendered())
-            } else {
-                let rows = facts.map { f in
-                    [
-                        f.net.name, f.active ? "active" : "inactive", StorageListing.yesNo(f.autostart),
-                        StorageListing.yesNo(f.persistent),
-                    ]
-                }
-                print(DomainListing.table(header: ["Name", "State", "Autostart", "Persistent"], rows: rows))
-            }
+    func output(_ conn: VirtConnection) async throws -> String {
+        // libvirt's LIST_NETWORKS bits: 1 inactive, 2 active.
+        let flags: UInt32 = all ? 0 : inactive ? 1 : 2
+        let nets = try await conn.listAllNetworks(flags: flags).sorted(by: { $0.name < $1.name })
+        let facts = try await NetworkFacts.of(nets, conn)
+        if json { return JSONValue.array(facts.map(\.json)).rendered() }
+        let rows = facts.map { f in
+            [
+                f.net.name, f.active ? "active" : "inactive", StorageListing.yesNo(f.autostart),
+                StorageListing.yesNo(f.persistent),
+            ]
         }
+        return DomainListing.table(header: ["Name", "State", "Autostart", "Persistent"], rows: rows)
     }
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import SwiftVirtClient
 import SwiftVirtWire
 
-struct PoolList: AsyncParsableCommand {
+struct PoolList: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-list", abstract: "List storage pools (active ones unless --all/--inactive).")
     @OptionGroup var connection: ConnectionOptions
@@ -11,37 +11,29 @@ struct PoolList: AsyncParsableCommand {
     @Flag(help: "Show state, persistence and sizes.") var details = false
     @Flag(help: "Print JSON: the pool-info --json object of each pool.") var json = false
 
-    func run() async throws {
-        try await connection.withConnection { conn in
-            // libvirt's LIST_STORAGE_POOLS bits: 1 inactive, 2 active.
-            let flags: UInt32 = all ? 0 : inactive ? 1 : 2
-            var facts: [PoolFacts] = []
-            for pool in try await conn.listAllStoragePools(flags: flags).sorted(by: { $0.name < $1.name }) {
-                facts.append(try await PoolFacts(pool, conn))
+    func output(_ conn: VirtConnection) async throws -> String {
+        // libvirt's LIST_STORAGE_POOLS bits: 1 inactive, 2 active.
+        let flags: UInt32 = all ? 0 : inactive ? 1 : 2
+        let pools = try await conn.listAllStoragePools(flags: flags).sorted(by: { $0.name < $1.name })
+        let facts = try await PoolFacts.of(pools, conn)
+        if json { return JSONValue.array(facts.map(\.json)).rendered() }
+        if details {
+            let rows = facts.map { f in
+                [
+                    f.pool.name, StorageListing.poolStateName(f.info.state), StorageListing.yesNo(f.autostart),
+                    StorageListing.yesNo(f.persistent),
+                ]
+                    + (f.isRunning
+                        ? [f.info.capacity, f.info.allocation, f.info.available].map(StorageListing.capacity)
+                        : ["-", "-", "-"])
             }
-            if json {
-                print(JSONValue.array(facts.map(\.json)).rendered())
-            } else if details {
-                let rows = facts.map { f in
-                    [
-                        f.pool.name, StorageListing.poolStateName(f.info.state), StorageListing.yesNo(f.autostart),
-                        StorageListing.yesNo(f.persistent),
-                    ]
-                        + (f.isRunning
-                            ? [f.info.capacity, f.info.allocation, f.info.available].map(StorageListing.capacity)
-                            : ["-", "-", "-"])
-                }
-                print(
-                    DomainListing.table(
-                        header: ["Name", "State", "Autostart", "Persistent", "Capacity", "Allocation", "Available"],
-                        rows: rows))
-            } else {
-                let rows = facts.map { f in
-                    [f.pool.name, f.info.state == 0 ? "inactive" : "active", StorageListing.yesNo(f.autostart)]
-                }
-                print(DomainListing.table(header: ["Name", "State", "Autostart"], rows: rows))
-            }
+            return DomainListing.table(
+                header: ["Name", "State", "Autostart", "Persistent", "Capacity", "Allocation", "Available"], rows: rows)
         }
+        let rows = facts.map { f in
+            [f.pool.name, f.info.state == 0 ? "inactive" : "active", StorageListing.yesNo(f.autostart)]
+        }
+        return DomainListing.table(header: ["Name", "State", "Autostart"], rows: rows)
     }
 }
 

@@ -103,26 +103,22 @@ struct PoolUUID: UUIDCommand {
     @OptionGroup var target: PoolTarget
 }
 
-struct PoolName: AsyncParsableCommand {
+struct PoolName: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-name", abstract: "Print the name of the pool with this uuid.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Pool uuid.") var uuid: String
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            // As virsh: only a uuid is looked up; anything else is a pool that cannot be found.
-            guard let bytes = DomainUUID.parse(uuid) else {
-                throw CommandFailure(message: "failed to get pool '\(uuid)'", hint: "pool-name takes a pool's uuid")
-            }
-            let pool = try await conn.call(Remote.StoragePoolLookupByUUID.self, StoragePoolLookupByUuidArgs(uuid: bytes)
-            ).pool
-            print(pool.name)
+    func output(_ conn: VirtConnection) async throws -> String {
+        // As virsh: only a uuid is looked up; anything else is a pool that cannot be found.
+        guard let bytes = DomainUUID.parse(uuid) else {
+            throw CommandFailure(message: "failed to get pool '\(uuid)'", hint: "pool-name takes a pool's uuid")
         }
+        let reply = try await conn.call(Remote.StoragePoolLookupByUUID.self, StoragePoolLookupByUuidArgs(uuid: bytes))
+        return reply.pool.name
     }
 }
 
-struct FindStoragePoolSources: AsyncParsableCommand {
+struct FindStoragePoolSources: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "find-storage-pool-sources",
         abstract: "Print the <sources> XML of the pools of a type the host could serve (e.g. logical, netfs).")
@@ -130,11 +126,8 @@ struct FindStoragePoolSources: AsyncParsableCommand {
     @Argument(help: "Pool type whose sources to discover.") var type: String
     @Option(name: .customLong("srcSpec"), help: "File with a <source> XML narrowing the search (e.g. a host).")
     var srcSpec: String?
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let spec = try srcSpec.map { path throws(CommandFailure) in try FileHandleWriter.readText(path: path) }
-            printXML(try await conn.findStoragePoolSources(type: type, sourceSpec: spec))
-        }
+    func output(_ conn: VirtConnection) async throws -> String {
+        let spec = try srcSpec.map { path throws(CommandFailure) in try FileHandleWriter.readText(path: path) }
+        return trimmed(try await conn.findStoragePoolSources(type: type, sourceSpec: spec))
     }
 }

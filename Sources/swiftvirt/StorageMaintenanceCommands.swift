@@ -20,11 +20,6 @@ struct PoolRefresh: OutcomeCommand {
     func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.refresh(p) }
 }
 
-/// Prints XML as virsh does: the daemon's text as is, with one final newline.
-func printXML(_ xml: String) {
-    print(xml, terminator: xml.hasSuffix("\n") ? "" : "\n")
-}
-
 struct PoolDumpXML: ObjectCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-dumpxml", abstract: "Print a pool's XML.")
@@ -70,7 +65,7 @@ struct VolClone: ObjectCommand {
     }
 }
 
-struct VolCreateFrom: AsyncParsableCommand {
+struct VolCreateFrom: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "vol-create-from",
         abstract: "Create a volume from an XML file, filled from an existing volume (copy or conversion).")
@@ -80,20 +75,17 @@ struct VolCreateFrom: AsyncParsableCommand {
     @Argument(help: "Input volume: name (with --inputpool), path or key.") var vol: String
     @Option(help: "Pool of the input volume.") var inputpool: String?
     @Flag(help: "Preallocate metadata only (qcow2).") var preallocMetadata = false
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let xml: String
-            do {
-                xml = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw CommandFailure(message: "Failed to read file '\(file)' to create vol from", hint: nil)
-            }
-            let source = try await conn.lookupVolume(vol, pool: inputpool)
-            let created = try await conn.createVolume(
-                in: try await conn.lookupStoragePool(pool), xml: xml, from: source, flags: preallocMetadata ? 1 : 0)
-            print("Vol \(created.name) created from input vol \(source.name)")
+    func output(_ conn: VirtConnection) async throws -> String {
+        let xml: String
+        do {
+            xml = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw CommandFailure(message: "Failed to read file '\(file)' to create vol from", hint: nil)
         }
+        let source = try await conn.lookupVolume(vol, pool: inputpool)
+        let created = try await conn.createVolume(
+            in: try await conn.lookupStoragePool(pool), xml: xml, from: source, flags: preallocMetadata ? 1 : 0)
+        return "Vol \(created.name) created from input vol \(source.name)"
     }
 }
 

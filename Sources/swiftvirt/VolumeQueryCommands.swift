@@ -4,7 +4,7 @@ import SwiftVirtWire
 
 // vol-create from an XML file, and the one-value volume queries, with virsh 9.0's arguments and output.
 
-struct VolCreate: AsyncParsableCommand {
+struct VolCreate: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "vol-create", abstract: "Create a volume in a pool from an XML file.")
     @OptionGroup var connection: ConnectionOptions
@@ -12,15 +12,12 @@ struct VolCreate: AsyncParsableCommand {
     @Argument(help: "Volume XML file.", completion: .file(extensions: ["xml"])) var file: String
     @Flag(help: "Preallocate metadata only (qcow2).") var preallocMetadata = false
     @Flag(help: "Validate the XML against the schema.") var validate = false
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let xml = try FileHandleWriter.readText(path: file)
-            // virStorageVolCreateFlags: 1 prealloc metadata, 4 validate.
-            let flags: UInt32 = (preallocMetadata ? 1 : 0) | (validate ? 4 : 0)
-            let vol = try await conn.createVolume(in: try await conn.lookupStoragePool(pool), xml: xml, flags: flags)
-            print("Vol \(vol.name) created from \(file)")
-        }
+    func output(_ conn: VirtConnection) async throws -> String {
+        let xml = try FileHandleWriter.readText(path: file)
+        // virStorageVolCreateFlags: 1 prealloc metadata, 4 validate.
+        let flags: UInt32 = (preallocMetadata ? 1 : 0) | (validate ? 4 : 0)
+        let vol = try await conn.createVolume(in: try await conn.lookupStoragePool(pool), xml: xml, flags: flags)
+        return "Vol \(vol.name) created from \(file)"
     }
 }
 
