@@ -23,31 +23,24 @@ struct List: HostCommand {
     }
 }
 
-struct Define: AsyncParsableCommand {
+struct Define: DefinitionCommand {
     static let configuration = CommandConfiguration(abstract: "Define a persistent domain from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Domain XML file.", completion: .file(extensions: ["xml"])) var file: String
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let dom = try await conn.defineDomain(xml: try FileHandleWriter.readText(path: file))
-            print("Domain '\(dom.name)' defined from \(file)")
-        }
+    var outcome: String { "defined" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullDomain {
+        try await c.defineDomain(xml: xml)
     }
 }
 
-struct Create: AsyncParsableCommand {
+struct Create: DefinitionCommand {
     static let configuration = CommandConfiguration(abstract: "Create and start a transient domain from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Domain XML file.", completion: .file(extensions: ["xml"])) var file: String
     @Flag(help: "Leave the domain paused.") var paused = false
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let xml = try FileHandleWriter.readText(path: file)
-            let dom = try await conn.createDomain(xml: xml, flags: paused ? 1 : 0)
-            print("Domain '\(dom.name)' created from \(file)")
-        }
+    var outcome: String { "created" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullDomain {
+        try await c.createDomain(xml: xml, flags: paused ? 1 : 0)
     }
 }
 

@@ -2,31 +2,25 @@ import ArgumentParser
 import SwiftVirtClient
 import SwiftVirtWire
 
-struct NetDefine: AsyncParsableCommand {
+struct NetDefine: DefinitionCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-define", abstract: "Define (or redefine) a persistent network from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Network XML file.", completion: .file(extensions: ["xml"])) var file: String
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let net = try await conn.defineNetwork(xml: try FileHandleWriter.readText(path: file))
-            print("Network \(net.name) defined from \(file)")
-        }
+    var outcome: String { "defined" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullNetwork {
+        try await c.defineNetwork(xml: xml)
     }
 }
 
-struct NetCreate: AsyncParsableCommand {
+struct NetCreate: DefinitionCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-create", abstract: "Create and start a transient network from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Network XML file.", completion: .file(extensions: ["xml"])) var file: String
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let net = try await conn.createNetwork(xml: try FileHandleWriter.readText(path: file))
-            print("Network \(net.name) created from \(file)")
-        }
+    var outcome: String { "created" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullNetwork {
+        try await c.createNetwork(xml: xml)
     }
 }
 

@@ -122,6 +122,23 @@ extension UUIDCommand {
     }
 }
 
+/// define, create and their net- and pool- twins: an object made from an XML file, reported as virsh does
+/// ("Network default defined from default.xml").
+protocol DefinitionCommand: HostCommand {
+    associatedtype Object: NamedObject
+    var file: String { get }
+    /// "defined" or "created".
+    var outcome: String { get }
+    func submit(_ xml: String, _ conn: VirtConnection) async throws -> Object
+}
+
+extension DefinitionCommand {
+    func output(_ conn: VirtConnection) async throws -> String {
+        let object = try await submit(try FileHandleWriter.readText(path: file), conn)
+        return "\(object.title) \(outcome) from \(file)"
+    }
+}
+
 /// What the info and list verbs show of one network, pool or volume: virsh's block of `Key: value` lines, or
 /// JSON.
 protocol ObjectFacts {

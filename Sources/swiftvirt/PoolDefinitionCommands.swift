@@ -4,21 +4,17 @@ import SwiftVirtWire
 
 // Pool definition, creation, deletion, autostart and identity verbs, with virsh 9.0's arguments and messages.
 
-struct PoolDefine: AsyncParsableCommand {
+struct PoolDefine: DefinitionCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-define", abstract: "Define (or redefine) a persistent pool from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Pool XML file.", completion: .file(extensions: ["xml"])) var file: String
     @Flag(help: "Validate the XML against the schema.") var validate = false
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let xml = try FileHandleWriter.readText(path: file)
-            // VIR_STORAGE_POOL_DEFINE_VALIDATE = 1.
-            let pool = try await conn.call(Remote.StoragePoolDefineXML.self, StoragePoolDefineXmlArgs(xml: xml, flags: validate ? 1 : 0)
-            ).pool
-            print("Pool \(pool.name) defined from \(file)")
-        }
+    var outcome: String { "defined" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullStoragePool {
+        // VIR_STORAGE_POOL_DEFINE_VALIDATE = 1.
+        try await c.call(Remote.StoragePoolDefineXML.self, StoragePoolDefineXmlArgs(xml: xml, flags: validate ? 1 : 0))
+            .pool
     }
 }
 
@@ -41,19 +37,15 @@ struct PoolBuildOptions: ParsableArguments {
     }
 }
 
-struct PoolCreate: AsyncParsableCommand {
+struct PoolCreate: DefinitionCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-create", abstract: "Create and start a transient pool from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Pool XML file.", completion: .file(extensions: ["xml"])) var file: String
     @OptionGroup var building: PoolBuildOptions
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let pool = try await conn.createStoragePool(
-                xml: try FileHandleWriter.readText(path: file), flags: try building.flags())
-            print("Pool \(pool.name) created from \(file)")
-        }
+    var outcome: String { "created" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullStoragePool {
+        try await c.createStoragePool(xml: xml, flags: try building.flags())
     }
 }
 
