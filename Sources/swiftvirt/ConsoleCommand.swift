@@ -21,7 +21,7 @@ struct Console: AsyncParsableCommand {
     func run() async throws {
         let escapeByte = RawTerminal.escapeByte(escape) ?? 0x1d
         try await target.connection.withConnection { conn in
-            let dom = try await conn.lookupDomain(target.domain)
+            let dom = try await target.lookup(through: conn)
             let stream = try await conn.openConsole(dom, device: devname, force: force)
             let label = escape == "^]" ? "^] (Ctrl + ])" : escape
             print("Connected to domain '\(dom.name)'\nEscape character is \(label)")

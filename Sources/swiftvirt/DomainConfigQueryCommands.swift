@@ -43,7 +43,7 @@ struct VcpuCount: AsyncParsableCommand {
     func run() async throws {
         try await target.connection.withConnection { conn in
             let flags = try singleFlags()
-            let dom = try await conn.lookupDomain(target.domain)
+            let dom = try await target.lookup(through: conn)
             if let flags {
                 print(try await conn.vcpuCount(dom, flags: flags))
                 return
@@ -78,7 +78,7 @@ struct VcpuCount: AsyncParsableCommand {
     }
 }
 
-struct DomXMLToNative: AsyncParsableCommand {
+struct DomXMLToNative: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "domxml-to-native",
         abstract: "Print the hypervisor-native configuration (qemu-argv: the QEMU command line) of a domain XML.")
@@ -88,21 +88,18 @@ struct DomXMLToNative: AsyncParsableCommand {
     @Option(name: .customLong("xml"), help: "Domain XML file.", completion: .file(extensions: ["xml"]))
     var xmlOption: String?
     @Option(help: "Use this defined domain's XML instead of a file.") var domain: String?
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            if file != nil && xmlOption != nil {
-                throw CommandFailure(message: "the XML file was given twice (as argument and as --xml)", hint: nil)
-            }
-            let path = file ?? xmlOption
-            let xml: String
-            switch (domain, path) {
-            case (let name?, nil): xml = try await conn.xmlDescription(try await conn.lookupDomain(name), flags: 0)
-            case (nil, let path?): xml = try FileHandleWriter.readText(path: path)
-            case (nil, nil): throw CommandFailure(message: "need either domain or domain XML", hint: nil)
-            case (_?, _?): throw CommandFailure(message: "Options --domain and --xml are mutually exclusive", hint: nil)
-            }
-            printXML(try await conn.domainXMLToNative(format: format, xml: xml))
+    func output(_ conn: VirtConnection) async throws -> String {
+        if file != nil && xmlOption != nil {
+            throw CommandFailure(message: "the XML file was given twice (as argument and as --xml)", hint: nil)
         }
+        let path = file ?? xmlOption
+        let xml: String
+        switch (domain, path) {
+        case (let name?, nil): xml = try await conn.xmlDescription(try await conn.lookupDomain(name), flags: 0)
+        case (nil, let path?): xml = try FileHandleWriter.readText(path: path)
+        case (nil, nil): throw CommandFailure(message: "need either domain or domain XML", hint: nil)
+        case (_?, _?): throw CommandFailure(message: "Options --domain and --xml are mutually exclusive", hint: nil)
+        }
+        return trimmed(try await conn.domainXMLToNative(format: format, xml: xml))
     }
 }

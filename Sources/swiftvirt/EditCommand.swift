@@ -11,7 +11,7 @@ struct Edit: AsyncParsableCommand {
 
     func run() async throws {
         try await target.connection.withConnection { conn in
-            let dom = try await conn.lookupDomain(target.domain)
+            let dom = try await target.lookup(through: conn)
             let original = try await conn.xmlDescription(dom, flags: 3)  // SECURE | INACTIVE, as virsh edit
             let path = NSTemporaryDirectory() + "swiftvirt-edit-\(getpid())-\(dom.name).xml"
             defer { unlink(path) }

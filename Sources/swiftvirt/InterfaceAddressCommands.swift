@@ -7,7 +7,7 @@ import SwiftVirtWire
 /// The text virsh prints for absent values in its tables.
 private func orDash(_ text: String?) -> String { (text?.isEmpty ?? true) ? "-" : text ?? "-" }
 
-struct NetDHCPLeases: AsyncParsableCommand {
+struct NetDHCPLeases: ObjectCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-dhcp-leases", abstract: "List the DHCP leases a network's dnsmasq has handed out.")
     @OptionGroup var target: NetworkTarget
@@ -15,26 +15,19 @@ struct NetDHCPLeases: AsyncParsableCommand {
     @Flag(help: "Print JSON: [{expiryTime, mac, protocol, ipAddress, prefix, hostname, clientID, interface}].")
     var json = false
 
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let net = try await conn.lookupNetwork(target.network)
-            // virsh sorts by MAC address.
-            let leases = try await conn.dhcpLeases(net, mac: mac).sorted { ($0.mac ?? "") < ($1.mac ?? "") }
-            if json {
-                print(JSONValue.array(leases.map(Self.json)).rendered())
-                return
-            }
-            let rows = leases.map { l in
-                [
-                    Self.localTime(l.expirytime), orDash(l.mac), l.type == 0 ? "ipv4" : "ipv6",
-                    "\(l.ipaddr)/\(l.prefix)", orDash(l.hostname), orDash(l.clientid),
-                ]
-            }
-            print(
-                DomainListing.table(
-                    header: ["Expiry Time", "MAC address", "Protocol", "IP address", "Hostname", "Client ID or DUID"],
-                    rows: rows))
+    func act(on net: RemoteNonnullNetwork, connection conn: VirtConnection) async throws -> String {
+        // virsh sorts by MAC address.
+        let leases = try await conn.dhcpLeases(net, mac: mac).sorted { ($0.mac ?? "") < ($1.mac ?? "") }
+        if json { return JSONValue.array(leases.map(Self.json)).rendered() }
+        let rows = leases.map { l in
+            [
+                Self.localTime(l.expirytime), orDash(l.mac), l.type == 0 ? "ipv4" : "ipv6",
+                "\(l.ipaddr)/\(l.prefix)", orDash(l.hostname), orDash(l.clientid),
+            ]
         }
+        return DomainListing.table(
+            header: ["Expiry Time", "MAC address", "Protocol", "IP address", "Hostname", "Client ID or DUID"],
+            rows: rows)
     }
 
     static func json(_ l: RemoteNetworkDhcpLease) -> JSONValue {
@@ -57,7 +50,7 @@ struct NetDHCPLeases: AsyncParsableCommand {
     }
 }
 
-struct DomIfList: AsyncParsableCommand {
+struct DomIfList: ObjectCommand {
     static let configuration = CommandConfiguration(
         commandName: "domiflist", abstract: "List a domain's network interfaces.")
     @OptionGroup var target: DomainTarget
@@ -93,18 +86,10 @@ struct DomIfList: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let dom = try await conn.lookupDomain(target.domain)
-            let rows = try Self.rows(domainXML: try await conn.xmlDescription(dom, flags: inactive ? 2 : 0))
-            if json {
-                print(JSONValue.array(rows.map(\.json)).rendered())
-            } else {
-                print(
-                    DomainListing.table(
-                        header: ["Interface", "Type", "Source", "Model", "MAC"], rows: rows.map(\.cells)))
-            }
-        }
+    func act(on dom: RemoteNonnullDomain, connection conn: VirtConnection) async throws -> String {
+        let rows = try Self.rows(domainXML: try await conn.xmlDescription(dom, flags: inactive ? 2 : 0))
+        if json { return JSONValue.array(rows.map(\.json)).rendered() }
+        return DomainListing.table(header: ["Interface", "Type", "Source", "Model", "MAC"], rows: rows.map(\.cells))
     }
 }
 
@@ -123,7 +108,7 @@ struct DomIfAddr: AsyncParsableCommand {
             throw ValidationError("unknown --source '\(source)' (lease, arp, agent)")
         }
         try await target.connection.withConnection { conn in
-            let dom = try await conn.lookupDomain(target.domain)
+            let dom = try await target.lookup(through: conn)
             let ifaces = try await conn.interfaceAddresses(dom, source: from).filter {
                 interface == nil || $0.name == interface
             }

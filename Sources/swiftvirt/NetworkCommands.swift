@@ -3,7 +3,7 @@ import SwiftVirtClient
 import SwiftVirtWire
 
 /// What net-list and net-info show about one network.
-struct NetworkFacts {
+struct NetworkFacts: ObjectFacts {
     var net: RemoteNonnullNetwork
     var active: Bool
     var persistent: Bool
@@ -37,7 +37,7 @@ struct NetworkFacts {
     }
 }
 
-struct NetList: AsyncParsableCommand {
+struct NetList: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-list", abstract: "List networks (active ones unless --all/--inactive).")
     @OptionGroup var connection: ConnectionOptions
@@ -45,92 +45,51 @@ struct NetList: AsyncParsableCommand {
     @Flag(help: "Only inactive networks.") var inactive = false
     @Flag(help: "Print JSON: the net-info --json object of each network.") var json = false
 
-    func run() async throws {
-        try await connection.withConnection { conn in
-            // libvirt's LIST_NETWORKS bits: 1 inactive, 2 active.
-            let flags: UInt32 = all ? 0 : inactive ? 1 : 2
-            var facts: [NetworkFacts] = []
-            for net in try await conn.listAllNetworks(flags: flags).sorted(by: { $0.name < $1.name }) {
-                facts.append(try await NetworkFacts(net, conn))
-            }
-            if json {
-                print(JSONValue.array(facts.map(\.json)).rendered())
-            } else {
-                let rows = facts.map { f in
-                    [
-                        f.net.name, f.active ? "active" : "inactive", StorageListing.yesNo(f.autostart),
-                        StorageListing.yesNo(f.persistent),
-                    ]
-                }
-                print(DomainListing.table(header: ["Name", "State", "Autostart", "Persistent"], rows: rows))
-            }
+    func output(_ conn: VirtConnection) async throws -> String {
+        // libvirt's LIST_NETWORKS bits: 1 inactive, 2 active.
+        let flags: UInt32 = all ? 0 : inactive ? 1 : 2
+        let nets = try await conn.listAllNetworks(flags: flags).sorted(by: { $0.name < $1.name })
+        let facts = try await NetworkFacts.of(nets, conn)
+        if json { return JSONValue.array(facts.map(\.json)).rendered() }
+        let rows = facts.map { f in
+            [
+                f.net.name, f.active ? "active" : "inactive", StorageListing.yesNo(f.autostart),
+                StorageListing.yesNo(f.persistent),
+            ]
         }
+        return DomainListing.table(header: ["Name", "State", "Autostart", "Persistent"], rows: rows)
     }
 }
 
-struct NetworkTarget: ParsableArguments {
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Network name or uuid.") var network: String
-}
-
-struct NetInfo: AsyncParsableCommand {
+struct NetInfo: ObjectCommand {
     static let configuration = CommandConfiguration(commandName: "net-info", abstract: "Show a network's facts.")
     @OptionGroup var target: NetworkTarget
     @Flag(help: "Print JSON: {name, uuid, active, persistent, autostart, bridge}.") var json = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let facts = try await NetworkFacts(try await conn.lookupNetwork(target.network), conn)
-            print(json ? facts.json.rendered() : facts.text)
-        }
+    func act(on net: RemoteNonnullNetwork, connection conn: VirtConnection) async throws -> String {
+        try await NetworkFacts(net, conn).rendered(json: json)
     }
 }
 
-/// One call on a network, reported as "Network X <outcome>" as virsh does.
-protocol SimpleNetworkAction: AsyncParsableCommand {
-    static var outcome: String { get }
-    var target: NetworkTarget { get }
-    static func perform(_ net: RemoteNonnullNetwork, _ conn: VirtConnection) async throws(VirtClientError)
-}
-
-extension SimpleNetworkAction {
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let net = try await conn.lookupNetwork(target.network)
-            try await Self.perform(net, conn)
-            print("Network \(net.name) \(Self.outcome)")
-        }
-    }
-}
-
-struct NetStart: SimpleNetworkAction {
+struct NetStart: OutcomeCommand {
     static let configuration = CommandConfiguration(commandName: "net-start", abstract: "Start a defined network.")
-    static let outcome = "started"
     @OptionGroup var target: NetworkTarget
-    static func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.start(n)
-    }
+    var outcome: String { "started" }
+    func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws { try await c.start(n) }
 }
 
-struct NetDestroy: SimpleNetworkAction {
+struct NetDestroy: OutcomeCommand {
     static let configuration = CommandConfiguration(commandName: "net-destroy", abstract: "Stop a network.")
-    static let outcome = "destroyed"
     @OptionGroup var target: NetworkTarget
-    static func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.destroy(n)
-    }
+    var outcome: String { "destroyed" }
+    func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws { try await c.destroy(n) }
 }
 
-struct NetDumpXML: AsyncParsableCommand {
+struct NetDumpXML: ObjectCommand {
     static let configuration = CommandConfiguration(commandName: "net-dumpxml", abstract: "Print a network's XML.")
     @OptionGroup var target: NetworkTarget
     @Flag(help: "The persistent definition rather than the live one.") var inactive = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let net = try await conn.lookupNetwork(target.network)
-            // virsh prints the XML (which ends in a newline) and one more newline.
-            print(try await conn.xmlDescription(net, flags: inactive ? 1 : 0))
-        }
+    func act(on net: RemoteNonnullNetwork, connection conn: VirtConnection) async throws -> String {
+        // virsh prints the XML (which ends in a newline) and one more newline.
+        try await conn.xmlDescription(net, flags: inactive ? 1 : 0)
     }
 }

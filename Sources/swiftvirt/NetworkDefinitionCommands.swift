@@ -2,68 +2,47 @@ import ArgumentParser
 import SwiftVirtClient
 import SwiftVirtWire
 
-struct NetDefine: AsyncParsableCommand {
+struct NetDefine: DefinitionCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-define", abstract: "Define (or redefine) a persistent network from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Network XML file.", completion: .file(extensions: ["xml"])) var file: String
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let net = try await conn.defineNetwork(xml: try FileHandleWriter.readText(path: file))
-            print("Network \(net.name) defined from \(file)")
-        }
+    var outcome: String { "defined" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullNetwork {
+        try await c.defineNetwork(xml: xml)
     }
 }
 
-struct NetCreate: AsyncParsableCommand {
+struct NetCreate: DefinitionCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-create", abstract: "Create and start a transient network from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Network XML file.", completion: .file(extensions: ["xml"])) var file: String
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let net = try await conn.createNetwork(xml: try FileHandleWriter.readText(path: file))
-            print("Network \(net.name) created from \(file)")
-        }
+    var outcome: String { "created" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullNetwork {
+        try await c.createNetwork(xml: xml)
     }
 }
 
-struct NetUndefine: SimpleNetworkAction {
+struct NetUndefine: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-undefine", abstract: "Remove a network's persistent definition.")
-    static let outcome = "has been undefined"
     @OptionGroup var target: NetworkTarget
-    static func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.undefine(n)
-    }
+    var outcome: String { "has been undefined" }
+    func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws { try await c.undefine(n) }
 }
 
-struct NetAutostart: AsyncParsableCommand {
+struct NetAutostart: AutostartCommand {
     static let configuration = CommandConfiguration(
         commandName: "net-autostart", abstract: "Start a network when the daemon starts.")
     @OptionGroup var target: NetworkTarget
     @Flag(help: "Turn autostart off instead.") var disable = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let net = try await conn.lookupNetwork(target.network)
-            try await conn.setAutostart(net, !disable)
-            print("Network \(net.name) \(disable ? "unmarked" : "marked") as autostarted")
-        }
-    }
+    func perform(_ n: RemoteNonnullNetwork, _ c: VirtConnection) async throws { try await c.setAutostart(n, !disable) }
 }
 
-struct NetUUID: AsyncParsableCommand {
+struct NetUUID: UUIDCommand {
     static let configuration = CommandConfiguration(commandName: "net-uuid", abstract: "Print a network's uuid.")
     @OptionGroup var target: NetworkTarget
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            print(DomainUUID.format(try await conn.lookupNetwork(target.network).uuid))
-        }
-    }
 }
 
 struct NetName: AsyncParsableCommand {
@@ -121,7 +100,7 @@ struct NetUpdate: AsyncParsableCommand {
         if config { flags.insert(.config) }
         try await target.connection.withConnection { conn in
             let element = xml.hasPrefix("<") ? xml : try FileHandleWriter.readText(path: xml)
-            let net = try await conn.lookupNetwork(target.network)
+            let net = try await target.lookup(through: conn)
             try await conn.update(
                 net, command: cmd, section: part, xml: element, parentIndex: parentIndex ?? -1, flags: flags)
             // virsh's wording: what was changed, judged from the flags (and, for --current, the network's state).

@@ -2,7 +2,7 @@ import ArgumentParser
 import SwiftVirtClient
 import SwiftVirtWire
 
-struct PoolList: AsyncParsableCommand {
+struct PoolList: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-list", abstract: "List storage pools (active ones unless --all/--inactive).")
     @OptionGroup var connection: ConnectionOptions
@@ -11,42 +11,34 @@ struct PoolList: AsyncParsableCommand {
     @Flag(help: "Show state, persistence and sizes.") var details = false
     @Flag(help: "Print JSON: the pool-info --json object of each pool.") var json = false
 
-    func run() async throws {
-        try await connection.withConnection { conn in
-            // libvirt's LIST_STORAGE_POOLS bits: 1 inactive, 2 active.
-            let flags: UInt32 = all ? 0 : inactive ? 1 : 2
-            var facts: [PoolFacts] = []
-            for pool in try await conn.listAllStoragePools(flags: flags).sorted(by: { $0.name < $1.name }) {
-                facts.append(try await PoolFacts(pool, conn))
+    func output(_ conn: VirtConnection) async throws -> String {
+        // libvirt's LIST_STORAGE_POOLS bits: 1 inactive, 2 active.
+        let flags: UInt32 = all ? 0 : inactive ? 1 : 2
+        let pools = try await conn.listAllStoragePools(flags: flags).sorted(by: { $0.name < $1.name })
+        let facts = try await PoolFacts.of(pools, conn)
+        if json { return JSONValue.array(facts.map(\.json)).rendered() }
+        if details {
+            let rows = facts.map { f in
+                [
+                    f.pool.name, StorageListing.poolStateName(f.info.state), StorageListing.yesNo(f.autostart),
+                    StorageListing.yesNo(f.persistent),
+                ]
+                    + (f.isRunning
+                        ? [f.info.capacity, f.info.allocation, f.info.available].map(StorageListing.capacity)
+                        : ["-", "-", "-"])
             }
-            if json {
-                print(JSONValue.array(facts.map(\.json)).rendered())
-            } else if details {
-                let rows = facts.map { f in
-                    [
-                        f.pool.name, StorageListing.poolStateName(f.info.state), StorageListing.yesNo(f.autostart),
-                        StorageListing.yesNo(f.persistent),
-                    ]
-                        + (f.isRunning
-                            ? [f.info.capacity, f.info.allocation, f.info.available].map(StorageListing.capacity)
-                            : ["-", "-", "-"])
-                }
-                print(
-                    DomainListing.table(
-                        header: ["Name", "State", "Autostart", "Persistent", "Capacity", "Allocation", "Available"],
-                        rows: rows))
-            } else {
-                let rows = facts.map { f in
-                    [f.pool.name, f.info.state == 0 ? "inactive" : "active", StorageListing.yesNo(f.autostart)]
-                }
-                print(DomainListing.table(header: ["Name", "State", "Autostart"], rows: rows))
-            }
+            return DomainListing.table(
+                header: ["Name", "State", "Autostart", "Persistent", "Capacity", "Allocation", "Available"], rows: rows)
         }
+        let rows = facts.map { f in
+            [f.pool.name, f.info.state == 0 ? "inactive" : "active", StorageListing.yesNo(f.autostart)]
+        }
+        return DomainListing.table(header: ["Name", "State", "Autostart"], rows: rows)
     }
 }
 
 /// What pool-list and pool-info show about one pool.
-struct PoolFacts {
+struct PoolFacts: ObjectFacts {
     var pool: RemoteNonnullStoragePool
     var info: StoragePoolGetInfoRet
     var persistent: Bool
@@ -90,69 +82,37 @@ struct PoolFacts {
     }
 }
 
-struct PoolTarget: ParsableArguments {
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Pool name or uuid.") var pool: String
-}
-
-struct PoolInfo: AsyncParsableCommand {
+struct PoolInfo: ObjectCommand {
     static let configuration = CommandConfiguration(commandName: "pool-info", abstract: "Show a storage pool's facts.")
     @OptionGroup var target: PoolTarget
     @Flag(help: "Print JSON: {name, uuid, state, active, persistent, autostart, capacity, allocation, available}.")
     var json = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let facts = try await PoolFacts(try await conn.lookupStoragePool(target.pool), conn)
-            print(json ? facts.json.rendered() : facts.text)
-        }
+    func act(on pool: RemoteNonnullStoragePool, connection conn: VirtConnection) async throws -> String {
+        try await PoolFacts(pool, conn).rendered(json: json)
     }
 }
 
-/// One call on a pool, reported as "Pool X <outcome>" as virsh does.
-protocol SimplePoolAction: AsyncParsableCommand {
-    static var outcome: String { get }
-    var target: PoolTarget { get }
-    static func perform(_ pool: RemoteNonnullStoragePool, _ conn: VirtConnection) async throws(VirtClientError)
-}
-
-extension SimplePoolAction {
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let pool = try await conn.lookupStoragePool(target.pool)
-            try await Self.perform(pool, conn)
-            print("Pool \(pool.name) \(Self.outcome)")
-        }
-    }
-}
-
-struct PoolStart: SimplePoolAction {
+struct PoolStart: OutcomeCommand {
     static let configuration = CommandConfiguration(commandName: "pool-start", abstract: "Start a defined pool.")
-    static let outcome = "started"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.start(p)
-    }
+    var outcome: String { "started" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.start(p) }
 }
 
-struct PoolDestroy: SimplePoolAction {
+struct PoolDestroy: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-destroy", abstract: "Stop a pool (its volumes stay on disk).")
-    static let outcome = "destroyed"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.destroy(p)
-    }
+    var outcome: String { "destroyed" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.destroy(p) }
 }
 
-struct PoolUndefine: SimplePoolAction {
+struct PoolUndefine: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-undefine", abstract: "Remove an inactive pool's definition.")
-    static let outcome = "has been undefined"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.undefine(p)
-    }
+    var outcome: String { "has been undefined" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.undefine(p) }
 }
 
 struct PoolDefineAs: AsyncParsableCommand {

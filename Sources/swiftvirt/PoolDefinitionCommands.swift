@@ -4,21 +4,17 @@ import SwiftVirtWire
 
 // Pool definition, creation, deletion, autostart and identity verbs, with virsh 9.0's arguments and messages.
 
-struct PoolDefine: AsyncParsableCommand {
+struct PoolDefine: DefinitionCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-define", abstract: "Define (or redefine) a persistent pool from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Pool XML file.", completion: .file(extensions: ["xml"])) var file: String
     @Flag(help: "Validate the XML against the schema.") var validate = false
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let xml = try FileHandleWriter.readText(path: file)
-            // VIR_STORAGE_POOL_DEFINE_VALIDATE = 1.
-            let pool = try await conn.call(Remote.StoragePoolDefineXML.self, StoragePoolDefineXmlArgs(xml: xml, flags: validate ? 1 : 0)
-            ).pool
-            print("Pool \(pool.name) defined from \(file)")
-        }
+    var outcome: String { "defined" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullStoragePool {
+        // VIR_STORAGE_POOL_DEFINE_VALIDATE = 1.
+        try await c.call(Remote.StoragePoolDefineXML.self, StoragePoolDefineXmlArgs(xml: xml, flags: validate ? 1 : 0))
+            .pool
     }
 }
 
@@ -41,19 +37,15 @@ struct PoolBuildOptions: ParsableArguments {
     }
 }
 
-struct PoolCreate: AsyncParsableCommand {
+struct PoolCreate: DefinitionCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-create", abstract: "Create and start a transient pool from an XML file.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Pool XML file.", completion: .file(extensions: ["xml"])) var file: String
     @OptionGroup var building: PoolBuildOptions
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let pool = try await conn.createStoragePool(
-                xml: try FileHandleWriter.readText(path: file), flags: try building.flags())
-            print("Pool \(pool.name) created from \(file)")
-        }
+    var outcome: String { "created" }
+    func submit(_ xml: String, _ c: VirtConnection) async throws -> RemoteNonnullStoragePool {
+        try await c.createStoragePool(xml: xml, flags: try building.flags())
     }
 }
 
@@ -80,62 +72,45 @@ struct PoolCreateAs: AsyncParsableCommand {
     }
 }
 
-struct PoolDelete: SimplePoolAction {
+struct PoolDelete: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-delete", abstract: "Remove an inactive pool's storage (a dir pool: its empty directory).")
-    static let outcome = "deleted"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.deleteStorage(of: p)
-    }
+    var outcome: String { "deleted" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.deleteStorage(of: p) }
 }
 
-struct PoolAutostart: AsyncParsableCommand {
+struct PoolAutostart: AutostartCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-autostart", abstract: "Start a pool when the daemon starts.")
     @OptionGroup var target: PoolTarget
     @Flag(help: "Turn autostart off instead.") var disable = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let pool = try await conn.lookupStoragePool(target.pool)
-            try await conn.setAutostart(pool, !disable)
-            print("Pool \(pool.name) \(disable ? "unmarked" : "marked") as autostarted")
-        }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws {
+        try await c.setAutostart(p, !disable)
     }
 }
 
-struct PoolUUID: AsyncParsableCommand {
+struct PoolUUID: UUIDCommand {
     static let configuration = CommandConfiguration(commandName: "pool-uuid", abstract: "Print a pool's uuid.")
     @OptionGroup var target: PoolTarget
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            print(DomainUUID.format(try await conn.lookupStoragePool(target.pool).uuid))
-        }
-    }
 }
 
-struct PoolName: AsyncParsableCommand {
+struct PoolName: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-name", abstract: "Print the name of the pool with this uuid.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Pool uuid.") var uuid: String
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            // As virsh: only a uuid is looked up; anything else is a pool that cannot be found.
-            guard let bytes = DomainUUID.parse(uuid) else {
-                throw CommandFailure(message: "failed to get pool '\(uuid)'", hint: "pool-name takes a pool's uuid")
-            }
-            let pool = try await conn.call(Remote.StoragePoolLookupByUUID.self, StoragePoolLookupByUuidArgs(uuid: bytes)
-            ).pool
-            print(pool.name)
+    func output(_ conn: VirtConnection) async throws -> String {
+        // As virsh: only a uuid is looked up; anything else is a pool that cannot be found.
+        guard let bytes = DomainUUID.parse(uuid) else {
+            throw CommandFailure(message: "failed to get pool '\(uuid)'", hint: "pool-name takes a pool's uuid")
         }
+        let reply = try await conn.call(Remote.StoragePoolLookupByUUID.self, StoragePoolLookupByUuidArgs(uuid: bytes))
+        return reply.pool.name
     }
 }
 
-struct FindStoragePoolSources: AsyncParsableCommand {
+struct FindStoragePoolSources: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "find-storage-pool-sources",
         abstract: "Print the <sources> XML of the pools of a type the host could serve (e.g. logical, netfs).")
@@ -143,11 +118,8 @@ struct FindStoragePoolSources: AsyncParsableCommand {
     @Argument(help: "Pool type whose sources to discover.") var type: String
     @Option(name: .customLong("srcSpec"), help: "File with a <source> XML narrowing the search (e.g. a host).")
     var srcSpec: String?
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let spec = try srcSpec.map { path throws(CommandFailure) in try FileHandleWriter.readText(path: path) }
-            printXML(try await conn.findStoragePoolSources(type: type, sourceSpec: spec))
-        }
+    func output(_ conn: VirtConnection) async throws -> String {
+        let spec = try srcSpec.map { path throws(CommandFailure) in try FileHandleWriter.readText(path: path) }
+        return trimmed(try await conn.findStoragePoolSources(type: type, sourceSpec: spec))
     }
 }

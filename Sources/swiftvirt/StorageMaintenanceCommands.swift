@@ -4,73 +4,54 @@ import SwiftVirtWire
 
 // Pool and volume verbs beyond create/list/delete, with virsh's arguments and messages.
 
-struct PoolBuild: SimplePoolAction {
+struct PoolBuild: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-build", abstract: "Build a pool (make a dir pool's directory).")
-    static let outcome = "built"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.build(p)
-    }
+    var outcome: String { "built" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.build(p) }
 }
 
-struct PoolRefresh: SimplePoolAction {
+struct PoolRefresh: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-refresh", abstract: "Rescan a pool (files added by hand appear).")
-    static let outcome = "refreshed"
     @OptionGroup var target: PoolTarget
-    static func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws(VirtClientError) {
-        try await c.refresh(p)
-    }
+    var outcome: String { "refreshed" }
+    func perform(_ p: RemoteNonnullStoragePool, _ c: VirtConnection) async throws { try await c.refresh(p) }
 }
 
-/// Prints XML as virsh does: the daemon's text as is, with one final newline.
-func printXML(_ xml: String) {
-    print(xml, terminator: xml.hasSuffix("\n") ? "" : "\n")
-}
-
-struct PoolDumpXML: AsyncParsableCommand {
+struct PoolDumpXML: ObjectCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool-dumpxml", abstract: "Print a pool's XML.")
     @OptionGroup var target: PoolTarget
     @Flag(help: "The persistent definition rather than the running one.") var inactive = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            // VIR_STORAGE_XML_INACTIVE = 1.
-            printXML(
-                try await conn.xmlDescription(try await conn.lookupStoragePool(target.pool), flags: inactive ? 1 : 0))
-        }
+    func act(on pool: RemoteNonnullStoragePool, connection conn: VirtConnection) async throws -> String {
+        // VIR_STORAGE_XML_INACTIVE = 1.
+        trimmed(try await conn.xmlDescription(pool, flags: inactive ? 1 : 0))
     }
 }
 
-struct VolDumpXML: AsyncParsableCommand {
+struct VolDumpXML: ObjectCommand {
     static let configuration = CommandConfiguration(commandName: "vol-dumpxml", abstract: "Print a volume's XML.")
     @OptionGroup var target: VolumeTarget
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            printXML(try await conn.xmlDescription(try await conn.lookupVolume(target.vol, pool: target.pool)))
-        }
+    func act(on vol: RemoteNonnullStorageVol, connection conn: VirtConnection) async throws -> String {
+        trimmed(try await conn.xmlDescription(vol))
     }
 }
 
-struct VolClone: AsyncParsableCommand {
+struct VolClone: ObjectCommand {
     static let configuration = CommandConfiguration(
         commandName: "vol-clone", abstract: "Copy a volume into a new one in the same pool.")
     @OptionGroup var target: VolumeTarget
     @Argument(help: "Name of the new volume.") var newname: String
     @Flag(help: "Preallocate metadata only (qcow2).") var preallocMetadata = false
 
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let source = try await conn.lookupVolume(target.vol, pool: target.pool)
-            let pool = try await conn.lookupStoragePool(source.pool)
-            // As virsh: the source's own description with only the name changed.
-            let xml = try renamedVolumeXML(try await conn.xmlDescription(source), to: newname)
-            _ = try await conn.createVolume(in: pool, xml: xml, from: source, flags: preallocMetadata ? 1 : 0)
-            print("Vol \(newname) cloned from \(source.name)")
-        }
+    func act(on source: RemoteNonnullStorageVol, connection conn: VirtConnection) async throws -> String {
+        let pool = try await conn.lookupStoragePool(source.pool)
+        // As virsh: the source's own description with only the name changed.
+        let xml = try renamedVolumeXML(try await conn.xmlDescription(source), to: newname)
+        _ = try await conn.createVolume(in: pool, xml: xml, from: source, flags: preallocMetadata ? 1 : 0)
+        return "Vol \(newname) cloned from \(source.name)"
     }
 
     /// `xml` with its first `<name>` element's text replaced.
@@ -84,7 +65,7 @@ struct VolClone: AsyncParsableCommand {
     }
 }
 
-struct VolCreateFrom: AsyncParsableCommand {
+struct VolCreateFrom: HostCommand {
     static let configuration = CommandConfiguration(
         commandName: "vol-create-from",
         abstract: "Create a volume from an XML file, filled from an existing volume (copy or conversion).")
@@ -94,20 +75,17 @@ struct VolCreateFrom: AsyncParsableCommand {
     @Argument(help: "Input volume: name (with --inputpool), path or key.") var vol: String
     @Option(help: "Pool of the input volume.") var inputpool: String?
     @Flag(help: "Preallocate metadata only (qcow2).") var preallocMetadata = false
-
-    func run() async throws {
-        try await connection.withConnection { conn in
-            let xml: String
-            do {
-                xml = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw CommandFailure(message: "Failed to read file '\(file)' to create vol from", hint: nil)
-            }
-            let source = try await conn.lookupVolume(vol, pool: inputpool)
-            let created = try await conn.createVolume(
-                in: try await conn.lookupStoragePool(pool), xml: xml, from: source, flags: preallocMetadata ? 1 : 0)
-            print("Vol \(created.name) created from input vol \(source.name)")
+    func output(_ conn: VirtConnection) async throws -> String {
+        let xml: String
+        do {
+            xml = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw CommandFailure(message: "Failed to read file '\(file)' to create vol from", hint: nil)
         }
+        let source = try await conn.lookupVolume(vol, pool: inputpool)
+        let created = try await conn.createVolume(
+            in: try await conn.lookupStoragePool(pool), xml: xml, from: source, flags: preallocMetadata ? 1 : 0)
+        return "Vol \(created.name) created from input vol \(source.name)"
     }
 }
 
@@ -133,7 +111,7 @@ struct VolResize: AsyncParsableCommand {
                 flags |= 2
             }
             let bytes = try StorageListing.parseSize(String(text), what: "capacity")
-            let vol = try await conn.lookupVolume(target.vol, pool: target.pool)
+            let vol = try await target.lookup(through: conn)
             try await conn.resize(vol, capacity: bytes, flags: flags)
             print("Size of volume '\(vol.name)' successfully changed \(flags & 2 != 0 ? "by" : "to") \(text)")
         }
@@ -162,7 +140,7 @@ struct VolWipe: AsyncParsableCommand {
                 }
                 number = UInt32(index)
             }
-            let vol = try await conn.lookupVolume(target.vol, pool: target.pool)
+            let vol = try await target.lookup(through: conn)
             try await conn.wipe(vol, algorithm: number)
             print("Vol \(target.vol) wiped")
         }

@@ -2,39 +2,31 @@ import ArgumentParser
 import SwiftVirtClient
 import SwiftVirtWire
 
-struct VolList: AsyncParsableCommand {
+struct VolList: ObjectCommand {
     static let configuration = CommandConfiguration(commandName: "vol-list", abstract: "List the volumes of a pool.")
     @OptionGroup var target: PoolTarget
     @Flag(help: "Show type, capacity and allocation.") var details = false
     @Flag(help: "Print JSON: the vol-info --json object of each volume.") var json = false
 
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let pool = try await conn.lookupStoragePool(target.pool)
-            var facts: [VolumeFacts] = []
-            for vol in try await conn.listAllVolumes(pool).sorted(by: { $0.name < $1.name }) {
-                facts.append(try await VolumeFacts(vol, conn))
+    func act(on pool: RemoteNonnullStoragePool, connection conn: VirtConnection) async throws -> String {
+        let vols = try await conn.listAllVolumes(pool).sorted(by: { $0.name < $1.name })
+        let facts = try await VolumeFacts.of(vols, conn)
+        if json { return JSONValue.array(facts.map(\.json)).rendered() }
+        if details {
+            let rows = facts.map { f in
+                [
+                    f.vol.name, f.path, StorageListing.volumeTypeName(f.info.type),
+                    StorageListing.capacity(f.info.capacity), StorageListing.capacity(f.info.allocation),
+                ]
             }
-            if json {
-                print(JSONValue.array(facts.map(\.json)).rendered())
-            } else if details {
-                let rows = facts.map { f in
-                    [
-                        f.vol.name, f.path, StorageListing.volumeTypeName(f.info.type),
-                        StorageListing.capacity(f.info.capacity), StorageListing.capacity(f.info.allocation),
-                    ]
-                }
-                print(
-                    DomainListing.table(header: ["Name", "Path", "Type", "Capacity", "Allocation"], rows: rows))
-            } else {
-                print(DomainListing.table(header: ["Name", "Path"], rows: facts.map { [$0.vol.name, $0.path] }))
-            }
+            return DomainListing.table(header: ["Name", "Path", "Type", "Capacity", "Allocation"], rows: rows)
         }
+        return DomainListing.table(header: ["Name", "Path"], rows: facts.map { [$0.vol.name, $0.path] })
     }
 }
 
 /// What vol-list and vol-info show about one volume.
-struct VolumeFacts {
+struct VolumeFacts: ObjectFacts {
     var vol: RemoteNonnullStorageVol
     var path: String
     var info: StorageVolGetInfoRet
@@ -62,36 +54,21 @@ struct VolumeFacts {
     }
 }
 
-/// A volume argument: a name with --pool, or a path or key alone (as virsh takes it).
-struct VolumeTarget: ParsableArguments {
-    @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Volume name (with --pool), path or key.") var vol: String
-    @Option(help: "Pool holding the volume.") var pool: String?
-}
-
-struct VolInfo: AsyncParsableCommand {
+struct VolInfo: ObjectCommand {
     static let configuration = CommandConfiguration(commandName: "vol-info", abstract: "Show a volume's facts.")
     @OptionGroup var target: VolumeTarget
     @Flag(help: "Print JSON: {name, pool, path, key, type, capacity, allocation}.") var json = false
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let facts = try await VolumeFacts(try await conn.lookupVolume(target.vol, pool: target.pool), conn)
-            print(json ? facts.json.rendered() : facts.text)
-        }
+    func act(on vol: RemoteNonnullStorageVol, connection conn: VirtConnection) async throws -> String {
+        try await VolumeFacts(vol, conn).rendered(json: json)
     }
 }
 
-struct VolDelete: AsyncParsableCommand {
+struct VolDelete: ObjectCommand {
     static let configuration = CommandConfiguration(commandName: "vol-delete", abstract: "Delete a volume.")
     @OptionGroup var target: VolumeTarget
-
-    func run() async throws {
-        try await target.connection.withConnection { conn in
-            let vol = try await conn.lookupVolume(target.vol, pool: target.pool)
-            try await conn.delete(vol)
-            print("Vol \(target.vol) deleted")
-        }
+    func act(on vol: RemoteNonnullStorageVol, connection conn: VirtConnection) async throws -> String {
+        try await conn.delete(vol)
+        return "Vol \(target.vol) deleted"
     }
 }
 
@@ -147,7 +124,7 @@ struct VolUpload: AsyncParsableCommand {
 
     func run() async throws {
         try await target.connection.withConnection { conn in
-            let vol = try await conn.lookupVolume(target.vol, pool: target.pool)
+            let vol = try await target.lookup(through: conn)
             try await VolumeTransfer.upload(file: file, to: vol, offset: offset, length: length, conn: conn)
         }
     }
@@ -164,7 +141,7 @@ struct VolDownload: AsyncParsableCommand {
 
     func run() async throws {
         try await target.connection.withConnection { conn in
-            let vol = try await conn.lookupVolume(target.vol, pool: target.pool)
+            let vol = try await target.lookup(through: conn)
             try await VolumeTransfer.download(
                 vol, to: file, offset: offset, length: length, sparse: sparse, conn: conn)
         }
