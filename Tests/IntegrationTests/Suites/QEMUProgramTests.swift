@@ -10,8 +10,13 @@ extension Integration {
             try await DaemonHarness.with { daemon in
                 let virsh = Virsh(daemon)
                 let guest = try TestGuest(daemon)
+                // With a guest agent channel: the guest image answers on it (its /sbin/sv-agent).
+                let agentChannel = "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+                try readFile(guest.xmlPath).replacingOccurrences(of: "</devices>", with: agentChannel + "</devices>")
+                    .write(toFile: guest.xmlPath, atomically: true, encoding: .utf8)
                 try await virsh.must("define", guest.xmlPath)
                 try await virsh.must("start", guest.name)
+                try await guest.waitForBanner()
                 #expect(try await virsh.dominfo(guest.name)["Messages"] == nil)
 
                 // QMP as written by the user: the whole reply comes back.
@@ -39,6 +44,23 @@ extension Integration {
                     try await virsh.dominfo(guest.name)["Messages"] == "tainted: custom monitor control commands issued")
                 let log = readFile(daemon.stateDir + "/log/\(guest.name).log")
                 #expect(log.components(separatedBy: "is tainted: custom-monitor").count - 1 == 1, "\(log)")
+
+                // The guest agent: replies come back whole; an error reply is libvirt's "unable to execute".
+                try await waitUntil("the guest agent to answer", timeout: .seconds(30)) {
+                    (try? await virsh.must("qemu-agent-command", guest.name, #"{"execute":"guest-ping"}"#))?
+                        .contains(#"{"return":{}}"#) == true
+                }
+                let info = try await virsh.must("qemu-agent-command", guest.name, #"{"execute":"guest-info"}"#)
+                #expect(info.contains("swiftvirt-test-agent"), "\(info)")
+                let refused = try await virsh("qemu-agent-command", guest.name, #"{"execute":"guest-get-time"}"#)
+                #expect(
+                    refused.stderr.contains("internal error: unable to execute QEMU agent command 'guest-get-time'"),
+                    "\(refused)")
+                #expect(log.components(separatedBy: "is tainted").count - 1 == 1, "agent commands taint later: \(log)")
+                let messages = try await virsh.must("dominfo", guest.name)
+                #expect(messages.contains("tainted: custom guest agent control commands issued"), "\(messages)")
+                let agentLog = readFile(daemon.stateDir + "/log/\(guest.name).log")
+                #expect(agentLog.contains("is tainted: custom-ga-command"), "\(agentLog)")
 
                 // Events: a STOP from `suspend` reaches a virsh waiting for it.
                 let events = try ChildProcess(
@@ -70,11 +92,14 @@ extension Integration {
                 let virsh = Virsh(daemon)
                 let guest = try TestGuest(daemon)
                 try await virsh.must("define", guest.xmlPath)
+                try await virsh.must("start", guest.name)
+                let noAgent = try await virsh("qemu-agent-command", guest.name, #"{"execute":"guest-ping"}"#)
+                #expect(noAgent.stderr.contains("argument unsupported: QEMU guest agent is not configured"), "\(noAgent)")
+                try await virsh.must("destroy", guest.name)
                 let file = daemon.scratch.appendingPathComponent("save.img").path
                 for command in [
                     ["domstats"], ["snapshot-list", guest.name], ["save", guest.name, file], ["sysinfo"],
                     ["nodedev-list"], ["freecell"], ["setmem", guest.name, "100000", "--config"],
-                    ["qemu-agent-command", guest.name, #"{"execute":"guest-ping"}"#],
                 ] {
                     let result = try await run(TestEnvironment.virsh, virsh.baseArguments + command, scratch: daemon.scratch)
                     #expect(!result.stderr.contains("unknown procedure"), "\(command): \(result)")
