@@ -22,11 +22,20 @@ let package = Package(
         .target(name: "SwiftVirtWire"),
         // Thin C shims for syscalls Swift cannot call directly (ioctl, openpty, KVM probe).
         .target(name: "CSwiftVirtSys"),
+        // What the daemon and every driver need of the OS and share: child processes, threads, atomic files,
+        // JSON. Nothing hypervisor-specific lives here.
+        .target(
+            name: "SwiftVirtSystem",
+            dependencies: [
+                "CSwiftVirtSys",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         // QEMU driver: accelerator probe, command line, QMP client, process supervision.
         .target(
             name: "SwiftVirtQEMU",
             dependencies: [
-                "SwiftVirtCore", "CSwiftVirtSys",
+                "SwiftVirtCore", "SwiftVirtSystem", "CSwiftVirtSys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -35,7 +44,7 @@ let package = Package(
         .target(
             name: "SwiftVirtDaemon",
             dependencies: [
-                "SwiftVirtCore", "SwiftVirtWire", "SwiftVirtQEMU", "CSwiftVirtSys",
+                "SwiftVirtCore", "SwiftVirtWire", "SwiftVirtSystem", "SwiftVirtQEMU", "CSwiftVirtSys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,8 +89,10 @@ let package = Package(
         .testTarget(name: "SwiftVirtCoreTests", dependencies: ["SwiftVirtCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwiftVirtWireTests", dependencies: ["SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
-        .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
-        .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtCore"]),
+        .testTarget(
+            name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtSystem", "SwiftVirtCore"],
+            resources: [.copy("Golden")]),
+        .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtSystem", "SwiftVirtCore"]),
         .testTarget(
             name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore", "SwiftVirtClient"], exclude: ["python"]),
     ]

@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import SwiftVirtCore
 import SwiftVirtQEMU
+import SwiftVirtSystem
 
 /// Where the daemon keeps things and how it listens.
 public struct DaemonConfiguration: Sendable {

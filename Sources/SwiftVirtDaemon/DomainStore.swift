@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// On-disk state, one fixed layout:
 /// - `STATE/qemu/NAME.xml`: persistent (inactive) definitions, brought up to date from `STATE/qemu/journal`

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import SwiftVirtSystem
 
 /// Facts about the installed QEMU binary, read once when the driver starts.
 public struct QEMUCapabilities: Sendable, Equatable {

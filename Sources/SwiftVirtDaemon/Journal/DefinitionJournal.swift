@@ -3,6 +3,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import NIOPosix
+import SwiftVirtSystem
 import Synchronization
 
 /// Makes define/undefine durable with one data flush: each change is appended to `STATE/qemu/journal`

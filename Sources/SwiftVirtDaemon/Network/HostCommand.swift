@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
-import SwiftVirtQEMU
+import SwiftVirtSystem
 
 /// A host tool (ip, nft, dnsmasq) that failed; the message carries the command and what it printed.
 struct HostCommandError: LibvirtMappable, CustomStringConvertible {

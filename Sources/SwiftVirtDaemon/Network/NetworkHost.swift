@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// The host side of a running network: its bridge, dnsmasq and nftables table. `start` undoes what it did when
 /// any step fails; `stop` removes everything `start` made.

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// What the daemon knows about one network.
 struct NetworkRecord: Sendable {

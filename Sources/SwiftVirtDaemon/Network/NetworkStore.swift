@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// Files of the network driver: persistent definitions and autostart marks under STATE/networks/, the live
 /// definitions of running networks (plus dnsmasq's files) under RUN/networks/.

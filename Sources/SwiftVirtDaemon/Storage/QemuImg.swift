@@ -2,7 +2,7 @@ import Dispatch
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
-import SwiftVirtQEMU
+import SwiftVirtSystem
 import Synchronization
 
 /// Runs `qemu-img`, the one tool that reads and writes image formats. Each call is a child process whose

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// A pool as the registry tracks it.
 struct StoragePoolRecord: Sendable {

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// Where pools live on disk, written atomically so that a SIGKILL at any instant leaves a readable state:
 /// `<state>/storage/<name>.xml` (persistent definitions), `<state>/storage/autostart/<name>` (markers) and

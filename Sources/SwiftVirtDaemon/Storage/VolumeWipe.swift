@@ -1,7 +1,7 @@
 import Dispatch
 import Glibc
 import SwiftVirtCore
-import SwiftVirtQEMU
+import SwiftVirtSystem
 
 /// vol-wipe as libvirt 9.0 does it on a directory pool, whatever the image format (so a wiped qcow2 is no
 /// longer a qcow2 image, as with libvirt):

@@ -10,6 +10,13 @@ public enum ChildProcess {
         public var standardError: String
     }
 
+    /// What a supervised child (QEMU, say) gets instead of the daemon's environment, as libvirt gives its
+    /// children: C locale messages (so logs and parsed output do not depend on the host's locale), the standard
+    /// tool directories, and `/` as home.
+    public static let minimalEnvironment: [String: String] = [
+        "LC_ALL": "C", "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/",
+    ]
+
     public struct SpawnError: Error, Sendable, CustomStringConvertible {
         public var executable: String
         public var errno: Int32
