@@ -89,6 +89,7 @@ let package = Package(
         .testTarget(name: "SwiftVirtCoreTests", dependencies: ["SwiftVirtCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwiftVirtWireTests", dependencies: ["SwiftVirtWire"]),
         .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
+        .testTarget(name: "SwiftVirtSystemTests", dependencies: ["SwiftVirtSystem"]),
         .testTarget(
             name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtSystem", "SwiftVirtCore"],
             resources: [.copy("Golden")]),

@@ -205,7 +205,7 @@ actor DomainRegistry: DomainObserver {
     func define(xml: String) async throws -> DomainIdentity {
         let def = try prepare(xml: xml)
         try checkUnique(def)
-        return try await jobs.run(def.uuid) { try await self.defineLocked(def) }
+        return try await jobs.run(def.uuid) { try self.defineLocked(def) }
     }
 
     private func defineLocked(_ def: DomainDefinition) throws -> DomainIdentity {
@@ -243,7 +243,7 @@ actor DomainRegistry: DomainObserver {
 
     func undefine(_ uuid: DomainUUID) async throws {
         try await jobs.run(uuid) {
-            try await self.undefineLocked(uuid)
+            try self.undefineLocked(uuid)
         }
     }
 
@@ -283,7 +283,7 @@ actor DomainRegistry: DomainObserver {
             if existing.isActive { throw DaemonError.domainAlreadyActive(def.name) }
         }
         return try await jobs.run(def.uuid) {
-            try await self.insertTransientIfAbsent(def)
+            try self.insertTransientIfAbsent(def)
             return try await self.startLocked(def.uuid, paused: paused, definition: def)
         }
     }
@@ -340,7 +340,7 @@ actor DomainRegistry: DomainObserver {
         _ uuid: DomainUUID, _ body: @Sendable (any RunningDomain) async throws -> T
     ) async throws -> T {
         try await jobs.run(uuid) {
-            let rec = try await self.record(uuid)
+            let rec = try self.record(uuid)
             guard let running = rec.running else { throw DaemonError.domainNotRunning(rec.config.name) }
             return try await body(running)
         }
