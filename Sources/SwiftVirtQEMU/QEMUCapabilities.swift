@@ -50,7 +50,8 @@ public struct QEMUCapabilities: Sendable, Equatable {
         }
     }
 
-    /// Runs the emulator to learn its version and machines.
+    /// Runs the emulator to learn its version and machines. Blocking (two child processes): call it on the
+    /// blocking executor.
     public static func probe(emulator: String) throws -> QEMUCapabilities {
         let versionText = try run(emulator, ["--version"])
         let machineText = try run(emulator, ["-machine", "help"])

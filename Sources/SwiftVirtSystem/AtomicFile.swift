@@ -5,7 +5,8 @@ import FoundationEssentials
 #endif
 
 /// Writes files so that a crash at any instant leaves either the old or the new content, never a mix:
-/// temp file in the same directory, fsync, rename over the target, fsync the directory.
+/// temp file in the same directory, fsync, rename over the target, fsync the directory. Blocking (`write` and
+/// `remove` flush): call them inside `BlockingIO.run` (see ConcurrencyRule.swift).
 public enum AtomicFile {
     public struct WriteError: Error, Sendable, CustomStringConvertible {
         public var path: String

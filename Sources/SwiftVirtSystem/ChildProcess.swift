@@ -3,6 +3,7 @@ import Glibc
 
 /// Runs a short-lived helper tool (qemu --version, ip, nft, qemu-img) to completion and collects what it printed.
 /// Foundation's `Process` would pull all of Foundation (and ICU) into swiftvirtd; this is fork/exec plus pipes.
+/// Blocking: call `run` inside `BlockingIO.run` (see ConcurrencyRule.swift).
 public enum ChildProcess {
     public struct Result: Sendable {
         public var status: Int32

@@ -1,7 +1,7 @@
 import Glibc
 
-/// A plain detached pthread for work that blocks (pidfd waits, the KVM probe) and so must stay off the
-/// cooperative pool. Foundation's `Thread` would pull all of Foundation into swiftvirtd for this one use.
+/// A plain detached pthread, for the few threads of our own the concurrency rule allows (ConcurrencyRule.swift,
+/// item 6). Foundation's `Thread` would pull all of Foundation into swiftvirtd for this one use.
 public enum DetachedThread {
     private final class Body {
         let run: @Sendable () -> Void

@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import SwiftVirtCore
 import SwiftVirtSystem
@@ -33,25 +32,19 @@ enum VolumeWipe {
             throw VirtError(
                 .argumentUnsupported, domain: .storage, "argument unsupported: 'trim' algorithm not supported")
         case .zero:
-            try await onBlockingQueue { try zeroFill(path) }
+            try await BlockingIO.run { try zeroFill(path) }
         default:
             guard let scrub = findInPath("scrub") else {
                 throw VirtError(.systemError, domain: .none, "Cannot find 'scrub' in path: No such file or directory")
             }
-            let status = try await onBlockingQueue { try runScrub(scrub, algorithm.scrubPattern, path) }
+            let status = try await BlockingIO.run { try runScrub(scrub, algorithm.scrubPattern, path) }
             guard status == 0 else {
                 throw StorageError.io("\(scrub) -f -p \(algorithm.scrubPattern) '\(path)' exited with status \(status)")
             }
         }
     }
 
-    /// Large volumes take long to overwrite: the work runs on a dispatch thread, not the async executor.
-    private static func onBlockingQueue<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, any Error>) in
-            DispatchQueue.global().async { cont.resume(with: Result { try work() }) }
-        }
-    }
-
+    /// Blocking (large volumes take long to overwrite): runs on the blocking executor.
     private static func zeroFill(_ path: String) throws {
         let fd = open(path, O_RDWR)
         guard fd >= 0 else { throw StorageError.io("cannot open '\(path)' to wipe it: \(DirPool.errnoText())") }
