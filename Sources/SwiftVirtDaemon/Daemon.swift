@@ -59,6 +59,8 @@ struct DaemonServices: Sendable {
     let busyPollers: BusyPoller
 }
 
+/// The daemon. How its work is spread over event loops, tasks, the blocking executor and its few threads of its
+/// own is one written rule: SwiftVirtSystem/ConcurrencyRule.swift.
 public enum Daemon {
     /// Starts everything and serves until cancelled or the listening sockets fail.
     public static func run(_ config: DaemonConfiguration, logger: Logger) async throws {
@@ -71,7 +73,7 @@ public enum Daemon {
                 runDirectory: config.runDir, logDirectory: config.logDir, stateDirectory: config.stateDir),
             logger: logger)
         let store = DomainStore(stateDir: config.stateDir, runDir: config.runDir)
-        try store.prepare()
+        try await BlockingIO.run { try store.prepare() }  // replays the definition journal: flushes
         let events = EventHub()
         let registry = DomainRegistry(driver: driver, store: store, events: events, logger: logger)
         await registry.restore()

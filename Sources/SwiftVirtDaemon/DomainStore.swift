@@ -10,6 +10,8 @@ import SwiftVirtSystem
 /// - `STATE/qemu/autostart/NAME`: marker files for autostart.
 /// - `RUN/domains/UUID.json`: status of running domains (live XML, id, driver status), so a restarted
 ///   daemon finds its guests again. /run is the right place: it vanishes with the guests on host reboot.
+/// Blocking (every change is flushed): `prepare`, `saveConfig`, `removeConfig`, `setAutostart`, `saveStatus` and
+/// `removeStatus` run inside `BlockingIO.run`.
 struct DomainStore: Sendable {
     let configDir: String
     let autostartDir: String
@@ -76,7 +78,7 @@ struct DomainStore: Sendable {
 
     // MARK: running-domain status
 
-    struct Status: Codable {
+    struct Status: Codable, Sendable {
         var version = 1
         var name: String
         var uuid: String

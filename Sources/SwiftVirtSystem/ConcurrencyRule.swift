@@ -8,7 +8,7 @@
 //    so one blocked thread halves the daemon, and an actor that blocks also stalls every caller queued on it.
 //    On a task: computation, and system calls that return in microseconds without waiting for a device or
 //    another process (open, stat, rename, unlink, mkdir, kill, reading small files of /proc, /sys and our
-//    state directories, one packet's pread/pwrite of a volume stream, a pwrite into the definition journal).
+//    state directories, one packet's pread/pwrite of a volume stream).
 //
 // 3. Blocking work runs on ONE executor, `BlockingIO.run { }` (a pool of `BlockingIO.threadCount` threads), and
 //    the caller awaits it. Blocking work is: running a child process to completion (ip, nft, dnsmasq, qemu-img,
