@@ -25,11 +25,20 @@ let package = Package(
         .executableTarget(name: "swiftvirt-wiregen", dependencies: ["WireGenerator"]),
         // Thin C shims for syscalls Swift cannot call directly (ioctl, openpty, KVM probe).
         .target(name: "CSwiftVirtSys"),
+        // What the daemon and every driver need of the OS and share: child processes, threads, atomic files,
+        // JSON. Nothing hypervisor-specific lives here.
+        .target(
+            name: "SwiftVirtSystem",
+            dependencies: [
+                "CSwiftVirtSys",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         // QEMU driver: accelerator probe, command line, QMP client, process supervision.
         .target(
             name: "SwiftVirtQEMU",
             dependencies: [
-                "SwiftVirtCore", "CSwiftVirtSys",
+                "SwiftVirtCore", "SwiftVirtSystem", "CSwiftVirtSys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -40,7 +49,8 @@ let package = Package(
         .target(
             name: "SwiftVirtDaemon",
             dependencies: [
-                "SwiftVirtCore", "SwiftVirtWire", "SwiftVirtQEMU", "SwiftVirtTestDriver", "CSwiftVirtSys",
+                "SwiftVirtCore", "SwiftVirtWire", "SwiftVirtSystem", "SwiftVirtQEMU", "SwiftVirtTestDriver",
+                "CSwiftVirtSys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,8 +96,13 @@ let package = Package(
         .testTarget(name: "SwiftVirtWireTests", dependencies: ["SwiftVirtWire"]),
         .testTarget(name: "WireGeneratorTests", dependencies: ["WireGenerator"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwiftVirtClientTests", dependencies: ["SwiftVirtClient", "SwiftVirtWire"]),
-        .testTarget(name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtCore"], resources: [.copy("Golden")]),
-        .testTarget(name: "SwiftVirtDaemonTests", dependencies: ["SwiftVirtDaemon", "SwiftVirtCore", "SwiftVirtTestDriver"]),
+        .testTarget(name: "SwiftVirtSystemTests", dependencies: ["SwiftVirtSystem"]),
+        .testTarget(
+            name: "SwiftVirtQEMUTests", dependencies: ["SwiftVirtQEMU", "SwiftVirtSystem", "SwiftVirtCore"],
+            resources: [.copy("Golden")]),
+        .testTarget(
+            name: "SwiftVirtDaemonTests",
+            dependencies: ["SwiftVirtDaemon", "SwiftVirtSystem", "SwiftVirtCore", "SwiftVirtTestDriver"]),
         .testTarget(
             name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore", "SwiftVirtClient"], exclude: ["python"]),
     ]

@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import SwiftVirtCore
 import SwiftVirtQEMU
+import SwiftVirtSystem
 
 /// Where the daemon keeps things and how it listens.
 public struct DaemonConfiguration: Sendable {
@@ -57,6 +58,8 @@ struct DaemonServices: Sendable {
     let busyPollers: BusyPoller
 }
 
+/// The daemon. How its work is spread over event loops, tasks, the blocking executor and its few threads of its
+/// own is one written rule: SwiftVirtSystem/ConcurrencyRule.swift.
 public enum Daemon {
     /// Starts everything and serves until cancelled or the listening sockets fail.
     public static func run(_ config: DaemonConfiguration, logger: Logger) async throws {
@@ -69,7 +72,7 @@ public enum Daemon {
                 runDirectory: config.runDir, logDirectory: config.logDir, stateDirectory: config.stateDir),
             logger: logger)
         let store = DomainStore(stateDir: config.stateDir, runDir: config.runDir, driver: driver.scheme)
-        try store.prepare()
+        try await BlockingIO.run { try store.prepare() }  // replays the definition journal: flushes
         let registry = DomainRegistry(driver: driver, store: store, events: EventHub(), logger: logger)
         await registry.restore()
         let storageStore = StoragePoolStore(stateDir: config.stateDir, runDir: config.runDir)

@@ -1,32 +1,27 @@
 import SwiftVirtCore
+import SwiftVirtSystem
+import Synchronization
 
-/// A per-domain FIFO lock: lifecycle operations on one domain run one after another (libvirt's "job"),
-/// while operations on different domains proceed in parallel.
-actor DomainJobs {
-    private var busy: Set<DomainUUID> = []
-    private var waiters: [DomainUUID: [CheckedContinuation<Void, Never>]] = [:]
+/// Per-domain jobs: lifecycle operations on one domain run one after another, in arrival order (libvirt's
+/// "job"), while operations on different domains proceed in parallel. One `AsyncJobLock` per domain that has
+/// a job running or waiting; the entry goes when its last user leaves.
+final class DomainJobs: Sendable {
+    private let locks = Mutex<[DomainUUID: (lock: AsyncJobLock, users: Int)]>([:])
 
-    func run<T: Sendable>(_ uuid: DomainUUID, _ body: @Sendable () async throws -> T) async throws -> T {
-        await acquire(uuid)
-        defer { release(uuid) }
-        return try await body()
-    }
-
-    private func acquire(_ uuid: DomainUUID) async {
-        if !busy.contains(uuid) {
-            busy.insert(uuid)
-            return
+    func run<T>(
+        _ uuid: DomainUUID, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> sending T
+    ) async throws -> sending T {
+        let lock = locks.withLock { table in
+            let lock = table[uuid]?.lock ?? AsyncJobLock()
+            table[uuid] = (lock, (table[uuid]?.users ?? 0) + 1)
+            return lock
         }
-        await withCheckedContinuation { waiters[uuid, default: []].append($0) }
-    }
-
-    private func release(_ uuid: DomainUUID) {
-        if var queue = waiters[uuid], !queue.isEmpty {
-            let next = queue.removeFirst()
-            waiters[uuid] = queue.isEmpty ? nil : queue
-            next.resume()  // ownership passes to the next waiter; `busy` stays set
-        } else {
-            busy.remove(uuid)
+        defer {
+            locks.withLock { table in
+                let users = (table[uuid]?.users ?? 1) - 1
+                table[uuid] = users > 0 ? (lock, users) : nil
+            }
         }
+        return try await lock.run(body)
     }
 }

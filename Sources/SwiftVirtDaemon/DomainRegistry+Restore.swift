@@ -33,7 +33,7 @@ extension DomainRegistry {
                 logger.info("reattached to running domain \(status.name) (id \(status.id))")
             } catch {
                 logger.warning("domain \(status.name) did not survive the daemon restart: \(error.asVirtError.message)")
-                store.removeStatus(uuid: uuid)
+                statusWriter.remove(uuid)
             }
         }
     }

@@ -1,5 +1,6 @@
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 import SwiftVirtWire
 
 /// Everything the daemon knows about one domain.
@@ -53,6 +54,7 @@ actor DomainRegistry: DomainObserver {
     let jobs = DomainJobs()
     /// Callbacks for the guests' monitor events (libvirt's QEMU program).
     nonisolated let monitorEvents = MonitorEventHub()
+    let statusWriter: DomainStatusWriter
     private var records = DomainRecordTable() {
         didSet {
             cachedIndex = nil
@@ -77,6 +79,9 @@ actor DomainRegistry: DomainObserver {
         var byName: [String: DomainUUID]
     }
     private var nextID: Int32 = 1
+    /// Names of domains whose define is being made durable, so that another domain cannot take the name
+    /// meanwhile (the record appears only after the journal's flush).
+    private var definingNames: [String: DomainUUID] = [:]
     /// Creates and removes guest taps for `<interface type='network'|'bridge'>`.
     private var plugger: InterfacePlugger?
     /// Rewrites a definition just before it starts: `type='volume'` disks become their files (storage driver).
@@ -91,6 +96,7 @@ actor DomainRegistry: DomainObserver {
         self.store = store
         self.events = events
         self.logger = logger
+        statusWriter = DomainStatusWriter(store: store, logger: logger)
     }
 
     func setInterfacePlugger(_ p: InterfacePlugger) { plugger = p }
@@ -206,12 +212,15 @@ actor DomainRegistry: DomainObserver {
     func define(xml: String) async throws -> DomainIdentity {
         let def = try prepare(xml: xml)
         try checkUnique(def)
-        return try await jobs.run(def.uuid) { try await self.defineLocked(def) }
+        return try await jobs.run(def.uuid) { try await defineLocked(def) }
     }
 
-    private func defineLocked(_ def: DomainDefinition) throws -> DomainIdentity {
+    private func defineLocked(_ def: DomainDefinition) async throws -> DomainIdentity {
         try checkUnique(def)
-        try store.saveConfig(def)
+        definingNames[def.name] = def.uuid
+        defer { definingNames[def.name] = nil }
+        // Durable before the reply: the journal's append and flush, on the blocking executor.
+        try await BlockingIO.run { [store] in try store.saveConfig(def) }
         let event: DomainLifecycleEvent
         if var existing = records[def.uuid] {
             event = .definedUpdated
@@ -237,21 +246,21 @@ actor DomainRegistry: DomainObserver {
     private func checkUnique(_ def: DomainDefinition) throws {
         if let existing = records[def.uuid] {
             if existing.config.name != def.name { throw DaemonError.uuidTaken(existingName: existing.config.name, uuid: def.uuid) }
-        } else if let other = records.uuid(named: def.name) {
+        } else if let other = records.uuid(named: def.name) ?? definingNames[def.name], other != def.uuid {
             throw DaemonError.domainNameTaken(name: def.name, uuid: other)
         }
     }
 
     func undefine(_ uuid: DomainUUID) async throws {
-        try await jobs.run(uuid) {
-            try await self.undefineLocked(uuid)
-        }
+        try await jobs.run(uuid) { try await undefineLocked(uuid) }
     }
 
-    private func undefineLocked(_ uuid: DomainUUID) throws {
+    private func undefineLocked(_ uuid: DomainUUID) async throws {
+        let before = try record(uuid)
+        guard before.persistent else { throw DaemonError.transientUndefine(before.config.name) }
+        try await BlockingIO.run { [store, name = before.config.name] in try store.removeConfig(name: name) }
+        // Read again: while the flush ran, the driver may have reported a state change or the stop.
         var rec = try record(uuid)
-        guard rec.persistent else { throw DaemonError.transientUndefine(rec.config.name) }
-        try store.removeConfig(name: rec.config.name)
         let identity = rec.identity
         if rec.isActive {
             // Like libvirt: a running domain stays up as a transient one and disappears when it stops.
@@ -267,12 +276,14 @@ actor DomainRegistry: DomainObserver {
         publish(identity, .undefinedRemoved)
     }
 
-    func setAutostart(_ uuid: DomainUUID, _ enabled: Bool) throws {
-        var rec = try record(uuid)
-        guard rec.persistent else { throw DaemonError.transientAutostart(rec.config.name) }
-        try store.setAutostart(name: rec.config.name, enabled)
-        rec.autostart = enabled
-        records[uuid] = rec
+    /// Under the domain's job: the marker file's flush is awaited, and a define or undefine must not interleave.
+    func setAutostart(_ uuid: DomainUUID, _ enabled: Bool) async throws {
+        try await jobs.run(uuid) {
+            let rec = try record(uuid)
+            guard rec.persistent else { throw DaemonError.transientAutostart(rec.config.name) }
+            try await BlockingIO.run { [store, name = rec.config.name] in try store.setAutostart(name: name, enabled) }
+            records[uuid]?.autostart = enabled
+        }
     }
 
     // MARK: lifecycle
@@ -284,7 +295,7 @@ actor DomainRegistry: DomainObserver {
             if existing.isActive { throw DaemonError.domainAlreadyActive(def.name) }
         }
         return try await jobs.run(def.uuid) {
-            try await self.insertTransientIfAbsent(def)
+            try self.insertTransientIfAbsent(def)
             return try await self.startLocked(def.uuid, paused: paused, definition: def)
         }
     }
@@ -341,7 +352,7 @@ actor DomainRegistry: DomainObserver {
         _ uuid: DomainUUID, _ body: @Sendable (any RunningDomain) async throws -> T
     ) async throws -> T {
         try await jobs.run(uuid) {
-            let rec = try await self.record(uuid)
+            let rec = try self.record(uuid)
             guard let running = rec.running else { throw DaemonError.domainNotRunning(rec.config.name) }
             return try await body(running)
         }
@@ -426,7 +437,7 @@ actor DomainRegistry: DomainObserver {
     private func domainStoppedLocal(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) {
         guard var rec = records[uuid], rec.isActive else { return }
         let identity = rec.identity
-        store.removeStatus(uuid: uuid)
+        statusWriter.remove(uuid)
         if let live = rec.live, let plugger { Task { await plugger.unplug(live) } }
         rec.running = nil
         rec.live = nil
@@ -450,12 +461,10 @@ actor DomainRegistry: DomainObserver {
 
     private func saveStatus(_ uuid: DomainUUID) {
         guard let rec = records[uuid], let running = rec.running, let live = rec.live else { return }
-        Task { await self.writeStatus(uuid, rec: rec, running: running, live: live) }
+        Task { await self.writeStatus(uuid, running: running, live: live) }
     }
 
-    private func writeStatus(_ uuid: DomainUUID, rec: DomainRecord, running: any RunningDomain, live: DomainDefinition)
-        async
-    {
+    private func writeStatus(_ uuid: DomainUUID, running: any RunningDomain, live: DomainDefinition) async {
         let blob = await running.statusData()
         // A stop may have raced with this write: never leave a status for a domain that is gone.
         guard let current = records[uuid], current.running != nil else { return }
@@ -463,7 +472,7 @@ actor DomainRegistry: DomainObserver {
             name: current.config.name, uuid: "\(uuid)", id: current.id, persistent: current.persistent,
             liveXML: DomainXML.format(live), driverStatus: blob, state: current.state, reason: current.reason.rawValue,
             interfaceTargets: live.devices.interfaces.map(\.targetDev))
-        do { try store.saveStatus(status) } catch { logger.error("cannot save status of \(current.config.name): \(error)") }
+        statusWriter.save(status, for: uuid)
     }
 
     func publish(_ identity: DomainIdentity, _ event: DomainLifecycleEvent) {

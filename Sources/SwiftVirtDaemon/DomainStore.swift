@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// Where a driver's domain registry keeps definitions, autostart marks and the status of running domains.
 protocol DomainPersistence: Sendable {
@@ -23,6 +24,8 @@ protocol DomainPersistence: Sendable {
 /// - `RUN/domains/UUID.json` (QEMU; other drivers `RUN/DRIVER/domains/`): status of running domains (live XML, id,
 ///   driver status), so a restarted daemon finds its guests again. /run is the right place: it vanishes with the
 ///   guests on host reboot.
+/// Blocking (every change is flushed): `prepare`, `saveConfig`, `removeConfig`, `setAutostart`, `saveStatus` and
+/// `removeStatus` run inside `BlockingIO.run`.
 struct DomainStore: DomainPersistence {
     let configDir: String
     let autostartDir: String
@@ -89,7 +92,7 @@ struct DomainStore: DomainPersistence {
 
     // MARK: running-domain status
 
-    struct Status: Codable {
+    struct Status: Codable, Sendable {
         var version = 1
         var name: String
         var uuid: String

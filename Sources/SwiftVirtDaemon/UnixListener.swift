@@ -1,6 +1,6 @@
 import CSwiftVirtSys
 import Glibc
-import SwiftVirtQEMU
+import SwiftVirtSystem
 
 /// A listening unix stream socket whose connections a thread of its own accepts, so the daemon knows each
 /// connection's descriptor (the busy poller watches it) before NIO takes the connection over.

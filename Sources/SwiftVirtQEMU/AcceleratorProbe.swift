@@ -2,6 +2,7 @@ import CSwiftVirtSys
 import FoundationEssentials
 import Glibc
 import Logging
+import SwiftVirtSystem
 
 /// Decides whether `/dev/kvm` is worth using: static hints, then a functional run of guest code through the
 /// raw KVM API (see shared/briefs/kvm-probe.md). The verdict is cached per boot.

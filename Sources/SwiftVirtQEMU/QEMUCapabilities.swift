@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import SwiftVirtSystem
 
 /// Facts about the installed QEMU binary, read once when the driver starts.
 public struct QEMUCapabilities: Sendable, Equatable {
@@ -49,7 +50,8 @@ public struct QEMUCapabilities: Sendable, Equatable {
         }
     }
 
-    /// Runs the emulator to learn its version and machines.
+    /// Runs the emulator to learn its version and machines. Blocking (two child processes): call it on the
+    /// blocking executor.
     public static func probe(emulator: String) throws -> QEMUCapabilities {
         let versionText = try run(emulator, ["--version"])
         let machineText = try run(emulator, ["-machine", "help"])

@@ -1,10 +1,11 @@
 import FoundationEssentials
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// libvirt's QEMU program for one guest: monitor commands written by a client, and QMP events passed on.
 extension QEMUDomain: MonitorPassthrough {
     public func monitorCommand(_ command: String, humanMonitor: Bool) async throws -> String {
-        try await withJob {
+        try await job.run {
             try requireAlive()
             taint(.customMonitor)
             if humanMonitor {
@@ -27,7 +28,7 @@ extension QEMUDomain: MonitorPassthrough {
             throw VirtError(
                 .invalidArg, domain: .qemu, "invalid argument: guest agent timeout '\(timeout)' is less than the minimum '-2'")
         }
-        return try await withJob {
+        return try await job.run {
             try requireAlive()
             guard state == .running else {
                 throw VirtError(.operationInvalid, domain: .qemu, "Requested operation is not valid: domain is not running")

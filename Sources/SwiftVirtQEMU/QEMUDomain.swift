@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// One running QEMU guest. Lifecycle calls take the domain's job one at a time; QMP events and the process
 /// exit are handled as they come and reported to the observer.
@@ -18,8 +19,8 @@ public actor QEMUDomain: RunningDomain {
     let logger: Logger
     let gracePeriod: Duration
 
-    private var jobBusy = false
-    private var jobWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Lifecycle calls take it one at a time, in arrival order, for as long as they await QEMU.
+    let job = AsyncJobLock()
     /// Why the process is about to end, when we caused it.
     private var expectedStop: (reason: DomainStateReason, event: DomainLifecycleEvent)?
     /// `reboot()` sent a powerdown; the next guest SHUTDOWN becomes a reset instead.
@@ -84,7 +85,7 @@ public actor QEMUDomain: RunningDomain {
     // MARK: Lifecycle requests
 
     public func shutdown() async throws {
-        try await withJob {
+        try await job.run {
             try requireAlive()
             _ = try await qmp.execute("system_powerdown")
         }
@@ -92,7 +93,7 @@ public actor QEMUDomain: RunningDomain {
 
     /// libvirt's "fake reboot": ACPI powerdown, then reset and continue when the guest has shut down.
     public func reboot() async throws {
-        try await withJob {
+        try await job.run {
             try requireAlive()
             fakeReboot = true
             do {
@@ -105,14 +106,14 @@ public actor QEMUDomain: RunningDomain {
     }
 
     public func reset() async throws {
-        try await withJob {
+        try await job.run {
             try requireAlive()
             _ = try await qmp.execute("system_reset")
         }
     }
 
     public func suspend() async throws {
-        try await withJob {
+        try await job.run {
             try requireAlive()
             guard state != .paused else { return }
             _ = try await qmp.execute("stop")
@@ -121,7 +122,7 @@ public actor QEMUDomain: RunningDomain {
     }
 
     public func resume() async throws {
-        try await withJob {
+        try await job.run {
             try requireAlive()
             guard state != .running else { return }
             _ = try await qmp.execute("cont")
@@ -132,7 +133,7 @@ public actor QEMUDomain: RunningDomain {
     /// Graceful: SIGTERM only, failing if QEMU is still there after the grace period. Otherwise SIGTERM then
     /// SIGKILL. Returns once the observer has been told the domain stopped.
     public func destroy(graceful: Bool) async throws {
-        try await withJob {
+        try await job.run {
             try requireAlive()
             let previous = expectedStop
             expectedStop = (.shutoffDestroyed, .stoppedDestroyed)
@@ -310,15 +311,5 @@ public actor QEMUDomain: RunningDomain {
         guard !stopped, state != .shutoff, !process.hasExited else {
             throw QEMUDomainError.notRunning(name: definition.name)
         }
-    }
-
-    func withJob<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        while jobBusy { await withCheckedContinuation { jobWaiters.append($0) } }
-        jobBusy = true
-        defer {
-            jobBusy = false
-            if !jobWaiters.isEmpty { jobWaiters.removeFirst().resume() }
-        }
-        return try await body()
     }
 }

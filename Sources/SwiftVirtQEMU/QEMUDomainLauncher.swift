@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// Brings a QEMUDomain to life: spawn + monitor handshake for `start`, adopt + reconnect for `reattach`.
 struct QEMUDomainLauncher {

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 public struct QEMUDriverConfiguration: Sendable {
     /// Monitor sockets and pid files live under `runDirectory/qemu/`.
@@ -47,7 +48,8 @@ public final class QEMUDriver: HypervisorDriver {
         accelerator = await AcceleratorProbe(logger: logger).verdict(stateDirectory: configuration.stateDirectory)
             .verdict
         do {
-            capabilities = try QEMUCapabilities.probe(emulator: configuration.emulatorPath)
+            let emulator = configuration.emulatorPath
+            capabilities = try await BlockingIO.run { try QEMUCapabilities.probe(emulator: emulator) }
         } catch {
             logger.error("cannot query \(configuration.emulatorPath): \(error)")
             capabilities = QEMUCapabilities(emulator: configuration.emulatorPath, version: 0, machines: [])

@@ -3,6 +3,7 @@ import Glibc
 import NIOCore
 import NIOPosix
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// The QEMU guest agent of one guest, reached through its `org.qemu.guest_agent.0` virtio-serial channel, whose
 /// host side is a unix socket QEMU listens on. As libvirt does, each command is preceded by `guest-sync` with a

@@ -3,6 +3,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 import Synchronization
 
 /// How a supervised process ended.
@@ -98,9 +99,9 @@ public final class QEMUProcess: Sendable {
         DetachedThread.start(name: "qemu-watch-\(pid)") { [self] in self.watch() }
     }
 
-    public static let defaultEnvironment: [String: String] = [
-        "LC_ALL": "C", "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/",
-    ]
+    /// QEMU's environment (also what domxml-to-native prints): nothing QEMU-specific, so it is the system
+    /// module's minimal child environment.
+    public static var defaultEnvironment: [String: String] { ChildProcess.minimalEnvironment }
 
     public var hasExited: Bool { state.withLock { $0.exit != nil } }
 

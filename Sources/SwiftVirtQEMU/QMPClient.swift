@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import NIOCore
 import NIOPosix
+import SwiftVirtSystem
 
 /// An asynchronous QMP event (`{"event": ..., "data": ..., "timestamp": ...}`).
 public struct QMPEvent: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwiftVirtSystem
 import Testing
 
 @testable import SwiftVirtCore

@@ -2,15 +2,17 @@ import CSwiftVirtSys
 import FoundationEssentials
 import Glibc
 import Logging
-import NIOPosix
+import SwiftVirtSystem
 import Synchronization
 
 /// Makes define/undefine durable with one data flush: each change is appended to `STATE/qemu/journal`
 /// (layout in `DefinitionJournalFormat`) and `fdatasync`ed before the call returns. The per-domain files
-/// `STATE/qemu/NAME.xml`, which people and tools read, are brought up to date afterwards by a checkpoint on a
-/// background thread (temp file and rename each, then one `syncfs`); once a checkpoint has made every
-/// journalled change durable in those files and nothing was appended meanwhile, the journal is reset by
-/// moving to a new epoch. At startup `open()` replays the journal over the files before anything reads them.
+/// `STATE/qemu/NAME.xml`, which people and tools read, are brought up to date afterwards by a background
+/// checkpoint (temp file and rename each, then one `syncfs`); once a checkpoint has made every journalled
+/// change durable in those files and nothing was appended meanwhile, the journal is reset by moving to a new
+/// epoch. At startup `open()` replays the journal over the files before anything reads them.
+/// Blocking: `open`, `append` and `checkpoint` flush, so callers run them inside `BlockingIO.run`; background
+/// checkpoints wait for a quiet moment on a task (no thread held) and then flush on the blocking executor too.
 final class DefinitionJournal: Sendable {
     enum JournalError: Error, CustomStringConvertible {
         case io(path: String, step: String, errno: Int32)
@@ -56,7 +58,6 @@ final class DefinitionJournal: Sendable {
     private let state = Mutex(State())
     /// Serialises checkpoints (background and the synchronous one of a full journal).
     private let checkpointGate = Mutex(())
-    private let worker: NIOThreadPool?
 
     init(configDir: String, capacity: Int = 4 << 20, idleDelayNanoseconds: UInt64? = 2_000_000_000, logger: Logger) {
         self.configDir = configDir
@@ -64,13 +65,10 @@ final class DefinitionJournal: Sendable {
         self.capacity = capacity
         self.idleDelayNanoseconds = idleDelayNanoseconds
         self.logger = logger
-        worker = idleDelayNanoseconds == nil ? nil : NIOThreadPool(numberOfThreads: 1)
-        worker?.start()
     }
 
     deinit {
         state.withLock { s in if s.fd >= 0 { close(s.fd) } }
-        try? worker?.syncShutdownGracefully()
     }
 
     // MARK: startup
@@ -247,27 +245,27 @@ final class DefinitionJournal: Sendable {
     }
 
     private func scheduleCheckpoint() {
-        guard let worker, let idle = idleDelayNanoseconds else { return }
+        guard let idle = idleDelayNanoseconds else { return }
         let start = state.withLock { s -> Bool in
             defer { s.checkpointScheduled = true }
             return !s.checkpointScheduled
         }
         guard start else { return }
-        worker.submit { [self] _ in backgroundCheckpoints(idle: idle) }
+        Task { await backgroundCheckpoints(idle: idle) }
     }
 
-    /// Runs on the worker thread until the journal is empty again.
-    private func backgroundCheckpoints(idle: UInt64) {
+    /// Runs until the journal is empty again: sleeps until appends have paused for `idle`, then checkpoints.
+    private func backgroundCheckpoints(idle: UInt64) async {
         var delay = idle
         while true {
             // Wait for a quiet moment.
             while true {
                 let quietFor = Self.now() &- state.withLock { $0.lastAppend }
                 if quietFor >= delay { break }
-                usleep(UInt32(min(delay - quietFor, 1_000_000_000) / 1000))
+                try? await Task.sleep(nanoseconds: min(delay - quietFor, 1_000_000_000))
             }
             do {
-                try checkpoint()
+                try await BlockingIO.run { try self.checkpoint() }
                 delay = idle
             } catch {
                 logger.error("definition journal checkpoint failed (will retry): \(error)")

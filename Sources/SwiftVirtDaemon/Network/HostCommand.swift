@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
-import SwiftVirtQEMU
+import SwiftVirtSystem
 
 /// A host tool (ip, nft, dnsmasq) that failed; the message carries the command and what it printed.
 struct HostCommandError: LibvirtMappable, CustomStringConvertible {
@@ -15,7 +15,7 @@ struct HostCommandError: LibvirtMappable, CustomStringConvertible {
     var virtError: VirtError { VirtError(.operationFailed, domain: .network, "operation failed: \(description)") }
 }
 
-/// Runs host networking tools synchronously; they return in milliseconds.
+/// Runs host networking tools to completion. Blocking: call `run` and `attempt` inside `BlockingIO.run`.
 enum HostCommand {
     /// Standard tool locations (Debian puts ip/nft/dnsmasq in /usr/sbin, which a daemon's PATH may lack).
     static func path(of tool: String) -> String {

@@ -1,9 +1,12 @@
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// The host side of a running network: its bridge, dnsmasq and nftables table. `start` undoes what it did when
-/// any step fails; `stop` removes everything `start` made.
+/// any step fails; `stop` removes everything `start` made. Blocking (they run ip, nft and dnsmasq and wait for
+/// dnsmasq to go): `start`, `stop`, `restartDnsmasq`, `createTap`, `deleteTap` and `reattachTaps` run inside
+/// `BlockingIO.run`.
 struct NetworkHost: Sendable {
     let runDirectory: String
 
@@ -188,6 +191,14 @@ struct NetworkHost: Sendable {
     }
 
     func deleteTap(_ name: String) { HostCommand.attempt(["ip", "link", "del", name]) }
+
+    /// Puts guests' taps that still exist back on a (re)started network's bridge.
+    func reattachTaps(_ taps: Set<String>, bridge: String) {
+        for tap in taps where HostCommand.interfaceExists(tap) {
+            HostCommand.attempt(["ip", "link", "set", "dev", tap, "master", bridge])
+            HostCommand.attempt(["ip", "link", "set", "dev", tap, "up"])
+        }
+    }
 
     /// A host route: its destination subnet and the interface it goes through.
     struct HostRoute: Sendable {

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// What the daemon knows about one network.
 struct NetworkRecord: Sendable {
@@ -18,18 +19,20 @@ struct NetworkRecord: Sendable {
 }
 
 /// The network driver: one actor owning every network record, its files and the host side (bridge, dnsmasq,
-/// nftables). Calls are short and serialised by the actor.
+/// nftables). Host tools and file flushes run on the blocking executor; changes (define, start, update, taps...)
+/// take `changes` so that they still happen one at a time across those awaits. Lookups do not wait for it.
 actor NetworkRegistry {
     let store: NetworkStore
     let host: NetworkHost
     let logger: Logger
+    let changes = AsyncJobLock()
     /// Lifecycle callbacks of connections; published to from inside the actor so events keep their order.
     nonisolated let events = NetworkEventHub()
-    private var records: [DomainUUID: NetworkRecord] = [:]
+    var records: [DomainUUID: NetworkRecord] = [:]
     /// Guest taps per network name, so a restarted network takes its guests' taps back onto the new bridge.
-    private var taps: [String: Set<String>] = [:]
+    var taps: [String: Set<String>] = [:]
     /// Tap names handed out but perhaps not yet created.
-    private var reservedTaps: Set<String> = []
+    var reservedTaps: Set<String> = []
 
     init(store: NetworkStore, logger: Logger) {
         self.store = store
@@ -87,9 +90,13 @@ actor NetworkRegistry {
         return "virbr\(i)"
     }
 
-    func define(xml: String) throws -> NetworkRecord {
+    func define(xml: String) async throws -> NetworkRecord {
+        try await changes.run { try await defineLocked(xml: xml) }
+    }
+
+    func defineLocked(xml: String) async throws -> NetworkRecord {
         let n = try prepare(xml: xml, replacing: nil)
-        try store.saveConfig(n)
+        try await BlockingIO.run { [store] in try store.saveConfig(n) }
         var r = records[n.uuid] ?? NetworkRecord(config: n, live: nil, persistent: true, autostart: false)
         r.config = n
         r.persistent = true
@@ -99,48 +106,63 @@ actor NetworkRegistry {
         return r
     }
 
-    func undefine(_ uuid: DomainUUID) throws {
-        var r = try record(uuid)
-        guard r.persistent else { throw NetworkError.transient(r.config.name, action: "undefine") }
-        store.removeConfig(r.config.name)
-        if r.isActive {
-            r.persistent = false
-            r.autostart = false
-            records[uuid] = r
-            if let live = r.live { try? store.saveLive(live, persistent: false) }
-        } else {
-            records[uuid] = nil
+    func undefine(_ uuid: DomainUUID) async throws {
+        try await changes.run {
+            var r = try record(uuid)
+            guard r.persistent else { throw NetworkError.transient(r.config.name, action: "undefine") }
+            await BlockingIO.run { [store, name = r.config.name, live = r.live] in
+                store.removeConfig(name)
+                if let live { try? store.saveLive(live, persistent: false) }
+            }
+            if r.isActive {
+                r.persistent = false
+                r.autostart = false
+                records[uuid] = r
+            } else {
+                records[uuid] = nil
+            }
+            logger.info("undefined network \(r.config.name)")
+            events.publish(.undefined, name: r.config.name, uuid: uuid)
         }
-        logger.info("undefined network \(r.config.name)")
-        events.publish(.undefined, name: r.config.name, uuid: uuid)
     }
 
-    func setAutostart(_ uuid: DomainUUID, _ on: Bool) throws {
+    func setAutostart(_ uuid: DomainUUID, _ on: Bool) async throws {
+        try await changes.run { try await setAutostartLocked(uuid, on) }
+    }
+
+    func setAutostartLocked(_ uuid: DomainUUID, _ on: Bool) async throws {
         var r = try record(uuid)
         guard r.persistent else { throw NetworkError.transient(r.config.name, action: "set autostart for") }
-        try store.setAutostart(r.config.name, on)
+        try await BlockingIO.run { [store, name = r.config.name] in try store.setAutostart(name, on) }
         r.autostart = on
         records[uuid] = r
     }
 
     // MARK: start / stop
 
-    func createTransient(xml: String) throws -> NetworkRecord {
-        let n = try prepare(xml: xml, replacing: nil)
-        if let existing = records[n.uuid] {
-            // libvirt runs a defined, inactive network with the given XML as its live definition.
-            if existing.isActive { throw NetworkError.activeAs(existing.config.name) }
-            return try start(n.uuid, live: n)
-        }
-        records[n.uuid] = NetworkRecord(config: n, live: nil, persistent: false, autostart: false)
-        do { return try start(n.uuid) } catch {
-            records[n.uuid] = nil
-            throw error
+    func createTransient(xml: String) async throws -> NetworkRecord {
+        try await changes.run {
+            let n = try prepare(xml: xml, replacing: nil)
+            if let existing = records[n.uuid] {
+                // libvirt runs a defined, inactive network with the given XML as its live definition.
+                if existing.isActive { throw NetworkError.activeAs(existing.config.name) }
+                return try await startLocked(n.uuid, live: n)
+            }
+            records[n.uuid] = NetworkRecord(config: n, live: nil, persistent: false, autostart: false)
+            do { return try await startLocked(n.uuid) } catch {
+                records[n.uuid] = nil
+                throw error
+            }
         }
     }
 
     @discardableResult
-    func start(_ uuid: DomainUUID, live: NetworkDefinition? = nil) throws -> NetworkRecord {
+    func start(_ uuid: DomainUUID) async throws -> NetworkRecord {
+        try await changes.run { try await startLocked(uuid) }
+    }
+
+    @discardableResult
+    func startLocked(_ uuid: DomainUUID, live: NetworkDefinition? = nil) async throws -> NetworkRecord {
         var r = try record(uuid)
         if r.isActive { throw NetworkError.alreadyActive(r.config.name) }
         let n = live ?? r.config
@@ -153,37 +175,37 @@ actor NetworkRegistry {
         if n.ownsBridge, let why = NetworkHost.routeCollision(n, bridge: bridge) {
             throw NetworkError.conflict(why)
         }
-        try host.start(n, bridge: bridge)
-        do { try store.saveLive(n, persistent: r.persistent) } catch {
-            host.stop(n, bridge: bridge)
-            throw error
+        let tapsToReattach = taps[n.name] ?? []
+        try await BlockingIO.run { [host, store, persistent = r.persistent] in
+            try host.start(n, bridge: bridge)
+            do { try store.saveLive(n, persistent: persistent) } catch {
+                host.stop(n, bridge: bridge)
+                throw error
+            }
+            host.reattachTaps(tapsToReattach, bridge: bridge)
         }
         r.live = n
         records[uuid] = r
-        reattachTaps(network: n.name, bridge: bridge)
         logger.info("started network \(n.name) on bridge \(bridge)")
         events.publish(.started, name: n.name, uuid: uuid)
         return r
     }
 
-    func destroy(_ uuid: DomainUUID) throws {
-        let r = try record(uuid)
-        guard let live = r.live else { throw NetworkError.notActive(r.config.name) }
-        host.stop(live, bridge: r.bridge)
-        store.removeLive(live.name)
-        if r.persistent {
-            records[uuid]?.live = nil
-        } else {
-            records[uuid] = nil
-        }
-        logger.info("stopped network \(live.name)")
-        events.publish(.stopped, name: live.name, uuid: uuid)
-    }
-
-    private func reattachTaps(network: String, bridge: String) {
-        for tap in taps[network] ?? [] where HostCommand.interfaceExists(tap) {
-            HostCommand.attempt(["ip", "link", "set", "dev", tap, "master", bridge])
-            HostCommand.attempt(["ip", "link", "set", "dev", tap, "up"])
+    func destroy(_ uuid: DomainUUID) async throws {
+        try await changes.run {
+            let r = try record(uuid)
+            guard let live = r.live else { throw NetworkError.notActive(r.config.name) }
+            await BlockingIO.run { [host, store, bridge = r.bridge] in
+                host.stop(live, bridge: bridge)
+                store.removeLive(live.name)
+            }
+            if r.persistent {
+                records[uuid]?.live = nil
+            } else {
+                records[uuid] = nil
+            }
+            logger.info("stopped network \(live.name)")
+            events.publish(.stopped, name: live.name, uuid: uuid)
         }
     }
 
@@ -197,31 +219,35 @@ actor NetworkRegistry {
     /// net-update: ip-dhcp-host, ip-dhcp-range and dns-host, in the live and/or persistent definition. A live
     /// change restarts the network's dnsmasq with the new files.
     func update(_ uuid: DomainUUID, command: UInt32, section: UInt32, parentIndex: Int32, xml: String, flags: UInt32)
-        throws
+        async throws
     {
-        var r = try record(uuid)
-        let change = try NetworkUpdate(
-            command: command, section: section, parentIndex: parentIndex, xml: xml, networkName: r.config.name)
-        // AFFECT_CURRENT 0, LIVE 1, CONFIG 2: "current" is live when running, else config.
-        let live = flags & 1 != 0 || (flags & 3 == 0 && r.isActive)
-        let config = flags & 2 != 0 || (flags & 3 == 0 && !r.isActive)
-        if live && !r.isActive { throw NetworkError.notActive(r.config.name) }
-        if config && !r.persistent { throw NetworkError.transient(r.config.name, action: "update the config of") }
-        var newConfig = r.config
-        var newLive = r.live
-        if config { try change.apply(to: &newConfig) }
-        if live, var l = newLive {
-            try change.apply(to: &l)
-            newLive = l
+        try await changes.run {
+            var r = try record(uuid)
+            let change = try NetworkUpdate(
+                command: command, section: section, parentIndex: parentIndex, xml: xml, networkName: r.config.name)
+            // AFFECT_CURRENT 0, LIVE 1, CONFIG 2: "current" is live when running, else config.
+            let live = flags & 1 != 0 || (flags & 3 == 0 && r.isActive)
+            let config = flags & 2 != 0 || (flags & 3 == 0 && !r.isActive)
+            if live && !r.isActive { throw NetworkError.notActive(r.config.name) }
+            if config && !r.persistent { throw NetworkError.transient(r.config.name, action: "update the config of") }
+            var newConfig = r.config
+            var newLive = r.live
+            if config { try change.apply(to: &newConfig) }
+            if live, var l = newLive {
+                try change.apply(to: &l)
+                newLive = l
+            }
+            try await BlockingIO.run { [host, store, persistent = r.persistent, bridge = r.bridge, newConfig, newLive] in
+                if config { try store.saveConfig(newConfig) }
+                if live, let l = newLive {
+                    try store.saveLive(l, persistent: persistent)
+                    if l.ownsBridge { try host.restartDnsmasq(l, bridge: bridge) }
+                }
+            }
+            r.config = newConfig
+            r.live = newLive
+            records[uuid] = r
         }
-        if config { try store.saveConfig(newConfig) }
-        if live, let l = newLive {
-            try store.saveLive(l, persistent: r.persistent)
-            if l.ownsBridge { try host.restartDnsmasq(l, bridge: r.bridge) }
-        }
-        r.config = newConfig
-        r.live = newLive
-        records[uuid] = r
     }
 
     func leases(_ uuid: DomainUUID, mac: String?) throws -> [(NetworkHostConfig.Lease, prefix: Int, bridge: String)] {
@@ -246,102 +272,41 @@ actor NetworkRegistry {
     }
 
     /// Creates a tap on `bridge` for a guest and remembers it under `network` (nil for type='bridge').
-    func plugTap(requested: String?, bridge: String, mtu: Int?, network: String?) throws -> String {
-        let name: String
-        if let requested, !requested.hasPrefix("vnet") {
-            name = requested
-        } else {
-            var i = 0
-            while reservedTaps.contains("vnet\(i)") || HostCommand.interfaceExists("vnet\(i)") { i += 1 }
-            name = "vnet\(i)"
+    func plugTap(requested: String?, bridge: String, mtu: Int?, network: String?) async throws -> String {
+        try await changes.run {
+            let name: String
+            if let requested, !requested.hasPrefix("vnet") {
+                name = requested
+            } else {
+                var i = 0
+                while reservedTaps.contains("vnet\(i)") || HostCommand.interfaceExists("vnet\(i)") { i += 1 }
+                name = "vnet\(i)"
+            }
+            reservedTaps.insert(name)
+            do { try await BlockingIO.run { [host] in try host.createTap(name, bridge: bridge, mtu: mtu) } } catch {
+                reservedTaps.remove(name)
+                throw error
+            }
+            if let network { taps[network, default: []].insert(name) }
+            return name
         }
-        reservedTaps.insert(name)
-        do { try host.createTap(name, bridge: bridge, mtu: mtu) } catch {
-            reservedTaps.remove(name)
-            throw error
-        }
-        if let network { taps[network, default: []].insert(name) }
-        return name
     }
 
-    func unplugTap(_ name: String) {
-        host.deleteTap(name)
-        reservedTaps.remove(name)
-        for key in taps.keys { taps[key]?.remove(name) }
+    func unplugTap(_ name: String) async {
+        // A clean-up: it must happen even when the caller's task is cancelled (its wait for the lock would throw),
+        // so it waits in a task of its own.
+        await Task {
+            try? await changes.run {
+                await BlockingIO.run { [host] in host.deleteTap(name) }
+                reservedTaps.remove(name)
+                for key in taps.keys { taps[key]?.remove(name) }
+            }
+        }.value
     }
 
     /// A restarted daemon learns the taps of guests that kept running.
     func adoptTap(_ name: String, network: String?) {
         reservedTaps.insert(name)
         if let network { taps[network, default: []].insert(name) }
-    }
-
-    // MARK: daemon start
-
-    /// Re-reads the store. Networks that were running keep running (bridge and dnsmasq were left alone); a
-    /// dnsmasq that died meanwhile is started again.
-    func restore(createDefault: Bool) {
-        for loaded in store.load(problem: { logger.error("skipping network file \($0)") }) {
-            var r = NetworkRecord(
-                config: loaded.config, live: nil, persistent: loaded.persistent, autostart: loaded.autostart)
-            if let live = loaded.live {
-                let bridge = live.bridge?.name ?? ""
-                if !bridge.isEmpty && HostCommand.interfaceExists(bridge) {
-                    r.live = live
-                    if live.ownsBridge && !live.ips.isEmpty && host.dnsmasqPid(live.name) == nil {
-                        logger.warning("dnsmasq of network \(live.name) is gone; restarting it")
-                        host.stop(live, bridge: bridge)
-                        do { try host.start(live, bridge: bridge) } catch {
-                            logger.error("cannot restart network \(live.name): \(error)")
-                            r.live = nil
-                        }
-                    }
-                } else {
-                    logger.warning(
-                        "network \(live.name) lost its bridge while the daemon was down; marking it inactive")
-                    host.stop(live, bridge: bridge)
-                }
-                if r.live == nil { store.removeLive(live.name) }
-            }
-            if r.live == nil && !r.persistent { continue }
-            records[r.config.uuid] = r
-        }
-        if createDefault && !FileManager.default.fileExists(atPath: store.defaultMarker) {
-            createDefaultNetwork()
-        }
-    }
-
-    /// libvirt's `default`: NAT on 192.168.122.0/24. Autostarted only when no host route already covers it.
-    private func createDefaultNetwork() {
-        defer { try? AtomicFile.write("", to: store.defaultMarker) }
-        guard (try? record(named: "default")) == nil else { return }
-        let xml = """
-            <network>
-              <name>default</name>
-              <forward mode='nat'/>
-              <bridge stp='on' delay='0'/>
-              <ip address='192.168.122.1' netmask='255.255.255.0'>
-                <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
-              </ip>
-            </network>
-            """
-        do {
-            let r = try define(xml: xml)
-            if let why = NetworkHost.routeCollision(r.config, bridge: r.bridge) {
-                logger.warning("default network defined but not autostarted: \(why)")
-            } else {
-                try setAutostart(r.config.uuid, true)
-            }
-        } catch {
-            logger.error("cannot define the default network: \(error)")
-        }
-    }
-
-    func autostartAll() {
-        for r in records.values where r.autostart && !r.isActive {
-            do { try start(r.config.uuid) } catch {
-                logger.error("cannot autostart network \(r.config.name): \(error)")
-            }
-        }
     }
 }

@@ -1,9 +1,11 @@
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// Files of the network driver: persistent definitions and autostart marks under STATE/networks/, the live
-/// definitions of running networks (plus dnsmasq's files) under RUN/networks/.
+/// definitions of running networks (plus dnsmasq's files) under RUN/networks/. Blocking (every write and removal
+/// is flushed): call the saving and removing methods inside `BlockingIO.run`.
 struct NetworkStore: Sendable {
     let stateDirectory: String
     let runDirectory: String

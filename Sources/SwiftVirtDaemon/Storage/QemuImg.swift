@@ -1,12 +1,10 @@
-import Dispatch
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
-import SwiftVirtQEMU
-import Synchronization
+import SwiftVirtSystem
 
-/// Runs `qemu-img`, the one tool that reads and writes image formats. Each call is a child process whose
-/// wait happens on a dispatch thread, so a long conversion never holds a Swift concurrency thread.
+/// Runs `qemu-img`, the one tool that reads and writes image formats. Each call is a child process run on the
+/// blocking executor, so a long conversion never holds a Swift concurrency thread.
 enum QemuImg {
     static let executable = "/usr/bin/qemu-img"
 
@@ -30,25 +28,17 @@ enum QemuImg {
     }
 
     static func run(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<String, any Error>) in
-            DispatchQueue.global().async {
-                let result: ChildProcess.Result
-                do {
-                    // ChildProcess drains stdout and stderr together, so a chatty child cannot block on a full pipe.
-                    result = try ChildProcess.run(executable, arguments)
-                } catch {
-                    cont.resume(throwing: Failure(command: "qemu-img", output: "\(error)"))
-                    return
-                }
-                if result.status == 0 {
-                    cont.resume(returning: result.standardOutput)
-                } else {
-                    cont.resume(
-                        throwing: Failure(
-                            command: "qemu-img \(arguments.first ?? "")", output: result.standardError.trimmingWhitespace()))
-                }
-            }
+        let result: ChildProcess.Result
+        do {
+            // ChildProcess drains stdout and stderr together, so a chatty child cannot block on a full pipe.
+            result = try await BlockingIO.run { try ChildProcess.run(executable, arguments) }
+        } catch {
+            throw Failure(command: "qemu-img", output: "\(error)")
         }
+        guard result.status == 0 else {
+            throw Failure(command: "qemu-img \(arguments.first ?? "")", output: result.standardError.trimmingWhitespace())
+        }
+        return result.standardOutput
     }
 
     /// Reads the header; `-U` so that images a running guest holds open can still be inspected.

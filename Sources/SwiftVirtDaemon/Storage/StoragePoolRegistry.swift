@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// A pool as the registry tracks it.
 struct StoragePoolRecord: Sendable {
@@ -23,12 +24,14 @@ struct VolumeRef: Sendable, Equatable {
     var path: String
 }
 
-/// The storage driver's state: every pool, its activity, and the volumes of active pools. The actor orders
-/// all changes; slow work (qemu-img, copying) runs outside it with the volume reserved in `busy`, so two
-/// clients can never create, delete or overwrite the same file at once.
+/// The storage driver's state: every pool, its activity, and the volumes of active pools. Pool changes take
+/// `changes`, so they happen one at a time even while one awaits a file flush on the blocking executor; volume
+/// bookkeeping is quick and happens on the actor alone. Slow work (qemu-img, copying) runs outside it with the
+/// volume reserved in `busy`, so two clients can never create, delete or overwrite the same file at once.
 actor StoragePoolRegistry {
     let store: StoragePoolStore
     let logger: Logger
+    private let changes = AsyncJobLock()
     private var pools: [DomainUUID: StoragePoolRecord] = [:]
     /// Paths of volumes being created, converted, resized or streamed.
     private var busy: Set<String> = []
@@ -43,30 +46,38 @@ actor StoragePoolRegistry {
     // MARK: start-up
 
     /// Loads definitions and re-activates the pools that were active when the daemon last ran.
-    func restore(firstStart: Bool) {
-        for def in store.loadConfigs(logger: logger) {
-            pools[def.uuid] = StoragePoolRecord(definition: def, autostart: store.isAutostart(def.name))
-        }
-        if firstStart && !pools.values.contains(where: { $0.name == "default" }) {
-            let def = StoragePoolDefinition(name: "default", targetPath: store.imagesDir)
-            do {
-                try store.saveConfig(def)
-                try store.setAutostart(def.name, true)
-                pools[def.uuid] = StoragePoolRecord(definition: def, autostart: true)
-                try DirPool.build(def)
-            } catch {
-                logger.error("cannot create the default storage pool: \(error)")
+    func restore(firstStart: Bool) async {
+        try? await changes.run {
+            for def in store.loadConfigs(logger: logger) {
+                pools[def.uuid] = StoragePoolRecord(definition: def, autostart: store.isAutostart(def.name))
             }
-        }
-        for def in store.loadActive(logger: logger) {
-            if pools[def.uuid] == nil { pools[def.uuid] = StoragePoolRecord(definition: def, persistent: false) }
-            try? activate(def.uuid)
+            if firstStart && !pools.values.contains(where: { $0.name == "default" }) {
+                let def = StoragePoolDefinition(name: "default", targetPath: store.imagesDir)
+                do {
+                    try await BlockingIO.run { [store] in
+                        try store.saveConfig(def)
+                        try store.setAutostart(def.name, true)
+                    }
+                    pools[def.uuid] = StoragePoolRecord(definition: def, autostart: true)
+                    try DirPool.build(def)
+                } catch {
+                    logger.error("cannot create the default storage pool: \(error)")
+                }
+            }
+            for def in store.loadActive(logger: logger) {
+                if pools[def.uuid] == nil { pools[def.uuid] = StoragePoolRecord(definition: def, persistent: false) }
+                try? await activate(def.uuid)
+            }
         }
     }
 
-    func autostartAll() {
-        for rec in pools.values where rec.autostart && !rec.active {
-            do { try activate(rec.uuid) } catch { logger.warning("autostart of pool \(rec.name) failed: \(error)") }
+    func autostartAll() async {
+        try? await changes.run {
+            for rec in pools.values where rec.autostart && !rec.active {
+                do { try await activate(rec.uuid) } catch {
+                    logger.warning("autostart of pool \(rec.name) failed: \(error)")
+                }
+            }
         }
     }
 
@@ -92,33 +103,37 @@ actor StoragePoolRegistry {
 
     // MARK: pool lifecycle
 
-    func define(xml: String) throws -> StoragePoolRecord {
-        let def = try StoragePoolXML.parse(xml)
-        try checkUnique(def)
-        var rec = pools[def.uuid] ?? StoragePoolRecord(definition: def)
-        if !rec.active { rec.definition = def }
-        rec.persistent = true
-        try store.saveConfig(def)
-        pools[def.uuid] = rec
-        logger.info("defined storage pool \(def.name)")
-        events.lifecycle(rec.wire, .defined)
-        return rec
+    func define(xml: String) async throws -> StoragePoolRecord {
+        try await changes.run {
+            let def = try StoragePoolXML.parse(xml)
+            try checkUnique(def)
+            var rec = pools[def.uuid] ?? StoragePoolRecord(definition: def)
+            if !rec.active { rec.definition = def }
+            rec.persistent = true
+            try await BlockingIO.run { [store] in try store.saveConfig(def) }
+            pools[def.uuid] = rec
+            logger.info("defined storage pool \(def.name)")
+            events.lifecycle(rec.wire, .defined)
+            return rec
+        }
     }
 
     /// pool-create: a transient pool, active at once.
-    func createTransient(xml: String, build: Bool) throws -> StoragePoolRecord {
-        let def = try StoragePoolXML.parse(xml)
-        try checkUnique(def)
-        if pools[def.uuid] != nil { throw StorageError.poolActive(def.name) }
-        if build { try DirPool.build(def) }
-        pools[def.uuid] = StoragePoolRecord(definition: def, persistent: false)
-        do { try activate(def.uuid) } catch {
-            pools[def.uuid] = nil
-            throw error
+    func createTransient(xml: String, build: Bool) async throws -> StoragePoolRecord {
+        try await changes.run {
+            let def = try StoragePoolXML.parse(xml)
+            try checkUnique(def)
+            if pools[def.uuid] != nil { throw StorageError.poolActive(def.name) }
+            if build { try DirPool.build(def) }
+            pools[def.uuid] = StoragePoolRecord(definition: def, persistent: false)
+            do { try await activate(def.uuid) } catch {
+                pools[def.uuid] = nil
+                throw error
+            }
+            let rec = try record(uuid: def.uuid)
+            events.lifecycle(rec.wire, .started)
+            return rec
         }
-        let rec = try record(uuid: def.uuid)
-        events.lifecycle(rec.wire, .started)
-        return rec
     }
 
     private func checkUnique(_ def: StoragePoolDefinition) throws {
@@ -134,76 +149,90 @@ actor StoragePoolRegistry {
         }
     }
 
-    func build(_ uuid: DomainUUID) throws {
-        let rec = try record(uuid: uuid)
-        if rec.active { throw StorageError.poolActive(rec.name) }
-        try DirPool.build(rec.definition)
-        events.lifecycle(rec.wire, .created)
+    func build(_ uuid: DomainUUID) async throws {
+        try await changes.run {
+            let rec = try record(uuid: uuid)
+            if rec.active { throw StorageError.poolActive(rec.name) }
+            try DirPool.build(rec.definition)
+            events.lifecycle(rec.wire, .created)
+        }
     }
 
-    func start(_ uuid: DomainUUID, build: Bool) throws {
-        let rec = try record(uuid: uuid)
-        if rec.active { throw StorageError.poolActive(rec.name) }
-        if build { try DirPool.build(rec.definition) }
-        try activate(uuid)
-        events.lifecycle(rec.wire, .started)
+    func start(_ uuid: DomainUUID, build: Bool) async throws {
+        try await changes.run {
+            let rec = try record(uuid: uuid)
+            if rec.active { throw StorageError.poolActive(rec.name) }
+            if build { try DirPool.build(rec.definition) }
+            try await activate(uuid)
+            events.lifecycle(rec.wire, .started)
+        }
     }
 
-    private func activate(_ uuid: DomainUUID) throws {
+    private func activate(_ uuid: DomainUUID) async throws {
         var rec = try record(uuid: uuid)
         rec.volumes = try DirPool.scan(rec.definition.targetPath)
         rec.active = true
-        try store.markActive(rec.definition)
+        try await BlockingIO.run { [store, def = rec.definition] in try store.markActive(def) }
         pools[uuid] = rec
         logger.info("started storage pool \(rec.name) with \(rec.volumes.count) volumes")
     }
 
-    func destroy(_ uuid: DomainUUID) throws {
-        var rec = try record(uuid: uuid)
-        guard rec.active else { throw StorageError.poolNotActive(rec.name) }
-        if let path = busy.first(where: { $0.hasPrefix(rec.definition.targetPath + "/") }) {
-            throw StorageError.volumeBusy(PathText.name(of: path))
+    func destroy(_ uuid: DomainUUID) async throws {
+        try await changes.run {
+            var rec = try record(uuid: uuid)
+            guard rec.active else { throw StorageError.poolNotActive(rec.name) }
+            if let path = busy.first(where: { $0.hasPrefix(rec.definition.targetPath + "/") }) {
+                throw StorageError.volumeBusy(PathText.name(of: path))
+            }
+            store.markInactive(rec.name)
+            rec.active = false
+            rec.volumes = []
+            pools[uuid] = rec.persistent ? rec : nil
+            events.lifecycle(rec.wire, .stopped)
         }
-        store.markInactive(rec.name)
-        rec.active = false
-        rec.volumes = []
-        pools[uuid] = rec.persistent ? rec : nil
-        events.lifecycle(rec.wire, .stopped)
     }
 
-    func delete(_ uuid: DomainUUID) throws {
-        let rec = try record(uuid: uuid)
-        if rec.active { throw StorageError.poolActive(rec.name) }
-        try DirPool.remove(rec.definition.targetPath)
-        events.lifecycle(rec.wire, .deleted)
-    }
-
-    func undefine(_ uuid: DomainUUID) throws {
-        var rec = try record(uuid: uuid)
-        guard rec.persistent else {
-            throw StorageError.invalid("cannot undefine transient storage pool '\(rec.name)'")
+    func delete(_ uuid: DomainUUID) async throws {
+        try await changes.run {
+            let rec = try record(uuid: uuid)
+            if rec.active { throw StorageError.poolActive(rec.name) }
+            try DirPool.remove(rec.definition.targetPath)
+            events.lifecycle(rec.wire, .deleted)
         }
-        store.removeConfig(rec.name)
-        rec.persistent = false
-        rec.autostart = false
-        pools[uuid] = rec.active ? rec : nil
-        events.lifecycle(rec.wire, .undefined)
     }
 
-    func refresh(_ uuid: DomainUUID) throws {
-        var rec = try record(uuid: uuid)
-        guard rec.active else { throw StorageError.poolNotActive(rec.name) }
-        rec.volumes = try DirPool.scan(rec.definition.targetPath)
-        pools[uuid] = rec
-        events.refreshed(rec.wire)
+    func undefine(_ uuid: DomainUUID) async throws {
+        try await changes.run {
+            var rec = try record(uuid: uuid)
+            guard rec.persistent else {
+                throw StorageError.invalid("cannot undefine transient storage pool '\(rec.name)'")
+            }
+            store.removeConfig(rec.name)
+            rec.persistent = false
+            rec.autostart = false
+            pools[uuid] = rec.active ? rec : nil
+            events.lifecycle(rec.wire, .undefined)
+        }
     }
 
-    func setAutostart(_ uuid: DomainUUID, _ on: Bool) throws {
-        var rec = try record(uuid: uuid)
-        guard rec.persistent else { throw StorageError.transientAutostart(rec.name) }
-        try store.setAutostart(rec.name, on)
-        rec.autostart = on
-        pools[uuid] = rec
+    func refresh(_ uuid: DomainUUID) async throws {
+        try await changes.run {
+            var rec = try record(uuid: uuid)
+            guard rec.active else { throw StorageError.poolNotActive(rec.name) }
+            rec.volumes = try DirPool.scan(rec.definition.targetPath)
+            pools[uuid] = rec
+            events.refreshed(rec.wire)
+        }
+    }
+
+    func setAutostart(_ uuid: DomainUUID, _ on: Bool) async throws {
+        try await changes.run {
+            var rec = try record(uuid: uuid)
+            guard rec.persistent else { throw StorageError.transientAutostart(rec.name) }
+            try await BlockingIO.run { [store, name = rec.name] in try store.setAutostart(name, on) }
+            rec.autostart = on
+            pools[uuid] = rec
+        }
     }
 
     /// (state, usage): state is virStoragePoolState (0 inactive, 2 running).

@@ -2,10 +2,12 @@ import FoundationEssentials
 import Glibc
 import Logging
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// Where pools live on disk, written atomically so that a SIGKILL at any instant leaves a readable state:
 /// `<state>/storage/<name>.xml` (persistent definitions), `<state>/storage/autostart/<name>` (markers) and
-/// `<run>/storage/<name>.xml` (pools that are active, including transient ones).
+/// `<run>/storage/<name>.xml` (pools that are active, including transient ones). Blocking (writes are flushed):
+/// call `saveConfig`, `setAutostart` and `markActive` inside `BlockingIO.run`.
 struct StoragePoolStore: Sendable {
     let configDir: String
     let autostartDir: String

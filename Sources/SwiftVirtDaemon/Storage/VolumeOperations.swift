@@ -1,7 +1,7 @@
-import Dispatch
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// What happens to a volume's file: creation, copies and conversions, wiping, resizing, and the description
 /// clients see. Formats always come from `qemu-img info` (the image header), never from the file name.
@@ -97,29 +97,22 @@ enum VolumeOperations {
 
     /// A new raw file of `capacity` bytes whose first `allocation` bytes are allocated on disk, synced.
     private static func createRawFile(_ path: String, capacity: UInt64, allocation: UInt64) async throws {
-        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async {
-                cont.resume(
-                    with: Result {
-                        let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
-                        guard fd >= 0 else {
-                            throw StorageError.io("cannot create file '\(path)': \(DirPool.errnoText())")
-                        }
-                        defer { close(fd) }
-                        var failure: String?
-                        if ftruncate(fd, off_t(capacity)) != 0 {
-                            failure = "cannot extend file '\(path)': \(DirPool.errnoText())"
-                        } else if allocation > 0, case let rc = posix_fallocate(fd, 0, off_t(allocation)), rc != 0 {
-                            failure =
-                                "cannot allocate \(allocation) bytes in file '\(path)': \(String(cString: strerror(rc)))"
-                        } else if fsync(fd) != 0 {
-                            failure = "cannot sync file '\(path)': \(DirPool.errnoText())"
-                        }
-                        if let failure {
-                            unlink(path)
-                            throw StorageError.io(failure)
-                        }
-                    })
+        // Allocating and syncing a large file takes long: the blocking executor's work.
+        try await BlockingIO.run {
+            let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+            guard fd >= 0 else { throw StorageError.io("cannot create file '\(path)': \(DirPool.errnoText())") }
+            defer { close(fd) }
+            var failure: String?
+            if ftruncate(fd, off_t(capacity)) != 0 {
+                failure = "cannot extend file '\(path)': \(DirPool.errnoText())"
+            } else if allocation > 0, case let rc = posix_fallocate(fd, 0, off_t(allocation)), rc != 0 {
+                failure = "cannot allocate \(allocation) bytes in file '\(path)': \(String(cString: strerror(rc)))"
+            } else if fsync(fd) != 0 {
+                failure = "cannot sync file '\(path)': \(DirPool.errnoText())"
+            }
+            if let failure {
+                unlink(path)
+                throw StorageError.io(failure)
             }
         }
     }

@@ -2,6 +2,7 @@ import CSwiftVirtSys
 import FoundationEssentials
 import Glibc
 import SwiftVirtCore
+import SwiftVirtSystem
 import SwiftVirtWire
 import Synchronization
 
@@ -22,6 +23,8 @@ final class VolumeStream: Sendable {
         var remaining: UInt64?
         var failed = false
         var done = false
+        /// An upload's final flush is running: the descriptor stays open until it ends, whatever the client does.
+        var flushing = false
         var task: Task<Void, Never>?
     }
 
@@ -95,14 +98,24 @@ final class VolumeStream: Sendable {
                 fail(error)
             }
         case .ok:
-            // Finish. For an upload, make the file as long as the data and holes sent, then make it durable.
-            if upload && !state.withLock({ $0.failed }) {
-                let end = state.withLock { $0.offset }
-                var st = stat()
-                if fstat(fd, &st) == 0 && st.st_size < end { _ = ftruncate(fd, off_t(end)) }
-                if fsync(fd) != 0 { fail(StorageError.io("cannot sync '\(ref.path)': \(DirPool.errnoText())")) }
+            guard upload else { return finish(acknowledge: true) }
+            let (end, flush) = state.withLock { s in
+                defer { s.flushing = !s.failed }
+                return (s.offset, !s.failed)
             }
-            finish(acknowledge: true)
+            guard flush else { return finish(acknowledge: true) }
+            // Make the file as long as the data and holes sent, then durable, before the client hears OK. fsync
+            // of a large upload takes long, so it runs on the blocking executor, not on the connection's task.
+            let (fd, path) = (fd, ref.path)
+            Task {
+                let failure = await BlockingIO.run { () -> String? in
+                    var st = stat()
+                    if fstat(fd, &st) == 0 && st.st_size < end { _ = ftruncate(fd, off_t(end)) }
+                    return fsync(fd) == 0 ? nil : "cannot sync '\(path)': \(DirPool.errnoText())"
+                }
+                if let failure { fail(StorageError.io(failure)) }
+                finish(acknowledge: true, afterFlush: true)
+            }
         case .error:
             finish(acknowledge: true)
         }
@@ -246,8 +259,11 @@ final class VolumeStream: Sendable {
         session.send(Packet(header: h, payload: ConnectionSession.encode(error.asVirtError)))
     }
 
-    private func finish(acknowledge: Bool) {
+    /// Closes the stream once. While an upload's flush runs only the flush itself may close it: the descriptor
+    /// must stay open (and its number unused) until `fsync` returns.
+    private func finish(acknowledge: Bool, afterFlush: Bool = false) {
         let (wasDone, task) = state.withLock { s -> (Bool, Task<Void, Never>?) in
+            if s.flushing && !afterFlush { return (true, nil) }
             defer { s.done = true }
             return (s.done, s.task)
         }

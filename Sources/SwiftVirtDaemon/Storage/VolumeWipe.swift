@@ -1,7 +1,6 @@
-import Dispatch
 import Glibc
 import SwiftVirtCore
-import SwiftVirtQEMU
+import SwiftVirtSystem
 
 /// vol-wipe as libvirt 9.0 does it on a directory pool, whatever the image format (so a wiped qcow2 is no
 /// longer a qcow2 image, as with libvirt):
@@ -33,25 +32,19 @@ enum VolumeWipe {
             throw VirtError(
                 .argumentUnsupported, domain: .storage, "argument unsupported: 'trim' algorithm not supported")
         case .zero:
-            try await onBlockingQueue { try zeroFill(path) }
+            try await BlockingIO.run { try zeroFill(path) }
         default:
             guard let scrub = findInPath("scrub") else {
                 throw VirtError(.systemError, domain: .none, "Cannot find 'scrub' in path: No such file or directory")
             }
-            let status = try await onBlockingQueue { try runScrub(scrub, algorithm.scrubPattern, path) }
+            let status = try await BlockingIO.run { try runScrub(scrub, algorithm.scrubPattern, path) }
             guard status == 0 else {
                 throw StorageError.io("\(scrub) -f -p \(algorithm.scrubPattern) '\(path)' exited with status \(status)")
             }
         }
     }
 
-    /// Large volumes take long to overwrite: the work runs on a dispatch thread, not the async executor.
-    private static func onBlockingQueue<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, any Error>) in
-            DispatchQueue.global().async { cont.resume(with: Result { try work() }) }
-        }
-    }
-
+    /// Blocking (large volumes take long to overwrite): runs on the blocking executor.
     private static func zeroFill(_ path: String) throws {
         let fd = open(path, O_RDWR)
         guard fd >= 0 else { throw StorageError.io("cannot open '\(path)' to wipe it: \(DirPool.errnoText())") }

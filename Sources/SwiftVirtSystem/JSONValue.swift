@@ -1,7 +1,8 @@
 import FoundationEssentials
 import Glibc
 
-/// A JSON document as QMP exchanges it. Integers stay integers (pids, ids); everything else maps one to one.
+/// A JSON document as QMP and `qemu-img --output=json` print it. Integers stay integers (pids, ids, sizes);
+/// everything else maps one to one.
 public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
     case null
     case bool(Bool)

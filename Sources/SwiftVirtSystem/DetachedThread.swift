@@ -1,8 +1,8 @@
 import Glibc
 
-/// A plain detached pthread for work that blocks (pidfd waits, the KVM probe) and so must stay off the
-/// cooperative pool. Foundation's `Thread` would pull all of Foundation into swiftvirtd for this one use.
-package enum DetachedThread {
+/// A plain detached pthread, for the few threads of our own the concurrency rule allows (ConcurrencyRule.swift,
+/// item 6). Foundation's `Thread` would pull all of Foundation into swiftvirtd for this one use.
+public enum DetachedThread {
     private final class Body {
         let run: @Sendable () -> Void
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
@@ -11,7 +11,7 @@ package enum DetachedThread {
     /// Starts `body` on a new thread; `name` says what it is for (in this source). Returns false when the
     /// system refuses a thread; `body` then never runs.
     @discardableResult
-    package static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+    public static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         defer { pthread_attr_destroy(&attr) }

@@ -1,8 +1,8 @@
-/// Lexical path operations (what NSString's path methods did) for absolute paths the daemon builds itself.
-/// The daemon's modules avoid Foundation (only FoundationEssentials), which keeps swiftvirtd's memory down.
-enum PathText {
+/// Lexical path operations (what NSString's path methods did) for absolute paths the daemon and drivers build
+/// themselves. These modules avoid Foundation (only FoundationEssentials), which keeps swiftvirtd's memory down.
+public enum PathText {
     /// The last component: "/a/b/c.xml" → "c.xml"; trailing slashes are ignored.
-    static func name(of path: String) -> String {
+    public static func name(of path: String) -> String {
         let trimmed = trimmingTrailingSlashes(path)
         guard let slash = trimmed.lastIndex(of: "/") else { return trimmed }
         let name = String(trimmed[trimmed.index(after: slash)...])
@@ -10,7 +10,7 @@ enum PathText {
     }
 
     /// Everything before the last component: "/a/b/c.xml" → "/a/b", "/c" → "/", "c" → "".
-    static func directory(of path: String) -> String {
+    public static func directory(of path: String) -> String {
         let trimmed = trimmingTrailingSlashes(path)
         guard let slash = trimmed.lastIndex(of: "/") else { return "" }
         let dir = trimmingTrailingSlashes(String(trimmed[..<slash]))
@@ -18,7 +18,7 @@ enum PathText {
     }
 
     /// Drops empty and "." components and resolves ".." lexically: "/a//b/./../c" → "/a/c".
-    static func standardized(_ path: String) -> String {
+    public static func standardized(_ path: String) -> String {
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {

@@ -3,12 +3,20 @@ import Glibc
 
 /// Runs a short-lived helper tool (qemu --version, ip, nft, qemu-img) to completion and collects what it printed.
 /// Foundation's `Process` would pull all of Foundation (and ICU) into swiftvirtd; this is fork/exec plus pipes.
+/// Blocking: call `run` inside `BlockingIO.run` (see ConcurrencyRule.swift).
 public enum ChildProcess {
     public struct Result: Sendable {
         public var status: Int32
         public var standardOutput: String
         public var standardError: String
     }
+
+    /// What a supervised child (QEMU, say) gets instead of the daemon's environment, as libvirt gives its
+    /// children: C locale messages (so logs and parsed output do not depend on the host's locale), the standard
+    /// tool directories, and `/` as home.
+    public static let minimalEnvironment: [String: String] = [
+        "LC_ALL": "C", "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/",
+    ]
 
     public struct SpawnError: Error, Sendable, CustomStringConvertible {
         public var executable: String

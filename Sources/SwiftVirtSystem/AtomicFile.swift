@@ -5,16 +5,17 @@ import FoundationEssentials
 #endif
 
 /// Writes files so that a crash at any instant leaves either the old or the new content, never a mix:
-/// temp file in the same directory, fsync, rename over the target, fsync the directory.
-enum AtomicFile {
-    struct WriteError: Error, CustomStringConvertible {
-        var path: String
-        var step: String
-        var errno: Int32
-        var description: String { "cannot \(step) '\(path)': \(String(cString: strerror(errno)))" }
+/// temp file in the same directory, fsync, rename over the target, fsync the directory. Blocking (`write` and
+/// `remove` flush): call them inside `BlockingIO.run` (see ConcurrencyRule.swift).
+public enum AtomicFile {
+    public struct WriteError: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var step: String
+        public var errno: Int32
+        public var description: String { "cannot \(step) '\(path)': \(String(cString: strerror(errno)))" }
     }
 
-    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
         let dir = PathText.directory(of: path)
         let tmp = "\(dir)/.\(PathText.name(of: path)).tmp.\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
@@ -47,16 +48,16 @@ enum AtomicFile {
         syncDirectory(dir)
     }
 
-    static func write(_ text: String, to path: String, mode: mode_t = 0o600) throws {
+    public static func write(_ text: String, to path: String, mode: mode_t = 0o600) throws {
         try write(Array(text.utf8), to: path, mode: mode)
     }
 
     /// Removes a file and makes the removal durable.
-    static func remove(_ path: String) {
+    public static func remove(_ path: String) {
         if unlink(path) == 0 { syncDirectory(PathText.directory(of: path)) }
     }
 
-    static func syncDirectory(_ dir: String) {
+    public static func syncDirectory(_ dir: String) {
         let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
             fsync(dfd)
@@ -64,7 +65,7 @@ enum AtomicFile {
         }
     }
 
-    static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws {
+    public static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws {
         try FileManager.default.createDirectory(
             atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
     }
