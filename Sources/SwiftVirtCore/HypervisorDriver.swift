@@ -14,6 +14,10 @@ public protocol HypervisorDriver: Sendable {
     var securityModel: (model: String, doi: String) { get }
     /// A domain's security label and whether it is enforced; nil when the driver has no security driver.
     func securityLabel(of definition: DomainDefinition) -> (label: String, enforcing: Bool)?
+    /// virNodeGetInfo of a host the driver simulates; nil: the real host's.
+    func simulatedNode() -> NodeFacts?
+    /// virConnectGetSysinfo: the host's SMBIOS as libvirt's `<sysinfo>` XML.
+    func sysinfoXML() async throws -> String
     /// Hypervisor version as major*1_000_000 + minor*1_000 + micro (QEMU 7.2.x -> 7002xxx).
     func hypervisorVersion() async -> UInt64
     /// `<capabilities>` document for `virsh capabilities`.
@@ -49,6 +53,36 @@ extension HypervisorDriver {
     public func osType(of definition: DomainDefinition) -> String { "hvm" }
     public var securityModel: (model: String, doi: String) { ("", "") }
     public func securityLabel(of definition: DomainDefinition) -> (label: String, enforcing: Bool)? { nil }
+    public func simulatedNode() -> NodeFacts? { nil }
+    public func sysinfoXML() async throws -> String {
+        throw VirtError(.noSupport, "this function is not supported by the connection driver: virConnectGetSysinfo")
+    }
+}
+
+/// What virNodeGetInfo reports of a host.
+public struct NodeFacts: Sendable, Equatable {
+    public var model: String
+    public var memoryKiB: UInt64
+    public var cpus: Int32
+    public var mhz: Int32
+    public var nodes: Int32
+    public var sockets: Int32
+    public var cores: Int32
+    public var threads: Int32
+
+    public init(
+        model: String, memoryKiB: UInt64, cpus: Int32, mhz: Int32, nodes: Int32, sockets: Int32, cores: Int32,
+        threads: Int32
+    ) {
+        self.model = model
+        self.memoryKiB = memoryKiB
+        self.cpus = cpus
+        self.mhz = mhz
+        self.nodes = nodes
+        self.sockets = sockets
+        self.cores = cores
+        self.threads = threads
+    }
 }
 
 /// Receives what happens to a running domain that nobody asked for over RPC (guest poweroff, QEMU dying,

@@ -9,16 +9,19 @@ final class ConnectionDriver: Sendable {
     let storage: StoragePoolRegistry
     /// What GET_URI answers for a connection opened without a name.
     let defaultURI: String
+    /// Run when an on-demand driver is dropped with its last connection.
+    let discard: @Sendable () -> Void
 
     init(
         hypervisor: any HypervisorDriver, domains: DomainRegistry, networks: NetworkRegistry,
-        storage: StoragePoolRegistry, defaultURI: String
+        storage: StoragePoolRegistry, defaultURI: String, discard: @escaping @Sendable () -> Void = {}
     ) {
         self.hypervisor = hypervisor
         self.domains = domains
         self.networks = networks
         self.storage = storage
         self.defaultURI = defaultURI
+        self.discard = discard
     }
 
     var scheme: String { hypervisor.scheme }
@@ -88,7 +91,12 @@ actor DriverTable {
         let scheme = driver.scheme
         guard var entry = live[scheme], entry.driver === driver else { return }
         entry.users -= 1
-        live[scheme] = entry.users > 0 ? entry : nil
+        if entry.users > 0 {
+            live[scheme] = entry
+        } else {
+            live[scheme] = nil
+            driver.discard()
+        }
     }
 
     /// `scheme:[//host]/path[?query]` as libvirt reads a connection name; the client has already removed the

@@ -96,7 +96,10 @@ public enum Daemon {
         let qemu = ConnectionDriver(
             hypervisor: driver, domains: registry, networks: networks, storage: storage, defaultURI: "qemu:///system")
         let services = DaemonServices(
-            drivers: DriverTable(resident: [qemu], defaultScheme: qemu.scheme), defaultDriver: qemu,
+            drivers: DriverTable(
+                resident: [qemu], onDemand: [TestDriverInstance.onDemand(runDir: config.runDir, logger: logger)],
+                defaultScheme: qemu.scheme),
+            defaultDriver: qemu,
             consoles: ConsoleRegistry(), host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive,
             busyPollers: BusyPoller(

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import SwiftVirtCore
 
 /// Facts about the host for NODE_GET_INFO and GET_HOSTNAME, read from /proc.
 struct HostInfo: Sendable {
@@ -10,6 +11,13 @@ struct HostInfo: Sendable {
     var sockets: Int32 = 1
     var cores: Int32 = 1
     var threads: Int32 = 1
+
+    /// As virNodeGetInfo reports it: one NUMA node.
+    var facts: NodeFacts {
+        NodeFacts(
+            model: model, memoryKiB: memoryKiB, cpus: cpus, mhz: mhz, nodes: 1, sockets: sockets, cores: cores,
+            threads: threads)
+    }
 
     static func read() -> HostInfo {
         var info = HostInfo()

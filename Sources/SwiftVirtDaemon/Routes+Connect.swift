@@ -62,12 +62,15 @@ enum ConnectRoutes {
             ConnectGetUriRet(uri: ctx.session.with { $0.uri })
         }
         table.on(Remote.NodeGetInfo.self) { ctx in
-            let host = ctx.services.host
-            var model = Array(host.model.utf8.prefix(31)).map { Int8(bitPattern: $0) }
-            model += Array(repeating: 0, count: 32 - model.count)
+            let node = ctx.hypervisor.simulatedNode() ?? ctx.services.host.facts
             return NodeGetInfoRet(
-                model: model, memory: host.memoryKiB, cpus: host.cpus, mhz: host.mhz, nodes: 1, sockets: host.sockets,
-                cores: host.cores, threads: host.threads)
+                model: XDRChars.fixed(node.model, count: 31) + [0], memory: node.memoryKiB,
+                cpus: node.cpus, mhz: node.mhz, nodes: node.nodes, sockets: node.sockets, cores: node.cores,
+                threads: node.threads)
+        }
+        table.on(Remote.ConnectGetSysinfo.self) { args, ctx in
+            try checkFlags(args.flags, allowed: 0, Remote.ConnectGetSysinfo.info.api)
+            return ConnectGetSysinfoRet(sysinfo: try await ctx.hypervisor.sysinfoXML())
         }
         table.on(Remote.ConnectGetCapabilities.self) {
             ctx in

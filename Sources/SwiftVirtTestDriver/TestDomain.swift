@@ -10,11 +10,11 @@ actor TestDomain: RunningDomain {
     private(set) var stateReason: DomainStateReason
     private let observer: any DomainObserver
 
-    init(definition: DomainDefinition, id: Int32, paused: Bool, observer: any DomainObserver) {
+    init(definition: DomainDefinition, id: Int32, paused: Bool, reason: DomainStateReason, observer: any DomainObserver) {
         self.definition = definition
         self.id = id
         self.state = paused ? .paused : .running
-        self.stateReason = paused ? .pausedUser : .runningBooted
+        self.stateReason = reason
         self.observer = observer
     }
 

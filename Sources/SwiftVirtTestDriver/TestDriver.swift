@@ -1,10 +1,17 @@
 import SwiftVirtCore
+import Synchronization
 
 /// libvirt's `test` driver: a host that exists only in memory, with libvirt's default objects, for trying
 /// clients and for fast tests of everything above the hypervisor. Guests "run" without any process: starting,
 /// pausing and stopping them only changes their state, at once, as in libvirt's test driver.
 public struct TestDriver: HypervisorDriver {
-    public init() {}
+    /// Domains of the host's initial configuration: their first start is the host coming up with them already
+    /// running, whose reason libvirt's test driver reports as "unknown" rather than "booted".
+    private let preloaded: Preloaded
+
+    public init(preloaded: Set<DomainUUID> = []) {
+        self.preloaded = Preloaded(preloaded)
+    }
 
     public var scheme: String { "test" }
     public var errorDomain: VirtErrorDomain { .test }
@@ -18,6 +25,8 @@ public struct TestDriver: HypervisorDriver {
     }
 
     public func capabilitiesXML() async -> String { TestHost.capabilitiesXML }
+    public func simulatedNode() -> NodeFacts? { TestHost.node }
+    public func sysinfoXML() async throws -> String { TestHost.sysinfoXML }
 
     public func domainCapabilitiesXML(emulator: String?, arch: String?, machine: String?, virtType: String?)
         async throws -> String
@@ -31,6 +40,7 @@ public struct TestDriver: HypervisorDriver {
     }
 
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
+        definition.applyCommonDefaults()
         if definition.os.arch == nil { definition.os.arch = "i686" }
         if definition.os.bootDevices.isEmpty && definition.os.kernel == nil
             && !definition.devices.hasPerDeviceBootOrder
@@ -42,7 +52,9 @@ public struct TestDriver: HypervisorDriver {
     public func start(_ definition: DomainDefinition, id: Int32, paused: Bool, observer: any DomainObserver)
         async throws -> any RunningDomain
     {
-        TestDomain(definition: definition, id: id, paused: paused, observer: observer)
+        let reason: DomainStateReason =
+            paused ? .pausedUser : preloaded.take(definition.uuid) ? DomainStateReason(0) : .runningBooted
+        return TestDomain(definition: definition, id: id, paused: paused, reason: reason, observer: observer)
     }
 
     public func reattach(_ definition: DomainDefinition, status: [UInt8], observer: any DomainObserver)
@@ -60,4 +72,12 @@ extension DomainDevices {
     var hasPerDeviceBootOrder: Bool {
         disks.contains { $0.bootOrder != nil } || interfaces.contains { $0.bootOrder != nil }
     }
+}
+
+/// The preloaded domains not yet started, shared by copies of the driver.
+private final class Preloaded: Sendable {
+    private let remaining: Mutex<Set<DomainUUID>>
+    init(_ uuids: Set<DomainUUID>) { remaining = Mutex(uuids) }
+    /// Whether `uuid` is preloaded and starting for the first time (then it no longer is).
+    func take(_ uuid: DomainUUID) -> Bool { remaining.withLock { $0.remove(uuid) != nil } }
 }

@@ -54,6 +54,23 @@ public enum TestHost {
         </pool>
         """
 
+    /// The node libvirt's test driver reports: two NUMA nodes of 2 sockets × 2 cores × 2 threads at 1.4 GHz.
+    public static let node = NodeFacts(
+        model: "i686", memoryKiB: 3_145_728, cpus: 16, mhz: 1400, nodes: 2, sockets: 2, cores: 2, threads: 2)
+
+    /// The SMBIOS libvirt's test driver reports.
+    public static let sysinfoXML = """
+        <sysinfo type='smbios'>
+          <bios>
+            <entry name='vendor'>LENOVO</entry>
+            <entry name='version'>G4ETA1WW (2.61 )</entry>
+            <entry name='date'>05/07/2014</entry>
+            <entry name='release'>2.61</entry>
+          </bios>
+        </sysinfo>
+
+        """
+
     /// Every pool of the test host reports 100 GiB, none of it used.
     public static let poolCapacity: UInt64 = 100 * 1024 * 1024 * 1024
 

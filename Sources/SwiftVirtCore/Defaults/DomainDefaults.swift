@@ -12,10 +12,7 @@ extension DomainDefinition {
         }
         os.machine = machine
         if devices.emulator == nil { devices.emulator = "/usr/bin/qemu-system-x86_64" }
-        if currentMemoryKiB == 0 || currentMemoryKiB > memoryKiB { currentMemoryKiB = memoryKiB }
-        if vcpuPlacement == nil { vcpuPlacement = .static }
-        if currentVcpus == vcpus { currentVcpus = nil }
-        if clock == nil { clock = DomainClock() }
+        applyCommonDefaults()
         try devices.applyDeviceDefaults(family: family)
         try ImplicitControllers.add(to: &devices, family: family)
         try DriveAddressing.assign(&devices)
@@ -25,6 +22,16 @@ extension DomainDefinition {
         }
         USBAddressAssigner.assign(&devices)
         AliasAssigner.assign(&devices, family: family)
+    }
+}
+
+extension DomainDefinition {
+    /// What libvirt completes for every driver after parsing: current memory and vCPUs, vCPU placement, clock.
+    public mutating func applyCommonDefaults() {
+        if currentMemoryKiB == 0 || currentMemoryKiB > memoryKiB { currentMemoryKiB = memoryKiB }
+        if vcpuPlacement == nil { vcpuPlacement = .static }
+        if currentVcpus == vcpus { currentVcpus = nil }
+        if clock == nil { clock = DomainClock() }
     }
 }
 

@@ -21,7 +21,7 @@ struct InterfacePlugger: Sendable {
                         requested: nic.targetDev, bridge: bridge, mtu: mtu, network: nic.source)
                 case .bridge:
                     let bridge = nic.source ?? ""
-                    guard HostCommand.interfaceExists(bridge) else { throw NetworkError.noHostBridge(bridge) }
+                    guard networks.host.interfaceExists(bridge) else { throw NetworkError.noHostBridge(bridge) }
                     tap = try await networks.plugTap(requested: nic.targetDev, bridge: bridge, mtu: nil, network: nil)
                 }
                 def.devices.interfaces[i].targetDev = tap

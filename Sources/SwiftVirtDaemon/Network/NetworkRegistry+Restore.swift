@@ -22,7 +22,7 @@ extension NetworkRegistry {
         var r = NetworkRecord(config: loaded.config, live: nil, persistent: loaded.persistent, autostart: loaded.autostart)
         guard let live = loaded.live else { return r }
         let bridge = live.bridge?.name ?? ""
-        if !bridge.isEmpty && HostCommand.interfaceExists(bridge) {
+        if !bridge.isEmpty && host.interfaceExists(bridge) {
             r.live = live
             if live.ownsBridge && !live.ips.isEmpty && host.dnsmasqPid(live.name) == nil {
                 logger.warning("dnsmasq of network \(live.name) is gone; restarting it")
@@ -59,7 +59,7 @@ extension NetworkRegistry {
             """
         do {
             let r = try await defineLocked(xml: xml)
-            if let why = NetworkHost.routeCollision(r.config, bridge: r.bridge) {
+            if let why = host.routeCollision(r.config, bridge: r.bridge) {
                 logger.warning("default network defined but not autostarted: \(why)")
             } else {
                 try await setAutostartLocked(r.config.uuid, true)

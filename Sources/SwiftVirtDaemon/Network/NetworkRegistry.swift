@@ -23,7 +23,7 @@ struct NetworkRecord: Sendable {
 /// take `changes` so that they still happen one at a time across those awaits. Lookups do not wait for it.
 actor NetworkRegistry {
     let store: NetworkStore
-    let host: NetworkHost
+    let host: any NetworkHostBackend
     let logger: Logger
     let changes = AsyncJobLock()
     /// Lifecycle callbacks of connections; published to from inside the actor so events keep their order.
@@ -34,9 +34,10 @@ actor NetworkRegistry {
     /// Tap names handed out but perhaps not yet created.
     var reservedTaps: Set<String> = []
 
-    init(store: NetworkStore, logger: Logger) {
+    /// `host`: the real one unless given (libvirt's test driver gives `NoNetworkHost`).
+    init(store: NetworkStore, logger: Logger, host: (any NetworkHostBackend)? = nil) {
         self.store = store
-        self.host = NetworkHost(runDirectory: store.runDirectory)
+        self.host = host ?? NetworkHost(runDirectory: store.runDirectory)
         self.logger = logger
     }
 
@@ -67,9 +68,10 @@ actor NetworkRegistry {
         if let other = records[n.uuid], other.config.name != n.name {
             throw NetworkError.uuidTaken(existingName: other.config.name, uuid: n.uuid)
         }
-        if n.ownsBridge && n.bridge?.name == nil {
+        if n.ownsBridge {
+            // As libvirt: a bridge the network makes gets a free virbrN name, STP on and no forward delay.
             var b = n.bridge ?? NetworkBridge()
-            b.name = freeBridgeName(previous: records[n.uuid]?.config.bridge?.name)
+            if b.name == nil { b.name = freeBridgeName(previous: records[n.uuid]?.config.bridge?.name) }
             if b.stp == nil { b.stp = true }
             if b.delay == nil { b.delay = 0 }
             n.bridge = b
@@ -86,7 +88,7 @@ actor NetworkRegistry {
         if let previous { return previous }
         let used = Set(records.values.compactMap { $0.config.bridge?.name })
         var i = 0
-        while used.contains("virbr\(i)") || HostCommand.interfaceExists("virbr\(i)") { i += 1 }
+        while used.contains("virbr\(i)") || host.interfaceExists("virbr\(i)") { i += 1 }
         return "virbr\(i)"
     }
 
@@ -172,7 +174,7 @@ actor NetworkRegistry {
             }
         }
         let bridge = n.bridge?.name ?? r.bridge
-        if n.ownsBridge, let why = NetworkHost.routeCollision(n, bridge: bridge) {
+        if n.ownsBridge, let why = host.routeCollision(n, bridge: bridge) {
             throw NetworkError.conflict(why)
         }
         let tapsToReattach = taps[n.name] ?? []
@@ -254,7 +256,7 @@ actor NetworkRegistry {
         let r = try record(uuid)
         guard let live = r.live else { throw NetworkError.notActive(r.config.name) }
         let now = Int64(Date().timeIntervalSince1970)
-        return host.leases(live.name).compactMap { lease in
+        return try host.leases(live.name).compactMap { lease in
             if let mac, lease.mac?.lowercased() != mac.lowercased() { return nil }
             if lease.expiry != 0 && lease.expiry < now { return nil }
             let prefix = live.ips.first { $0.subnet.contains(lease.ip) }?.prefix ?? 24
@@ -279,7 +281,7 @@ actor NetworkRegistry {
                 name = requested
             } else {
                 var i = 0
-                while reservedTaps.contains("vnet\(i)") || HostCommand.interfaceExists("vnet\(i)") { i += 1 }
+                while reservedTaps.contains("vnet\(i)") || host.interfaceExists("vnet\(i)") { i += 1 }
                 name = "vnet\(i)"
             }
             reservedTaps.insert(name)

@@ -38,9 +38,13 @@ actor StoragePoolRegistry {
     /// Lifecycle and refresh events for virsh pool-event and other callback clients, sent as libvirt does.
     nonisolated let events = StoragePoolEventHub()
 
-    init(store: StoragePoolStore, logger: Logger) {
+    /// What pools are made of (`dir` pools: host directories, unless another backend is given).
+    let backend: any StoragePoolBackend
+
+    init(store: StoragePoolStore, logger: Logger, backend: any StoragePoolBackend = DirPoolBackend()) {
         self.store = store
         self.logger = logger
+        self.backend = backend
     }
 
     // MARK: start-up
@@ -59,7 +63,7 @@ actor StoragePoolRegistry {
                         try store.setAutostart(def.name, true)
                     }
                     pools[def.uuid] = StoragePoolRecord(definition: def, autostart: true)
-                    try DirPool.build(def)
+                    try backend.build(def)
                 } catch {
                     logger.error("cannot create the default storage pool: \(error)")
                 }
@@ -124,7 +128,7 @@ actor StoragePoolRegistry {
             let def = try StoragePoolXML.parse(xml)
             try checkUnique(def)
             if pools[def.uuid] != nil { throw StorageError.poolActive(def.name) }
-            if build { try DirPool.build(def) }
+            if build { try backend.build(def) }
             pools[def.uuid] = StoragePoolRecord(definition: def, persistent: false)
             do { try await activate(def.uuid) } catch {
                 pools[def.uuid] = nil
@@ -153,7 +157,7 @@ actor StoragePoolRegistry {
         try await changes.run {
             let rec = try record(uuid: uuid)
             if rec.active { throw StorageError.poolActive(rec.name) }
-            try DirPool.build(rec.definition)
+            try backend.build(rec.definition)
             events.lifecycle(rec.wire, .created)
         }
     }
@@ -162,7 +166,7 @@ actor StoragePoolRegistry {
         try await changes.run {
             let rec = try record(uuid: uuid)
             if rec.active { throw StorageError.poolActive(rec.name) }
-            if build { try DirPool.build(rec.definition) }
+            if build { try backend.build(rec.definition) }
             try await activate(uuid)
             events.lifecycle(rec.wire, .started)
         }
@@ -170,7 +174,7 @@ actor StoragePoolRegistry {
 
     private func activate(_ uuid: DomainUUID) async throws {
         var rec = try record(uuid: uuid)
-        rec.volumes = try DirPool.scan(rec.definition.targetPath)
+        rec.volumes = try backend.scan(rec.definition.targetPath)
         rec.active = true
         try await BlockingIO.run { [store, def = rec.definition] in try store.markActive(def) }
         pools[uuid] = rec
@@ -196,7 +200,7 @@ actor StoragePoolRegistry {
         try await changes.run {
             let rec = try record(uuid: uuid)
             if rec.active { throw StorageError.poolActive(rec.name) }
-            try DirPool.remove(rec.definition.targetPath)
+            try backend.remove(rec.definition.targetPath)
             events.lifecycle(rec.wire, .deleted)
         }
     }
@@ -219,7 +223,7 @@ actor StoragePoolRegistry {
         try await changes.run {
             var rec = try record(uuid: uuid)
             guard rec.active else { throw StorageError.poolNotActive(rec.name) }
-            rec.volumes = try DirPool.scan(rec.definition.targetPath)
+            rec.volumes = try backend.scan(rec.definition.targetPath)
             pools[uuid] = rec
             events.refreshed(rec.wire)
         }
@@ -239,14 +243,14 @@ actor StoragePoolRegistry {
     func info(_ uuid: DomainUUID) throws -> (UInt32, StoragePoolUsage?) {
         let rec = try record(uuid: uuid)
         guard rec.active else { return (0, nil) }
-        return (2, DirPool.usage(rec.definition.targetPath))
+        return (2, backend.usage(rec.definition.targetPath))
     }
 
     func xml(_ uuid: DomainUUID, inactive: Bool) throws -> String {
         let rec = try record(uuid: uuid)
         var def = rec.definition
-        if rec.active && !inactive, let perms = DirPool.permissions(def.targetPath) { def.permissions = perms }
-        let usage = rec.active && !inactive ? DirPool.usage(def.targetPath) : nil
+        if rec.active && !inactive, let perms = backend.permissions(def.targetPath) { def.permissions = perms }
+        let usage = rec.active && !inactive ? backend.usage(def.targetPath) : nil
         return StoragePoolXML.format(def, usage: usage)
     }
 
@@ -274,6 +278,7 @@ actor StoragePoolRegistry {
     /// Reserves a new volume's name: it must be free in the pool and on disk.
     func reserveNew(pool: String, name: String) throws -> VolumeRef {
         let rec = try activeRecord(name: pool)
+        try requireFileVolumes()
         let path = rec.definition.targetPath + "/" + name
         if rec.volumes.contains(name) || busy.contains(path) || FileManager.default.fileExists(atPath: path) {
             throw StorageError.volumeExists(name)
@@ -289,8 +294,18 @@ actor StoragePoolRegistry {
         pools[rec.uuid]?.volumes.insert(ref.name)
     }
 
+    /// Volume files are made and changed only in pools whose volumes are files.
+    private func requireFileVolumes() throws {
+        guard backend.volumesAreFiles else {
+            throw VirtError(
+                .noSupport, domain: .storage,
+                "this function is not supported by the connection driver: the volumes of this pool are not files")
+        }
+    }
+
     /// Marks an existing volume busy for a transfer, resize or wipe.
     func claim(_ ref: VolumeRef) throws {
+        try requireFileVolumes()
         if busy.contains(ref.path) { throw StorageError.volumeBusy(ref.name) }
         busy.insert(ref.path)
     }

@@ -25,7 +25,9 @@ extension Integration {
             try await DaemonHarness.with { daemon in
                 for commands in [
                     "list --all", "dominfo test", "domstate test --reason", "net-list --all", "pool-list --all",
-                    "vol-list default-pool", "domid test", "domuuid test", "list --all --name",
+                    "vol-list default-pool", "domid test", "domuuid test", "list --all --name", "net-info default",
+                    "net-dumpxml default", "pool-info default-pool", "nodeinfo", "capabilities", "version",
+                    "sysinfo", "domcapabilities", "net-dhcp-leases default",
                 ] {
                     let (libvirt, ours) = try await Self.bothOutputs(daemon, commands)
                     #expect(ours == libvirt, "\(commands)\n--- libvirt ---\n\(libvirt)\n--- swiftvirtd ---\n\(ours)")
@@ -49,9 +51,13 @@ extension Integration {
                 let (libvirt, ours) = try await Self.bothOutputs(daemon, sequence)
                 #expect(ours == libvirt, "--- libvirt ---\n\(libvirt)\n--- swiftvirtd ---\n\(ours)")
 
-                // As libvirt's, the host goes back to its defaults when its last connection closes.
+                // As libvirt's, the host goes back to its defaults when its last connection closes, and the
+                // instance's files go with it.
                 let again = try await Self.bothOutputs(daemon, "list --all")
                 #expect(again.ours == again.libvirt && again.ours.contains("test   running"), "\(again.ours)")
+                try await waitUntil("the test host's files to go", timeout: .seconds(10)) {
+                    ((try? FileManager.default.contentsOfDirectory(atPath: daemon.runDir + "/test")) ?? []).isEmpty
+                }
             }
         }
     }
