@@ -10,6 +10,8 @@ enum DaemonError: LibvirtMappable, Equatable {
     case domainAlreadyActive(String)
     case domainNotRunning(String)
     case domainBusy(String)
+    /// A phase change the domain's current phase does not allow (see `DomainPhase`).
+    case invalidTransition(String, to: String)
     case transientUndefine(String)
     case transientAutostart(String)
     case readOnly(procedure: String)
@@ -50,6 +52,9 @@ enum DaemonError: LibvirtMappable, Equatable {
         case .domainBusy(let name):
             return VirtError(
                 .operationInvalid, "Requested operation is not valid: domain '\(name)' is being started or stopped")
+        case .invalidTransition(let name, let target):
+            return VirtError(
+                .operationInvalid, "Requested operation is not valid: domain '\(name)' cannot become \(target) now")
         case .transientUndefine(let name):
             return VirtError(
                 .operationInvalid, "Requested operation is not valid: cannot undefine transient domain '\(name)'")

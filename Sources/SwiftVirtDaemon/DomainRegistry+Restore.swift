@@ -23,11 +23,10 @@ extension DomainRegistry {
                 }
                 let running = try await driver.reattach(live, status: status.driverStatus, observer: self)
                 var rec = (try? record(uuid)) ?? DomainRecord(config: live, persistent: false, autostart: false)
-                rec.running = running
-                rec.live = live
-                rec.id = status.id
-                rec.state = await running.state
-                rec.reason = await running.stateReason
+                try rec.adopt(
+                    ActiveDomain(
+                        running: running, live: live, id: status.id, state: await running.state,
+                        reason: await running.stateReason))
                 insertRestored(rec)
                 bumpNextID(past: status.id)
                 logger.info("reattached to running domain \(status.name) (id \(status.id))")

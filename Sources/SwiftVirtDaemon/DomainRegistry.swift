@@ -11,14 +11,10 @@ struct DomainRecord: Sendable {
     @OutOfLine var nextConfig: DomainDefinition? = nil
     var persistent: Bool
     var autostart: Bool
-    var running: (any RunningDomain)?
-    @OutOfLine var live: DomainDefinition? = nil
-    var id: Int32 = -1
-    var state: DomainState = .shutoff
-    var reason: DomainStateReason = .shutoffUnknown
+    /// Running or not, and what runs (see `DomainPhase` for the transitions).
+    var phase: DomainPhase = .inactive(.shutoffUnknown)
 
     var identity: DomainIdentity { DomainIdentity(name: config.name, uuid: config.uuid, id: id) }
-    var isActive: Bool { running != nil }
     var summary: DomainSummary {
         DomainSummary(identity: identity, isActive: isActive, persistent: persistent, autostart: autostart, state: state)
     }
@@ -315,25 +311,21 @@ actor DomainRegistry: DomainObserver {
         -> DomainIdentity
     {
         var rec = try record(uuid)
-        if rec.isActive { throw DaemonError.domainAlreadyActive(rec.config.name) }
+        try rec.beginStart()
+        records[uuid] = rec
         var def = definition ?? rec.config
-        if let diskResolver { def = try await diskResolver(def) }
         let id = nextID
         nextID += 1
+        var plugged = false
         do {
+            if let diskResolver { def = try await diskResolver(def) }
             try await plugger?.plug(&def)
-        } catch {
-            if !rec.persistent { records[uuid] = nil }
-            throw error
-        }
-        do {
+            plugged = true
             let running = try await driver.start(def, id: id, paused: paused, observer: self)
             rec = try record(uuid)
-            rec.running = running
-            rec.live = def
-            rec.id = id
-            rec.state = await running.state
-            rec.reason = await running.stateReason
+            try rec.finishStart(
+                ActiveDomain(
+                    running: running, live: def, id: id, state: await running.state, reason: await running.stateReason))
             records[uuid] = rec
             saveStatus(uuid)
             logger.info("started domain \(def.name) with id \(id)\(paused ? " (paused)" : "")")
@@ -341,8 +333,11 @@ actor DomainRegistry: DomainObserver {
             if paused { publish(rec.identity, .suspendedPaused) }
             return rec.identity
         } catch {
-            await plugger?.unplug(def)
-            if !rec.persistent { records[uuid] = nil }
+            if plugged { await plugger?.unplug(def) }
+            if var failed = records[uuid] {
+                failed.abandonStart()
+                records[uuid] = failed.persistent ? failed : nil
+            }
             throw error
         }
     }
@@ -393,8 +388,7 @@ actor DomainRegistry: DomainObserver {
         let reason = await running.stateReason
         guard var rec = records[uuid] else { return }
         let alreadyRecorded = rec.state == after
-        rec.state = after
-        rec.reason = reason
+        guard rec.changeState(after, reason) else { return }
         records[uuid] = rec
         saveStatus(uuid)
         if before != after && !alreadyRecorded { publish(rec.identity, event) }
@@ -414,10 +408,9 @@ actor DomainRegistry: DomainObserver {
     func domain(
         _ uuid: DomainUUID, changedTo state: DomainState, reason: DomainStateReason, event: DomainLifecycleEvent?
     ) async {
-        guard var rec = records[uuid], rec.isActive else { return }
+        guard var rec = records[uuid] else { return }
         let changed = rec.state != state
-        rec.state = state
-        rec.reason = reason
+        guard rec.changeState(state, reason) else { return }
         records[uuid] = rec
         saveStatus(uuid)
         if let event, changed || event.event == DomainLifecycleEvent.shutdownFinished.event {
@@ -438,12 +431,8 @@ actor DomainRegistry: DomainObserver {
         guard var rec = records[uuid], rec.isActive else { return }
         let identity = rec.identity
         statusWriter.remove(uuid)
-        if let live = rec.live, let plugger { Task { await plugger.unplug(live) } }
-        rec.running = nil
-        rec.live = nil
-        rec.id = -1
-        rec.state = .shutoff
-        rec.reason = reason
+        guard let stopped = try? rec.stopped(reason) else { return }
+        if let plugger { Task { await plugger.unplug(stopped.live) } }
         if let next = rec.nextConfig {
             rec.config = next
             rec.nextConfig = nil

@@ -136,3 +136,43 @@ struct RegistryTestDriverTests {
         await Self.checkInvariants(second)
     }
 }
+
+/// The phase transitions themselves: each illegal one is libvirt's "operation invalid".
+@Suite("Domain phases")
+struct DomainPhaseTests {
+    @Test func transitionsFollowTheDiagram() async throws {
+        var def = DomainDefinition()
+        def.name = "p"
+        var rec = DomainRecord(config: def, persistent: true, autostart: false)
+        #expect(!rec.isActive && rec.id == -1 && rec.state == .shutoff)
+        #expect(throws: DaemonError.domainNotRunning("p")) { _ = try rec.stopped(.shutoffDestroyed) }
+        let changedWhileInactive = rec.changeState(.paused, .pausedUser)
+        #expect(!changedWhileInactive)
+        try rec.beginStart()
+        #expect(!rec.isActive && rec.id == -1, "a starting domain is not yet active")
+        #expect(throws: DaemonError.domainAlreadyActive("p")) { try rec.beginStart() }
+        let running = try await TestDriver().start(def, id: 7, paused: false, observer: NoObserver())
+        try rec.finishStart(ActiveDomain(running: running, live: def, id: 7, state: .running, reason: .runningBooted))
+        #expect(rec.isActive && rec.id == 7 && rec.state == .running)
+        #expect(throws: DaemonError.domainAlreadyActive("p")) { try rec.beginStart() }
+        #expect(throws: DaemonError.invalidTransition("p", to: "running")) {
+            try rec.finishStart(ActiveDomain(running: running, live: def, id: 8, state: .running, reason: .runningBooted))
+        }
+        let changed = rec.changeState(.paused, .pausedUser)
+        #expect(changed && rec.state == .paused)
+        let stopped = try rec.stopped(.shutoffDestroyed)
+        #expect(stopped.id == 7 && !rec.isActive && rec.reason == .shutoffDestroyed)
+        try rec.beginStart()
+        rec.abandonStart()
+        #expect(rec.reason == .shutoffFailed && !rec.isActive)
+        #expect(DaemonError.invalidTransition("p", to: "running").virtError.code == .operationInvalid)
+    }
+}
+
+private struct NoObserver: DomainObserver {
+    func domain(_ uuid: DomainUUID, changedTo state: DomainState, reason: DomainStateReason, event: DomainLifecycleEvent?)
+        async
+    {}
+    func domainRebooted(_ uuid: DomainUUID) async {}
+    func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async {}
+}
