@@ -18,9 +18,11 @@ struct CallContext: Sendable {
 struct Route: Sendable {
     let info: ProcedureInfo
     let readOnlyAllowed: Bool
-    /// libvirt's high-priority procedures never wait on a guest: the connection task answers them in place
-    /// instead of spawning a task per call (a task creation and a thread hand-off saved per call). A handler that
-    /// can wait anyway (destroy waits for the process to go) registers with `waits: true`.
+    /// Answered by the connection's own task in place instead of a task per call (a task creation and a thread
+    /// hand-off saved per call), which also holds back that connection's next calls until it is done. So: the
+    /// procedures libvirt marks high priority (`@priority: high`, never waiting on a guest's monitor), except
+    /// those whose handler here can wait anyway (a job lock, a flushed file, a child process): those register
+    /// with `waits: true`, next to the code that waits.
     let inline: Bool
     let run: @Sendable ([UInt8], CallContext) async throws -> [UInt8]?
 

@@ -16,7 +16,7 @@ enum ConnectRoutes {
         table.on(Remote.AuthList.self) { _ in
             AuthListRet(types: [0])  // REMOTE_AUTH_NONE: local unix socket, filesystem permissions decide
         }
-        table.on(Remote.ConnectOpen.self) {
+        table.on(Remote.ConnectOpen.self, waits: true) {
             (args: ConnectOpenArgs, ctx) in
             try checkFlags(args.flags, allowed: openFlagReadOnly, "virConnectOpen")
             guard !ctx.session.isOpen else {

@@ -4,11 +4,11 @@ import SwiftVirtWire
 /// Procedures that change domains.
 enum DomainLifecycleRoutes {
     static func register(into table: inout RouteTable) {
-        table.on(Remote.DomainDefineXML.self) {
+        table.on(Remote.DomainDefineXML.self, waits: true) {
             (args: DomainDefineXmlArgs, ctx) in
             DomainDefineXmlRet(dom: try await ctx.registry.define(xml: args.xml).wire)
         }
-        table.on(Remote.DomainDefineXMLFlags.self) {
+        table.on(Remote.DomainDefineXMLFlags.self, waits: true) {
             (args: DomainDefineXmlFlagsArgs, ctx) in
             // VALIDATE 1: our parser already rejects everything outside the schema subset it understands.
             try checkFlags(args.flags, allowed: 1, "virDomainDefineXMLFlags")
@@ -32,12 +32,12 @@ enum DomainLifecycleRoutes {
             let identity = try await ctx.registry.start(args.dom.domainUUID(), paused: args.flags & 1 != 0)
             return DomainCreateWithFlagsRet(dom: identity.wire)
         }
-        table.on(Remote.DomainUndefine.self) {
+        table.on(Remote.DomainUndefine.self, waits: true) {
             (args: DomainUndefineArgs, ctx) in
             try await ctx.registry.undefine(args.dom.domainUUID())
             return XDRVoid()
         }
-        table.on(Remote.DomainUndefineFlags.self) {
+        table.on(Remote.DomainUndefineFlags.self, waits: true) {
             (args: DomainUndefineFlagsArgs, ctx) in
             // MANAGED_SAVE, SNAPSHOTS_METADATA, NVRAM, KEEP_NVRAM, CHECKPOINTS_METADATA, TPM, KEEP_TPM: none of these
             // exist for our domains yet, so removing "them too" is removing nothing.
@@ -45,12 +45,12 @@ enum DomainLifecycleRoutes {
             try await ctx.registry.undefine(args.dom.domainUUID())
             return XDRVoid()
         }
-        table.on(Remote.DomainDestroy.self) {
+        table.on(Remote.DomainDestroy.self, waits: true) {
             (args: DomainDestroyArgs, ctx) in
             try await ctx.registry.destroy(args.dom.domainUUID(), graceful: false)
             return XDRVoid()
         }
-        table.on(Remote.DomainDestroyFlags.self) {
+        table.on(Remote.DomainDestroyFlags.self, waits: true) {
             (args: DomainDestroyFlagsArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "virDomainDestroyFlags")
             try await ctx.registry.destroy(args.dom.domainUUID(), graceful: args.flags & 1 != 0)
@@ -85,7 +85,7 @@ enum DomainLifecycleRoutes {
             try await ctx.registry.resume(args.dom.domainUUID())
             return XDRVoid()
         }
-        table.on(Remote.DomainSetAutostart.self) {
+        table.on(Remote.DomainSetAutostart.self, waits: true) {
             (args: DomainSetAutostartArgs, ctx) in
             try await ctx.registry.setAutostart(args.dom.domainUUID(), args.autostart != 0)
             return XDRVoid()

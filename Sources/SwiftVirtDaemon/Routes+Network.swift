@@ -124,7 +124,7 @@ enum NetworkRoutes {
     }
 
     private static func registerLifecycle(into table: inout RouteTable) {
-        table.on(Remote.NetworkDefineXML.self) {
+        table.on(Remote.NetworkDefineXML.self, waits: true) {
             (args: NetworkDefineXmlArgs, ctx) in
             NetworkDefineXmlRet(net: try await ctx.networks.define(xml: args.xml).wire)
         }
@@ -136,22 +136,22 @@ enum NetworkRoutes {
             try await ctx.networks.start(args.net.networkUUID())
             return XDRVoid()
         }
-        table.on(Remote.NetworkDestroy.self) {
+        table.on(Remote.NetworkDestroy.self, waits: true) {
             (args: NetworkDestroyArgs, ctx) in
             try await ctx.networks.destroy(args.net.networkUUID())
             return XDRVoid()
         }
-        table.on(Remote.NetworkUndefine.self) {
+        table.on(Remote.NetworkUndefine.self, waits: true) {
             (args: NetworkUndefineArgs, ctx) in
             try await ctx.networks.undefine(args.net.networkUUID())
             return XDRVoid()
         }
-        table.on(Remote.NetworkSetAutostart.self) {
+        table.on(Remote.NetworkSetAutostart.self, waits: true) {
             (args: NetworkSetAutostartArgs, ctx) in
             try await ctx.networks.setAutostart(args.net.networkUUID(), args.autostart != 0)
             return XDRVoid()
         }
-        table.on(Remote.NetworkUpdate.self) { (args: NetworkUpdateArgs, ctx) in
+        table.on(Remote.NetworkUpdate.self, waits: true) { (args: NetworkUpdateArgs, ctx) in
             try checkFlags(args.flags, allowed: 3, "virNetworkUpdate")  // AFFECT_LIVE 1, AFFECT_CONFIG 2
             // libvirt's client sends the section in the .x `command` field and the command in `section` (a
             // historical swap kept for compatibility; virsh's "add ip-dhcp-host" arrives as command 4, section 3).

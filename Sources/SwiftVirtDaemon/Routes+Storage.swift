@@ -59,7 +59,7 @@ enum StorageRoutes {
             (args: StoragePoolLookupByVolumeArgs, ctx) in
             StoragePoolLookupByVolumeRet(pool: try await ctx.storage.record(name: args.vol.pool).wire)
         }
-        table.on(Remote.StoragePoolDefineXML.self) {
+        table.on(Remote.StoragePoolDefineXML.self, waits: true) {
             (args: StoragePoolDefineXmlArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "virStoragePoolDefineXML")
             return StoragePoolDefineXmlRet(pool: try await ctx.storage.define(xml: args.xml).wire)
@@ -99,7 +99,7 @@ enum StorageRoutes {
         poolQuery(&table, Remote.StoragePoolIsActive.self) { StoragePoolIsActiveRet(active: $0.active ? 1 : 0) }
         poolQuery(&table, Remote.StoragePoolIsPersistent.self) { StoragePoolIsPersistentRet(persistent: $0.persistent ? 1 : 0) }
         poolQuery(&table, Remote.StoragePoolGetAutostart.self) { StoragePoolGetAutostartRet(autostart: $0.autostart ? 1 : 0) }
-        table.on(Remote.StoragePoolSetAutostart.self) {
+        table.on(Remote.StoragePoolSetAutostart.self, waits: true) {
             (args: StoragePoolSetAutostartArgs, ctx) in
             try await ctx.storage.setAutostart(try args.pool.poolUUID(), args.autostart != 0)
             return XDRVoid()

@@ -81,12 +81,12 @@ enum StorageVolumeRoutes {
                 { path in try await VolumeOperations.resize(path, capacity: args.capacity, flags: args.flags) }
             )
         }
-        table.on(Remote.StorageVolGetInfo.self) {
+        table.on(Remote.StorageVolGetInfo.self, waits: true) {
             (args: StorageVolGetInfoArgs, ctx) in
             let v = try await describe(args.vol, ctx)
             return StorageVolGetInfoRet(type: 0, capacity: v.capacity ?? 0, allocation: v.allocation ?? 0)
         }
-        table.on(Remote.StorageVolGetInfoFlags.self) {
+        table.on(Remote.StorageVolGetInfoFlags.self, waits: true) {
             (args: StorageVolGetInfoFlagsArgs, ctx) in
             // VIR_STORAGE_VOL_GET_PHYSICAL 1: the file's size in place of the allocation.
             try checkFlags(args.flags, allowed: 1, "virStorageVolGetInfoFlags")
@@ -94,7 +94,7 @@ enum StorageVolumeRoutes {
             let second = args.flags & 1 != 0 ? v.physical : v.allocation
             return StorageVolGetInfoFlagsRet(type: 0, capacity: v.capacity ?? 0, allocation: second ?? 0)
         }
-        table.on(Remote.StorageVolGetXMLDesc.self) {
+        table.on(Remote.StorageVolGetXMLDesc.self, waits: true) {
             (args: StorageVolGetXmlDescArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virStorageVolGetXMLDesc")
             return StorageVolGetXmlDescRet(xml: StorageVolumeXML.format(try await describe(args.vol, ctx)))
