@@ -1,6 +1,5 @@
 import SwiftVirtCore
 import SwiftVirtWire
-import Synchronization
 
 /// QEMU monitor event callbacks (virConnectDomainQemuMonitorEventRegister, `virsh qemu-monitor-event`) across all
 /// connections. As with pool events, a callback holds its connection weakly and is dropped once it is closed.
@@ -25,56 +24,27 @@ final class MonitorEventHub: Sendable {
         }
     }
 
-    private struct Callback {
-        weak var session: ConnectionSession?
-        var domain: DomainUUID?
-        var filter: Filter
-    }
-
-    private let state = Mutex<(callbacks: [Int32: Callback], next: Int32)>(([:], 1))
+    private let callbacks = SessionCallbacks<(domain: DomainUUID?, filter: Filter)>()
 
     func register(_ session: ConnectionSession, domain: DomainUUID?, filter: Filter) -> Int32 {
-        state.withLock { s in
-            let id = s.next
-            s.next += 1
-            s.callbacks[id] = Callback(session: session, domain: domain, filter: filter)
-            return id
-        }
+        callbacks.register(session, (domain, filter))
     }
 
     /// Only the connection that registered a callback may remove it.
     func deregister(_ session: ConnectionSession, callbackID: Int32) -> Bool {
-        state.withLock { s in
-            guard let callback = s.callbacks[callbackID], callback.session === session else { return false }
-            s.callbacks[callbackID] = nil
-            return true
-        }
+        callbacks.deregister(session, callbackID: callbackID)
     }
 
-    var isEmpty: Bool { state.withLock { $0.callbacks.isEmpty } }
+    var isEmpty: Bool { callbacks.isEmpty }
 
     func publish(_ domain: DomainIdentity, _ event: MonitorEvent) {
-        let targets = state.withLock { s -> [(Int32, ConnectionSession)] in
-            var found: [(Int32, ConnectionSession)] = []
-            for (id, callback) in s.callbacks {
-                guard let session = callback.session, !session.with({ $0.closed }) else {
-                    s.callbacks[id] = nil
-                    continue
-                }
-                if (callback.domain == nil || callback.domain == domain.uuid) && callback.filter.matches(event.name) {
-                    found.append((id, session))
-                }
-            }
-            return found.sorted { $0.0 < $1.0 }
-        }
+        let targets = callbacks.targets { ($0.domain == nil || $0.domain == domain.uuid) && $0.filter.matches(event.name) }
         for (id, session) in targets {
-            let message = QemuDomainMonitorEventMsg(
-                callbackID: id, dom: domain.wire, event: event.name, seconds: event.seconds, micros: event.microseconds,
-                details: event.details)
-            let header = PacketHeader(
-                program: Qemu.program, version: Qemu.version, procedure: Qemu.DomainMonitorEvent.info.number,
-                type: .message, serial: 0, status: .ok)
-            session.send(Packet(header: header, payload: message.xdrBytes()))
+            session.sendEvent(
+                Qemu.DomainMonitorEvent.self,
+                QemuDomainMonitorEventMsg(
+                    callbackID: id, dom: domain.wire, event: event.name, seconds: event.seconds,
+                    micros: event.microseconds, details: event.details))
         }
     }
 }

@@ -1,6 +1,5 @@
 import SwiftVirtCore
 import SwiftVirtWire
-import Synchronization
 
 /// virNetworkEventLifecycleType: what happened to a network.
 enum NetworkLifecycleEvent: Int32, Sendable {
@@ -17,49 +16,26 @@ final class NetworkEventHub: Sendable {
     /// VIR_NETWORK_EVENT_ID_LIFECYCLE, the only network event id libvirt 9.0 has.
     static let lifecycleID: Int32 = 0
 
-    private struct Callback: Sendable {
-        weak var session: ConnectionSession?
-        var sessionID: Int
-        var network: DomainUUID?
-    }
+    private let callbacks = SessionCallbacks<DomainUUID?>()
 
-    private let state = Mutex<(callbacks: [Int32: Callback], next: Int32)>(([:], 1))
-
+    /// `network` nil: every network.
     func register(session: ConnectionSession, network: DomainUUID?) -> Int32 {
-        state.withLock { s in
-            let id = s.next
-            s.next += 1
-            s.callbacks[id] = Callback(session: session, sessionID: session.id, network: network)
-            return id
-        }
+        callbacks.register(session, network)
     }
 
     /// Removes callback `id` if `session` registered it; false when it did not.
     func deregister(session: ConnectionSession, id: Int32) -> Bool {
-        state.withLock { s in
-            guard s.callbacks[id]?.sessionID == session.id else { return false }
-            s.callbacks[id] = nil
-            return true
-        }
+        callbacks.deregister(session, callbackID: id)
     }
 
     /// Sends the event to every matching callback, in registration order; publishing is synchronous so events
     /// reach clients in the order they happened.
     func publish(_ event: NetworkLifecycleEvent, name: String, uuid: DomainUUID) {
-        let targets = state.withLock { s -> [(Int32, ConnectionSession)] in
-            for (id, cb) in s.callbacks where cb.session == nil { s.callbacks[id] = nil }
-            return s.callbacks.filter { $0.value.network == nil || $0.value.network == uuid }
-                .sorted { $0.key < $1.key }
-                .compactMap { id, cb in cb.session.map { (id, $0) } }
-        }
         let net = RemoteNonnullNetwork(name: name, uuid: uuid.bytes)
-        for (id, session) in targets {
-            var encoder = XDREncoder()
-            encoder.encode(NetworkEventLifecycleMsg(callbackID: id, net: net, event: event.rawValue, detail: 0))
-            let header = PacketHeader(
-                program: WireProgram.remote.rawValue, version: 1,
-                procedure: RemoteProcedure.networkEventLifecycle.rawValue, type: .message, serial: 0, status: .ok)
-            session.send(Packet(header: header, payload: encoder.bytes))
+        for (id, session) in callbacks.targets({ $0 == nil || $0 == uuid }) {
+            session.sendEvent(
+                Remote.NetworkEventLifecycle.self,
+                NetworkEventLifecycleMsg(callbackID: id, net: net, event: event.rawValue, detail: 0))
         }
     }
 }
