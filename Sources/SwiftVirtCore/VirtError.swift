@@ -1,30 +1,4 @@
-/// libvirt's error numbers (virErrorNumber), as sent on the wire in `remote_error.code`.
-public enum VirtErrorCode: Int32, Sendable {
-    case internalError = 1
-    case noSupport = 3
-    case noConnect = 5
-    case invalidArg = 8
-    case operationFailed = 9
-    case xmlError = 27
-    case domainExists = 28
-    case operationDenied = 29
-    case xmlDetail = 35
-    case systemError = 38
-    case rpc = 39
-    case noDomain = 42
-    case noNetwork = 43
-    case authFailed = 45
-    case noStoragePool = 49
-    case noStorageVolume = 50
-    case operationInvalid = 55
-    case configUnsupported = 67
-    case operationTimeout = 68
-    case argumentUnsupported = 74
-    case agentUnresponsive = 86
-    case operationUnsupported = 84
-    case accessDenied = 88
-    case storageVolumeExists = 90
-}
+// VirtErrorCode, with libvirt's messages for each code, is generated: Generated/ErrorTable.swift.
 
 /// libvirt's error domains (virErrorDomain): which subsystem raised the error.
 public enum VirtErrorDomain: Int32, Sendable {
