@@ -103,7 +103,7 @@ struct Dispatcher: Sendable {
             return .closeConnection(reason: bad.description)
         } catch {
             let mapped = error.asVirtError(driverDomain: driver.errorDomain)
-            services.logger.debug("\(route.api) failed: \(mapped.message)")
+            services.logger.debug("\(route.api) failed: \(mapped.logDescription)")
             session.sendError(to: header, mapped)
         }
         return .handled
