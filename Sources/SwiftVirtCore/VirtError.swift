@@ -43,13 +43,6 @@ public struct VirtError: Error, Sendable, Equatable, CustomStringConvertible {
         self.cause = cause
     }
 
-    @available(*, deprecated, message: "give only the detail: VirtError(code, detail:); the table adds libvirt's prefix")
-    public init(_ code: VirtErrorCode, domain: VirtErrorDomain = .domain, _ message: String) {
-        self.code = code
-        self.domain = domain
-        self.message = message
-    }
-
     /// libvirt's message for `code`: its bare form without a detail, else its form with the detail put in (as
     /// `virErrorMsg` picks the format and `virReportErrorHelper` fills it).
     public static func message(_ code: VirtErrorCode, detail: String?) -> String {
