@@ -1,7 +1,8 @@
 #!/bin/sh
 # Regenerates Sources/SwiftVirtWire/Generated/ from libvirt 9.0's protocol definitions (remote_protocol.x,
-# qemu_protocol.x, lxc_protocol.x, virkeepaliveprotocol.x) with the project's own generator
-# (Sources/WireGenerator, run as swiftvirt-wiregen).
+# qemu_protocol.x, lxc_protocol.x, virkeepaliveprotocol.x), and Sources/SwiftVirtCore/Generated/ErrorTable.swift from
+# its error codes (include/libvirt/virterror.h) and their messages (src/util/virerror.c), with the project's own
+# generator (Sources/WireGenerator, run as swiftvirt-wiregen).
 #
 #   scripts/generate-wire.sh [--source DIR] [--check]
 #
@@ -12,7 +13,8 @@
 #                exits 1 and shows the difference if they differ.
 #
 # Besides the .x files the generator reads src/libvirt*.c for one fact per API function: whether it refuses a
-# read-only connection (virCheckReadOnlyGoto). libvirt's files are read here and never committed.
+# read-only connection (virCheckReadOnlyGoto). libvirt's files are read here and never committed; the generated
+# files hold only the facts taken from them.
 set -eu
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || PATH=/opt/swift/usr/bin:$PATH
@@ -45,21 +47,22 @@ if [ -z "$source_dir" ]; then
         apt-get $apt_opts -q source --download-only libvirt >/dev/null)
     tarball=$(ls "$work"/src/libvirt_9.0.0.orig.tar.xz)
     tar -xJf "$tarball" -C "$work/src" --wildcards libvirt-9.0.0/src/remote libvirt-9.0.0/src/rpc/virkeepaliveprotocol.x \
-        'libvirt-9.0.0/src/libvirt*.c'
+        'libvirt-9.0.0/src/libvirt*.c' libvirt-9.0.0/include/libvirt/virterror.h libvirt-9.0.0/src/util/virerror.c
     source_dir="$work/src/libvirt-9.0.0"
 fi
 
 swift build --product swiftvirt-wiregen >/dev/null
 generator="$(swift build --show-bin-path)/swiftvirt-wiregen"
 target=Sources/SwiftVirtWire/Generated
+errors=Sources/SwiftVirtCore/Generated/ErrorTable.swift
 if [ "$check" = 1 ]; then
-    "$generator" "$source_dir" "$work/out" 9.0.0 >/dev/null
-    if diff -ru "$target" "$work/out"; then
-        echo "generate-wire: $target is up to date"
+    "$generator" "$source_dir" "$work/out" 9.0.0 --error-table "$work/ErrorTable.swift" >/dev/null
+    if diff -ru "$target" "$work/out" && diff -u "$errors" "$work/ErrorTable.swift"; then
+        echo "generate-wire: $target and $errors are up to date"
     else
-        echo "generate-wire: $target differs from what the generator writes; run scripts/generate-wire.sh" >&2
+        echo "generate-wire: the committed files differ from what the generator writes; run scripts/generate-wire.sh" >&2
         exit 1
     fi
 else
-    "$generator" "$source_dir" "$target" 9.0.0
+    "$generator" "$source_dir" "$target" 9.0.0 --error-table "$errors"
 fi

@@ -48,14 +48,14 @@ public protocol HypervisorDriver: Sendable {
 
 extension HypervisorDriver {
     public func nativeConfig(format: String, for definition: DomainDefinition) async throws -> String {
-        throw VirtError(.invalidArg, "invalid argument: unsupported config type \(format)")
+        throw VirtError(.invalidArg, detail: "unsupported config type \(format)")
     }
     public func osType(of definition: DomainDefinition) -> String { "hvm" }
     public var securityModel: (model: String, doi: String) { ("", "") }
     public func securityLabel(of definition: DomainDefinition) -> (label: String, enforcing: Bool)? { nil }
     public func simulatedNode() -> NodeFacts? { nil }
     public func sysinfoXML() async throws -> String {
-        throw VirtError(.noSupport, "this function is not supported by the connection driver: virConnectGetSysinfo")
+        throw VirtError(.noSupport, detail: "virConnectGetSysinfo")
     }
 }
 

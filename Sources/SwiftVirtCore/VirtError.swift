@@ -1,30 +1,4 @@
-/// libvirt's error numbers (virErrorNumber), as sent on the wire in `remote_error.code`.
-public enum VirtErrorCode: Int32, Sendable {
-    case internalError = 1
-    case noSupport = 3
-    case noConnect = 5
-    case invalidArg = 8
-    case operationFailed = 9
-    case xmlError = 27
-    case domainExists = 28
-    case operationDenied = 29
-    case xmlDetail = 35
-    case systemError = 38
-    case rpc = 39
-    case noDomain = 42
-    case noNetwork = 43
-    case authFailed = 45
-    case noStoragePool = 49
-    case noStorageVolume = 50
-    case operationInvalid = 55
-    case configUnsupported = 67
-    case operationTimeout = 68
-    case argumentUnsupported = 74
-    case agentUnresponsive = 86
-    case operationUnsupported = 84
-    case accessDenied = 88
-    case storageVolumeExists = 90
-}
+// VirtErrorCode, with libvirt's messages for each code, is generated: Generated/ErrorTable.swift.
 
 /// libvirt's error domains (virErrorDomain): which subsystem raised the error.
 public enum VirtErrorDomain: Int32, Sendable {
@@ -45,20 +19,50 @@ public enum VirtErrorDomain: Int32, Sendable {
     case domainCheckpoint = 69
 }
 
-/// An error as libvirt clients see it. Internal errors are typed enums in each target; they conform to
+/// An error as libvirt clients see it: libvirt's code, the subsystem that raised it, and the message libvirt would
+/// send, made as libvirt's `virReportError` makes it: the code's own message (Generated/ErrorTable.swift, from
+/// virerror.c) around the detail, e.g. `VirtError(.operationInvalid, detail: "domain is not running")` is
+/// "Requested operation is not valid: domain is not running", or the code's bare message without a detail. Throw
+/// sites give only the detail, never a prefix. Internal errors are typed enums in each target; they conform to
 /// `LibvirtMappable` and are turned into this exactly once, at the RPC boundary.
 public struct VirtError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: VirtErrorCode
     public var domain: VirtErrorDomain
+    /// What clients get (`remote_error.message`).
     public var message: String
+    /// What failed underneath (a child process, a system call, a decoder), for the daemon's log; never sent.
+    public var cause: (any Error & Sendable)?
 
-    public init(_ code: VirtErrorCode, domain: VirtErrorDomain = .domain, _ message: String) {
+    public init(
+        _ code: VirtErrorCode, domain: VirtErrorDomain = .domain, detail: String? = nil,
+        cause: (any Error & Sendable)? = nil
+    ) {
         self.code = code
         self.domain = domain
-        self.message = message
+        self.message = Self.message(code, detail: detail)
+        self.cause = cause
+    }
+
+    /// libvirt's message for `code`: its bare form without a detail, else its form with the detail put in (as
+    /// `virErrorMsg` picks the format and `virReportErrorHelper` fills it).
+    public static func message(_ code: VirtErrorCode, detail: String?) -> String {
+        guard let detail else { return code.bareMessage }
+        let form = code.detailForm
+        return form.before + detail + form.after
+    }
+
+    /// Equal when a client would see the same error; the cause is not compared.
+    public static func == (a: VirtError, b: VirtError) -> Bool {
+        a.code == b.code && a.domain == b.domain && a.message == b.message
     }
 
     public var description: String { message }
+
+    /// The message and, when there is one, the cause: for the daemon's log.
+    public var logDescription: String {
+        guard let cause else { return message }
+        return "\(message) (cause: \(cause))"
+    }
 }
 
 /// Implemented by every typed error that can reach a client.

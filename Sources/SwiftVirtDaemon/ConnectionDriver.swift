@@ -58,17 +58,16 @@ actor DriverTable {
     /// The driver a CONNECT_OPEN name asks for and the URI the connection then reports.
     func open(name: String) async throws -> (driver: ConnectionDriver, uri: String) {
         guard let uri = ParsedURI(name) else {
-            throw VirtError(.noConnect, domain: .remote, "no connection driver available for \(name)")
+            throw VirtError(.noConnect, domain: .remote, detail: name)
         }
         let scheme = uri.scheme ?? defaultScheme
         if let driver = resident[scheme] { return (driver, name.isEmpty ? driver.defaultURI : name) }
         guard let maker = onDemand[scheme] else {
-            throw VirtError(.noConnect, domain: .remote, "no connection driver available for \(name)")
+            throw VirtError(.noConnect, domain: .remote, detail: name)
         }
         guard uri.host.isEmpty, uri.path == maker.path else {
             throw VirtError(
-                .noConnect, domain: .remote,
-                "no connection driver available for \(name): swiftvirtd serves only \(scheme)://\(maker.path)")
+                .noConnect, domain: .remote, detail: "\(name): swiftvirtd serves only \(scheme)://\(maker.path)")
         }
         if var entry = live[scheme] {
             entry.users += 1

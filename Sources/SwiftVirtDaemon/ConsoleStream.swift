@@ -31,7 +31,8 @@ final class ConsoleStream: Sendable {
     func start(ptyPath: String, group: any EventLoopGroup) async throws {
         let fd = open(ptyPath, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            throw VirtError(.operationFailed, "operation failed: cannot open console '\(ptyPath)': \(String(cString: strerror(errno)))")
+            throw VirtError(
+                .operationFailed, detail: "cannot open console '\(ptyPath)': \(String(cString: strerror(errno)))")
         }
         var attrs = termios()
         if tcgetattr(fd, &attrs) == 0 {

@@ -162,7 +162,7 @@ public enum Daemon {
         if connected == 0 {
             throw VirtError(
                 .operationFailed,
-                "operation failed: \(path) is served by a running libvirt daemon; stop it (systemctl stop libvirtd) first"
+                detail: "\(path) is served by a running libvirt daemon; stop it (systemctl stop libvirtd) first"
             )
         }
     }

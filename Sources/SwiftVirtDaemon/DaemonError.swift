@@ -33,52 +33,40 @@ enum DaemonError: LibvirtMappable, Equatable {
     }
 
     private var unmapped: VirtError {
+        let (code, domain, detail) = parts
+        return VirtError(code, domain: domain, detail: detail)
+    }
+
+    /// Code, error domain (`.domain`: the driver's, put in by `virtError(driverDomain:)`) and detail.
+    private var parts: (VirtErrorCode, VirtErrorDomain, String) {
         switch self {
-        case .noDomainNamed(let name):
-            return VirtError(.noDomain, "Domain not found: no domain with matching name '\(name)'")
-        case .noDomainUUID(let uuid):
-            return VirtError(.noDomain, "Domain not found: no domain with matching uuid '\(uuid)'")
-        case .noDomainID(let id):
-            return VirtError(.noDomain, "Domain not found: no domain with matching id \(id)")
+        case .noDomainNamed(let name): return (.noDomain, .domain, "no domain with matching name '\(name)'")
+        case .noDomainUUID(let uuid): return (.noDomain, .domain, "no domain with matching uuid '\(uuid)'")
+        case .noDomainID(let id): return (.noDomain, .domain, "no domain with matching id \(id)")
         case .domainNameTaken(let name, let uuid):
-            return VirtError(.operationFailed, "operation failed: domain '\(name)' already exists with uuid \(uuid)")
+            return (.operationFailed, .domain, "domain '\(name)' already exists with uuid \(uuid)")
         case .uuidTaken(let existing, let uuid):
-            return VirtError(
-                .operationFailed, "operation failed: domain '\(existing)' is already defined with uuid \(uuid)")
-        case .domainAlreadyActive(let name):
-            return VirtError(.operationInvalid, "Requested operation is not valid: domain '\(name)' is already active")
-        case .domainNotRunning(let name):
-            return VirtError(.operationInvalid, "Requested operation is not valid: domain '\(name)' is not running")
+            return (.operationFailed, .domain, "domain '\(existing)' is already defined with uuid \(uuid)")
+        case .domainAlreadyActive(let name): return (.operationInvalid, .domain, "domain '\(name)' is already active")
+        case .domainNotRunning(let name): return (.operationInvalid, .domain, "domain '\(name)' is not running")
         case .domainBusy(let name):
-            return VirtError(
-                .operationInvalid, "Requested operation is not valid: domain '\(name)' is being started or stopped")
+            return (.operationInvalid, .domain, "domain '\(name)' is being started or stopped")
         case .invalidTransition(let name, let target):
-            return VirtError(
-                .operationInvalid, "Requested operation is not valid: domain '\(name)' cannot become \(target) now")
+            return (.operationInvalid, .domain, "domain '\(name)' cannot become \(target) now")
         case .transientUndefine(let name):
-            return VirtError(
-                .operationInvalid, "Requested operation is not valid: cannot undefine transient domain '\(name)'")
+            return (.operationInvalid, .domain, "cannot undefine transient domain '\(name)'")
         case .transientAutostart(let name):
-            return VirtError(
-                .operationInvalid,
-                "Requested operation is not valid: cannot set autostart for transient domain '\(name)'")
-        case .readOnly(let procedure):
-            return VirtError(
-                .operationDenied, domain: .remote, "operation forbidden: read only access prevents \(procedure)")
+            return (.operationInvalid, .domain, "cannot set autostart for transient domain '\(name)'")
+        case .readOnly(let procedure): return (.operationDenied, .remote, "read only access prevents \(procedure)")
         case .unsupportedFlags(let procedure, let flags):
-            return VirtError(
-                .invalidArg, domain: .remote,
-                "invalid argument: \(procedure): unsupported flags (0x\(String(flags, radix: 16)))")
-        case .unsupported(let what):
-            return VirtError(.noSupport, "this function is not supported by the connection driver: \(what)")
-        case .connectionNotOpen:
-            return VirtError(.noConnect, domain: .remote, "no connection driver available: connection not open")
+            return (.invalidArg, .remote, "\(procedure): unsupported flags (0x\(String(flags, radix: 16)))")
+        case .unsupported(let what): return (.noSupport, .domain, what)
+        // libvirtd's words for a call before CONNECT_OPEN (remoteGetHypervisorConn).
+        case .connectionNotOpen: return (.internalError, .rpc, "hypervisor connection not open")
         case .consoleBusy(let name):
-            return VirtError(.operationFailed, "operation failed: Active console session exists for domain '\(name)'")
-        case .persistence(let message):
-            return VirtError(.operationFailed, "operation failed: \(message)")
-        case .invalidArgument(let message):
-            return VirtError(.invalidArg, "invalid argument: \(message)")
+            return (.operationFailed, .domain, "Active console session exists for domain '\(name)'")
+        case .persistence(let message): return (.operationFailed, .domain, message)
+        case .invalidArgument(let message): return (.invalidArg, .domain, message)
         }
     }
 }
@@ -91,6 +79,6 @@ extension Error {
     func asVirtError(driverDomain: VirtErrorDomain) -> VirtError {
         if let daemon = self as? DaemonError { return daemon.virtError(driverDomain: driverDomain) }
         if let mapped = self as? any LibvirtMappable { return mapped.virtError }
-        return VirtError(.internalError, "internal error: \(self)")
+        return VirtError(.internalError, detail: "\(self)")
     }
 }

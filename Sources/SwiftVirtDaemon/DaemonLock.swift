@@ -12,7 +12,7 @@ enum DaemonLock {
         let path = dir + "/swiftvirtd.pid"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw VirtError(.operationFailed, "cannot open '\(path)': \(String(cString: strerror(errno)))")
+            throw VirtError(.systemError, detail: "cannot open '\(path)': \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
@@ -21,9 +21,9 @@ enum DaemonLock {
             if code == EWOULDBLOCK {
                 throw VirtError(
                     .operationFailed,
-                    "another swiftvirtd\(holder.map { " (pid \($0))" } ?? "") is using \(dir); stop it first")
+                    detail: "another swiftvirtd\(holder.map { " (pid \($0))" } ?? "") is using \(dir); stop it first")
             }
-            throw VirtError(.operationFailed, "cannot lock '\(path)': \(String(cString: strerror(code)))")
+            throw VirtError(.systemError, detail: "cannot lock '\(path)': \(String(cString: strerror(code)))")
         }
         let text = Array("\(getpid())\n".utf8)
         if ftruncate(fd, 0) == 0 { _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) } }

@@ -34,16 +34,16 @@ struct Dispatcher: Sendable {
             && table.route(program: header.program, procedure: header.procedure)?.inline == true
     }
 
-    /// A number no program of libvirt 9.0 defines: libvirtd's RPC error, whose text clients turn into "not
-    /// supported" for their fallbacks.
+    /// A number no program of libvirt 9.0 defines: libvirtd's RPC error (VIR_ERR_RPC, whose form is the detail
+    /// alone), whose text clients turn into "not supported" for their fallbacks.
     static func unknownProcedure(_ number: Int32) -> VirtError {
-        VirtError(.rpc, domain: .rpc, "unknown procedure: \(number)")
+        VirtError(.rpc, domain: .rpc, detail: "unknown procedure: \(number)")
     }
 
     /// What libvirt answers when the connection's driver lacks the function: VIR_ERR_NO_SUPPORT from the public
     /// API's error domain, naming the function.
     static func notSupported(_ info: ProcedureInfo) -> VirtError {
-        VirtError(.noSupport, domain: errorDomain(of: info), "this function is not supported by the connection driver: \(info.api)")
+        VirtError(.noSupport, domain: errorDomain(of: info), detail: info.api)
     }
 
     /// The error domain of the file libvirt's public function lives in (`VIR_FROM_THIS` of `src/libvirt-*.c`).
@@ -103,7 +103,7 @@ struct Dispatcher: Sendable {
             return .closeConnection(reason: bad.description)
         } catch {
             let mapped = error.asVirtError(driverDomain: driver.errorDomain)
-            services.logger.debug("\(route.api) failed: \(mapped.message)")
+            services.logger.debug("\(route.api) failed: \(mapped.logDescription)")
             session.sendError(to: header, mapped)
         }
         return .handled

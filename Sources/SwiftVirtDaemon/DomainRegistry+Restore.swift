@@ -8,7 +8,7 @@ extension DomainRegistry {
             do {
                 try driver.applyDefaults(&def)
             } catch {
-                logger.error("skipping unreadable domain config \(path): \(error.asVirtError.message)")
+                logger.error("skipping unreadable domain config \(path): \(error.asVirtError.logDescription)")
                 continue
             }
             insertRestored(DomainRecord(config: def, persistent: true, autostart: store.isAutostart(name: def.name)))
@@ -31,7 +31,7 @@ extension DomainRegistry {
                 bumpNextID(past: status.id)
                 logger.info("reattached to running domain \(status.name) (id \(status.id))")
             } catch {
-                logger.warning("domain \(status.name) did not survive the daemon restart: \(error.asVirtError.message)")
+                logger.warning("domain \(status.name) did not survive the daemon restart: \(error.asVirtError.logDescription)")
                 statusWriter.remove(uuid)
             }
         }
@@ -44,7 +44,7 @@ extension DomainRegistry {
                 _ = try await start(rec.config.uuid, paused: false)
                 logger.info("autostarted domain \(rec.config.name)")
             } catch {
-                logger.error("autostart of \(rec.config.name) failed: \(error.asVirtError.message)")
+                logger.error("autostart of \(rec.config.name) failed: \(error.asVirtError.logDescription)")
             }
         }
     }

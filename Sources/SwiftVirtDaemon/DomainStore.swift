@@ -82,7 +82,7 @@ struct DomainStore: DomainPersistence {
                 let text = try String(contentsOfFile: path, encoding: .utf8)
                 result.append((path, try DomainXML.parse(text)))
             } catch {
-                logger.error("skipping unreadable domain config \(path): \(error.asVirtError.message)")
+                logger.error("skipping unreadable domain config \(path): \(error.asVirtError.logDescription)")
             }
         }
         return result

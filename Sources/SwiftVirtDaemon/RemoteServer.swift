@@ -144,7 +144,8 @@ struct RemoteServer: Sendable {
         else {
             session.sendError(
                 to: header,
-                VirtError(.rpc, domain: .rpc, "Cannot find program \(header.program) version \(header.version)"))
+                VirtError(
+                    .rpc, domain: .rpc, detail: "Cannot find program \(header.program) version \(header.version)"))
             return "unknown program 0x\(String(header.program, radix: 16)) version \(header.version)"
         }
         switch header.type {

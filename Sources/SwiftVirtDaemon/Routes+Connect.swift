@@ -20,7 +20,7 @@ enum ConnectRoutes {
             (args: ConnectOpenArgs, ctx) in
             try checkFlags(args.flags, allowed: openFlagReadOnly, "virConnectOpen")
             guard !ctx.session.isOpen else {
-                throw VirtError(.internalError, domain: .rpc, "internal error: connection already open")
+                throw VirtError(.internalError, domain: .rpc, detail: "connection already open")
             }
             let (driver, uri) = try await ctx.services.drivers.open(name: args.name ?? "")
             let accepted = ctx.session.with { s -> Bool in

@@ -97,7 +97,7 @@ enum DomainLifecycleRoutes {
         if flags & ~UInt32(1) != 0 {
             if flags & 2 != 0 {
                 throw VirtError(
-                    .operationUnsupported, "Operation not supported: \(api): the guest agent mode needs a qemu-ga channel")
+                    .operationUnsupported, detail: "\(api): the guest agent mode needs a qemu-ga channel")
             }
             throw DaemonError.unsupportedFlags(procedure: api, flags: flags & ~UInt32(1))
         }

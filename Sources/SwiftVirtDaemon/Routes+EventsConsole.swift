@@ -6,7 +6,7 @@ enum EventConsoleRoutes {
     static func register(into table: inout RouteTable) {
         table.on(Remote.ConnectDomainEventCallbackRegisterAny.self) { (args: ConnectDomainEventCallbackRegisterAnyArgs, ctx) in
             guard let kind = DomainEventKind(rawValue: args.eventID) else {
-                throw VirtError(.noSupport, "this function is not supported by the connection driver: event ID \(args.eventID)")
+                throw VirtError(.noSupport, detail: "event ID \(args.eventID)")
             }
             let uuid = try args.dom?.domainUUID()
             if let uuid { _ = try await ctx.registry.record(uuid) }
@@ -30,7 +30,7 @@ enum EventConsoleRoutes {
         table.on(Remote.ConnectDomainEventCallbackDeregisterAny.self) { (args: ConnectDomainEventCallbackDeregisterAnyArgs, ctx) in
             let removed = ctx.session.with { $0.callbacks.removeValue(forKey: args.callbackID) != nil }
             guard removed else {
-                throw VirtError(.invalidArg, "invalid argument: event callback \(args.callbackID) is not registered")
+                throw VirtError(.invalidArg, detail: "event callback \(args.callbackID) is not registered")
             }
             return XDRVoid()
         }

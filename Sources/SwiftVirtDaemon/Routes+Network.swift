@@ -168,7 +168,7 @@ extension NetworkRoutes {
     static func registerEvents(into table: inout RouteTable) {
         table.on(Remote.ConnectNetworkEventRegisterAny.self) { (args: ConnectNetworkEventRegisterAnyArgs, ctx) in
             guard args.eventID == NetworkEventHub.lifecycleID else {
-                throw VirtError(.invalidArg, "invalid argument: unsupported network event ID \(args.eventID)")
+                throw VirtError(.invalidArg, detail: "unsupported network event ID \(args.eventID)")
             }
             let uuid = try args.net?.networkUUID()
             if let uuid { _ = try await ctx.networks.record(uuid) }
@@ -178,7 +178,7 @@ extension NetworkRoutes {
         table.on(Remote.ConnectNetworkEventDeregisterAny.self) { (args: ConnectNetworkEventDeregisterAnyArgs, ctx) in
             guard ctx.networks.events.deregister(session: ctx.session, id: args.callbackID) else {
                 throw VirtError(
-                    .invalidArg, "invalid argument: network event callback \(args.callbackID) is not registered")
+                    .invalidArg, detail: "network event callback \(args.callbackID) is not registered")
             }
             return XDRVoid()
         }

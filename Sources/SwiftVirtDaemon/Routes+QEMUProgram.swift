@@ -40,7 +40,7 @@ enum QEMUProgramRoutes {
             case (nil, _): filter = .all
             case (let pattern?, true):
                 guard (try? Regex(pattern)) != nil else {
-                    throw VirtError(.invalidArg, "invalid argument: failed to compile regex '\(pattern)'")
+                    throw VirtError(.invalidArg, detail: "failed to compile regex '\(pattern)'")
                 }
                 filter = .pattern(pattern, caseless: caseless)
             case (let name?, false): filter = .name(name, caseless: caseless)
@@ -53,7 +53,7 @@ enum QEMUProgramRoutes {
         table.on(Qemu.ConnectDomainMonitorEventDeregister.self) { args, ctx in
             guard ctx.registry.monitorEvents.deregister(ctx.session, callbackID: args.callbackID) else {
                 throw VirtError(
-                    .internalError, "internal error: qemu monitor event callback \(args.callbackID) not registered")
+                    .internalError, detail: "qemu monitor event callback \(args.callbackID) not registered")
             }
             return XDRVoid()
         }

@@ -10,18 +10,18 @@ enum StorageRoutes {
             try checkFlags(args.flags, allowed: 0, "virConnectFindStoragePoolSources")
             guard let type = StoragePoolDefinition.PoolType(rawValue: args.type) else {
                 throw VirtError(
-                    .internalError, domain: .storage, "internal error: unknown storage pool type \(args.type)")
+                    .internalError, domain: .storage, detail: "unknown storage pool type \(args.type)")
             }
             guard type != .dir else {
                 // As libvirt: a directory pool has no sources to discover.
                 throw VirtError(
                     .noSupport, domain: .storage,
-                    "this function is not supported by the connection driver: pool type 'dir' does not support source discovery"
+                    detail: "pool type 'dir' does not support source discovery"
                 )
             }
             throw VirtError(
                 .configUnsupported, domain: .storage,
-                "unsupported configuration: storage pool type '\(type.rawValue)' is not supported (SwiftVirt serves only 'dir' pools)"
+                detail: "storage pool type '\(type.rawValue)' is not supported (SwiftVirt serves only 'dir' pools)"
             )
         }
         table.on(Remote.ConnectListAllStoragePools.self) {
@@ -165,7 +165,7 @@ extension StorageRoutes {
     static func registerEvents(into table: inout RouteTable) {
         table.on(Remote.ConnectStoragePoolEventRegisterAny.self) { (args: ConnectStoragePoolEventRegisterAnyArgs, ctx) in
             guard let eventID = StoragePoolEventHub.EventID(rawValue: args.eventID) else {
-                throw VirtError(.invalidArg, domain: .storage, "invalid argument: unsupported event ID \(args.eventID)")
+                throw VirtError(.invalidArg, domain: .storage, detail: "unsupported event ID \(args.eventID)")
             }
             var uuid: DomainUUID?
             if let pool = args.pool {
@@ -179,7 +179,7 @@ extension StorageRoutes {
             guard ctx.storage.events.deregister(ctx.session, callbackID: args.callbackID) else {
                 throw VirtError(
                     .invalidArg, domain: .storage,
-                    "invalid argument: storage pool event callback \(args.callbackID) is not registered")
+                    detail: "storage pool event callback \(args.callbackID) is not registered")
             }
             return XDRVoid()
         }

@@ -20,8 +20,8 @@ public enum QEMUCommandLineError: Error, Sendable, Equatable, LibvirtMappable, C
 
     public var virtError: VirtError {
         switch self {
-        case .kvmNotUsable, .unsupported: return VirtError(.configUnsupported, domain: .qemu, description)
-        case .invalid: return VirtError(.xmlError, domain: .qemu, description)
+        case .kvmNotUsable, .unsupported: return VirtError(.configUnsupported, domain: .qemu, detail: description)
+        case .invalid: return VirtError(.xmlError, domain: .qemu, detail: description)
         }
     }
 }

@@ -12,11 +12,15 @@ extension QEMUDomain: MonitorPassthrough {
                 let output = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string(command)])
                 return output.stringValue ?? ""
             }
-            guard let parsed = try? JSONValue.parse(Data(command.utf8)) else {
-                throw VirtError(.internalError, domain: .qemu, "internal error: cannot parse json \(command): not valid JSON")
+            let parsed: JSONValue
+            do {
+                parsed = try JSONValue.parse(Data(command.utf8))
+            } catch {
+                throw VirtError(
+                    .internalError, domain: .qemu, detail: "cannot parse json \(command): not valid JSON", cause: error)
             }
             guard case .object(let fields) = parsed else {
-                throw VirtError(.internalError, domain: .qemu, "internal error: cannot parse json \(command): not a JSON object")
+                throw VirtError(.internalError, domain: .qemu, detail: "cannot parse json \(command): not a JSON object")
             }
             let reply = try await qmp.executeArbitrary(fields)
             return String(decoding: reply.serialized(), as: UTF8.self)
@@ -26,18 +30,18 @@ extension QEMUDomain: MonitorPassthrough {
     public func agentCommand(_ command: String, timeout: Int32) async throws -> String {
         guard timeout >= -2 else {
             throw VirtError(
-                .invalidArg, domain: .qemu, "invalid argument: guest agent timeout '\(timeout)' is less than the minimum '-2'")
+                .invalidArg, domain: .qemu, detail: "guest agent timeout '\(timeout)' is less than the minimum '-2'")
         }
         return try await job.run {
             try requireAlive()
             guard state == .running else {
-                throw VirtError(.operationInvalid, domain: .qemu, "Requested operation is not valid: domain is not running")
+                throw VirtError(.operationInvalid, domain: .qemu, detail: "domain is not running")
             }
             guard let socket = QEMUGuestAgent.socketPath(definition, domainDirectory: status.domainDirectory) else {
-                throw VirtError(.argumentUnsupported, domain: .qemu, "argument unsupported: QEMU guest agent is not configured")
+                throw VirtError(.argumentUnsupported, domain: .qemu, detail: "QEMU guest agent is not configured")
             }
             guard let parsed = try? JSONValue.parse(Data(command.utf8)), case .object(let fields) = parsed else {
-                throw VirtError(.internalError, domain: .qemu, "internal error: cannot parse json \(command): not valid JSON")
+                throw VirtError(.internalError, domain: .qemu, detail: "cannot parse json \(command): not valid JSON")
             }
             taint(.customGuestAgent)
             let wait: Duration? =
@@ -51,7 +55,7 @@ extension QEMUDomain: MonitorPassthrough {
                 let name = fields["execute"]?.stringValue ?? "?"
                 let why = error["desc"]?.stringValue ?? error["class"]?.stringValue ?? "unknown error"
                 throw VirtError(
-                    .internalError, domain: .qemu, "internal error: unable to execute QEMU agent command '\(name)': \(why)")
+                    .internalError, domain: .qemu, detail: "unable to execute QEMU agent command '\(name)': \(why)")
             }
             return String(decoding: reply.serialized(), as: UTF8.self)
         }

@@ -34,7 +34,8 @@ public struct QEMUDomainStatus: Sendable, Codable, Equatable {
     }
 }
 
-/// Failures of lifecycle operations on a QEMU domain.
+/// Failures of lifecycle operations on a QEMU domain. `description` is the detail; `virtError` puts libvirt's
+/// prefix for the code in front, and the wording is libvirt's where it reports the same failure.
 public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, CustomStringConvertible {
     case notRunning(name: String)
     case startFailed(name: String, reason: String)
@@ -49,30 +50,32 @@ public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, Custom
 
     public var description: String {
         switch self {
-        case .notRunning(let name): return "domain '\(name)' is not running"
+        // virDomainObjCheckActive's words, which do not name the domain.
+        case .notRunning: return "domain is not running"
         case .startFailed(let name, let reason): return "QEMU for domain '\(name)' failed to start: \(reason)"
-        case .noCharacterDevice(let name, let device):
-            return "cannot find character device \(device) of domain '\(name)'"
-        case .notAPty(let name, let device): return "character device \(device) of domain '\(name)' is not using a PTY"
-        case .terminateFailed(let name, let pid):
-            return "failed to terminate QEMU process \(pid) of domain '\(name)' with SIGTERM"
+        // qemuDomainOpenConsole's words.
+        case .noCharacterDevice(_, let device): return "cannot find character device \(device)"
+        case .notAPty(_, let device): return "character device \(device) is not using a PTY"
+        // virProcessKillPainfully's, a system error: the process outlived the signal (EBUSY).
+        case .terminateFailed(_, let pid):
+            return "Failed to terminate process \(pid) with SIGTERM: \(String(cString: strerror(EBUSY)))"
         case .badStatus(let reason): return "unreadable domain status: \(reason)"
         case .unsupportedArch(let arch): return "architecture '\(arch)' is not supported; only x86_64 is"
         case .unknownMachine(let machine): return "machine type '\(machine)' is not supported by this QEMU"
         case .wrongEmulator(let path): return "emulator '\(path)' is not an executable QEMU for x86_64"
         case .unsupportedVirtType(let type, let emulator):
-            return "unsupported configuration: Emulator '\(emulator)' does not support virt type '\(type)'"
+            return "Emulator '\(emulator)' does not support virt type '\(type)'"
         }
     }
 
     public var virtError: VirtError {
         switch self {
-        case .notRunning: return VirtError(.operationInvalid, domain: .qemu, description)
-        case .startFailed, .badStatus, .noCharacterDevice: return VirtError(.internalError, domain: .qemu, description)
-        case .notAPty: return VirtError(.operationFailed, domain: .qemu, description)
-        case .terminateFailed: return VirtError(.operationFailed, domain: .qemu, description)
+        case .notRunning: return VirtError(.operationInvalid, domain: .qemu, detail: description)
+        case .startFailed, .badStatus, .noCharacterDevice, .notAPty:
+            return VirtError(.internalError, domain: .qemu, detail: description)
+        case .terminateFailed: return VirtError(.systemError, domain: .none, detail: description)
         case .unsupportedArch, .unknownMachine, .wrongEmulator, .unsupportedVirtType:
-            return VirtError(.configUnsupported, domain: .qemu, description)
+            return VirtError(.configUnsupported, domain: .qemu, detail: description)
         }
     }
 }

@@ -147,7 +147,7 @@ public final class QEMUDriver: HypervisorDriver {
     /// `qemu-argv`: as libvirt prints it, the environment QEMU starts with, then the command line, shell-quoted.
     public func nativeConfig(format: String, for definition: DomainDefinition) async throws -> String {
         guard format == "qemu-argv" else {
-            throw VirtError(.invalidArg, "invalid argument: unsupported config type \(format)")
+            throw VirtError(.invalidArg, detail: "unsupported config type \(format)")
         }
         let env = QEMUProcess.defaultEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let argv = try await nativeCommandLine(for: definition)

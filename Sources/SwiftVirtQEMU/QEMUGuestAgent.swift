@@ -58,7 +58,7 @@ enum QEMUGuestAgent {
     }
 
     static func unresponsive(_ why: String) -> VirtError {
-        VirtError(.agentUnresponsive, domain: .qemu, "Guest agent is not responding: \(why)")
+        VirtError(.agentUnresponsive, domain: .qemu, detail: why)
     }
 }
 

@@ -22,9 +22,10 @@ public enum QEMUProcessError: Error, Sendable, Equatable, LibvirtMappable, Custo
 
     public var description: String {
         switch self {
-        case .cannotOpenLog(let path, let e): return "cannot open log file \(path): \(String(cString: strerror(e)))"
+        // System errors in libvirt's words (qemuDomainLogContextNew, virCommandRun).
+        case .cannotOpenLog(let path, let e): return "failed to create logfile \(path): \(String(cString: strerror(e)))"
         case .spawnFailed(let executable, let e):
-            return "cannot execute \(executable): \(String(cString: strerror(e)))"
+            return "cannot execute binary \(executable): \(String(cString: strerror(e)))"
         case .notRunning(let pid): return "process \(pid) is not running"
         case .notQEMU(let pid, let executable): return "process \(pid) is \(executable), not QEMU"
         }
@@ -32,8 +33,8 @@ public enum QEMUProcessError: Error, Sendable, Equatable, LibvirtMappable, Custo
 
     public var virtError: VirtError {
         switch self {
-        case .notRunning, .notQEMU: return VirtError(.operationFailed, domain: .qemu, description)
-        case .cannotOpenLog, .spawnFailed: return VirtError(.internalError, domain: .qemu, description)
+        case .notRunning, .notQEMU: return VirtError(.operationFailed, domain: .qemu, detail: description)
+        case .cannotOpenLog, .spawnFailed: return VirtError(.systemError, domain: .qemu, detail: description)
         }
     }
 }

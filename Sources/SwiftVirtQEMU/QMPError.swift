@@ -17,8 +17,9 @@ public enum QMPError: Error, Sendable, Equatable, LibvirtMappable, CustomStringC
         switch self {
         case .connectFailed(let path, let reason): return "cannot connect to QEMU monitor at \(path): \(reason)"
         case .noGreeting(let path): return "QEMU monitor at \(path) sent no greeting"
+        // libvirt's words (qemuMonitorJSONCheckErrorFull): QEMU's description, its error class only without one.
         case .commandFailed(let command, let errorClass, let description):
-            return "QEMU command '\(command)' failed (\(errorClass)): \(description)"
+            return "unable to execute QEMU command '\(command)': \(description.isEmpty ? errorClass : description)"
         case .timeout(let command, let seconds):
             return "QEMU command '\(command)' got no reply within \(seconds) s"
         case .disconnected(let command):
@@ -29,10 +30,10 @@ public enum QMPError: Error, Sendable, Equatable, LibvirtMappable, CustomStringC
 
     public var virtError: VirtError {
         switch self {
-        case .timeout: return VirtError(.operationTimeout, domain: .qemu, description)
-        case .disconnected: return VirtError(.operationFailed, domain: .qemu, description)
+        case .timeout: return VirtError(.operationTimeout, domain: .qemu, detail: description)
+        case .disconnected: return VirtError(.operationFailed, domain: .qemu, detail: description)
         case .connectFailed, .noGreeting, .commandFailed, .malformedMessage:
-            return VirtError(.internalError, domain: .qemu, description)
+            return VirtError(.internalError, domain: .qemu, detail: description)
         }
     }
 }

@@ -96,19 +96,19 @@ actor TestDomain: RunningDomain {
     func resume() async throws {
         try requireActive()
         guard state == .paused else {
-            throw VirtError(.operationInvalid, domain: .test, "Requested operation is not valid: domain is not paused")
+            throw VirtError(.operationInvalid, domain: .test, detail: "domain is not paused")
         }
         state = .running
         stateReason = .runningUnpaused
     }
 
     func consolePath(device: String?) async throws -> String {
-        throw VirtError(.noSupport, domain: .test, "this function is not supported by the connection driver: virDomainOpenConsole")
+        throw VirtError(.noSupport, domain: .test, detail: "virDomainOpenConsole")
     }
 
     private func requireActive() throws {
         guard state != .shutoff else {
-            throw VirtError(.operationInvalid, domain: .test, "Requested operation is not valid: domain is not running")
+            throw VirtError(.operationInvalid, domain: .test, detail: "domain is not running")
         }
     }
 

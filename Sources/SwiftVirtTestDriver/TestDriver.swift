@@ -31,7 +31,7 @@ public struct TestDriver: HypervisorDriver {
     public func domainCapabilitiesXML(emulator: String?, arch: String?, machine: String?, virtType: String?)
         async throws -> String
     {
-        throw VirtError(.noSupport, "this function is not supported by the connection driver: virConnectGetDomainCapabilities")
+        throw VirtError(.noSupport, detail: "virConnectGetDomainCapabilities")
     }
 
     /// The test driver runs every virt type; its guests are 32-bit x86 unless they say otherwise.
@@ -61,7 +61,7 @@ public struct TestDriver: HypervisorDriver {
         async throws -> any RunningDomain
     {
         guard let saved = TestDomain.Saved(status) else {
-            throw VirtError(.internalError, domain: .test, "internal error: unreadable status of domain '\(definition.name)'")
+            throw VirtError(.internalError, domain: .test, detail: "unreadable status of domain '\(definition.name)'")
         }
         return TestDomain(definition: definition, saved: saved, observer: observer)
     }

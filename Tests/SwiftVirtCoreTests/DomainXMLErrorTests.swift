@@ -28,7 +28,7 @@ import Testing
     @Test func malformedXMLIsXMLDetailWithLine() throws {
         let e = try #require(parseError(try Fixture.text("bad-unclosed")))
         #expect(e.code == .xmlDetail)
-        #expect(e.message.hasPrefix("XML error: line 4"), "\(e.message)")
+        #expect(e.message.hasPrefix("at line 4"), "\(e.message)")
     }
 
     @Test(arguments: [

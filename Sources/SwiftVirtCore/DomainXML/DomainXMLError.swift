@@ -19,19 +19,21 @@ extension DomainXMLError: LibvirtMappable {
     public var virtError: VirtError {
         switch self {
         case .malformed(let line, let column, let message):
-            return VirtError(.xmlDetail, "XML error: line \(line), column \(column): \(message)")
+            // VIR_ERR_XML_DETAIL's form is the detail alone; libvirt's parser words it "at line N: ..." when the
+            // text has no file name (SwiftVirt adds the column, which libvirt shows with a pointer line instead).
+            return VirtError(.xmlDetail, detail: "at line \(line), column \(column): \(message)")
         case .missing(let element, let attribute, let line):
             let what = attribute.map { "attribute '\($0)' of <\(element)>" } ?? "element <\(element)>"
-            return VirtError(.xmlError, "XML error: missing \(what)\(Self.at(line))")
+            return VirtError(.xmlError, detail: "missing \(what)\(Self.at(line))")
         case .invalidValue(let element, let attribute, let value, let line, let reason):
             let what = attribute.map { "attribute '\($0)' of <\(element)>" } ?? "<\(element)>"
-            return VirtError(.xmlError, "XML error: invalid value '\(value)' for \(what)\(Self.at(line)): \(reason)")
+            return VirtError(.xmlError, detail: "invalid value '\(value)' for \(what)\(Self.at(line)): \(reason)")
         case .inconsistent(let element, let line, let reason):
-            return VirtError(.xmlError, "XML error: <\(element)>\(Self.at(line)): \(reason)")
+            return VirtError(.xmlError, detail: "<\(element)>\(Self.at(line)): \(reason)")
         case .unsupported(let element, let attribute, let line, let detail):
             let what = attribute.map { "attribute '\($0)' of <\(element)>" } ?? "<\(element)>"
             let why = detail.map { ": \($0)" } ?? " is not supported by SwiftVirt"
-            return VirtError(.configUnsupported, "unsupported configuration: \(what)\(Self.at(line))\(why)")
+            return VirtError(.configUnsupported, detail: "\(what)\(Self.at(line))\(why)")
         }
     }
 

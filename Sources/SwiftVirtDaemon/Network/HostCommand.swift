@@ -12,7 +12,7 @@ struct HostCommandError: LibvirtMappable, CustomStringConvertible {
         "'\(argv.joined(separator: " "))' failed (status \(status)): "
             + output.trimmingWhitespace()
     }
-    var virtError: VirtError { VirtError(.operationFailed, domain: .network, "operation failed: \(description)") }
+    var virtError: VirtError { VirtError(.operationFailed, domain: .network, detail: description) }
 }
 
 /// Runs host networking tools to completion. Blocking: call `run` and `attempt` inside `BlockingIO.run`.

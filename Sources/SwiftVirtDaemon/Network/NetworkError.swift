@@ -24,56 +24,34 @@ enum NetworkError: LibvirtMappable {
     case invalid(String)
 
     var virtError: VirtError {
+        let (code, detail) = codeAndDetail
+        return VirtError(code, domain: .network, detail: detail)
+    }
+
+    private var codeAndDetail: (VirtErrorCode, String) {
         switch self {
-        case .noNetworkNamed(let name):
-            return VirtError(.noNetwork, domain: .network, "Network not found: no network with matching name '\(name)'")
-        case .noNetworkUUID(let uuid):
-            return VirtError(.noNetwork, domain: .network, "Network not found: no network with matching uuid '\(uuid)'")
+        case .noNetworkNamed(let name): return (.noNetwork, "no network with matching name '\(name)'")
+        case .noNetworkUUID(let uuid): return (.noNetwork, "no network with matching uuid '\(uuid)'")
         case .nameTaken(let name, let uuid):
-            return VirtError(
-                .operationFailed, domain: .network,
-                "operation failed: network '\(name)' already exists with uuid \(uuid)")
+            return (.operationFailed, "network '\(name)' already exists with uuid \(uuid)")
         case .uuidTaken(let existing, let uuid):
-            return VirtError(
-                .operationFailed, domain: .network,
-                "operation failed: network '\(existing)' is already defined with uuid \(uuid)")
-        case .activeAs(let name):
-            return VirtError(
-                .operationInvalid, domain: .network,
-                "Requested operation is not valid: network is already active as '\(name)'")
-        case .conflict(let why):
-            return VirtError(.operationFailed, domain: .network, "operation failed: \(why)")
-        case .alreadyActive(let name):
-            return VirtError(
-                .operationInvalid, domain: .network,
-                "Requested operation is not valid: network '\(name)' is already active")
-        case .notActive(let name):
-            return VirtError(
-                .operationInvalid, domain: .network, "Requested operation is not valid: network '\(name)' is not active"
-            )
+            return (.operationFailed, "network '\(existing)' is already defined with uuid \(uuid)")
+        case .activeAs(let name): return (.operationInvalid, "network is already active as '\(name)'")
+        case .conflict(let why): return (.operationFailed, why)
+        case .alreadyActive(let name): return (.operationInvalid, "network '\(name)' is already active")
+        case .notActive(let name): return (.operationInvalid, "network '\(name)' is not active")
         case .transient(let name, let action):
-            return VirtError(
-                .operationInvalid, domain: .network,
-                "Requested operation is not valid: cannot \(action) transient network '\(name)'")
+            return (.operationInvalid, "cannot \(action) transient network '\(name)'")
         case .bridgeInUse(let bridge):
-            return VirtError(
-                .operationFailed, domain: .network,
-                "operation failed: bridge '\(bridge)' already exists on the host; pick another <bridge name>")
-        case .noHostBridge(let bridge):
-            return VirtError(
-                .operationFailed, domain: .network, "operation failed: host bridge '\(bridge)' does not exist")
+            return (.operationFailed, "bridge '\(bridge)' already exists on the host; pick another <bridge name>")
+        case .noHostBridge(let bridge): return (.operationFailed, "host bridge '\(bridge)' does not exist")
         case .inUse(let network, let domains):
-            return VirtError(
-                .operationInvalid, domain: .network,
-                "Requested operation is not valid: network '\(network)' is used by running domains: "
-                    + domains.joined(separator: ", "))
-        case .noSupport(let what):
-            return VirtError(
-                .noSupport, domain: .network, "this function is not supported by the connection driver: \(what)")
-        case .invalid(let what):
-            return VirtError(.operationInvalid, domain: .network, "Requested operation is not valid: \(what)")
-        case .unsupported(let what):
-            return VirtError(.operationUnsupported, domain: .network, "Operation not supported: \(what)")
+            return (
+                .operationInvalid, "network '\(network)' is used by running domains: " + domains.joined(separator: ", ")
+            )
+        case .noSupport(let what): return (.noSupport, what)
+        case .invalid(let what): return (.operationInvalid, what)
+        case .unsupported(let what): return (.operationUnsupported, what)
         }
     }
 }

@@ -34,7 +34,7 @@ struct NoNetworkHost: NetworkHostBackend {
     /// libvirt's test driver has no DHCP server to ask.
     func leases(_ name: String) throws -> [NetworkHostConfig.Lease] {
         throw VirtError(
-            .noSupport, domain: .network, "this function is not supported by the connection driver: virNetworkGetDHCPLeases")
+            .noSupport, domain: .network, detail: "virNetworkGetDHCPLeases")
     }
     func dnsmasqPid(_ name: String) -> Int32? { nil }
     func interfaceExists(_ name: String) -> Bool { false }

@@ -23,7 +23,7 @@ enum QemuImg {
         var command: String
         var output: String
         var virtError: VirtError {
-            VirtError(.operationFailed, domain: .storage, "operation failed: \(command): \(output)")
+            VirtError(.operationFailed, domain: .storage, detail: "\(command): \(output)")
         }
     }
 

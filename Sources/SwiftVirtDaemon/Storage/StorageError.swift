@@ -19,59 +19,32 @@ enum StorageError: LibvirtMappable {
     case io(String)
 
     var virtError: VirtError {
+        let (code, detail) = codeAndDetail
+        return VirtError(code, domain: .storage, detail: detail)
+    }
+
+    private var codeAndDetail: (VirtErrorCode, String) {
         switch self {
-        case .noPoolNamed(let name):
-            return VirtError(
-                .noStoragePool, domain: .storage, "Storage pool not found: no storage pool with matching name '\(name)'"
-            )
-        case .noPoolUUID(let uuid):
-            return VirtError(
-                .noStoragePool, domain: .storage, "Storage pool not found: no storage pool with matching uuid '\(uuid)'"
-            )
-        case .noVolumeNamed(let name):
-            return VirtError(
-                .noStorageVolume, domain: .storage,
-                "Storage volume not found: no storage vol with matching name '\(name)'")
-        case .noVolumeKey(let key):
-            return VirtError(
-                .noStorageVolume, domain: .storage, "Storage volume not found: no storage vol with matching key \(key)")
-        case .noVolumePath(let path):
-            return VirtError(
-                .noStorageVolume, domain: .storage,
-                "Storage volume not found: no storage vol with matching path '\(path)'")
+        case .noPoolNamed(let name): return (.noStoragePool, "no storage pool with matching name '\(name)'")
+        case .noPoolUUID(let uuid): return (.noStoragePool, "no storage pool with matching uuid '\(uuid)'")
+        case .noVolumeNamed(let name): return (.noStorageVolume, "no storage vol with matching name '\(name)'")
+        case .noVolumeKey(let key): return (.noStorageVolume, "no storage vol with matching key \(key)")
+        case .noVolumePath(let path): return (.noStorageVolume, "no storage vol with matching path '\(path)'")
         case .poolNameTaken(let name, let uuid):
-            return VirtError(
-                .operationFailed, domain: .storage, "operation failed: pool '\(name)' already exists with uuid \(uuid)")
-        case .poolUUIDTaken(let existing):
-            return VirtError(
-                .operationFailed, domain: .storage, "operation failed: pool '\(existing)' already exists with this uuid"
-            )
-        case .poolNotActive(let name):
-            return VirtError(
-                .operationInvalid, domain: .storage,
-                "Requested operation is not valid: storage pool '\(name)' is not active")
-        case .poolActive(let name):
-            return VirtError(
-                .operationInvalid, domain: .storage,
-                "Requested operation is not valid: storage pool '\(name)' is already active")
+            return (.operationFailed, "pool '\(name)' already exists with uuid \(uuid)")
+        case .poolUUIDTaken(let existing): return (.operationFailed, "pool '\(existing)' already exists with this uuid")
+        case .poolNotActive(let name): return (.operationInvalid, "storage pool '\(name)' is not active")
+        case .poolActive(let name): return (.operationInvalid, "storage pool '\(name)' is already active")
         case .transientAutostart(let name):
-            return VirtError(
-                .operationInvalid, domain: .storage,
-                "Requested operation is not valid: cannot set autostart for transient storage pool '\(name)'")
-        case .volumeExists(let name):
-            return VirtError(.storageVolumeExists, domain: .storage, "storage volume '\(name)' exists already")
+            return (.operationInvalid, "cannot set autostart for transient storage pool '\(name)'")
+        // "storage volume %s exists already", with the name quoted as libvirt's storage driver passes it.
+        case .volumeExists(let name): return (.storageVolumeExists, "'\(name)'")
         case .volumeBusy(let name):
-            return VirtError(
-                .operationInvalid, domain: .storage,
-                "Requested operation is not valid: volume '\(name)' is still being allocated or transferred.")
+            return (.operationInvalid, "volume '\(name)' is still being allocated or transferred.")
         case .volumeInUse(let volume, let domain):
-            return VirtError(
-                .operationInvalid, domain: .storage,
-                "Requested operation is not valid: storage volume '\(volume)' is in use by running domain '\(domain)'")
-        case .invalid(let message):
-            return VirtError(.invalidArg, domain: .storage, "invalid argument: \(message)")
-        case .io(let message):
-            return VirtError(.operationFailed, domain: .storage, "operation failed: \(message)")
+            return (.operationInvalid, "storage volume '\(volume)' is in use by running domain '\(domain)'")
+        case .invalid(let message): return (.invalidArg, message)
+        case .io(let message): return (.operationFailed, message)
         }
     }
 }

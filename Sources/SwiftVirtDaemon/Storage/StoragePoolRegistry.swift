@@ -299,7 +299,7 @@ actor StoragePoolRegistry {
         guard backend.volumesAreFiles else {
             throw VirtError(
                 .noSupport, domain: .storage,
-                "this function is not supported by the connection driver: the volumes of this pool are not files")
+                detail: "the volumes of this pool are not files")
         }
     }
 

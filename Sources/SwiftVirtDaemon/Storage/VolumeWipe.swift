@@ -17,7 +17,7 @@ enum VolumeWipe {
         static func from(wire value: UInt32) throws -> Algorithm {
             guard let algorithm = Algorithm(rawValue: value) else {
                 throw VirtError(
-                    .invalidArg, domain: .storage, "invalid argument: wiping algorithm \(value) not supported")
+                    .invalidArg, domain: .storage, detail: "wiping algorithm \(value) not supported")
             }
             return algorithm
         }
@@ -30,12 +30,13 @@ enum VolumeWipe {
         switch algorithm {
         case .trim:
             throw VirtError(
-                .argumentUnsupported, domain: .storage, "argument unsupported: 'trim' algorithm not supported")
+                .argumentUnsupported, domain: .storage, detail: "'trim' algorithm not supported")
         case .zero:
             try await BlockingIO.run { try zeroFill(path) }
         default:
             guard let scrub = findInPath("scrub") else {
-                throw VirtError(.systemError, domain: .none, "Cannot find 'scrub' in path: No such file or directory")
+                throw VirtError(
+                    .systemError, domain: .none, detail: "Cannot find 'scrub' in path: No such file or directory")
             }
             let status = try await BlockingIO.run { try runScrub(scrub, algorithm.scrubPattern, path) }
             guard status == 0 else {
