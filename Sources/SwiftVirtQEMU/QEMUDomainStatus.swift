@@ -45,6 +45,9 @@ public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, Custom
     case unsupportedArch(String)
     case unknownMachine(String)
     case wrongEmulator(String)
+    /// A lifecycle change that cannot follow the domain's current phase (QEMUDomainPhase), e.g. a reboot of a
+    /// domain that is being destroyed.
+    case invalidTransition(name: String, phase: String, change: String)
 
     public var description: String {
         switch self {
@@ -59,12 +62,14 @@ public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, Custom
         case .unsupportedArch(let arch): return "architecture '\(arch)' is not supported; only x86_64 is"
         case .unknownMachine(let machine): return "machine type '\(machine)' is not supported by this QEMU"
         case .wrongEmulator(let path): return "emulator '\(path)' is not an executable QEMU for x86_64"
+        case .invalidTransition(let name, let phase, let change):
+            return "Requested operation is not valid: domain '\(name)' is \(phase) and cannot be \(change) now"
         }
     }
 
     public var virtError: VirtError {
         switch self {
-        case .notRunning: return VirtError(.operationInvalid, domain: .qemu, description)
+        case .notRunning, .invalidTransition: return VirtError(.operationInvalid, domain: .qemu, description)
         case .startFailed, .badStatus, .noCharacterDevice: return VirtError(.internalError, domain: .qemu, description)
         case .notAPty: return VirtError(.operationFailed, domain: .qemu, description)
         case .terminateFailed: return VirtError(.operationFailed, domain: .qemu, description)
