@@ -22,6 +22,20 @@ int sv_readiness_any(int set_fd) {
     return n >= 0 ? n : -errno;
 }
 
+int sv_readiness_unwatch(int set_fd, int fd) {
+    return epoll_ctl(set_fd, EPOLL_CTL_DEL, fd, NULL) == 0 ? 0 : -errno;
+}
+
+int sv_readiness_wait(int set_fd, int *fds, int max, int timeout_ms) {
+    struct epoll_event events[64];
+    if (max > 64) max = 64;
+    if (max < 1) return -EINVAL;
+    int n = epoll_wait(set_fd, events, max, timeout_ms);
+    if (n < 0) return -errno;
+    for (int i = 0; i < n; i++) fds[i] = events[i].data.fd;
+    return n;
+}
+
 int sv_accept_cloexec(int listen_fd) {
     int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
     return fd >= 0 ? fd : -errno;

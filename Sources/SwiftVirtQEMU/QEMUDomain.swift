@@ -5,7 +5,8 @@ import SwiftVirtCore
 import SwiftVirtSystem
 
 /// One running QEMU guest. Lifecycle calls take the domain's job one at a time; QMP events and the process
-/// exit are handled as they come and reported to the observer.
+/// exit are handled as they come and reported to the observer. What our own requests are doing to the process
+/// is one `QEMUDomainPhase`, changed only through `enter(_:)`, which refuses changes that cannot follow.
 public actor QEMUDomain: RunningDomain {
     public nonisolated let id: Int32
     public nonisolated let definition: DomainDefinition
@@ -21,16 +22,12 @@ public actor QEMUDomain: RunningDomain {
 
     /// Lifecycle calls take it one at a time, in arrival order, for as long as they await QEMU.
     let job = AsyncJobLock()
-    /// Why the process is about to end, when we caused it.
-    private var expectedStop: (reason: DomainStateReason, event: DomainLifecycleEvent)?
-    /// `reboot()` sent a powerdown; the next guest SHUTDOWN becomes a reset instead.
-    private var fakeReboot = false
-    /// Between a guest SHUTDOWN and the RESUME after our `cont` when restarting in place: QEMU's STOP/RESUME are ours, not news.
-    private var restartingInPlace = false
+    private var phase = QEMUDomainPhase.active
+    /// QEMU's monitor has closed its event stream: at exit, no further events are worth waiting for.
     private var eventsDone = false
     /// Taints of this run, each logged once (see QEMUDomain+Monitor.swift).
     var taintsRecorded: [DomainTaint] = []
-    private var stopped = false
+    /// `waitUntilStopped` callers, resumed once the phase is `.gone`.
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(
@@ -95,11 +92,12 @@ public actor QEMUDomain: RunningDomain {
     public func reboot() async throws {
         try await job.run {
             try requireAlive()
-            fakeReboot = true
+            let previous = phase
+            try enter(.rebooting)
             do {
                 _ = try await qmp.execute("system_powerdown")
             } catch {
-                fakeReboot = false
+                if phase == .rebooting { try? enter(previous) }
                 throw error
             }
         }
@@ -135,11 +133,11 @@ public actor QEMUDomain: RunningDomain {
     public func destroy(graceful: Bool) async throws {
         try await job.run {
             try requireAlive()
-            let previous = expectedStop
-            expectedStop = (.shutoffDestroyed, .stoppedDestroyed)
+            let previous = phase
+            try enter(.stopping(reason: .shutoffDestroyed, event: .stoppedDestroyed))
             let exit = await process.terminate(gracePeriod: graceful ? nil : gracePeriod)
             if exit == nil {
-                expectedStop = previous
+                phase = phase.abandoningStop(to: previous)
                 throw QEMUDomainError.terminateFailed(name: definition.name, pid: process.pid)
             }
             await waitUntilStopped()
@@ -179,10 +177,10 @@ public actor QEMUDomain: RunningDomain {
         await observer.domainMonitorEvent(definition.uuid, Self.monitorEvent(event))
         switch event.name {
         case "STOP":
-            if state == .running && !restartingInPlace { setState(.paused, .pausedUser, event: .suspendedPaused) }
+            if state == .running && phase != .restarting { setState(.paused, .pausedUser, event: .suspendedPaused) }
         case "RESUME":
-            if restartingInPlace {
-                restartingInPlace = false
+            if phase == .restarting {
+                try? enter(.active)
             } else if state == .paused {
                 setState(.running, .runningUnpaused, event: .resumedUnpaused)
             }
@@ -199,11 +197,10 @@ public actor QEMUDomain: RunningDomain {
 
     private func guestShutDown(_ event: QMPEvent) async {
         // Our own SIGTERM (destroy) makes QEMU report a host shutdown; that is not a guest state change.
-        if expectedStop?.reason == .shutoffDestroyed { return }
+        if phase.expectedStop?.reason == .shutoffDestroyed { return }
         // With -no-reboot a guest reboot arrives as SHUTDOWN(guest-reset): on_reboot='destroy'.
         let isReboot = event.reason == "guest-reset"
-        if fakeReboot && !isReboot {
-            fakeReboot = false
+        if phase == .rebooting && !isReboot {
             await resetAndContinue()
             return
         }
@@ -216,7 +213,7 @@ public actor QEMUDomain: RunningDomain {
         case .preserve:
             setState(.paused, DomainStateReason(8), event: nil)  // VIR_DOMAIN_PAUSED_SHUTTING_DOWN
         case .destroy, .coredumpDestroy:
-            expectedStop = expectedStop ?? (.shutoffShutdown, .stoppedShutdown)
+            beginStop(.shutoffShutdown, .stoppedShutdown)
             terminateInBackground()
         }
     }
@@ -229,22 +226,31 @@ public actor QEMUDomain: RunningDomain {
         case .preserve:
             break
         case .destroy, .coredumpDestroy:
-            expectedStop = expectedStop ?? (.shutoffCrashed, .stoppedCrashed)
+            beginStop(.shutoffCrashed, .stoppedCrashed)
             terminateInBackground()
         }
     }
 
     private func resetAndContinue() async {
-        // Cleared by the RESUME event that follows our `cont` (events are handled one at a time, in order).
-        restartingInPlace = true
+        // Left by the RESUME event that follows our `cont` (events are handled one at a time, in order).
+        do { try enter(.restarting) } catch {
+            logger.notice("not restarting the guest in place: \(error)")
+            return
+        }
         do {
             _ = try await qmp.execute("system_reset")
             _ = try await qmp.execute("cont")
             setState(.running, .runningBooted, event: nil)
         } catch {
-            restartingInPlace = false
+            if phase == .restarting { try? enter(.active) }
             logger.error("cannot restart the guest in place: \(error)")
         }
+    }
+
+    /// We end the process ourselves (on_poweroff / on_crash 'destroy'); a stop already under way keeps its reason.
+    private func beginStop(_ reason: DomainStateReason, _ event: DomainLifecycleEvent) {
+        if phase.expectedStop != nil { return }
+        try? enter(.stopping(reason: reason, event: event))  // refused only once gone, when there is nothing to stop
     }
 
     private func terminateInBackground() {
@@ -259,7 +265,7 @@ public actor QEMUDomain: RunningDomain {
         for _ in 0..<100 where !eventsDone { try? await Task.sleep(for: .milliseconds(10)) }
         await qmp.close()
         // Unexpected exits (killed from outside, QEMU crash): libvirt reports shutoff/crashed + STOPPED failed.
-        let (reason, event) = expectedStop ?? (.shutoffCrashed, .stoppedFailed)
+        let (reason, event) = phase.expectedStop ?? (.shutoffCrashed, .stoppedFailed)
         logger.notice(
             "QEMU process \(process.pid) ended (\(exit)); domain stopped", metadata: ["reason": "\(reason.rawValue)"])
         let reasonText = [1: "shutdown", 2: "destroyed", 3: "crashed"][reason.rawValue] ?? "failed"
@@ -270,7 +276,7 @@ public actor QEMUDomain: RunningDomain {
         stateReason = reason
         await pendingReport?.value
         await observer.domainStopped(definition.uuid, reason: reason, event: event)
-        stopped = true
+        try? enter(.gone(reason: reason))  // processExited runs once, so never refused
         let waiters = stoppedWaiters
         stoppedWaiters = []
         waiters.forEach { $0.resume() }
@@ -281,7 +287,7 @@ public actor QEMUDomain: RunningDomain {
 
     /// Suspends until `processExited` has reported the stop.
     func waitUntilStopped() async {
-        if stopped { return }
+        if phase.isGone { return }
         await withCheckedContinuation { stoppedWaiters.append($0) }
     }
 
@@ -307,9 +313,12 @@ public actor QEMUDomain: RunningDomain {
         }
     }
 
+    /// The process must still be there; until it is gone, requests act on it (a stop under way included).
     func requireAlive() throws {
-        guard !stopped, state != .shutoff, !process.hasExited else {
-            throw QEMUDomainError.notRunning(name: definition.name)
-        }
+        guard !phase.isGone, !process.hasExited else { throw QEMUDomainError.notRunning(name: definition.name) }
+    }
+
+    private func enter(_ next: QEMUDomainPhase) throws(QEMUDomainError) {
+        phase = try phase.transition(to: next, domain: definition.name)
     }
 }

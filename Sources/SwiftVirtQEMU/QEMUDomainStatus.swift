@@ -47,6 +47,9 @@ public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, Custom
     case unknownMachine(String)
     case wrongEmulator(String)
     case unsupportedVirtType(String, emulator: String)
+    /// A lifecycle change that cannot follow the domain's current phase (QEMUDomainPhase), e.g. a reboot of a
+    /// domain that is being destroyed.
+    case invalidTransition(name: String, phase: String, change: String)
 
     public var description: String {
         switch self {
@@ -65,12 +68,14 @@ public enum QEMUDomainError: Error, Sendable, Equatable, LibvirtMappable, Custom
         case .wrongEmulator(let path): return "emulator '\(path)' is not an executable QEMU for x86_64"
         case .unsupportedVirtType(let type, let emulator):
             return "Emulator '\(emulator)' does not support virt type '\(type)'"
+        case .invalidTransition(let name, let phase, let change):
+            return "domain '\(name)' is \(phase) and cannot be \(change) now"
         }
     }
 
     public var virtError: VirtError {
         switch self {
-        case .notRunning: return VirtError(.operationInvalid, domain: .qemu, detail: description)
+        case .notRunning, .invalidTransition: return VirtError(.operationInvalid, domain: .qemu, detail: description)
         case .startFailed, .badStatus, .noCharacterDevice, .notAPty:
             return VirtError(.internalError, domain: .qemu, detail: description)
         case .terminateFailed: return VirtError(.systemError, domain: .none, detail: description)

@@ -6,14 +6,6 @@ import SwiftVirtCore
 import SwiftVirtSystem
 import Synchronization
 
-/// How a supervised process ended.
-public enum ProcessExit: Sendable, Equatable {
-    case exited(code: Int32)
-    case signaled(signal: Int32)
-    /// An adopted process (not our child): it is gone, but its status went to its real parent.
-    case unknown
-}
-
 public enum QEMUProcessError: Error, Sendable, Equatable, LibvirtMappable, CustomStringConvertible {
     case cannotOpenLog(path: String, errno: Int32)
     case spawnFailed(executable: String, errno: Int32)
@@ -39,8 +31,8 @@ public enum QEMUProcessError: Error, Sendable, Equatable, LibvirtMappable, Custo
     }
 }
 
-/// One QEMU process: spawned here (our child) or adopted after a daemon restart. Exit is watched through a
-/// pidfd on a thread of its own; children are reaped there.
+/// One QEMU process: spawned here (our child) or adopted after a daemon restart. Its exit is watched, with every
+/// other guest's, by the system's one `ProcessExitWatcher`, which also reaps children.
 public final class QEMUProcess: Sendable {
     public let pid: Int32
     /// True when this daemon forked it; only then is the exit status known.
@@ -97,7 +89,7 @@ public final class QEMUProcess: Sendable {
     private init(pid: Int32, isChild: Bool) {
         self.pid = pid
         self.isChild = isChild
-        DetachedThread.start(name: "qemu-watch-\(pid)") { [self] in self.watch() }
+        ProcessExitWatcher.shared.watch(pid: pid, reap: isChild) { [self] exit in self.exited(exit) }
     }
 
     /// QEMU's environment (also what domxml-to-native prints): nothing QEMU-specific, so it is the system
@@ -147,47 +139,14 @@ public final class QEMUProcess: Sendable {
         return await waitForExit()
     }
 
-    /// Blocks on a pidfd until the process exits (falls back to polling kill(pid, 0)), then reaps a child.
-    private func watch() {
-        let pidfd = sv_pidfd_open(pid)
-        if pidfd >= 0 {
-            while sv_poll_readable(pidfd, -1) == -EINTR {}
-            close(pidfd)
-        } else {
-            while kill(pid, 0) == 0 || errno == EPERM {
-                if isChild, reap() != nil { break }
-                usleep(100_000)
-            }
-        }
-        var result: ProcessExit = .unknown
-        if isChild {
-            // A pidfd signals at zombie time; the status is available right away.
-            for _ in 0..<50 {
-                if let status = reap() {
-                    result = status
-                    break
-                }
-                usleep(10_000)
-            }
-        }
-        let waiters = state.withLock { s in
-            if s.exit == nil { s.exit = result }
+    /// Records how the process ended (the first report wins) and wakes everyone waiting for it.
+    private func exited(_ exit: ProcessExit) {
+        let (waiters, final) = state.withLock { s in
+            if s.exit == nil { s.exit = exit }
             defer { s.waiters = [] }
-            return s.waiters
+            return (s.waiters, s.exit ?? exit)
         }
-        let final = state.withLock { $0.exit } ?? result
         for waiter in waiters { waiter.resume(returning: final) }
-    }
-
-    private func reap() -> ProcessExit? {
-        var status: Int32 = 0
-        let r = sv_reap(pid, &status)
-        if r == pid {
-            let code = sv_wait_status_code(status)
-            return code >= 0 ? .exited(code: code) : .signaled(signal: -code)
-        }
-        if r == -ECHILD { return .unknown }
-        return nil
     }
 
     /// Appends a timestamped line to a domain log, as libvirt does for "shutting down" notes.

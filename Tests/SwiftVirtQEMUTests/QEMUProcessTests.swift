@@ -1,4 +1,5 @@
 import Foundation
+import SwiftVirtSystem
 import Testing
 
 @testable import SwiftVirtQEMU

@@ -42,7 +42,7 @@ pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[]
    /dev/null), every other descriptor closed, same session. Returns the child pid, or -errno. */
 pid_t sv_spawn_piped(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd);
 
-/* pidfd_open(2); -errno on failure. */
+/* pidfd_open(2): a descriptor that becomes readable when the process ends; -errno on failure. */
 int sv_pidfd_open(pid_t pid);
 
 /* Waits up to timeout_ms for `fd` to become readable. 1 readable, 0 timeout, -errno on error. */
@@ -60,6 +60,12 @@ int sv_wait_status_code(int status);
 int sv_readiness_create(void);
 int sv_readiness_watch(int set_fd, int fd);
 int sv_readiness_any(int set_fd);
+/* Takes `fd` out of the set. Needed before closing a descriptor whose file may live on elsewhere (a child
+   between fork and exec holds a copy): until that file is released its entry would stay and keep firing. */
+int sv_readiness_unwatch(int set_fd, int fd);
+/* Waits up to timeout_ms (-1: no limit) for descriptors of the set to be ready and stores up to `max` (at most 64)
+   of them in `fds`; returns how many, or -errno. */
+int sv_readiness_wait(int set_fd, int *fds, int max, int timeout_ms);
 
 /* accept4(2) with SOCK_CLOEXEC (not in Swift's Glibc module); the new descriptor, or -errno. */
 int sv_accept_cloexec(int listen_fd);
