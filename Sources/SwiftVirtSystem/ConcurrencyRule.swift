@@ -7,15 +7,18 @@
 // 2. Tasks and actors never block either. The cooperative pool has one thread per core (two on small hosts),
 //    so one blocked thread halves the daemon, and an actor that blocks also stalls every caller queued on it.
 //    On a task: computation, and system calls that return in microseconds without waiting for a device or
-//    another process (open, stat, rename, unlink, mkdir, kill, reading small files of /proc, /sys and our
-//    state directories, one packet's pread/pwrite of a volume stream).
+//    another process (open, stat, rename, mkdir, kill; reading or unlinking small files of /proc, /sys and our
+//    state directories; one packet's pread/pwrite of a volume stream). Known exception: a volume upload's hole
+//    over existing data, on a filesystem that cannot punch holes, is written as zeros on the connection's task
+//    (ext4, xfs, btrfs and tmpfs punch holes).
 //
 // 3. Blocking work runs on ONE executor, `BlockingIO.run { }` (a pool of `BlockingIO.threadCount` threads), and
 //    the caller awaits it. Blocking work is: running a child process to completion (ip, nft, dnsmasq, qemu-img,
 //    scrub, qemu --version), fsync/fdatasync/syncfs (AtomicFile, the definition journal, volume uploads),
-//    whole-file work (wipes, allocating raw volumes), and waiting for a process to go (dnsmasq stops).
-//    Functions that block say so ("Blocking") in their doc comment; call them only inside `BlockingIO.run`.
-//    No DispatchQueue and no extra thread pools for work (Dispatch delivers the stop signals, nothing else).
+//    whole-file work (wipes, allocating raw volumes, unlinking a volume), and waiting for a process to go
+//    (dnsmasq stops). Functions that block say so ("Blocking") in their doc comment; call them only inside
+//    `BlockingIO.run`. No DispatchQueue and no extra thread pools for work (Dispatch delivers the stop signals,
+//    nothing else).
 //
 // 4. An actor that awaits lets other calls in until it resumes. Operations that must not interleave across such
 //    an await take a FIFO `AsyncJobLock`: per domain in the daemon (DomainJobs), per running QEMU domain

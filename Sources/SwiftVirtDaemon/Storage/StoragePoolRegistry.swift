@@ -312,10 +312,16 @@ actor StoragePoolRegistry {
 
     func release(_ ref: VolumeRef) { busy.remove(ref.path) }
 
-    func deleteVolume(_ ref: VolumeRef) throws {
+    func deleteVolume(_ ref: VolumeRef) async throws {
         if busy.contains(ref.path) { throw StorageError.volumeBusy(ref.name) }
-        if unlink(ref.path) != 0 && errno != ENOENT {
-            throw StorageError.io("cannot unlink file '\(ref.path)': \(String(cString: strerror(errno)))")
+        // Unlinking a large image frees every extent it has, which can take long: on the blocking executor,
+        // with the volume claimed meanwhile.
+        busy.insert(ref.path)
+        defer { busy.remove(ref.path) }
+        try await BlockingIO.run {
+            if unlink(ref.path) != 0 && errno != ENOENT {
+                throw StorageError.io("cannot unlink file '\(ref.path)': \(String(cString: strerror(errno)))")
+            }
         }
         if let rec = pools.values.first(where: { $0.name == ref.pool }) { pools[rec.uuid]?.volumes.remove(ref.name) }
     }
