@@ -13,37 +13,50 @@ public enum ProcedureStream: Sendable { case none, read, write }
 /// the driver is asked). Checks that depend on flags are the handler's.
 public enum ReadOnlyRule: Sendable { case allowed, refused }
 
-/// What the protocol definition says about one procedure.
+/// What the protocol definition says about one procedure. Plain data (numbers and static strings) so that the
+/// generated descriptors' `info` constants are laid down at build time: the daemon touches 100-odd of them at
+/// start-up, and initialising them at run time cost resident memory.
 public struct ProcedureInfo: Sendable {
     public let program: UInt32
     public let number: Int32
-    /// libvirt's constant, e.g. `REMOTE_PROC_DOMAIN_CREATE`.
-    public let name: String
-    /// The public API function, e.g. `virDomainCreate`, used in libvirt's error messages.
-    public let api: String
+    private let nameText: StaticString
+    private let apiText: StaticString
     public let priority: ProcedurePriority
     public let kind: ProcedureKind
     public let stream: ProcedureStream
     public let readOnly: ReadOnlyRule
-    /// libvirt's access rules (`domain:start`, `domain:write:VIR_DOMAIN_AFFECT_CONFIG`, ...).
-    public let acl: [String]
-    /// The permission each object of a returned list must grant to be shown (`domain:getattr`).
-    public let aclFilter: [String]
+    /// The access rules, one per line.
+    private let aclText: StaticString
+    private let aclFilterText: StaticString
 
     public init(
-        program: UInt32, number: Int32, name: String, api: String, priority: ProcedurePriority, kind: ProcedureKind,
-        stream: ProcedureStream, readOnly: ReadOnlyRule, acl: [String], aclFilter: [String]
+        program: UInt32, number: Int32, name: StaticString, api: StaticString, priority: ProcedurePriority,
+        kind: ProcedureKind, stream: ProcedureStream, readOnly: ReadOnlyRule, acl: StaticString,
+        aclFilter: StaticString
     ) {
-        self.readOnly = readOnly
         self.program = program
         self.number = number
-        self.name = name
-        self.api = api
+        self.nameText = name
+        self.apiText = api
         self.priority = priority
         self.kind = kind
         self.stream = stream
-        self.acl = acl
-        self.aclFilter = aclFilter
+        self.readOnly = readOnly
+        self.aclText = acl
+        self.aclFilterText = aclFilter
+    }
+
+    /// libvirt's constant, e.g. `REMOTE_PROC_DOMAIN_CREATE`.
+    public var name: String { nameText.description }
+    /// The public API function, e.g. `virDomainCreate`, used in libvirt's error messages.
+    public var api: String { apiText.description }
+    /// libvirt's access rules (`domain:start`, `domain:write:VIR_DOMAIN_AFFECT_CONFIG`, ...).
+    public var acl: [String] { Self.lines(aclText) }
+    /// The permission each object of a returned list must grant to be shown (`domain:getattr`).
+    public var aclFilter: [String] { Self.lines(aclFilterText) }
+
+    private static func lines(_ text: StaticString) -> [String] {
+        text.description.split(separator: "\n").map(String.init)
     }
 }
 

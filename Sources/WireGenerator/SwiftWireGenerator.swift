@@ -371,7 +371,7 @@ public struct SwiftWireGenerator {
             out.line("            program: \(hex(program)), number: \(d.number), name: \"\(d.member.name)\", api: \"\(api)\",")
             out.line(
                 "            priority: \(notes.priorityHigh ? ".high" : ".low"), kind: \(kind), stream: \(stream), readOnly: \(readOnly),")
-            out.line("            acl: \(stringArray(notes.acl)), aclFilter: \(stringArray(notes.aclFilter)))")
+            out.line("            acl: \(lines(notes.acl)), aclFilter: \(lines(notes.aclFilter)))")
             out.line("    }")
             out.line("}")
         }
@@ -382,7 +382,8 @@ public struct SwiftWireGenerator {
         return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 
-    private func stringArray(_ items: [String]) -> String {
-        "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+    /// A static string literal holding the items one per line.
+    private func lines(_ items: [String]) -> String {
+        "\"" + items.joined(separator: "\\n") + "\""
     }
 }

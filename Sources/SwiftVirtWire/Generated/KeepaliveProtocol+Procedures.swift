@@ -37,7 +37,7 @@ extension Keepalive {
         public static let info = ProcedureInfo(
             program: 0x6b656570, number: 1, name: "KEEPALIVE_PROC_PING", api: "virPing",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: [], aclFilter: [])
+            acl: "", aclFilter: "")
     }
 }
 
@@ -49,6 +49,6 @@ extension Keepalive {
         public static let info = ProcedureInfo(
             program: 0x6b656570, number: 2, name: "KEEPALIVE_PROC_PONG", api: "virPong",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: [], aclFilter: [])
+            acl: "", aclFilter: "")
     }
 }

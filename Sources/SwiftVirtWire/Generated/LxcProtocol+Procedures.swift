@@ -34,6 +34,6 @@ extension Lxc {
         public static let info = ProcedureInfo(
             program: 0x00068000, number: 1, name: "LXC_PROC_DOMAIN_OPEN_NAMESPACE", api: "virDomainLxcOpenNamespace",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:open_namespace"], aclFilter: [])
+            acl: "domain:open_namespace", aclFilter: "")
     }
 }

@@ -52,7 +52,7 @@ extension Qemu {
         public static let info = ProcedureInfo(
             program: 0x20008087, number: 1, name: "QEMU_PROC_DOMAIN_MONITOR_COMMAND", api: "virDomainQemuMonitorCommand",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -64,7 +64,7 @@ extension Qemu {
         public static let info = ProcedureInfo(
             program: 0x20008087, number: 2, name: "QEMU_PROC_DOMAIN_ATTACH", api: "virDomainQemuAttach",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -76,7 +76,7 @@ extension Qemu {
         public static let info = ProcedureInfo(
             program: 0x20008087, number: 3, name: "QEMU_PROC_DOMAIN_AGENT_COMMAND", api: "virDomainQemuAgentCommand",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -88,7 +88,7 @@ extension Qemu {
         public static let info = ProcedureInfo(
             program: 0x20008087, number: 4, name: "QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER", api: "virConnectDomainQemuMonitorEventRegister",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:search_domains", "connect:write"], aclFilter: ["domain:getattr"])
+            acl: "connect:search_domains\nconnect:write", aclFilter: "domain:getattr")
     }
 }
 
@@ -100,7 +100,7 @@ extension Qemu {
         public static let info = ProcedureInfo(
             program: 0x20008087, number: 5, name: "QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER", api: "virConnectDomainQemuMonitorEventDeregister",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
 
@@ -112,7 +112,7 @@ extension Qemu {
         public static let info = ProcedureInfo(
             program: 0x20008087, number: 6, name: "QEMU_PROC_DOMAIN_MONITOR_EVENT", api: "virDomainQemuMonitorEvent",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -124,6 +124,6 @@ extension Qemu {
         public static let info = ProcedureInfo(
             program: 0x20008087, number: 7, name: "QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES", api: "virDomainQemuMonitorCommandWithFiles",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }

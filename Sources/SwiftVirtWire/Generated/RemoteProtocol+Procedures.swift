@@ -1360,7 +1360,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 1, name: "REMOTE_PROC_CONNECT_OPEN", api: "virConnectOpen",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:getattr"], aclFilter: [])
+            acl: "connect:getattr", aclFilter: "")
     }
 }
 
@@ -1372,7 +1372,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 2, name: "REMOTE_PROC_CONNECT_CLOSE", api: "virConnectClose",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -1384,7 +1384,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 3, name: "REMOTE_PROC_CONNECT_GET_TYPE", api: "virConnectGetType",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:getattr"], aclFilter: [])
+            acl: "connect:getattr", aclFilter: "")
     }
 }
 
@@ -1396,7 +1396,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 4, name: "REMOTE_PROC_CONNECT_GET_VERSION", api: "virConnectGetVersion",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:getattr"], aclFilter: [])
+            acl: "connect:getattr", aclFilter: "")
     }
 }
 
@@ -1408,7 +1408,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 5, name: "REMOTE_PROC_CONNECT_GET_MAX_VCPUS", api: "virConnectGetMaxVcpus",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -1420,7 +1420,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 6, name: "REMOTE_PROC_NODE_GET_INFO", api: "virNodeGetInfo",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -1432,7 +1432,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 7, name: "REMOTE_PROC_CONNECT_GET_CAPABILITIES", api: "virConnectGetCapabilities",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -1444,7 +1444,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 8, name: "REMOTE_PROC_DOMAIN_ATTACH_DEVICE", api: "virDomainAttachDevice",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -1456,7 +1456,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 9, name: "REMOTE_PROC_DOMAIN_CREATE", api: "virDomainCreate",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:start"], aclFilter: [])
+            acl: "domain:start", aclFilter: "")
     }
 }
 
@@ -1468,7 +1468,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 10, name: "REMOTE_PROC_DOMAIN_CREATE_XML", api: "virDomainCreateXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:start"], aclFilter: [])
+            acl: "domain:write\ndomain:start", aclFilter: "")
     }
 }
 
@@ -1480,7 +1480,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 11, name: "REMOTE_PROC_DOMAIN_DEFINE_XML", api: "virDomainDefineXML",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save"], aclFilter: [])
+            acl: "domain:write\ndomain:save", aclFilter: "")
     }
 }
 
@@ -1492,7 +1492,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 12, name: "REMOTE_PROC_DOMAIN_DESTROY", api: "virDomainDestroy",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:stop"], aclFilter: [])
+            acl: "domain:stop", aclFilter: "")
     }
 }
 
@@ -1504,7 +1504,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 13, name: "REMOTE_PROC_DOMAIN_DETACH_DEVICE", api: "virDomainDetachDevice",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -1516,7 +1516,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 14, name: "REMOTE_PROC_DOMAIN_GET_XML_DESC", api: "virDomainGetXMLDesc",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read", "domain:read_secure:VIR_DOMAIN_XML_SECURE", "domain:read_secure:VIR_DOMAIN_XML_MIGRATABLE"], aclFilter: [])
+            acl: "domain:read\ndomain:read_secure:VIR_DOMAIN_XML_SECURE\ndomain:read_secure:VIR_DOMAIN_XML_MIGRATABLE", aclFilter: "")
     }
 }
 
@@ -1528,7 +1528,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 15, name: "REMOTE_PROC_DOMAIN_GET_AUTOSTART", api: "virDomainGetAutostart",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -1540,7 +1540,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 16, name: "REMOTE_PROC_DOMAIN_GET_INFO", api: "virDomainGetInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -1552,7 +1552,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 17, name: "REMOTE_PROC_DOMAIN_GET_MAX_MEMORY", api: "virDomainGetMaxMemory",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -1564,7 +1564,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 18, name: "REMOTE_PROC_DOMAIN_GET_MAX_VCPUS", api: "virDomainGetMaxVcpus",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -1576,7 +1576,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 19, name: "REMOTE_PROC_DOMAIN_GET_OS_TYPE", api: "virDomainGetOSType",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -1588,7 +1588,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 20, name: "REMOTE_PROC_DOMAIN_GET_VCPUS", api: "virDomainGetVcpus",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -1600,7 +1600,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 21, name: "REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS", api: "virConnectListDefinedDomains",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_domains"], aclFilter: ["domain:getattr"])
+            acl: "connect:search_domains", aclFilter: "domain:getattr")
     }
 }
 
@@ -1612,7 +1612,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 22, name: "REMOTE_PROC_DOMAIN_LOOKUP_BY_ID", api: "virDomainLookupByID",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:getattr"], aclFilter: [])
+            acl: "domain:getattr", aclFilter: "")
     }
 }
 
@@ -1624,7 +1624,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 23, name: "REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME", api: "virDomainLookupByName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:getattr"], aclFilter: [])
+            acl: "domain:getattr", aclFilter: "")
     }
 }
 
@@ -1636,7 +1636,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 24, name: "REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID", api: "virDomainLookupByUUID",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:getattr"], aclFilter: [])
+            acl: "domain:getattr", aclFilter: "")
     }
 }
 
@@ -1648,7 +1648,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 25, name: "REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS", api: "virConnectNumOfDefinedDomains",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_domains"], aclFilter: ["domain:getattr"])
+            acl: "connect:search_domains", aclFilter: "domain:getattr")
     }
 }
 
@@ -1660,7 +1660,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 26, name: "REMOTE_PROC_DOMAIN_PIN_VCPU", api: "virDomainPinVcpu",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -1672,7 +1672,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 27, name: "REMOTE_PROC_DOMAIN_REBOOT", api: "virDomainReboot",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:init_control", "domain:write:VIR_DOMAIN_REBOOT_GUEST_AGENT"], aclFilter: [])
+            acl: "domain:init_control\ndomain:write:VIR_DOMAIN_REBOOT_GUEST_AGENT", aclFilter: "")
     }
 }
 
@@ -1684,7 +1684,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 28, name: "REMOTE_PROC_DOMAIN_RESUME", api: "virDomainResume",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:suspend"], aclFilter: [])
+            acl: "domain:suspend", aclFilter: "")
     }
 }
 
@@ -1696,7 +1696,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 29, name: "REMOTE_PROC_DOMAIN_SET_AUTOSTART", api: "virDomainSetAutostart",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -1708,7 +1708,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 30, name: "REMOTE_PROC_DOMAIN_SET_MAX_MEMORY", api: "virDomainSetMaxMemory",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -1720,7 +1720,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 31, name: "REMOTE_PROC_DOMAIN_SET_MEMORY", api: "virDomainSetMemory",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -1732,7 +1732,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 32, name: "REMOTE_PROC_DOMAIN_SET_VCPUS", api: "virDomainSetVcpus",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -1744,7 +1744,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 33, name: "REMOTE_PROC_DOMAIN_SHUTDOWN", api: "virDomainShutdown",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:init_control"], aclFilter: [])
+            acl: "domain:init_control", aclFilter: "")
     }
 }
 
@@ -1756,7 +1756,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 34, name: "REMOTE_PROC_DOMAIN_SUSPEND", api: "virDomainSuspend",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:suspend"], aclFilter: [])
+            acl: "domain:suspend", aclFilter: "")
     }
 }
 
@@ -1768,7 +1768,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 35, name: "REMOTE_PROC_DOMAIN_UNDEFINE", api: "virDomainUndefine",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:delete"], aclFilter: [])
+            acl: "domain:delete", aclFilter: "")
     }
 }
 
@@ -1780,7 +1780,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 36, name: "REMOTE_PROC_CONNECT_LIST_DEFINED_NETWORKS", api: "virConnectListDefinedNetworks",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_networks"], aclFilter: ["network:getattr"])
+            acl: "connect:search_networks", aclFilter: "network:getattr")
     }
 }
 
@@ -1792,7 +1792,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 37, name: "REMOTE_PROC_CONNECT_LIST_DOMAINS", api: "virConnectListDomains",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_domains"], aclFilter: ["domain:getattr"])
+            acl: "connect:search_domains", aclFilter: "domain:getattr")
     }
 }
 
@@ -1804,7 +1804,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 38, name: "REMOTE_PROC_CONNECT_LIST_NETWORKS", api: "virConnectListNetworks",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_networks"], aclFilter: ["network:getattr"])
+            acl: "connect:search_networks", aclFilter: "network:getattr")
     }
 }
 
@@ -1816,7 +1816,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 39, name: "REMOTE_PROC_NETWORK_CREATE", api: "virNetworkCreate",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network:start"], aclFilter: [])
+            acl: "network:start", aclFilter: "")
     }
 }
 
@@ -1828,7 +1828,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 40, name: "REMOTE_PROC_NETWORK_CREATE_XML", api: "virNetworkCreateXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network:write", "network:start"], aclFilter: [])
+            acl: "network:write\nnetwork:start", aclFilter: "")
     }
 }
 
@@ -1840,7 +1840,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 41, name: "REMOTE_PROC_NETWORK_DEFINE_XML", api: "virNetworkDefineXML",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network:write", "network:save"], aclFilter: [])
+            acl: "network:write\nnetwork:save", aclFilter: "")
     }
 }
 
@@ -1852,7 +1852,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 42, name: "REMOTE_PROC_NETWORK_DESTROY", api: "virNetworkDestroy",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network:stop"], aclFilter: [])
+            acl: "network:stop", aclFilter: "")
     }
 }
 
@@ -1864,7 +1864,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 43, name: "REMOTE_PROC_NETWORK_GET_XML_DESC", api: "virNetworkGetXMLDesc",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network:read"], aclFilter: [])
+            acl: "network:read", aclFilter: "")
     }
 }
 
@@ -1876,7 +1876,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 44, name: "REMOTE_PROC_NETWORK_GET_AUTOSTART", api: "virNetworkGetAutostart",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network:read"], aclFilter: [])
+            acl: "network:read", aclFilter: "")
     }
 }
 
@@ -1888,7 +1888,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 45, name: "REMOTE_PROC_NETWORK_GET_BRIDGE_NAME", api: "virNetworkGetBridgeName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network:read"], aclFilter: [])
+            acl: "network:read", aclFilter: "")
     }
 }
 
@@ -1900,7 +1900,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 46, name: "REMOTE_PROC_NETWORK_LOOKUP_BY_NAME", api: "virNetworkLookupByName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network:getattr"], aclFilter: [])
+            acl: "network:getattr", aclFilter: "")
     }
 }
 
@@ -1912,7 +1912,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 47, name: "REMOTE_PROC_NETWORK_LOOKUP_BY_UUID", api: "virNetworkLookupByUUID",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network:getattr"], aclFilter: [])
+            acl: "network:getattr", aclFilter: "")
     }
 }
 
@@ -1924,7 +1924,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 48, name: "REMOTE_PROC_NETWORK_SET_AUTOSTART", api: "virNetworkSetAutostart",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network:write"], aclFilter: [])
+            acl: "network:write", aclFilter: "")
     }
 }
 
@@ -1936,7 +1936,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 49, name: "REMOTE_PROC_NETWORK_UNDEFINE", api: "virNetworkUndefine",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network:delete"], aclFilter: [])
+            acl: "network:delete", aclFilter: "")
     }
 }
 
@@ -1948,7 +1948,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 50, name: "REMOTE_PROC_CONNECT_NUM_OF_DEFINED_NETWORKS", api: "virConnectNumOfDefinedNetworks",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_networks"], aclFilter: ["network:getattr"])
+            acl: "connect:search_networks", aclFilter: "network:getattr")
     }
 }
 
@@ -1960,7 +1960,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 51, name: "REMOTE_PROC_CONNECT_NUM_OF_DOMAINS", api: "virConnectNumOfDomains",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_domains"], aclFilter: ["domain:getattr"])
+            acl: "connect:search_domains", aclFilter: "domain:getattr")
     }
 }
 
@@ -1972,7 +1972,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 52, name: "REMOTE_PROC_CONNECT_NUM_OF_NETWORKS", api: "virConnectNumOfNetworks",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_networks"], aclFilter: ["network:getattr"])
+            acl: "connect:search_networks", aclFilter: "network:getattr")
     }
 }
 
@@ -1984,7 +1984,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 53, name: "REMOTE_PROC_DOMAIN_CORE_DUMP", api: "virDomainCoreDump",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:core_dump"], aclFilter: [])
+            acl: "domain:core_dump", aclFilter: "")
     }
 }
 
@@ -1996,7 +1996,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 54, name: "REMOTE_PROC_DOMAIN_RESTORE", api: "virDomainRestore",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -2008,7 +2008,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 55, name: "REMOTE_PROC_DOMAIN_SAVE", api: "virDomainSave",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:hibernate"], aclFilter: [])
+            acl: "domain:hibernate", aclFilter: "")
     }
 }
 
@@ -2020,7 +2020,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 56, name: "REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE", api: "virDomainGetSchedulerType",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -2032,7 +2032,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 57, name: "REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS", api: "virDomainGetSchedulerParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -2044,7 +2044,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 58, name: "REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS", api: "virDomainSetSchedulerParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -2056,7 +2056,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 59, name: "REMOTE_PROC_CONNECT_GET_HOSTNAME", api: "virConnectGetHostname",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:getattr"], aclFilter: [])
+            acl: "connect:getattr", aclFilter: "")
     }
 }
 
@@ -2068,7 +2068,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 60, name: "REMOTE_PROC_CONNECT_SUPPORTS_FEATURE", api: "virConnectSupportsFeature",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:getattr"], aclFilter: [])
+            acl: "connect:getattr", aclFilter: "")
     }
 }
 
@@ -2080,7 +2080,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 61, name: "REMOTE_PROC_DOMAIN_MIGRATE_PREPARE", api: "virDomainMigratePrepare",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate", "domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:migrate\ndomain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -2092,7 +2092,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 62, name: "REMOTE_PROC_DOMAIN_MIGRATE_PERFORM", api: "virDomainMigratePerform",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -2104,7 +2104,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 63, name: "REMOTE_PROC_DOMAIN_MIGRATE_FINISH", api: "virDomainMigrateFinish",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -2116,7 +2116,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 64, name: "REMOTE_PROC_DOMAIN_BLOCK_STATS", api: "virDomainBlockStats",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -2128,7 +2128,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 65, name: "REMOTE_PROC_DOMAIN_INTERFACE_STATS", api: "virDomainInterfaceStats",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -2140,7 +2140,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 66, name: "REMOTE_PROC_AUTH_LIST", api: "virAuthList",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -2152,7 +2152,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 67, name: "REMOTE_PROC_AUTH_SASL_INIT", api: "virAuthSaslInit",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -2164,7 +2164,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 68, name: "REMOTE_PROC_AUTH_SASL_START", api: "virAuthSaslStart",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -2176,7 +2176,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 69, name: "REMOTE_PROC_AUTH_SASL_STEP", api: "virAuthSaslStep",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -2188,7 +2188,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 70, name: "REMOTE_PROC_AUTH_POLKIT", api: "virAuthPolkit",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -2200,7 +2200,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 71, name: "REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS", api: "virConnectNumOfStoragePools",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_storage_pools"], aclFilter: ["storage_pool:getattr"])
+            acl: "connect:search_storage_pools", aclFilter: "storage_pool:getattr")
     }
 }
 
@@ -2212,7 +2212,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 72, name: "REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS", api: "virConnectListStoragePools",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_storage_pools"], aclFilter: ["storage_pool:getattr"])
+            acl: "connect:search_storage_pools", aclFilter: "storage_pool:getattr")
     }
 }
 
@@ -2224,7 +2224,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 73, name: "REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS", api: "virConnectNumOfDefinedStoragePools",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_storage_pools"], aclFilter: ["storage_pool:getattr"])
+            acl: "connect:search_storage_pools", aclFilter: "storage_pool:getattr")
     }
 }
 
@@ -2236,7 +2236,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 74, name: "REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS", api: "virConnectListDefinedStoragePools",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_storage_pools"], aclFilter: ["storage_pool:getattr"])
+            acl: "connect:search_storage_pools", aclFilter: "storage_pool:getattr")
     }
 }
 
@@ -2248,7 +2248,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 75, name: "REMOTE_PROC_CONNECT_FIND_STORAGE_POOL_SOURCES", api: "virConnectFindStoragePoolSources",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:detect_storage_pools"], aclFilter: [])
+            acl: "connect:detect_storage_pools", aclFilter: "")
     }
 }
 
@@ -2260,7 +2260,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 76, name: "REMOTE_PROC_STORAGE_POOL_CREATE_XML", api: "virStoragePoolCreateXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_pool:start", "storage_pool:write"], aclFilter: [])
+            acl: "storage_pool:start\nstorage_pool:write", aclFilter: "")
     }
 }
 
@@ -2272,7 +2272,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 77, name: "REMOTE_PROC_STORAGE_POOL_DEFINE_XML", api: "virStoragePoolDefineXML",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_pool:write", "storage_pool:save"], aclFilter: [])
+            acl: "storage_pool:write\nstorage_pool:save", aclFilter: "")
     }
 }
 
@@ -2284,7 +2284,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 78, name: "REMOTE_PROC_STORAGE_POOL_CREATE", api: "virStoragePoolCreate",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_pool:start"], aclFilter: [])
+            acl: "storage_pool:start", aclFilter: "")
     }
 }
 
@@ -2296,7 +2296,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 79, name: "REMOTE_PROC_STORAGE_POOL_BUILD", api: "virStoragePoolBuild",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_pool:format"], aclFilter: [])
+            acl: "storage_pool:format", aclFilter: "")
     }
 }
 
@@ -2308,7 +2308,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 80, name: "REMOTE_PROC_STORAGE_POOL_DESTROY", api: "virStoragePoolDestroy",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_pool:stop"], aclFilter: [])
+            acl: "storage_pool:stop", aclFilter: "")
     }
 }
 
@@ -2320,7 +2320,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 81, name: "REMOTE_PROC_STORAGE_POOL_DELETE", api: "virStoragePoolDelete",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_pool:format"], aclFilter: [])
+            acl: "storage_pool:format", aclFilter: "")
     }
 }
 
@@ -2332,7 +2332,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 82, name: "REMOTE_PROC_STORAGE_POOL_UNDEFINE", api: "virStoragePoolUndefine",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_pool:delete"], aclFilter: [])
+            acl: "storage_pool:delete", aclFilter: "")
     }
 }
 
@@ -2344,7 +2344,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 83, name: "REMOTE_PROC_STORAGE_POOL_REFRESH", api: "virStoragePoolRefresh",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_pool:refresh"], aclFilter: [])
+            acl: "storage_pool:refresh", aclFilter: "")
     }
 }
 
@@ -2356,7 +2356,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 84, name: "REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME", api: "virStoragePoolLookupByName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:getattr"], aclFilter: [])
+            acl: "storage_pool:getattr", aclFilter: "")
     }
 }
 
@@ -2368,7 +2368,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 85, name: "REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID", api: "virStoragePoolLookupByUUID",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:getattr"], aclFilter: [])
+            acl: "storage_pool:getattr", aclFilter: "")
     }
 }
 
@@ -2380,7 +2380,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 86, name: "REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME", api: "virStoragePoolLookupByVolume",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:getattr"], aclFilter: [])
+            acl: "storage_pool:getattr", aclFilter: "")
     }
 }
 
@@ -2392,7 +2392,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 87, name: "REMOTE_PROC_STORAGE_POOL_GET_INFO", api: "virStoragePoolGetInfo",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:read"], aclFilter: [])
+            acl: "storage_pool:read", aclFilter: "")
     }
 }
 
@@ -2404,7 +2404,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 88, name: "REMOTE_PROC_STORAGE_POOL_GET_XML_DESC", api: "virStoragePoolGetXMLDesc",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:read"], aclFilter: [])
+            acl: "storage_pool:read", aclFilter: "")
     }
 }
 
@@ -2416,7 +2416,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 89, name: "REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART", api: "virStoragePoolGetAutostart",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:read"], aclFilter: [])
+            acl: "storage_pool:read", aclFilter: "")
     }
 }
 
@@ -2428,7 +2428,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 90, name: "REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART", api: "virStoragePoolSetAutostart",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_pool:write"], aclFilter: [])
+            acl: "storage_pool:write", aclFilter: "")
     }
 }
 
@@ -2440,7 +2440,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 91, name: "REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES", api: "virStoragePoolNumOfVolumes",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:search_storage_vols"], aclFilter: ["storage_vol:getattr"])
+            acl: "storage_pool:search_storage_vols", aclFilter: "storage_vol:getattr")
     }
 }
 
@@ -2452,7 +2452,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 92, name: "REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES", api: "virStoragePoolListVolumes",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:search_storage_vols"], aclFilter: ["storage_vol:getattr"])
+            acl: "storage_pool:search_storage_vols", aclFilter: "storage_vol:getattr")
     }
 }
 
@@ -2464,7 +2464,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 93, name: "REMOTE_PROC_STORAGE_VOL_CREATE_XML", api: "virStorageVolCreateXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_vol:create"], aclFilter: [])
+            acl: "storage_vol:create", aclFilter: "")
     }
 }
 
@@ -2476,7 +2476,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 94, name: "REMOTE_PROC_STORAGE_VOL_DELETE", api: "virStorageVolDelete",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_vol:delete"], aclFilter: [])
+            acl: "storage_vol:delete", aclFilter: "")
     }
 }
 
@@ -2488,7 +2488,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 95, name: "REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME", api: "virStorageVolLookupByName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_vol:getattr"], aclFilter: [])
+            acl: "storage_vol:getattr", aclFilter: "")
     }
 }
 
@@ -2500,7 +2500,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 96, name: "REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY", api: "virStorageVolLookupByKey",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_vol:getattr"], aclFilter: [])
+            acl: "storage_vol:getattr", aclFilter: "")
     }
 }
 
@@ -2512,7 +2512,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 97, name: "REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH", api: "virStorageVolLookupByPath",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_vol:getattr"], aclFilter: [])
+            acl: "storage_vol:getattr", aclFilter: "")
     }
 }
 
@@ -2524,7 +2524,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 98, name: "REMOTE_PROC_STORAGE_VOL_GET_INFO", api: "virStorageVolGetInfo",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_vol:read"], aclFilter: [])
+            acl: "storage_vol:read", aclFilter: "")
     }
 }
 
@@ -2536,7 +2536,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 99, name: "REMOTE_PROC_STORAGE_VOL_GET_XML_DESC", api: "virStorageVolGetXMLDesc",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_vol:read"], aclFilter: [])
+            acl: "storage_vol:read", aclFilter: "")
     }
 }
 
@@ -2548,7 +2548,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 100, name: "REMOTE_PROC_STORAGE_VOL_GET_PATH", api: "virStorageVolGetPath",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_vol:read"], aclFilter: [])
+            acl: "storage_vol:read", aclFilter: "")
     }
 }
 
@@ -2560,7 +2560,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 101, name: "REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY", api: "virNodeGetCellsFreeMemory",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -2572,7 +2572,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 102, name: "REMOTE_PROC_NODE_GET_FREE_MEMORY", api: "virNodeGetFreeMemory",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -2584,7 +2584,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 103, name: "REMOTE_PROC_DOMAIN_BLOCK_PEEK", api: "virDomainBlockPeek",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:block_read"], aclFilter: [])
+            acl: "domain:block_read", aclFilter: "")
     }
 }
 
@@ -2596,7 +2596,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 104, name: "REMOTE_PROC_DOMAIN_MEMORY_PEEK", api: "virDomainMemoryPeek",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:mem_read"], aclFilter: [])
+            acl: "domain:mem_read", aclFilter: "")
     }
 }
 
@@ -2608,7 +2608,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 105, name: "REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER", api: "virConnectDomainEventRegister",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_domains"], aclFilter: ["domain:getattr"])
+            acl: "connect:search_domains", aclFilter: "domain:getattr")
     }
 }
 
@@ -2620,7 +2620,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 106, name: "REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER", api: "virConnectDomainEventDeregister",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -2632,7 +2632,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 107, name: "REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE", api: "virDomainEventLifecycle",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -2644,7 +2644,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 108, name: "REMOTE_PROC_DOMAIN_MIGRATE_PREPARE2", api: "virDomainMigratePrepare2",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate", "domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:migrate\ndomain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -2656,7 +2656,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 109, name: "REMOTE_PROC_DOMAIN_MIGRATE_FINISH2", api: "virDomainMigrateFinish2",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -2668,7 +2668,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 110, name: "REMOTE_PROC_CONNECT_GET_URI", api: "virConnectGetURI",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:getattr"], aclFilter: [])
+            acl: "connect:getattr", aclFilter: "")
     }
 }
 
@@ -2680,7 +2680,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 111, name: "REMOTE_PROC_NODE_NUM_OF_DEVICES", api: "virNodeNumOfDevices",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_node_devices"], aclFilter: ["node_device:getattr"])
+            acl: "connect:search_node_devices", aclFilter: "node_device:getattr")
     }
 }
 
@@ -2692,7 +2692,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 112, name: "REMOTE_PROC_NODE_LIST_DEVICES", api: "virNodeListDevices",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_node_devices"], aclFilter: ["node_device:getattr"])
+            acl: "connect:search_node_devices", aclFilter: "node_device:getattr")
     }
 }
 
@@ -2704,7 +2704,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 113, name: "REMOTE_PROC_NODE_DEVICE_LOOKUP_BY_NAME", api: "virNodeDeviceLookupByName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["node_device:getattr"], aclFilter: [])
+            acl: "node_device:getattr", aclFilter: "")
     }
 }
 
@@ -2716,7 +2716,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 114, name: "REMOTE_PROC_NODE_DEVICE_GET_XML_DESC", api: "virNodeDeviceGetXMLDesc",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["node_device:read"], aclFilter: [])
+            acl: "node_device:read", aclFilter: "")
     }
 }
 
@@ -2728,7 +2728,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 115, name: "REMOTE_PROC_NODE_DEVICE_GET_PARENT", api: "virNodeDeviceGetParent",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["node_device:read"], aclFilter: [])
+            acl: "node_device:read", aclFilter: "")
     }
 }
 
@@ -2740,7 +2740,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 116, name: "REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS", api: "virNodeDeviceNumOfCaps",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["node_device:read"], aclFilter: [])
+            acl: "node_device:read", aclFilter: "")
     }
 }
 
@@ -2752,7 +2752,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 117, name: "REMOTE_PROC_NODE_DEVICE_LIST_CAPS", api: "virNodeDeviceListCaps",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["node_device:read"], aclFilter: [])
+            acl: "node_device:read", aclFilter: "")
     }
 }
 
@@ -2764,7 +2764,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 118, name: "REMOTE_PROC_NODE_DEVICE_DETTACH", api: "virNodeDeviceDettach",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:detach"], aclFilter: [])
+            acl: "node_device:detach", aclFilter: "")
     }
 }
 
@@ -2776,7 +2776,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 119, name: "REMOTE_PROC_NODE_DEVICE_RE_ATTACH", api: "virNodeDeviceReAttach",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:detach"], aclFilter: [])
+            acl: "node_device:detach", aclFilter: "")
     }
 }
 
@@ -2788,7 +2788,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 120, name: "REMOTE_PROC_NODE_DEVICE_RESET", api: "virNodeDeviceReset",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:detach"], aclFilter: [])
+            acl: "node_device:detach", aclFilter: "")
     }
 }
 
@@ -2800,7 +2800,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 121, name: "REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL", api: "virDomainGetSecurityLabel",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -2812,7 +2812,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 122, name: "REMOTE_PROC_NODE_GET_SECURITY_MODEL", api: "virNodeGetSecurityModel",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -2824,7 +2824,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 123, name: "REMOTE_PROC_NODE_DEVICE_CREATE_XML", api: "virNodeDeviceCreateXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:write", "node_device:start"], aclFilter: [])
+            acl: "node_device:write\nnode_device:start", aclFilter: "")
     }
 }
 
@@ -2836,7 +2836,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 124, name: "REMOTE_PROC_NODE_DEVICE_DESTROY", api: "virNodeDeviceDestroy",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:stop"], aclFilter: [])
+            acl: "node_device:stop", aclFilter: "")
     }
 }
 
@@ -2848,7 +2848,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 125, name: "REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM", api: "virStorageVolCreateXMLFrom",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_vol:create"], aclFilter: [])
+            acl: "storage_vol:create", aclFilter: "")
     }
 }
 
@@ -2860,7 +2860,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 126, name: "REMOTE_PROC_CONNECT_NUM_OF_INTERFACES", api: "virConnectNumOfInterfaces",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_interfaces"], aclFilter: ["interface:getattr"])
+            acl: "connect:search_interfaces", aclFilter: "interface:getattr")
     }
 }
 
@@ -2872,7 +2872,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 127, name: "REMOTE_PROC_CONNECT_LIST_INTERFACES", api: "virConnectListInterfaces",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_interfaces"], aclFilter: ["interface:getattr"])
+            acl: "connect:search_interfaces", aclFilter: "interface:getattr")
     }
 }
 
@@ -2884,7 +2884,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 128, name: "REMOTE_PROC_INTERFACE_LOOKUP_BY_NAME", api: "virInterfaceLookupByName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["interface:getattr"], aclFilter: [])
+            acl: "interface:getattr", aclFilter: "")
     }
 }
 
@@ -2896,7 +2896,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 129, name: "REMOTE_PROC_INTERFACE_LOOKUP_BY_MAC_STRING", api: "virInterfaceLookupByMACString",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["interface:getattr"], aclFilter: [])
+            acl: "interface:getattr", aclFilter: "")
     }
 }
 
@@ -2908,7 +2908,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 130, name: "REMOTE_PROC_INTERFACE_GET_XML_DESC", api: "virInterfaceGetXMLDesc",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["interface:read"], aclFilter: [])
+            acl: "interface:read", aclFilter: "")
     }
 }
 
@@ -2920,7 +2920,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 131, name: "REMOTE_PROC_INTERFACE_DEFINE_XML", api: "virInterfaceDefineXML",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["interface:write", "interface:save"], aclFilter: [])
+            acl: "interface:write\ninterface:save", aclFilter: "")
     }
 }
 
@@ -2932,7 +2932,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 132, name: "REMOTE_PROC_INTERFACE_UNDEFINE", api: "virInterfaceUndefine",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["interface:delete"], aclFilter: [])
+            acl: "interface:delete", aclFilter: "")
     }
 }
 
@@ -2944,7 +2944,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 133, name: "REMOTE_PROC_INTERFACE_CREATE", api: "virInterfaceCreate",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["interface:start"], aclFilter: [])
+            acl: "interface:start", aclFilter: "")
     }
 }
 
@@ -2956,7 +2956,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 134, name: "REMOTE_PROC_INTERFACE_DESTROY", api: "virInterfaceDestroy",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["interface:stop"], aclFilter: [])
+            acl: "interface:stop", aclFilter: "")
     }
 }
 
@@ -2968,7 +2968,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 135, name: "REMOTE_PROC_CONNECT_DOMAIN_XML_FROM_NATIVE", api: "virConnectDomainXMLFromNative",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
 
@@ -2980,7 +2980,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 136, name: "REMOTE_PROC_CONNECT_DOMAIN_XML_TO_NATIVE", api: "virConnectDomainXMLToNative",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
 
@@ -2992,7 +2992,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 137, name: "REMOTE_PROC_CONNECT_NUM_OF_DEFINED_INTERFACES", api: "virConnectNumOfDefinedInterfaces",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_interfaces"], aclFilter: ["interface:getattr"])
+            acl: "connect:search_interfaces", aclFilter: "interface:getattr")
     }
 }
 
@@ -3004,7 +3004,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 138, name: "REMOTE_PROC_CONNECT_LIST_DEFINED_INTERFACES", api: "virConnectListDefinedInterfaces",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_interfaces"], aclFilter: ["interface:getattr"])
+            acl: "connect:search_interfaces", aclFilter: "interface:getattr")
     }
 }
 
@@ -3016,7 +3016,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 139, name: "REMOTE_PROC_CONNECT_NUM_OF_SECRETS", api: "virConnectNumOfSecrets",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_secrets"], aclFilter: ["secret:getattr"])
+            acl: "connect:search_secrets", aclFilter: "secret:getattr")
     }
 }
 
@@ -3028,7 +3028,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 140, name: "REMOTE_PROC_CONNECT_LIST_SECRETS", api: "virConnectListSecrets",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_secrets"], aclFilter: ["secret:getattr"])
+            acl: "connect:search_secrets", aclFilter: "secret:getattr")
     }
 }
 
@@ -3040,7 +3040,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 141, name: "REMOTE_PROC_SECRET_LOOKUP_BY_UUID", api: "virSecretLookupByUUID",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["secret:getattr"], aclFilter: [])
+            acl: "secret:getattr", aclFilter: "")
     }
 }
 
@@ -3052,7 +3052,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 142, name: "REMOTE_PROC_SECRET_DEFINE_XML", api: "virSecretDefineXML",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["secret:write", "secret:save"], aclFilter: [])
+            acl: "secret:write\nsecret:save", aclFilter: "")
     }
 }
 
@@ -3064,7 +3064,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 143, name: "REMOTE_PROC_SECRET_GET_XML_DESC", api: "virSecretGetXMLDesc",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["secret:read"], aclFilter: [])
+            acl: "secret:read", aclFilter: "")
     }
 }
 
@@ -3076,7 +3076,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 144, name: "REMOTE_PROC_SECRET_SET_VALUE", api: "virSecretSetValue",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["secret:write"], aclFilter: [])
+            acl: "secret:write", aclFilter: "")
     }
 }
 
@@ -3088,7 +3088,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 145, name: "REMOTE_PROC_SECRET_GET_VALUE", api: "virSecretGetValue",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["secret:read_secure"], aclFilter: [])
+            acl: "secret:read_secure", aclFilter: "")
     }
 }
 
@@ -3100,7 +3100,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 146, name: "REMOTE_PROC_SECRET_UNDEFINE", api: "virSecretUndefine",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["secret:delete"], aclFilter: [])
+            acl: "secret:delete", aclFilter: "")
     }
 }
 
@@ -3112,7 +3112,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 147, name: "REMOTE_PROC_SECRET_LOOKUP_BY_USAGE", api: "virSecretLookupByUsage",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["secret:getattr"], aclFilter: [])
+            acl: "secret:getattr", aclFilter: "")
     }
 }
 
@@ -3124,7 +3124,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 148, name: "REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL", api: "virDomainMigratePrepareTunnel",
             priority: .low, kind: .call, stream: .write, readOnly: .refused,
-            acl: ["domain:migrate", "domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:migrate\ndomain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -3136,7 +3136,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 149, name: "REMOTE_PROC_CONNECT_IS_SECURE", api: "virConnectIsSecure",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -3148,7 +3148,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 150, name: "REMOTE_PROC_DOMAIN_IS_ACTIVE", api: "virDomainIsActive",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3160,7 +3160,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 151, name: "REMOTE_PROC_DOMAIN_IS_PERSISTENT", api: "virDomainIsPersistent",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3172,7 +3172,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 152, name: "REMOTE_PROC_NETWORK_IS_ACTIVE", api: "virNetworkIsActive",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network:read"], aclFilter: [])
+            acl: "network:read", aclFilter: "")
     }
 }
 
@@ -3184,7 +3184,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 153, name: "REMOTE_PROC_NETWORK_IS_PERSISTENT", api: "virNetworkIsPersistent",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network:read"], aclFilter: [])
+            acl: "network:read", aclFilter: "")
     }
 }
 
@@ -3196,7 +3196,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 154, name: "REMOTE_PROC_STORAGE_POOL_IS_ACTIVE", api: "virStoragePoolIsActive",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:read"], aclFilter: [])
+            acl: "storage_pool:read", aclFilter: "")
     }
 }
 
@@ -3208,7 +3208,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 155, name: "REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT", api: "virStoragePoolIsPersistent",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:read"], aclFilter: [])
+            acl: "storage_pool:read", aclFilter: "")
     }
 }
 
@@ -3220,7 +3220,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 156, name: "REMOTE_PROC_INTERFACE_IS_ACTIVE", api: "virInterfaceIsActive",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["interface:read"], aclFilter: [])
+            acl: "interface:read", aclFilter: "")
     }
 }
 
@@ -3232,7 +3232,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 157, name: "REMOTE_PROC_CONNECT_GET_LIB_VERSION", api: "virConnectGetLibVersion",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:getattr"], aclFilter: [])
+            acl: "connect:getattr", aclFilter: "")
     }
 }
 
@@ -3244,7 +3244,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 158, name: "REMOTE_PROC_CONNECT_COMPARE_CPU", api: "virConnectCompareCPU",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -3256,7 +3256,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 159, name: "REMOTE_PROC_DOMAIN_MEMORY_STATS", api: "virDomainMemoryStats",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3268,7 +3268,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 160, name: "REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS", api: "virDomainAttachDeviceFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -3280,7 +3280,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 161, name: "REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS", api: "virDomainDetachDeviceFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -3292,7 +3292,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 162, name: "REMOTE_PROC_CONNECT_BASELINE_CPU", api: "virConnectBaselineCPU",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -3304,7 +3304,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 163, name: "REMOTE_PROC_DOMAIN_GET_JOB_INFO", api: "virDomainGetJobInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3316,7 +3316,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 164, name: "REMOTE_PROC_DOMAIN_ABORT_JOB", api: "virDomainAbortJob",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -3328,7 +3328,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 165, name: "REMOTE_PROC_STORAGE_VOL_WIPE", api: "virStorageVolWipe",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_vol:format"], aclFilter: [])
+            acl: "storage_vol:format", aclFilter: "")
     }
 }
 
@@ -3340,7 +3340,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 166, name: "REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME", api: "virDomainMigrateSetMaxDowntime",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -3352,7 +3352,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 167, name: "REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY", api: "virConnectDomainEventRegisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_domains"], aclFilter: ["domain:getattr"])
+            acl: "connect:search_domains", aclFilter: "domain:getattr")
     }
 }
 
@@ -3364,7 +3364,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 168, name: "REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY", api: "virConnectDomainEventDeregisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -3376,7 +3376,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 169, name: "REMOTE_PROC_DOMAIN_EVENT_REBOOT", api: "virDomainEventReboot",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -3388,7 +3388,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 170, name: "REMOTE_PROC_DOMAIN_EVENT_RTC_CHANGE", api: "virDomainEventRtcChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -3400,7 +3400,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 171, name: "REMOTE_PROC_DOMAIN_EVENT_WATCHDOG", api: "virDomainEventWatchdog",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -3412,7 +3412,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 172, name: "REMOTE_PROC_DOMAIN_EVENT_IO_ERROR", api: "virDomainEventIoError",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -3424,7 +3424,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 173, name: "REMOTE_PROC_DOMAIN_EVENT_GRAPHICS", api: "virDomainEventGraphics",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -3436,7 +3436,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 174, name: "REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS", api: "virDomainUpdateDeviceFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -3448,7 +3448,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 175, name: "REMOTE_PROC_NWFILTER_LOOKUP_BY_NAME", api: "virNWFilterLookupByName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["nwfilter:getattr"], aclFilter: [])
+            acl: "nwfilter:getattr", aclFilter: "")
     }
 }
 
@@ -3460,7 +3460,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 176, name: "REMOTE_PROC_NWFILTER_LOOKUP_BY_UUID", api: "virNWFilterLookupByUUID",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["nwfilter:getattr"], aclFilter: [])
+            acl: "nwfilter:getattr", aclFilter: "")
     }
 }
 
@@ -3472,7 +3472,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 177, name: "REMOTE_PROC_NWFILTER_GET_XML_DESC", api: "virNWFilterGetXMLDesc",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["nwfilter:read"], aclFilter: [])
+            acl: "nwfilter:read", aclFilter: "")
     }
 }
 
@@ -3484,7 +3484,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 178, name: "REMOTE_PROC_CONNECT_NUM_OF_NWFILTERS", api: "virConnectNumOfNwfilters",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_nwfilters"], aclFilter: ["nwfilter:getattr"])
+            acl: "connect:search_nwfilters", aclFilter: "nwfilter:getattr")
     }
 }
 
@@ -3496,7 +3496,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 179, name: "REMOTE_PROC_CONNECT_LIST_NWFILTERS", api: "virConnectListNwfilters",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_nwfilters"], aclFilter: ["nwfilter:getattr"])
+            acl: "connect:search_nwfilters", aclFilter: "nwfilter:getattr")
     }
 }
 
@@ -3508,7 +3508,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 180, name: "REMOTE_PROC_NWFILTER_DEFINE_XML", api: "virNWFilterDefineXML",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["nwfilter:write", "nwfilter:save"], aclFilter: [])
+            acl: "nwfilter:write\nnwfilter:save", aclFilter: "")
     }
 }
 
@@ -3520,7 +3520,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 181, name: "REMOTE_PROC_NWFILTER_UNDEFINE", api: "virNWFilterUndefine",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["nwfilter:delete"], aclFilter: [])
+            acl: "nwfilter:delete", aclFilter: "")
     }
 }
 
@@ -3532,7 +3532,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 182, name: "REMOTE_PROC_DOMAIN_MANAGED_SAVE", api: "virDomainManagedSave",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:hibernate"], aclFilter: [])
+            acl: "domain:hibernate", aclFilter: "")
     }
 }
 
@@ -3544,7 +3544,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 183, name: "REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE", api: "virDomainHasManagedSaveImage",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3556,7 +3556,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 184, name: "REMOTE_PROC_DOMAIN_MANAGED_SAVE_REMOVE", api: "virDomainManagedSaveRemove",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:hibernate"], aclFilter: [])
+            acl: "domain:hibernate", aclFilter: "")
     }
 }
 
@@ -3568,7 +3568,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 185, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML", api: "virDomainSnapshotCreateXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:snapshot", "domain:fs_freeze:VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE"], aclFilter: [])
+            acl: "domain:snapshot\ndomain:fs_freeze:VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE", aclFilter: "")
     }
 }
 
@@ -3580,7 +3580,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 186, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC", api: "virDomainSnapshotGetXMLDesc",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read", "domain:read_secure:VIR_DOMAIN_SNAPSHOT_XML_SECURE"], aclFilter: [])
+            acl: "domain:read\ndomain:read_secure:VIR_DOMAIN_SNAPSHOT_XML_SECURE", aclFilter: "")
     }
 }
 
@@ -3592,7 +3592,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 187, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_NUM", api: "virDomainSnapshotNum",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3604,7 +3604,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 188, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_NAMES", api: "virDomainSnapshotListNames",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3616,7 +3616,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 189, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME", api: "virDomainSnapshotLookupByName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3628,7 +3628,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 190, name: "REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT", api: "virDomainHasCurrentSnapshot",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3640,7 +3640,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 191, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT", api: "virDomainSnapshotCurrent",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3652,7 +3652,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 192, name: "REMOTE_PROC_DOMAIN_REVERT_TO_SNAPSHOT", api: "virDomainRevertToSnapshot",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:snapshot"], aclFilter: [])
+            acl: "domain:snapshot", aclFilter: "")
     }
 }
 
@@ -3664,7 +3664,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 193, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_DELETE", api: "virDomainSnapshotDelete",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:snapshot"], aclFilter: [])
+            acl: "domain:snapshot", aclFilter: "")
     }
 }
 
@@ -3676,7 +3676,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 194, name: "REMOTE_PROC_DOMAIN_GET_BLOCK_INFO", api: "virDomainGetBlockInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3688,7 +3688,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 195, name: "REMOTE_PROC_DOMAIN_EVENT_IO_ERROR_REASON", api: "virDomainEventIoErrorReason",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -3700,7 +3700,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 196, name: "REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS", api: "virDomainCreateWithFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:start"], aclFilter: [])
+            acl: "domain:start", aclFilter: "")
     }
 }
 
@@ -3712,7 +3712,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 197, name: "REMOTE_PROC_DOMAIN_SET_MEMORY_PARAMETERS", api: "virDomainSetMemoryParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -3724,7 +3724,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 198, name: "REMOTE_PROC_DOMAIN_GET_MEMORY_PARAMETERS", api: "virDomainGetMemoryParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3736,7 +3736,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 199, name: "REMOTE_PROC_DOMAIN_SET_VCPUS_FLAGS", api: "virDomainSetVcpusFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG", "domain:write:VIR_DOMAIN_VCPU_GUEST"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG\ndomain:write:VIR_DOMAIN_VCPU_GUEST", aclFilter: "")
     }
 }
 
@@ -3748,7 +3748,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 200, name: "REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS", api: "virDomainGetVcpusFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read", "domain:write:VIR_DOMAIN_VCPU_GUEST"], aclFilter: [])
+            acl: "domain:read\ndomain:write:VIR_DOMAIN_VCPU_GUEST", aclFilter: "")
     }
 }
 
@@ -3760,7 +3760,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 201, name: "REMOTE_PROC_DOMAIN_OPEN_CONSOLE", api: "virDomainOpenConsole",
             priority: .low, kind: .call, stream: .read, readOnly: .refused,
-            acl: ["domain:open_device"], aclFilter: [])
+            acl: "domain:open_device", aclFilter: "")
     }
 }
 
@@ -3772,7 +3772,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 202, name: "REMOTE_PROC_DOMAIN_IS_UPDATED", api: "virDomainIsUpdated",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3784,7 +3784,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 203, name: "REMOTE_PROC_CONNECT_GET_SYSINFO", api: "virConnectGetSysinfo",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -3796,7 +3796,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 204, name: "REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS", api: "virDomainSetMemoryFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -3808,7 +3808,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 205, name: "REMOTE_PROC_DOMAIN_SET_BLKIO_PARAMETERS", api: "virDomainSetBlkioParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -3820,7 +3820,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 206, name: "REMOTE_PROC_DOMAIN_GET_BLKIO_PARAMETERS", api: "virDomainGetBlkioParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3832,7 +3832,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 207, name: "REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_SPEED", api: "virDomainMigrateSetMaxSpeed",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -3844,7 +3844,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 208, name: "REMOTE_PROC_STORAGE_VOL_UPLOAD", api: "virStorageVolUpload",
             priority: .low, kind: .call, stream: .write, readOnly: .refused,
-            acl: ["storage_vol:data_write"], aclFilter: [])
+            acl: "storage_vol:data_write", aclFilter: "")
     }
 }
 
@@ -3856,7 +3856,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 209, name: "REMOTE_PROC_STORAGE_VOL_DOWNLOAD", api: "virStorageVolDownload",
             priority: .low, kind: .call, stream: .read, readOnly: .refused,
-            acl: ["storage_vol:data_read"], aclFilter: [])
+            acl: "storage_vol:data_read", aclFilter: "")
     }
 }
 
@@ -3868,7 +3868,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 210, name: "REMOTE_PROC_DOMAIN_INJECT_NMI", api: "virDomainInjectNMI",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:inject_nmi"], aclFilter: [])
+            acl: "domain:inject_nmi", aclFilter: "")
     }
 }
 
@@ -3880,7 +3880,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 211, name: "REMOTE_PROC_DOMAIN_SCREENSHOT", api: "virDomainScreenshot",
             priority: .low, kind: .call, stream: .read, readOnly: .refused,
-            acl: ["domain:screenshot"], aclFilter: [])
+            acl: "domain:screenshot", aclFilter: "")
     }
 }
 
@@ -3892,7 +3892,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 212, name: "REMOTE_PROC_DOMAIN_GET_STATE", api: "virDomainGetState",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -3904,7 +3904,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 213, name: "REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3", api: "virDomainMigrateBegin3",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -3916,7 +3916,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 214, name: "REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3", api: "virDomainMigratePrepare3",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate", "domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:migrate\ndomain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -3928,7 +3928,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 215, name: "REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3", api: "virDomainMigratePrepareTunnel3",
             priority: .low, kind: .call, stream: .write, readOnly: .refused,
-            acl: ["domain:migrate", "domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:migrate\ndomain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -3940,7 +3940,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 216, name: "REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3", api: "virDomainMigratePerform3",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -3952,7 +3952,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 217, name: "REMOTE_PROC_DOMAIN_MIGRATE_FINISH3", api: "virDomainMigrateFinish3",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -3964,7 +3964,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 218, name: "REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3", api: "virDomainMigrateConfirm3",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -3976,7 +3976,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 219, name: "REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS", api: "virDomainSetSchedulerParametersFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -3988,7 +3988,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 220, name: "REMOTE_PROC_INTERFACE_CHANGE_BEGIN", api: "virInterfaceChangeBegin",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:interface_transaction"], aclFilter: [])
+            acl: "connect:interface_transaction", aclFilter: "")
     }
 }
 
@@ -4000,7 +4000,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 221, name: "REMOTE_PROC_INTERFACE_CHANGE_COMMIT", api: "virInterfaceChangeCommit",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:interface_transaction"], aclFilter: [])
+            acl: "connect:interface_transaction", aclFilter: "")
     }
 }
 
@@ -4012,7 +4012,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 222, name: "REMOTE_PROC_INTERFACE_CHANGE_ROLLBACK", api: "virInterfaceChangeRollback",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:interface_transaction"], aclFilter: [])
+            acl: "connect:interface_transaction", aclFilter: "")
     }
 }
 
@@ -4024,7 +4024,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 223, name: "REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS", api: "virDomainGetSchedulerParametersFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4036,7 +4036,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 224, name: "REMOTE_PROC_DOMAIN_EVENT_CONTROL_ERROR", api: "virDomainEventControlError",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -4048,7 +4048,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 225, name: "REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS", api: "virDomainPinVcpuFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -4060,7 +4060,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 226, name: "REMOTE_PROC_DOMAIN_SEND_KEY", api: "virDomainSendKey",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:send_input"], aclFilter: [])
+            acl: "domain:send_input", aclFilter: "")
     }
 }
 
@@ -4072,7 +4072,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 227, name: "REMOTE_PROC_NODE_GET_CPU_STATS", api: "virNodeGetCPUStats",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -4084,7 +4084,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 228, name: "REMOTE_PROC_NODE_GET_MEMORY_STATS", api: "virNodeGetMemoryStats",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -4096,7 +4096,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 229, name: "REMOTE_PROC_DOMAIN_GET_CONTROL_INFO", api: "virDomainGetControlInfo",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4108,7 +4108,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 230, name: "REMOTE_PROC_DOMAIN_GET_VCPU_PIN_INFO", api: "virDomainGetVcpuPinInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4120,7 +4120,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 231, name: "REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS", api: "virDomainUndefineFlags",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:delete"], aclFilter: [])
+            acl: "domain:delete", aclFilter: "")
     }
 }
 
@@ -4132,7 +4132,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 232, name: "REMOTE_PROC_DOMAIN_SAVE_FLAGS", api: "virDomainSaveFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:hibernate"], aclFilter: [])
+            acl: "domain:hibernate", aclFilter: "")
     }
 }
 
@@ -4144,7 +4144,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 233, name: "REMOTE_PROC_DOMAIN_RESTORE_FLAGS", api: "virDomainRestoreFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -4156,7 +4156,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 234, name: "REMOTE_PROC_DOMAIN_DESTROY_FLAGS", api: "virDomainDestroyFlags",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:stop"], aclFilter: [])
+            acl: "domain:stop", aclFilter: "")
     }
 }
 
@@ -4168,7 +4168,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 235, name: "REMOTE_PROC_DOMAIN_SAVE_IMAGE_GET_XML_DESC", api: "virDomainSaveImageGetXMLDesc",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -4180,7 +4180,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 236, name: "REMOTE_PROC_DOMAIN_SAVE_IMAGE_DEFINE_XML", api: "virDomainSaveImageDefineXML",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:hibernate"], aclFilter: [])
+            acl: "domain:write\ndomain:hibernate", aclFilter: "")
     }
 }
 
@@ -4192,7 +4192,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 237, name: "REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT", api: "virDomainBlockJobAbort",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -4204,7 +4204,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 238, name: "REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO", api: "virDomainGetBlockJobInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4216,7 +4216,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 239, name: "REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED", api: "virDomainBlockJobSetSpeed",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -4228,7 +4228,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 240, name: "REMOTE_PROC_DOMAIN_BLOCK_PULL", api: "virDomainBlockPull",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:block_write"], aclFilter: [])
+            acl: "domain:block_write", aclFilter: "")
     }
 }
 
@@ -4240,7 +4240,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 241, name: "REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB", api: "virDomainEventBlockJob",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -4252,7 +4252,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 242, name: "REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_SPEED", api: "virDomainMigrateGetMaxSpeed",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -4264,7 +4264,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 243, name: "REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS", api: "virDomainBlockStatsFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4276,7 +4276,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 244, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_GET_PARENT", api: "virDomainSnapshotGetParent",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4288,7 +4288,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 245, name: "REMOTE_PROC_DOMAIN_RESET", api: "virDomainReset",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:reset"], aclFilter: [])
+            acl: "domain:reset", aclFilter: "")
     }
 }
 
@@ -4300,7 +4300,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 246, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_NUM_CHILDREN", api: "virDomainSnapshotNumChildren",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4312,7 +4312,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 247, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES", api: "virDomainSnapshotListChildrenNames",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4324,7 +4324,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 248, name: "REMOTE_PROC_DOMAIN_EVENT_DISK_CHANGE", api: "virDomainEventDiskChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -4336,7 +4336,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 249, name: "REMOTE_PROC_DOMAIN_OPEN_GRAPHICS", api: "virDomainOpenGraphics",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:open_graphics"], aclFilter: [])
+            acl: "domain:open_graphics", aclFilter: "")
     }
 }
 
@@ -4348,7 +4348,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 250, name: "REMOTE_PROC_NODE_SUSPEND_FOR_DURATION", api: "virNodeSuspendForDuration",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:pm_control"], aclFilter: [])
+            acl: "connect:pm_control", aclFilter: "")
     }
 }
 
@@ -4360,7 +4360,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 251, name: "REMOTE_PROC_DOMAIN_BLOCK_RESIZE", api: "virDomainBlockResize",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:block_write"], aclFilter: [])
+            acl: "domain:block_write", aclFilter: "")
     }
 }
 
@@ -4372,7 +4372,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 252, name: "REMOTE_PROC_DOMAIN_SET_BLOCK_IO_TUNE", api: "virDomainSetBlockIoTune",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -4384,7 +4384,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 253, name: "REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE", api: "virDomainGetBlockIoTune",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4396,7 +4396,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 254, name: "REMOTE_PROC_DOMAIN_SET_NUMA_PARAMETERS", api: "virDomainSetNumaParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -4408,7 +4408,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 255, name: "REMOTE_PROC_DOMAIN_GET_NUMA_PARAMETERS", api: "virDomainGetNumaParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4420,7 +4420,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 256, name: "REMOTE_PROC_DOMAIN_SET_INTERFACE_PARAMETERS", api: "virDomainSetInterfaceParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -4432,7 +4432,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 257, name: "REMOTE_PROC_DOMAIN_GET_INTERFACE_PARAMETERS", api: "virDomainGetInterfaceParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4444,7 +4444,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 258, name: "REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS", api: "virDomainShutdownFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:init_control", "domain:write:VIR_DOMAIN_SHUTDOWN_GUEST_AGENT"], aclFilter: [])
+            acl: "domain:init_control\ndomain:write:VIR_DOMAIN_SHUTDOWN_GUEST_AGENT", aclFilter: "")
     }
 }
 
@@ -4456,7 +4456,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 259, name: "REMOTE_PROC_STORAGE_VOL_WIPE_PATTERN", api: "virStorageVolWipePattern",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_vol:format"], aclFilter: [])
+            acl: "storage_vol:format", aclFilter: "")
     }
 }
 
@@ -4468,7 +4468,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 260, name: "REMOTE_PROC_STORAGE_VOL_RESIZE", api: "virStorageVolResize",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["storage_vol:resize"], aclFilter: [])
+            acl: "storage_vol:resize", aclFilter: "")
     }
 }
 
@@ -4480,7 +4480,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 261, name: "REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION", api: "virDomainPMSuspendForDuration",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:pm_control"], aclFilter: [])
+            acl: "domain:pm_control", aclFilter: "")
     }
 }
 
@@ -4492,7 +4492,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 262, name: "REMOTE_PROC_DOMAIN_GET_CPU_STATS", api: "virDomainGetCPUStats",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4504,7 +4504,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 263, name: "REMOTE_PROC_DOMAIN_GET_DISK_ERRORS", api: "virDomainGetDiskErrors",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4516,7 +4516,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 264, name: "REMOTE_PROC_DOMAIN_SET_METADATA", api: "virDomainSetMetadata",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -4528,7 +4528,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 265, name: "REMOTE_PROC_DOMAIN_GET_METADATA", api: "virDomainGetMetadata",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4540,7 +4540,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 266, name: "REMOTE_PROC_DOMAIN_BLOCK_REBASE", api: "virDomainBlockRebase",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:block_write"], aclFilter: [])
+            acl: "domain:block_write", aclFilter: "")
     }
 }
 
@@ -4552,7 +4552,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 267, name: "REMOTE_PROC_DOMAIN_PM_WAKEUP", api: "virDomainPMWakeup",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:pm_control"], aclFilter: [])
+            acl: "domain:pm_control", aclFilter: "")
     }
 }
 
@@ -4564,7 +4564,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 268, name: "REMOTE_PROC_DOMAIN_EVENT_TRAY_CHANGE", api: "virDomainEventTrayChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -4576,7 +4576,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 269, name: "REMOTE_PROC_DOMAIN_EVENT_PMWAKEUP", api: "virDomainEventPMwakeup",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -4588,7 +4588,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 270, name: "REMOTE_PROC_DOMAIN_EVENT_PMSUSPEND", api: "virDomainEventPMsuspend",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -4600,7 +4600,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 271, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_IS_CURRENT", api: "virDomainSnapshotIsCurrent",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4612,7 +4612,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 272, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_HAS_METADATA", api: "virDomainSnapshotHasMetadata",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4624,7 +4624,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 273, name: "REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS", api: "virConnectListAllDomains",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_domains"], aclFilter: ["domain:getattr"])
+            acl: "connect:search_domains", aclFilter: "domain:getattr")
     }
 }
 
@@ -4636,7 +4636,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 274, name: "REMOTE_PROC_DOMAIN_LIST_ALL_SNAPSHOTS", api: "virDomainListAllSnapshots",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4648,7 +4648,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 275, name: "REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN", api: "virDomainSnapshotListAllChildren",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4660,7 +4660,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 276, name: "REMOTE_PROC_DOMAIN_EVENT_BALLOON_CHANGE", api: "virDomainEventBalloonChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -4672,7 +4672,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 277, name: "REMOTE_PROC_DOMAIN_GET_HOSTNAME", api: "virDomainGetHostname",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -4684,7 +4684,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 278, name: "REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST", api: "virDomainGetSecurityLabelList",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4696,7 +4696,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 279, name: "REMOTE_PROC_DOMAIN_PIN_EMULATOR", api: "virDomainPinEmulator",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -4708,7 +4708,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 280, name: "REMOTE_PROC_DOMAIN_GET_EMULATOR_PIN_INFO", api: "virDomainGetEmulatorPinInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4720,7 +4720,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 281, name: "REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS", api: "virConnectListAllStoragePools",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_storage_pools"], aclFilter: ["storage_pool:getattr"])
+            acl: "connect:search_storage_pools", aclFilter: "storage_pool:getattr")
     }
 }
 
@@ -4732,7 +4732,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 282, name: "REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES", api: "virStoragePoolListAllVolumes",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:search_storage_vols"], aclFilter: ["storage_vol:getattr"])
+            acl: "storage_pool:search_storage_vols", aclFilter: "storage_vol:getattr")
     }
 }
 
@@ -4744,7 +4744,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 283, name: "REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS", api: "virConnectListAllNetworks",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_networks"], aclFilter: ["network:getattr"])
+            acl: "connect:search_networks", aclFilter: "network:getattr")
     }
 }
 
@@ -4756,7 +4756,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 284, name: "REMOTE_PROC_CONNECT_LIST_ALL_INTERFACES", api: "virConnectListAllInterfaces",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_interfaces"], aclFilter: ["interface:getattr"])
+            acl: "connect:search_interfaces", aclFilter: "interface:getattr")
     }
 }
 
@@ -4768,7 +4768,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 285, name: "REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES", api: "virConnectListAllNodeDevices",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_node_devices"], aclFilter: ["node_device:getattr"])
+            acl: "connect:search_node_devices", aclFilter: "node_device:getattr")
     }
 }
 
@@ -4780,7 +4780,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 286, name: "REMOTE_PROC_CONNECT_LIST_ALL_NWFILTERS", api: "virConnectListAllNwfilters",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_nwfilters"], aclFilter: ["nwfilter:getattr"])
+            acl: "connect:search_nwfilters", aclFilter: "nwfilter:getattr")
     }
 }
 
@@ -4792,7 +4792,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 287, name: "REMOTE_PROC_CONNECT_LIST_ALL_SECRETS", api: "virConnectListAllSecrets",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_secrets"], aclFilter: ["secret:getattr"])
+            acl: "connect:search_secrets", aclFilter: "secret:getattr")
     }
 }
 
@@ -4804,7 +4804,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 288, name: "REMOTE_PROC_NODE_SET_MEMORY_PARAMETERS", api: "virNodeSetMemoryParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
 
@@ -4816,7 +4816,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 289, name: "REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS", api: "virNodeGetMemoryParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -4828,7 +4828,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 290, name: "REMOTE_PROC_DOMAIN_BLOCK_COMMIT", api: "virDomainBlockCommit",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:block_write"], aclFilter: [])
+            acl: "domain:block_write", aclFilter: "")
     }
 }
 
@@ -4840,7 +4840,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 291, name: "REMOTE_PROC_NETWORK_UPDATE", api: "virNetworkUpdate",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network:write", "network:save:!VIR_NETWORK_UPDATE_AFFECT_CONFIG|VIR_NETWORK_UPDATE_AFFECT_LIVE", "network:save:VIR_NETWORK_UPDATE_AFFECT_CONFIG"], aclFilter: [])
+            acl: "network:write\nnetwork:save:!VIR_NETWORK_UPDATE_AFFECT_CONFIG|VIR_NETWORK_UPDATE_AFFECT_LIVE\nnetwork:save:VIR_NETWORK_UPDATE_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -4852,7 +4852,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 292, name: "REMOTE_PROC_DOMAIN_EVENT_PMSUSPEND_DISK", api: "virDomainEventPMsuspendDisk",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -4864,7 +4864,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 293, name: "REMOTE_PROC_NODE_GET_CPU_MAP", api: "virNodeGetCPUMap",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -4876,7 +4876,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 294, name: "REMOTE_PROC_DOMAIN_FSTRIM", api: "virDomainFSTrim",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:fs_trim"], aclFilter: [])
+            acl: "domain:fs_trim", aclFilter: "")
     }
 }
 
@@ -4888,7 +4888,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 295, name: "REMOTE_PROC_DOMAIN_SEND_PROCESS_SIGNAL", api: "virDomainSendProcessSignal",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:send_signal"], aclFilter: [])
+            acl: "domain:send_signal", aclFilter: "")
     }
 }
 
@@ -4900,7 +4900,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 296, name: "REMOTE_PROC_DOMAIN_OPEN_CHANNEL", api: "virDomainOpenChannel",
             priority: .low, kind: .call, stream: .read, readOnly: .refused,
-            acl: ["domain:open_device"], aclFilter: [])
+            acl: "domain:open_device", aclFilter: "")
     }
 }
 
@@ -4912,7 +4912,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 297, name: "REMOTE_PROC_NODE_DEVICE_LOOKUP_SCSI_HOST_BY_WWN", api: "virNodeDeviceLookupSCSIHostByWWN",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["node_device:getattr"], aclFilter: [])
+            acl: "node_device:getattr", aclFilter: "")
     }
 }
 
@@ -4924,7 +4924,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 298, name: "REMOTE_PROC_DOMAIN_GET_JOB_STATS", api: "virDomainGetJobStats",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -4936,7 +4936,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 299, name: "REMOTE_PROC_DOMAIN_MIGRATE_GET_COMPRESSION_CACHE", api: "virDomainMigrateGetCompressionCache",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -4948,7 +4948,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 300, name: "REMOTE_PROC_DOMAIN_MIGRATE_SET_COMPRESSION_CACHE", api: "virDomainMigrateSetCompressionCache",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -4960,7 +4960,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 301, name: "REMOTE_PROC_NODE_DEVICE_DETACH_FLAGS", api: "virNodeDeviceDetachFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:detach"], aclFilter: [])
+            acl: "node_device:detach", aclFilter: "")
     }
 }
 
@@ -4972,7 +4972,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 302, name: "REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS", api: "virDomainMigrateBegin3Params",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -4984,7 +4984,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 303, name: "REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS", api: "virDomainMigratePrepare3Params",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate", "domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:migrate\ndomain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -4996,7 +4996,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 304, name: "REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS", api: "virDomainMigratePrepareTunnel3Params",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate", "domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:migrate\ndomain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -5008,7 +5008,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 305, name: "REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS", api: "virDomainMigratePerform3Params",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -5020,7 +5020,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 306, name: "REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS", api: "virDomainMigrateFinish3Params",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -5032,7 +5032,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 307, name: "REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS", api: "virDomainMigrateConfirm3Params",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -5044,7 +5044,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 308, name: "REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD", api: "virDomainSetMemoryStatsPeriod",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -5056,7 +5056,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 309, name: "REMOTE_PROC_DOMAIN_CREATE_XML_WITH_FILES", api: "virDomainCreateXMLWithFiles",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:start"], aclFilter: [])
+            acl: "domain:write\ndomain:start", aclFilter: "")
     }
 }
 
@@ -5068,7 +5068,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 310, name: "REMOTE_PROC_DOMAIN_CREATE_WITH_FILES", api: "virDomainCreateWithFiles",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:start"], aclFilter: [])
+            acl: "domain:start", aclFilter: "")
     }
 }
 
@@ -5080,7 +5080,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 311, name: "REMOTE_PROC_DOMAIN_EVENT_DEVICE_REMOVED", api: "virDomainEventDeviceRemoved",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5092,7 +5092,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 312, name: "REMOTE_PROC_CONNECT_GET_CPU_MODEL_NAMES", api: "virConnectGetCPUModelNames",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -5104,7 +5104,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 313, name: "REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY", api: "virConnectNetworkEventRegisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_networks"], aclFilter: ["network:getattr"])
+            acl: "connect:search_networks", aclFilter: "network:getattr")
     }
 }
 
@@ -5116,7 +5116,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 314, name: "REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY", api: "virConnectNetworkEventDeregisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -5128,7 +5128,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 315, name: "REMOTE_PROC_NETWORK_EVENT_LIFECYCLE", api: "virNetworkEventLifecycle",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5140,7 +5140,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 316, name: "REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY", api: "virConnectDomainEventRegisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_domains"], aclFilter: ["domain:getattr"])
+            acl: "connect:search_domains", aclFilter: "domain:getattr")
     }
 }
 
@@ -5152,7 +5152,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 317, name: "REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY", api: "virConnectDomainEventDeregisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -5164,7 +5164,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 318, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE", api: "virDomainEventCallbackLifecycle",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5176,7 +5176,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 319, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT", api: "virDomainEventCallbackReboot",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5188,7 +5188,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 320, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_RTC_CHANGE", api: "virDomainEventCallbackRtcChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5200,7 +5200,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 321, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG", api: "virDomainEventCallbackWatchdog",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5212,7 +5212,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 322, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR", api: "virDomainEventCallbackIoError",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5224,7 +5224,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 323, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_GRAPHICS", api: "virDomainEventCallbackGraphics",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5236,7 +5236,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 324, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON", api: "virDomainEventCallbackIoErrorReason",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5248,7 +5248,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 325, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_CONTROL_ERROR", api: "virDomainEventCallbackControlError",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5260,7 +5260,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 326, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB", api: "virDomainEventCallbackBlockJob",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5272,7 +5272,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 327, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DISK_CHANGE", api: "virDomainEventCallbackDiskChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5284,7 +5284,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 328, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE", api: "virDomainEventCallbackTrayChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5296,7 +5296,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 329, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_PMWAKEUP", api: "virDomainEventCallbackPMwakeup",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5308,7 +5308,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 330, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_PMSUSPEND", api: "virDomainEventCallbackPMsuspend",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5320,7 +5320,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 331, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE", api: "virDomainEventCallbackBalloonChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5332,7 +5332,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 332, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_PMSUSPEND_DISK", api: "virDomainEventCallbackPMsuspendDisk",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5344,7 +5344,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 333, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED", api: "virDomainEventCallbackDeviceRemoved",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5356,7 +5356,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 334, name: "REMOTE_PROC_DOMAIN_CORE_DUMP_WITH_FORMAT", api: "virDomainCoreDumpWithFormat",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:core_dump"], aclFilter: [])
+            acl: "domain:core_dump", aclFilter: "")
     }
 }
 
@@ -5368,7 +5368,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 335, name: "REMOTE_PROC_DOMAIN_FSFREEZE", api: "virDomainFSFreeze",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:fs_freeze"], aclFilter: [])
+            acl: "domain:fs_freeze", aclFilter: "")
     }
 }
 
@@ -5380,7 +5380,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 336, name: "REMOTE_PROC_DOMAIN_FSTHAW", api: "virDomainFSThaw",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:fs_freeze"], aclFilter: [])
+            acl: "domain:fs_freeze", aclFilter: "")
     }
 }
 
@@ -5392,7 +5392,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 337, name: "REMOTE_PROC_DOMAIN_GET_TIME", api: "virDomainGetTime",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -5404,7 +5404,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 338, name: "REMOTE_PROC_DOMAIN_SET_TIME", api: "virDomainSetTime",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:set_time"], aclFilter: [])
+            acl: "domain:set_time", aclFilter: "")
     }
 }
 
@@ -5416,7 +5416,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 339, name: "REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2", api: "virDomainEventBlockJob2",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5428,7 +5428,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 340, name: "REMOTE_PROC_NODE_GET_FREE_PAGES", api: "virNodeGetFreePages",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -5440,7 +5440,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 341, name: "REMOTE_PROC_NETWORK_GET_DHCP_LEASES", api: "virNetworkGetDHCPLeases",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network:read"], aclFilter: [])
+            acl: "network:read", aclFilter: "")
     }
 }
 
@@ -5452,7 +5452,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 342, name: "REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES", api: "virConnectGetDomainCapabilities",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
 
@@ -5464,7 +5464,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 343, name: "REMOTE_PROC_DOMAIN_OPEN_GRAPHICS_FD", api: "virDomainOpenGraphicsFD",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:open_graphics"], aclFilter: [])
+            acl: "domain:open_graphics", aclFilter: "")
     }
 }
 
@@ -5476,7 +5476,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 344, name: "REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS", api: "virConnectGetAllDomainStats",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_domains"], aclFilter: ["domain:read"])
+            acl: "connect:search_domains", aclFilter: "domain:read")
     }
 }
 
@@ -5488,7 +5488,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 345, name: "REMOTE_PROC_DOMAIN_BLOCK_COPY", api: "virDomainBlockCopy",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:block_write"], aclFilter: [])
+            acl: "domain:block_write", aclFilter: "")
     }
 }
 
@@ -5500,7 +5500,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 346, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TUNABLE", api: "virDomainEventCallbackTunable",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5512,7 +5512,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 347, name: "REMOTE_PROC_NODE_ALLOC_PAGES", api: "virNodeAllocPages",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
 
@@ -5524,7 +5524,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 348, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE", api: "virDomainEventCallbackAgentLifecycle",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5536,7 +5536,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 349, name: "REMOTE_PROC_DOMAIN_GET_FSINFO", api: "virDomainGetFSInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:fs_freeze"], aclFilter: [])
+            acl: "domain:fs_freeze", aclFilter: "")
     }
 }
 
@@ -5548,7 +5548,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 350, name: "REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS", api: "virDomainDefineXMLFlags",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save"], aclFilter: [])
+            acl: "domain:write\ndomain:save", aclFilter: "")
     }
 }
 
@@ -5560,7 +5560,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 351, name: "REMOTE_PROC_DOMAIN_GET_IOTHREAD_INFO", api: "virDomainGetIOThreadInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -5572,7 +5572,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 352, name: "REMOTE_PROC_DOMAIN_PIN_IOTHREAD", api: "virDomainPinIOThread",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -5584,7 +5584,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 353, name: "REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES", api: "virDomainInterfaceAddresses",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read", "domain:write::source:VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT"], aclFilter: [])
+            acl: "domain:read\ndomain:write::source:VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT", aclFilter: "")
     }
 }
 
@@ -5596,7 +5596,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 354, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED", api: "virDomainEventCallbackDeviceAdded",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5608,7 +5608,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 355, name: "REMOTE_PROC_DOMAIN_ADD_IOTHREAD", api: "virDomainAddIOThread",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -5620,7 +5620,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 356, name: "REMOTE_PROC_DOMAIN_DEL_IOTHREAD", api: "virDomainDelIOThread",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -5632,7 +5632,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 357, name: "REMOTE_PROC_DOMAIN_SET_USER_PASSWORD", api: "virDomainSetUserPassword",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:set_password"], aclFilter: [])
+            acl: "domain:set_password", aclFilter: "")
     }
 }
 
@@ -5644,7 +5644,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 358, name: "REMOTE_PROC_DOMAIN_RENAME", api: "virDomainRename",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save"], aclFilter: [])
+            acl: "domain:write\ndomain:save", aclFilter: "")
     }
 }
 
@@ -5656,7 +5656,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 359, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_MIGRATION_ITERATION", api: "virDomainEventCallbackMigrationIteration",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5668,7 +5668,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 360, name: "REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK", api: "virConnectRegisterCloseCallback",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:getattr"], aclFilter: [])
+            acl: "connect:getattr", aclFilter: "")
     }
 }
 
@@ -5680,7 +5680,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 361, name: "REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK", api: "virConnectUnregisterCloseCallback",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:getattr"], aclFilter: [])
+            acl: "connect:getattr", aclFilter: "")
     }
 }
 
@@ -5692,7 +5692,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 362, name: "REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED", api: "virConnectEventConnectionClosed",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5704,7 +5704,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 363, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_JOB_COMPLETED", api: "virDomainEventCallbackJobCompleted",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5716,7 +5716,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 364, name: "REMOTE_PROC_DOMAIN_MIGRATE_START_POST_COPY", api: "virDomainMigrateStartPostCopy",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -5728,7 +5728,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 365, name: "REMOTE_PROC_DOMAIN_GET_PERF_EVENTS", api: "virDomainGetPerfEvents",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -5740,7 +5740,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 366, name: "REMOTE_PROC_DOMAIN_SET_PERF_EVENTS", api: "virDomainSetPerfEvents",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -5752,7 +5752,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 367, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED", api: "virDomainEventCallbackDeviceRemovalFailed",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5764,7 +5764,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 368, name: "REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY", api: "virConnectStoragePoolEventRegisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_storage_pools"], aclFilter: ["storage_pool:getattr"])
+            acl: "connect:search_storage_pools", aclFilter: "storage_pool:getattr")
     }
 }
 
@@ -5776,7 +5776,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 369, name: "REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY", api: "virConnectStoragePoolEventDeregisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -5788,7 +5788,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 370, name: "REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE", api: "virStoragePoolEventLifecycle",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5800,7 +5800,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 371, name: "REMOTE_PROC_DOMAIN_GET_GUEST_VCPUS", api: "virDomainGetGuestVcpus",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -5812,7 +5812,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 372, name: "REMOTE_PROC_DOMAIN_SET_GUEST_VCPUS", api: "virDomainSetGuestVcpus",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -5824,7 +5824,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 373, name: "REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH", api: "virStoragePoolEventRefresh",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5836,7 +5836,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 374, name: "REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY", api: "virConnectNodeDeviceEventRegisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_node_devices"], aclFilter: ["node_device:getattr"])
+            acl: "connect:search_node_devices", aclFilter: "node_device:getattr")
     }
 }
 
@@ -5848,7 +5848,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 375, name: "REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY", api: "virConnectNodeDeviceEventDeregisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -5860,7 +5860,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 376, name: "REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE", api: "virNodeDeviceEventLifecycle",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5872,7 +5872,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 377, name: "REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE", api: "virNodeDeviceEventUpdate",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5884,7 +5884,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 378, name: "REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS", api: "virStorageVolGetInfoFlags",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_vol:read"], aclFilter: [])
+            acl: "storage_vol:read", aclFilter: "")
     }
 }
 
@@ -5896,7 +5896,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 379, name: "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE", api: "virDomainEventCallbackMetadataChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5908,7 +5908,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 380, name: "REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY", api: "virConnectSecretEventRegisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_secrets"], aclFilter: ["secret:getattr"])
+            acl: "connect:search_secrets", aclFilter: "secret:getattr")
     }
 }
 
@@ -5920,7 +5920,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 381, name: "REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY", api: "virConnectSecretEventDeregisterAny",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -5932,7 +5932,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 382, name: "REMOTE_PROC_SECRET_EVENT_LIFECYCLE", api: "virSecretEventLifecycle",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5944,7 +5944,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 383, name: "REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED", api: "virSecretEventValueChanged",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5956,7 +5956,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 384, name: "REMOTE_PROC_DOMAIN_SET_VCPU", api: "virDomainSetVcpu",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -5968,7 +5968,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 385, name: "REMOTE_PROC_DOMAIN_EVENT_BLOCK_THRESHOLD", api: "virDomainEventBlockThreshold",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -5980,7 +5980,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 386, name: "REMOTE_PROC_DOMAIN_SET_BLOCK_THRESHOLD", api: "virDomainSetBlockThreshold",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -5992,7 +5992,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 387, name: "REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_DOWNTIME", api: "virDomainMigrateGetMaxDowntime",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:migrate"], aclFilter: [])
+            acl: "domain:migrate", aclFilter: "")
     }
 }
 
@@ -6004,7 +6004,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 388, name: "REMOTE_PROC_DOMAIN_MANAGED_SAVE_GET_XML_DESC", api: "virDomainManagedSaveGetXMLDesc",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read", "domain:read_secure:VIR_DOMAIN_SAVE_IMAGE_XML_SECURE"], aclFilter: [])
+            acl: "domain:read\ndomain:read_secure:VIR_DOMAIN_SAVE_IMAGE_XML_SECURE", aclFilter: "")
     }
 }
 
@@ -6016,7 +6016,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 389, name: "REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML", api: "virDomainManagedSaveDefineXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:hibernate"], aclFilter: [])
+            acl: "domain:write\ndomain:hibernate", aclFilter: "")
     }
 }
 
@@ -6028,7 +6028,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 390, name: "REMOTE_PROC_DOMAIN_SET_LIFECYCLE_ACTION", api: "virDomainSetLifecycleAction",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -6040,7 +6040,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 391, name: "REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_TARGET_PATH", api: "virStoragePoolLookupByTargetPath",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["storage_pool:getattr"], aclFilter: [])
+            acl: "storage_pool:getattr", aclFilter: "")
     }
 }
 
@@ -6052,7 +6052,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 392, name: "REMOTE_PROC_DOMAIN_DETACH_DEVICE_ALIAS", api: "virDomainDetachDeviceAlias",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -6064,7 +6064,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 393, name: "REMOTE_PROC_CONNECT_COMPARE_HYPERVISOR_CPU", api: "virConnectCompareHypervisorCPU",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
 
@@ -6076,7 +6076,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 394, name: "REMOTE_PROC_CONNECT_BASELINE_HYPERVISOR_CPU", api: "virConnectBaselineHypervisorCPU",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
 
@@ -6088,7 +6088,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 395, name: "REMOTE_PROC_NODE_GET_SEV_INFO", api: "virNodeGetSevInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -6100,7 +6100,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 396, name: "REMOTE_PROC_DOMAIN_GET_LAUNCH_SECURITY_INFO", api: "virDomainGetLaunchSecurityInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -6112,7 +6112,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 397, name: "REMOTE_PROC_NWFILTER_BINDING_LOOKUP_BY_PORT_DEV", api: "virNWFilterBindingLookupByPortDev",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["nwfilter_binding:getattr"], aclFilter: [])
+            acl: "nwfilter_binding:getattr", aclFilter: "")
     }
 }
 
@@ -6124,7 +6124,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 398, name: "REMOTE_PROC_NWFILTER_BINDING_GET_XML_DESC", api: "virNWFilterBindingGetXMLDesc",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["nwfilter_binding:read"], aclFilter: [])
+            acl: "nwfilter_binding:read", aclFilter: "")
     }
 }
 
@@ -6136,7 +6136,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 399, name: "REMOTE_PROC_NWFILTER_BINDING_CREATE_XML", api: "virNWFilterBindingCreateXML",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["nwfilter_binding:create"], aclFilter: [])
+            acl: "nwfilter_binding:create", aclFilter: "")
     }
 }
 
@@ -6148,7 +6148,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 400, name: "REMOTE_PROC_NWFILTER_BINDING_DELETE", api: "virNWFilterBindingDelete",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["nwfilter_binding:delete"], aclFilter: [])
+            acl: "nwfilter_binding:delete", aclFilter: "")
     }
 }
 
@@ -6160,7 +6160,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 401, name: "REMOTE_PROC_CONNECT_LIST_ALL_NWFILTER_BINDINGS", api: "virConnectListAllNWFilterBindings",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:search_nwfilter_bindings"], aclFilter: ["nwfilter_binding:getattr"])
+            acl: "connect:search_nwfilter_bindings", aclFilter: "nwfilter_binding:getattr")
     }
 }
 
@@ -6172,7 +6172,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 402, name: "REMOTE_PROC_DOMAIN_SET_IOTHREAD_PARAMS", api: "virDomainSetIOThreadParams",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write", "domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE", "domain:save:VIR_DOMAIN_AFFECT_CONFIG"], aclFilter: [])
+            acl: "domain:write\ndomain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE\ndomain:save:VIR_DOMAIN_AFFECT_CONFIG", aclFilter: "")
     }
 }
 
@@ -6184,7 +6184,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 403, name: "REMOTE_PROC_CONNECT_GET_STORAGE_POOL_CAPABILITIES", api: "virConnectGetStoragePoolCapabilities",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:read"], aclFilter: [])
+            acl: "connect:read", aclFilter: "")
     }
 }
 
@@ -6196,7 +6196,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 404, name: "REMOTE_PROC_NETWORK_LIST_ALL_PORTS", api: "virNetworkListAllPorts",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network:search_ports"], aclFilter: ["network_port:getattr"])
+            acl: "network:search_ports", aclFilter: "network_port:getattr")
     }
 }
 
@@ -6208,7 +6208,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 405, name: "REMOTE_PROC_NETWORK_PORT_LOOKUP_BY_UUID", api: "virNetworkPortLookupByUUID",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network_port:getattr"], aclFilter: [])
+            acl: "network_port:getattr", aclFilter: "")
     }
 }
 
@@ -6220,7 +6220,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 406, name: "REMOTE_PROC_NETWORK_PORT_CREATE_XML", api: "virNetworkPortCreateXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network_port:create"], aclFilter: [])
+            acl: "network_port:create", aclFilter: "")
     }
 }
 
@@ -6232,7 +6232,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 407, name: "REMOTE_PROC_NETWORK_PORT_GET_PARAMETERS", api: "virNetworkPortGetParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network_port:read"], aclFilter: [])
+            acl: "network_port:read", aclFilter: "")
     }
 }
 
@@ -6244,7 +6244,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 408, name: "REMOTE_PROC_NETWORK_PORT_SET_PARAMETERS", api: "virNetworkPortSetParameters",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network_port:write"], aclFilter: [])
+            acl: "network_port:write", aclFilter: "")
     }
 }
 
@@ -6256,7 +6256,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 409, name: "REMOTE_PROC_NETWORK_PORT_GET_XML_DESC", api: "virNetworkPortGetXMLDesc",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["network_port:read"], aclFilter: [])
+            acl: "network_port:read", aclFilter: "")
     }
 }
 
@@ -6268,7 +6268,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 410, name: "REMOTE_PROC_NETWORK_PORT_DELETE", api: "virNetworkPortDelete",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network_port:delete"], aclFilter: [])
+            acl: "network_port:delete", aclFilter: "")
     }
 }
 
@@ -6280,7 +6280,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 411, name: "REMOTE_PROC_DOMAIN_CHECKPOINT_CREATE_XML", api: "virDomainCheckpointCreateXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:checkpoint", "domain:fs_freeze:VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE"], aclFilter: [])
+            acl: "domain:checkpoint\ndomain:fs_freeze:VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE", aclFilter: "")
     }
 }
 
@@ -6292,7 +6292,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 412, name: "REMOTE_PROC_DOMAIN_CHECKPOINT_GET_XML_DESC", api: "virDomainCheckpointGetXMLDesc",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read", "domain:read_secure:VIR_DOMAIN_CHECKPOINT_XML_SECURE"], aclFilter: [])
+            acl: "domain:read\ndomain:read_secure:VIR_DOMAIN_CHECKPOINT_XML_SECURE", aclFilter: "")
     }
 }
 
@@ -6304,7 +6304,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 413, name: "REMOTE_PROC_DOMAIN_LIST_ALL_CHECKPOINTS", api: "virDomainListAllCheckpoints",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -6316,7 +6316,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 414, name: "REMOTE_PROC_DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN", api: "virDomainCheckpointListAllChildren",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -6328,7 +6328,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 415, name: "REMOTE_PROC_DOMAIN_CHECKPOINT_LOOKUP_BY_NAME", api: "virDomainCheckpointLookupByName",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -6340,7 +6340,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 416, name: "REMOTE_PROC_DOMAIN_CHECKPOINT_GET_PARENT", api: "virDomainCheckpointGetParent",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -6352,7 +6352,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 417, name: "REMOTE_PROC_DOMAIN_CHECKPOINT_DELETE", api: "virDomainCheckpointDelete",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:checkpoint"], aclFilter: [])
+            acl: "domain:checkpoint", aclFilter: "")
     }
 }
 
@@ -6364,7 +6364,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 418, name: "REMOTE_PROC_DOMAIN_GET_GUEST_INFO", api: "virDomainGetGuestInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -6376,7 +6376,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 419, name: "REMOTE_PROC_CONNECT_SET_IDENTITY", api: "virConnectSetIdentity",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
 
@@ -6388,7 +6388,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 420, name: "REMOTE_PROC_DOMAIN_AGENT_SET_RESPONSE_TIMEOUT", api: "virDomainAgentSetResponseTimeout",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -6400,7 +6400,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 421, name: "REMOTE_PROC_DOMAIN_BACKUP_BEGIN", api: "virDomainBackupBegin",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:checkpoint", "domain:block_write"], aclFilter: [])
+            acl: "domain:checkpoint\ndomain:block_write", aclFilter: "")
     }
 }
 
@@ -6412,7 +6412,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 422, name: "REMOTE_PROC_DOMAIN_BACKUP_GET_XML_DESC", api: "virDomainBackupGetXMLDesc",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -6424,7 +6424,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 423, name: "REMOTE_PROC_DOMAIN_EVENT_MEMORY_FAILURE", api: "virDomainEventMemoryFailure",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -6436,7 +6436,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 424, name: "REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_GET", api: "virDomainAuthorizedSSHKeysGet",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -6448,7 +6448,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 425, name: "REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET", api: "virDomainAuthorizedSSHKeysSet",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -6460,7 +6460,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 426, name: "REMOTE_PROC_DOMAIN_GET_MESSAGES", api: "virDomainGetMessages",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:read"], aclFilter: [])
+            acl: "domain:read", aclFilter: "")
     }
 }
 
@@ -6472,7 +6472,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 427, name: "REMOTE_PROC_DOMAIN_START_DIRTY_RATE_CALC", api: "virDomainStartDirtyRateCalc",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -6484,7 +6484,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 428, name: "REMOTE_PROC_NODE_DEVICE_DEFINE_XML", api: "virNodeDeviceDefineXML",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:write"], aclFilter: [])
+            acl: "node_device:write", aclFilter: "")
     }
 }
 
@@ -6496,7 +6496,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 429, name: "REMOTE_PROC_NODE_DEVICE_UNDEFINE", api: "virNodeDeviceUndefine",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:delete"], aclFilter: [])
+            acl: "node_device:delete", aclFilter: "")
     }
 }
 
@@ -6508,7 +6508,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 430, name: "REMOTE_PROC_NODE_DEVICE_CREATE", api: "virNodeDeviceCreate",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:start"], aclFilter: [])
+            acl: "node_device:start", aclFilter: "")
     }
 }
 
@@ -6520,7 +6520,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 431, name: "REMOTE_PROC_NWFILTER_DEFINE_XML_FLAGS", api: "virNWFilterDefineXMLFlags",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["nwfilter:write", "nwfilter:save"], aclFilter: [])
+            acl: "nwfilter:write\nnwfilter:save", aclFilter: "")
     }
 }
 
@@ -6532,7 +6532,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 432, name: "REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS", api: "virNetworkDefineXMLFlags",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network:write", "network:save"], aclFilter: [])
+            acl: "network:write\nnetwork:save", aclFilter: "")
     }
 }
 
@@ -6544,7 +6544,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 433, name: "REMOTE_PROC_NODE_DEVICE_GET_AUTOSTART", api: "virNodeDeviceGetAutostart",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:read"], aclFilter: [])
+            acl: "node_device:read", aclFilter: "")
     }
 }
 
@@ -6556,7 +6556,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 434, name: "REMOTE_PROC_NODE_DEVICE_SET_AUTOSTART", api: "virNodeDeviceSetAutostart",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["node_device:write"], aclFilter: [])
+            acl: "node_device:write", aclFilter: "")
     }
 }
 
@@ -6568,7 +6568,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 435, name: "REMOTE_PROC_NODE_DEVICE_IS_PERSISTENT", api: "virNodeDeviceIsPersistent",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["node_device:read"], aclFilter: [])
+            acl: "node_device:read", aclFilter: "")
     }
 }
 
@@ -6580,7 +6580,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 436, name: "REMOTE_PROC_NODE_DEVICE_IS_ACTIVE", api: "virNodeDeviceIsActive",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["node_device:read"], aclFilter: [])
+            acl: "node_device:read", aclFilter: "")
     }
 }
 
@@ -6592,7 +6592,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 437, name: "REMOTE_PROC_NETWORK_CREATE_XML_FLAGS", api: "virNetworkCreateXMLFlags",
             priority: .high, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["network:write", "network:start"], aclFilter: [])
+            acl: "network:write\nnetwork:start", aclFilter: "")
     }
 }
 
@@ -6604,7 +6604,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 438, name: "REMOTE_PROC_DOMAIN_EVENT_MEMORY_DEVICE_SIZE_CHANGE", api: "virDomainEventMemoryDeviceSizeChange",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -6616,7 +6616,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 439, name: "REMOTE_PROC_DOMAIN_SET_LAUNCH_SECURITY_STATE", api: "virDomainSetLaunchSecurityState",
             priority: .low, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -6628,7 +6628,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 440, name: "REMOTE_PROC_DOMAIN_SAVE_PARAMS", api: "virDomainSaveParams",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:hibernate"], aclFilter: [])
+            acl: "domain:hibernate", aclFilter: "")
     }
 }
 
@@ -6640,7 +6640,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 441, name: "REMOTE_PROC_DOMAIN_RESTORE_PARAMS", api: "virDomainRestoreParams",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:start", "domain:write"], aclFilter: [])
+            acl: "domain:start\ndomain:write", aclFilter: "")
     }
 }
 
@@ -6652,7 +6652,7 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 442, name: "REMOTE_PROC_DOMAIN_ABORT_JOB_FLAGS", api: "virDomainAbortJobFlags",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }
 
@@ -6664,6 +6664,6 @@ extension Remote {
         public static let info = ProcedureInfo(
             program: 0x20008086, number: 443, name: "REMOTE_PROC_DOMAIN_FD_ASSOCIATE", api: "virDomainFDAssociate",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["domain:write"], aclFilter: [])
+            acl: "domain:write", aclFilter: "")
     }
 }

@@ -47,7 +47,7 @@ extension Sample {
         public static let info = ProcedureInfo(
             program: 0x53414d50, number: 1, name: "SAMPLE_PROC_THING_LOOKUP", api: "virThingLookup",
             priority: .high, kind: .call, stream: .none, readOnly: .allowed,
-            acl: ["thing:getattr"], aclFilter: [])
+            acl: "thing:getattr", aclFilter: "")
     }
 }
 
@@ -59,7 +59,7 @@ extension Sample {
         public static let info = ProcedureInfo(
             program: 0x53414d50, number: 2, name: "SAMPLE_PROC_THING_GET_INFO", api: "virThingGetInfo",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["thing:read", "thing:read_secure:SAMPLE_SECURE"], aclFilter: [])
+            acl: "thing:read\nthing:read_secure:SAMPLE_SECURE", aclFilter: "")
     }
 }
 
@@ -71,7 +71,7 @@ extension Sample {
         public static let info = ProcedureInfo(
             program: 0x53414d50, number: 3, name: "SAMPLE_PROC_THING_EVENT", api: "virThingEvent",
             priority: .low, kind: .message, stream: .none, readOnly: .allowed,
-            acl: ["none"], aclFilter: [])
+            acl: "none", aclFilter: "")
     }
 }
 
@@ -83,7 +83,7 @@ extension Sample {
         public static let info = ProcedureInfo(
             program: 0x53414d50, number: 4, name: "SAMPLE_PROC_THING_UPLOAD", api: "virThingUpload",
             priority: .low, kind: .call, stream: .write, readOnly: .allowed,
-            acl: ["thing:write"], aclFilter: ["thing:getattr"])
+            acl: "thing:write", aclFilter: "thing:getattr")
     }
 }
 
@@ -95,6 +95,6 @@ extension Sample {
         public static let info = ProcedureInfo(
             program: 0x53414d50, number: 5, name: "SAMPLE_PROC_CONNECT_GET_XML_DESC", api: "virConnectGetXMLDesc",
             priority: .low, kind: .call, stream: .none, readOnly: .refused,
-            acl: ["connect:write"], aclFilter: [])
+            acl: "connect:write", aclFilter: "")
     }
 }
