@@ -53,7 +53,9 @@ final class QMPStreamHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        continuation.yield(.failed("\(error)"))
+        // A socket error (QEMU gone with data unread: "connection reset") is the end of the connection, like EOF;
+        // only what the decoder refuses is a malformed message.
+        if !(error is IOError) { continuation.yield(.failed("\(error)")) }
         continuation.finish()
         context.close(promise: nil)
     }

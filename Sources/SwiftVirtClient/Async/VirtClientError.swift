@@ -79,7 +79,6 @@ public enum VirtClientError: Error, Sendable, CustomStringConvertible {
 
     static func wrapping(_ error: any Error) -> VirtClientError {
         if let own = error as? VirtClientError { return own }
-        if let remote = error as? RemoteError { return .remote(LibvirtError(remote)) }
         if error is CancellationError { return .connectionClosed }
         return .protocolViolation(String(describing: error))
     }

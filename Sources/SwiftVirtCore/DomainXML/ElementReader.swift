@@ -146,6 +146,28 @@ struct ElementReader {
         try child(name) { r throws(DomainXMLError) in r.text() }
     }
 
+    /// Keeps what nobody read (attributes, child elements) to be written back: after this, `finish()` does not
+    /// refuse them. Call it last, once the model has read what it knows.
+    mutating func extras() -> XMLExtras {
+        var kept = XMLExtras()
+        for a in element.attributes where !usedAttributes.contains(a.name) {
+            kept.attributes.append(XMLExtras.Attribute(name: a.name, value: a.value))
+            usedAttributes.insert(a.name)
+        }
+        var seen: [String: Int] = [:]
+        var previous: XMLExtras.Anchor?
+        for (i, e) in elements.enumerated() {
+            if !usedChildren.contains(i) {
+                kept.elements.append(XMLExtras.Element(element: KeptXML(e), after: previous))
+                usedChildren.insert(i)
+            }
+            let occurrence = seen[e.name, default: 0]
+            seen[e.name] = occurrence + 1
+            previous = XMLExtras.Anchor(name: e.name, occurrence: occurrence)
+        }
+        return kept
+    }
+
     /// Refuses attributes, child elements and text that nobody read.
     func finish() throws(DomainXMLError) {
         for a in element.attributes where !usedAttributes.contains(a.name) {

@@ -5,6 +5,14 @@ struct XMLWriter {
     private var depth = 0
     /// Live XML (a running domain): device aliases are printed. Inactive XML keeps only user aliases, as libvirt.
     var live = false
+    /// Per open element, the kept elements still to be written (see `XMLExtras`); nil for elements without any.
+    private var keptFrames: [KeptFrame?] = []
+
+    /// Kept children of an open element, waiting for the sibling they followed in the input.
+    private struct KeptFrame {
+        var pending: [XMLExtras.Element]
+        var written: [String: Int] = [:]
+    }
 
     /// One attribute; nil values are skipped so callers can pass optionals straight through.
     typealias Attr = (String, String?)
@@ -28,6 +36,7 @@ struct XMLWriter {
         startLine()
         writeTag(name, attrs)
         output += "/>\n"
+        noteChild(name)
     }
 
     /// `<name>text</name>`.
@@ -40,33 +49,90 @@ struct XMLWriter {
         output += ">"
         Self.escape(text, quotesAndControls: false, into: &output)
         output += "</\(name)>\n"
+        noteChild(name)
     }
 
     /// `<name>raw</name>` with `raw` inserted unescaped (already XML).
     mutating func raw(_ name: String, _ raw: String) {
         startLine()
         output += "<\(name)>" + raw + "</\(name)>\n"
+        noteChild(name)
     }
 
-    /// An element with children; printed as `<name/>` when `body` writes nothing.
-    /// Writes straight into `output` (no per-level copies); if the body wrote nothing the opening tag is
+    /// An element with children; printed as `<name/>` when `body` writes nothing. `extras`: what the input
+    /// carried that the model did not read, written back in place (attributes after the known ones; each kept
+    /// child after the sibling it followed in the input, or first, or at the end when that sibling is gone).
+    /// Writes straight into `output` (no per-level copies); if nothing was written inside, the opening tag is
     /// rewritten as an empty element.
-    mutating func element(_ name: String, _ attrs: [Attr] = [], _ body: (inout XMLWriter) -> Void) {
+    mutating func element(
+        _ name: String, _ attrs: [Attr] = [], extras: XMLExtras? = nil, _ body: (inout XMLWriter) -> Void
+    ) {
+        let allAttrs = extras.map { attrs + $0.attributes.map { ($0.name, $0.value) } } ?? attrs
         let start = output.utf8.count
         startLine()
-        writeTag(name, attrs)
+        writeTag(name, allAttrs)
         output += ">\n"
         let afterOpen = output.utf8.count
         depth += 1
+        if let kept = extras?.elements, !kept.isEmpty {
+            keptFrames.append(KeptFrame(pending: kept))
+            writeKept(after: nil)
+        } else {
+            keptFrames.append(nil)
+        }
         body(&self)
+        if let frame = keptFrames.last, let rest = frame?.pending {
+            keptFrames[keptFrames.count - 1]?.pending = []
+            for kept in rest { write(kept.element) }
+        }
+        keptFrames.removeLast()
         depth -= 1
         if output.utf8.count == afterOpen {
             output.removeSubrange(output.utf8.index(output.startIndex, offsetBy: start)...)
-            empty(name, attrs)
+            empty(name, allAttrs)
             return
         }
         startLine()
         output += "</\(name)>\n"
+        noteChild(name)
+    }
+
+    /// A kept subtree, as libvirt would print it.
+    mutating func write(_ kept: KeptXML) {
+        let attrs: [Attr] = kept.attributes.map { ($0.name, $0.value) }
+        if kept.content.isEmpty {
+            empty(kept.name, attrs)
+        } else if kept.content.count == 1, case .text(let t) = kept.content[0] {
+            text(kept.name, attrs, t)
+        } else {
+            element(kept.name, attrs) { w in
+                for item in kept.content {
+                    switch item {
+                    case .element(let e): w.write(e)
+                    case .text(let t):
+                        w.startLine()
+                        Self.escape(t.trimmingWhitespace(), quotesAndControls: false, into: &w.output)
+                        w.output += "\n"
+                    }
+                }
+            }
+        }
+    }
+
+    /// A child element `name` of the open element was written: the kept elements that followed it come next.
+    private mutating func noteChild(_ name: String) {
+        guard let last = keptFrames.indices.last, keptFrames[last] != nil else { return }
+        let occurrence = keptFrames[last]?.written[name, default: 0] ?? 0
+        keptFrames[last]?.written[name] = occurrence + 1
+        writeKept(after: XMLExtras.Anchor(name: name, occurrence: occurrence))
+    }
+
+    private mutating func writeKept(after anchor: XMLExtras.Anchor?) {
+        guard let last = keptFrames.indices.last, let frame = keptFrames[last] else { return }
+        let due = frame.pending.filter { $0.after == anchor }
+        guard !due.isEmpty else { return }
+        keptFrames[last]?.pending.removeAll { $0.after == anchor }
+        for kept in due { write(kept.element) }  // each notes itself, so what followed it follows it again
     }
 
     static func escapeText(_ s: String) -> String {
