@@ -34,6 +34,10 @@ public struct QEMUCommandLine: Sendable, Equatable {
     public var argv: [String] { [executable] + arguments }
 
     public init(definition: DomainDefinition, context: Context) throws {
+        // Kept configuration (defined, written back) that this driver would have to honour: it does not start.
+        if let first = KeptConfiguration.firstUnsupported(definition.kept) {
+            throw QEMUCommandLineError.unsupported("\(first) is not supported by SwiftVirt's QEMU driver")
+        }
         var builder = ArgumentBuilder(definition: definition, context: context)
         try builder.build()
         executable = definition.devices.emulator ?? context.emulator

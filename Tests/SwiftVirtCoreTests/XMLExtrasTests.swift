@@ -52,7 +52,7 @@ import Testing
 
     @Test func withoutExtrasUnknownsAreStillRefused() throws {
         let root = try XMLParser.parse("<thing><mystery/></thing>")
-        let r = ElementReader(root, path: "thing")
+        var r = ElementReader(root, path: "thing")
         #expect(throws: DomainXMLError.self) { try r.finish() }
     }
 }

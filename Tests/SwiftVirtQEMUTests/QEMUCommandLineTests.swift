@@ -58,6 +58,23 @@ let goldenContext = QEMUCommandLine.Context(
         #expect(throws: QEMUCommandLineError.self) { try QEMUCommandLine(definition: d, context: goldenContext) }
     }
 
+    /// Defined and kept, but not run: the start fails with VIR_ERR_CONFIG_UNSUPPORTED naming what.
+    @Test func keptConfigurationDoesNotStart() throws {
+        let xml = """
+            <domain type='qemu'><name>k</name><memory>65536</memory><os><type>hvm</type></os>
+            <devices><memballoon model='virtio' autodeflate='on'/><tpm model='tpm-crb'/></devices></domain>
+            """
+        var d = try DomainXML.parse(xml)
+        try d.applyDefaults()
+        #expect {
+            try QEMUCommandLine(definition: d, context: goldenContext)
+        } throws: { error in
+            let v = (error as? QEMUCommandLineError)?.virtError
+            return v?.code == .configUnsupported
+                && v?.message == "unsupported configuration: <devices/tpm> is not supported by SwiftVirt's QEMU driver"
+        }
+    }
+
     @Test func pciAddressOnMissingBusIsInvalid() {
         var d = GoldenDefinitions.minimal()
         d.devices.memballoon?.address = GoldenDefinitions.pci(3, bus: 5)

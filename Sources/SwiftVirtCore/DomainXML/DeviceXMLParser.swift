@@ -3,22 +3,22 @@ enum DeviceXMLParser {
     static func parse(_ r: inout ElementReader) throws(DomainXMLError) -> DomainDevices {
         var d = DomainDevices()
         d.emulator = try r.childText("emulator")?.trimmingWhitespace()
-        d.disks = try r.children("disk") { c throws(DomainXMLError) in try disk(&c) }
-        d.controllers = try r.children("controller") { c throws(DomainXMLError) in try controller(&c) }
-        d.interfaces = try r.children("interface") { c throws(DomainXMLError) in try interface(&c) }
-        d.serials = try r.children("serial") { c throws(DomainXMLError) in try charDevice(&c) }
-        d.consoles = try r.children("console") { c throws(DomainXMLError) in try charDevice(&c) }
-        d.channels = try r.children("channel") { c throws(DomainXMLError) in try charDevice(&c) }
-        d.inputs = try r.children("input") { c throws(DomainXMLError) in try input(&c) }
-        d.graphics = try r.children("graphics") { c throws(DomainXMLError) in try graphics(&c) }
-        d.sounds = try r.children("sound") { c throws(DomainXMLError) in try sound(&c) }
-        d.audios = try r.children("audio") { c throws(DomainXMLError) in try audio(&c) }
-        d.videos = try r.children("video") { c throws(DomainXMLError) in try video(&c) }
-        d.hubs = try r.children("hub") { c throws(DomainXMLError) in try hub(&c) }
+        d.disks = try r.childrenKeepingUnsupported("disk") { c throws(DomainXMLError) in try disk(&c) }
+        d.controllers = try r.childrenKeepingUnsupported("controller") { c throws(DomainXMLError) in try controller(&c) }
+        d.interfaces = try r.childrenKeepingUnsupported("interface") { c throws(DomainXMLError) in try interface(&c) }
+        d.serials = try r.childrenKeepingUnsupported("serial") { c throws(DomainXMLError) in try charDevice(&c) }
+        d.consoles = try r.childrenKeepingUnsupported("console") { c throws(DomainXMLError) in try charDevice(&c) }
+        d.channels = try r.childrenKeepingUnsupported("channel") { c throws(DomainXMLError) in try charDevice(&c) }
+        d.inputs = try r.childrenKeepingUnsupported("input") { c throws(DomainXMLError) in try input(&c) }
+        d.graphics = try r.childrenKeepingUnsupported("graphics") { c throws(DomainXMLError) in try graphics(&c) }
+        d.sounds = try r.childrenKeepingUnsupported("sound") { c throws(DomainXMLError) in try sound(&c) }
+        d.audios = try r.childrenKeepingUnsupported("audio") { c throws(DomainXMLError) in try audio(&c) }
+        d.videos = try r.childrenKeepingUnsupported("video") { c throws(DomainXMLError) in try video(&c) }
+        d.hubs = try r.childrenKeepingUnsupported("hub") { c throws(DomainXMLError) in try hub(&c) }
         d.watchdog = try r.child("watchdog") { c throws(DomainXMLError) in try watchdog(&c) }
         d.memballoon = try r.child("memballoon") { c throws(DomainXMLError) in try memballoon(&c) }
-        d.rngs = try r.children("rng") { c throws(DomainXMLError) in try rng(&c) }
-        d.panics = try r.children("panic") { c throws(DomainXMLError) in try panic(&c) }
+        d.rngs = try r.childrenKeepingUnsupported("rng") { c throws(DomainXMLError) in try rng(&c) }
+        d.panics = try r.childrenKeepingUnsupported("panic") { c throws(DomainXMLError) in try panic(&c) }
         return d
     }
 

@@ -13,7 +13,9 @@ enum DomainXMLParser {
                 element: root.name, attribute: nil, value: root.name, line: root.position.line,
                 reason: "expected root element <domain>")
         }
-        var r = ElementReader(root, path: "domain")
+        // What the model does not read is kept, to be written back by `DomainXML.format` (see `XMLKeeper`).
+        let keeper = XMLKeeper()
+        var r = ElementReader(root, path: "domain", keeper: keeper, keyedPath: "domain")
         var d = DomainDefinition()
         d.virtType = try r.requiredEnumeration("type", unsupported: ["xen", "kqemu", "vbox", "hvf", "bhyve"])
         _ = r.string("id")  // a live id is meaningless in a definition; libvirt ignores it too
@@ -60,6 +62,7 @@ enum DomainXMLParser {
                 type: try c.requiredEnumeration("type", unsupported: ["dynamic", "static"]), model: c.string("model"))
         }
         try r.finish()
+        d.kept = keeper.kept
         return d
     }
 

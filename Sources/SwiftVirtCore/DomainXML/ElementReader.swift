@@ -4,15 +4,27 @@ struct ElementReader {
     let element: XMLElement
     /// Path below `<domain>`, e.g. "devices/disk/driver"; used in every error.
     let path: String
+    /// With a keeper, what the readers do not read is kept (see `XMLKeeper`) instead of refused; `keyedPath` names
+    /// this element for it (`domain/devices/disk[vda]/driver`).
+    var keeper: XMLKeeper?
+    var keyedPath: String
     private var usedAttributes: Set<String> = []
     private var usedChildren: Set<Int> = []
     private var usedText = false
     private let elements: [XMLElement]
 
-    init(_ element: XMLElement, path: String) {
+    init(_ element: XMLElement, path: String, keeper: XMLKeeper? = nil, keyedPath: String? = nil) {
         self.element = element
         self.path = path
         self.elements = element.childElements
+        self.keeper = keeper
+        self.keyedPath = keyedPath ?? element.name
+    }
+
+    /// The reader of child `index`, inheriting the keeper.
+    private func childReader(_ index: Int, name: String) -> ElementReader {
+        let keyed = keeper == nil ? "" : keyedPath + "/" + XMLElementKey.keys(ofChildrenOf: element)[index]
+        return ElementReader(elements[index], path: path + "/" + name, keeper: keeper, keyedPath: keyed)
     }
 
     var line: Int { element.position.line }
@@ -113,9 +125,36 @@ struct ElementReader {
         var out: [T] = []
         for (i, e) in elements.enumerated() where e.name == name {
             usedChildren.insert(i)
-            var r = ElementReader(e, path: path + "/" + name)
+            var r = childReader(i, name: name)
             out.append(try body(&r))
             try r.finish()
+        }
+        return out
+    }
+
+    /// As `children`, but with a keeper a child whose content the model cannot represent (libvirt accepts it,
+    /// SwiftVirt does not implement it: `DomainXMLError.unsupported`) is kept whole, in its place, instead of
+    /// failing the document. Without a keeper it fails as before.
+    mutating func childrenKeepingUnsupported<T>(
+        _ name: String, _ body: (inout ElementReader) throws(DomainXMLError) -> T
+    ) throws(DomainXMLError) -> [T] {
+        guard let keeper else { return try children(name, body) }
+        var out: [T] = []
+        let keys = XMLElementKey.keys(ofChildrenOf: element)
+        for (i, e) in elements.enumerated() where e.name == name {
+            usedChildren.insert(i)
+            var r = childReader(i, name: name)
+            do {
+                let value = try body(&r)
+                try r.finish()
+                out.append(value)
+            } catch .unsupported {
+                var whole = XMLExtras()
+                whole.elements.append(
+                    XMLExtras.Element(
+                        element: KeptXML(e), after: nil, anchorKey: i > 0 ? keys[i - 1] : nil, ownKey: keys[i]))
+                keeper.keep(whole, at: keyedPath)
+            }
         }
         return out
     }
@@ -130,7 +169,7 @@ struct ElementReader {
                 element: path + "/" + name, line: second.position.line, reason: "element appears more than once")
         }
         usedChildren.insert(first)
-        var r = ElementReader(elements[first], path: path + "/" + name)
+        var r = childReader(first, name: name)
         let value = try body(&r)
         try r.finish()
         return value
@@ -156,20 +195,25 @@ struct ElementReader {
         }
         var seen: [String: Int] = [:]
         var previous: XMLExtras.Anchor?
+        var previousKey: String?
+        let keys = XMLElementKey.keys(ofChildrenOf: element)
         for (i, e) in elements.enumerated() {
             if !usedChildren.contains(i) {
-                kept.elements.append(XMLExtras.Element(element: KeptXML(e), after: previous))
+                kept.elements.append(
+                    XMLExtras.Element(element: KeptXML(e), after: previous, anchorKey: previousKey, ownKey: keys[i]))
                 usedChildren.insert(i)
             }
             let occurrence = seen[e.name, default: 0]
             seen[e.name] = occurrence + 1
             previous = XMLExtras.Anchor(name: e.name, occurrence: occurrence)
+            previousKey = keys[i]
         }
         return kept
     }
 
-    /// Refuses attributes, child elements and text that nobody read.
-    func finish() throws(DomainXMLError) {
+    /// Refuses attributes, child elements and text that nobody read; with a keeper, keeps them instead.
+    mutating func finish() throws(DomainXMLError) {
+        if let keeper { keeper.keep(extras(), at: keyedPath) }
         for a in element.attributes where !usedAttributes.contains(a.name) {
             if a.name.hasPrefix("xmlns") { continue }
             throw .unsupported(element: path, attribute: a.name, line: a.position.line, detail: nil)

@@ -32,6 +32,9 @@ public enum VCPUPlacement: String, Sendable, Equatable, CaseIterable { case `sta
 /// A libvirt domain definition: the subset of `<domain>` SwiftVirt understands, as plain values.
 public struct DomainDefinition: Sendable, Equatable {
     public var virtType: DomainVirtType = .qemu
+    /// What the document carried that the model does not represent, by keyed path (see `XMLKeeper`): written
+    /// back by `DomainXML.format`, refused at start by a driver that would have to act on it.
+    public var kept: [String: XMLExtras] = [:]
     public var name: String = ""
     public var uuid: DomainUUID = .random()
     public var title: String?

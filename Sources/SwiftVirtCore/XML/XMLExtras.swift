@@ -14,6 +14,9 @@ public struct XMLExtras: Sendable, Equatable {
         /// The preceding element sibling in the input: name and its occurrence index (0 for the first of that
         /// name); nil when the kept element came first.
         public var after: Anchor?
+        /// The same sibling as an `XMLElementKey` (for `XMLRestore`), and this element's own key in the input.
+        public var anchorKey: String?
+        public var ownKey: String = ""
     }
 
     public struct Anchor: Sendable, Equatable, Hashable {

@@ -1,0 +1,92 @@
+/// Collects, while a document is parsed, what the readers did not read: attributes, child elements, at every
+/// level. Each level is named by a keyed path (`domain/devices/disk[vda]/driver`), so what was kept can be put
+/// back into the same element of the formatted output, however the model reordered or completed it.
+final class XMLKeeper {
+    private(set) var kept: [String: XMLExtras] = [:]
+
+    func keep(_ extras: XMLExtras, at keyedPath: String) {
+        guard !extras.isEmpty else { return }
+        kept[keyedPath, default: XMLExtras()].attributes += extras.attributes
+        kept[keyedPath, default: XMLExtras()].elements += extras.elements
+    }
+}
+
+/// How a child element is told apart from its siblings, in the input and in the formatted output alike: by what
+/// identifies it (a disk by its target, a controller by type and index, an interface by its MAC address), else
+/// by its name, with `#N` for the (N+1)th of that name.
+enum XMLElementKey {
+    static func key(of e: XMLElement, occurrence: Int) -> String {
+        switch e.name {
+        case "disk":
+            if let dev = e.childElements.first(where: { $0.name == "target" })?[attribute: "dev"] { return "disk[\(dev)]" }
+        case "controller":
+            if let type = e[attribute: "type"] { return "controller[\(type),\(e[attribute: "index"] ?? "0")]" }
+        case "interface":
+            if let mac = e.childElements.first(where: { $0.name == "mac" })?[attribute: "address"] {
+                return "interface[\(mac.lowercased())]"
+            }
+        default:
+            break
+        }
+        return occurrence == 0 ? e.name : "\(e.name)#\(occurrence)"
+    }
+
+    /// The keys of an element's children, in order.
+    static func keys(ofChildrenOf e: XMLElement) -> [String] {
+        var seen: [String: Int] = [:]
+        return e.childElements.map { child in
+            let n = seen[child.name, default: 0]
+            seen[child.name] = n + 1
+            return key(of: child, occurrence: n)
+        }
+    }
+}
+
+/// Puts what an `XMLKeeper` kept back into a formatted document.
+public enum XMLRestore {
+    /// `formatted`: the model's output; `kept`: by keyed path, as the keeper collected it. Returns the merged
+    /// document, or `formatted` itself when nothing was kept or it does not parse.
+    public static func merge(_ formatted: String, kept: [String: XMLExtras]) -> String {
+        guard !kept.isEmpty, let root = try? XMLParser.parse(formatted) else { return formatted }
+        var w = XMLWriter()
+        w.write(merged(root, path: root.name, kept: kept))
+        return w.output
+    }
+
+    private static func merged(_ e: XMLElement, path: String, kept: [String: XMLExtras]) -> KeptXML {
+        var out = KeptXML(e)
+        let extras = kept[path]
+        if let extras { out.attributes += extras.attributes.filter { a in !out.attributes.contains { $0.name == a.name } } }
+        // Children: the formatted ones (merged in turn), with kept ones after the sibling they followed.
+        let keys = XMLElementKey.keys(ofChildrenOf: e)
+        var pending = extras?.elements ?? []
+        var content: [KeptXML.Content] = []
+        func emit(after anchor: String?) {
+            let due = pending.filter { $0.anchorKey == anchor }
+            guard !due.isEmpty else { return }
+            pending.removeAll { $0.anchorKey == anchor }
+            for item in due {
+                content.append(.element(item.element))
+                emit(after: item.ownKey)
+            }
+        }
+        emit(after: nil)
+        var index = 0
+        for node in e.children {
+            switch node {
+            case .element(let child):
+                let key = keys[index]
+                index += 1
+                content.append(.element(merged(child, path: path + "/" + key, kept: kept)))
+                emit(after: key)
+            case .text(let t):
+                if !t.allSatisfy(\.isWhitespace) { content.append(.text(t)) }
+            case .comment:
+                break
+            }
+        }
+        for item in pending { content.append(.element(item.element)) }
+        out.content = content
+        return out
+    }
+}

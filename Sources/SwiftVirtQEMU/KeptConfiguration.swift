@@ -1,0 +1,23 @@
+import SwiftVirtCore
+
+/// What a definition kept without the model representing it (see `XMLKeeper`): defined and written back, but a
+/// guest that would have to honour it does not start. The message names the first such element or attribute.
+enum KeptConfiguration {
+    static func firstUnsupported(_ kept: [String: XMLExtras]) -> String? {
+        for path in kept.keys.sorted() {
+            guard let extras = kept[path] else { continue }
+            if let attribute = extras.attributes.first {
+                return "attribute '\(attribute.name)' of <\(readable(path))>"
+            }
+            if let element = extras.elements.first {
+                return "<\(readable(path))/\(element.element.name)>"
+            }
+        }
+        return nil
+    }
+
+    /// `domain/devices/disk[vda]/driver` → `devices/disk[vda]/driver`, the path libvirt users read.
+    private static func readable(_ keyedPath: String) -> String {
+        keyedPath.hasPrefix("domain/") ? String(keyedPath.dropFirst("domain/".count)) : keyedPath
+    }
+}
