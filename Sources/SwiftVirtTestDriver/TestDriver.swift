@@ -42,11 +42,6 @@ public struct TestDriver: HypervisorDriver {
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
         definition.applyCommonDefaults()
         if definition.os.arch == nil { definition.os.arch = "i686" }
-        if definition.os.bootDevices.isEmpty && definition.os.kernel == nil
-            && !definition.devices.hasPerDeviceBootOrder
-        {
-            definition.os.bootDevices = [.hd]
-        }
     }
 
     public func start(_ definition: DomainDefinition, id: Int32, paused: Bool, observer: any DomainObserver)
@@ -64,13 +59,6 @@ public struct TestDriver: HypervisorDriver {
             throw VirtError(.internalError, domain: .test, detail: "unreadable status of domain '\(definition.name)'")
         }
         return TestDomain(definition: definition, saved: saved, observer: observer)
-    }
-}
-
-extension DomainDevices {
-    /// Whether any device carries its own `<boot order=.../>` (then `<os><boot dev=.../>` must not be added).
-    var hasPerDeviceBootOrder: Bool {
-        disks.contains { $0.bootOrder != nil } || interfaces.contains { $0.bootOrder != nil }
     }
 }
 

@@ -13,6 +13,7 @@ extension DomainDefinition {
         os.machine = machine
         if devices.emulator == nil { devices.emulator = "/usr/bin/qemu-system-x86_64" }
         applyCommonDefaults()
+        applyDefaultCPU()
         try devices.applyDeviceDefaults(family: family)
         try ImplicitControllers.add(to: &devices, family: family)
         try DriveAddressing.assign(&devices)
@@ -28,6 +29,8 @@ extension DomainDefinition {
 extension DomainDefinition {
     /// What libvirt completes for every driver after parsing: current memory and vCPUs, vCPU placement, clock.
     public mutating func applyCommonDefaults() {
+        // As virDomainDefPostParseOs: an hvm guest with no boot order at all boots from its first disk.
+        if os.type == "hvm" && os.bootDevices.isEmpty && !devices.hasBootOrder { os.bootDevices = [.hd] }
         if currentMemoryKiB == 0 || currentMemoryKiB > memoryKiB { currentMemoryKiB = memoryKiB }
         if vcpuPlacement == nil { vcpuPlacement = .static }
         if currentVcpus == vcpus { currentVcpus = nil }
@@ -64,15 +67,16 @@ extension DomainDevices {
             consoles[i].targetPort = Self.lowestFree(consoles.compactMap(\.targetPort), from: 0)
         }
         for i in channels.indices where channels[i].targetType == nil { channels[i].targetType = .virtio }
-        if !graphics.isEmpty {
+        // The i8042 of pc and q35 machines: its PS/2 mouse and keyboard are always there (libvirt lists them).
+        if family != .microvm {
             if !inputs.contains(where: { $0.type == .mouse && ($0.bus ?? .ps2) == .ps2 }) {
                 inputs.append(InputDevice(type: .mouse, bus: .ps2))
             }
             if !inputs.contains(where: { $0.type == .keyboard && ($0.bus ?? .ps2) == .ps2 }) {
                 inputs.append(InputDevice(type: .keyboard, bus: .ps2))
             }
-            if videos.isEmpty { videos.append(VideoDevice(model: .vga)) }
         }
+        if !graphics.isEmpty, videos.isEmpty { videos.append(VideoDevice(model: .vga)) }
         for i in inputs.indices where inputs[i].bus == nil { inputs[i].bus = inputs[i].type == .tablet ? .usb : .ps2 }
         for i in graphics.indices where graphics[i].port == nil || graphics[i].autoport == nil {
             if graphics[i].port == nil || graphics[i].port == -1 {
@@ -95,7 +99,8 @@ extension DomainDevices {
         {
             videos[first].primary = true
         }
-        if !sounds.isEmpty, audios.isEmpty { audios.append(AudioBackend(id: 1, type: .none)) }
+        // libvirt 9.0 always gives QEMU an audio backend: none (host audio stays off), or SPICE's with SPICE.
+        if audios.isEmpty { audios.append(AudioBackend(id: 1, type: .none)) }
         if memballoon == nil { memballoon = MemoryBalloon(model: .virtio) }
         for i in rngs.indices where rngs[i].backendPath == nil { rngs[i].backendPath = "/dev/urandom" }
         if watchdog != nil, watchdog?.action == nil { watchdog?.action = .reset }
@@ -154,5 +159,27 @@ extension Disk {
         if driver?.name == nil { driver?.name = "qemu" }
         if sourcePath != nil, driver?.format == nil { driver?.format = .raw }
         if device == .cdrom { readOnly = true }
+    }
+}
+
+extension DomainDefinition {
+    /// As qemuDomainDefSetDefaultCPU: a guest that names no CPU model gets the emulator's default, `qemu64`,
+    /// written out as libvirt writes it.
+    fileprivate mutating func applyDefaultCPU() {
+        guard os.arch == "x86_64" else { return }
+        var c = cpu ?? DomainCPU(mode: nil)
+        guard c.mode == nil || c.mode == .custom, c.model == nil else { return }
+        c.mode = .custom
+        if c.match == nil { c.match = .exact }
+        if c.check == nil { c.check = DomainCPU.Check.none }
+        c.model = DomainCPU.Model(name: "qemu64", fallback: .forbid)
+        cpu = c
+    }
+}
+
+extension DomainDevices {
+    /// Whether any device carries its own `<boot order=.../>`.
+    var hasBootOrder: Bool {
+        disks.contains { $0.bootOrder != nil } || interfaces.contains { $0.bootOrder != nil }
     }
 }

@@ -5,23 +5,20 @@ enum ImplicitControllers {
             d.controllers.contains { $0.type == type && $0.index == index }
         }
         func add(_ c: Controller) { d.controllers.append(c) }
+        // In libvirt's order (qemuDomainDefAddDefaultDevices): the USB controller, the implicit SATA of q35, the
+        // PCI root; then the ones devices need.
         switch family {
         case .pc:
-            if !has(.pci) { add(Controller(type: .pci, index: 0, model: .pciRoot)) }
             if !has(.usb) { add(usbController(.piix3UHCI, address: PCIAddress(bus: 0, slot: 1, function: 2))) }
-            if !has(.ide) {
-                var ide = Controller(type: .ide, index: 0)
-                ide.address = .pci(PCIAddress(bus: 0, slot: 1, function: 1))
-                add(ide)
-            }
+            if !has(.pci) { add(Controller(type: .pci, index: 0, model: .pciRoot)) }
         case .q35:
-            if !has(.pci) { add(Controller(type: .pci, index: 0, model: .pcieRoot)) }
+            if !has(.usb) { add(usbController(.qemuXHCI, address: nil)) }
             if !has(.sata) {
                 var sata = Controller(type: .sata, index: 0)
                 sata.address = .pci(PCIAddress(bus: 0, slot: 0x1f, function: 2))
                 add(sata)
             }
-            if !has(.usb) { add(usbController(.qemuXHCI, address: nil)) }
+            if !has(.pci) { add(Controller(type: .pci, index: 0, model: .pcieRoot)) }
         case .microvm:
             break
         }
@@ -37,7 +34,10 @@ enum ImplicitControllers {
                         element: "devices/disk/target", attribute: "bus", line: disk.sourceLine.line,
                         detail: "IDE controllers are unsupported for machine type q35")
                 }
-                add(Controller(type: .ide, index: index))
+                // The PIIX3's own IDE function.
+                var ide = Controller(type: .ide, index: index)
+                if index == 0 { ide.address = .pci(PCIAddress(bus: 0, slot: 1, function: 1)) }
+                add(ide)
             default: break
             }
         }

@@ -5,6 +5,7 @@ enum DeviceXMLParser {
         d.emulator = try r.childText("emulator")?.trimmingWhitespace()
         d.disks = try r.childrenKeepingUnsupported("disk") { c throws(DomainXMLError) in try disk(&c) }
         d.controllers = try r.childrenKeepingUnsupported("controller") { c throws(DomainXMLError) in try controller(&c) }
+        assignControllerIndexes(&d.controllers)
         d.interfaces = try r.childrenKeepingUnsupported("interface") { c throws(DomainXMLError) in try interface(&c) }
         d.serials = try r.childrenKeepingUnsupported("serial") { c throws(DomainXMLError) in try charDevice(&c) }
         d.consoles = try r.childrenKeepingUnsupported("console") { c throws(DomainXMLError) in try charDevice(&c) }
@@ -20,6 +21,22 @@ enum DeviceXMLParser {
         d.rngs = try r.childrenKeepingUnsupported("rng") { c throws(DomainXMLError) in try rng(&c) }
         d.panics = try r.childrenKeepingUnsupported("panic") { c throws(DomainXMLError) in try panic(&c) }
         return d
+    }
+
+    /// A controller written without `index`, until `assignControllerIndexes` gives it one.
+    static let unassignedIndex = -1
+
+    /// As libvirt: a controller without an index gets the lowest of its type that no controller before it, nor
+    /// any with an explicit index, uses (`XMLElementKey` keys them the same way).
+    static func assignControllerIndexes(_ controllers: inout [Controller]) {
+        var used: [Controller.ControllerType: Set<Int>] = [:]
+        for c in controllers where c.index != unassignedIndex { used[c.type, default: []].insert(c.index) }
+        for i in controllers.indices where controllers[i].index == unassignedIndex {
+            var index = 0
+            while used[controllers[i].type, default: []].contains(index) { index += 1 }
+            used[controllers[i].type, default: []].insert(index)
+            controllers[i].index = index
+        }
     }
 
     static func disk(_ r: inout ElementReader) throws(DomainXMLError) -> Disk {
@@ -70,7 +87,7 @@ enum DeviceXMLParser {
     static func controller(_ r: inout ElementReader) throws(DomainXMLError) -> Controller {
         var c = Controller(
             type: try r.requiredEnumeration("type", unsupported: ["ccid", "xenbus", "isa"]),
-            index: try r.integer("index", in: 0...255) ?? 0,
+            index: try r.integer("index", in: 0...255) ?? Self.unassignedIndex,
             model: try r.enumeration("model", unsupported: unsupportedControllerModels))
         c.sourceLine = SourceLine(r.line)
         c.modelName = try r.child("model") { m throws(DomainXMLError) in try m.requiredString("name") }

@@ -16,27 +16,33 @@ final class XMLKeeper {
 /// by its name, with `#N` for the (N+1)th of that name.
 enum XMLElementKey {
     static func key(of e: XMLElement, occurrence: Int) -> String {
-        switch e.name {
-        case "disk":
-            if let dev = e.childElements.first(where: { $0.name == "target" })?[attribute: "dev"] { return "disk[\(dev)]" }
-        case "controller":
-            if let type = e[attribute: "type"] { return "controller[\(type),\(e[attribute: "index"] ?? "0")]" }
-        case "interface":
-            if let mac = e.childElements.first(where: { $0.name == "mac" })?[attribute: "address"] {
-                return "interface[\(mac.lowercased())]"
-            }
-        default:
-            break
+        if e.name == "disk", let dev = e.childElements.first(where: { $0.name == "target" })?[attribute: "dev"] {
+            return "disk[\(dev)]"
         }
         return occurrence == 0 ? e.name : "\(e.name)#\(occurrence)"
     }
 
-    /// The keys of an element's children, in order.
+    /// The keys of an element's children, in order. Controllers are keyed by type and index; one without an index
+    /// gets the one libvirt gives it, the lowest of its type not used before it, so the key is the same before and
+    /// after the defaults fill the index in.
     static func keys(ofChildrenOf e: XMLElement) -> [String] {
         var seen: [String: Int] = [:]
+        var usedIndexes: [String: Set<Int>] = [:]
+        for c in e.childElements where c.name == "controller" {
+            if let type = c[attribute: "type"], let index = c[attribute: "index"].flatMap({ Int($0) }) {
+                usedIndexes[type, default: []].insert(index)
+            }
+        }
         return e.childElements.map { child in
             let n = seen[child.name, default: 0]
             seen[child.name] = n + 1
+            if child.name == "controller", let type = child[attribute: "type"] {
+                if let index = child[attribute: "index"].flatMap({ Int($0) }) { return "controller[\(type),\(index)]" }
+                var index = 0
+                while usedIndexes[type, default: []].contains(index) { index += 1 }
+                usedIndexes[type, default: []].insert(index)
+                return "controller[\(type),\(index)]"
+            }
             return key(of: child, occurrence: n)
         }
     }
