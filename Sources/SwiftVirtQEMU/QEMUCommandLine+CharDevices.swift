@@ -30,7 +30,7 @@ extension ArgumentBuilder {
             var device = "\(model),netdev=host\(alias),id=\(alias)"
             if let mac = net.mac { device += ",mac=\(mac)" }
             device += try pciPlacement(net.address, what: what)
-            if let boot = net.bootOrder { device += ",bootindex=\(boot)" }
+            if let boot = effectiveBootIndex(interface: i) { device += ",bootindex=\(boot)" }
             add("-device", device)
         }
     }

@@ -74,7 +74,7 @@ extension ArgumentBuilder {
     func diskFrontend(_ disk: Disk, index: Int, formatNode: String?, what: String) throws -> String {
         let bus = disk.targetBus ?? .ide
         let drive = formatNode.map { ",drive=\($0)" } ?? ""
-        let boot = disk.bootOrder.map { ",bootindex=\($0)" } ?? ""
+        let boot = effectiveBootIndex(disk: index).map { ",bootindex=\($0)" } ?? ""
         let serial = disk.serial.map { ",serial=\(qemuEscaped($0))" } ?? ""
         let share = disk.shareable ? ",share-rw=on" : ""
         let cache = writeCache(disk.driver?.cache)

@@ -200,18 +200,9 @@ struct ArgumentBuilder {
     }
 
     mutating func addBoot() {
+        // <os><boot dev=.../> becomes bootindex on the first device of each kind (see `effectiveBootIndex`), as
+        // libvirt does; -boot keeps only the menu and strict.
         var parts: [String] = []
-        if !def.os.bootDevices.isEmpty {
-            let letters = def.os.bootDevices.map { dev -> String in
-                switch dev {
-                case .hd: return "c"
-                case .cdrom: return "d"
-                case .fd: return "a"
-                case .network: return "n"
-                }
-            }
-            parts.append("order=" + letters.joined())
-        }
         if let menu = def.os.bootMenu {
             parts.append("menu=\(menu.enable ? "on" : "off")")
             if menu.enable, let timeout = menu.timeout { parts.append("splash-time=\(timeout)") }
@@ -221,5 +212,35 @@ struct ArgumentBuilder {
         if let kernel = def.os.kernel { add("-kernel", kernel) }
         if let initrd = def.os.initrd { add("-initrd", initrd) }
         if let cmdline = def.os.cmdline { add("-append", cmdline) }
+    }
+}
+
+extension ArgumentBuilder {
+    /// The bootindex a disk or interface gets: its own `<boot order>`, else the position of its kind in
+    /// `<os><boot dev>` if it is the first device of that kind (as qemuProcessPrepareDeviceBootorder).
+    func effectiveBootIndex(disk index: Int) -> Int? {
+        let disk = def.devices.disks[index]
+        if let order = disk.bootOrder { return order }
+        let kind: BootDevice
+        switch disk.device {
+        case .cdrom: kind = .cdrom
+        case .floppy: kind = .fd
+        default: kind = .hd
+        }
+        guard let position = def.os.bootDevices.lastIndex(of: kind) else { return nil }
+        let first = def.devices.disks.firstIndex { d in
+            switch kind {
+            case .cdrom: d.device == .cdrom
+            case .fd: d.device == .floppy
+            default: d.device != .cdrom && d.device != .floppy
+            }
+        }
+        return first == index ? position + 1 : nil
+    }
+
+    func effectiveBootIndex(interface index: Int) -> Int? {
+        if let order = def.devices.interfaces[index].bootOrder { return order }
+        guard index == 0, let position = def.os.bootDevices.lastIndex(of: .network) else { return nil }
+        return position + 1
     }
 }

@@ -17,6 +17,7 @@ extension DomainDefinition {
         try devices.applyDeviceDefaults(family: family)
         try ImplicitControllers.add(to: &devices, family: family)
         try DriveAddressing.assign(&devices)
+        VirtioSerialAddressAssigner.assign(&devices)
         if family != .microvm {
             var pci = PCIAddressAssigner(family: family)
             try pci.assign(&devices)

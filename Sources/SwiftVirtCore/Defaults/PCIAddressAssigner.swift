@@ -20,7 +20,9 @@ struct PCIAddressAssigner {
         // Root ports named in the input come first so that devices can sit behind them.
         for i in d.controllers.indices where d.controllers[i].model == .pcieRootPort && d.controllers[i].address == nil
         {
-            d.controllers[i].address = .pci(try rootPortFunction())
+            let a = try rootPortFunction()
+            d.controllers[i].address = .pci(a)
+            if d.controllers[i].targetPort == nil { d.controllers[i].targetPort = a.slot * 8 + a.function }
         }
         // The primary video has a fixed home.
         if let v = d.videos.firstIndex(where: { $0.model != .none }), d.videos[v].address == nil {
@@ -30,25 +32,30 @@ struct PCIAddressAssigner {
                 mark(home)
             }
         }
-        try assignControllers(&d)
+        // libvirt's order: PCI bridges, network interfaces, sound cards, the other controllers, virtio disks,
+        // the balloon, RNGs, the watchdog, videos, virtio inputs.
+        for i in d.controllers.indices where d.controllers[i].address == nil && d.controllers[i].model == .pciBridge {
+            d.controllers[i].address = .pci(try slot(&d))
+        }
         for i in d.interfaces.indices where d.interfaces[i].address == nil {
             d.interfaces[i].address = .pci(try slot(&d))
         }
         for i in d.sounds.indices where d.sounds[i].address == nil && d.sounds[i].model.isPCI {
             d.sounds[i].address = .pci(try slot(&d))
         }
+        try assignControllers(&d)
         for i in d.disks.indices where d.disks[i].address == nil && d.disks[i].targetBus == .virtio {
             d.disks[i].address = .pci(try slot(&d))
-        }
-        if d.watchdog?.model == .i6300esb, d.watchdog?.address == nil {
-            let a = try slot(&d)
-            d.watchdog?.address = .pci(a)
         }
         if let m = d.memballoon, m.model != .none, m.address == nil {
             let a = try slot(&d)
             d.memballoon?.address = .pci(a)
         }
         for i in d.rngs.indices where d.rngs[i].address == nil { d.rngs[i].address = .pci(try slot(&d)) }
+        if d.watchdog?.model == .i6300esb, d.watchdog?.address == nil {
+            let a = try slot(&d)
+            d.watchdog?.address = .pci(a)
+        }
         for i in d.videos.indices where d.videos[i].address == nil && d.videos[i].model != .none {
             d.videos[i].address = .pci(try slot(&d))
         }
@@ -63,8 +70,6 @@ struct PCIAddressAssigner {
         for i in d.controllers.indices where d.controllers[i].address == nil {
             let c = d.controllers[i]
             switch c.type {
-            case .pci where c.model == .pciBridge:
-                d.controllers[i].address = .pci(try slot(&d))
             case .usb:
                 guard let model = c.model, model != .none else { continue }
                 guard let function = Self.companionFunction(model) else {

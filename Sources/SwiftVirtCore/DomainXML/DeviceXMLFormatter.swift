@@ -118,7 +118,8 @@ enum DeviceXMLFormatter {
         }
         let tty = name == "console" ? livePty : nil
         w.element(name, [("type", x.type.rawValue), ("tty", tty)]) { w in
-            if let s = source {
+            // A unix socket without a path is the driver's to choose; libvirt writes no <source> for it.
+            if let s = source, x.type != .unix || s.path != nil {
                 w.empty(
                     "source",
                     [
@@ -149,7 +150,7 @@ enum DeviceXMLFormatter {
             ("websocket", ws.map(String.init)), ("listen", x.listenAddress),
         ]
         w.element("graphics", attrs) { w in
-            if let l = x.listenAddress { w.empty("listen", [("type", "address"), ("address", l)]) }
+            w.empty("listen", [("type", "address"), ("address", x.listenAddress)])
         }
     }
 

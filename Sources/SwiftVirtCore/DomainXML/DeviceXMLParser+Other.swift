@@ -56,14 +56,14 @@ extension DeviceXMLParser {
         g.sourceLine = SourceLine(r.line)
         let listens = try r.children("listen") { c throws(DomainXMLError) in
             _ = try c.requiredEnumeration("type", as: ListenType.self, unsupported: ["network", "socket", "none"])
-            return (c.line, try c.requiredString("address"))
+            return (c.line, c.string("address"))
         }
         if listens.count > 1 {
             throw .unsupported(
                 element: r.path + "/listen", attribute: nil, line: listens[1].0,
                 detail: "only one listen address is supported")
         }
-        if let (line, address) = listens.first {
+        if let (line, listen) = listens.first, let address = listen {
             if let attr = g.listenAddress, attr != address {
                 throw .inconsistent(
                     element: r.path + "/listen", line: line,

@@ -8,7 +8,7 @@ enum DomainXMLFormatter {
             w.text("uuid", d.uuid.description)
             if let t = d.title { w.text("title", t) }
             if let t = d.description { w.text("description", t) }
-            if let m = d.metadata { w.raw("metadata", m) }
+            if let m = d.metadata { w.metadata(m) }
             w.text("memory", [("unit", "KiB")], String(d.memoryKiB))
             if d.currentMemoryKiB != 0 { w.text("currentMemory", [("unit", "KiB")], String(d.currentMemoryKiB)) }
             w.text(

@@ -25,7 +25,7 @@ enum DomainXMLParser {
         if let u = try r.child("uuid", { c throws(DomainXMLError) in try uuid(&c) }) { d.uuid = u }
         d.title = try r.childText("title")
         d.description = try r.childText("description")
-        d.metadata = try r.child("metadata") { c throws(DomainXMLError) in c.rawContent() }
+        d.metadata = try r.child("metadata") { c throws(DomainXMLError) in c.metadataContent(scope: [root.attributes]) }
         guard let memory = try r.child("memory", { c throws(DomainXMLError) in try memoryKiB(&c) }) else {
             throw .missing(element: "domain/memory", attribute: nil, line: r.line)
         }

@@ -111,11 +111,36 @@ struct ElementReader {
         return element.text
     }
 
-    /// The element's source text verbatim (for `<metadata>`); everything inside counts as read.
+    /// The element's source text verbatim; everything inside counts as read.
     mutating func rawContent() -> String {
         usedText = true
         usedChildren = Set(elements.indices)
         return String(element.rawInner)
+    }
+
+    /// `<metadata>`'s content as libvirt keeps it (virXMLNodeSanitizeNamespaces): only child elements in a
+    /// namespace, the first per namespace URI. A namespace declared only on an ancestor (`scope`, outermost
+    /// first) is declared on the kept element so that what is written back parses alone. Everything inside
+    /// counts as read.
+    mutating func metadataContent(scope: [[XMLAttribute]]) -> [KeptXML] {
+        usedText = true
+        usedChildren = Set(elements.indices)
+        var seen = Set<String>()
+        var out: [KeptXML] = []
+        for child in element.childElements {
+            let prefix = child.name.firstIndex(of: ":").map { String(child.name[..<$0]) }
+            let declaration = prefix.map { "xmlns:" + $0 } ?? "xmlns"
+            let chain = scope + [element.attributes, child.attributes]
+            guard let uri = chain.reversed().lazy.compactMap({ $0.first { $0.name == declaration }?.value }).first,
+                !uri.isEmpty, seen.insert(uri).inserted
+            else { continue }
+            var kept = KeptXML(child, keepComments: true)
+            if child.attribute(declaration) == nil {
+                kept.attributes.insert(XMLExtras.Attribute(name: declaration, value: uri), at: 0)
+            }
+            out.append(kept)
+        }
+        return out
     }
 
     /// All child elements named `name`, each read by `body` and then checked for leftovers.

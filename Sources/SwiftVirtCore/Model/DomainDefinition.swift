@@ -39,8 +39,8 @@ public struct DomainDefinition: Sendable, Equatable {
     public var uuid: DomainUUID = .random()
     public var title: String?
     public var description: String?
-    /// Inner content of `<metadata>`, kept byte for byte as it appeared in the source.
-    public var metadata: String?
+    /// `<metadata>`: the applications' own elements, one per XML namespace.
+    public var metadata: [KeptXML]?
     public var memoryKiB: UInt64 = 0
     public var currentMemoryKiB: UInt64 = 0
     /// Maximum vCPU count (`<vcpu>` text).

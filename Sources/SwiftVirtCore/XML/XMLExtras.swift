@@ -38,13 +38,18 @@ public struct KeptXML: Sendable, Equatable {
     public var name: String
     public var attributes: [XMLExtras.Attribute]
     public var content: [Content]
+    /// Written as libxml2 writes it (the `<metadata>` subtree, which libvirt keeps as a libxml2 node).
+    public var libxmlStyle = false
 
     public indirect enum Content: Sendable, Equatable {
         case element(KeptXML)
         case text(String)
+        /// Only under `<metadata>`, which libvirt keeps as a document (libxml2 keeps comments there).
+        case comment(String)
     }
 
-    public init(_ element: XMLElement) {
+    /// `keepComments`: for `<metadata>`, whose subtrees libvirt keeps as libxml2 nodes, comments included.
+    public init(_ element: XMLElement, keepComments: Bool = false) {
         name = element.name
         attributes = element.attributes.map { XMLExtras.Attribute(name: $0.name, value: $0.value) }
         let hasElements = element.children.contains {
@@ -53,9 +58,9 @@ public struct KeptXML: Sendable, Equatable {
         }
         content = element.children.compactMap { node in
             switch node {
-            case .element(let e): return .element(KeptXML(e))
+            case .element(let e): return .element(KeptXML(e, keepComments: keepComments))
             case .text(let t): return hasElements && t.allSatisfy(\.isWhitespace) ? nil : .text(t)
-            case .comment: return nil
+            case .comment(let c): return keepComments ? .comment(c) : nil
             }
         }
     }

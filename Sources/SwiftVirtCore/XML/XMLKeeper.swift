@@ -60,6 +60,12 @@ public enum XMLRestore {
     }
 
     private static func merged(_ e: XMLElement, path: String, kept: [String: XMLExtras]) -> KeptXML {
+        // The top-level <metadata> (path "domain/metadata") was written libxml2's way already; keep it so.
+        if e.name == "metadata", path.split(separator: "/").count == 2 {
+            var m = KeptXML(e, keepComments: true)
+            m.libxmlStyle = true
+            return m
+        }
         var out = KeptXML(e)
         let extras = kept[path]
         if let extras { out.attributes += extras.attributes.filter { a in !out.attributes.contains { $0.name == a.name } } }

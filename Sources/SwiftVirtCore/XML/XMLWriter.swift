@@ -99,6 +99,10 @@ struct XMLWriter {
 
     /// A kept subtree, as libvirt would print it.
     mutating func write(_ kept: KeptXML) {
+        if kept.libxmlStyle {
+            metadata(kept.content.compactMap { if case .element(let e) = $0 { e } else { nil } })
+            return
+        }
         let attrs: [Attr] = kept.attributes.map { ($0.name, $0.value) }
         if kept.content.isEmpty {
             empty(kept.name, attrs)
@@ -113,10 +117,69 @@ struct XMLWriter {
                         w.startLine()
                         Self.escape(t.trimmingWhitespace(), quotesAndControls: false, into: &w.output)
                         w.output += "\n"
+                    case .comment: break
                     }
                 }
             }
         }
+    }
+
+    /// `<metadata>` and what it holds, as libvirt prints it: libxml2 serialises that subtree itself, so
+    /// attributes are double-quoted, comments kept, and an element holding any text is written on one line.
+    mutating func metadata(_ items: [KeptXML]) {
+        startLine()
+        if items.isEmpty {
+            output += "<metadata/>\n"
+        } else {
+            output += "<metadata>\n"
+            for item in items {
+                output += String(repeating: "  ", count: depth + 1)
+                Self.libxml(item, depth: depth + 1, pretty: true, into: &output)
+                output += "\n"
+            }
+            startLine()
+            output += "</metadata>\n"
+        }
+        noteChild("metadata")
+    }
+
+    /// One element as libxml2's formatted dump writes it (no leading indentation, no trailing newline).
+    /// `pretty`: children may go on lines of their own, which libxml2 does unless an element holds text.
+    private static func libxml(_ e: KeptXML, depth: Int, pretty: Bool, into out: inout String) {
+        out += "<" + e.name
+        for a in e.attributes {
+            out += " " + a.name + "=\""
+            for ch in a.value {
+                switch ch {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "\n": out += "&#10;"
+                case "\r": out += "&#13;"
+                case "\t": out += "&#9;"
+                default: out.append(ch)
+                }
+            }
+            out += "\""
+        }
+        guard !e.content.isEmpty else {
+            out += "/>"
+            return
+        }
+        out += ">"
+        let lines = pretty && !e.content.contains { if case .text = $0 { true } else { false } }
+        let childIndent = String(repeating: "  ", count: depth + 1)
+        for item in e.content {
+            if lines { out += "\n" + childIndent }
+            switch item {
+            case .element(let child): libxml(child, depth: depth + 1, pretty: lines, into: &out)
+            case .text(let t): escape(t, quotesAndControls: false, into: &out)
+            case .comment(let c): out += "<!--" + c + "-->"
+            }
+        }
+        if lines { out += "\n" + String(repeating: "  ", count: depth) }
+        out += "</" + e.name + ">"
     }
 
     /// A child element `name` of the open element was written: the kept elements that followed it come next.
