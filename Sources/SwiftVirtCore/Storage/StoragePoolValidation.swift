@@ -97,8 +97,20 @@ struct StoragePoolValidation {
         }
         if let dir = def.source.dir { def.source.dir = StoragePoolXML.sanitized(dir) }
         if def.source.dir == nil && type == .gluster { def.source.dir = "/" }
-        if let adapter = def.source.adapter { try checkAdapterParse(adapter) }
-        if let auth = def.source.auth { try checkAuth(auth) }
+        if var adapter = def.source.adapter {
+            try checkAdapterParse(adapter)
+            // A legacy `<adapter name=...>` is a scsi_host adapter, and libvirt says so.
+            if attribute(adapter, "type") == nil && attribute(adapter, "name") != nil {
+                adapter.attributes.insert(.init(name: "type", value: "scsi_host"), at: 0)
+            }
+            def.source.adapter = Self.ordered(
+                adapter,
+                ["type", "name", "parent", "parent_wwnn", "parent_wwpn", "parent_fabric_wwn", "managed", "wwnn", "wwpn"])
+        }
+        if let auth = def.source.auth {
+            try checkAuth(auth)
+            def.source.auth = Self.ordered(auth, ["type", "username"])
+        }
         if let version = def.source.protocolVersion {
             let index = type.sourceFormats?.firstIndex(of: def.source.format ?? "") ?? 0
             let netfsFormats = StoragePoolDefinition.PoolType.netfs.sourceFormats ?? []
@@ -252,6 +264,15 @@ struct StoragePoolValidation {
     }
 
     // MARK: kept subtrees
+
+    /// The attributes of a kept element in libvirt's order (`order` first, the rest as written).
+    static func ordered(_ e: KeptXML, _ order: [String]) -> KeptXML {
+        var e = e
+        let rank = { (name: String) in order.firstIndex(of: name) ?? order.count }
+        e.attributes = e.attributes.enumerated().sorted { (rank($0.element.name), $0.offset) < (rank($1.element.name), $1.offset) }
+            .map(\.element)
+        return e
+    }
 
     private func attribute(_ e: KeptXML, _ name: String) -> String? {
         e.attributes.first { $0.name == name }?.value
