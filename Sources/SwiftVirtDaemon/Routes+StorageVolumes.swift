@@ -46,7 +46,8 @@ enum StorageVolumeRoutes {
         table.on(Remote.StorageVolCreateXMLFrom.self) {
             (args: StorageVolCreateXmlFromArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "virStorageVolCreateXMLFrom")
-            let def = try StorageVolumeXML.parse(args.xml, poolType: try await ctx.storage.poolKind(args.pool.name).type)
+            let def = try StorageVolumeXML.parse(
+                args.xml, poolType: try await ctx.storage.poolKind(args.pool.name).type, cloning: true)
             let source = try await ctx.storage.volume(pool: args.clonevol.pool, name: args.clonevol.name)
             // The source is held busy so nobody writes or deletes it while it is being copied.
             try await ctx.storage.claim(source)

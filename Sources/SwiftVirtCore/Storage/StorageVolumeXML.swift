@@ -18,16 +18,17 @@ public enum StorageVolumeXML {
 
     /// Reads a volume document as libvirt's virStorageVolDefParseXML does for a pool of `poolType`
     /// (vol-create: capacity may be left out only when there is a backing store).
-    public static func parse(_ text: String, poolType: StoragePoolDefinition.PoolType = .dir) throws(StorageXMLError)
-        -> StorageVolumeDefinition
-    {
+    /// `cloning`: vol-create-from, where the capacity comes from the source volume (VIR_VOL_XML_PARSE_NO_CAPACITY).
+    public static func parse(
+        _ text: String, poolType: StoragePoolDefinition.PoolType = .dir, cloning: Bool = false
+    ) throws(StorageXMLError) -> StorageVolumeDefinition {
         let root = try StorageXMLError.reading { () throws(DomainXMLError) in
             try StorageXMLReading.root(text, expected: "volume")
         }
         var r = ElementReader(root, path: "volume")
         var raw = RawVolume()
         try StorageXMLError.reading { () throws(DomainXMLError) in try read(&r, &raw) }
-        return try check(raw, poolType: poolType, line: root.position.line)
+        return try check(raw, poolType: poolType, line: root.position.line, cloning: cloning)
     }
 
     /// The document as written, before libvirt's checks.
@@ -100,7 +101,7 @@ public enum StorageVolumeXML {
         _ = r.extras()
     }
 
-    private static func check(_ raw: RawVolume, poolType: StoragePoolDefinition.PoolType, line: Int)
+    private static func check(_ raw: RawVolume, poolType: StoragePoolDefinition.PoolType, line: Int, cloning: Bool)
         throws(StorageXMLError) -> StorageVolumeDefinition
     {
         guard let name = raw.name else { throw .xml("missing volume name element", "volume/name", line) }
@@ -123,7 +124,7 @@ public enum StorageVolumeXML {
         }
         if let (text, unit) = raw.capacity {
             v.capacity = try size(text, unit, "volume/capacity", line)
-        } else if v.backingStore == nil {
+        } else if v.backingStore == nil && !cloning {
             throw .xml("missing capacity element", "volume/capacity", line)
         }
         if let (text, unit) = raw.allocation { v.allocation = try size(text, unit, "volume/allocation", line) }
