@@ -6,23 +6,11 @@ enum StorageRoutes {
     static func register(into table: inout RouteTable) {
         StorageVolumeRoutes.register(into: &table)
         registerEvents(into: &table)
-        table.on(Remote.ConnectFindStoragePoolSources.self) { (args: ConnectFindStoragePoolSourcesArgs, _) throws -> ConnectFindStoragePoolSourcesRet in
+        table.on(Remote.ConnectFindStoragePoolSources.self, waits: true) {
+            (args: ConnectFindStoragePoolSourcesArgs, _) throws -> ConnectFindStoragePoolSourcesRet in
             try checkFlags(args.flags, allowed: 0, "virConnectFindStoragePoolSources")
-            guard let type = StoragePoolDefinition.PoolType(rawValue: args.type) else {
-                throw VirtError(
-                    .internalError, domain: .storage, detail: "unknown storage pool type \(args.type)")
-            }
-            guard type != .dir else {
-                // As libvirt: a directory pool has no sources to discover.
-                throw VirtError(
-                    .noSupport, domain: .storage,
-                    detail: "pool type 'dir' does not support source discovery"
-                )
-            }
-            throw VirtError(
-                .configUnsupported, domain: .storage,
-                detail: "storage pool type '\(type.rawValue)' is not supported (SwiftVirt serves only 'dir' pools)"
-            )
+            return ConnectFindStoragePoolSourcesRet(
+                xml: try await StoragePoolSources.find(type: args.type, spec: args.srcSpec))
         }
         table.on(Remote.ConnectListAllStoragePools.self) {
             (args: ConnectListAllStoragePoolsArgs, ctx) in
@@ -68,13 +56,13 @@ enum StorageRoutes {
             (args: StoragePoolCreateXmlArgs, ctx) in
             try checkFlags(args.flags, allowed: 7, "virStoragePoolCreateXML")
             return StoragePoolCreateXmlRet(
-                pool: try await ctx.storage.createTransient(xml: args.xml, build: args.flags != 0).wire)
+                pool: try await ctx.storage.createTransient(xml: args.xml, build: StoragePoolRegistry.buildFlags(create: args.flags)).wire)
         }
-        poolFlagsCall(&table, Remote.StoragePoolBuild.self, allowed: 15) { s, uuid, _ in
-            try await s.build(uuid)
+        poolFlagsCall(&table, Remote.StoragePoolBuild.self, allowed: 15) { s, uuid, flags in
+            try await s.build(uuid, flags: flags)
         }
         poolFlagsCall(&table, Remote.StoragePoolCreate.self, allowed: 7) { s, uuid, flags in
-            try await s.start(uuid, build: flags != 0)
+            try await s.start(uuid, build: StoragePoolRegistry.buildFlags(create: flags))
         }
         poolFlagsCall(&table, Remote.StoragePoolDelete.self, allowed: 0) { s, uuid, _ in
             try await s.delete(uuid)
@@ -117,7 +105,7 @@ enum StorageRoutes {
     }
 
     /// virConnectListAllStoragePoolsFlags: the state pairs filter only when one side of the pair is asked for;
-    /// the type bits (64 and up) keep only the types asked for, and every pool here is `dir` (bit 64).
+    /// the type bits (64 and up, one per pool type in libvirt's order) keep only the types asked for.
     static func matches(_ rec: StoragePoolRecord, flags: UInt32) -> Bool {
         func pair(_ yes: UInt32, _ no: UInt32, _ value: Bool) -> Bool {
             let want = flags & (yes | no)
@@ -125,7 +113,7 @@ enum StorageRoutes {
         }
         let typeBits = flags & ~UInt32(63)
         return pair(2, 1, rec.active) && pair(4, 8, rec.persistent) && pair(16, 32, rec.autostart)
-            && (typeBits == 0 || typeBits & 64 != 0)
+            && (typeBits == 0 || typeBits & (UInt32(64) << UInt32(rec.definition.type.number)) != 0)
     }
 
     private static func poolFlagsCall<P: WireProcedure>(

@@ -11,9 +11,8 @@ enum StorageVolumeRoutes {
             try checkFlags(args.flags, allowed: 0, "virStoragePoolListAllVolumes")
             let pool = try await ctx.storage.record(uuid: try args.pool.poolUUID())
             let names = try await ctx.storage.volumeNames(pool: pool.name)
-            let vols = names.map {
-                VolumeRef(pool: pool.name, name: $0, path: pool.definition.targetPath + "/" + $0).wire
-            }
+            var vols: [RemoteNonnullStorageVol] = []
+            for name in names { vols.append(try await ctx.storage.volume(pool: pool.name, name: name).wire) }
             return StoragePoolListAllVolumesRet(vols: args.needResults != 0 ? vols : [], ret: UInt32(vols.count))
         }
         table.on(Remote.StorageVolLookupByName.self) {
@@ -34,7 +33,11 @@ enum StorageVolumeRoutes {
             (args: StorageVolCreateXmlArgs, ctx) in
             // PREALLOC_METADATA 1: qemu-img preallocates as the XML's allocation asks.
             try checkFlags(args.flags, allowed: 1, "virStorageVolCreateXML")
-            let def = try StorageVolumeXML.parse(args.xml)
+            let kind = try await ctx.storage.poolKind(args.pool.name)
+            let def = try StorageVolumeXML.parse(args.xml, poolType: kind.type)
+            if !kind.files {
+                return StorageVolCreateXmlRet(vol: try await ctx.storage.createBlockVolume(pool: args.pool.name, def).wire)
+            }
             return StorageVolCreateXmlRet(
                 vol: try await createVolume(ctx, pool: args.pool.name, name: def.name) { path in
                     try await VolumeOperations.create(def, at: path)
@@ -43,7 +46,8 @@ enum StorageVolumeRoutes {
         table.on(Remote.StorageVolCreateXMLFrom.self) {
             (args: StorageVolCreateXmlFromArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "virStorageVolCreateXMLFrom")
-            let def = try StorageVolumeXML.parse(args.xml)
+            let def = try StorageVolumeXML.parse(
+                args.xml, poolType: try await ctx.storage.poolKind(args.pool.name).type, cloning: true)
             let source = try await ctx.storage.volume(pool: args.clonevol.pool, name: args.clonevol.name)
             // The source is held busy so nobody writes or deletes it while it is being copied.
             try await ctx.storage.claim(source)
@@ -83,21 +87,24 @@ enum StorageVolumeRoutes {
         }
         table.on(Remote.StorageVolGetInfo.self, waits: true) {
             (args: StorageVolGetInfoArgs, ctx) in
-            let v = try await describe(args.vol, ctx)
-            return StorageVolGetInfoRet(type: 0, capacity: v.capacity ?? 0, allocation: v.allocation ?? 0)
+            let v = try await describe(args.vol, ctx).0
+            return StorageVolGetInfoRet(
+                type: Int8(v.type.typeNumber), capacity: v.capacity ?? 0, allocation: v.allocation ?? 0)
         }
         table.on(Remote.StorageVolGetInfoFlags.self, waits: true) {
             (args: StorageVolGetInfoFlagsArgs, ctx) in
             // VIR_STORAGE_VOL_GET_PHYSICAL 1: the file's size in place of the allocation.
             try checkFlags(args.flags, allowed: 1, "virStorageVolGetInfoFlags")
-            let v = try await describe(args.vol, ctx)
-            let second = args.flags & 1 != 0 ? v.physical : v.allocation
-            return StorageVolGetInfoFlagsRet(type: 0, capacity: v.capacity ?? 0, allocation: second ?? 0)
+            let v = try await describe(args.vol, ctx).0
+            let second = args.flags & 1 != 0 ? (v.physical ?? v.capacity) : v.allocation
+            return StorageVolGetInfoFlagsRet(
+                type: Int8(v.type.typeNumber), capacity: v.capacity ?? 0, allocation: second ?? 0)
         }
         table.on(Remote.StorageVolGetXMLDesc.self, waits: true) {
             (args: StorageVolGetXmlDescArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virStorageVolGetXMLDesc")
-            return StorageVolGetXmlDescRet(xml: StorageVolumeXML.format(try await describe(args.vol, ctx)))
+            let (v, type) = try await describe(args.vol, ctx)
+            return StorageVolGetXmlDescRet(xml: StorageVolumeXML.format(v, poolType: type))
         }
         table.on(Remote.StorageVolGetPath.self) {
             (args: StorageVolGetPathArgs, ctx) in
@@ -119,9 +126,9 @@ enum StorageVolumeRoutes {
     }
 
     private static func describe(_ vol: RemoteNonnullStorageVol, _ ctx: CallContext) async throws
-        -> StorageVolumeDefinition
+        -> (StorageVolumeDefinition, StoragePoolDefinition.PoolType)
     {
-        try await VolumeOperations.describe(try await ctx.storage.volume(pool: vol.pool, name: vol.name))
+        try await ctx.storage.describe(try await ctx.storage.volume(pool: vol.pool, name: vol.name))
     }
 
     /// The running domain whose live definition has `path` as a disk, if any.
@@ -160,5 +167,12 @@ extension Result {
     var isSuccess: Bool {
         if case .success = self { return true }
         return false
+    }
+}
+
+extension Optional where Wrapped == StorageVolumeDefinition.VolumeType {
+    /// virStorageVolType's number (a file when unknown).
+    var typeNumber: Int {
+        StorageVolumeDefinition.VolumeType.allCases.firstIndex(of: self ?? .file) ?? 0
     }
 }

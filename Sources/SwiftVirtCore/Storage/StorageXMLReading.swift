@@ -15,6 +15,12 @@ enum StorageXMLReading {
         return root
     }
 
+    /// Marks an element read without looking at it (values libvirt reports but never reads back).
+    static func ignore(_ r: inout ElementReader) {
+        for a in r.element.attributes { _ = r.attribute(a.name) }
+        _ = r.rawContent()
+    }
+
     static func trimmed(_ r: inout ElementReader) -> String {
         r.text().trimmingWhitespace()
     }
@@ -65,8 +71,8 @@ enum StorageXMLReading {
         return v
     }
 
-    static func writePermissions(_ p: StoragePermissions, into w: inout XMLWriter) {
-        w.element("permissions") { w in
+    static func writePermissions(_ p: StoragePermissions, extras: XMLExtras? = nil, into w: inout XMLWriter) {
+        w.element("permissions", extras: extras) { w in
             if let mode = p.mode { w.text("mode", "0" + String(mode, radix: 8)) }
             if let owner = p.owner { w.text("owner", String(owner)) }
             if let group = p.group { w.text("group", String(group)) }

@@ -38,14 +38,16 @@ actor StoragePoolRegistry {
     /// Lifecycle and refresh events for virsh pool-event and other callback clients, sent as libvirt does.
     nonisolated let events = StoragePoolEventHub()
 
-    /// What pools are made of (`dir` pools: host directories, unless another backend is given).
-    let backend: any StoragePoolBackend
+    /// What pools are made of, per pool type (the host's backends, unless one backend is given for all).
+    let backends: StorageBackends
 
-    init(store: StoragePoolStore, logger: Logger, backend: any StoragePoolBackend = DirPoolBackend()) {
+    init(store: StoragePoolStore, logger: Logger, backend: (any StoragePoolBackend)? = nil) {
         self.store = store
         self.logger = logger
-        self.backend = backend
+        self.backends = backend.map { StorageBackends.all($0) } ?? .host
     }
+
+    func backend(_ def: StoragePoolDefinition) -> any StoragePoolBackend { backends(def) }
 
     // MARK: start-up
 
@@ -63,7 +65,7 @@ actor StoragePoolRegistry {
                         try store.setAutostart(def.name, true)
                     }
                     pools[def.uuid] = StoragePoolRecord(definition: def, autostart: true)
-                    try backend.build(def)
+                    try await BlockingIO.run { [backend = backend(def)] in try backend.build(def, flags: 0) }
                 } catch {
                     logger.error("cannot create the default storage pool: \(error)")
                 }
@@ -123,12 +125,14 @@ actor StoragePoolRegistry {
     }
 
     /// pool-create: a transient pool, active at once.
-    func createTransient(xml: String, build: Bool) async throws -> StoragePoolRecord {
+    func createTransient(xml: String, build: UInt32) async throws -> StoragePoolRecord {
         try await changes.run {
             let def = try StoragePoolXML.parse(xml)
             try checkUnique(def)
             if pools[def.uuid] != nil { throw StorageError.poolActive(def.name) }
-            if build { try backend.build(def) }
+            if build != 0 {
+                try await BlockingIO.run { [backend = backend(def)] in try backend.build(def, flags: build & 0xFFFF) }
+            }
             pools[def.uuid] = StoragePoolRecord(definition: def, persistent: false)
             do { try await activate(def.uuid) } catch {
                 pools[def.uuid] = nil
@@ -147,26 +151,44 @@ actor StoragePoolRegistry {
         if let other = pools.values.first(where: { $0.name == def.name && $0.uuid != def.uuid }) {
             throw StorageError.poolNameTaken(other.name, other.uuid)
         }
-        if let other = pools.values.first(where: { $0.definition.targetPath == def.targetPath && $0.uuid != def.uuid })
+        if def.type.hasTarget,
+            let other = pools.values.first(where: {
+                $0.definition.type.hasTarget && $0.definition.targetPath == def.targetPath && $0.uuid != def.uuid
+            })
         {
             throw StorageError.invalid("target path '\(def.targetPath)' is already in use by pool '\(other.name)'")
         }
     }
 
-    func build(_ uuid: DomainUUID) async throws {
+    /// virStoragePoolCreateFlags (1 build, 2 build with overwrite, 4 build without) → whether to build (non-zero)
+    /// and virStoragePoolBuildFlags in the low bits (4 overwrite, 8 no-overwrite).
+    static func buildFlags(create flags: UInt32) -> UInt32 {
+        flags & 2 != 0 ? 4 : flags & 4 != 0 ? 8 : flags & 1 != 0 ? 0x10000 : 0
+    }
+
+    func build(_ uuid: DomainUUID, flags: UInt32) async throws {
         try await changes.run {
             let rec = try record(uuid: uuid)
             if rec.active { throw StorageError.poolActive(rec.name) }
-            try backend.build(rec.definition)
+            try await BlockingIO.run { [backend = backend(rec.definition)] in
+                try backend.build(rec.definition, flags: flags)
+            }
             events.lifecycle(rec.wire, .created)
         }
     }
 
-    func start(_ uuid: DomainUUID, build: Bool) async throws {
+    /// pool-start, building first with default flags when asked.
+    func start(_ uuid: DomainUUID, build: Bool) async throws { try await start(uuid, build: build ? 0x10000 : 0) }
+
+    func start(_ uuid: DomainUUID, build: UInt32) async throws {
         try await changes.run {
             let rec = try record(uuid: uuid)
             if rec.active { throw StorageError.poolActive(rec.name) }
-            if build { try backend.build(rec.definition) }
+            if build != 0 {
+                try await BlockingIO.run { [backend = backend(rec.definition)] in
+                    try backend.build(rec.definition, flags: build & 0xFFFF)
+                }
+            }
             try await activate(uuid)
             events.lifecycle(rec.wire, .started)
         }
@@ -174,7 +196,10 @@ actor StoragePoolRegistry {
 
     private func activate(_ uuid: DomainUUID) async throws {
         var rec = try record(uuid: uuid)
-        rec.volumes = try backend.scan(rec.definition.targetPath)
+        rec.volumes = try await BlockingIO.run { [backend = backend(rec.definition), def = rec.definition] in
+            try backend.start(def)
+            return try backend.scan(def)
+        }
         rec.active = true
         try await BlockingIO.run { [store, def = rec.definition] in try store.markActive(def) }
         pools[uuid] = rec
@@ -188,6 +213,9 @@ actor StoragePoolRegistry {
             if let path = busy.first(where: { $0.hasPrefix(rec.definition.targetPath + "/") }) {
                 throw StorageError.volumeBusy(PathText.name(of: path))
             }
+            try await BlockingIO.run { [backend = backend(rec.definition), def = rec.definition] in
+                try backend.stop(def)
+            }
             store.markInactive(rec.name)
             rec.active = false
             rec.volumes = []
@@ -200,7 +228,9 @@ actor StoragePoolRegistry {
         try await changes.run {
             let rec = try record(uuid: uuid)
             if rec.active { throw StorageError.poolActive(rec.name) }
-            try backend.remove(rec.definition.targetPath)
+            try await BlockingIO.run { [backend = backend(rec.definition), def = rec.definition] in
+                try backend.delete(def)
+            }
             events.lifecycle(rec.wire, .deleted)
         }
     }
@@ -223,7 +253,9 @@ actor StoragePoolRegistry {
         try await changes.run {
             var rec = try record(uuid: uuid)
             guard rec.active else { throw StorageError.poolNotActive(rec.name) }
-            rec.volumes = try backend.scan(rec.definition.targetPath)
+            rec.volumes = try await BlockingIO.run { [backend = backend(rec.definition), def = rec.definition] in
+                try backend.scan(def)
+            }
             pools[uuid] = rec
             events.refreshed(rec.wire)
         }
@@ -240,17 +272,23 @@ actor StoragePoolRegistry {
     }
 
     /// (state, usage): state is virStoragePoolState (0 inactive, 2 running).
-    func info(_ uuid: DomainUUID) throws -> (UInt32, StoragePoolUsage?) {
+    func info(_ uuid: DomainUUID) async throws -> (UInt32, StoragePoolUsage?) {
         let rec = try record(uuid: uuid)
         guard rec.active else { return (0, nil) }
-        return (2, backend.usage(rec.definition.targetPath))
+        let usage = await BlockingIO.run { [backend = backend(rec.definition), def = rec.definition] in
+            backend.usage(def)
+        }
+        return (2, usage)
     }
 
-    func xml(_ uuid: DomainUUID, inactive: Bool) throws -> String {
+    func xml(_ uuid: DomainUUID, inactive: Bool) async throws -> String {
         let rec = try record(uuid: uuid)
-        var def = rec.definition
-        if rec.active && !inactive, let perms = backend.permissions(def.targetPath) { def.permissions = perms }
-        let usage = rec.active && !inactive ? backend.usage(def.targetPath) : nil
+        guard rec.active && !inactive else { return StoragePoolXML.format(rec.definition, usage: nil) }
+        let (def, usage) = await BlockingIO.run { [backend = backend(rec.definition), def = rec.definition] in
+            var live = backend.live(def)
+            if let perms = backend.permissions(def) { live.permissions = perms }
+            return (live, backend.usage(def))
+        }
         return StoragePoolXML.format(def, usage: usage)
     }
 
@@ -261,7 +299,7 @@ actor StoragePoolRegistry {
     func volume(pool: String, name: String) throws -> VolumeRef {
         let rec = try activeRecord(name: pool)
         guard rec.volumes.contains(name) else { throw StorageError.noVolumeNamed(name) }
-        return VolumeRef(pool: pool, name: name, path: rec.definition.targetPath + "/" + name)
+        return VolumeRef(pool: pool, name: name, path: backend(rec.definition).volumePath(rec.definition, name))
     }
 
     /// A volume by its key, which for file volumes is its path.
@@ -269,16 +307,24 @@ actor StoragePoolRegistry {
         let normalized = PathText.standardized(path)
         let dir = PathText.directory(of: normalized)
         let name = PathText.name(of: normalized)
-        guard let rec = pools.values.first(where: { $0.active && $0.definition.targetPath == dir }),
+        if let rec = pools.values.first(where: { $0.active && $0.definition.targetPath == dir }),
             rec.volumes.contains(name)
-        else { throw notFound }
-        return VolumeRef(pool: rec.name, name: name, path: normalized)
+        {
+            return VolumeRef(pool: rec.name, name: name, path: normalized)
+        }
+        // Block volumes (LVs, partitions) are found by their device path.
+        for rec in pools.values where rec.active && !backend(rec.definition).volumesAreFiles {
+            for volume in rec.volumes where backend(rec.definition).volumePath(rec.definition, volume) == normalized {
+                return VolumeRef(pool: rec.name, name: volume, path: normalized)
+            }
+        }
+        throw notFound
     }
 
     /// Reserves a new volume's name: it must be free in the pool and on disk.
     func reserveNew(pool: String, name: String) throws -> VolumeRef {
         let rec = try activeRecord(name: pool)
-        try requireFileVolumes()
+        try requireFileVolumes(rec)
         let path = rec.definition.targetPath + "/" + name
         if rec.volumes.contains(name) || busy.contains(path) || FileManager.default.fileExists(atPath: path) {
             throw StorageError.volumeExists(name)
@@ -295,8 +341,8 @@ actor StoragePoolRegistry {
     }
 
     /// Volume files are made and changed only in pools whose volumes are files.
-    private func requireFileVolumes() throws {
-        guard backend.volumesAreFiles else {
+    private func requireFileVolumes(_ rec: StoragePoolRecord) throws {
+        guard backend(rec.definition).volumesAreFiles else {
             throw VirtError(
                 .noSupport, domain: .storage,
                 detail: "the volumes of this pool are not files")
@@ -305,12 +351,44 @@ actor StoragePoolRegistry {
 
     /// Marks an existing volume busy for a transfer, resize or wipe.
     func claim(_ ref: VolumeRef) throws {
-        try requireFileVolumes()
+        try requireFileVolumes(try record(name: ref.pool))
         if busy.contains(ref.path) { throw StorageError.volumeBusy(ref.name) }
         busy.insert(ref.path)
     }
 
     func release(_ ref: VolumeRef) { busy.remove(ref.path) }
+
+    /// The pool's type and whether its volumes are files (else its backend makes and describes them).
+    func poolKind(_ name: String) throws -> (type: StoragePoolDefinition.PoolType, files: Bool) {
+        let rec = try record(name: name)
+        return (rec.definition.type, backend(rec.definition).volumesAreFiles)
+    }
+
+    /// vol-create in a pool whose volumes are not files: the backend makes it (lvcreate, parted).
+    func createBlockVolume(pool: String, _ volume: StorageVolumeDefinition) async throws -> VolumeRef {
+        let rec = try activeRecord(name: pool)
+        let backend = backend(rec.definition)
+        guard !backend.volumesAreFiles else { throw StorageError.invalid("the volumes of this pool are files") }
+        let path = backend.volumePath(rec.definition, volume.name)
+        if rec.volumes.contains(volume.name) || busy.contains(path) { throw StorageError.volumeExists(volume.name) }
+        busy.insert(path)
+        defer { busy.remove(path) }
+        let volumes = try await BlockingIO.run { [def = rec.definition] in
+            try backend.createVolume(def, volume)
+            return try backend.scan(def)
+        }
+        pools[rec.uuid]?.volumes = volumes.union([volume.name])
+        return VolumeRef(pool: pool, name: volume.name, path: path)
+    }
+
+    /// vol-dumpxml and vol-info of any volume: files from their header, block volumes from their backend.
+    func describe(_ ref: VolumeRef) async throws -> (StorageVolumeDefinition, StoragePoolDefinition.PoolType) {
+        let rec = try record(name: ref.pool)
+        let backend = backend(rec.definition)
+        if backend.volumesAreFiles { return (try await VolumeOperations.describe(ref), rec.definition.type) }
+        let v = try await BlockingIO.run { [def = rec.definition] in try backend.describeVolume(def, ref.name) }
+        return (v, rec.definition.type)
+    }
 
     func deleteVolume(_ ref: VolumeRef) async throws {
         if busy.contains(ref.path) { throw StorageError.volumeBusy(ref.name) }
@@ -318,7 +396,10 @@ actor StoragePoolRegistry {
         // with the volume claimed meanwhile.
         busy.insert(ref.path)
         defer { busy.remove(ref.path) }
-        try await BlockingIO.run {
+        let rec = try record(name: ref.pool)
+        let backend = backend(rec.definition)
+        try await BlockingIO.run { [def = rec.definition] in
+            if !backend.volumesAreFiles { return try backend.deleteVolume(def, ref.name) }
             if unlink(ref.path) != 0 && errno != ENOENT {
                 throw StorageError.io("cannot unlink file '\(ref.path)': \(String(cString: strerror(errno)))")
             }

@@ -8,6 +8,7 @@ import SwiftVirtSystem
 enum VolumeOperations {
     /// vol-create / vol-create-as: a new image at `path`.
     static func create(_ def: StorageVolumeDefinition, at path: String) async throws {
+        try refuseEncryption(def)
         let format = def.format ?? .raw
         guard format.creatable else {
             throw StorageError.invalid("volume format '\(format.rawValue)' cannot be created")
@@ -55,9 +56,20 @@ enum VolumeOperations {
         }
     }
 
+    /// There is no secret driver here to hold a passphrase: an encrypted volume cannot be made.
+    static func refuseEncryption(_ def: StorageVolumeDefinition) throws {
+        guard def.encryption != nil else { return }
+        throw VirtError(
+            .configUnsupported, domain: .storage,
+            detail: "<volume/target/encryption>: encrypted volumes are not supported by SwiftVirt (no secret driver)")
+    }
+
     private static func qcow2Options(_ def: StorageVolumeDefinition, format: VolumeFormat) -> [String] {
         guard format == .qcow2 else { return [] }
         var options: [String] = []
+        if let size = def.clusterSize { options.append("cluster_size=\(size)") }
+        if def.nocow { options.append("nocow=on") }
+        if def.extendedL2 { options.append("extended_l2=on") }
         // libvirt asks for compat 0.10 unless the XML names a level (features such as lazy_refcounts need 1.1).
         if let compat = def.compat {
             options.append("compat=\(compat)")
@@ -71,6 +83,7 @@ enum VolumeOperations {
     /// vol-create-from / vol-clone: a copy of `source` in the format `def` asks for (raw when it names none,
     /// as libvirt), through qemu-img so sparse regions stay sparse and foreign formats become native ones.
     static func copy(from source: String, _ def: StorageVolumeDefinition, to path: String) async throws {
+        try refuseEncryption(def)
         let info = try await QemuImg.info(source)
         let format = def.format ?? .raw
         guard format.creatable else {
