@@ -1,3 +1,4 @@
+import Foundation
 import SwiftVirtCore
 
 /// Builds the argv for `qemu-system-x86_64` 7.2 from a definition, in the order and spelling libvirt uses
@@ -14,11 +15,15 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public var defaultMachine: String
         /// Start with vCPUs stopped (libvirt always does, then sends `cont`).
         public var startPaused: Bool
+        /// When the guest starts: the RTC of a `variable`, `timezone` or `absolute` clock is computed from it.
+        public var now: Date
 
         public init(
             emulator: String = "/usr/bin/qemu-system-x86_64", accelerator: AcceleratorVerdict,
-            monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true
+            monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true,
+            now: Date = Date()
         ) {
+            self.now = now
             self.emulator = emulator
             self.accelerator = accelerator
             self.monitorSocketPath = monitorSocketPath
@@ -131,32 +136,6 @@ struct ArgumentBuilder {
         }
     }
 
-    mutating func addCPU() throws {
-        guard let cpu = def.cpu else { return }
-        var model: String
-        switch cpu.mode ?? .custom {
-        case .hostPassthrough, .hostModel:
-            // TCG cannot expose the host CPU; "max" is everything TCG emulates, the closest equivalent.
-            model = def.virtType == .kvm ? "host" : "max"
-        case .maximum:
-            model = "max"
-        case .custom:
-            guard let name = cpu.model?.name else {
-                if cpu.features.isEmpty { return }
-                throw QEMUCommandLineError.unsupported("<cpu> features without a <model>")
-            }
-            model = qemuEscaped(name)
-        }
-        for feature in cpu.features {
-            switch feature.policy {
-            case .force, .require: model += ",\(feature.name)=on"
-            case .disable, .forbid: model += ",\(feature.name)=off"
-            case .optional: continue  // only honoured if the model supports it; QEMU decides
-            }
-        }
-        add("-cpu", model)
-    }
-
     mutating func addSMP() {
         let maximum = def.vcpus
         let current = def.currentVcpus ?? maximum
@@ -170,26 +149,6 @@ struct ArgumentBuilder {
             smp += ",sockets=\(maximum),cores=1,threads=1"
         }
         add("-smp", smp)
-    }
-
-    mutating func addClock() throws {
-        var rtc = "base=\(def.clock?.offset.rawValue ?? "utc")"
-        for timer in def.clock?.timers ?? [] {
-            switch timer.name {
-            case .rtc:
-                if timer.tickpolicy == .catchup { rtc += ",driftfix=slew" }
-            case .pit:
-                if let policy = timer.tickpolicy, policy != .delay {
-                    throw QEMUCommandLineError.unsupported("<timer name='pit' tickpolicy='\(policy.rawValue)'>")
-                }
-            case .hpet:
-                continue  // handled on -machine
-            case .kvmclock, .tsc, .platform, .hypervclock, .armvtimer:
-                if timer.present == nil && timer.tickpolicy == nil { continue }
-                throw QEMUCommandLineError.unsupported("<timer name='\(timer.name.rawValue)'> settings")
-            }
-        }
-        add("-rtc", rtc)
     }
 
     mutating func addPowerManagement() {

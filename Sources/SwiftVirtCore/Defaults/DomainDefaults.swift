@@ -169,11 +169,28 @@ extension DomainDefinition {
     fileprivate mutating func applyDefaultCPU() {
         guard os.arch == "x86_64" else { return }
         var c = cpu ?? DomainCPU(mode: nil)
-        guard c.mode == nil || c.mode == .custom, c.model == nil else { return }
-        c.mode = .custom
-        if c.match == nil { c.match = .exact }
-        if c.check == nil { c.check = DomainCPU.Check.none }
-        c.model = DomainCPU.Model(name: "qemu64", fallback: .forbid)
+        if c.topology != nil, c.topology?.dies == nil { c.topology?.dies = 1 }
+        switch c.mode {
+        case .hostModel?:
+            if c.check == nil { c.check = .partial }
+        case .maximum?:
+            if c.check == nil { c.check = DomainCPU.Check.none }
+        case .hostPassthrough?:
+            if c.check == nil { c.check = DomainCPU.Check.none }
+            if c.migratable == nil { c.migratable = .on }
+        case .custom?, nil:
+            if c.model == nil {
+                c.mode = .custom
+                if c.match == nil { c.match = .exact }
+                if c.check == nil { c.check = DomainCPU.Check.none }
+                c.model = DomainCPU.Model(name: "qemu64", fallback: .forbid)
+            } else {
+                if c.mode == nil { c.mode = .custom }
+                if c.match == nil { c.match = .exact }
+                if c.check == nil { c.check = DomainCPU.Check.none }
+                if c.model?.fallback == nil { c.model?.fallback = .allow }
+            }
+        }
         cpu = c
     }
 }
