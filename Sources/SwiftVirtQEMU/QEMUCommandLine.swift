@@ -80,8 +80,11 @@ struct ArgumentBuilder {
         try addMachine()
         try addAccelerator()
         try addCPU()
-        add("-m", "size=\(def.memoryKiB)k")
+        try refuseUnhonouredTuning()
+        try addMemory()
         addSMP()
+        addIOThreads()
+        try addSMBIOS()
         add("-uuid", def.uuid.description)
         if def.devices.graphics.isEmpty { add("-display", "none") }
         add("-no-user-config")
@@ -105,6 +108,8 @@ struct ArgumentBuilder {
         try addWatchdog()
         try addBalloon()
         try addRNGs()
+        if def.features.vmcoreinfo == .on { add("-device", "vmcoreinfo") }
+        addACPITables()
         try addPanics()
         try addHubs()
         add("-msg", "timestamp=on")
@@ -113,7 +118,16 @@ struct ArgumentBuilder {
     mutating func addMachine() throws {
         var options = [qemuEscaped(machine), "usb=off"]
         if let vmport = def.features.vmport { options.append("vmport=\(vmport.rawValue)") }
+        if let smm = def.features.smm { options.append("smm=\(smm.rawValue)") }
+        switch def.features.ioapic {
+        case .qemu?: options.append("kernel_irqchip=split")
+        case .kvm?: options.append("kernel_irqchip=on")
+        case nil: break
+        }
         options.append("dump-guest-core=off")
+        if def.tuning.memoryBacking?.nosharepages == true { options.append("mem-merge=off") }
+        if needsMemoryBackend { options.append("memory-backend=pc.ram") }
+        if def.os.biosUseSerial == true { options.append("graphics=off") }
         if !def.features.acpi && !isMicrovm { options.append("acpi=off") }
         if let hpet = def.clock?.timers.first(where: { $0.name == .hpet }), hpet.present == false {
             options.append("hpet=off")
@@ -122,15 +136,19 @@ struct ArgumentBuilder {
     }
 
     mutating func addAccelerator() throws {
+        let dirtyRing = def.features.kvm.first { $0.name == .dirtyRing && $0.state == .on }?.size
         switch def.virtType {
         case .qemu:
+            if dirtyRing != nil {
+                throw QEMUCommandLineError.unsupported("<features/kvm/dirty-ring> on a TCG (type='qemu') domain")
+            }
             add("-accel", "tcg")
         case .kvm:
             guard ctx.accelerator.isUsable else {
                 throw QEMUCommandLineError.kvmNotUsable(
                     verdict: ctx.accelerator.name, reason: ctx.accelerator.reason ?? "unknown")
             }
-            add("-accel", "kvm")
+            add("-accel", "kvm" + (dirtyRing.map { ",dirty-ring-size=\($0)" } ?? ""))
         case .test, .lxc:
             throw QEMUCommandLineError.unsupported("domain type '\(def.virtType.rawValue)' is not run by QEMU")
         }
@@ -166,6 +184,7 @@ struct ArgumentBuilder {
             parts.append("menu=\(menu.enable ? "on" : "off")")
             if menu.enable, let timeout = menu.timeout { parts.append("splash-time=\(timeout)") }
         }
+        if let timeout = def.os.biosRebootTimeout { parts.append("reboot-timeout=\(timeout)") }
         parts.append("strict=on")
         add("-boot", parts.joined(separator: ","))
         if let kernel = def.os.kernel { add("-kernel", kernel) }

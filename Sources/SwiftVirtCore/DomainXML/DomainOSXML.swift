@@ -29,12 +29,20 @@ enum DomainOSXML {
         os.smbiosMode = try r.child("smbios") { c throws(DomainXMLError) in
             try c.requiredEnumeration("mode", as: SMBIOSMode.self)
         }
-        if os.smbiosMode == .sysinfo {
-            throw .unsupported(
-                element: "os/smbios", attribute: "mode", line: r.line, detail: "mode 'sysinfo' needs <sysinfo>")
+        try r.child("bios") { c throws(DomainXMLError) in
+            os.biosUseSerial = try c.yesNo("useserial")
+            os.biosRebootTimeout = try c.integer("rebootTimeout", in: -1...65535)
         }
+        os.slicTable = try r.child("acpi") { c throws(DomainXMLError) -> String? in
+            try c.child("table") { t throws(DomainXMLError) -> String in
+                _ = try t.requiredEnumeration("type", as: ACPITableType.self)
+                return t.text().trimmingWhitespace()
+            }
+        } ?? nil
         return os
     }
+
+    private enum ACPITableType: String, CaseIterable { case slic }
 
     /// Only used to give `firmware=` a proper "unsupported" error.
     private enum Firmware: String, CaseIterable { case unused = "" }

@@ -9,11 +9,21 @@ enum DomainXMLFormatter {
             if let t = d.title { w.text("title", t) }
             if let t = d.description { w.text("description", t) }
             if let m = d.metadata { w.metadata(m) }
+            if let max = d.tuning.maxMemoryKiB {
+                w.text("maxMemory", [("slots", d.tuning.maxMemorySlots.map(String.init)), ("unit", "KiB")], String(max))
+            }
             w.text("memory", [("unit", "KiB")], String(d.memoryKiB))
             if d.currentMemoryKiB != 0 { w.text("currentMemory", [("unit", "KiB")], String(d.currentMemoryKiB)) }
+            DomainTuningXML.formatMemory(&w, d.tuning)
             w.text(
-                "vcpu", [("placement", d.vcpuPlacement?.rawValue), ("current", d.currentVcpus.map(String.init))],
+                "vcpu",
+                [
+                    ("placement", d.vcpuPlacement?.rawValue), ("cpuset", d.tuning.vcpuCPUSet?.description),
+                    ("current", d.currentVcpus.map(String.init)),
+                ],
                 String(d.vcpus))
+            DomainTuningXML.formatCPU(&w, d.tuning)
+            for s in d.sysinfo { SysInfoXML.format(&w, s) }
             os(&w, d.os)
             if !d.features.isEmpty { features(&w, d.features) }
             if let c = d.cpu { cpu(&w, c) }
@@ -41,9 +51,20 @@ enum DomainXMLFormatter {
             if let k = os.kernel { w.text("kernel", k) }
             if let i = os.initrd { w.text("initrd", i) }
             if let c = os.cmdline { w.text("cmdline", c) }
+            if let table = os.slicTable {
+                w.element("acpi") { w in w.text("table", [("type", "slic")], table) }
+            }
             for b in os.bootDevices { w.empty("boot", [("dev", b.rawValue)]) }
             if let m = os.bootMenu {
                 w.empty("bootmenu", [("enable", yesNo(m.enable)), ("timeout", m.timeout.map(String.init))])
+            }
+            if os.biosUseSerial != nil || os.biosRebootTimeout != nil {
+                w.empty(
+                    "bios",
+                    [
+                        ("useserial", os.biosUseSerial.map(yesNo)),
+                        ("rebootTimeout", os.biosRebootTimeout.map(String.init)),
+                    ])
             }
             if let s = os.smbiosMode { w.empty("smbios", [("mode", s.rawValue)]) }
         }

@@ -200,6 +200,9 @@ struct ElementReader {
         return value
     }
 
+    /// Whether a child named `name` is there, without reading it (what it holds stays to be kept or refused).
+    func has(_ name: String) -> Bool { elements.contains { $0.name == name } }
+
     /// Whether an empty marker child (e.g. `<readonly/>`) is present.
     mutating func flag(_ name: String) throws(DomainXMLError) -> Bool {
         try child(name) { _ throws(DomainXMLError) in true } ?? false

@@ -12,6 +12,11 @@ public struct DomainOS: Sendable, Equatable {
     public var bootDevices: [BootDevice] = []
     public var bootMenu: BootMenu?
     public var smbiosMode: SMBIOSMode?
+    /// `<bios useserial=... rebootTimeout=...>`: SeaBIOS console on the serial port, retry delay (ms; -1 never).
+    public var biosUseSerial: Bool?
+    public var biosRebootTimeout: Int?
+    /// `<acpi><table type='slic'>PATH</table></acpi>`.
+    public var slicTable: String?
     public init() {}
 }
 
