@@ -14,6 +14,9 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public var defaultMachine: String
         /// Start with vCPUs stopped (libvirt always does, then sends `cont`).
         public var startPaused: Bool
+        /// Open descriptors of host tap devices QEMU cannot open by name (macvtap), by `<target dev>`: QEMU
+        /// inherits them and gets `-netdev tap,fd=N`.
+        public var tapFDs: [String: Int32] = [:]
 
         public init(
             emulator: String = "/usr/bin/qemu-system-x86_64", accelerator: AcceleratorVerdict,
