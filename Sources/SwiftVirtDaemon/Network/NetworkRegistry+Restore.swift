@@ -29,7 +29,7 @@ extension NetworkRegistry {
                 do {
                     try await BlockingIO.run { [host] in
                         host.stop(live, bridge: bridge)
-                        try host.start(live, bridge: bridge)
+                        _ = try host.start(live, bridge: bridge)
                     }
                 } catch {
                     logger.error("cannot restart network \(live.name): \(error)")

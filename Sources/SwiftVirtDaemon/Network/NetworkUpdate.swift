@@ -101,9 +101,12 @@ struct NetworkUpdate: Sendable {
     }
 
     private func applyDHCPHost(_ n: inout NetworkDefinition) throws {
-        let entry = try NetworkXML.parseDHCPHost(xml)
+        let entry = try NetworkXML.parseDHCPHost(xml, network: n.name, partial: command == .delete)
         let index = try ipIndex(n, what: "host entry") { ip in entry.ip.map(ip.subnet.contains) ?? true }
-        if command != .delete { try NetworkValidation.validateHost(entry, in: n.ips[index], line: nil) }
+        if command != .delete, let a = entry.ip, !n.ips[index].subnet.contains(a) {
+            throw NetworkError.invalid(
+                "the address family of a host entry IP must match the address family of the dhcp element's parent")
+        }
         try edit(
             &n.ips[index].dhcpHosts, entry,
             matches: { h in (entry.mac != nil && h.mac == entry.mac) || (entry.mac == nil && h.name == entry.name) },
@@ -111,7 +114,7 @@ struct NetworkUpdate: Sendable {
     }
 
     private func applyDHCPRange(_ n: inout NetworkDefinition) throws {
-        let entry = try NetworkXML.parseDHCPRange(xml)
+        let entry = try NetworkXML.parseDHCPRange(xml, network: n.name)
         let index = try ipIndex(n, what: "range") { $0.subnet.contains(entry.start) }
         guard command != .modify else {
             throw NetworkError.noSupport("dhcp ranges cannot be modified, only added or deleted")
@@ -122,13 +125,13 @@ struct NetworkUpdate: Sendable {
 
     /// A host matches on its ip, or on any hostname when the fragment names some (as libvirt does).
     private func applyDNSHost(_ n: inout NetworkDefinition) throws {
-        let entry = try NetworkXML.parseDNSHost(xml, requireHostnames: command != .delete)
+        let entry = try NetworkXML.parseDNSHost(xml, network: n.name, requireHostnames: command != .delete)
         guard command != .modify else {
             throw NetworkError.noSupport("DNS HOST records cannot be modified, only added or deleted")
         }
         let matches = { (h: NetworkDNSHost) in
             h.ip == entry.ip || h.hostnames.contains(where: entry.hostnames.contains)
         }
-        try edit(&n.dnsHosts, entry, matches: matches, what: "DNS HOST record", network: n.name)
+        try edit(&n.dns.hosts, entry, matches: matches, what: "DNS HOST record", network: n.name)
     }
 }
