@@ -34,6 +34,39 @@ extension NetworkXML {
         return DHCPRange(start: s, end: e)
     }
 
+    /// `<portgroup>` of section portgroup.
+    public static func parsePortGroup(_ text: String, network: String) throws(NetworkXMLError) -> NetworkPortGroup {
+        var r = try fragment(text, element: "portgroup", path: "network/portgroup", network: network)
+        let g = try portGroup(&r)
+        try r.finish()
+        return g
+    }
+
+    /// `<txt name value/>` of section dns-txt.
+    public static func parseDNSTXT(_ text: String, network: String) throws(NetworkXMLError) -> DNSTXT {
+        var r = try fragment(text, element: "txt", path: "network/dns/txt", network: network)
+        let t = try dnsTXT(&r)
+        try r.finish()
+        return t
+    }
+
+    /// `<srv .../>` of section dns-srv; on delete (`partial`) any field may be left out (an empty one matches any).
+    public static func parseDNSSRV(_ text: String, network: String, partial: Bool) throws(NetworkXMLError) -> DNSSRV {
+        var r = try fragment(text, element: "srv", path: "network/dns/srv", network: network)
+        let s = try dnsSRV(&r, partial: partial)
+        try r.finish()
+        return s
+    }
+
+    /// `<interface dev/>` of section forward-interface: its device name.
+    public static func parseForwardInterface(_ text: String, network: String) throws(NetworkXMLError) -> String {
+        var r = try fragment(text, element: "interface", path: "network/forward/interface", network: network)
+        _ = r.string("connections")
+        let dev = try r.required("dev", "missing dev attribute in <interface> element")
+        try r.finish()
+        return dev
+    }
+
     /// The root of a net-update fragment, which must be `<element>`.
     static func fragment(_ text: String, element: String, path: String, network: String)
         throws(NetworkXMLError) -> NetworkElementReader

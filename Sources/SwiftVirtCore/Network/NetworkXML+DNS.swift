@@ -52,9 +52,10 @@ extension NetworkXML {
         return NetworkDNSHost(ip: ip, hostnames: names)
     }
 
-    static func dnsSRV(_ s: inout NetworkElementReader) throws(NetworkXMLError) -> DNSSRV {
+    /// `partial` (net-update's delete) lets service and protocol be missing; they then match any.
+    static func dnsSRV(_ s: inout NetworkElementReader, partial: Bool = false) throws(NetworkXMLError) -> DNSSRV {
         let name = s.network
-        guard let service = s.string("service") else {
+        guard let service = s.string("service") ?? (partial ? "" : nil) else {
             throw s.error(
                 .xmlDetail, attribute: "service",
                 "missing required service attribute in DNS SRV record of network '\(name)'")
@@ -69,7 +70,7 @@ extension NetworkXML {
                 .xmlDetail, attribute: "service",
                 "invalid character in service attribute '\(service)' in DNS SRV record of network '\(name)'")
         }
-        guard let proto = s.string("protocol") else {
+        guard let proto = s.string("protocol") ?? (partial ? "" : nil) else {
             throw s.error(
                 .xmlDetail, attribute: "protocol",
                 "missing required protocol attribute in DNS SRV record '\(service)' of network '\(name)'")

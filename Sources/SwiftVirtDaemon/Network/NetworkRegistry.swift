@@ -221,8 +221,9 @@ actor NetworkRegistry {
         Set(ports.values.filter { $0.network == network && $0.link == nil }.map(\.device))
     }
 
-    /// net-update: ip-dhcp-host, ip-dhcp-range and dns-host, in the live and/or persistent definition. A live
-    /// change restarts the network's dnsmasq with the new files.
+    /// net-update: DHCP hosts and ranges, DNS hosts, TXT and SRV records, portgroups and the forward interface
+    /// pool, in the live and/or persistent definition. A live change of what dnsmasq serves restarts it with the
+    /// new files; a portgroup change applies to guests that start afterwards.
     func update(_ uuid: DomainUUID, command: UInt32, section: UInt32, parentIndex: Int32, xml: String, flags: UInt32)
         async throws
     {
@@ -237,16 +238,18 @@ actor NetworkRegistry {
             if config && !r.persistent { throw NetworkError.transient(r.config.name, action: "update the config of") }
             var newConfig = r.config
             var newLive = r.live
+            let used = connections(of: r.config.name).perInterface
             if config { try change.apply(to: &newConfig) }
             if live, var l = newLive {
-                try change.apply(to: &l)
+                try change.apply(to: &l, connections: used)
                 newLive = l
             }
+            let dnsmasq = change.section.servedByDnsmasq
             try await BlockingIO.run { [host, store, persistent = r.persistent, bridge = r.bridge, newConfig, newLive] in
                 if config { try store.saveConfig(newConfig) }
                 if live, let l = newLive {
                     try store.saveLive(l, persistent: persistent)
-                    if l.ownsBridge { try host.restartDnsmasq(l, bridge: bridge) }
+                    if dnsmasq && l.ownsBridge && !l.ips.isEmpty { try host.restartDnsmasq(l, bridge: bridge) }
                 }
             }
             r.config = newConfig
