@@ -129,6 +129,10 @@ extension Integration.Networks {
                 #expect(try await Self.macvtap(dev2, in: ns) == ("passthru", "svmv0"))
                 #expect(try await Self.macAddress(of: "svmv0", in: ns) == "52:54:00:79:00:02")
                 #expect(try await Self.waitForLine(g2, containing: "eth0 address").contains("10.77.0."))
+                // A restarted daemon finds the network running and the port in use.
+                try await daemon.killDaemon()
+                try await daemon.start()
+                #expect(try await virsh.must("net-dumpxml", "mvt").contains("<interface dev='svmv0' connections='1'/>"))
                 let g3 = try Self.guest(
                     daemon, name: "mvt3-\(UUID().uuidString.prefix(4))", network: "mvt", mac: "52:54:00:79:00:03",
                     cmdline: "")
