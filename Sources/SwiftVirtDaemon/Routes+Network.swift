@@ -105,7 +105,9 @@ enum NetworkRoutes {
         table.on(Remote.NetworkGetBridgeName.self) {
             (args: NetworkGetBridgeNameArgs, ctx) in
             let r = try await ctx.networks.record(args.net.networkUUID())
-            guard !r.bridge.isEmpty else { throw NetworkError.unsupported("network '\(r.config.name)' has no bridge") }
+            guard !r.bridge.isEmpty else {
+                throw NetworkError.internalError("network '\(r.config.name)' does not have a bridge name.")
+            }
             return NetworkGetBridgeNameRet(name: r.bridge)
         }
         table.on(Remote.NetworkGetAutostart.self) {

@@ -59,6 +59,8 @@ extension Integration.Networks {
                     live.contains("<network connections='1'>") && live.contains("<interface dev='svmv0' connections='1'/>"),
                     "\(live)")
                 #expect(!(try await virsh.must("net-dumpxml", "mvb", "--inactive")).contains("connections"))
+                let noBridge = try await virsh("net-info", "mvb")
+                #expect(noBridge.succeeded && !noBridge.stdout.contains("Bridge:"), "\(noBridge)")
                 // The next guest takes the least used interface of the pool.
                 let g2 = try Self.guest(
                     daemon, name: "mvb2-\(UUID().uuidString.prefix(4))", network: "mvb", mac: "52:54:00:78:00:02",
