@@ -12,7 +12,9 @@ extension ArgumentBuilder {
             case .bridge, .network:
                 // The daemon creates the tap on the right bridge before QEMU starts (and names it in <target dev>);
                 // without one (e.g. domxml-to-native) the bridge helper stands in for type='bridge'.
-                if let tap = net.targetDev {
+                if let tap = net.targetDev, let fd = ctx.tapFDs[tap] {
+                    add("-netdev", "tap,fd=\(fd),id=host\(alias)")
+                } else if let tap = net.targetDev {
                     add("-netdev", "tap,id=host\(alias),ifname=\(qemuEscaped(tap)),script=no,downscript=no")
                 } else if net.type == .bridge, let bridge = net.source {
                     add("-netdev", "bridge,id=host\(alias),br=\(qemuEscaped(bridge))")

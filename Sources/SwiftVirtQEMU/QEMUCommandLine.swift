@@ -17,6 +17,9 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public var startPaused: Bool
         /// When the guest starts: the RTC of a `variable`, `timezone` or `absolute` clock is computed from it.
         public var now: Date
+        /// Open descriptors of host tap devices QEMU cannot open by name (macvtap), by `<target dev>`: QEMU
+        /// inherits them and gets `-netdev tap,fd=N`.
+        public var tapFDs: [String: Int32] = [:]
 
         public init(
             emulator: String = "/usr/bin/qemu-system-x86_64", accelerator: AcceleratorVerdict,

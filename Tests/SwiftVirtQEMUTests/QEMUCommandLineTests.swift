@@ -27,6 +27,19 @@ let goldenContext = QEMUCommandLine.Context(
         #expect(text == expected)
     }
 
+    /// A tap QEMU cannot open by name (macvtap) is passed as an inherited descriptor.
+    @Test func tapGivenByDescriptorIsPassedByNumber() throws {
+        var d = GoldenDefinitions.minimal()
+        var nic = NetworkInterface(type: .network, source: "mv", mac: MACAddress(string: "52:54:00:00:00:09"))
+        nic.targetDev = "macvtap3"
+        d.devices.interfaces = [nic]
+        var ctx = goldenContext
+        ctx.tapFDs = ["macvtap3": 27]
+        let argv = try QEMUCommandLine(definition: d, context: ctx).argv
+        #expect(argv.contains("tap,fd=27,id=hostnet0"))
+        #expect(!argv.contains { $0.contains("ifname=macvtap3") })
+    }
+
     @Test func kvmOnUnusableHostNamesTheProbeReason() {
         var d = GoldenDefinitions.minimal()
         d.virtType = .kvm

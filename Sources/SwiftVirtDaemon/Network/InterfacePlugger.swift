@@ -1,11 +1,13 @@
 import SwiftVirtCore
 
-/// Gives a starting guest's `<interface type='network'|'bridge'>` their taps, and takes them away when it stops.
+/// Gives a starting guest's `<interface type='network'|'bridge'>` their devices (a tap on a bridge, or a macvtap
+/// device on a macvtap network's host interface, which the QEMU driver opens and hands to QEMU), and takes them
+/// away when it stops.
 struct InterfacePlugger: Sendable {
     let networks: NetworkRegistry
 
-    /// Creates one tap per network/bridge interface and writes its name into `def` (the live definition).
-    /// On failure the taps made so far are removed.
+    /// Creates one device per network/bridge interface and writes its name into `def` (the live definition,
+    /// `<target dev>`). On failure the devices made so far are removed.
     func plug(_ def: inout DomainDefinition) async throws {
         var made: [String] = []
         do {
@@ -16,13 +18,10 @@ struct InterfacePlugger: Sendable {
                 case .user:
                     continue
                 case .network:
-                    let (bridge, mtu) = try await networks.bridge(forNetwork: nic.source ?? "")
-                    tap = try await networks.plugTap(
-                        requested: nic.targetDev, bridge: bridge, mtu: mtu, network: nic.source)
+                    tap = try await networks.plugGuest(
+                        network: nic.source ?? "", mac: nic.mac, requested: nic.targetDev, portGroup: nil)
                 case .bridge:
-                    let bridge = nic.source ?? ""
-                    guard networks.host.interfaceExists(bridge) else { throw NetworkError.noHostBridge(bridge) }
-                    tap = try await networks.plugTap(requested: nic.targetDev, bridge: bridge, mtu: nil, network: nil)
+                    tap = try await networks.plugBridge(nic.source ?? "", mac: nic.mac, requested: nic.targetDev)
                 }
                 def.devices.interfaces[i].targetDev = tap
                 made.append(tap)
