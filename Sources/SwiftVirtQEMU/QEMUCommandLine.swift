@@ -43,7 +43,7 @@ public struct QEMUCommandLine: Sendable, Equatable {
 
     public init(definition: DomainDefinition, context: Context) throws {
         // Kept configuration (defined, written back) that this driver would have to honour: it does not start.
-        if let first = KeptConfiguration.firstUnsupported(definition.kept) {
+        if let first = KeptConfiguration.firstUnsupported(definition) {
             throw QEMUCommandLineError.unsupported("\(first) is not supported by SwiftVirt's QEMU driver")
         }
         var builder = ArgumentBuilder(definition: definition, context: context)

@@ -72,10 +72,21 @@ let goldenContext = QEMUCommandLine.Context(
     }
 
     /// Defined and kept, but not run: the start fails with VIR_ERR_CONFIG_UNSUPPORTED naming what.
-    @Test func keptConfigurationDoesNotStart() throws {
+    @Test(arguments: [
+        (
+            "<memballoon model='virtio' autodeflate='on'/>",
+            "attribute 'autodeflate' of <devices/memballoon> is not supported by SwiftVirt's QEMU driver"
+        ),
+        ("<tpm model='tpm-crb'/>", "<devices/tpm model='tpm-crb'> is not supported by SwiftVirt's QEMU driver"),
+        (
+            "<hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/><product id='0xbeef'/></source></hostdev>",
+            "<devices/hostdev type='usb'> is not supported by SwiftVirt's QEMU driver"
+        ),
+    ])
+    func keptConfigurationDoesNotStart(device: String, message: String) throws {
         let xml = """
             <domain type='qemu'><name>k</name><memory>65536</memory><os><type>hvm</type></os>
-            <devices><memballoon model='virtio' autodeflate='on'/><tpm model='tpm-crb'/></devices></domain>
+            <devices>\(device)</devices></domain>
             """
         var d = try DomainXML.parse(xml)
         try d.applyDefaults()
@@ -83,8 +94,7 @@ let goldenContext = QEMUCommandLine.Context(
             try QEMUCommandLine(definition: d, context: goldenContext)
         } throws: { error in
             let v = (error as? QEMUCommandLineError)?.virtError
-            return v?.code == .configUnsupported
-                && v?.message == "unsupported configuration: <devices/tpm> is not supported by SwiftVirt's QEMU driver"
+            return v?.code == .configUnsupported && v?.message == "unsupported configuration: " + message
         }
     }
 

@@ -60,8 +60,8 @@ extension DomainDevices {
             if serials[i].targetPort == nil {
                 serials[i].targetPort = Self.lowestFree(serials.compactMap(\.targetPort), from: 0)
             }
-            if serials[i].targetType == .isaSerial, serials[i].targetModel == nil {
-                serials[i].targetModel = "isa-serial"
+            if serials[i].targetModel == nil, serials[i].targetType == .isaSerial || serials[i].targetType == .pciSerial {
+                serials[i].targetModel = serials[i].targetType?.rawValue
             }
         }
         for i in consoles.indices where consoles[i].targetPort == nil {
@@ -78,7 +78,14 @@ extension DomainDevices {
             }
         }
         if !graphics.isEmpty, videos.isEmpty { videos.append(VideoDevice(model: .vga)) }
-        for i in inputs.indices where inputs[i].bus == nil { inputs[i].bus = inputs[i].type == .tablet ? .usb : .ps2 }
+        for i in inputs.indices where inputs[i].bus == nil {
+            switch inputs[i].type {
+            case .tablet: inputs[i].bus = .usb
+            case .passthrough: inputs[i].bus = .virtio
+            case .evdev: break
+            case .mouse, .keyboard: inputs[i].bus = .ps2
+            }
+        }
         for i in graphics.indices where graphics[i].port == nil || graphics[i].autoport == nil {
             if graphics[i].port == nil || graphics[i].port == -1 {
                 graphics[i].port = -1
@@ -143,22 +150,34 @@ extension DomainDevices {
 }
 
 extension Disk {
+    /// The bus a target name implies, as libvirt reads it (vd → virtio, sd → scsi, hd → ide, fd → fdc, xvd → xen,
+    /// ubd → uml).
+    var busFromTargetName: Bus? {
+        if targetDev.hasPrefix("xvd") { return .xen }
+        if targetDev.hasPrefix("ubd") { return .uml }
+        switch targetDev.prefix(2) {
+        case "vd": return .virtio
+        case "sd": return .scsi
+        case "fd": return .fdc
+        case "hd": return .ide
+        default: return nil
+        }
+    }
+
     fileprivate mutating func applyDefaults(family: MachineFamily) throws(DomainXMLError) {
         if targetBus == nil {
-            switch targetDev.prefix(2) {
-            case "vd": targetBus = .virtio
-            case "sd": targetBus = .scsi
-            case "fd": targetBus = .fdc
-            case "hd": targetBus = .ide
-            default:
+            guard let bus = busFromTargetName else {
                 throw .invalidValue(
                     element: "devices/disk/target", attribute: "dev", value: targetDev, line: sourceLine.line,
                     reason: "cannot infer the disk bus from the target name; set bus")
             }
+            targetBus = bus
         }
+        guard type != .vhostuser else { return }
         if driver == nil { driver = Disk.Driver() }
         if driver?.name == nil { driver?.name = "qemu" }
-        if sourcePath != nil, driver?.format == nil { driver?.format = .raw }
+        // As libvirt's QEMU driver: no format probing, so an unnamed format is raw (fat for a directory).
+        if driver?.format == nil { driver?.format = type == .dir ? .fat : .raw }
         if device == .cdrom { readOnly = true }
     }
 }

@@ -7,6 +7,8 @@ public struct GuestPortPlan: Sendable, Equatable {
         case tap(bridge: String)
         /// A macvtap device on a host interface, in macvtap mode `mode` (bridge, private, vepa, passthru).
         case macvtap(link: String, mode: String)
+        /// A tap on no bridge (`<interface type='ethernet'>`): the guest's traffic is the host's to route.
+        case unattachedTap
     }
     public var attachment: Attachment
     /// The device's name (chosen by the driver).

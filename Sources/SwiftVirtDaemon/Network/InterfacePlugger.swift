@@ -1,7 +1,7 @@
 import SwiftVirtCore
 
-/// Gives a starting guest's `<interface type='network'|'bridge'>` their devices (a tap on a bridge, or a macvtap
-/// device on a macvtap network's host interface, which the QEMU driver opens and hands to QEMU), and takes them
+/// Gives a starting guest's `<interface type='network'|'bridge'|'direct'|'ethernet'>` their devices (a tap on a
+/// bridge or on none, or a macvtap device on a host interface, which the QEMU driver opens and hands to QEMU), and takes them
 /// away when it stops.
 struct InterfacePlugger: Sendable {
     let networks: NetworkRegistry
@@ -15,13 +15,19 @@ struct InterfacePlugger: Sendable {
                 let nic = def.devices.interfaces[i]
                 let tap: String
                 switch nic.type {
-                case .user:
-                    continue
                 case .network:
                     tap = try await networks.plugGuest(
                         network: nic.source ?? "", mac: nic.mac, requested: nic.targetDev, portGroup: nil)
                 case .bridge:
                     tap = try await networks.plugBridge(nic.source ?? "", mac: nic.mac, requested: nic.targetDev)
+                case .direct:
+                    let mode = nic.directMode == .passthrough ? "passthru" : (nic.directMode ?? .vepa).rawValue
+                    tap = try await networks.plugDirect(
+                        link: nic.source ?? "", mode: mode, mac: nic.mac, requested: nic.targetDev)
+                case .ethernet where nic.targetManaged != false:
+                    tap = try await networks.plugEthernet(mac: nic.mac, requested: nic.targetDev)
+                default:
+                    continue  // no host device of ours: user networking, sockets, an unmanaged tap
                 }
                 def.devices.interfaces[i].targetDev = tap
                 made.append(tap)
@@ -33,8 +39,17 @@ struct InterfacePlugger: Sendable {
     }
 
     func unplug(_ def: DomainDefinition) async {
-        for nic in def.devices.interfaces where nic.type != .user {
+        for nic in def.devices.interfaces where Self.ownsDevice(nic) {
             if let tap = nic.targetDev { await networks.unplugTap(tap) }
+        }
+    }
+
+    /// Whether the daemon made this interface's host device (and so removes it).
+    static func ownsDevice(_ nic: NetworkInterface) -> Bool {
+        switch nic.type {
+        case .network, .bridge, .direct: true
+        case .ethernet: nic.targetManaged != false
+        default: false
         }
     }
 }

@@ -10,7 +10,7 @@ extension NetworkHost {
     func createPort(_ plan: GuestPortPlan) throws {
         let name = plan.device
         switch plan.attachment {
-        case .tap(let bridge):
+        case .tap, .unattachedTap:
             try HostCommand.run(["ip", "tuntap", "add", "dev", name, "mode", "tap", "vnet_hdr"])
         case .macvtap(let link, let mode):
             if mode == "passthru", let mac = plan.mac { try takeOverMAC(of: link, for: mac) }
@@ -30,7 +30,7 @@ extension NetworkHost {
             try HostCommand.run(["ip", "link", "set", "dev", name, "up"])
             if let b = plan.bandwidth {
                 // A tap faces the guest (what it sends is the guest's inbound); a macvtap faces the host.
-                let swapped = if case .tap = plan.attachment { true } else { false }
+                let swapped = if case .macvtap = plan.attachment { false } else { true }
                 try applyBandwidth(b, device: name, hierarchical: false, swapped: swapped, element: plan.bandwidthElement)
             }
         } catch {

@@ -297,6 +297,25 @@ actor NetworkRegistry {
         }
     }
 
+    /// `<interface type='direct'>`: a macvtap device on host interface `link`.
+    func plugDirect(link: String, mode: String, mac: MACAddress?, requested: String?) async throws -> String {
+        try await changes.run {
+            guard host.interfaceExists(link) else { throw NetworkError.noHostInterface(link) }
+            var plan = GuestPortPlan(attachment: .macvtap(link: link, mode: mode))
+            plan.mac = mac
+            return try await createPort(&plan, requested: requested)
+        }
+    }
+
+    /// `<interface type='ethernet'>`: a tap on no bridge, named as the definition asks or `vnetN`.
+    func plugEthernet(mac: MACAddress?, requested: String?) async throws -> String {
+        try await changes.run {
+            var plan = GuestPortPlan(attachment: .unattachedTap)
+            plan.mac = mac
+            return try await createPort(&plan, requested: requested)
+        }
+    }
+
     private func createPort(_ plan: inout GuestPortPlan, requested: String?) async throws -> String {
         let prefix = plan.link == nil ? "vnet" : "macvtap"
         let name: String
