@@ -10,19 +10,39 @@ extension ArgumentBuilder {
         }
         add("-m", m)
         if let backend = try memoryBackend() { add("-object", backend) }
+        try addNUMANodes()
         if def.tuning.memoryBacking?.locked == true { add("-overcommit", "mem-lock=on") }
     }
 
     /// Whether guest RAM needs its own backend object (libvirt's `pc.ram`): a backing source, shared access,
     /// preallocation or a NUMA policy for it.
     var needsMemoryBackend: Bool {
+        if !(def.cpu?.numaCells.isEmpty ?? true) { return false }  // each NUMA node has its own backend
         let b = def.tuning.memoryBacking
         return b?.source != nil || b?.access == .shared || b?.allocation == .immediate || b?.allocationThreads != nil
             || def.tuning.numatune?.nodeset != nil
     }
 
+    /// `<cpu><numa>`: one RAM backend and one `-numa node` per cell.
+    private mutating func addNUMANodes() throws {
+        for cell in def.cpu?.numaCells ?? [] {
+            var backend = try backendObject(id: "ram-node\(cell.id)", sizeKiB: cell.memoryKiB)
+            if cell.memAccess == .shared, !backend.contains(",share=on") { backend += ",share=on" }
+            if cell.memAccess == .private { backend = backend.replacingOccurrences(of: ",share=on", with: "") }
+            add("-object", backend)
+            var node = "node,nodeid=\(cell.id)"
+            for range in (cell.cpus?.description ?? "").split(separator: ",") { node += ",cpus=\(range)" }
+            add("-numa", node + ",memdev=ram-node\(cell.id)")
+        }
+    }
+
     private func memoryBackend() throws -> String? {
         guard needsMemoryBackend else { return nil }
+        return try backendObject(id: "pc.ram", sizeKiB: def.memoryKiB)
+    }
+
+    /// A memory backend object as `<memoryBacking>` and `<numatune>` ask.
+    private func backendObject(id: String, sizeKiB: UInt64) throws -> String {
         let b = def.tuning.memoryBacking
         var object: String
         switch b?.source {
@@ -31,7 +51,7 @@ extension ArgumentBuilder {
             throw QEMUCommandLineError.unsupported("<memoryBacking><source type='file'/> (no memory backing directory)")
         case .anonymous?, nil: object = "memory-backend-ram"
         }
-        object += ",id=pc.ram,size=\(def.memoryKiB)k"
+        object += ",id=\(id),size=\(sizeKiB)k"
         if b?.access == .shared { object += ",share=on" }
         if b?.allocation == .immediate || b?.allocationThreads != nil { object += ",prealloc=on" }
         if let threads = b?.allocationThreads { object += ",prealloc-threads=\(threads)" }
@@ -45,7 +65,8 @@ extension ArgumentBuilder {
             case .restrictive:
                 throw QEMUCommandLineError.unsupported("<numatune><memory mode='restrictive'>")
             }
-            object += ",host-nodes=\(nodes.members.map(String.init).joined(separator: ",")),policy=\(policy)"
+            for range in nodes.description.split(separator: ",") { object += ",host-nodes=\(range)" }
+            object += ",policy=\(policy)"
         }
         return object
     }
@@ -55,20 +76,7 @@ extension ArgumentBuilder {
     }
 
     /// The iothread ids: `<iothreadids>` as written, else 1...`<iothreads>`.
-    var iothreadIDs: [Int] {
-        let t = def.tuning
-        if !t.iothreadIDs.isEmpty {
-            let extra = max(0, (t.iothreads ?? 0) - t.iothreadIDs.count)
-            var ids = t.iothreadIDs
-            var next = 1
-            for _ in 0..<extra {
-                while ids.contains(next) { next += 1 }
-                ids.append(next)
-            }
-            return ids
-        }
-        return Array(1...max(1, t.iothreads ?? 0)).filter { _ in (t.iothreads ?? 0) > 0 }
-    }
+    var iothreadIDs: [Int] { QEMUDefinitionRules.iothreadIDs(def.tuning) }
 
     mutating func addSMBIOS() throws {
         switch def.os.smbiosMode {

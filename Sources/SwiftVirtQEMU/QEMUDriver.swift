@@ -115,6 +115,7 @@ public final class QEMUDriver: HypervisorDriver {
 
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
         try definition.applyDefaults()
+        try QEMUDefinitionRules.check(definition)
     }
 
     /// Paths a domain uses while it runs.

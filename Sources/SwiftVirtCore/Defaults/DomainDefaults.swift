@@ -18,6 +18,7 @@ extension DomainDefinition {
         try ImplicitControllers.add(to: &devices, family: family)
         try DriveAddressing.assign(&devices)
         VirtioSerialAddressAssigner.assign(&devices)
+        DIMMSlotAssigner.assign(&devices)
         if family != .microvm {
             var pci = PCIAddressAssigner(family: family)
             try pci.assign(&devices)
@@ -32,6 +33,11 @@ extension DomainDefinition {
     public mutating func applyCommonDefaults() {
         // As virDomainDefPostParseOs: an hvm guest with no boot order at all boots from its first disk.
         if os.type == "hvm" && os.bootDevices.isEmpty && !devices.hasBootOrder { os.bootDevices = [.hd] }
+        // As virDomainDefPostParseMemory: with NUMA cells, the total is theirs plus the memory devices'.
+        if let cells = cpu?.numaCells, !cells.isEmpty {
+            memoryKiB = cells.reduce(0) { $0 + $1.memoryKiB }
+                + devices.generic.compactMap(\.memoryDeviceSizeKiB).reduce(0, +)
+        }
         if currentMemoryKiB == 0 || currentMemoryKiB > memoryKiB { currentMemoryKiB = memoryKiB }
         if vcpuPlacement == nil { vcpuPlacement = .static }
         if currentVcpus == vcpus { currentVcpus = nil }
@@ -218,5 +224,19 @@ extension DomainDevices {
     /// Whether any device carries its own `<boot order=.../>`.
     var hasBootOrder: Bool {
         disks.contains { $0.bootOrder != nil } || interfaces.contains { $0.bootOrder != nil }
+    }
+}
+
+extension GenericDevice {
+    /// A `<memory>` device's `<target><size>`, KiB.
+    var memoryDeviceSizeKiB: UInt64? {
+        guard element == "memory" else { return nil }
+        func child(_ e: KeptXML, _ name: String) -> KeptXML? {
+            e.content.lazy.compactMap { if case .element(let c) = $0, c.name == name { c } else { nil } }.first
+        }
+        guard let size = child(xml, "target").flatMap({ child($0, "size") }) else { return nil }
+        let text = size.content.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
+        let unit = size.attributes.first { $0.name == "unit" }?.value ?? "KiB"
+        return UInt64(text.trimmingWhitespace()).flatMap { MemoryUnit.kibibytes($0, unit: unit) }
     }
 }

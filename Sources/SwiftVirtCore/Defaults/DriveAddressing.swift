@@ -87,3 +87,21 @@ enum VirtioSerialAddressAssigner {
         for i in d.channels.indices where d.channels[i].targetType == .virtio { complete(&d.channels[i]) }
     }
 }
+
+/// DIMM slots for `<memory model='dimm'|'nvdimm'>` devices, the lowest free slot first (libvirt at define).
+enum DIMMSlotAssigner {
+    static func assign(_ d: inout DomainDevices) {
+        func slot(_ a: DeviceAddress?) -> Int? {
+            guard case .other(let o)? = a, o.type == "dimm" else { return nil }
+            return o.attributes.first { $0.name == "slot" }.flatMap { Int($0.value) }
+        }
+        var used = Set(d.generic.compactMap { slot($0.address) })
+        for i in d.generic.indices where d.generic[i].element == "memory" && d.generic[i].address == nil {
+            guard ["dimm", "nvdimm"].contains(d.generic[i].attribute("model") ?? "") else { continue }
+            var n = 0
+            while used.contains(n) { n += 1 }
+            used.insert(n)
+            d.generic[i].address = .other(OtherAddress(type: "dimm", attributes: [.init(name: "slot", value: String(n))]))
+        }
+    }
+}

@@ -127,6 +127,7 @@ enum DeviceXMLParser {
         }
         disk.readOnly = try r.flag("readonly")
         disk.shareable = try r.flag("shareable")
+        disk.transient = r.has("transient")  // kept as written (shareBacking); its presence is what rules check
         disk.serial = try r.childText("serial")
         disk.bootOrder = try bootOrder(&r)
         (disk.address, disk.alias) = try addressAndAlias(&r)

@@ -146,6 +146,23 @@ enum DomainOSXML {
                 cores: try c.requiredInteger("cores", in: 1...4096),
                 threads: try c.requiredInteger("threads", in: 1...4096))
         }
+        cpu.numaCells = try r.child("numa") { n throws(DomainXMLError) in
+            try n.children("cell") { c throws(DomainXMLError) in
+                let unit = c.string("unit") ?? "KiB"
+                guard let value = c.attribute("memory").flatMap({ UInt64($0.value) }) else {
+                    throw .missing(element: c.path, attribute: "memory", line: c.line)
+                }
+                guard let kib = MemoryUnit.kibibytes(value, unit: unit) else {
+                    throw .invalidValue(element: c.path, attribute: "unit", value: unit, line: c.line, reason: "unknown memory unit")
+                }
+                var cell = DomainCPU.NUMACell(
+                    id: try c.integer("id", in: 0...Int(UInt32.max)) ?? 0, cpus: try DomainTuningXML.cpuset(&c, "cpus"),
+                    memoryKiB: kib)
+                cell.memAccess = try c.enumeration("memAccess")
+                cell.discard = try c.yesNo("discard")
+                return cell
+            }
+        } ?? []
         cpu.features = try r.children("feature") { c throws(DomainXMLError) in
             DomainCPU.Feature(
                 policy: try c.enumeration("policy") ?? .require, name: try c.requiredString("name"))

@@ -140,6 +140,19 @@ enum DomainXMLFormatter {
                     ])
             }
             for f in c.features { w.empty("feature", [("policy", f.policy.rawValue), ("name", f.name)]) }
+            if !c.numaCells.isEmpty {
+                w.element("numa") { w in
+                    for cell in c.numaCells {
+                        w.empty(
+                            "cell",
+                            [
+                                ("id", String(cell.id)), ("cpus", cell.cpus?.description),
+                                ("memory", String(cell.memoryKiB)), ("unit", "KiB"),
+                                ("memAccess", cell.memAccess?.rawValue), ("discard", cell.discard.map(yesNo)),
+                            ])
+                    }
+                }
+            }
         }
     }
 }

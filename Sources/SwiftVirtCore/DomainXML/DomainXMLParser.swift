@@ -46,6 +46,7 @@ enum DomainXMLParser {
         }
         d.sourceLines["vcpu"] = line(of: "vcpu", in: root)
         try DomainTuningXML.parse(&r, into: &d)
+        d.sourceLines["maxMemory"] = line(of: "maxMemory", in: root)
         d.sysinfo = try r.children("sysinfo") { c throws(DomainXMLError) in try SysInfoXML.parse(&c) }
         guard let os = try r.child("os", { c throws(DomainXMLError) in try DomainOSXML.parse(&c) }) else {
             throw .missing(element: "domain/os", attribute: nil, line: r.line)

@@ -106,6 +106,8 @@ public struct Disk: Sendable, Equatable {
     public var targetBus: Bus?
     public var readOnly = false
     public var shareable = false
+    /// `<transient/>`: changes are discarded when the guest stops.
+    public var transient = false
     public var serial: String?
     public var bootOrder: Int?
     public var address: DeviceAddress?

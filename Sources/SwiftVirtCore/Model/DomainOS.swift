@@ -86,6 +86,21 @@ public struct DomainCPU: Sendable, Equatable {
     public var model: Model?
     public var topology: Topology?
     public var features: [Feature] = []
+    /// `<numa><cell>`: the guest's NUMA nodes.
+    public var numaCells: [NUMACell] = []
+    public struct NUMACell: Sendable, Equatable {
+        public enum MemAccess: String, Sendable, Equatable, CaseIterable { case shared, `private` }
+        public var id: Int
+        public var cpus: CPUSet?
+        public var memoryKiB: UInt64
+        public var memAccess: MemAccess?
+        public var discard: Bool?
+        public init(id: Int, cpus: CPUSet?, memoryKiB: UInt64) {
+            self.id = id
+            self.cpus = cpus
+            self.memoryKiB = memoryKiB
+        }
+    }
     public init(mode: Mode? = nil) { self.mode = mode }
 }
 
