@@ -128,15 +128,6 @@ extension ArgumentBuilder {
     /// Tuning this driver does not carry out; the guest does not start rather than run without it.
     func refuseUnhonouredTuning() throws {
         let t = def.tuning
-        if let m = t.memtune, m != DomainTuning.MemTune() {
-            throw QEMUCommandLineError.unsupported("<memtune> (memory cgroup limits)")
-        }
-        if let c = t.cputune, c != DomainTuning.CPUTune() {
-            throw QEMUCommandLineError.unsupported("<cputune> (CPU bandwidth and pinning)")
-        }
-        if t.vcpuCPUSet != nil {
-            throw QEMUCommandLineError.unsupported("<vcpu cpuset=...> (vCPU pinning)")
-        }
         if t.memoryBacking?.hugepages == true {
             throw QEMUCommandLineError.unsupported("<memoryBacking><hugepages>")
         }

@@ -272,6 +272,8 @@ public actor QEMUDomain: RunningDomain {
         QEMUProcess.appendLog(status.logPath, "shutting down, reason=\(reasonText)")
         try? FileManager.default.removeItem(atPath: status.pidFilePath)
         try? FileManager.default.removeItem(atPath: status.domainDirectory)
+        let tuning = QEMUThreadTuning(definition: definition, pid: process.pid, id: status.id)
+        if tuning.needsCgroups { tuning.removeCgroups() }
         state = .shutoff
         stateReason = reason
         await pendingReport?.value

@@ -28,6 +28,7 @@ struct QEMUDomainLauncher {
         logger.info("started QEMU for \(definition.name)", metadata: ["pid": "\(process.pid)"])
         do {
             let qmp = try await connectMonitor(paths: paths, process: process)
+            try await QEMUThreadTuning(definition: definition, pid: process.pid, id: id).apply(qmp)
             let (ptys, vncPort) = try await runtimeFacts(qmp)
             let status = QEMUDomainStatus(
                 id: id, name: definition.name, uuid: definition.uuid.description, pid: process.pid,

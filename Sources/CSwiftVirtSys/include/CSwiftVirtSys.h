@@ -86,4 +86,7 @@ int sv_punch_hole(int fd, int64_t offset, int64_t length);
    0, or -1 with errno set. */
 int sv_syncfs(int fd);
 
+/* Pins thread `tid` to the CPUs whose bits are set in `mask` (`mask_bytes` long); 0, else -1 with errno. */
+int sv_set_thread_affinity(pid_t tid, const uint8_t *mask, size_t mask_bytes);
+
 #endif
