@@ -89,6 +89,8 @@ struct ArgumentBuilder {
         addPowerManagement()
         addBoot()
         try addControllers()
+        try addHubs()
+        try addCCIDControllers()
         try addDisks()
         try addInterfaces()
         try addCharDevices()
@@ -101,7 +103,6 @@ struct ArgumentBuilder {
         try addBalloon()
         try addRNGs()
         try addPanics()
-        try addHubs()
         add("-msg", "timestamp=on")
     }
 

@@ -11,6 +11,9 @@ public enum DomainXMLError: Error, Sendable, Equatable, CustomStringConvertible 
     case inconsistent(element: String, line: Int?, reason: String)
     /// Valid libvirt XML that SwiftVirt cannot honour; never dropped silently.
     case unsupported(element: String, attribute: String?, line: Int?, detail: String?)
+    /// What libvirt reports as an internal error while completing a definition (e.g. no PCI bus can be added for
+    /// a device), with its words.
+    case internalError(String)
 
     public var description: String { virtError.message }
 }
@@ -34,6 +37,8 @@ extension DomainXMLError: LibvirtMappable {
             let what = attribute.map { "attribute '\($0)' of <\(element)>" } ?? "<\(element)>"
             let why = detail.map { ": \($0)" } ?? " is not supported by SwiftVirt"
             return VirtError(.configUnsupported, detail: "\(what)\(Self.at(line))\(why)")
+        case .internalError(let message):
+            return VirtError(.internalError, detail: message)
         }
     }
 
