@@ -126,11 +126,13 @@ struct PCIChipsetSlots {
 }
 
 extension PCIAddressError {
-    /// The refusal, as a definition error naming the device's `<address>` (libvirt's XML error), or libvirt's
-    /// internal error when the assigner itself found no room.
+    /// The refusal, as a definition error naming the device's `<address>` (libvirt's XML error; `devices` when
+    /// no device of the definition holds the address, such as a chipset function), or libvirt's internal error
+    /// when the assigner itself found no room.
     func domainError(element: String, line: Int?) -> DomainXMLError {
         switch self {
-        case .config(let m): return .inconsistent(element: element + "/address", line: line, reason: m)
+        case .config(let m):
+            return .inconsistent(element: element == "devices" ? element : element + "/address", line: line, reason: m)
         case .internal(let m): return .internalError(m)
         }
     }
