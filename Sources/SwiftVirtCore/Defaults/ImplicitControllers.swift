@@ -63,11 +63,11 @@ enum ImplicitControllers {
         switch c.model {
         case .qusb1?, .qusb2?:
             throw refuse("USB controller model type 'qusb1' or 'qusb2' is not supported in \(virtType)")
-        case .qemuXHCI?, .necXHCI?:
+        case let model? where model == .qemuXHCI || model == .necXHCI:
             if let ports = c.ports, ports > 15 {
                 throw .unsupported(
                     element: "devices/controller", attribute: "ports", line: c.sourceLine.line,
-                    detail: "'\(c.model!.rawValue)' controller only supports up to '15' ports")
+                    detail: "'\(model.rawValue)' controller only supports up to '15' ports")
             }
         case .pciRoot?, .pcieRoot?:
             if c.index != 0 {

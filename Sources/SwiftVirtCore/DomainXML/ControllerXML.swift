@@ -163,8 +163,8 @@ extension Array where Element == Controller {
     /// placed them (`ControllerXML.insertionOrder`), then those added since (implicit ones, buses the address
     /// assigner added), in the order they were added.
     public var libvirtOrder: [Int] {
-        let parsed = indices.filter { self[$0].parsePosition.value != nil }
+        let parsed = indices.compactMap { i in self[i].parsePosition.value.map { (i, $0) } }
         let added = indices.filter { self[$0].parsePosition.value == nil }
-        return parsed.sorted { self[$0].parsePosition.value! < self[$1].parsePosition.value! } + added
+        return parsed.sorted { $0.1 < $1.1 }.map(\.0) + added
     }
 }

@@ -20,7 +20,8 @@ extension Controller {
 
     private func validateSCSI() throws(DomainXMLError) {
         switch model {
-        case .auto?, .buslogic?: throw refusal("Unsupported controller model: \(model!.rawValue)")
+        case let model? where model == .auto || model == .buslogic:
+            throw refusal("Unsupported controller model: \(model.rawValue)")
         case .ncr53c90?:
             throw refusal(
                 index != 0

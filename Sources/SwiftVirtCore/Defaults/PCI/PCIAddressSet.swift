@@ -28,16 +28,25 @@ struct PCIAddressSet: Sendable {
             guard c.index < count else {
                 throw .internal("Inappropriate new pci controller index \(c.index) exceeds addrs array length")
             }
-            guard let model = c.model, let bus = PCIBus(model: model, hotplug: c.target.hotplug != .off) else {
-                throw .internal("PCI controller model was not set correctly")
-            }
-            buses[c.index] = bus
+            buses[c.index] = try Self.bus(c.model, hotplug: c.target.hotplug != .off)
         }
-        if count > 0, buses[0] == nil { buses[0] = PCIBus(model: .pciRoot) }
+        if count > 0, buses[0] == nil { buses[0] = try Self.bus(.pciRoot) }
         let pcieRoot = buses.first { $0?.model == .pcieRoot } != nil
         let defaultModel: Controller.Model = pcieRoot ? .pcieRootPort : .pciBridge
-        self.buses = buses.map { $0 ?? PCIBus(model: defaultModel)! }
+        var all: [PCIBus] = []
+        for bus in buses {
+            if let bus { all.append(bus) } else { all.append(try Self.bus(defaultModel)) }
+        }
+        self.buses = all
         self.dryRun = dryRun
+    }
+
+    /// The bus a pci controller model provides; refused for a controller without a pci model.
+    private static func bus(_ model: Controller.Model?, hotplug: Bool = true) throws(PCIAddressError) -> PCIBus {
+        guard let model, let bus = PCIBus(model: model, hotplug: hotplug) else {
+            throw .internal("PCI controller model was not set correctly")
+        }
+        return bus
     }
 
     var count: Int { buses.count }
@@ -203,11 +212,11 @@ struct PCIAddressSet: Sendable {
         var added: [PCIBus] = []
         if needsPCIeToPCIBridge {
             // The root port is reserved for the bridge, so that a later PCIe device gets a port of its own.
-            var port = PCIBus(model: .pcieRootPort)!
+            var port = try Self.bus(.pcieRootPort)
             port.accepts = .pcieToPCIBridge
-            added += [port, PCIBus(model: .pcieToPCIBridge)!]
+            added += [port, try Self.bus(.pcieToPCIBridge)]
         }
-        while added.count < add { added.append(PCIBus(model: model)!) }
+        while added.count < add { added.append(try Self.bus(model)) }
         buses += added
     }
 }

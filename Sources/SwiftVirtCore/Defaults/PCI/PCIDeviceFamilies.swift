@@ -128,7 +128,7 @@ extension PCIDeviceFamily {
         }
         return [
             PCIDeviceEntry(
-                address: \.memballoon!.address, element: "devices/memballoon", line: m.sourceLine.line, flags: flags,
+                address: \.memballoonAddress, element: "devices/memballoon", line: m.sourceLine.line, flags: flags,
                 placement: flags.isEmpty ? .none : .nextFree)
         ]
     }
@@ -140,7 +140,7 @@ extension PCIDeviceFamily {
         let flags = w.model == .i6300esb ? ctx.pci : []
         return [
             PCIDeviceEntry(
-                address: \.watchdog!.address, element: "devices/watchdog", line: w.sourceLine.line, flags: flags,
+                address: \.watchdogAddress, element: "devices/watchdog", line: w.sourceLine.line, flags: flags,
                 placement: flags.isEmpty ? .none : .nextFree)
         ]
     }
@@ -203,3 +203,16 @@ extension InputDevice: Addressable {}
 extension CharDevice: Addressable {}
 extension HubDevice: Addressable {}
 extension PanicDevice: Addressable {}
+
+extension DomainDevices {
+    /// The balloon's address as one writable path (nothing to write without a balloon).
+    fileprivate var memballoonAddress: DeviceAddress? {
+        get { memballoon?.address }
+        set { memballoon?.address = newValue }
+    }
+
+    fileprivate var watchdogAddress: DeviceAddress? {
+        get { watchdog?.address }
+        set { watchdog?.address = newValue }
+    }
+}

@@ -67,8 +67,8 @@ struct USBPortSet: Sendable {
         if let wanted, buses[wanted] == nil {
             throw .config("USB bus \(wanted) requested but no controller with that index is present")
         }
-        for bus in buses.keys.sorted() where wanted == nil || wanted == bus {
-            if let path = Self.freePort(in: buses[bus]!, level: 0) {
+        for (bus, hub) in buses.sorted(by: { $0.key < $1.key }) where wanted == nil || wanted == bus {
+            if let path = Self.freePort(in: hub, level: 0) {
                 try reserve(bus: bus, path: path)
                 return (bus, path)
             }
