@@ -184,7 +184,13 @@ extension ArgumentBuilder {
     private func scsiControllerDevice(_ c: Controller, alias: String) throws -> String {
         switch c.model ?? .lsilogic {
         case .virtioSCSI, .virtioTransitional, .virtioNonTransitional:
-            return "virtio-scsi-pci\(virtioSuffix(c.model)),id=\(alias)"
+            let d = c.driver
+            let options: [(String, String?)] = [
+                ("num_queues", d.queues.map(String.init)), ("cmd_per_lun", d.cmdPerLun.map(String.init)),
+                ("max_sectors", d.maxSectors.map(String.init)), ("ioeventfd", d.ioeventfd?.rawValue),
+            ]
+            return "virtio-scsi-pci\(virtioSuffix(c.model))" + (d.iothread.map { ",iothread=iothread\($0)" } ?? "")
+                + ",id=\(alias)" + options.compactMap { k, v in v.map { ",\(k)=\($0)" } }.joined()
         case .lsilogic: return "lsi,id=\(alias)"
         case .lsisas1068: return "mptsas1068,id=\(alias)"
         case .lsisas1078: return "megasas,id=\(alias)"

@@ -6,6 +6,10 @@ extension ArgumentBuilder {
         for (i, input) in def.devices.inputs.enumerated() {
             let alias = input.alias ?? "input\(i)"
             let what = "<input type='\(input.type.rawValue)'>"
+            if input.type == .passthrough || input.type == .evdev {
+                // host input devices: kept with their <source>, not passed to the guest by this driver
+                throw QEMUCommandLineError.unsupported(what)
+            }
             switch input.bus ?? .ps2 {
             case .ps2:
                 guard input.type != .tablet else { throw QEMUCommandLineError.unsupported("\(what) on ps2") }
@@ -17,6 +21,8 @@ extension ArgumentBuilder {
                 add(
                     "-device",
                     "virtio-\(input.type.rawValue)-pci,id=\(alias)" + (try pciPlacement(input.address, what: what)))
+            case .xen, .parallels, .none:
+                throw QEMUCommandLineError.unsupported("\(what) on bus '\(input.bus?.rawValue ?? "")'")
             }
         }
     }

@@ -12,14 +12,19 @@ struct QEMUDomainLauncher {
 
     func start(id: Int32, paused: Bool, observer: any DomainObserver) async throws -> QEMUDomain {
         let paths = driver.paths(for: definition, id: id)
-        let line = try driver.commandLine(for: definition, paths: paths)
+        _ = try driver.commandLine(for: definition, paths: paths)  // refuse a bad definition before touching files
         let fm = FileManager.default
         try? fm.removeItem(atPath: paths.directory)
         try fm.createDirectory(
             atPath: paths.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try fm.createDirectory(atPath: driver.configuration.logDirectory, withIntermediateDirectories: true)
+        // QEMU inherits the macvtap devices' descriptors; ours are closed once it has them.
+        let tapFDs = try QEMUTapDevices.openMacvtaps(definition, scratch: paths.directory)
+        defer { QEMUTapDevices.close(tapFDs) }
+        let line = try driver.commandLine(for: definition, paths: paths, tapFDs: tapFDs)
         let process = try QEMUProcess.spawn(
-            executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile)
+            executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile,
+            keeping: Array(tapFDs.values))
         logger.info("started QEMU for \(definition.name)", metadata: ["pid": "\(process.pid)"])
         do {
             let qmp = try await connectMonitor(paths: paths, process: process)

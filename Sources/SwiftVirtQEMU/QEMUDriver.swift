@@ -115,6 +115,7 @@ public final class QEMUDriver: HypervisorDriver {
 
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
         try definition.applyDefaults()
+        try QEMUDefinitionRules.check(definition)
     }
 
     /// Paths a domain uses while it runs.
@@ -133,10 +134,13 @@ public final class QEMUDriver: HypervisorDriver {
             log: "\(configuration.logDirectory)/\(definition.name).log")
     }
 
-    func commandLine(for definition: DomainDefinition, paths: DomainPaths) throws -> QEMUCommandLine {
-        let context = QEMUCommandLine.Context(
+    func commandLine(for definition: DomainDefinition, paths: DomainPaths, tapFDs: [String: Int32] = [:]) throws
+        -> QEMUCommandLine
+    {
+        var context = QEMUCommandLine.Context(
             emulator: configuration.emulatorPath, accelerator: accelerator, monitorSocketPath: paths.monitor,
             channelDirectory: paths.directory, defaultMachine: capabilities.defaultMachine, startPaused: true)
+        context.tapFDs = tapFDs
         return try QEMUCommandLine(definition: definition, context: context)
     }
 

@@ -156,17 +156,17 @@ import Testing
         ("q35", "<controller type='usb' model='piix3-uhci'><address type='pci' bus='0' slot='1' function='2'/></controller>",
          "internal error: Bus 0 must be PCI for integrated PIIX3 USB or IDE controllers"),
         ("pc", "<controller type='pci' index='1' model='pci-bridge'><address type='pci' bus='1' slot='5'/></controller>",
-         "unsupported configuration: attribute 'bus' of <devices/controller/address> (line 1): PCI controller at "
-            + "index 1 (0x01) has bus='0x01', but index must be larger than bus"),
+         "unsupported configuration: PCI controller at index 1 (0x01) has bus='0x01', but index must be larger than bus"),
         ("q35", "<interface type='user'><model type='e1000'/><address type='pci' bus='0' slot='0x1f' function='3'/>"
             + "</interface>",
-         "XML error: <devices>: Attempted double use of PCI Address 0000:00:1f.3"),
+         "XML error: Attempted double use of PCI Address 0000:00:1f.3"),
     ])
+    /// libvirt's code and words first; then where in the definition.
     func refusedAsLibvirtRefusesThem(machine: String, devices: String, message: String) throws {
         #expect {
             try Self.completed(machine, devices)
         } throws: { error in
-            (error as? DomainXMLError)?.virtError.message == message
+            (error as? DomainXMLError)?.virtError.message.hasPrefix(message + " (<devices") == true
         }
     }
 }

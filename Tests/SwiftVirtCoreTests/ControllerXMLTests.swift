@@ -16,19 +16,23 @@ import Testing
                 + "<controller type='pci' index='4' model='pcie-expander-bus'><target busNr='100'><node>1</node></target>"
                 + "</controller><controller type='virtio-serial' index='0' ports='16' vectors='4'/>"
                 + "<controller type='usb' index='0' model='qemu-xhci' ports='15'/>"
-                + "<controller type='usb' index='1' model='ich9-uhci2'/>")
+                + "<controller type='usb' index='1' model='ich9-uhci2'/>"
+                + "<controller type='scsi' index='0' model='virtio-scsi'><driver queues='2' ioeventfd='off' iothread='3' "
+                + "iommu='on'/></controller>")
         let c = d.devices.controllers
         #expect(c[0].modelName == .ioh3420 && c[0].target.chassis == 7 && c[0].target.port == 0x1a)
         #expect(c[0].target.hotplug == .off)
         #expect(c[1].target.busNr == 100 && c[1].target.numaNode == 1)
         #expect(c[2].ports == 16 && c[2].vectors == 4 && c[3].ports == 15)
         #expect(c[4].masterStartPort == 2)  // a companion without <master> gets its usual start port
+        #expect(c[5].driver.queues == 2 && c[5].driver.ioeventfd == .off && c[5].driver.iothread == 3)
         let xml = DomainXML.format(d)
         for line in [
             "<controller type='pci' index='3' model='pcie-root-port'>", "<model name='ioh3420'/>",
             "<target chassis='7' port='0x1a' hotplug='off'/>", "<target busNr='100'>", "<node>1</node>",
             "<controller type='virtio-serial' index='0' ports='16' vectors='4'/>",
             "<controller type='usb' index='0' model='qemu-xhci' ports='15'/>", "<master startport='2'/>",
+            "<driver queues='2' ioeventfd='off' iothread='3' iommu='on'/>",
         ] {
             #expect(xml.contains(line), "\(line)\n\(xml)")
         }
@@ -76,6 +80,8 @@ import Testing
         ("<controller type='usb' model='qemu-xhci' ports='16'/>", "q35",
          "'qemu-xhci' controller only supports up to '15' ports"),
         ("<controller type='usb' model='qusb1'/>", "pc", "USB controller model type 'qusb1' or 'qusb2' is not supported in qemu"),
+        ("<controller type='scsi' model='lsilogic'><driver queues='2'/></controller>", "pc",
+         "'queues' is only supported by virtio-scsi controller"),
     ])
     func refusedWithLibvirtsWords(devices: String, machine: String, message: String) throws {
         #expect {
@@ -84,7 +90,8 @@ import Testing
             try d.validate()
         } throws: { error in
             let v = (error as? DomainXMLError)?.virtError
-            return v?.code == .configUnsupported && v?.message.hasSuffix(message) == true
+            return v?.code == .configUnsupported
+                && v?.message.hasPrefix("unsupported configuration: \(message) (<devices/controller") == true
         }
     }
 }

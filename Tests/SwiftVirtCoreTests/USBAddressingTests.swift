@@ -33,24 +33,24 @@ import Testing
 
     @Test(arguments: [
         ("<input type='tablet' bus='usb'><address type='usb' bus='0' port='5'/></input>",
-         "XML error: <devices/input/address> (line 1): requested USB port 5 not present on USB bus 0"),
+         "XML error: requested USB port 5 not present on USB bus 0"),
         ("<input type='tablet' bus='usb'><address type='usb' bus='0' port='1'/></input>"
             + "<input type='mouse' bus='usb'><address type='usb' bus='0' port='1'/></input>",
-         "XML error: <devices/input/address> (line 1): Duplicate USB address bus 0 port 1"),
+         "XML error: Duplicate USB address bus 0 port 1"),
         ("<input type='tablet' bus='usb'><address type='usb' bus='0' port='2.1'/></input>",
-         "XML error: <devices/input/address> (line 1): there is no hub at port 2 in USB address bus: 0 port: 2.1"),
+         "XML error: there is no hub at port 2 in USB address bus: 0 port: 2.1"),
         ("<input type='tablet' bus='usb'><address type='usb' bus='3'/></input>",
-         "XML error: <devices/input/address> (line 1): USB bus 3 requested but no controller with that index is present"),
+         "XML error: USB bus 3 requested but no controller with that index is present"),
         ("<controller type='usb' model='none'/><input type='tablet' bus='usb'/>",
-         "unsupported configuration: attribute 'bus' of <devices/input> (line 1): Can't add USB input device. USB bus is disabled"),
+         "unsupported configuration: Can't add USB input device. USB bus is disabled"),
         ("<controller type='usb' index='0' model='ich9-uhci1'/>",
-         "XML error: <devices/controller> (line 1): No master USB controller specified"),
+         "No master USB controller specified"),
     ])
     func refusedAsLibvirtRefusesThem(devices: String, message: String) throws {
         #expect {
             try AddressingTests.completed("pc", devices)
         } throws: { error in
-            (error as? DomainXMLError)?.virtError.message == message
+            (error as? DomainXMLError)?.virtError.message.hasPrefix(message + " (<devices") == true
         }
     }
 }

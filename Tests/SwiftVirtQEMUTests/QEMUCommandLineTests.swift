@@ -27,6 +27,19 @@ let goldenContext = QEMUCommandLine.Context(
         #expect(text == expected)
     }
 
+    /// A tap QEMU cannot open by name (macvtap) is passed as an inherited descriptor.
+    @Test func tapGivenByDescriptorIsPassedByNumber() throws {
+        var d = GoldenDefinitions.minimal()
+        var nic = NetworkInterface(type: .network, source: "mv", mac: MACAddress(string: "52:54:00:00:00:09"))
+        nic.targetDev = "macvtap3"
+        d.devices.interfaces = [nic]
+        var ctx = goldenContext
+        ctx.tapFDs = ["macvtap3": 27]
+        let argv = try QEMUCommandLine(definition: d, context: ctx).argv
+        #expect(argv.contains("tap,fd=27,id=hostnet0"))
+        #expect(!argv.contains { $0.contains("ifname=macvtap3") })
+    }
+
     @Test func kvmOnUnusableHostNamesTheProbeReason() {
         var d = GoldenDefinitions.minimal()
         d.virtType = .kvm
@@ -59,10 +72,21 @@ let goldenContext = QEMUCommandLine.Context(
     }
 
     /// Defined and kept, but not run: the start fails with VIR_ERR_CONFIG_UNSUPPORTED naming what.
-    @Test func keptConfigurationDoesNotStart() throws {
+    @Test(arguments: [
+        (
+            "<memballoon model='virtio' autodeflate='on'/>",
+            "attribute 'autodeflate' of <devices/memballoon> is not supported by SwiftVirt's QEMU driver"
+        ),
+        ("<tpm model='tpm-crb'/>", "<devices/tpm model='tpm-crb'> is not supported by SwiftVirt's QEMU driver"),
+        (
+            "<hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/><product id='0xbeef'/></source></hostdev>",
+            "<devices/hostdev type='usb'> is not supported by SwiftVirt's QEMU driver"
+        ),
+    ])
+    func keptConfigurationDoesNotStart(device: String, message: String) throws {
         let xml = """
             <domain type='qemu'><name>k</name><memory>65536</memory><os><type>hvm</type></os>
-            <devices><memballoon model='virtio' autodeflate='on'/><tpm model='tpm-crb'/></devices></domain>
+            <devices>\(device)</devices></domain>
             """
         var d = try DomainXML.parse(xml)
         try d.applyDefaults()
@@ -70,8 +94,7 @@ let goldenContext = QEMUCommandLine.Context(
             try QEMUCommandLine(definition: d, context: goldenContext)
         } throws: { error in
             let v = (error as? QEMUCommandLineError)?.virtError
-            return v?.code == .configUnsupported
-                && v?.message == "unsupported configuration: <devices/tpm> is not supported by SwiftVirt's QEMU driver"
+            return v?.code == .configUnsupported && v?.message == "unsupported configuration: " + message
         }
     }
 

@@ -1,18 +1,19 @@
 /// Controllers libvirt adds because the machine has them built in or because devices need them, and the models
 /// it gives controllers that name none.
 enum ImplicitControllers {
-    /// `kept`: what the definition kept verbatim, whose devices may need controllers too.
+    /// `numaCellCount`: the guest's NUMA nodes, which a PCI expander bus may name.
     static func add(
-        to d: inout DomainDevices, family: MachineFamily, virtType: String = "qemu", kept: [String: XMLExtras] = [:]
+        to d: inout DomainDevices, family: MachineFamily, virtType: String = "qemu", numaCellCount: Int = 0
     ) throws(DomainXMLError) {
-        let numaCells = KeptDevices.numaCells(kept)
+        let numaCells = numaCellCount
         for c in d.controllers {
             try checkModel(c, family: family, virtType: virtType)
             if c.type == .pci, let node = c.target.numaNode, node >= numaCells {
-                throw .inconsistent(
-                    element: "devices/controller/target/node", line: c.sourceLine.line,
-                    reason: "\(c.model?.rawValue ?? "pci") with index \(c.index) is configured for a NUMA node (\(node)) "
-                        + "not present in the domain's <cpu><numa> array (\(numaCells))")
+                throw .refused(
+                    code: .xmlError,
+                    message: "\(c.model?.rawValue ?? "pci") with index \(c.index) is configured for a NUMA node "
+                        + "(\(node)) not present in the domain's <cpu><numa> array (\(numaCells))",
+                    element: "devices/controller/target/node", line: c.sourceLine.line)
             }
         }
         try checkUSBGroup(d)
@@ -43,13 +44,11 @@ enum ImplicitControllers {
             }
         }
         // ... virtio-serial controllers for virtio channels and consoles, CCID controllers for smartcards.
-        var virtioSerial: [Int] = d.channels.filter { $0.targetType == .virtio }.map(\.virtioSerialController)
-        virtioSerial += KeptDevices.virtioSerialControllers(kept)
-        virtioSerial += d.consoles.filter { $0.targetType == .virtio }.map(\.virtioSerialController)
+        let virtioSerial = (d.channels + d.consoles).filter { $0.targetType == .virtio }.map(\.virtioSerialController)
         for index in virtioSerial where !d.has(.virtioSerial, index) {
             d.controllers.append(Controller(type: .virtioSerial, index: index))
         }
-        for index in KeptDevices.ccidControllers(kept) where !d.has(.ccid, index) {
+        for index in placeSmartcards(&d) where !d.has(.ccid, index) {
             d.controllers.append(Controller(type: .ccid, index: index))
         }
         applyDefaultModels(&d.controllers)
@@ -58,22 +57,20 @@ enum ImplicitControllers {
     /// What libvirt refuses of a controller before it gives addresses (qemuDomainControllerDefPostParse).
     private static func checkModel(_ c: Controller, family: MachineFamily, virtType: String) throws(DomainXMLError) {
         func refuse(_ message: String) -> DomainXMLError {
-            .unsupported(element: "devices/controller", attribute: "model", line: c.sourceLine.line, detail: message)
+            .refused(code: .configUnsupported, message: message, element: "devices/controller", line: c.sourceLine.line)
         }
         switch c.model {
         case .qusb1?, .qusb2?:
             throw refuse("USB controller model type 'qusb1' or 'qusb2' is not supported in \(virtType)")
         case let model? where model == .qemuXHCI || model == .necXHCI:
             if let ports = c.ports, ports > 15 {
-                throw .unsupported(
-                    element: "devices/controller", attribute: "ports", line: c.sourceLine.line,
-                    detail: "'\(model.rawValue)' controller only supports up to '15' ports")
+                throw refuse("'\(model.rawValue)' controller only supports up to '15' ports")
             }
         case .pciRoot?, .pcieRoot?:
             if c.index != 0 {
-                throw .invalidValue(
-                    element: "devices/controller", attribute: "index", value: String(c.index),
-                    line: c.sourceLine.line, reason: "pci-root and pcie-root controllers should have index 0")
+                throw .refused(
+                    code: .xmlError, message: "pci-root and pcie-root controllers should have index 0",
+                    element: "devices/controller", line: c.sourceLine.line)
             }
         case .pciExpanderBus? where family != .pc:
             throw refuse("pci-expander-bus controllers are only supported on 440fx-based machinetypes")
@@ -90,26 +87,53 @@ enum ImplicitControllers {
         let usb = d.controllers.filter { $0.type == .usb }
         guard let none = usb.first(where: { $0.model == Controller.Model.none }) else {
             if let first = usb.first, !usb.contains(where: { $0.masterStartPort == nil }) {
-                throw .inconsistent(
-                    element: "devices/controller", line: first.sourceLine.line, reason: "No master USB controller specified")
+                throw .refused(
+                    code: .xmlDetail, message: "No master USB controller specified", element: "devices/controller",
+                    line: first.sourceLine.line)
             }
             return
         }
         if usb.count > 1 {
-            throw .inconsistent(
-                element: "devices/controller", line: none.sourceLine.line,
-                reason: "Can't add another USB controller: USB is disabled for this domain")
+            throw .refused(
+                code: .xmlDetail, message: "Can't add another USB controller: USB is disabled for this domain",
+                element: "devices/controller", line: none.sourceLine.line)
         }
         if let input = d.inputs.first(where: { $0.bus == .usb }) {
-            throw .unsupported(
-                element: "devices/input", attribute: "bus", line: input.sourceLine.line,
-                detail: "Can't add USB input device. USB bus is disabled")
+            throw .refused(
+                code: .configUnsupported, message: "Can't add USB input device. USB bus is disabled",
+                element: "devices/input", line: input.sourceLine.line)
         }
         if let hub = d.hubs.first {
-            throw .unsupported(
-                element: "devices/hub", attribute: nil, line: hub.sourceLine.line,
-                detail: "Can't add USB hub: USB is disabled for this domain")
+            throw .refused(
+                code: .configUnsupported, message: "Can't add USB hub: USB is disabled for this domain",
+                element: "devices/hub", line: hub.sourceLine.line)
         }
+    }
+
+    /// Each smartcard's CCID controller; one without an address gets the next slot of controller 0
+    /// (virDomainDefMaybeAddSmartcardController).
+    private static func placeSmartcards(_ d: inout DomainDevices) -> [Int] {
+        var controllers: [Int] = []
+        for i in d.generic.indices where d.generic[i].element == "smartcard" {
+            switch d.generic[i].address {
+            case .other(let a)? where a.type == "ccid":
+                controllers.append(a.value("controller").flatMap(ElementReader.parseInteger) ?? 0)
+            case nil:
+                let slots = d.generic.compactMap { g -> Int? in
+                    guard g.element == "smartcard", case .other(let a)? = g.address, a.type == "ccid",
+                        (a.value("controller").flatMap(ElementReader.parseInteger) ?? 0) == 0
+                    else { return nil }
+                    return a.value("slot").flatMap(ElementReader.parseInteger) ?? 0
+                }
+                let slot = (slots.max() ?? -1) + 1
+                d.generic[i].address = .other(
+                    OtherAddress(type: "ccid", attributes: [.init(name: "controller", value: "0"), .init(name: "slot", value: String(slot))]))
+                controllers.append(0)
+            default:
+                controllers.append(0)
+            }
+        }
+        return controllers
     }
 
     /// Controller 0 of type pci is the machine's root bus, of the one model the machine has.
@@ -119,11 +143,11 @@ enum ImplicitControllers {
             return
         }
         guard root.model == model else {
-            throw .invalidValue(
-                element: "devices/controller", attribute: "model", value: root.model?.rawValue ?? "",
-                line: root.sourceLine.line,
-                reason: "The PCI controller with index='0' must be model='\(model.rawValue)' for this machine type, "
-                    + "but model='\(root.model?.rawValue ?? "")' was found instead")
+            throw .refused(
+                code: .xmlError,
+                message: "The PCI controller with index='0' must be model='\(model.rawValue)' for this machine type, "
+                    + "but model='\(root.model?.rawValue ?? "")' was found instead",
+                element: "devices/controller", line: root.sourceLine.line)
         }
     }
 
@@ -153,4 +177,8 @@ extension CharDevice {
         if case .virtioSerial(let a)? = address { return a.controller }
         return 0
     }
+}
+
+extension OtherAddress {
+    func value(_ attribute: String) -> String? { attributes.first { $0.name == attribute }?.value }
 }

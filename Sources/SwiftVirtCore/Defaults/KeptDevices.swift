@@ -41,29 +41,6 @@ enum KeptDevices {
         return usb
     }
 
-    /// How many NUMA cells `<cpu><numa>` declares (the model keeps it verbatim).
-    static func numaCells(_ kept: [String: XMLExtras]) -> Int {
-        let numa = kept["domain/cpu"]?.elements.map(\.element).first { $0.name == "numa" }
-        return numa?.children.filter { $0.name == "cell" }.count ?? 0
-    }
-
-    /// The virtio-serial controllers kept virtio channels and consoles need: the one their address names, else 0.
-    static func virtioSerialControllers(_ kept: [String: XMLExtras]) -> [Int] {
-        elements(kept).filter { e in
-            (e.name == "channel" || e.name == "console") && e.children.first { $0.name == "target" }?.value("type") == "virtio"
-        }.map { e in controllerIndex(e, addressType: "virtio-serial") }
-    }
-
-    /// The CCID controllers kept smartcards need: the one their address names, else 0.
-    static func ccidControllers(_ kept: [String: XMLExtras]) -> [Int] {
-        elements(kept).filter { $0.name == "smartcard" }.map { controllerIndex($0, addressType: "ccid") }
-    }
-
-    private static func controllerIndex(_ e: KeptXML, addressType: String) -> Int {
-        guard let a = address(of: e), a.value("type") == addressType else { return 0 }
-        return a.value("controller").flatMap(ElementReader.parseInteger) ?? 0
-    }
-
     private static func address(of e: KeptXML) -> KeptXML? { e.children.first { $0.name == "address" } }
 }
 

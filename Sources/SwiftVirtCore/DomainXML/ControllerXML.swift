@@ -34,6 +34,18 @@ enum ControllerXML {
             } ?? nil
             try r.child("target") { t throws(DomainXMLError) in c.target = try pciTarget(&t) }
         }
+        try r.child("driver") { e throws(DomainXMLError) in
+            c.driver.queues = try e.integer("queues")
+            c.driver.cmdPerLun = try e.integer("cmd_per_lun")
+            c.driver.maxSectors = try e.integer("max_sectors")
+            c.driver.ioeventfd = try e.enumeration("ioeventfd")
+            c.driver.iothread = try e.integer("iothread")
+        }
+        if c.driver.iothread != nil, ![.virtioSCSI, .virtioTransitional, .virtioNonTransitional].contains(c.model) {
+            throw .refused(
+                code: .xmlError, message: "'iothread' attribute only supported for virtio scsi controllers",
+                element: r.path + "/driver", line: r.line)
+        }
         c.masterStartPort = try r.child("master") { m throws(DomainXMLError) in
             try m.requiredInteger("startport", in: 0...255)
         }
@@ -91,6 +103,16 @@ enum ControllerXML {
                 } else if !t.isEmpty {
                     w.empty("target", targetAttrs)
                 }
+            }
+            let d = x.driver
+            if !d.isEmpty {
+                w.empty(
+                    "driver",
+                    [
+                        ("queues", d.queues.map(String.init)), ("cmd_per_lun", d.cmdPerLun.map(String.init)),
+                        ("max_sectors", d.maxSectors.map(String.init)), ("ioeventfd", d.ioeventfd?.rawValue),
+                        ("iothread", d.iothread.map(String.init)),
+                    ])
             }
             DeviceXMLFormatter.common(&w, x.alias, nil)
             if let s = x.masterStartPort { w.empty("master", [("startport", String(s))]) }

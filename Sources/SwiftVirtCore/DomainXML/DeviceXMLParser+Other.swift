@@ -1,16 +1,13 @@
 /// Parsing of character devices, input, graphics, sound/audio, video and the small devices.
 extension DeviceXMLParser {
     static func charDevice(_ r: inout ElementReader) throws(DomainXMLError) -> CharDevice {
-        let type: CharDevice.SourceType =
-            try r.enumeration(
-                "type",
-                unsupported: [
-                    "dev", "pipe", "stdio", "udp", "vc", "spicevmc", "spiceport", "nmdm", "qemu-vdagent", "dbus",
-                ]) ?? .pty
+        let type: CharDevice.SourceType = try r.enumeration("type") ?? .pty
         _ = r.string("tty")  // live-XML copy of the pty path; the runtime info is the source of truth
         var ch = CharDevice(type: type)
         ch.sourceLine = SourceLine(r.line)
-        ch.source = try r.child("source") { c throws(DomainXMLError) in
+        // The source of the backends the driver runs is typed; any other backend's <source> is kept as written.
+        let typedSource: Set<CharDevice.SourceType> = [.pty, .file, .unix, .tcp, .null, .dev, .pipe]
+        ch.source = !typedSource.contains(type) ? nil : try r.child("source") { c throws(DomainXMLError) in
             CharDevice.Source(
                 path: c.string("path"), mode: try c.enumeration("mode"), host: c.string("host"),
                 service: c.string("service"), append: try c.enumeration("append"))
@@ -19,12 +16,8 @@ extension DeviceXMLParser {
             try c.requiredEnumeration("type", as: CharDevice.TCPProtocol.self, unsupported: ["telnets", "tls"])
         }
         try r.child("target") { c throws(DomainXMLError) in
-            ch.targetType = try c.enumeration(
-                "type",
-                unsupported: [
-                    "sclp", "sclplm", "spapr-vio-serial", "system-serial", "guestfwd", "xen", "uml", "lxc", "openvz",
-                    "sclp", "isa-debug",
-                ])
+            ch.targetType = try c.enumeration("type")
+            ch.targetAddress = c.string("address")
             ch.targetPort = try c.integer("port", in: 0...65535)
             ch.targetName = c.string("name")
             _ = c.string("state")  // live-XML guest agent connection state
@@ -39,8 +32,7 @@ extension DeviceXMLParser {
 
     static func input(_ r: inout ElementReader) throws(DomainXMLError) -> InputDevice {
         var i = InputDevice(
-            type: try r.requiredEnumeration("type", unsupported: ["passthrough", "evdev"]),
-            bus: try r.enumeration("bus", unsupported: ["xen", "parallels", "none"]))
+            type: try r.requiredEnumeration("type"), bus: try r.enumeration("bus"))
         i.sourceLine = SourceLine(r.line)
         (i.address, i.alias) = try addressAndAlias(&r)
         return i

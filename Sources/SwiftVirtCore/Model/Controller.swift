@@ -118,6 +118,18 @@ public struct Controller: Sendable, Equatable {
         public var isEmpty: Bool { self == PCITarget() }
     }
 
+    /// `<driver>` of a virtio-scsi controller (libvirt refuses these options on any other controller); its virtio
+    /// options (iommu, ats, packed, page_per_vq) are kept as written.
+    public struct Driver: Sendable, Equatable {
+        public var queues: Int?
+        public var cmdPerLun: Int?
+        public var maxSectors: Int?
+        public var ioeventfd: OnOff?
+        public var iothread: Int?
+        public init() {}
+        public var isEmpty: Bool { self == Driver() }
+    }
+
     public var type: ControllerType
     public var index: Int
     public var model: Model?
@@ -128,6 +140,7 @@ public struct Controller: Sendable, Equatable {
     public var ports: Int?
     /// virtio-serial controllers: `vectors=`.
     public var vectors: Int?
+    public var driver = Driver()
     /// USB companion controllers: `<master startport=...>`.
     public var masterStartPort: Int?
     public var address: DeviceAddress?

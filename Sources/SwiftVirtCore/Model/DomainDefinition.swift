@@ -48,6 +48,10 @@ public struct DomainDefinition: Sendable, Equatable {
     public var vcpuPlacement: VCPUPlacement?
     /// `<vcpu current=...>`: vCPUs online at boot; nil means all of `vcpus`.
     public var currentVcpus: Int?
+    /// `<maxMemory>`, `<memtune>`, `<memoryBacking>`, `<vcpus>`, iothreads, `<cputune>`, `<numatune>`.
+    public var tuning = DomainTuning()
+    /// `<sysinfo>`, at most one per type.
+    public var sysinfo: [SysInfo] = []
     public var os: DomainOS = DomainOS()
     public var features: DomainFeatures = DomainFeatures()
     public var cpu: DomainCPU?

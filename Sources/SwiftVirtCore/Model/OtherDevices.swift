@@ -1,7 +1,7 @@
 /// `<input>`.
 public struct InputDevice: Sendable, Equatable {
-    public enum InputType: String, Sendable, Equatable, CaseIterable { case mouse, keyboard, tablet }
-    public enum Bus: String, Sendable, Equatable, CaseIterable { case ps2, usb, virtio }
+    public enum InputType: String, Sendable, Equatable, CaseIterable { case mouse, keyboard, tablet, passthrough, evdev }
+    public enum Bus: String, Sendable, Equatable, CaseIterable { case ps2, usb, virtio, xen, parallels, none }
     public var type: InputType
     public var bus: Bus?
     public var address: DeviceAddress?

@@ -2,6 +2,17 @@
 /// qemuValidateDomainDeviceDefController), with its words; each is VIR_ERR_CONFIG_UNSUPPORTED.
 extension Controller {
     func validate(family: MachineFamily?) throws(DomainXMLError) {
+        let virtioSCSI = type == .scsi && [.virtioSCSI, .virtioTransitional, .virtioNonTransitional].contains(model)
+        let driverOptions: [(String, Bool)] = [
+            ("queues", driver.queues != nil), ("cmd_per_lun", driver.cmdPerLun != nil),
+            ("max_sectors", driver.maxSectors != nil), ("ioeventfd", driver.ioeventfd != nil),
+        ]
+        if !virtioSCSI, let (option, _) = driverOptions.first(where: \.1) {
+            throw refusal("'\(option)' is only supported by virtio-scsi controller")
+        }
+        if virtioSCSI, driver.iothread != nil, let address, address.pci == nil {
+            throw refusal("virtio-scsi IOThreads only available for virtio pci and virtio ccw controllers")
+        }
         switch type {
         case .pci: try validatePCI()
         case .ide where !(index == 0 && family == .pc):
@@ -15,7 +26,7 @@ extension Controller {
     }
 
     private func refusal(_ message: String) -> DomainXMLError {
-        .unsupported(element: "devices/controller", attribute: nil, line: sourceLine.line, detail: message)
+        .refused(code: .configUnsupported, message: message, element: "devices/controller", line: sourceLine.line)
     }
 
     private func validateSCSI() throws(DomainXMLError) {

@@ -152,7 +152,9 @@ extension Disk {
                 element: "devices/disk/target", attribute: "dev", value: targetDev, line: sourceLine.line,
                 reason: "malformed disk target name")
         }
-        if device == .disk, sourcePath == nil, sourceVolume == nil {
+        if device == .disk, sourcePath == nil, sourceVolume == nil, networkSource == nil,
+            type == .file || type == .block || type == .dir
+        {
             throw .missing(
                 element: "devices/disk/source", attribute: type == .file ? "file" : "dev", line: sourceLine.line)
         }
@@ -178,11 +180,11 @@ extension CharDevice {
         switch type {
         case .unix where targetType == .virtio:
             break  // a virtio channel socket may be left for the driver to place, as libvirt does
-        case .file, .unix:
+        case .file, .unix, .dev, .pipe:
             if source?.path == nil { throw .missing(element: element, attribute: "path", line: sourceLine.line) }
         case .tcp:
             if source?.service == nil { throw .missing(element: element, attribute: "service", line: sourceLine.line) }
-        case .pty, .null: break
+        default: break
         }
     }
 }

@@ -84,8 +84,8 @@ extension Integration {
                         _ = try await theirs("undefine", name)
                         _ = try await ours("undefine", name)
                         #expect(!mine.succeeded && !real.succeeded, "\(template)\n\(mine)\n\(real)")
-                        // "error: XML error: Attempted double use ...": the same kind of error, libvirt's words in ours
-                        // (which name the element and line before them).
+                        // "error: XML error: Attempted double use ...": the same kind of error, and ours starts with
+                        // libvirt's words (then says where: the element and line).
                         func message(_ r: CommandResult) -> (kind: String, text: String) {
                             let line = r.stderr.split(separator: "\n").first {
                                 $0.hasPrefix("error: ") && !$0.contains("Failed to define")
@@ -97,7 +97,7 @@ extension Integration {
                         let (realKind, realText) = message(real)
                         #expect(myKind == realKind, "\(template)\nours: \(mine.stderr)\nlibvirtd: \(real.stderr)")
                         #expect(
-                            !realText.isEmpty && myText.hasSuffix(realText),
+                            !realText.isEmpty && myText.hasPrefix(realText),
                             "\(template)\nours: \(mine.stderr)\nlibvirtd: \(real.stderr)")
                     }
                 }

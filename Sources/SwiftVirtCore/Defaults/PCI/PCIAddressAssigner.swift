@@ -23,9 +23,9 @@ struct PCIAddressAssigner {
     func assign(_ d: inout DomainDevices) throws(DomainXMLError) {
         let pci = d.controllers.filter { $0.type == .pci }
         if let c = pci.first(where: { $0.index > 255 }) {
-            throw .unsupported(
-                element: "devices/controller", attribute: "index", line: c.sourceLine.line,
-                detail: "PCI controller index \(c.index) too high, maximum is 255")
+            throw .refused(
+                code: .configUnsupported, message: "PCI controller index \(c.index) too high, maximum is 255",
+                element: "devices/controller", line: c.sourceLine.line)
         }
         let maxIndex = pci.map(\.index).max() ?? -1
         let context = PCIConnectContext(pcieRoot: d.rootBusModel == .pcieRoot)
@@ -60,7 +60,7 @@ struct PCIAddressAssigner {
         do {
             set = try PCIAddressSet(controllers: d.controllers, count: count, dryRun: dryRun)
         } catch {
-            throw error.domainError(element: "devices/controller", line: nil)
+            throw .refused(code: .internalError, message: error.message, element: "devices/controller", line: nil)
         }
         for family in PCIDeviceFamily.all {
             for e in family.entries(d, context) {
@@ -97,7 +97,9 @@ struct PCIAddressAssigner {
         }
         guard builtIn else { return false }
         if set.count > 0, !set.buses[0].accepts.contains(.pciDevice) {
-            throw .internalError("Bus 0 must be PCI for integrated PIIX3 USB or IDE controllers")
+            throw .refused(
+                code: .internalError, message: "Bus 0 must be PCI for integrated PIIX3 USB or IDE controllers",
+                element: e.element, line: e.line)
         }
         return true
     }

@@ -29,7 +29,9 @@ struct PCIChipsetSlots {
                 continue
             }
             if case .pci(let a)? = c.address {
-                guard a.location == home.location else { throw .internalError(rule) }
+                guard a.location == home.location else {
+                    throw .refused(code: .internalError, message: rule, element: "devices/controller", line: c.sourceLine.line)
+                }
             } else {
                 d.controllers[i].address = .pci(home)
             }
@@ -54,7 +56,9 @@ struct PCIChipsetSlots {
                 let home = PCIAddress(bus: 0, slot: 0x1f, function: 2)
                 if case .pci(let a)? = c.address {
                     guard a.location == home.location else {
-                        throw .internalError("Primary SATA controller must have PCI address 0:0:1f.2")
+                        throw .refused(
+                            code: .internalError, message: "Primary SATA controller must have PCI address 0:0:1f.2",
+                            element: "devices/controller", line: c.sourceLine.line)
                     }
                 } else {
                     d.controllers[i].address = .pci(home)
@@ -126,14 +130,19 @@ struct PCIChipsetSlots {
 }
 
 extension PCIAddressError {
-    /// The refusal, as a definition error naming the device's `<address>` (libvirt's XML error; `devices` when
-    /// no device of the definition holds the address, such as a chipset function), or libvirt's internal error
-    /// when the assigner itself found no room.
+    /// The refusal with libvirt's code and words, naming the device's `<address>` (`devices` when no device of
+    /// the definition holds the address, such as a chipset function): libvirt's XML error for an address the
+    /// definition gave, its internal error when the assigner itself found no room.
     func domainError(element: String, line: Int?) -> DomainXMLError {
-        switch self {
-        case .config(let m):
-            return .inconsistent(element: element == "devices" ? element : element + "/address", line: line, reason: m)
-        case .internal(let m): return .internalError(m)
-        }
+        .addressRefused(config: self == .config(message), message, element: element, line: line)
+    }
+}
+
+extension DomainXMLError {
+    /// A PCI or USB address refused: libvirt's XML error when the definition gave it, else its internal error.
+    static func addressRefused(config: Bool, _ message: String, element: String, line: Int?) -> DomainXMLError {
+        .refused(
+            code: config ? .xmlError : .internalError, message: message,
+            element: element == "devices" ? element : element + "/address", line: line)
     }
 }

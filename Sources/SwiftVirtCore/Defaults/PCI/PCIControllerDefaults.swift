@@ -19,10 +19,11 @@ enum PCIControllerDefaults {
             case .pciExpanderBus?, .pcieExpanderBus?:
                 if c.target.busNr == nil {
                     guard let busNr = newBusNr(controllers) else {
-                        throw .unsupported(
-                            element: "devices/controller/target", attribute: "busNr", line: c.sourceLine.line,
-                            detail: "No free busNr lower than current lowest busNr is available to auto-assign to "
-                                + "bus \(a.bus). Must be manually assigned")
+                        throw .refused(
+                            code: .configUnsupported,
+                            message: "No free busNr lower than current lowest busNr is available to auto-assign to "
+                                + "bus \(a.bus). Must be manually assigned",
+                            element: "devices/controller/target", line: c.sourceLine.line)
                     }
                     controllers[i].target.busNr = busNr
                 }
@@ -30,10 +31,11 @@ enum PCIControllerDefaults {
                 break
             }
             if c.model == .pciBridge, c.index <= a.bus {
-                throw .unsupported(
-                    element: "devices/controller/address", attribute: "bus", line: c.sourceLine.line,
-                    detail: "PCI controller at index \(c.index) (\(hex2(c.index))) has bus='\(hex2(a.bus))', "
-                        + "but index must be larger than bus")
+                throw .refused(
+                    code: .configUnsupported,
+                    message: "PCI controller at index \(c.index) (\(hex2(c.index))) has bus='\(hex2(a.bus))', "
+                        + "but index must be larger than bus",
+                    element: "devices/controller/address", line: c.sourceLine.line)
             }
         }
     }

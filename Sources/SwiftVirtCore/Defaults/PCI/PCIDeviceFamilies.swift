@@ -30,17 +30,17 @@ struct PCIDeviceFamily: Sendable {
     let entries: @Sendable (DomainDevices, PCIConnectContext) -> [PCIDeviceEntry]
 
     /// The families in the order libvirt gives addresses (qemuDomainAssignDevicePCISlots): pci controllers,
-    /// (filesystems,) network interfaces, sound cards, the other controllers, virtio disks, (host devices,) the
-    /// balloon, RNGs, the watchdog, videos, (shared memory,) virtio inputs, PCI serial ports, (virtio IOMMU,
-    /// vsock, virtio memory devices). Those in parentheses are not typed by the model yet.
+    /// filesystems, network interfaces, sound cards, the other controllers, virtio disks, host devices, the
+    /// balloon, RNGs, the watchdog, videos, shared memory, virtio inputs, PCI serial ports, a virtio IOMMU,
+    /// vsock, virtio memory devices.
     static let assignmentOrder: [PCIDeviceFamily] = [
-        pciControllers, interfaces, sounds, otherControllers, disks, memballoon, rngs, watchdog, videos, inputs,
-        serials,
+        pciControllers, filesystems, interfaces, sounds, otherControllers, disks, hostdevs, memballoon, rngs,
+        watchdog, videos, shmems, inputs, serials, iommus, vsocks, memories,
     ]
 
     /// Devices that never get a PCI address from the assigner but whose addresses given in the definition
     /// still take their slot.
-    static let addressedOnly: [PCIDeviceFamily] = [consoles, channels, hubs, panics]
+    static let addressedOnly: [PCIDeviceFamily] = [consoles, channels, parallels, hubs, panics, otherGeneric]
 
     static let all = assignmentOrder + addressedOnly
 }
@@ -102,11 +102,15 @@ extension PCIDeviceFamily {
         }
     }
 
+    /// A hostdev interface is placed with the host devices; a USB NIC is not on PCI.
     static let interfaces = family("interfaces", "devices/interface", \.interfaces) { n, ctx in
+        guard n.type != .hostdev else { return [] }
         switch n.model {
-        case .virtio?: return ctx.virtio
+        case .virtio?, .virtioNonTransitional?: return ctx.virtio
+        case .virtioTransitional?: return ctx.pci
         case .e1000e?, nil: return ctx.pcie
-        case .e1000?, .rtl8139?: return ctx.pci
+        case .usbNet?: return []
+        default: return ctx.pci
         }
     }
 
@@ -165,6 +169,7 @@ extension PCIDeviceFamily {
     }
 
     static let consoles = family("consoles", "devices/console", \.consoles) { _, _ in [] }
+    static let parallels = family("parallels", "devices/parallel", \.parallels) { _, _ in [] }
     static let channels = family("channels", "devices/channel", \.channels) { _, _ in [] }
     static let hubs = family("hubs", "devices/hub", \.hubs) { _, _ in [] }
     static let panics = family("panics", "devices/panic", \.panics) { _, _ in [] }
@@ -186,6 +191,80 @@ extension PCIDeviceFamily {
             }
         }
     }
+}
+
+/// The device families the model keeps as `GenericDevice`: their connect flags read from the element as written.
+extension PCIDeviceFamily {
+    /// virtio-9p (the path and handle drivers) and virtiofs; libvirt gives every filesystem a slot.
+    static let filesystems = generic("filesystem", always: true) { fs, ctx in
+        switch fs.child("driver")?.value("type") {
+        case nil, "default", "path", "handle": return fs.attribute("model") == "virtio-transitional" ? ctx.pci : ctx.virtio
+        case "virtiofs": return ctx.virtio
+        default: return []
+        }
+    }
+
+    /// PCI host devices (PCIe unless their host device says otherwise, which libvirt reads from sysfs and which
+    /// is not read here), vhost-scsi hosts, vfio-pci mediated devices.
+    static let hostdevs = generic("hostdev") { h, ctx in
+        guard (h.attribute("mode") ?? "subsystem") == "subsystem" else { return [] }
+        switch h.attribute("type") {
+        case "pci": return ctx.pcie
+        case "scsi_host": return h.attribute("model") == "virtio-transitional" ? ctx.pci : ctx.virtio
+        case "mdev": return h.attribute("model") == "vfio-pci" ? ctx.pcie : []
+        default: return []
+        }
+    }
+
+    static let shmems = generic("shmem") { _, ctx in ctx.pci }
+
+    static let iommus = generic("iommu") { i, ctx in
+        i.attribute("model") == "virtio" ? ctx.virtio.union(.integrated) : []
+    }
+
+    static let vsocks = generic("vsock") { v, ctx in
+        v.attribute("model") == "virtio-transitional" ? ctx.pci : ctx.virtio
+    }
+
+    static let memories = generic("memory") { m, ctx in
+        ["virtio-pmem", "virtio-mem"].contains(m.attribute("model")) ? ctx.virtio : []
+    }
+
+    static let pciGenericElements: Set = ["filesystem", "hostdev", "shmem", "iommu", "vsock", "memory"]
+
+    /// Every other kept device: an address given to it still takes its slot.
+    static let otherGeneric = PCIDeviceFamily(name: "other kept devices") { d, _ in
+        d.generic.indices.compactMap { i in
+            let g = d.generic[i]
+            guard !pciGenericElements.contains(g.element) else { return nil }
+            return PCIDeviceEntry(
+                address: \.generic[i].address, element: "devices/" + g.element, line: g.sourceLine.line, flags: [],
+                placement: .none)
+        }
+    }
+
+    /// The kept devices named `element`, connecting as `flags` says; placed when they connect at all, or
+    /// `always` (libvirt asks a slot for every filesystem).
+    private static func generic(
+        _ element: String, always: Bool = false,
+        flags: @escaping @Sendable (GenericDevice, PCIConnectContext) -> PCIConnectFlags
+    ) -> PCIDeviceFamily {
+        PCIDeviceFamily(name: element) { d, ctx in
+            d.generic.indices.compactMap { i in
+                let g = d.generic[i]
+                guard g.element == element else { return nil }
+                let f = flags(g, ctx)
+                return PCIDeviceEntry(
+                    address: \.generic[i].address, element: "devices/" + element, line: g.sourceLine.line, flags: f,
+                    placement: always || !f.isEmpty ? .nextFree : .none)
+            }
+        }
+    }
+}
+
+extension GenericDevice {
+    /// The first child element named `name` of the device as written.
+    func child(_ name: String) -> KeptXML? { xml.children.first { $0.name == name } }
 }
 
 /// A device with an `<address>`.

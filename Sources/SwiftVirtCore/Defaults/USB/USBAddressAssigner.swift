@@ -52,9 +52,10 @@ struct USBAddressAssigner {
         let count = Self.hubs(d).count + Self.devices(d).count + kept.deviceCount
         guard count > 0 else { return }
         guard d.controllers.contains(where: { $0.type == .usb && $0.model != Controller.Model.none }) else {
-            throw .unsupported(
-                element: "devices/controller", attribute: nil, line: nil,
-                detail: "USB is disabled for this domain, but USB devices are present in the domain XML")
+            throw .refused(
+                code: .configUnsupported,
+                message: "USB is disabled for this domain, but USB devices are present in the domain XML",
+                element: "devices/controller", line: nil)
         }
         let available =
             d.controllers.filter { $0.type == .usb }.map(USBPortSet.ports(of:)).reduce(0, +)
@@ -69,10 +70,16 @@ struct USBAddressAssigner {
         d.hubs.indices.map { Entry(address: \.hubs[$0].address, element: "devices/hub", line: d.hubs[$0].sourceLine.line) }
     }
 
-    /// Every other USB device in libvirt's order (virDomainUSBDeviceDefForeach): (host devices,) disks, smartcard
-    /// readers (ccid controllers), inputs, serial ports, sound, (redirected devices).
+    /// Every other USB device in libvirt's order (virDomainUSBDeviceDefForeach): host devices, disks, smartcard
+    /// readers (ccid controllers), inputs, serial ports, sound, redirected devices.
     static func devices(_ d: DomainDevices) -> [Entry] {
         var out: [Entry] = []
+        func generic(_ element: String, _ onUSB: (GenericDevice) -> Bool) {
+            for (i, g) in d.generic.enumerated() where g.element == element && onUSB(g) {
+                out.append(Entry(address: \.generic[i].address, element: "devices/" + element, line: g.sourceLine.line))
+            }
+        }
+        generic("hostdev") { $0.attribute("type") == "usb" }
         for (i, x) in d.disks.enumerated() where x.targetBus == .usb {
             out.append(Entry(address: \.disks[i].address, element: "devices/disk", line: x.sourceLine.line))
         }
@@ -89,6 +96,7 @@ struct USBAddressAssigner {
         for (i, x) in d.sounds.enumerated() where x.model == .usb {
             out.append(Entry(address: \.sounds[i].address, element: "devices/sound", line: x.sourceLine.line))
         }
+        generic("redirdev") { $0.attribute("bus") == "usb" }
         return out
     }
 

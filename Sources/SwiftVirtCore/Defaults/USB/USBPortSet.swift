@@ -127,9 +127,8 @@ enum USBPortError: Error, Equatable {
 
     func domainError(element: String, line: Int?) -> DomainXMLError {
         switch self {
-        case .config(let m):
-            return .inconsistent(element: element == "devices" ? element : element + "/address", line: line, reason: m)
-        case .internal(let m): return .internalError(m)
+        case .config(let m): return .addressRefused(config: true, m, element: element, line: line)
+        case .internal(let m): return .addressRefused(config: false, m, element: element, line: line)
         }
     }
 }
