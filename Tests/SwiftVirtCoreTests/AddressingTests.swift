@@ -142,6 +142,38 @@ import Testing
         #expect(Self.pci(q, .pci, 2)?.modelName == .x3130Upstream)
     }
 
+    /// Families the model keeps as written are addressed too: a filesystem is the second family placed (after
+    /// pci controllers), a PCI host device comes after the controllers and disks; a USB host device takes USB port 1 (host
+    /// devices come first on USB), the smartcard's CCID reader port 2, the tablet 3, the redirdev 4.
+    @Test func keptDeviceFamiliesGetLibvirtsAddresses() throws {
+        let d = try Self.completed(
+            "q35",
+            "<filesystem type='mount'><source dir='/tmp'/><target dir='share'/></filesystem>" + Self.nets(1)
+                + "<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='6' slot='2' function='0'/>"
+                + "</source></hostdev><hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/>"
+                + "<product id='0xbeef'/></source></hostdev><smartcard mode='passthrough' type='tcp'><source mode='bind' "
+                + "host='127.0.0.1' service='2001'/></smartcard><input type='tablet' bus='usb'/>"
+                + "<redirdev bus='usb' type='tcp'><source mode='connect' host='127.0.0.1' service='4000'/></redirdev>"
+        ).devices
+        func address(_ element: String) -> [String] {
+            d.generic.filter { $0.element == element }.map {
+                switch $0.address {
+                case .pci(let a)?: return a.description
+                case .usb(let u)?: return "usb \(u.bus):\(u.port ?? "")"
+                case .other(let o)?: return o.type + " " + o.attributes.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+                default: return "-"
+                }
+            }
+        }
+        #expect(address("filesystem") == ["0000:02:00.0"])
+        #expect(d.interfaces.first?.address?.pci?.description == "0000:03:01.0")
+        #expect(address("hostdev") == ["0000:05:00.0", "usb 0:1"])  // after qemu-xhci (04), a controller
+        #expect(address("smartcard") == ["ccid controller=0 slot=0"])
+        #expect(Self.pci(d, .ccid, 0)?.address == .usb(USBAddress(bus: 0, port: "2")))
+        #expect(d.inputs.first { $0.bus == .usb }?.address == .usb(USBAddress(bus: 0, port: "3")))
+        #expect(address("redirdev") == ["usb 0:4"])
+    }
+
     @Test(arguments: [
         ("pc", "<controller type='ide' index='0'><address type='pci' bus='0' slot='5'/></controller>",
          "internal error: Primary IDE controller must have PCI address 0:0:1.1"),

@@ -158,6 +158,28 @@ enum AddressingCorpus {
                     "<memballoon model='virtio'>\(pci(bus: 0, slot: 2))</memballoon>",
                 ])
         ),
+        // Device families the model keeps as written still get libvirt's addresses: PCI for a filesystem, a PCI
+        // host device, shmem and vsock; USB ports for a USB host device, the CCID reader and a redirdev in
+        // libvirt's USB order; a CCID slot for the smartcard.
+        (
+            "q35-kept-devices",
+            domain(
+                machine: "q35",
+                [
+                    "<filesystem type='mount' accessmode='passthrough'><source dir='/tmp'/><target dir='share'/></filesystem>",
+                    net("e1000", 1),
+                    "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x06' "
+                        + "slot='0x02' function='0x0'/></source></hostdev>",
+                    "<hostdev mode='subsystem' type='usb' managed='yes'><source><vendor id='0x1234'/>"
+                        + "<product id='0xbeef'/></source></hostdev>",
+                    "<smartcard mode='passthrough' type='tcp'><source mode='bind' host='127.0.0.1' service='2001'/>"
+                        + "<protocol type='raw'/></smartcard>",
+                    "<input type='tablet' bus='usb'/>", "<graphics type='vnc' port='-1'/>",
+                    "<redirdev bus='usb' type='tcp'><source mode='connect' host='127.0.0.1' service='4000'/></redirdev>",
+                    "<shmem name='sh0'><model type='ivshmem-plain'/><size unit='M'>4</size></shmem>",
+                    "<vsock model='virtio'><cid auto='yes'/></vsock>",
+                ])
+        ),
         // Functions of one slot given by the user: function 0 gets multifunction='on'.
         (
             "q35-multifunction",
