@@ -100,6 +100,8 @@ struct ArgumentBuilder {
         addPowerManagement()
         addBoot()
         try addControllers()
+        try addHubs()
+        try addCCIDControllers()
         try addDisks()
         try addInterfaces()
         try addCharDevices()
@@ -114,7 +116,6 @@ struct ArgumentBuilder {
         if def.features.vmcoreinfo == .on { add("-device", "vmcoreinfo") }
         addACPITables()
         try addPanics()
-        try addHubs()
         add("-msg", "timestamp=on")
     }
 

@@ -41,6 +41,13 @@ enum QEMUDefinitionRules {
                 }
             }
         }
+        for c in d.devices.controllers {
+            if let id = c.driver.iothread, !iothreads.contains(id) {
+                throw .refused(
+                    code: .configUnsupported, message: "controller iothread '\(id)' not defined in iothreadid",
+                    element: "devices/controller/driver", line: c.sourceLine.line)
+            }
+        }
         for iommu in d.devices.generic where iommu.element == "iommu" {
             let driver = iommu.xml.content.compactMap { if case .element(let e) = $0, e.name == "driver" { e } else { nil } }.first
             let intremap = driver?.attributes.first { $0.name == "intremap" }?.value

@@ -158,7 +158,7 @@ let goldenContext = QEMUCommandLine.Context(
 
 /// Golden/NAME.xml, completed by the core exactly as `define` does, must give Golden/NAME.xml.args.
 @Suite struct QEMUCommandLineXMLGoldenTests {
-    static let fixtures = ["demo", "pc-devices", "q35-sata"]
+    static let fixtures = ["demo", "pc-devices", "q35-sata", "q35-controllers", "pc-bridges"]
 
     /// Golden/NAME.xml parsed, completed with defaults and validated, as `define` stores it.
     static func completedDefinition(_ name: String) throws -> DomainDefinition {

@@ -33,9 +33,7 @@ enum AliasAssigner {
             case .ide: name = c.index == 0 ? "ide" : "ide\(c.index)"
             // QEMU names the q35 built-in AHCI controller "ide", and libvirt follows it.
             case .sata: name = c.index == 0 && family == .q35 ? "ide" : "sata\(c.index)"
-            case .scsi: name = "scsi\(c.index)"
-            case .fdc: name = "fdc\(c.index)"
-            case .virtioSerial: name = "virtio-serial\(c.index)"
+            case .scsi, .fdc, .virtioSerial, .ccid, .xenbus, .isa: name = "\(c.type.rawValue)\(c.index)"
             }
             // USB companion controllers legitimately share their index's alias.
             d.controllers[i].alias =

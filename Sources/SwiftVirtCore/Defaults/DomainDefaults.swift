@@ -15,15 +15,15 @@ extension DomainDefinition {
         applyCommonDefaults()
         applyDefaultCPU()
         try devices.applyDeviceDefaults(family: family)
-        try ImplicitControllers.add(to: &devices, family: family)
         try DriveAddressing.assign(&devices)
+        try ImplicitControllers.add(
+            to: &devices, family: family, virtType: virtType.rawValue, numaCellCount: cpu?.numaCells.count ?? 0)
         VirtioSerialAddressAssigner.assign(&devices)
         DIMMSlotAssigner.assign(&devices)
         if family != .microvm {
-            var pci = PCIAddressAssigner(family: family)
-            try pci.assign(&devices)
+            try PCIAddressAssigner(family: family, keptAddresses: KeptDevices.pciAddresses(kept)).assign(&devices)
         }
-        USBAddressAssigner.assign(&devices)
+        if family != .microvm { try USBAddressAssigner(kept: KeptDevices.usb(kept)).assign(&devices) }
         AliasAssigner.assign(&devices, family: family)
     }
 }
@@ -52,13 +52,6 @@ extension DomainDevices {
         for i in interfaces.indices {
             if interfaces[i].mac == nil { interfaces[i].mac = .randomQEMU() }
             if interfaces[i].model == nil { interfaces[i].model = .rtl8139 }
-        }
-        for i in controllers.indices where controllers[i].model == nil {
-            switch controllers[i].type {
-            case .usb: controllers[i].model = family == .q35 ? .qemuXHCI : .piix3UHCI
-            case .scsi: controllers[i].model = .lsilogic
-            default: break
-            }
         }
         pairSerialConsole()
         for i in serials.indices {

@@ -23,35 +23,6 @@ enum DriveAddressing {
     }
 }
 
-/// USB ports for USB devices, in order, on controller bus 0.
-enum USBAddressAssigner {
-    static func assign(_ d: inout DomainDevices) {
-        guard d.controllers.contains(where: { $0.type == .usb && $0.model != Controller.Model.none }) else { return }
-        var used = Set<String>()
-        func collect(_ a: DeviceAddress?) { if case .usb(let u)? = a, let p = u.port { used.insert(p) } }
-        d.inputs.forEach { collect($0.address) }
-        d.hubs.forEach { collect($0.address) }
-        d.disks.forEach { collect($0.address) }
-        d.sounds.forEach { collect($0.address) }
-        func next() -> DeviceAddress {
-            var n = 1
-            while used.contains(String(n)) { n += 1 }
-            used.insert(String(n))
-            return .usb(USBAddress(bus: 0, port: String(n)))
-        }
-        for i in d.hubs.indices where d.hubs[i].address == nil { d.hubs[i].address = next() }
-        for i in d.inputs.indices where d.inputs[i].bus == .usb && d.inputs[i].address == nil {
-            d.inputs[i].address = next()
-        }
-        for i in d.disks.indices where d.disks[i].targetBus == .usb && d.disks[i].address == nil {
-            d.disks[i].address = next()
-        }
-        for i in d.sounds.indices where d.sounds[i].model == .usb && d.sounds[i].address == nil {
-            d.sounds[i].address = next()
-        }
-    }
-}
-
 /// Ports on the virtio-serial bus for channels, as libvirt numbers them: port 0 belongs to virtio consoles only,
 /// channels take the lowest free port from 1 on the first controller with room.
 enum VirtioSerialAddressAssigner {

@@ -4,7 +4,7 @@ enum DeviceXMLFormatter {
         w.element("devices") { w in
             if let e = d.emulator { w.text("emulator", e) }
             for x in d.disks { disk(&w, x) }
-            for x in d.controllers { controller(&w, x) }
+            for x in d.controllers { ControllerXML.format(&w, x) }
             generic(&w, d, "lease")
             generic(&w, d, "filesystem")
             for x in d.interfaces { interface(&w, x) }
@@ -121,20 +121,6 @@ enum DeviceXMLFormatter {
             if x.shareable { w.empty("shareable") }
             if let s = x.serial { w.text("serial", s) }
             if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
-            common(&w, x.alias, x.address)
-        }
-    }
-
-    private static func controller(_ w: inout XMLWriter, _ x: Controller) {
-        let attrs: [XMLWriter.Attr] = [
-            ("type", x.type.rawValue), ("index", String(x.index)), ("model", x.model?.rawValue),
-        ]
-        w.element("controller", attrs) { w in
-            if let n = x.modelName { w.empty("model", [("name", n)]) }
-            if x.targetChassis != nil || x.targetPort != nil {
-                w.empty("target", [("chassis", x.targetChassis.map(String.init)), ("port", x.targetPort.map(hex))])
-            }
-            if let s = x.masterStartPort { w.empty("master", [("startport", String(s))]) }
             common(&w, x.alias, x.address)
         }
     }

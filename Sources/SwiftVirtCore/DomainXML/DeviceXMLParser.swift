@@ -4,8 +4,8 @@ enum DeviceXMLParser {
         var d = DomainDevices()
         d.emulator = try r.childText("emulator")?.trimmingWhitespace()
         d.disks = orderedAsLibvirt(try r.childrenKeepingUnsupported("disk") { c throws(DomainXMLError) in try disk(&c) })
-        d.controllers = try r.childrenKeepingUnsupported("controller") { c throws(DomainXMLError) in try controller(&c) }
-        assignControllerIndexes(&d.controllers)
+        d.controllers = ControllerXML.withIndexes(
+            try r.childrenKeepingUnsupported("controller") { c throws(DomainXMLError) in try ControllerXML.parse(&c) })
         d.interfaces = try r.childrenKeepingUnsupported("interface") { c throws(DomainXMLError) in try interface(&c) }
         d.serials = try r.childrenKeepingUnsupported("serial") { c throws(DomainXMLError) in try charDevice(&c) }
         d.consoles = try r.childrenKeepingUnsupported("console") { c throws(DomainXMLError) in try charDevice(&c) }
@@ -45,22 +45,6 @@ enum DeviceXMLParser {
             out.insert(disk, at: insertAt ?? out.endIndex)
         }
         return out
-    }
-
-    /// A controller written without `index`, until `assignControllerIndexes` gives it one.
-    static let unassignedIndex = -1
-
-    /// As libvirt: a controller without an index gets the lowest of its type that no controller before it, nor
-    /// any with an explicit index, uses (`XMLElementKey` keys them the same way).
-    static func assignControllerIndexes(_ controllers: inout [Controller]) {
-        var used: [Controller.ControllerType: Set<Int>] = [:]
-        for c in controllers where c.index != unassignedIndex { used[c.type, default: []].insert(c.index) }
-        for i in controllers.indices where controllers[i].index == unassignedIndex {
-            var index = 0
-            while used[controllers[i].type, default: []].contains(index) { index += 1 }
-            used[controllers[i].type, default: []].insert(index)
-            controllers[i].index = index
-        }
     }
 
     static func disk(_ r: inout ElementReader) throws(DomainXMLError) -> Disk {
@@ -133,31 +117,6 @@ enum DeviceXMLParser {
         (disk.address, disk.alias) = try addressAndAlias(&r)
         return disk
     }
-
-    static func controller(_ r: inout ElementReader) throws(DomainXMLError) -> Controller {
-        var c = Controller(
-            type: try r.requiredEnumeration("type", unsupported: ["ccid", "xenbus", "isa"]),
-            index: try r.integer("index", in: 0...255) ?? Self.unassignedIndex,
-            model: try r.enumeration("model", unsupported: unsupportedControllerModels))
-        c.sourceLine = SourceLine(r.line)
-        c.modelName = try r.child("model") { m throws(DomainXMLError) in try m.requiredString("name") }
-        try r.child("target") { t throws(DomainXMLError) in
-            c.targetChassis = try t.integer("chassis", in: 0...255)
-            c.targetPort = try t.integer("port", in: 0...255)
-        }
-        c.masterStartPort = try r.child("master") { m throws(DomainXMLError) in
-            try m.requiredInteger("startport", in: 0...255)
-        }
-        (c.address, c.alias) = try addressAndAlias(&r)
-        return c
-    }
-
-    static let unsupportedControllerModels = [
-        "pci-expander-bus", "pcie-expander-bus", "pcie-switch-upstream-port", "pcie-switch-downstream-port",
-        "pcie-to-pci-bridge", "piix4-uhci", "ehci", "vt82c686b-uhci", "pci-ohci", "nec-xhci", "qusb1", "qusb2",
-        "buslogic", "lsisas1068", "lsisas1078", "ibmvscsi", "vmpvscsi", "virtio-transitional",
-        "virtio-non-transitional", "ncr53c90", "am53c974", "dc390", "spapr-pci-host-bridge", "default",
-    ]
 
     static func interface(_ r: inout ElementReader) throws(DomainXMLError) -> NetworkInterface {
         let type: NetworkInterface.InterfaceType = try r.requiredEnumeration("type")
@@ -236,7 +195,9 @@ enum DeviceXMLParser {
     }
 
     static func addressAndAlias(_ r: inout ElementReader) throws(DomainXMLError) -> (DeviceAddress?, String?) {
-        let address = try r.child("address") { c throws(DomainXMLError) in try DeviceAddressXML.parse(&c) }
+        var address = try r.child("address") { c throws(DomainXMLError) in try DeviceAddressXML.parse(&c) }
+        // As libvirt: a PCI address of domain, bus and slot 0 asks for one to be given (function aside).
+        if case .pci(let a)? = address, a.domain == 0, a.bus == 0, a.slot == 0 { address = nil }
         let alias = try r.child("alias") { c throws(DomainXMLError) in try c.requiredString("name") }
         return (address, alias)
     }
@@ -264,8 +225,8 @@ enum DeviceAddressXML {
             return .pci(
                 PCIAddress(
                     domain: try c.integer("domain", in: 0...0xffff) ?? 0,
-                    bus: try c.requiredInteger("bus", in: 0...0xff),
-                    slot: try c.requiredInteger("slot", in: 0...0x1f),
+                    bus: try c.integer("bus", in: 0...0xff) ?? 0,
+                    slot: try c.integer("slot", in: 0...0x1f) ?? 0,
                     function: try c.integer("function", in: 0...7) ?? 0,
                     multifunction: try c.enumeration("multifunction")))
         case .drive:

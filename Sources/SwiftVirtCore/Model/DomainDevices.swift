@@ -144,46 +144,6 @@ public struct Disk: Sendable, Equatable {
     }
 }
 
-/// `<controller>`.
-public struct Controller: Sendable, Equatable {
-    public enum ControllerType: String, Sendable, Equatable, CaseIterable {
-        case pci, usb, ide, sata, fdc, scsi
-        case virtioSerial = "virtio-serial"
-    }
-    public enum Model: String, Sendable, Equatable, CaseIterable {
-        case pciRoot = "pci-root"
-        case pcieRoot = "pcie-root"
-        case pcieRootPort = "pcie-root-port"
-        case pciBridge = "pci-bridge"
-        case piix3UHCI = "piix3-uhci"
-        case ich9EHCI1 = "ich9-ehci1"
-        case ich9UHCI1 = "ich9-uhci1"
-        case ich9UHCI2 = "ich9-uhci2"
-        case ich9UHCI3 = "ich9-uhci3"
-        case qemuXHCI = "qemu-xhci"
-        case none
-        case virtioSCSI = "virtio-scsi"
-        case lsilogic
-    }
-    public var type: ControllerType
-    public var index: Int
-    public var model: Model?
-    /// pci controllers: `<model name=...>` (the QEMU device name) and `<target chassis= port=>`.
-    public var modelName: String?
-    public var targetChassis: Int?
-    public var targetPort: Int?
-    /// USB companion controllers: `<master startport=...>`.
-    public var masterStartPort: Int?
-    public var address: DeviceAddress?
-    public var alias: String?
-    public var sourceLine = SourceLine()
-    public init(type: ControllerType, index: Int = 0, model: Model? = nil) {
-        self.type = type
-        self.index = index
-        self.model = model
-    }
-}
-
 /// `<interface>`.
 public struct NetworkInterface: Sendable, Equatable {
     public enum InterfaceType: String, Sendable, Equatable, CaseIterable {

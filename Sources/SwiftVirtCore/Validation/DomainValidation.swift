@@ -92,27 +92,20 @@ extension DomainDevices {
                     reason: "no <audio> backend with this id")
             }
         }
-        try validateControllers()
+        try validateControllers(family: family)
         try validateAddresses()
     }
 
-    private func validateControllers() throws(DomainXMLError) {
-        var seen: [String: Controller] = [:]
-        for c in controllers {
-            if let model = c.model, !model.fits(c.type) {
-                throw .invalidValue(
-                    element: "devices/controller", attribute: "model", value: model.rawValue, line: c.sourceLine.line,
-                    reason: "not a model of controller type '\(c.type.rawValue)'")
-            }
-            let key = "\(c.type.rawValue)/\(c.index)"
-            // ich9 EHCI and its UHCI companions share one index by design.
-            if let other = seen[key], !(c.type == .usb && c.model != other.model) {
-                throw .inconsistent(
-                    element: "devices/controller", line: c.sourceLine.line,
-                    reason: "multiple '\(c.type.rawValue)' controllers with index '\(c.index)'")
-            }
-            seen[key] = c
+    private func validateControllers(family: MachineFamily?) throws(DomainXMLError) {
+        // As virDomainDefRejectDuplicateControllers: one controller per type and index, except USB, where an
+        // EHCI and its UHCI companions share theirs.
+        var seen = Set<String>()
+        for c in controllers where c.type != .usb && !seen.insert("\(c.type.rawValue)/\(c.index)").inserted {
+            throw .inconsistent(
+                element: "devices/controller", line: c.sourceLine.line,
+                reason: "Multiple '\(c.type.rawValue)' controllers with index '\(c.index)'")
         }
+        for c in controllers { try c.validate(family: family) }
     }
 
     private func validateAddresses() throws(DomainXMLError) {
@@ -148,16 +141,6 @@ extension DomainDevices {
                 }
             }
             aliases[alias] = dev
-        }
-    }
-}
-
-extension Controller.Model {
-    func fits(_ type: Controller.ControllerType) -> Bool {
-        switch self {
-        case .pciRoot, .pcieRoot, .pcieRootPort, .pciBridge: return type == .pci
-        case .piix3UHCI, .ich9EHCI1, .ich9UHCI1, .ich9UHCI2, .ich9UHCI3, .qemuXHCI, .none: return type == .usb
-        case .virtioSCSI, .lsilogic: return type == .scsi
         }
     }
 }
