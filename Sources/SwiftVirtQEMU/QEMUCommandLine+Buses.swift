@@ -119,6 +119,14 @@ extension ArgumentBuilder {
         default: throw QEMUCommandLineError.unsupported("\(what) with model '\(model?.rawValue ?? "")'")
         }
         var options = device
+        if let ports = c.ports {
+            guard device == "qemu-xhci" else {
+                throw QEMUCommandLineError.unsupported(
+                    "\(what): usb controller type '\((model ?? .piix3UHCI).rawValue)' doesn't support 'ports' with this "
+                        + "QEMU binary")
+            }
+            options += ",p2=\(ports),p3=\(ports)"
+        }
         if let start = c.masterStartPort {
             // Companion controllers share the EHCI controller's bus.
             let master = def.devices.controllers.first {

@@ -14,10 +14,16 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public var defaultMachine: String
         /// Start with vCPUs stopped (libvirt always does, then sends `cont`).
         public var startPaused: Bool
+        /// The device models, audio drivers and SPICE support of the emulator.
+        public var features: QEMUFeatures
+        /// The port allocated for a SPICE display that needs one (see `spicePortsToAllocate`); nil where none is
+        /// allocated (domxml-to-native), where 5901 stands for it as in libvirt.
+        public var spicePort: Int?
 
         public init(
             emulator: String = "/usr/bin/qemu-system-x86_64", accelerator: AcceleratorVerdict,
-            monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true
+            monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true,
+            features: QEMUFeatures = .debianQEMU72, spicePort: Int? = nil
         ) {
             self.emulator = emulator
             self.accelerator = accelerator
@@ -25,6 +31,8 @@ public struct QEMUCommandLine: Sendable, Equatable {
             self.channelDirectory = channelDirectory
             self.defaultMachine = defaultMachine
             self.startPaused = startPaused
+            self.features = features
+            self.spicePort = spicePort
         }
     }
 
@@ -93,11 +101,12 @@ struct ArgumentBuilder {
         try addInterfaces()
         try addCharDevices()
         try addInputs()
-        addAudio()
-        addGraphics()
+        try addAudio()
+        try addGraphics()
         try addVideos()
         try addSounds()
         try addWatchdog()
+        try addRedirdevs()
         try addBalloon()
         try addRNGs()
         try addPanics()

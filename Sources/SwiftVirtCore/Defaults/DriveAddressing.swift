@@ -23,7 +23,8 @@ enum DriveAddressing {
     }
 }
 
-/// USB ports for USB devices, in order, on controller bus 0.
+/// USB ports for USB devices on controller bus 0, in libvirt's order (virDomainUSBDeviceDefForeach): hubs first,
+/// then disks, inputs, sound cards, redirected devices.
 enum USBAddressAssigner {
     static func assign(_ d: inout DomainDevices) {
         guard d.controllers.contains(where: { $0.type == .usb && $0.model != Controller.Model.none }) else { return }
@@ -33,6 +34,7 @@ enum USBAddressAssigner {
         d.hubs.forEach { collect($0.address) }
         d.disks.forEach { collect($0.address) }
         d.sounds.forEach { collect($0.address) }
+        d.redirdevs.forEach { collect($0.address) }
         func next() -> DeviceAddress {
             var n = 1
             while used.contains(String(n)) { n += 1 }
@@ -40,15 +42,16 @@ enum USBAddressAssigner {
             return .usb(USBAddress(bus: 0, port: String(n)))
         }
         for i in d.hubs.indices where d.hubs[i].address == nil { d.hubs[i].address = next() }
-        for i in d.inputs.indices where d.inputs[i].bus == .usb && d.inputs[i].address == nil {
-            d.inputs[i].address = next()
-        }
         for i in d.disks.indices where d.disks[i].targetBus == .usb && d.disks[i].address == nil {
             d.disks[i].address = next()
+        }
+        for i in d.inputs.indices where d.inputs[i].bus == .usb && d.inputs[i].address == nil {
+            d.inputs[i].address = next()
         }
         for i in d.sounds.indices where d.sounds[i].model == .usb && d.sounds[i].address == nil {
             d.sounds[i].address = next()
         }
+        for i in d.redirdevs.indices where d.redirdevs[i].address == nil { d.redirdevs[i].address = next() }
     }
 }
 

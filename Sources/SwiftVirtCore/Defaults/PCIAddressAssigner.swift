@@ -32,6 +32,12 @@ struct PCIAddressAssigner {
                 mark(home)
             }
         }
+        // q35's ICH9 has its HD audio at 00:1b.0: the first ich9 sound card without an address goes there.
+        if family == .q35, used[0x1b] == nil, let s = d.sounds.firstIndex(where: { $0.model == .ich9 && $0.address == nil }) {
+            let home = PCIAddress(bus: 0, slot: 0x1b)
+            d.sounds[s].address = .pci(home)
+            mark(home)
+        }
         // libvirt's order: PCI bridges, network interfaces, sound cards, the other controllers, virtio disks,
         // the balloon, RNGs, the watchdog, videos, virtio inputs.
         for i in d.controllers.indices where d.controllers[i].address == nil && d.controllers[i].model == .pciBridge {
@@ -173,5 +179,5 @@ struct PCIAddressAssigner {
 }
 
 extension SoundDevice.Model {
-    var isPCI: Bool { self != .sb16 && self != .usb }
+    var isPCI: Bool { self == .ich6 || self == .ich9 || self == .ac97 || self == .es1370 }
 }

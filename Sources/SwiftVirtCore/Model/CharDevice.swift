@@ -1,6 +1,9 @@
 /// `<serial>`, `<console>` and `<channel>`: a guest character device and its host-side backend.
 public struct CharDevice: Sendable, Equatable {
-    public enum SourceType: String, Sendable, Equatable, CaseIterable { case pty, file, unix, tcp, null }
+    /// `spicevmc` and `spiceport` are channels of the SPICE display (its agent, USB redirection, named ports).
+    public enum SourceType: String, Sendable, Equatable, CaseIterable {
+        case pty, file, unix, tcp, null, spicevmc, spiceport
+    }
     public enum SourceMode: String, Sendable, Equatable, CaseIterable { case bind, connect }
     public enum TCPProtocol: String, Sendable, Equatable, CaseIterable { case raw, telnet }
     public enum TargetType: String, Sendable, Equatable, CaseIterable {
@@ -17,15 +20,18 @@ public struct CharDevice: Sendable, Equatable {
         public var host: String?
         public var service: String?
         public var append: OnOff?
+        /// spiceport: the SPICE port's name (`<source channel=...>`).
+        public var channel: String?
         public init(
             path: String? = nil, mode: SourceMode? = nil, host: String? = nil, service: String? = nil,
-            append: OnOff? = nil
+            append: OnOff? = nil, channel: String? = nil
         ) {
             self.path = path
             self.mode = mode
             self.host = host
             self.service = service
             self.append = append
+            self.channel = channel
         }
     }
     public struct Log: Sendable, Equatable {

@@ -12,6 +12,7 @@ public struct DomainDevices: Sendable, Equatable {
     public var sounds: [SoundDevice] = []
     public var audios: [AudioBackend] = []
     public var videos: [VideoDevice] = []
+    public var redirdevs: [RedirectedDevice] = []
     public var hubs: [HubDevice] = []
     public var watchdog: WatchdogDevice?
     public var memballoon: MemoryBalloon?
@@ -117,6 +118,8 @@ public struct Controller: Sendable, Equatable {
     public var targetPort: Int?
     /// USB companion controllers: `<master startport=...>`.
     public var masterStartPort: Int?
+    /// USB controllers: `ports=`, how many ports the root hub has (qemu-xhci: up to 15).
+    public var ports: Int?
     public var address: DeviceAddress?
     public var alias: String?
     public var sourceLine = SourceLine()
