@@ -32,6 +32,9 @@ public actor QEMUDomain: RunningDomain {
     /// What the driver lent this run (a display port), given back when QEMU has exited.
     private var exitReleases: [@Sendable () -> Void] = []
     func releaseAtExit(_ release: @escaping @Sendable () -> Void) { exitReleases.append(release) }
+    /// Where `<watchdog action='dump'>` dumps go (see QEMUDomain+Watchdog.swift).
+    var autoDumpDirectory: String?
+    func dumpWatchdogFires(into directory: String) { autoDumpDirectory = directory }
 
     init(
         definition: DomainDefinition, status: QEMUDomainStatus, process: QEMUProcess, qmp: QMPClient,
@@ -193,6 +196,8 @@ public actor QEMUDomain: RunningDomain {
             await guestPanicked()
         case "RESET":
             reportReboot()
+        case "WATCHDOG":
+            watchdogFired(event)
         default:
             break
         }

@@ -52,6 +52,7 @@ struct QEMUDomainLauncher {
                 state: paused ? .paused : .running, reason: paused ? .pausedUser : .runningBooted,
                 observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod)
             await domain.releaseAtExit(releasePorts)
+            await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
             await observer.domain(
                 definition.uuid, changedTo: .running, reason: .runningBooted, event: .startedBooted)
             if paused {
@@ -130,6 +131,7 @@ struct QEMUDomainLauncher {
         if let port = status.spicePort {
             await domain.releaseAtExit { [ports = driver.displayPorts] in ports.release(port) }
         }
+        await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
         await domain.startMonitoring()
         logger.info("reattached to QEMU for \(definition.name)", metadata: ["pid": "\(status.pid)"])
         return domain

@@ -124,6 +124,9 @@ public final class QEMUDriver: HypervisorDriver {
         try definition.applyDefaults()
     }
 
+    /// Where `<watchdog action='dump'>` dumps go (libvirt's auto_dump_path).
+    var autoDumpDirectory: String { "\(configuration.stateDirectory)/qemu/dump" }
+
     /// Paths a domain uses while it runs.
     struct DomainPaths {
         let directory: String
