@@ -64,9 +64,19 @@ extension ArgumentBuilder {
     }
 
     /// The `-chardev` backend for a character device.
-    func chardevBackend(_ dev: CharDevice, id: String, what: String, defaultUnixPath: String?) throws -> String {
+    /// `spicevmc` names the SPICE channel a spicevmc backend carries (vdagent for channels, usbredir for
+    /// redirected USB devices).
+    func chardevBackend(
+        _ dev: CharDevice, id: String, what: String, defaultUnixPath: String?, spicevmc: String = "vdagent"
+    ) throws -> String {
         var s: String
         switch dev.type {
+        case .spicevmc:
+            s = "spicevmc,id=\(id),name=\(spicevmc)"
+        case .spiceport:
+            guard let channel = dev.source?.channel else { throw QEMUCommandLineError.invalid("\(what) has no source channel") }
+            s = "spiceport,id=\(id),name=\(qemuEscaped(channel))"
+
         case .pty:
             s = "pty,id=\(id)"
         case .null:
@@ -153,7 +163,15 @@ extension ArgumentBuilder {
             let defaultPath = channel.targetName.map { "\(ctx.channelDirectory)/\($0)" }
             add("-chardev", try chardevBackend(channel, id: "char\(alias)", what: what, defaultUnixPath: defaultPath))
             var device = try virtioSerialPort("virtserialport", channel, alias: alias, what: what)
-            if let name = channel.targetName { device += ",name=\(qemuEscaped(name))" }
+            var name = channel.targetName
+            if channel.type == .spicevmc {
+                // SPICE's agent channel has one name.
+                if let name, name != "com.redhat.spice.0" {
+                    throw QEMUCommandLineError.unsupported("\(what): Unsupported spicevmc target name '\(name)'")
+                }
+                name = "com.redhat.spice.0"
+            }
+            if let name { device += ",name=\(qemuEscaped(name))" }
             add("-device", device)
         }
     }

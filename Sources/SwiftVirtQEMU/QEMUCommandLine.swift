@@ -20,11 +20,16 @@ public struct QEMUCommandLine: Sendable, Equatable {
         /// Open descriptors of host tap devices QEMU cannot open by name (macvtap), by `<target dev>`: QEMU
         /// inherits them and gets `-netdev tap,fd=N`.
         public var tapFDs: [String: Int32] = [:]
+        /// The device models, audio drivers and SPICE support of the emulator.
+        public var features: QEMUFeatures
+        /// The port allocated for a SPICE display that needs one (see `spicePortsToAllocate`); nil where none is
+        /// allocated (domxml-to-native), where 5901 stands for it as in libvirt.
+        public var spicePort: Int?
 
         public init(
             emulator: String = "/usr/bin/qemu-system-x86_64", accelerator: AcceleratorVerdict,
             monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true,
-            now: Date = Date()
+            now: Date = Date(), features: QEMUFeatures = .debianQEMU72, spicePort: Int? = nil
         ) {
             self.now = now
             self.emulator = emulator
@@ -33,6 +38,8 @@ public struct QEMUCommandLine: Sendable, Equatable {
             self.channelDirectory = channelDirectory
             self.defaultMachine = defaultMachine
             self.startPaused = startPaused
+            self.features = features
+            self.spicePort = spicePort
         }
     }
 
@@ -106,11 +113,12 @@ struct ArgumentBuilder {
         try addInterfaces()
         try addCharDevices()
         try addInputs()
-        addAudio()
-        addGraphics()
+        try addAudio()
+        try addGraphics()
         try addVideos()
         try addSounds()
         try addWatchdog()
+        try addRedirdevs()
         try addBalloon()
         try addRNGs()
         if def.features.vmcoreinfo == .on { add("-device", "vmcoreinfo") }

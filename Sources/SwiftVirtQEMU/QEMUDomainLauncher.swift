@@ -12,19 +12,32 @@ struct QEMUDomainLauncher {
 
     func start(id: Int32, paused: Bool, observer: any DomainObserver) async throws -> QEMUDomain {
         let paths = driver.paths(for: definition, id: id)
-        _ = try driver.commandLine(for: definition, paths: paths)  // refuse a bad definition before touching files
+        let spice = definition.devices.graphics.first { $0.type == .spice }
+        let features = await driver.features.features()
+        // A bad definition is refused before a port is taken or a file touched.
+        _ = try driver.commandLine(for: definition, paths: paths, features: features)
+        let spicePort = try spice.flatMap { ArgumentBuilder.spicePortsToAllocate($0).port ? try driver.displayPorts.acquire() : nil }
+        let releasePorts: @Sendable () -> Void = { [ports = driver.displayPorts] in spicePort.map(ports.release) }
         let fm = FileManager.default
         try? fm.removeItem(atPath: paths.directory)
         try fm.createDirectory(
             atPath: paths.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try fm.createDirectory(atPath: driver.configuration.logDirectory, withIntermediateDirectories: true)
-        // QEMU inherits the macvtap devices' descriptors; ours are closed once it has them.
-        let tapFDs = try QEMUTapDevices.openMacvtaps(definition, scratch: paths.directory)
-        defer { QEMUTapDevices.close(tapFDs) }
-        let line = try driver.commandLine(for: definition, paths: paths, tapFDs: tapFDs)
-        let process = try QEMUProcess.spawn(
-            executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile,
-            keeping: Array(tapFDs.values))
+        let line: QEMUCommandLine
+        let process: QEMUProcess
+        do {
+            // QEMU inherits the macvtap devices' descriptors; ours are closed once it has them.
+            let tapFDs = try QEMUTapDevices.openMacvtaps(definition, scratch: paths.directory)
+            defer { QEMUTapDevices.close(tapFDs) }
+            line = try driver.commandLine(
+                for: definition, paths: paths, features: features, spicePort: spicePort, tapFDs: tapFDs)
+            process = try QEMUProcess.spawn(
+                executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile,
+                keeping: Array(tapFDs.values))
+        } catch {
+            releasePorts()
+            throw error
+        }
         logger.info("started QEMU for \(definition.name)", metadata: ["pid": "\(process.pid)"])
         do {
             let qmp = try await connectMonitor(paths: paths, process: process)
@@ -34,12 +47,15 @@ struct QEMUDomainLauncher {
                 id: id, name: definition.name, uuid: definition.uuid.description, pid: process.pid,
                 monitorPath: paths.monitor, domainDirectory: paths.directory, logPath: paths.log,
                 pidFilePath: paths.pidFile, emulator: line.executable, ptyPaths: ptys, vncPort: vncPort,
+                spicePort: spicePort ?? spice?.port.flatMap { $0 > 0 ? $0 : nil },
                 startTime: Date().timeIntervalSince1970)
             if !paused { _ = try await qmp.execute("cont") }
             let domain = QEMUDomain(
                 definition: definition, status: status, process: process, qmp: qmp,
                 state: paused ? .paused : .running, reason: paused ? .pausedUser : .runningBooted,
                 observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod)
+            await domain.releaseAtExit(releasePorts)
+            await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
             await observer.domain(
                 definition.uuid, changedTo: .running, reason: .runningBooted, event: .startedBooted)
             if paused {
@@ -48,6 +64,7 @@ struct QEMUDomainLauncher {
             await domain.startMonitoring()
             return domain
         } catch {
+            releasePorts()
             process.signal(SIGKILL)
             _ = await process.waitForExit(timeout: .seconds(5))
             try? fm.removeItem(atPath: paths.directory)
@@ -98,7 +115,7 @@ struct QEMUDomainLauncher {
             ptys[String(label.dropFirst(4))] = String(filename.dropFirst(4))
         }
         var vncPort: Int?
-        if !definition.devices.graphics.isEmpty {
+        if definition.devices.graphics.contains(where: { $0.type == .vnc && $0.listen?.type == .address }) {
             vncPort = try await qmp.execute("query-vnc")["service"]?.stringValue.flatMap { Int($0) }
         }
         return (ptys, vncPort)
@@ -106,6 +123,7 @@ struct QEMUDomainLauncher {
 
     func reattach(status: QEMUDomainStatus, observer: any DomainObserver) async throws -> QEMUDomain {
         let process = try QEMUProcess.adopt(pid: status.pid, expectedExecutable: status.emulator)
+        if let port = status.spicePort { driver.displayPorts.hold(port) }
         let qmp = try await QMPClient.connect(path: status.monitorPath, logger: logger)
         let running = try await qmp.execute("query-status")
         let isRunning = running["running"]?.boolValue ?? false
@@ -113,6 +131,10 @@ struct QEMUDomainLauncher {
             definition: definition, status: status, process: process, qmp: qmp,
             state: isRunning ? .running : .paused, reason: isRunning ? .runningBooted : .pausedUser,
             observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod)
+        if let port = status.spicePort {
+            await domain.releaseAtExit { [ports = driver.displayPorts] in ports.release(port) }
+        }
+        await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
         await domain.startMonitoring()
         logger.info("reattached to QEMU for \(definition.name)", metadata: ["pid": "\(status.pid)"])
         return domain

@@ -37,6 +37,10 @@ public final class QEMUDriver: HypervisorDriver {
     public let accelerator: AcceleratorVerdict
     public let capabilities: QEMUCapabilities
     let logger: Logger
+    /// Device models, audio drivers and SPICE, probed when the first command line is built.
+    let features: QEMUFeatureCache
+    /// Ports of SPICE displays.
+    let displayPorts = DisplayPortAllocator()
 
     public var scheme: String { "qemu" }
     public var errorDomain: VirtErrorDomain { .qemu }
@@ -45,6 +49,7 @@ public final class QEMUDriver: HypervisorDriver {
     public init(configuration: QEMUDriverConfiguration, logger: Logger) async {
         self.configuration = configuration
         self.logger = logger
+        features = QEMUFeatureCache(emulator: configuration.emulatorPath)
         accelerator = await AcceleratorProbe(logger: logger).verdict(stateDirectory: configuration.stateDirectory)
             .verdict
         do {
@@ -84,8 +89,9 @@ public final class QEMUDriver: HypervisorDriver {
         guard let canonical = capabilities.canonicalMachine(requested) else {
             throw QEMUDomainError.unknownMachine(requested)
         }
-        return QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
-            .domainCapabilitiesDocument(machine: canonical, virtType: type)
+        var document = QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
+        if await features.features().spice { document.graphicsTypes = ["vnc", "spice"] }
+        return document.domainCapabilitiesDocument(machine: canonical, virtType: type)
     }
 
     public func prepareDefinition(_ definition: inout DomainDefinition) throws {
@@ -111,12 +117,16 @@ public final class QEMUDriver: HypervisorDriver {
             throw QEMUCommandLineError.kvmNotUsable(verdict: accelerator.name, reason: accelerator.reason ?? "")
         }
         try applyDefaults(&definition)
+        try QEMUDefineChecks.check(definition)
     }
 
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
         try definition.applyDefaults()
         try QEMUDefinitionRules.check(definition)
     }
+
+    /// Where `<watchdog action='dump'>` dumps go (libvirt's auto_dump_path).
+    var autoDumpDirectory: String { "\(configuration.stateDirectory)/qemu/dump" }
 
     /// Paths a domain uses while it runs.
     struct DomainPaths {
@@ -134,18 +144,20 @@ public final class QEMUDriver: HypervisorDriver {
             log: "\(configuration.logDirectory)/\(definition.name).log")
     }
 
-    func commandLine(for definition: DomainDefinition, paths: DomainPaths, tapFDs: [String: Int32] = [:]) throws
-        -> QEMUCommandLine
-    {
+    func commandLine(
+        for definition: DomainDefinition, paths: DomainPaths, features: QEMUFeatures, spicePort: Int? = nil,
+        tapFDs: [String: Int32] = [:]
+    ) throws -> QEMUCommandLine {
         var context = QEMUCommandLine.Context(
             emulator: configuration.emulatorPath, accelerator: accelerator, monitorSocketPath: paths.monitor,
-            channelDirectory: paths.directory, defaultMachine: capabilities.defaultMachine, startPaused: true)
+            channelDirectory: paths.directory, defaultMachine: capabilities.defaultMachine, startPaused: true,
+            features: features, spicePort: spicePort)
         context.tapFDs = tapFDs
         return try QEMUCommandLine(definition: definition, context: context)
     }
 
     public func nativeCommandLine(for definition: DomainDefinition) async throws -> [String] {
-        try commandLine(for: definition, paths: paths(for: definition, id: -1)).argv
+        try commandLine(for: definition, paths: paths(for: definition, id: -1), features: await features.features()).argv
     }
 
     /// `qemu-argv`: as libvirt prints it, the environment QEMU starts with, then the command line, shell-quoted.

@@ -171,7 +171,7 @@ import Testing
         #expect(address("smartcard") == ["ccid controller=0 slot=0"])
         #expect(Self.pci(d, .ccid, 0)?.address == .usb(USBAddress(bus: 0, port: "2")))
         #expect(d.inputs.first { $0.bus == .usb }?.address == .usb(USBAddress(bus: 0, port: "3")))
-        #expect(address("redirdev") == ["usb 0:4"])
+        #expect(d.redirdevs.map(\.address) == [.usb(USBAddress(bus: 0, port: "4"))])
     }
 
     @Test(arguments: [

@@ -134,6 +134,9 @@ let goldenContext = QEMUCommandLine.Context(
             if d.devices.serials[i].type == .file { d.devices.serials[i].source?.path = "\(dir.path)/serial\(i).txt" }
         }
         d.devices.channels.removeAll { $0.type == .tcp }
+        for i in d.devices.audios.indices where d.devices.audios[i].path != nil {
+            d.devices.audios[i].path = "\(dir.path)/audio\(i).wav"
+        }
         let ctx = QEMUCommandLine.Context(
             accelerator: .absent(reason: "test"), monitorSocketPath: "\(dir.path)/m.sock", channelDirectory: dir.path)
         let line = try QEMUCommandLine(definition: d, context: ctx)
@@ -158,7 +161,7 @@ let goldenContext = QEMUCommandLine.Context(
 
 /// Golden/NAME.xml, completed by the core exactly as `define` does, must give Golden/NAME.xml.args.
 @Suite struct QEMUCommandLineXMLGoldenTests {
-    static let fixtures = ["demo", "pc-devices", "q35-sata", "q35-controllers", "pc-bridges"]
+    static let fixtures = ["demo", "pc-devices", "q35-sata", "q35-controllers", "pc-bridges", "spice-q35"]
 
     /// Golden/NAME.xml parsed, completed with defaults and validated, as `define` stores it.
     static func completedDefinition(_ name: String) throws -> DomainDefinition {

@@ -76,7 +76,6 @@ extension DomainDevices {
                 inputs.append(InputDevice(type: .keyboard, bus: .ps2))
             }
         }
-        if !graphics.isEmpty, videos.isEmpty { videos.append(VideoDevice(model: .vga)) }
         for i in inputs.indices where inputs[i].bus == nil {
             switch inputs[i].type {
             case .tablet: inputs[i].bus = .usb
@@ -85,29 +84,7 @@ extension DomainDevices {
             case .mouse, .keyboard: inputs[i].bus = .ps2
             }
         }
-        for i in graphics.indices where graphics[i].port == nil || graphics[i].autoport == nil {
-            if graphics[i].port == nil || graphics[i].port == -1 {
-                graphics[i].port = -1
-                graphics[i].autoport = true
-            } else {
-                graphics[i].autoport = false
-            }
-        }
-        for i in videos.indices {
-            switch videos[i].model {
-            case .vga, .cirrus, .bochs: videos[i].vram = videos[i].vram ?? 16384
-            case .qxl: videos[i].vram = videos[i].vram ?? 65536
-            case .virtio, .none: break
-            }
-            if videos[i].model != .none, videos[i].heads == nil { videos[i].heads = 1 }
-        }
-        if let first = videos.indices.first, videos[first].model != .none,
-            !videos.contains(where: { $0.primary == true })
-        {
-            videos[first].primary = true
-        }
-        // libvirt 9.0 always gives QEMU an audio backend: none (host audio stays off), or SPICE's with SPICE.
-        if audios.isEmpty { audios.append(AudioBackend(id: 1, type: .none)) }
+        applyDisplayDefaults()
         if memballoon == nil { memballoon = MemoryBalloon(model: .virtio) }
         for i in rngs.indices where rngs[i].backendPath == nil { rngs[i].backendPath = "/dev/urandom" }
         if watchdog != nil, watchdog?.action == nil { watchdog?.action = .reset }
@@ -217,6 +194,7 @@ extension DomainDevices {
     /// Whether any device carries its own `<boot order=.../>`.
     var hasBootOrder: Bool {
         disks.contains { $0.bootOrder != nil } || interfaces.contains { $0.bootOrder != nil }
+            || redirdevs.contains { $0.bootOrder != nil }
     }
 }
 

@@ -19,28 +19,37 @@ enum DeviceXMLFormatter {
                 }
             }
             generic(&w, d, "tpm")
-            for x in d.graphics { graphics(&w, x, runtime) }
+            for x in d.graphics { GraphicsXML.format(&w, x, runtime) }
             for x in d.sounds {
                 w.element("sound", [("model", x.model.rawValue)]) { w in
+                    for c in x.codecs { w.empty("codec", [("type", c.rawValue)]) }
                     if let id = x.audioID { w.empty("audio", [("id", String(id))]) }
                     common(&w, x.alias, x.address)
                 }
             }
-            for x in d.audios { w.empty("audio", [("id", String(x.id)), ("type", x.type.rawValue)]) }
+            for x in d.audios {
+                w.empty(
+                    "audio",
+                    [
+                        ("id", String(x.id)), ("type", x.type.rawValue),
+                        ("timerPeriod", x.timerPeriod.map(String.init)), ("path", x.path),
+                    ])
+            }
             for x in d.videos {
                 w.element("video") { w in
                     w.empty(
                         "model",
                         [
-                            ("type", x.model.rawValue), ("vram", x.vram.map(String.init)),
-                            ("heads", x.heads.map(String.init)),
+                            ("type", x.model.rawValue), ("ram", x.ram.map(String.init)),
+                            ("vram", x.vram.map(String.init)), ("vram64", x.vram64.map(String.init)),
+                            ("vgamem", x.vgamem.map(String.init)), ("heads", x.heads.map(String.init)),
                             ("primary", x.primary.map(DomainXMLFormatter.yesNo)),
                         ])
                     common(&w, x.alias, x.address)
                 }
             }
             generic(&w, d, "hostdev")
-            generic(&w, d, "redirdev")
+            for x in d.redirdevs { RedirdevXML.format(&w, x) }
             generic(&w, d, "redirfilter")
             for x in d.hubs { w.element("hub", [("type", x.type.rawValue)]) { w in common(&w, x.alias, x.address) } }
             if let x = d.watchdog {
@@ -174,7 +183,7 @@ enum DeviceXMLFormatter {
                     "source",
                     [
                         ("mode", s.mode?.rawValue), ("host", s.host), ("service", s.service), ("path", s.path),
-                        ("append", s.append?.rawValue),
+                        ("append", s.append?.rawValue), ("channel", s.channel),
                     ])
             }
             if let p = x.tcpProtocol { w.empty("protocol", [("type", p.rawValue)]) }
@@ -189,19 +198,6 @@ enum DeviceXMLFormatter {
                 }
             }
             common(&w, x.alias, x.address)
-        }
-    }
-
-    private static func graphics(_ w: inout XMLWriter, _ x: Graphics, _ rt: DomainRuntimeInfo?) {
-        let port = rt?.vncPort ?? x.port
-        let ws = x.websocket.map { rt?.vncWebsocketPort ?? $0 }
-        let attrs: [XMLWriter.Attr] = [
-            ("type", x.type.rawValue), ("port", port.map(String.init)),
-            ("autoport", x.autoport.map(DomainXMLFormatter.yesNo)),
-            ("websocket", ws.map(String.init)), ("listen", x.listenAddress),
-        ]
-        w.element("graphics", attrs) { w in
-            w.empty("listen", [("type", "address"), ("address", x.listenAddress)])
         }
     }
 

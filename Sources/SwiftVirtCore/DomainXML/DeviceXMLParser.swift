@@ -11,10 +11,15 @@ enum DeviceXMLParser {
         d.consoles = try r.childrenKeepingUnsupported("console") { c throws(DomainXMLError) in try charDevice(&c) }
         d.channels = try r.childrenKeepingUnsupported("channel") { c throws(DomainXMLError) in try charDevice(&c) }
         d.inputs = try r.childrenKeepingUnsupported("input") { c throws(DomainXMLError) in try input(&c) }
-        d.graphics = try r.childrenKeepingUnsupported("graphics") { c throws(DomainXMLError) in try graphics(&c) }
+        d.graphics = try r.childrenKeepingUnsupported("graphics") { c throws(DomainXMLError) in
+            try GraphicsXML.parse(&c)
+        }
         d.sounds = try r.childrenKeepingUnsupported("sound") { c throws(DomainXMLError) in try sound(&c) }
         d.audios = try r.childrenKeepingUnsupported("audio") { c throws(DomainXMLError) in try audio(&c) }
         d.videos = try r.childrenKeepingUnsupported("video") { c throws(DomainXMLError) in try video(&c) }
+        d.redirdevs = try r.childrenKeepingUnsupported("redirdev") { c throws(DomainXMLError) in
+            try RedirdevXML.parse(&c)
+        }
         d.hubs = try r.childrenKeepingUnsupported("hub") { c throws(DomainXMLError) in try hub(&c) }
         d.watchdog = try r.child("watchdog") { c throws(DomainXMLError) in try watchdog(&c) }
         d.memballoon = try r.child("memballoon") { c throws(DomainXMLError) in try memballoon(&c) }

@@ -23,15 +23,18 @@ public struct CharDevice: Sendable, Equatable {
         public var host: String?
         public var service: String?
         public var append: OnOff?
+        /// spiceport: the SPICE port's name (`<source channel=...>`).
+        public var channel: String?
         public init(
             path: String? = nil, mode: SourceMode? = nil, host: String? = nil, service: String? = nil,
-            append: OnOff? = nil
+            append: OnOff? = nil, channel: String? = nil
         ) {
             self.path = path
             self.mode = mode
             self.host = host
             self.service = service
             self.append = append
+            self.channel = channel
         }
     }
     public struct Log: Sendable, Equatable {

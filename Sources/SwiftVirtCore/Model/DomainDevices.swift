@@ -12,6 +12,7 @@ public struct DomainDevices: Sendable, Equatable {
     public var sounds: [SoundDevice] = []
     public var audios: [AudioBackend] = []
     public var videos: [VideoDevice] = []
+    public var redirdevs: [RedirectedDevice] = []
     public var hubs: [HubDevice] = []
     public var watchdog: WatchdogDevice?
     public var memballoon: MemoryBalloon?
@@ -221,7 +222,7 @@ public struct GenericDevice: Sendable, Equatable {
 extension DomainDevices {
     /// The device families kept as `GenericDevice`, in libvirt's order.
     public static let genericFamilies = [
-        "lease", "filesystem", "smartcard", "tpm", "hostdev", "redirdev", "redirfilter", "nvram", "shmem", "memory",
+        "lease", "filesystem", "smartcard", "tpm", "hostdev", "redirfilter", "nvram", "shmem", "memory",
         "iommu", "vsock",
     ]
 }

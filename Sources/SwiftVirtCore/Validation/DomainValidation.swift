@@ -41,6 +41,7 @@ extension DomainDefinition {
             devices.disks.compactMap { d in d.bootOrder.map { ("devices/disk/boot", $0, d.sourceLine.line) } }
             + devices.interfaces.compactMap { n in n.bootOrder.map { ("devices/interface/boot", $0, n.sourceLine.line) }
             }
+            + devices.redirdevs.compactMap { r in r.bootOrder.map { ("devices/redirdev/boot", $0, r.sourceLine.line) } }
         if let first = orders.first, !os.bootDevices.isEmpty {
             throw .inconsistent(
                 element: first.0, line: first.2,
@@ -77,7 +78,8 @@ extension DomainDevices {
             }
         }
         for c in serials + consoles + channels { try c.validate() }
-        for c in channels where c.targetType == .virtio && c.targetName == nil {
+        // A spicevmc channel is SPICE's agent channel, whose name is implied.
+        for c in channels where c.targetType == .virtio && c.targetName == nil && c.type != .spicevmc {
             throw .missing(element: "devices/channel/target", attribute: "name", line: c.sourceLine.line)
         }
         let audioIDs = audios.map(\.id)
@@ -184,6 +186,8 @@ extension CharDevice {
             if source?.path == nil { throw .missing(element: element, attribute: "path", line: sourceLine.line) }
         case .tcp:
             if source?.service == nil { throw .missing(element: element, attribute: "service", line: sourceLine.line) }
+        case .spiceport:
+            if source?.channel == nil { throw .missing(element: element, attribute: "channel", line: sourceLine.line) }
         default: break
         }
     }

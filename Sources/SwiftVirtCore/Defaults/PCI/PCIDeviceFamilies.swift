@@ -115,7 +115,7 @@ extension PCIDeviceFamily {
     }
 
     static let sounds = family("sounds", "devices/sound", \.sounds) { s, ctx in
-        s.model == .sb16 || s.model == .usb ? [] : ctx.pci
+        s.model == .sb16 || s.model == .usb || s.model == .pcspk ? [] : ctx.pci
     }
 
     static let disks = family("virtio disks", "devices/disk", \.disks) { disk, ctx in
@@ -154,7 +154,7 @@ extension PCIDeviceFamily {
     static func videoFlags(_ model: VideoDevice.Model, _ ctx: PCIConnectContext) -> PCIConnectFlags {
         switch model {
         case .virtio: return ctx.virtio
-        case .vga, .cirrus, .qxl: return ctx.pci
+        case .vga, .cirrus, .qxl, .default: return ctx.pci
         case .bochs: return ctx.pcie
         case .none: return []
         }

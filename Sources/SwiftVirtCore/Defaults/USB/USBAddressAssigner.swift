@@ -96,7 +96,9 @@ struct USBAddressAssigner {
         for (i, x) in d.sounds.enumerated() where x.model == .usb {
             out.append(Entry(address: \.sounds[i].address, element: "devices/sound", line: x.sourceLine.line))
         }
-        generic("redirdev") { $0.attribute("bus") == "usb" }
+        for (i, x) in d.redirdevs.enumerated() where x.bus == .usb {
+            out.append(Entry(address: \.redirdevs[i].address, element: "devices/redirdev", line: x.sourceLine.line))
+        }
         return out
     }
 
