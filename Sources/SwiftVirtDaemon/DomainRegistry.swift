@@ -178,16 +178,16 @@ actor DomainRegistry: DomainObserver {
     }
 
     /// virDomainGetXMLDesc: the live definition of a running domain (unless `inactive`), else the persistent one
-    /// (the one for the next boot when `inactive`).
-    func xmlDescription(_ uuid: DomainUUID, inactive: Bool) async throws -> String {
+    /// (the one for the next boot when `inactive`). Graphics passwords only when `secure`.
+    func xmlDescription(_ uuid: DomainUUID, inactive: Bool, secure: Bool = false) async throws -> String {
         let rec = try record(uuid)
         if let live = rec.live, !inactive, let running = rec.running {
-            return DomainXML.format(live, runtime: await running.runtime)
+            return DomainXML.format(live, runtime: await running.runtime, secure: secure)
         }
         let useNext = inactive && rec.nextConfig != nil
-        if !useNext, let xml = configXML[uuid] { return xml }
-        let xml = DomainXML.format(useNext ? rec.nextConfig ?? rec.config : rec.config)
-        if !useNext {
+        if !useNext, !secure, let xml = configXML[uuid] { return xml }
+        let xml = DomainXML.format(useNext ? rec.nextConfig ?? rec.config : rec.config, secure: secure)
+        if !useNext && !secure {
             configXML[uuid] = xml
             publishQuickView()  // so the quick view exists to take the XML
             quick.storeXML(xml, for: uuid)

@@ -42,7 +42,12 @@ enum DomainQueryRoutes {
             (args: DomainGetXmlDescArgs, ctx) in
             // SECURE 1, INACTIVE 2, UPDATE_CPU 4, MIGRATABLE 8
             try checkFlags(args.flags, allowed: 0xF, "virDomainGetXMLDesc")
-            let xml = try await ctx.registry.xmlDescription(args.dom.domainUUID(), inactive: args.flags & 2 != 0)
+            let secure = args.flags & 1 != 0
+            if secure && ctx.session.isReadOnly {
+                throw VirtError(.operationDenied, domain: .domain, detail: "virDomainGetXMLDesc with secure flag")
+            }
+            let xml = try await ctx.registry.xmlDescription(
+                args.dom.domainUUID(), inactive: args.flags & 2 != 0, secure: secure)
             return DomainGetXmlDescRet(xml: xml)
         }
         table.on(Remote.DomainGetInfo.self) {

@@ -121,7 +121,7 @@ struct QEMUCapabilitiesXML {
                 <hostdev supported='no'/>
                 <rng supported='yes'>
             \(enumeration("model", ["virtio"]))\
-            \(enumeration("backendModel", ["random"]))\
+            \(enumeration("backendModel", ["random", "builtin"]))\
                 </rng>
               </devices>
               <features>

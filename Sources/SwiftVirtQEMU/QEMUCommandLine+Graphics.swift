@@ -7,8 +7,10 @@ extension ArgumentBuilder {
     static let defaultListenAddress = "127.0.0.1"
 
     mutating func addGraphics() throws {
-        if def.devices.graphics.filter({ $0.type == .spice }).count > 1 {
-            throw QEMUCommandLineError.unsupported("more than one <graphics type='spice'>: QEMU runs one SPICE server")
+        let counted: [Graphics.GraphicsType] = [.sdl, .vnc, .spice, .eglHeadless, .dbus]
+        if counted.contains(where: { t in def.devices.graphics.filter { $0.type == t }.count > 1 }) {
+            throw QEMUCommandLineError.unsupported(
+                "only 1 graphics device of each type (sdl, vnc, spice, headless, dbus) is supported")
         }
         for g in def.devices.graphics {
             if g.listens.count > 1 {
@@ -50,6 +52,8 @@ extension ArgumentBuilder {
             }
             if let ws = g.websocket { vnc += ws == -1 ? ",websocket=on" : ",websocket=\(ws)" }
         }
+        // The password itself is given over the monitor once QEMU runs (QEMUGraphicsPasswords).
+        if g.passwd != nil { vnc += ",password=on" }
         if let id = g.audioID ?? def.devices.audios.first?.id { vnc += ",audiodev=audio\(id)" }
         add("-vnc", vnc)
     }
@@ -102,7 +106,7 @@ extension ArgumentBuilder {
         case .client?: opts.append("agent-mouse=on")
         case nil: break
         }
-        opts.append("disable-ticketing=on")
+        if g.passwd == nil { opts.append("disable-ticketing=on") }
         switch s.defaultMode {
         case .secure:
             throw QEMUCommandLineError.unsupported(

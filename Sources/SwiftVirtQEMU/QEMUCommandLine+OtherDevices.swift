@@ -90,7 +90,7 @@ extension ArgumentBuilder {
     mutating func addRNGs() throws {
         for (i, rng) in def.devices.rngs.enumerated() {
             let alias = rng.alias ?? "rng\(i)"
-            var object = "rng-random,id=obj\(alias)"
+            var object = "rng-\(rng.backendModel.rawValue),id=obj\(alias)"
             if let path = rng.backendPath { object += ",filename=\(qemuEscaped(path))" }
             add("-object", object)
             add(

@@ -11,6 +11,7 @@ extension ArgumentBuilder {
                 "-chardev",
                 try chardevBackend(redir.backend, id: "char\(alias)", what: what, defaultUnixPath: nil, spicevmc: "usbredir"))
             var device = "usb-redir,chardev=char\(alias),id=\(alias)"
+            if let filter = def.devices.redirfilter, !filter.rules.isEmpty { device += ",filter=" + filter.qemuFilter }
             if let boot = redir.bootOrder { device += ",bootindex=\(boot)" }
             add("-device", device + (try usbPlacement(redir.address, what: what)))
         }

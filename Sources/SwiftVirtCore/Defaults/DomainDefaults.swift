@@ -86,7 +86,7 @@ extension DomainDevices {
         }
         applyDisplayDefaults()
         if memballoon == nil { memballoon = MemoryBalloon(model: .virtio) }
-        for i in rngs.indices where rngs[i].backendPath == nil { rngs[i].backendPath = "/dev/urandom" }
+        for i in rngs.indices where rngs[i].backendModel == .random && rngs[i].backendPath == nil { rngs[i].backendPath = "/dev/urandom" }
         if watchdog != nil, watchdog?.action == nil { watchdog?.action = .reset }
         for i in panics.indices where panics[i].address == nil && (panics[i].model ?? .isa) == .isa {
             panics[i].model = .isa

@@ -50,7 +50,7 @@ enum DeviceXMLFormatter {
             }
             generic(&w, d, "hostdev")
             for x in d.redirdevs { RedirdevXML.format(&w, x) }
-            generic(&w, d, "redirfilter")
+            if let f = d.redirfilter { RedirFilterXML.format(&w, f) }
             for x in d.hubs { w.element("hub", [("type", x.type.rawValue)]) { w in common(&w, x.alias, x.address) } }
             if let x = d.watchdog {
                 w.element("watchdog", [("model", x.model.rawValue), ("action", x.action?.rawValue)]) { w in

@@ -118,16 +118,16 @@ extension DeviceXMLParser {
             "model", as: RNGDevice.Model.self, unsupported: ["virtio-transitional", "virtio-non-transitional"])
         let line = r.line
         guard
-            let path = try r.child(
+            let (backend, path) = try r.child(
                 "backend",
-                { c throws(DomainXMLError) -> String? in
-                    _ = try c.requiredEnumeration(
-                        "model", as: RNGDevice.BackendModel.self, unsupported: ["egd", "builtin"])
-                    let t = c.text().trimmingWhitespace()
-                    return t.isEmpty ? nil : t
+                { c throws(DomainXMLError) -> (RNGDevice.BackendModel, String?) in
+                    let model = try c.requiredEnumeration("model", as: RNGDevice.BackendModel.self, unsupported: ["egd"])
+                    let t = model == .builtin ? "" : c.text().trimmingWhitespace()
+                    return (model, t.isEmpty ? nil : t)
                 })
         else { throw .missing(element: r.path + "/backend", attribute: nil, line: line) }
         var g = RNGDevice(backendPath: path)
+        g.backendModel = backend
         g.sourceLine = SourceLine(line)
         (g.address, g.alias) = try addressAndAlias(&r)
         return g

@@ -20,6 +20,15 @@ enum DeviceXMLParser {
         d.redirdevs = try r.childrenKeepingUnsupported("redirdev") { c throws(DomainXMLError) in
             try RedirdevXML.parse(&c)
         }
+        let filters = try r.children("redirfilter") { c throws(DomainXMLError) in
+            (try RedirFilterXML.parse(&c), c.line)
+        }
+        if filters.count > 1 {
+            throw .refused(
+                code: .internalError, message: "only one set of redirection filter rule is supported",
+                element: r.path + "/redirfilter", line: filters[1].1)
+        }
+        d.redirfilter = filters.first?.0
         d.hubs = try r.childrenKeepingUnsupported("hub") { c throws(DomainXMLError) in try hub(&c) }
         d.watchdog = try r.child("watchdog") { c throws(DomainXMLError) in try watchdog(&c) }
         d.memballoon = try r.child("memballoon") { c throws(DomainXMLError) in try memballoon(&c) }

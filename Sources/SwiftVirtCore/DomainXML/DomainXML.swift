@@ -7,8 +7,10 @@ public enum DomainXML {
     }
 
     /// Prints the definition. With `runtime`, prints the live XML (domain id, pty paths, VNC ports);
-    /// without it, the persistent configuration.
-    public static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo? = nil) -> String {
-        XMLRestore.merge(DomainXMLFormatter.format(d, runtime: runtime), kept: d.kept, order: DomainXMLOrder.order)
+    /// without it, the persistent configuration. `secure: false` leaves out graphics passwords, as libvirt's
+    /// XMLDesc does without VIR_DOMAIN_XML_SECURE; stored state is written with them.
+    public static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo? = nil, secure: Bool = true) -> String {
+        XMLRestore.merge(
+            DomainXMLFormatter.format(d, runtime: runtime, secure: secure), kept: d.kept, order: DomainXMLOrder.order)
     }
 }

@@ -1,8 +1,9 @@
 /// Prints a `DomainDefinition` as libvirt domain XML (top level here, devices in `DeviceXMLFormatter`).
 enum DomainXMLFormatter {
-    static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo?) -> String {
+    static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo?, secure: Bool = true) -> String {
         var w = XMLWriter()
         w.live = runtime != nil
+        w.secure = secure
         w.element("domain", [("type", d.virtType.rawValue), ("id", runtime.map { String($0.id) })]) { w in
             w.text("name", d.name)
             w.text("uuid", d.uuid.description)

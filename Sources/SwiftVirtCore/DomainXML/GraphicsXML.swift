@@ -11,6 +11,7 @@ enum GraphicsXML {
             g.websocket = try r.integer("websocket", in: -1...65535)
             _ = r.string("websocketGenerated")  // live-status bookkeeping, as libvirt ignores it in a definition
             g.keymap = r.string("keymap")
+            try auth(&r, &g)
             g.audioID = try r.child("audio") { c throws(DomainXMLError) in
                 try c.requiredInteger("id", in: 1...Int(Int32.max))
             }
@@ -20,11 +21,27 @@ enum GraphicsXML {
             g.tlsPort = try r.integer("tlsPort", in: -1...65535)
             g.autoport = try r.yesNo("autoport")
             g.keymap = r.string("keymap")
+            try auth(&r, &g)
             g.spice = try spiceOptions(&r)
         case .sdl, .rdp, .desktop, .eglHeadless, .dbus:
             break  // typed by type only; the rest stays as written (see the type's doc)
         }
         return g
+    }
+
+    /// libvirt's virDomainGraphicsAuthDefParseXML: `passwdValidTo` is `YYYY-MM-DDTHH:MM:SS`, taken as UTC.
+    private static func auth(_ r: inout ElementReader, _ g: inout Graphics) throws(DomainXMLError) {
+        g.passwd = r.string("passwd")
+        if let v = r.string("passwdValidTo") {
+            guard Graphics.passwordExpiry(v) != nil else {
+                throw .refused(
+                    code: .internalError,
+                    message: "cannot parse password validity time '\(v)', expect YYYY-MM-DDTHH:MM:SS",
+                    element: r.path, line: r.line)
+            }
+            g.passwdValidTo = v
+        }
+        g.connected = try r.enumeration("connected")
     }
 
     private static func spiceOptions(_ r: inout ElementReader) throws(DomainXMLError) -> SpiceOptions {
@@ -127,6 +144,14 @@ enum GraphicsXML {
 
     // MARK: formatting
 
+    /// The password itself only where the caller may see secrets (libvirt's VIR_DOMAIN_XML_SECURE).
+    private static func authAttributes(_ g: Graphics, _ w: XMLWriter) -> [XMLWriter.Attr] {
+        [
+            ("passwd", w.secure ? g.passwd : nil), ("passwdValidTo", g.passwdValidTo),
+            ("connected", g.connected?.rawValue),
+        ]
+    }
+
     /// Live XML shows the ports the driver allocated; unlike libvirt it does not fill in the driver's default
     /// listen address (127.0.0.1), so that live XML defined again is the same definition.
     static func format(_ w: inout XMLWriter, _ g: Graphics, _ rt: DomainRuntimeInfo?) {
@@ -149,6 +174,7 @@ enum GraphicsXML {
                 break
             }
             attrs.append(("keymap", g.keymap))
+            attrs += authAttributes(g, w)
         case .spice:
             if first?.type == .address || first?.type == .network {
                 let port = rt?.spicePort ?? g.port
@@ -160,6 +186,7 @@ enum GraphicsXML {
             }
             attrs.append(("keymap", g.keymap))
             if let mode = g.spice?.defaultMode, mode != .any { attrs.append(("defaultMode", mode.rawValue)) }
+            attrs += authAttributes(g, w)
         case .sdl, .rdp, .desktop, .eglHeadless, .dbus:
             break
         }

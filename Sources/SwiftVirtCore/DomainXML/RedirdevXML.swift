@@ -51,3 +51,50 @@ enum RedirdevXML {
         }
     }
 }
+
+/// `<redirfilter>` read and written as libvirt 9.0 does (virDomainRedirFilterDefParseXML and ...DefFormat).
+enum RedirFilterXML {
+    static func parse(_ r: inout ElementReader) throws(DomainXMLError) -> RedirFilter {
+        RedirFilter(rules: try r.children("usbdev") { c throws(DomainXMLError) in try rule(&c) })
+    }
+
+    private static func rule(_ r: inout ElementReader) throws(DomainXMLError) -> RedirFilter.Rule {
+        func number(_ name: String) throws(DomainXMLError) -> Int? {
+            let v = try r.integer(name, in: Int(Int32.min)...Int(Int32.max))
+            return v == -1 ? nil : v
+        }
+        let usbClass = try number("class")
+        if let c = usbClass, c & ~0xFF != 0 {
+            throw .refused(
+                code: .internalError, message: "Invalid USB Class code 0x\(String(UInt32(truncatingIfNeeded: c), radix: 16))",
+                element: r.path, line: r.line)
+        }
+        var rule = RedirFilter.Rule(usbClass: usbClass, vendor: try number("vendor"), product: try number("product"), allow: false)
+        if let v = r.string("version"), v != "-1" {
+            guard let version = RedirFilter.version(v) else {
+                throw .refused(
+                    code: .xmlError, message: "Cannot parse USB device version \(v)", element: r.path, line: r.line)
+            }
+            rule.version = version
+        }
+        guard let allow = try r.yesNo("allow") else { throw .missing(element: r.path, attribute: "allow", line: r.line) }
+        rule.allow = allow
+        return rule
+    }
+
+    static func format(_ w: inout XMLWriter, _ f: RedirFilter) {
+        guard !f.rules.isEmpty else { return }
+        func hex(_ v: Int, _ width: Int) -> String { RedirFilter.hex(v, width: width) }
+        w.element("redirfilter") { w in
+            for x in f.rules {
+                w.empty(
+                    "usbdev",
+                    [
+                        ("class", x.usbClass.map { hex($0, 2) }), ("vendor", x.vendor.map { hex($0, 4) }),
+                        ("product", x.product.map { hex($0, 4) }),
+                        ("version", x.version.map(RedirFilter.versionText)), ("allow", x.allow ? "yes" : "no"),
+                    ])
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@ public struct DomainDevices: Sendable, Equatable {
     public var audios: [AudioBackend] = []
     public var videos: [VideoDevice] = []
     public var redirdevs: [RedirectedDevice] = []
+    public var redirfilter: RedirFilter?
     public var hubs: [HubDevice] = []
     public var watchdog: WatchdogDevice?
     public var memballoon: MemoryBalloon?
@@ -199,7 +200,7 @@ public struct NetworkInterface: Sendable, Equatable {
 }
 
 /// A device of a kind the model does not type yet (filesystem, hostdev, smartcard, tpm, redirdev, shmem, memory,
-/// iommu, vsock, lease, nvram, redirfilter): kept as written, in its family's place among the devices. Its
+/// iommu, vsock, lease, nvram): kept as written, in its family's place among the devices. Its
 /// `<alias>` and `<address>` are read so that addresses are assigned around it and to it as libvirt does; the
 /// QEMU driver refuses to start a guest with one.
 public struct GenericDevice: Sendable, Equatable {
@@ -222,7 +223,7 @@ public struct GenericDevice: Sendable, Equatable {
 extension DomainDevices {
     /// The device families kept as `GenericDevice`, in libvirt's order.
     public static let genericFamilies = [
-        "lease", "filesystem", "smartcard", "tpm", "hostdev", "redirfilter", "nvram", "shmem", "memory",
+        "lease", "filesystem", "smartcard", "tpm", "hostdev", "nvram", "shmem", "memory",
         "iommu", "vsock",
     ]
 }

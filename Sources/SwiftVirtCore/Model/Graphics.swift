@@ -37,6 +37,12 @@ public struct Graphics: Sendable, Equatable {
     public var listens: [Listen] = []
     /// `keymap=`: passed to QEMU as `-k`.
     public var keymap: String?
+    /// VNC and SPICE: `passwd` (printed only with VIR_DOMAIN_XML_SECURE, as libvirt), `passwdValidTo` (an ISO 8601
+    /// time after which the password no longer works) and `connected` (what happens to clients when it changes).
+    public var passwd: String?
+    public var passwdValidTo: String?
+    public var connected: Connected?
+    public enum Connected: String, Sendable, Equatable, CaseIterable { case fail, disconnect, keep }
     /// VNC: `<audio id=...>`, the backend its audio goes through.
     public var audioID: Int?
     /// SPICE's own options (channels, compression, ...); nil for other types.
@@ -150,5 +156,27 @@ extension Graphics {
         case .sdl, .rdp, .desktop, .eglHeadless, .dbus:
             break
         }
+    }
+}
+
+extension Graphics {
+    /// Seconds since the epoch of a `passwdValidTo` value (`YYYY-MM-DDTHH:MM:SS`, UTC); nil when malformed.
+    public static func passwordExpiry(_ text: String) -> Int? {
+        let parts = text.split(separator: "T", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let date = parts[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        let time = parts[1].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        guard date.count == 3, time.count == 3, let y = date[0], let mo = date[1], let d = date[2],
+            let h = time[0], let mi = time[1], let s = time[2], (1...12).contains(mo), (1...31).contains(d),
+            (0...23).contains(h), (0...59).contains(mi), (0...60).contains(s)
+        else { return nil }
+        // Days from 1970-01-01 to y-mo-d in the proleptic Gregorian calendar.
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return days * 86400 + h * 3600 + mi * 60 + s
     }
 }

@@ -53,10 +53,11 @@ public struct MemoryBalloon: Sendable, Equatable {
     public init(model: Model) { self.model = model }
 }
 
-/// `<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>`.
+/// `<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>`, or QEMU's own generator
+/// (`<backend model='builtin'/>`).
 public struct RNGDevice: Sendable, Equatable {
     public enum Model: String, Sendable, Equatable, CaseIterable { case virtio }
-    public enum BackendModel: String, Sendable, Equatable, CaseIterable { case random }
+    public enum BackendModel: String, Sendable, Equatable, CaseIterable { case random, builtin }
     public var model: Model = .virtio
     public var backendModel: BackendModel = .random
     /// Host entropy source; nil leaves QEMU's default.

@@ -5,6 +5,8 @@ struct XMLWriter {
     private var depth = 0
     /// Live XML (a running domain): device aliases are printed. Inactive XML keeps only user aliases, as libvirt.
     var live = false
+    /// Secrets (graphics passwords) are printed: for stored state and callers with VIR_DOMAIN_XML_SECURE.
+    var secure = true
     /// Per open element, the kept elements still to be written (see `XMLExtras`); nil for elements without any.
     private var keptFrames: [KeptFrame?] = []
 
