@@ -62,7 +62,8 @@ let goldenContext = QEMUCommandLine.Context(
     @Test func keptConfigurationDoesNotStart() throws {
         let xml = """
             <domain type='qemu'><name>k</name><memory>65536</memory><os><type>hvm</type></os>
-            <devices><memballoon model='virtio' autodeflate='on'/><tpm model='tpm-crb'/></devices></domain>
+            <devices><memballoon model='virtio' autodeflate='on'/><tpm model='tpm-crb'><backend type='external'>
+            <source type='unix' mode='connect' path='/run/swtpm.sock'/></backend></tpm></devices></domain>
             """
         var d = try DomainXML.parse(xml)
         try d.applyDefaults()

@@ -14,6 +14,7 @@ enum DeviceXMLFormatter {
                     common(&w, x.alias, x.address)
                 }
             }
+            for x in d.tpms { TPMXML.format(&w, x) }
             for x in d.graphics { graphics(&w, x, runtime) }
             for x in d.sounds {
                 w.element("sound", [("model", x.model.rawValue)]) { w in

@@ -2,7 +2,6 @@
 enum DomainOSXML {
     static func parse(_ r: inout ElementReader) throws(DomainXMLError) -> DomainOS {
         var os = DomainOS()
-        _ = try r.enumeration("firmware", as: Firmware.self, unsupported: ["bios", "efi"])
         try r.child("type") { c throws(DomainXMLError) in
             os.arch = c.string("arch")
             os.machine = c.string("machine")
@@ -16,6 +15,7 @@ enum DomainOSXML {
         if let arch = os.arch, arch != "x86_64", arch != "i686" {
             throw .unsupported(element: "os/type", attribute: "arch", line: r.line, detail: "architecture '\(arch)'")
         }
+        try FirmwareXML.parse(&r, into: &os)
         os.kernel = try r.childText("kernel")
         os.initrd = try r.childText("initrd")
         os.cmdline = try r.childText("cmdline")
@@ -36,9 +36,6 @@ enum DomainOSXML {
         return os
     }
 
-    /// Only used to give `firmware=` a proper "unsupported" error.
-    private enum Firmware: String, CaseIterable { case unused = "" }
-
     static func features(_ r: inout ElementReader) throws(DomainXMLError) -> DomainFeatures {
         var f = DomainFeatures()
         f.acpi = try r.flag("acpi")
@@ -47,6 +44,8 @@ enum DomainOSXML {
         f.vmport = try r.child("vmport") { c throws(DomainXMLError) in
             try c.requiredEnumeration("state", as: OnOff.self)
         }
+        // As libvirt, `<smm/>` means on. `<tseg>` inside is not read: it is kept, and refused at start.
+        f.smm = try r.child("smm") { c throws(DomainXMLError) in try c.enumeration("state", as: OnOff.self) ?? .on }
         return f
     }
 

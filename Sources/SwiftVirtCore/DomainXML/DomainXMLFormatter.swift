@@ -47,8 +47,9 @@ enum DomainXMLFormatter {
     static func yesNo(_ b: Bool) -> String { b ? "yes" : "no" }
 
     private static func os(_ w: inout XMLWriter, _ os: DomainOS) {
-        w.element("os") { w in
+        w.element("os", [("firmware", os.firmware?.rawValue)]) { w in
             w.text("type", [("arch", os.arch), ("machine", os.machine)], os.type)
+            FirmwareXML.format(&w, os)
             if let k = os.kernel { w.text("kernel", k) }
             if let i = os.initrd { w.text("initrd", i) }
             if let c = os.cmdline { w.text("cmdline", c) }
@@ -66,6 +67,7 @@ enum DomainXMLFormatter {
             if f.apic { w.empty("apic") }
             if f.pae { w.empty("pae") }
             if let v = f.vmport { w.empty("vmport", [("state", v.rawValue)]) }
+            if let v = f.smm { w.empty("smm", [("state", v.rawValue)]) }
         }
     }
 

@@ -8,6 +8,7 @@ public struct DomainDevices: Sendable, Equatable {
     public var consoles: [CharDevice] = []
     public var channels: [CharDevice] = []
     public var inputs: [InputDevice] = []
+    public var tpms: [TPMDevice] = []
     public var graphics: [Graphics] = []
     public var sounds: [SoundDevice] = []
     public var audios: [AudioBackend] = []
