@@ -14,10 +14,13 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public var defaultMachine: String
         /// Start with vCPUs stopped (libvirt always does, then sends `cont`).
         public var startPaused: Bool
+        /// The control socket of the domain's swtpm (`<tpm><backend type='emulator'>`).
+        public var swtpmSocketPath: String?
 
         public init(
             emulator: String = "/usr/bin/qemu-system-x86_64", accelerator: AcceleratorVerdict,
-            monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true
+            monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true,
+            swtpmSocketPath: String? = nil
         ) {
             self.emulator = emulator
             self.accelerator = accelerator
@@ -25,6 +28,7 @@ public struct QEMUCommandLine: Sendable, Equatable {
             self.channelDirectory = channelDirectory
             self.defaultMachine = defaultMachine
             self.startPaused = startPaused
+            self.swtpmSocketPath = swtpmSocketPath
         }
     }
 
@@ -72,9 +76,11 @@ struct ArgumentBuilder {
     mutating func build() throws {
         add("-name", "guest=\(qemuEscaped(def.name)),debug-threads=on")
         if ctx.startPaused { add("-S") }
+        try addPflashBlockdevs()
         try addMachine()
         try addAccelerator()
         try addCPU()
+        addDomainLoader()
         add("-m", "size=\(def.memoryKiB)k")
         addSMP()
         add("-uuid", def.uuid.description)
@@ -92,6 +98,7 @@ struct ArgumentBuilder {
         try addDisks()
         try addInterfaces()
         try addCharDevices()
+        try addTPMs()
         try addInputs()
         addAudio()
         addGraphics()
@@ -108,7 +115,9 @@ struct ArgumentBuilder {
     mutating func addMachine() throws {
         var options = [qemuEscaped(machine), "usb=off"]
         if let vmport = def.features.vmport { options.append("vmport=\(vmport.rawValue)") }
+        options += smmMachineOptions
         options.append("dump-guest-core=off")
+        options += pflashMachineOptions
         if !def.features.acpi && !isMicrovm { options.append("acpi=off") }
         if let hpet = def.clock?.timers.first(where: { $0.name == .hpet }), hpet.present == false {
             options.append("hpet=off")

@@ -19,6 +19,8 @@ public actor QEMUDomain: RunningDomain {
     let observer: any DomainObserver
     let logger: Logger
     let gracePeriod: Duration
+    /// Helpers that live as long as QEMU: the swtpm of each emulated TPM.
+    let swtpms: [SWTPMInstance]
 
     /// Lifecycle calls take it one at a time, in arrival order, for as long as they await QEMU.
     let job = AsyncJobLock()
@@ -33,7 +35,7 @@ public actor QEMUDomain: RunningDomain {
     init(
         definition: DomainDefinition, status: QEMUDomainStatus, process: QEMUProcess, qmp: QMPClient,
         state: DomainState, reason: DomainStateReason, observer: any DomainObserver, logger: Logger,
-        gracePeriod: Duration
+        gracePeriod: Duration, swtpms: [SWTPMInstance] = []
     ) {
         self.id = status.id
         self.definition = definition
@@ -50,6 +52,7 @@ public actor QEMUDomain: RunningDomain {
         logger[metadataKey: "domain"] = "\(definition.name)"
         self.logger = logger
         self.gracePeriod = gracePeriod
+        self.swtpms = swtpms
     }
 
     /// Starts consuming QMP events and watching the process. Called once by the driver.
@@ -272,6 +275,7 @@ public actor QEMUDomain: RunningDomain {
         QEMUProcess.appendLog(status.logPath, "shutting down, reason=\(reasonText)")
         try? FileManager.default.removeItem(atPath: status.pidFilePath)
         try? FileManager.default.removeItem(atPath: status.domainDirectory)
+        for instance in swtpms { await instance.stop() }
         state = .shutoff
         stateReason = reason
         await pendingReport?.value

@@ -18,8 +18,15 @@ struct QEMUDomainLauncher {
         try fm.createDirectory(
             atPath: paths.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try fm.createDirectory(atPath: driver.configuration.logDirectory, withIntermediateDirectories: true)
-        let process = try QEMUProcess.spawn(
-            executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile)
+        let swtpms = try await prepareHost(id: id)
+        let process: QEMUProcess
+        do {
+            process = try QEMUProcess.spawn(
+                executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile)
+        } catch {
+            for instance in swtpms { await instance.stop() }
+            throw error
+        }
         logger.info("started QEMU for \(definition.name)", metadata: ["pid": "\(process.pid)"])
         do {
             let qmp = try await connectMonitor(paths: paths, process: process)
@@ -28,12 +35,13 @@ struct QEMUDomainLauncher {
                 id: id, name: definition.name, uuid: definition.uuid.description, pid: process.pid,
                 monitorPath: paths.monitor, domainDirectory: paths.directory, logPath: paths.log,
                 pidFilePath: paths.pidFile, emulator: line.executable, ptyPaths: ptys, vncPort: vncPort,
-                startTime: Date().timeIntervalSince1970)
+                startTime: Date().timeIntervalSince1970, swtpm: swtpms.isEmpty ? nil : swtpms.map(\.status))
             if !paused { _ = try await qmp.execute("cont") }
             let domain = QEMUDomain(
                 definition: definition, status: status, process: process, qmp: qmp,
                 state: paused ? .paused : .running, reason: paused ? .pausedUser : .runningBooted,
-                observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod)
+                observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod,
+                swtpms: swtpms)
             await observer.domain(
                 definition.uuid, changedTo: .running, reason: .runningBooted, event: .startedBooted)
             if paused {
@@ -44,6 +52,7 @@ struct QEMUDomainLauncher {
         } catch {
             process.signal(SIGKILL)
             _ = await process.waitForExit(timeout: .seconds(5))
+            for instance in swtpms { await instance.stop() }
             try? fm.removeItem(atPath: paths.directory)
             try? fm.removeItem(atPath: paths.pidFile)
             if error is QEMUDomainError { throw error }
@@ -106,7 +115,8 @@ struct QEMUDomainLauncher {
         let domain = QEMUDomain(
             definition: definition, status: status, process: process, qmp: qmp,
             state: isRunning ? .running : .paused, reason: isRunning ? .runningBooted : .pausedUser,
-            observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod)
+            observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod,
+            swtpms: (status.swtpm ?? []).compactMap(SWTPMInstance.adopt))
         await domain.startMonitoring()
         logger.info("reattached to QEMU for \(definition.name)", metadata: ["pid": "\(status.pid)"])
         return domain

@@ -16,11 +16,14 @@ public struct QEMUDriverConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// How long `start` waits for QEMU's monitor.
     public var startTimeout: Duration
+    /// Where `<os firmware=...>` finds QEMU's firmware descriptors, lowest priority first.
+    public var firmwareDescriptorDirectories: [String]
 
     public init(
         runDirectory: String, logDirectory: String, stateDirectory: String,
         emulatorPath: String = "/usr/bin/qemu-system-x86_64", shutdownGracePeriod: Duration = .seconds(10),
-        startTimeout: Duration = .seconds(30)
+        startTimeout: Duration = .seconds(30),
+        firmwareDescriptorDirectories: [String] = ["/usr/share/qemu/firmware", "/etc/qemu/firmware"]
     ) {
         self.runDirectory = runDirectory
         self.logDirectory = logDirectory
@@ -28,6 +31,7 @@ public struct QEMUDriverConfiguration: Sendable {
         self.emulatorPath = emulatorPath
         self.shutdownGracePeriod = shutdownGracePeriod
         self.startTimeout = startTimeout
+        self.firmwareDescriptorDirectories = firmwareDescriptorDirectories
     }
 }
 
@@ -111,10 +115,12 @@ public final class QEMUDriver: HypervisorDriver {
             throw QEMUCommandLineError.kvmNotUsable(verdict: accelerator.name, reason: accelerator.reason ?? "")
         }
         try applyDefaults(&definition)
+        try QEMUFirmwareAndTPMRules.validate(definition, emulator: definition.devices.emulator ?? configuration.emulatorPath)
     }
 
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
         try definition.applyDefaults()
+        QEMUFirmwareAndTPMRules.applyDefaults(&definition, nvramDirectory: nvramDirectory)
     }
 
     /// Paths a domain uses while it runs.
@@ -123,6 +129,7 @@ public final class QEMUDriver: HypervisorDriver {
         let monitor: String
         let pidFile: String
         let log: String
+        let swtpmSocket: String
     }
 
     func paths(for definition: DomainDefinition, id: Int32) -> DomainPaths {
@@ -130,18 +137,21 @@ public final class QEMUDriver: HypervisorDriver {
         let directory = "\(qemuDir)/domain-\(id)-\(definition.name.prefix(20))"
         return DomainPaths(
             directory: directory, monitor: "\(directory)/monitor.sock", pidFile: "\(qemuDir)/\(definition.name).pid",
-            log: "\(configuration.logDirectory)/\(definition.name).log")
+            log: "\(configuration.logDirectory)/\(definition.name).log",
+            swtpmSocket: swtpm.socketPath(id: id, name: definition.name))
     }
 
     func commandLine(for definition: DomainDefinition, paths: DomainPaths) throws -> QEMUCommandLine {
         let context = QEMUCommandLine.Context(
             emulator: configuration.emulatorPath, accelerator: accelerator, monitorSocketPath: paths.monitor,
-            channelDirectory: paths.directory, defaultMachine: capabilities.defaultMachine, startPaused: true)
+            channelDirectory: paths.directory, defaultMachine: capabilities.defaultMachine, startPaused: true,
+            swtpmSocketPath: paths.swtpmSocket)
         return try QEMUCommandLine(definition: definition, context: context)
     }
 
     public func nativeCommandLine(for definition: DomainDefinition) async throws -> [String] {
-        try commandLine(for: definition, paths: paths(for: definition, id: -1)).argv
+        let prepared = try await prepareStart(definition)
+        return try commandLine(for: prepared, paths: paths(for: prepared, id: -1)).argv
     }
 
     /// `qemu-argv`: as libvirt prints it, the environment QEMU starts with, then the command line, shell-quoted.
