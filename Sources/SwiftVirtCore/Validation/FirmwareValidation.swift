@@ -6,6 +6,11 @@ extension DomainDefinition {
         func refuse(_ text: String, _ element: String) -> DomainCheckError {
             DomainCheckError(.xmlDetail, text, element: element, line: line)
         }
+        if os.firmwareFeatures?.enrolledKeys == true && os.firmwareFeatures?.secureBoot == false {
+            throw refuse(
+                "firmware feature 'enrolled-keys' cannot be enabled when firmware feature 'secure-boot' is disabled",
+                "os/firmware")
+        }
         let loader = os.loader
         if let firmware = os.firmware {
             if loader?.readonly != nil {
