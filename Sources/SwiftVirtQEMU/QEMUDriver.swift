@@ -88,8 +88,13 @@ public final class QEMUDriver: HypervisorDriver {
         guard let canonical = capabilities.canonicalMachine(requested) else {
             throw QEMUDomainError.unknownMachine(requested)
         }
+        let directories = configuration.firmwareDescriptorDirectories
+        let descriptors = try await BlockingIO.run { try FirmwareDescriptor.loadAll(directories: directories) }
         return QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
-            .domainCapabilitiesDocument(machine: canonical, virtType: type)
+            .domainCapabilitiesDocument(
+                machine: canonical, virtType: type,
+                os: DomainCapabilitiesFirmwareTPM.os(descriptors: descriptors, machine: canonical, arch: "x86_64"),
+                tpm: DomainCapabilitiesFirmwareTPM.tpm(swtpmInstalled: access(SWTPM.binary, X_OK) == 0))
     }
 
     public func prepareDefinition(_ definition: inout DomainDefinition) throws {
