@@ -15,7 +15,7 @@ enum TPMXML {
                 element: r.path + "/backend", line: backends[1].position.line, reason: "only one TPM backend is supported")
         }
         guard let backend = try r.child("backend", { c throws(DomainXMLError) in try Self.backend(&c) }) else {
-            throw .missing(element: r.path + "/backend", attribute: nil, line: r.line)
+            throw .inconsistent(element: r.path + "/backend", line: r.line, reason: "missing TPM device backend")
         }
         var tpm = TPMDevice(model: model, backend: backend)
         tpm.sourceLine = SourceLine(r.line)
