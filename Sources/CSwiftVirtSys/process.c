@@ -29,10 +29,35 @@ static void close_other_fds(int keep) {
         if (fd != keep) close(fd);
 }
 
+/* Whether `fd` is one of the `nkeep` descriptors in `keep`. */
+static int is_kept(int fd, const int *keep, int nkeep) {
+    for (int i = 0; i < nkeep; i++)
+        if (keep[i] == fd) return 1;
+    return 0;
+}
+
+/* Closes every descriptor above 2 but `report` and those in `keep`, and clears close-on-exec on the kept ones.
+   Child side, async-signal-safe calls only. */
+static void close_fds_keeping(int report, const int *keep, int nkeep) {
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536) max = 65536;
+    int highest = report;
+    for (int i = 0; i < nkeep; i++)
+        if (keep[i] > highest) highest = keep[i];
+    for (int fd = 3; fd <= highest; fd++)
+        if (fd != report && !is_kept(fd, keep, nkeep)) close(fd);
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned)highest + 1, ~0u, 0u) != 0)
+#endif
+        for (int fd = highest + 1; fd < max; fd++) close(fd);
+    for (int i = 0; i < nkeep; i++) fcntl(keep[i], F_SETFD, 0);
+}
+
 /* fork + exec with the child's stdin/stdout/stderr on the given descriptors (-1: /dev/null), every other
-   descriptor closed, default signal handling; in a new session when `detach`. Returns the pid or -errno. */
+   descriptor closed but `keep`, default signal handling; in a new session when `detach`. Returns the pid or
+   -errno. */
 static pid_t spawn_with_stdio(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd,
-                              int err_fd, int detach) {
+                              int err_fd, int detach, const int *keep, int nkeep) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) < 0) return -errno;
     /* Block signals across fork so the child cannot run the parent's handlers before exec. */
@@ -53,7 +78,10 @@ static pid_t spawn_with_stdio(const char *path, char *const argv[], char *const 
         if (devnull > 2) close(devnull);
         int w = report[1];
         if (w < 3) goto fail;
-        close_other_fds(w);
+        if (nkeep > 0)
+            close_fds_keeping(w, keep, nkeep);
+        else
+            close_other_fds(w);
         sigprocmask(SIG_SETMASK, &none, NULL);
         execve(path, argv, envp);
     fail:;
@@ -79,11 +107,16 @@ static pid_t spawn_with_stdio(const char *path, char *const argv[], char *const 
 }
 
 pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[], int output_fd) {
-    return spawn_with_stdio(path, argv, envp, -1, output_fd, output_fd, 1);
+    return spawn_with_stdio(path, argv, envp, -1, output_fd, output_fd, 1, NULL, 0);
+}
+
+pid_t sv_spawn_detached_keeping(const char *path, char *const argv[], char *const envp[], int output_fd,
+                                const int *keep, int nkeep) {
+    return spawn_with_stdio(path, argv, envp, -1, output_fd, output_fd, 1, keep, nkeep);
 }
 
 pid_t sv_spawn_piped(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd) {
-    return spawn_with_stdio(path, argv, envp, in_fd, out_fd, err_fd, 0);
+    return spawn_with_stdio(path, argv, envp, in_fd, out_fd, err_fd, 0, NULL, 0);
 }
 
 int sv_pidfd_open(pid_t pid) {

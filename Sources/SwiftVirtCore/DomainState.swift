@@ -22,6 +22,7 @@ public struct DomainStateReason: Sendable, Equatable, Codable {
     public static let runningRestored = DomainStateReason(2)
     // paused
     public static let pausedUser = DomainStateReason(1)
+    public static let pausedWatchdog = DomainStateReason(6)
     public static let pausedStartingUp = DomainStateReason(11)
     // shutdown (in progress)
     public static let shutdownUser = DomainStateReason(1)
@@ -48,6 +49,7 @@ public struct DomainLifecycleEvent: Sendable, Equatable {
     public static let undefinedRemoved = DomainLifecycleEvent(event: 1, detail: 0)
     public static let startedBooted = DomainLifecycleEvent(event: 2, detail: 0)
     public static let suspendedPaused = DomainLifecycleEvent(event: 3, detail: 0)
+    public static let suspendedWatchdog = DomainLifecycleEvent(event: 3, detail: 3)
     public static let resumedUnpaused = DomainLifecycleEvent(event: 4, detail: 0)
     public static let stoppedShutdown = DomainLifecycleEvent(event: 5, detail: 0)
     public static let stoppedDestroyed = DomainLifecycleEvent(event: 5, detail: 1)

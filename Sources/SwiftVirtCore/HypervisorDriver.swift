@@ -110,6 +110,8 @@ public protocol DomainObserver: Sendable {
     func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async
     /// An event of the domain's hypervisor monitor (see `MonitorPassthrough`); a default does nothing.
     func domainMonitorEvent(_ uuid: DomainUUID, _ event: MonitorEvent) async
+    /// The guest's watchdog fired (libvirt's WATCHDOG event); a default does nothing.
+    func domainWatchdog(_ uuid: DomainUUID, action: WatchdogEventAction) async
 }
 
 /// One running guest. Implementations serialise every lifecycle call (one actor per domain).

@@ -3,8 +3,11 @@
 /// libvirt's error domains (virErrorDomain): which subsystem raised the error.
 public enum VirtErrorDomain: Int32, Sendable {
     case none = 0
+    case xml = 5
     case rpc = 7
     case qemu = 10
+    /// VIR_FROM_NET: libvirt's host network device helpers.
+    case net = 11
     case test = 12
     case remote = 13
     case storage = 18

@@ -113,6 +113,12 @@ final class ConnectionSession: Sendable {
             case .reboot:
                 procedure = .domainEventCallbackReboot
                 encoder.encode(DomainEventCallbackRebootMsg(callbackID: callbackID, msg: DomainEventRebootMsg(dom: dom)))
+            case .watchdog:
+                guard let action = notice.watchdogAction else { continue }
+                procedure = .domainEventCallbackWatchdog
+                encoder.encode(
+                    DomainEventCallbackWatchdogMsg(
+                        callbackID: callbackID, msg: DomainEventWatchdogMsg(dom: dom, action: action.rawValue)))
             }
             let header = PacketHeader(
                 program: WireProgram.remote.rawValue, version: 1, procedure: procedure.rawValue, type: .message,

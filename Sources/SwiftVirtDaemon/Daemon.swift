@@ -87,7 +87,7 @@ public enum Daemon {
         await networks.restore(createDefault: config.defaultNetwork)
         await registry.setInterfacePlugger(InterfacePlugger(networks: networks))
         for rec in await registry.allRecords() {
-            for nic in rec.live?.devices.interfaces ?? [] {
+            for nic in rec.live?.devices.interfaces ?? [] where InterfacePlugger.ownsDevice(nic) {
                 if let tap = nic.targetDev {
                     await networks.adoptTap(tap, network: nic.type == .network ? nic.source : nil)
                 }

@@ -427,6 +427,11 @@ actor DomainRegistry: DomainObserver {
         events.publish(DomainEventNotice(kind: .reboot, domain: rec.identity, lifecycle: nil))
     }
 
+    func domainWatchdog(_ uuid: DomainUUID, action: WatchdogEventAction) async {
+        guard let rec = records[uuid], rec.isActive else { return }
+        events.publish(DomainEventNotice(kind: .watchdog, domain: rec.identity, lifecycle: nil, watchdogAction: action))
+    }
+
     func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async {
         domainStoppedLocal(uuid, reason: reason, event: event)
     }

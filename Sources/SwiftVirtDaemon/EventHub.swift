@@ -5,12 +5,14 @@ import SwiftVirtCore
 public enum DomainEventKind: Int32, Sendable {
     case lifecycle = 0
     case reboot = 1
+    case watchdog = 3
 }
 
 struct DomainEventNotice: Sendable {
     var kind: DomainEventKind
     var domain: DomainIdentity
     var lifecycle: DomainLifecycleEvent?
+    var watchdogAction: WatchdogEventAction? = nil
 }
 
 /// Name, uuid and id: what a remote_nonnull_domain carries.

@@ -10,14 +10,16 @@ enum DomainLifecycleRoutes {
         }
         table.on(Remote.DomainDefineXMLFlags.self, waits: true) {
             (args: DomainDefineXmlFlagsArgs, ctx) in
-            // VALIDATE 1: our parser already rejects everything outside the schema subset it understands.
+            // VALIDATE 1: against libvirt's schema; without it, what lies outside the schema is kept.
             try checkFlags(args.flags, allowed: 1, "virDomainDefineXMLFlags")
+            if args.flags & 1 != 0 { try await SchemaValidation.validate(args.xml, schema: "domain") }
             return DomainDefineXmlFlagsRet(dom: try await ctx.registry.define(xml: args.xml).wire)
         }
         table.on(Remote.DomainCreateXML.self) {
             (args: DomainCreateXmlArgs, ctx) in
             // START_PAUSED 1, VALIDATE 16
             try checkFlags(args.flags, allowed: 1 | 16, "virDomainCreateXML")
+            if args.flags & 16 != 0 { try await SchemaValidation.validate(args.xmlDesc, schema: "domain") }
             let identity = try await ctx.registry.createTransient(xml: args.xmlDesc, paused: args.flags & 1 != 0)
             return DomainCreateXmlRet(dom: identity.wire)
         }

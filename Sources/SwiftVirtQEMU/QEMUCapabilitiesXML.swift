@@ -5,6 +5,8 @@ import Glibc
 struct QEMUCapabilitiesXML {
     let capabilities: QEMUCapabilities
     let verdict: AcceleratorVerdict
+    /// The `<graphics>` types guests can run with (spice when QEMU has it).
+    var graphicsTypes = ["vnc"]
 
     static func escaped(_ s: String) -> String {
         s.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
@@ -113,7 +115,7 @@ struct QEMUCapabilitiesXML {
             \(enumeration("bus", ["ide", "fdc", "scsi", "virtio", "usb", "sata"]))\
                 </disk>
                 <graphics supported='yes'>
-            \(enumeration("type", ["vnc"]))\
+            \(enumeration("type", graphicsTypes))\
                 </graphics>
                 <video supported='yes'>
             \(enumeration("modelType", ["vga", "cirrus", "virtio", "bochs", "qxl", "none"]))\

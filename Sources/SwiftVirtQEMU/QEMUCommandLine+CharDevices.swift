@@ -6,26 +6,23 @@ extension ArgumentBuilder {
         for (i, net) in def.devices.interfaces.enumerated() {
             let alias = net.alias ?? "net\(i)"
             let what = "<interface type='\(net.type.rawValue)'>"
-            switch net.type {
-            case .user:
-                add("-netdev", "user,id=host\(alias)")
-            case .bridge, .network:
-                // The daemon creates the tap on the right bridge before QEMU starts (and names it in <target dev>);
-                // without one (e.g. domxml-to-native) the bridge helper stands in for type='bridge'.
-                if let tap = net.targetDev {
-                    add("-netdev", "tap,id=host\(alias),ifname=\(qemuEscaped(tap)),script=no,downscript=no")
-                } else if net.type == .bridge, let bridge = net.source {
-                    add("-netdev", "bridge,id=host\(alias),br=\(qemuEscaped(bridge))")
-                } else {
-                    throw QEMUCommandLineError.invalid("\(what) has no tap device; the daemon creates it at start")
-                }
-            }
+            add("-netdev", try netdev(net, id: "host\(alias)", what: what))
             let model: String
             switch net.model ?? .rtl8139 {
             case .virtio: model = "virtio-net-pci"
+            case .virtioTransitional: model = "virtio-net-pci-transitional"
+            case .virtioNonTransitional: model = "virtio-net-pci-non-transitional"
             case .e1000: model = "e1000"
             case .e1000e: model = "e1000e"
             case .rtl8139: model = "rtl8139"
+            case .ne2kPCI: model = "ne2k_pci"
+            case .pcnet: model = "pcnet"
+            case .vmxnet3: model = "vmxnet3"
+            case .i82551: model = "i82551"
+            case .i82557b: model = "i82557b"
+            case .i82559er: model = "i82559er"
+            case .usbNet:
+                throw QEMUCommandLineError.unsupported("\(what) with <model type='usb-net'>")
             }
             var device = "\(model),netdev=host\(alias),id=\(alias)"
             if let mac = net.mac { device += ",mac=\(mac)" }
@@ -35,10 +32,51 @@ extension ArgumentBuilder {
         }
     }
 
+    /// The host side of an interface.
+    private func netdev(_ net: NetworkInterface, id: String, what: String) throws -> String {
+        if let v = net.virtualPort {
+            throw QEMUCommandLineError.unsupported("\(what) with <virtualport type='\(v.type ?? "")'>")
+        }
+        switch net.type {
+        case .user:
+            return "user,id=\(id)"
+        case .bridge, .network, .direct, .ethernet:
+            // The daemon made the tap (on its bridge) or macvtap before QEMU starts and named it in <target dev>;
+            // a macvtap is opened here and inherited. Without one (e.g. domxml-to-native) the bridge helper
+            // stands in for type='bridge'.
+            if let tap = net.targetDev, let fd = ctx.tapFDs[tap] {
+                return "tap,fd=\(fd),id=\(id)"
+            } else if let tap = net.targetDev {
+                return "tap,id=\(id),ifname=\(qemuEscaped(tap)),script=no,downscript=no"
+            } else if net.type == .bridge, let bridge = net.source {
+                return "bridge,id=\(id),br=\(qemuEscaped(bridge))"
+            }
+            throw QEMUCommandLineError.invalid("\(what) has no tap device; the daemon creates it at start")
+        case .server, .client, .mcast:
+            let key = net.type == .server ? "listen" : net.type == .client ? "connect" : "mcast"
+            return "socket,id=\(id),\(key)=\(net.socketAddress ?? "")" + ":\(net.socketPort ?? 0)"
+        case .udp:
+            return "socket,id=\(id),udp=\(net.socketAddress ?? "127.0.0.1"):\(net.socketPort ?? 0)"
+                + ",localaddr=\(net.localAddress ?? "127.0.0.1"):\(net.localPort ?? 0)"
+        case .hostdev, .vhostuser, .vdpa, .null, .vds, .internal:
+            throw QEMUCommandLineError.unsupported(what)
+        }
+    }
+
     /// The `-chardev` backend for a character device.
-    func chardevBackend(_ dev: CharDevice, id: String, what: String, defaultUnixPath: String?) throws -> String {
+    /// `spicevmc` names the SPICE channel a spicevmc backend carries (vdagent for channels, usbredir for
+    /// redirected USB devices).
+    func chardevBackend(
+        _ dev: CharDevice, id: String, what: String, defaultUnixPath: String?, spicevmc: String = "vdagent"
+    ) throws -> String {
         var s: String
         switch dev.type {
+        case .spicevmc:
+            s = "spicevmc,id=\(id),name=\(spicevmc)"
+        case .spiceport:
+            guard let channel = dev.source?.channel else { throw QEMUCommandLineError.invalid("\(what) has no source channel") }
+            s = "spiceport,id=\(id),name=\(qemuEscaped(channel))"
+
         case .pty:
             s = "pty,id=\(id)"
         case .null:
@@ -60,6 +98,14 @@ extension ArgumentBuilder {
             s = "socket,id=\(id),host=\(qemuEscaped(dev.source?.host ?? "127.0.0.1")),port=\(qemuEscaped(service))"
             if dev.tcpProtocol == .telnet { s += ",telnet=on" }
             if dev.source?.mode == .bind { s += ",server=on,wait=off" }
+        case .dev:
+            guard let path = dev.source?.path else { throw QEMUCommandLineError.invalid("\(what) has no source path") }
+            s = "tty,id=\(id),path=\(qemuEscaped(path))"
+        case .pipe:
+            guard let path = dev.source?.path else { throw QEMUCommandLineError.invalid("\(what) has no source path") }
+            s = "pipe,id=\(id),path=\(qemuEscaped(path))"
+        case .stdio, .udp, .vc, .spicevmc, .spiceport, .nmdm, .dbus, .qemuVDAgent:
+            throw QEMUCommandLineError.unsupported("\(what) of type '\(dev.type.rawValue)'")
         }
         if let log = dev.log {
             s += ",logfile=\(qemuEscaped(log.file))"
@@ -117,7 +163,15 @@ extension ArgumentBuilder {
             let defaultPath = channel.targetName.map { "\(ctx.channelDirectory)/\($0)" }
             add("-chardev", try chardevBackend(channel, id: "char\(alias)", what: what, defaultUnixPath: defaultPath))
             var device = try virtioSerialPort("virtserialport", channel, alias: alias, what: what)
-            if let name = channel.targetName { device += ",name=\(qemuEscaped(name))" }
+            var name = channel.targetName
+            if channel.type == .spicevmc {
+                // SPICE's agent channel has one name.
+                if let name, name != "com.redhat.spice.0" {
+                    throw QEMUCommandLineError.unsupported("\(what): Unsupported spicevmc target name '\(name)'")
+                }
+                name = "com.redhat.spice.0"
+            }
+            if let name { device += ",name=\(qemuEscaped(name))" }
             add("-device", device)
         }
     }

@@ -8,10 +8,11 @@ extension ArgumentBuilder {
         for (i, disk) in disks.enumerated() {
             let nodeIndex = disks.count - i
             let what = "<disk> '\(disk.targetDev)'"
+            try refuseUnrunnable(disk, what: what)
             var formatNode: String?
-            if let source = disk.sourcePath {
+            if let storage = try storageNode(disk, what: what) {
                 formatNode = "libvirt-\(nodeIndex)-format"
-                addBlockdevs(disk, source: source, nodeIndex: nodeIndex)
+                addBlockdevs(disk, storage: storage, nodeIndex: nodeIndex)
             } else if disk.device == .disk {
                 throw QEMUCommandLineError.invalid("\(what) has no source")
             }
@@ -19,16 +20,65 @@ extension ArgumentBuilder {
         }
     }
 
-    mutating func addBlockdevs(_ disk: Disk, source: String, nodeIndex: Int) {
+    /// Disks libvirt accepts that this driver cannot give the guest.
+    private func refuseUnrunnable(_ disk: Disk, what: String) throws {
+        switch disk.type {
+        case .dir, .nvme, .vhostuser:
+            throw QEMUCommandLineError.unsupported("\(what) of type '\(disk.type.rawValue)'")
+        case .file, .block, .volume, .network:
+            break
+        }
+        if disk.device == .lun { throw QEMUCommandLineError.unsupported("\(what) with device='lun'") }
+        switch disk.driver?.format {
+        case .luks?, .fat?, .dir?, .ploop?, .cow?:
+            throw QEMUCommandLineError.unsupported("\(what) in format '\(disk.driver?.format?.rawValue ?? "")'")
+        default:
+            break
+        }
+        if let id = disk.driver?.iothread, !iothreadIDs.contains(id) {
+            throw QEMUCommandLineError.invalid("\(what): iothread \(id) is not defined in <iothreads>")
+        }
+    }
+
+    /// The storage node's driver options (without node name and cache), or nil for an empty drive.
+    private func storageNode(_ disk: Disk, what: String) throws -> String? {
+        if let n = disk.networkSource {
+            let host = n.hosts.first
+            switch n.protocol {
+            case .nbd:
+                var node = "driver=nbd"
+                if let socket = host?.socket {
+                    node += ",server.type=unix,server.path=\(qemuEscaped(socket))"
+                } else {
+                    node += ",server.type=inet,server.host=\(qemuEscaped(host?.name ?? "localhost"))"
+                    node += ",server.port=\(host?.port ?? 10809)"
+                }
+                if let export = n.name { node += ",export=\(qemuEscaped(export))" }
+                return node
+            case .http, .https, .ftp, .ftps:
+                guard let name = host?.name else { throw QEMUCommandLineError.invalid("\(what) has no <host>") }
+                let port = host?.port.map { ":\($0)" } ?? ""
+                let path = n.name.map { $0.hasPrefix("/") ? $0 : "/" + $0 } ?? "/"
+                return "driver=\(n.protocol.rawValue),url=\(qemuEscaped("\(n.protocol.rawValue)://\(name)\(port)\(path)"))"
+            default:
+                throw QEMUCommandLineError.unsupported("\(what) over protocol '\(n.protocol.rawValue)'")
+            }
+        }
+        guard let source = disk.sourcePath else { return nil }
+        return "driver=\(disk.type == .block ? "host_device" : "file"),filename=\(qemuEscaped(source))"
+    }
+
+    mutating func addBlockdevs(_ disk: Disk, storage node: String, nodeIndex: Int) {
         let storage = "libvirt-\(nodeIndex)-storage"
         let (direct, noFlush) = cacheFlags(disk.driver?.cache)
-        var file = "driver=\(disk.type == .block ? "host_device" : "file"),filename=\(qemuEscaped(source))"
-        file += ",node-name=\(storage)"
+        var file = node + ",node-name=\(storage)"
         if let direct { file += ",cache.direct=\(direct ? "on" : "off")" }
         if let noFlush { file += ",cache.no-flush=\(noFlush ? "on" : "off")" }
-        if let io = disk.driver?.io { file += ",aio=\(io.rawValue)" }
+        if let io = disk.driver?.io, disk.networkSource == nil { file += ",aio=\(io.rawValue)" }
         file += ",auto-read-only=on"
-        if let discard = disk.driver?.discard {
+        if disk.networkSource != nil {
+            // network protocols have no discard option of their own
+        } else if let discard = disk.driver?.discard {
             file += ",discard=\(discard.rawValue)"
         } else {
             file += ",discard=unmap"
@@ -39,8 +89,18 @@ extension ArgumentBuilder {
         if let direct { format += ",cache.direct=\(direct ? "on" : "off")" }
         if let noFlush { format += ",cache.no-flush=\(noFlush ? "on" : "off")" }
         if let discard = disk.driver?.discard { format += ",discard=\(discard.rawValue)" }
-        format += ",driver=\(disk.driver?.format?.rawValue ?? "raw"),file=\(storage)"
+        if let zeroes = disk.driver?.detectZeroes { format += ",detect-zeroes=\(zeroes.rawValue)" }
+        format += ",driver=\(qemuFormatDriver(disk.driver?.format)),file=\(storage)"
         add("-blockdev", format)
+    }
+
+    /// QEMU's block driver for a libvirt format (an ISO image is raw to QEMU).
+    private func qemuFormatDriver(_ format: Disk.Format?) -> String {
+        switch format {
+        case nil, .raw?, .iso?: return "raw"
+        case .vhd?: return "vpc"
+        case let f?: return f.rawValue
+        }
     }
 
     /// (cache.direct, cache.no-flush) for a libvirt cache mode; nil means QEMU's default.
@@ -77,14 +137,19 @@ extension ArgumentBuilder {
         let boot = effectiveBootIndex(disk: index).map { ",bootindex=\($0)" } ?? ""
         let serial = disk.serial.map { ",serial=\(qemuEscaped($0))" } ?? ""
         let share = disk.shareable ? ",share-rw=on" : ""
-        let cache = writeCache(disk.driver?.cache)
+        var cache = writeCache(disk.driver?.cache)
+        if let p = disk.driver?.errorPolicy { cache += ",werror=\(p == .enospace ? "enospc" : p.rawValue)" }
+        if let p = disk.driver?.readErrorPolicy { cache += ",rerror=\(p.rawValue)" }
         let n = targetIndex(disk.targetDev)
         let addr = disk.address?.drive
         switch bus {
         case .virtio:
             guard disk.device == .disk else { throw QEMUCommandLineError.unsupported("\(what): virtio \(disk.device)") }
             let id = disk.alias ?? "virtio-disk\(n)"
-            return "virtio-blk-pci" + (try pciPlacement(disk.address, what: what)) + drive
+            var options = disk.driver?.iothread.map { ",iothread=iothread\($0)" } ?? ""
+            if let q = disk.driver?.queues { options += ",num-queues=\(q)" }
+            if let q = disk.driver?.queueSize { options += ",queue-size=\(q)" }
+            return "virtio-blk-pci" + options + (try pciPlacement(disk.address, what: what)) + drive
                 + "\(share)\(serial)\(cache),id=\(id)\(boot)"
         case .ide, .sata:
             let kind = disk.device == .cdrom ? "ide-cd" : "ide-hd"
@@ -111,7 +176,9 @@ extension ArgumentBuilder {
             guard disk.device == .disk else { throw QEMUCommandLineError.unsupported("\(what): usb \(disk.device)") }
             let id = disk.alias ?? "usb-disk\(n)"
             return "usb-storage" + (try usbPlacement(disk.address, what: what))
-                + "\(drive)\(serial)\(cache),id=\(id)\(boot),removable=off"
+                + "\(drive)\(serial)\(cache),id=\(id)\(boot),removable=\(disk.removable == .on ? "on" : "off")"
+        case .xen, .uml, .sd:
+            throw QEMUCommandLineError.unsupported("\(what) on bus '\(bus.rawValue)'")
         case .fdc:
             guard disk.device == .floppy, !isQ35 else { throw QEMUCommandLineError.unsupported("\(what) on fdc") }
             let u = addr?.unit ?? n

@@ -1,11 +1,15 @@
 import SwiftVirtCore
 
-/// Inputs, graphics, video, sound, watchdog, balloon, rng, panic, hubs.
+/// Inputs, video, watchdog, balloon, rng, panic, hubs.
 extension ArgumentBuilder {
     mutating func addInputs() throws {
         for (i, input) in def.devices.inputs.enumerated() {
             let alias = input.alias ?? "input\(i)"
             let what = "<input type='\(input.type.rawValue)'>"
+            if input.type == .passthrough || input.type == .evdev {
+                // host input devices: kept with their <source>, not passed to the guest by this driver
+                throw QEMUCommandLineError.unsupported(what)
+            }
             switch input.bus ?? .ps2 {
             case .ps2:
                 guard input.type != .tablet else { throw QEMUCommandLineError.unsupported("\(what) on ps2") }
@@ -17,39 +21,9 @@ extension ArgumentBuilder {
                 add(
                     "-device",
                     "virtio-\(input.type.rawValue)-pci,id=\(alias)" + (try pciPlacement(input.address, what: what)))
+            case .xen, .parallels, .none:
+                throw QEMUCommandLineError.unsupported("\(what) on bus '\(input.bus?.rawValue ?? "")'")
             }
-        }
-    }
-
-    /// Sound cards need an audio backend; like libvirt, a domain without `<audio>` gets a silent one.
-    var audioBackendIDs: [Int] {
-        def.devices.audios.isEmpty && !def.devices.sounds.isEmpty ? [1] : def.devices.audios.map(\.id)
-    }
-
-    mutating func addAudio() {
-        if def.devices.audios.isEmpty {
-            if !def.devices.sounds.isEmpty { add("-audiodev", "id=audio1,driver=none") }
-            return
-        }
-        for audio in def.devices.audios {
-            add("-audiodev", "id=audio\(audio.id),driver=\(audio.type.rawValue)")
-        }
-    }
-
-    mutating func addGraphics() {
-        for g in def.devices.graphics {
-            let listen = g.listenAddress ?? "127.0.0.1"
-            let host = listen.contains(":") ? "[\(listen)]" : listen
-            var vnc: String
-            if g.autoport != false, g.port == nil || g.port == -1 {
-                // QEMU searches displays 0...99 for a free port; the driver reads the result with query-vnc.
-                vnc = "\(host):0,to=99"
-            } else {
-                vnc = "\(host):\(max(0, (g.port ?? 5900) - 5900))"
-            }
-            if let ws = g.websocket { vnc += ws == -1 ? ",websocket=on" : ",websocket=\(ws)" }
-            if !def.devices.audios.isEmpty { vnc += ",audiodev=audio\(def.devices.audios[0].id)" }
-            add("-vnc", vnc)
         }
     }
 
@@ -62,41 +36,24 @@ extension ArgumentBuilder {
             switch video.model {
             case .none: continue
             case .vga: device = primary ? "VGA" : "secondary-vga"
-            case .cirrus: device = "cirrus-vga"
+            case .cirrus, .default: device = "cirrus-vga"
             case .virtio: device = primary ? "virtio-vga" : "virtio-gpu-pci"
             case .bochs: device = "bochs-display"
             case .qxl: device = primary ? "qxl-vga" : "qxl"
             }
+            try requireDevice(device, what)
             var options = "\(device),id=\(alias)"
-            if let vram = video.vram, video.model == .vga { options += ",vgamem_mb=\(max(1, vram / 1024))" }
-            if let vram = video.vram, video.model == .bochs { options += ",vgamem=\(vram)k" }
             if let heads = video.heads, video.model == .virtio || video.model == .qxl {
                 options += ",max_outputs=\(heads)"
             }
-            add("-device", options + (try pciPlacement(video.address, what: what)))
-        }
-    }
-
-    mutating func addSounds() throws {
-        let audio = audioBackendIDs.first.map { ",audiodev=audio\($0)" } ?? ""
-        for (i, sound) in def.devices.sounds.enumerated() {
-            let alias = sound.alias ?? "sound\(i)"
-            let what = "<sound model='\(sound.model.rawValue)'>"
-            let own = sound.audioID.map { ",audiodev=audio\($0)" } ?? audio
-            switch sound.model {
-            case .ich6, .ich9:
-                let hda = sound.model == .ich6 ? "intel-hda" : "ich9-intel-hda"
-                add("-device", "\(hda),id=\(alias)" + (try pciPlacement(sound.address, what: what)))
-                add("-device", "hda-duplex,id=\(alias)-codec0,bus=\(alias).0,cad=0\(own)")
-            case .ac97:
-                add("-device", "AC97\(own),id=\(alias)" + (try pciPlacement(sound.address, what: what)))
-            case .es1370:
-                add("-device", "ES1370\(own),id=\(alias)" + (try pciPlacement(sound.address, what: what)))
-            case .sb16:
-                add("-device", "sb16\(own),id=\(alias)")
-            case .usb:
-                add("-device", "usb-audio\(own),id=\(alias)" + (try usbPlacement(sound.address, what: what)))
+            if video.model == .qxl {
+                // libvirt's order and units: ram and vram in bytes, vram64 and vgamem in MiB.
+                options += ",ram_size=\((video.ram ?? 65536) * 1024),vram_size=\((video.vram ?? 65536) * 1024)"
+                options += ",vram64_size_mb=\((video.vram64 ?? 0) / 1024),vgamem_mb=\((video.vgamem ?? 16384) / 1024)"
             }
+            if let vram = video.vram, video.model == .vga { options += ",vgamem_mb=\(max(1, vram / 1024))" }
+            if let vram = video.vram, video.model == .bochs { options += ",vgamem=\(vram)k" }
+            add("-device", options + (try pciPlacement(video.address, what: what)))
         }
     }
 
@@ -105,16 +62,16 @@ extension ArgumentBuilder {
         let alias = w.alias ?? "watchdog0"
         let what = "<watchdog model='\(w.model.rawValue)'>"
         switch w.model {
-        case .i6300esb: add("-device", "i6300esb,id=\(alias)" + (try pciPlacement(w.address, what: what)))
-        case .ib700: add("-device", "ib700,id=\(alias)")
-        case .itco, .diag288: throw QEMUCommandLineError.unsupported("\(what) on x86_64 \(machine)")
+        case .i6300esb:
+            try requireDevice("i6300esb", what)
+            add("-device", "i6300esb,id=\(alias)" + (try pciPlacement(w.address, what: what)))
+        case .ib700:
+            try requireDevice("ib700", what)
+            add("-device", "ib700,id=\(alias)")
+        case .diag288: throw QEMUCommandLineError.unsupported("\(what): diag288 model of watchdog is allowed for s390 and s390x only")
         }
-        switch w.action {
-        case nil: break
-        case .dump?: throw QEMUCommandLineError.unsupported("<watchdog action='dump'>")
-        case .injectNMI?: add("-watchdog-action", "inject-nmi")
-        case let action?: add("-watchdog-action", action.rawValue)
-        }
+        // QEMU has no 'dump': it pauses, and the driver dumps the guest and resumes it (see QEMUDomain+Watchdog).
+        if let action = w.action { add("-watchdog-action", action == .dump ? "pause" : action.rawValue) }
     }
 
     mutating func addBalloon() throws {

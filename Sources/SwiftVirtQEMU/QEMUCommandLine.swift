@@ -1,3 +1,4 @@
+import Foundation
 import SwiftVirtCore
 
 /// Builds the argv for `qemu-system-x86_64` 7.2 from a definition, in the order and spelling libvirt uses
@@ -16,12 +17,24 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public var startPaused: Bool
         /// The control socket of the domain's swtpm (`<tpm><backend type='emulator'>`).
         public var swtpmSocketPath: String?
+        /// When the guest starts: the RTC of a `variable`, `timezone` or `absolute` clock is computed from it.
+        public var now: Date
+        /// Open descriptors of host tap devices QEMU cannot open by name (macvtap), by `<target dev>`: QEMU
+        /// inherits them and gets `-netdev tap,fd=N`.
+        public var tapFDs: [String: Int32] = [:]
+        /// The device models, audio drivers and SPICE support of the emulator.
+        public var features: QEMUFeatures
+        /// The port allocated for a SPICE display that needs one (see `spicePortsToAllocate`); nil where none is
+        /// allocated (domxml-to-native), where 5901 stands for it as in libvirt.
+        public var spicePort: Int?
 
         public init(
             emulator: String = "/usr/bin/qemu-system-x86_64", accelerator: AcceleratorVerdict,
             monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true,
+            now: Date = Date(), features: QEMUFeatures = .debianQEMU72, spicePort: Int? = nil,
             swtpmSocketPath: String? = nil
         ) {
+            self.now = now
             self.emulator = emulator
             self.accelerator = accelerator
             self.monitorSocketPath = monitorSocketPath
@@ -29,6 +42,8 @@ public struct QEMUCommandLine: Sendable, Equatable {
             self.defaultMachine = defaultMachine
             self.startPaused = startPaused
             self.swtpmSocketPath = swtpmSocketPath
+            self.features = features
+            self.spicePort = spicePort
         }
     }
 
@@ -39,7 +54,7 @@ public struct QEMUCommandLine: Sendable, Equatable {
 
     public init(definition: DomainDefinition, context: Context) throws {
         // Kept configuration (defined, written back) that this driver would have to honour: it does not start.
-        if let first = KeptConfiguration.firstUnsupported(definition.kept) {
+        if let first = KeptConfiguration.firstUnsupported(definition) {
             throw QEMUCommandLineError.unsupported("\(first) is not supported by SwiftVirt's QEMU driver")
         }
         var builder = ArgumentBuilder(definition: definition, context: context)
@@ -80,9 +95,12 @@ struct ArgumentBuilder {
         try addMachine()
         try addAccelerator()
         try addCPU()
+        try refuseUnhonouredTuning()
         addDomainLoader()
-        add("-m", "size=\(def.memoryKiB)k")
+        try addMemory()
         addSMP()
+        addIOThreads()
+        try addSMBIOS()
         add("-uuid", def.uuid.description)
         if def.devices.graphics.isEmpty { add("-display", "none") }
         add("-no-user-config")
@@ -95,20 +113,24 @@ struct ArgumentBuilder {
         addPowerManagement()
         addBoot()
         try addControllers()
+        try addHubs()
+        try addCCIDControllers()
         try addDisks()
         try addInterfaces()
         try addCharDevices()
         try addTPMs()
         try addInputs()
-        addAudio()
-        addGraphics()
+        try addAudio()
+        try addGraphics()
         try addVideos()
         try addSounds()
         try addWatchdog()
+        try addRedirdevs()
         try addBalloon()
         try addRNGs()
+        if def.features.vmcoreinfo == .on { add("-device", "vmcoreinfo") }
+        addACPITables()
         try addPanics()
-        try addHubs()
         add("-msg", "timestamp=on")
     }
 
@@ -116,8 +138,16 @@ struct ArgumentBuilder {
         var options = [qemuEscaped(machine), "usb=off"]
         if let vmport = def.features.vmport { options.append("vmport=\(vmport.rawValue)") }
         options += smmMachineOptions
+        switch def.features.ioapic {
+        case .qemu?: options.append("kernel_irqchip=split")
+        case .kvm?: options.append("kernel_irqchip=on")
+        case nil: break
+        }
         options.append("dump-guest-core=off")
+        if def.tuning.memoryBacking?.nosharepages == true { options.append("mem-merge=off") }
         options += pflashMachineOptions
+        if needsMemoryBackend { options.append("memory-backend=pc.ram") }
+        if def.os.biosUseSerial == true { options.append("graphics=off") }
         if !def.features.acpi && !isMicrovm { options.append("acpi=off") }
         if let hpet = def.clock?.timers.first(where: { $0.name == .hpet }), hpet.present == false {
             options.append("hpet=off")
@@ -126,44 +156,22 @@ struct ArgumentBuilder {
     }
 
     mutating func addAccelerator() throws {
+        let dirtyRing = def.features.kvm.first { $0.name == .dirtyRing && $0.state == .on }?.size
         switch def.virtType {
         case .qemu:
+            if dirtyRing != nil {
+                throw QEMUCommandLineError.unsupported("<features/kvm/dirty-ring> on a TCG (type='qemu') domain")
+            }
             add("-accel", "tcg")
         case .kvm:
             guard ctx.accelerator.isUsable else {
                 throw QEMUCommandLineError.kvmNotUsable(
                     verdict: ctx.accelerator.name, reason: ctx.accelerator.reason ?? "unknown")
             }
-            add("-accel", "kvm")
+            add("-accel", "kvm" + (dirtyRing.map { ",dirty-ring-size=\($0)" } ?? ""))
         case .test, .lxc:
             throw QEMUCommandLineError.unsupported("domain type '\(def.virtType.rawValue)' is not run by QEMU")
         }
-    }
-
-    mutating func addCPU() throws {
-        guard let cpu = def.cpu else { return }
-        var model: String
-        switch cpu.mode ?? .custom {
-        case .hostPassthrough, .hostModel:
-            // TCG cannot expose the host CPU; "max" is everything TCG emulates, the closest equivalent.
-            model = def.virtType == .kvm ? "host" : "max"
-        case .maximum:
-            model = "max"
-        case .custom:
-            guard let name = cpu.model?.name else {
-                if cpu.features.isEmpty { return }
-                throw QEMUCommandLineError.unsupported("<cpu> features without a <model>")
-            }
-            model = qemuEscaped(name)
-        }
-        for feature in cpu.features {
-            switch feature.policy {
-            case .force, .require: model += ",\(feature.name)=on"
-            case .disable, .forbid: model += ",\(feature.name)=off"
-            case .optional: continue  // only honoured if the model supports it; QEMU decides
-            }
-        }
-        add("-cpu", model)
     }
 
     mutating func addSMP() {
@@ -181,26 +189,6 @@ struct ArgumentBuilder {
         add("-smp", smp)
     }
 
-    mutating func addClock() throws {
-        var rtc = "base=\(def.clock?.offset.rawValue ?? "utc")"
-        for timer in def.clock?.timers ?? [] {
-            switch timer.name {
-            case .rtc:
-                if timer.tickpolicy == .catchup { rtc += ",driftfix=slew" }
-            case .pit:
-                if let policy = timer.tickpolicy, policy != .delay {
-                    throw QEMUCommandLineError.unsupported("<timer name='pit' tickpolicy='\(policy.rawValue)'>")
-                }
-            case .hpet:
-                continue  // handled on -machine
-            case .kvmclock, .tsc, .platform, .hypervclock, .armvtimer:
-                if timer.present == nil && timer.tickpolicy == nil { continue }
-                throw QEMUCommandLineError.unsupported("<timer name='\(timer.name.rawValue)'> settings")
-            }
-        }
-        add("-rtc", rtc)
-    }
-
     mutating func addPowerManagement() {
         guard let pm = def.pm, !isMicrovm else { return }
         let device = isQ35 ? "ICH9-LPC" : "PIIX4_PM"
@@ -216,6 +204,7 @@ struct ArgumentBuilder {
             parts.append("menu=\(menu.enable ? "on" : "off")")
             if menu.enable, let timeout = menu.timeout { parts.append("splash-time=\(timeout)") }
         }
+        if let timeout = def.os.biosRebootTimeout { parts.append("reboot-timeout=\(timeout)") }
         parts.append("strict=on")
         add("-boot", parts.joined(separator: ","))
         if let kernel = def.os.kernel { add("-kernel", kernel) }

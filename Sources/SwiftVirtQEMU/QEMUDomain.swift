@@ -31,6 +31,12 @@ public actor QEMUDomain: RunningDomain {
     var taintsRecorded: [DomainTaint] = []
     /// `waitUntilStopped` callers, resumed once the phase is `.gone`.
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
+    /// What the driver lent this run (a display port), given back when QEMU has exited.
+    private var exitReleases: [@Sendable () -> Void] = []
+    func releaseAtExit(_ release: @escaping @Sendable () -> Void) { exitReleases.append(release) }
+    /// Where `<watchdog action='dump'>` dumps go (see QEMUDomain+Watchdog.swift).
+    var autoDumpDirectory: String?
+    func dumpWatchdogFires(into directory: String) { autoDumpDirectory = directory }
 
     init(
         definition: DomainDefinition, status: QEMUDomainStatus, process: QEMUProcess, qmp: QMPClient,
@@ -46,7 +52,7 @@ public actor QEMUDomain: RunningDomain {
         self.stateReason = reason
         self.runtime = DomainRuntimeInfo(
             id: status.id, ptyPaths: status.ptyPaths, vncPort: status.vncPort,
-            vncWebsocketPort: Self.websocketPort(definition, vncPort: status.vncPort))
+            vncWebsocketPort: Self.websocketPort(definition, vncPort: status.vncPort), spicePort: status.spicePort)
         self.observer = observer
         var logger = logger
         logger[metadataKey: "domain"] = "\(definition.name)"
@@ -193,6 +199,8 @@ public actor QEMUDomain: RunningDomain {
             await guestPanicked()
         case "RESET":
             reportReboot()
+        case "WATCHDOG":
+            watchdogFired(event)
         default:
             break
         }
@@ -276,6 +284,10 @@ public actor QEMUDomain: RunningDomain {
         try? FileManager.default.removeItem(atPath: status.pidFilePath)
         try? FileManager.default.removeItem(atPath: status.domainDirectory)
         for instance in swtpms { await instance.stop() }
+        let tuning = QEMUThreadTuning(definition: definition, pid: process.pid, id: status.id)
+        if tuning.needsCgroups { tuning.removeCgroups() }
+        exitReleases.forEach { $0() }
+        exitReleases = []
         state = .shutoff
         stateReason = reason
         await pendingReport?.value
@@ -297,24 +309,25 @@ public actor QEMUDomain: RunningDomain {
 
     // MARK: Helpers
 
-    private func setState(_ newState: DomainState, _ reason: DomainStateReason, event: DomainLifecycleEvent?) {
+    func setState(_ newState: DomainState, _ reason: DomainStateReason, event: DomainLifecycleEvent?) {
         state = newState
         stateReason = reason
         let (observer, uuid) = (self.observer, definition.uuid)
-        // Report in order: the observer call is awaited inside a task chain started from this actor.
-        pendingReport = Task { [previous = pendingReport] in
-            await previous?.value
-            await observer.domain(uuid, changedTo: newState, reason: reason, event: event)
-        }
+        enqueueReport { await observer.domain(uuid, changedTo: newState, reason: reason, event: event) }
     }
     private var pendingReport: Task<Void, Never>?
 
-    private func reportReboot() {
-        let (observer, uuid) = (self.observer, definition.uuid)
+    /// Reports in order: each observer call is awaited inside a task chain started from this actor.
+    func enqueueReport(_ report: @escaping @Sendable () async -> Void) {
         pendingReport = Task { [previous = pendingReport] in
             await previous?.value
-            await observer.domainRebooted(uuid)
+            await report()
         }
+    }
+
+    private func reportReboot() {
+        let (observer, uuid) = (self.observer, definition.uuid)
+        enqueueReport { await observer.domainRebooted(uuid) }
     }
 
     /// The process must still be there; until it is gone, requests act on it (a stop under way included).

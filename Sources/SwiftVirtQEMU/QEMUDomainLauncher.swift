@@ -12,29 +12,44 @@ struct QEMUDomainLauncher {
 
     func start(id: Int32, paused: Bool, observer: any DomainObserver) async throws -> QEMUDomain {
         let paths = driver.paths(for: definition, id: id)
-        let line = try driver.commandLine(for: definition, paths: paths)
+        let spice = definition.devices.graphics.first { $0.type == .spice }
+        let features = await driver.features.features()
+        // A bad definition is refused before a port is taken or a file touched.
+        _ = try driver.commandLine(for: definition, paths: paths, features: features)
+        let spicePort = try spice.flatMap { ArgumentBuilder.spicePortsToAllocate($0).port ? try driver.displayPorts.acquire() : nil }
+        let releasePorts: @Sendable () -> Void = { [ports = driver.displayPorts] in spicePort.map(ports.release) }
         let fm = FileManager.default
         try? fm.removeItem(atPath: paths.directory)
         try fm.createDirectory(
             atPath: paths.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try fm.createDirectory(atPath: driver.configuration.logDirectory, withIntermediateDirectories: true)
         let swtpms = try await prepareHost(id: id)
+        let line: QEMUCommandLine
         let process: QEMUProcess
         do {
+            // QEMU inherits the macvtap devices' descriptors; ours are closed once it has them.
+            let tapFDs = try QEMUTapDevices.openMacvtaps(definition, scratch: paths.directory)
+            defer { QEMUTapDevices.close(tapFDs) }
+            line = try driver.commandLine(
+                for: definition, paths: paths, features: features, spicePort: spicePort, tapFDs: tapFDs)
             process = try QEMUProcess.spawn(
-                executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile)
+                executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile,
+                keeping: Array(tapFDs.values))
         } catch {
             for instance in swtpms { await instance.stop() }
+            releasePorts()
             throw error
         }
         logger.info("started QEMU for \(definition.name)", metadata: ["pid": "\(process.pid)"])
         do {
             let qmp = try await connectMonitor(paths: paths, process: process)
+            try await QEMUThreadTuning(definition: definition, pid: process.pid, id: id).apply(qmp)
             let (ptys, vncPort) = try await runtimeFacts(qmp)
             let status = QEMUDomainStatus(
                 id: id, name: definition.name, uuid: definition.uuid.description, pid: process.pid,
                 monitorPath: paths.monitor, domainDirectory: paths.directory, logPath: paths.log,
                 pidFilePath: paths.pidFile, emulator: line.executable, ptyPaths: ptys, vncPort: vncPort,
+                spicePort: spicePort ?? spice?.port.flatMap { $0 > 0 ? $0 : nil },
                 startTime: Date().timeIntervalSince1970, swtpm: swtpms.isEmpty ? nil : swtpms.map(\.status))
             if !paused { _ = try await qmp.execute("cont") }
             let domain = QEMUDomain(
@@ -42,6 +57,8 @@ struct QEMUDomainLauncher {
                 state: paused ? .paused : .running, reason: paused ? .pausedUser : .runningBooted,
                 observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod,
                 swtpms: swtpms)
+            await domain.releaseAtExit(releasePorts)
+            await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
             await observer.domain(
                 definition.uuid, changedTo: .running, reason: .runningBooted, event: .startedBooted)
             if paused {
@@ -50,6 +67,7 @@ struct QEMUDomainLauncher {
             await domain.startMonitoring()
             return domain
         } catch {
+            releasePorts()
             process.signal(SIGKILL)
             _ = await process.waitForExit(timeout: .seconds(5))
             for instance in swtpms { await instance.stop() }
@@ -101,7 +119,7 @@ struct QEMUDomainLauncher {
             ptys[String(label.dropFirst(4))] = String(filename.dropFirst(4))
         }
         var vncPort: Int?
-        if !definition.devices.graphics.isEmpty {
+        if definition.devices.graphics.contains(where: { $0.type == .vnc && $0.listen?.type == .address }) {
             vncPort = try await qmp.execute("query-vnc")["service"]?.stringValue.flatMap { Int($0) }
         }
         return (ptys, vncPort)
@@ -109,6 +127,7 @@ struct QEMUDomainLauncher {
 
     func reattach(status: QEMUDomainStatus, observer: any DomainObserver) async throws -> QEMUDomain {
         let process = try QEMUProcess.adopt(pid: status.pid, expectedExecutable: status.emulator)
+        if let port = status.spicePort { driver.displayPorts.hold(port) }
         let qmp = try await QMPClient.connect(path: status.monitorPath, logger: logger)
         let running = try await qmp.execute("query-status")
         let isRunning = running["running"]?.boolValue ?? false
@@ -117,6 +136,10 @@ struct QEMUDomainLauncher {
             state: isRunning ? .running : .paused, reason: isRunning ? .runningBooted : .pausedUser,
             observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod,
             swtpms: (status.swtpm ?? []).compactMap(SWTPMInstance.adopt))
+        if let port = status.spicePort {
+            await domain.releaseAtExit { [ports = driver.displayPorts] in ports.release(port) }
+        }
+        await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
         await domain.startMonitoring()
         logger.info("reattached to QEMU for \(definition.name)", metadata: ["pid": "\(status.pid)"])
         return domain

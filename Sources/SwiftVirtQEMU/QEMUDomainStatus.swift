@@ -16,6 +16,8 @@ public struct QEMUDomainStatus: Sendable, Codable, Equatable {
     public var emulator: String
     public var ptyPaths: [String: String]
     public var vncPort: Int?
+    /// The port allocated to the SPICE display, held by the driver until QEMU exits.
+    public var spicePort: Int?
     /// Seconds since the epoch when the process started.
     public var startTime: Double
     /// The domain's swtpm processes (`<tpm>` emulators); absent in statuses written before TPM support.

@@ -41,6 +41,10 @@ public final class QEMUDriver: HypervisorDriver {
     public let accelerator: AcceleratorVerdict
     public let capabilities: QEMUCapabilities
     let logger: Logger
+    /// Device models, audio drivers and SPICE, probed when the first command line is built.
+    let features: QEMUFeatureCache
+    /// Ports of SPICE displays.
+    let displayPorts = DisplayPortAllocator()
 
     public var scheme: String { "qemu" }
     public var errorDomain: VirtErrorDomain { .qemu }
@@ -49,6 +53,7 @@ public final class QEMUDriver: HypervisorDriver {
     public init(configuration: QEMUDriverConfiguration, logger: Logger) async {
         self.configuration = configuration
         self.logger = logger
+        features = QEMUFeatureCache(emulator: configuration.emulatorPath)
         accelerator = await AcceleratorProbe(logger: logger).verdict(stateDirectory: configuration.stateDirectory)
             .verdict
         do {
@@ -90,11 +95,12 @@ public final class QEMUDriver: HypervisorDriver {
         }
         let directories = configuration.firmwareDescriptorDirectories
         let descriptors = try await BlockingIO.run { try FirmwareDescriptor.loadAll(directories: directories) }
-        return QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
-            .domainCapabilitiesDocument(
-                machine: canonical, virtType: type,
-                os: DomainCapabilitiesFirmwareTPM.os(descriptors: descriptors, machine: canonical, arch: "x86_64"),
-                tpm: DomainCapabilitiesFirmwareTPM.tpm(swtpmInstalled: access(SWTPM.binary, X_OK) == 0))
+        var document = QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
+        if await features.features().spice { document.graphicsTypes = ["vnc", "spice"] }
+        return document.domainCapabilitiesDocument(
+            machine: canonical, virtType: type,
+            os: DomainCapabilitiesFirmwareTPM.os(descriptors: descriptors, machine: canonical, arch: "x86_64"),
+            tpm: DomainCapabilitiesFirmwareTPM.tpm(swtpmInstalled: access(SWTPM.binary, X_OK) == 0))
     }
 
     public func prepareDefinition(_ definition: inout DomainDefinition) throws {
@@ -121,12 +127,17 @@ public final class QEMUDriver: HypervisorDriver {
         }
         try applyDefaults(&definition)
         try QEMUFirmwareAndTPMRules.validate(definition, emulator: definition.devices.emulator ?? configuration.emulatorPath)
+        try QEMUDefineChecks.check(definition)
     }
 
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
         try definition.applyDefaults()
+        try QEMUDefinitionRules.check(definition)
         QEMUFirmwareAndTPMRules.applyDefaults(&definition, nvramDirectory: nvramDirectory)
     }
+
+    /// Where `<watchdog action='dump'>` dumps go (libvirt's auto_dump_path).
+    var autoDumpDirectory: String { "\(configuration.stateDirectory)/qemu/dump" }
 
     /// Paths a domain uses while it runs.
     struct DomainPaths {
@@ -146,17 +157,22 @@ public final class QEMUDriver: HypervisorDriver {
             swtpmSocket: swtpm.socketPath(id: id, name: definition.name))
     }
 
-    func commandLine(for definition: DomainDefinition, paths: DomainPaths) throws -> QEMUCommandLine {
-        let context = QEMUCommandLine.Context(
+    func commandLine(
+        for definition: DomainDefinition, paths: DomainPaths, features: QEMUFeatures, spicePort: Int? = nil,
+        tapFDs: [String: Int32] = [:]
+    ) throws -> QEMUCommandLine {
+        var context = QEMUCommandLine.Context(
             emulator: configuration.emulatorPath, accelerator: accelerator, monitorSocketPath: paths.monitor,
             channelDirectory: paths.directory, defaultMachine: capabilities.defaultMachine, startPaused: true,
-            swtpmSocketPath: paths.swtpmSocket)
+            features: features, spicePort: spicePort, swtpmSocketPath: paths.swtpmSocket)
+        context.tapFDs = tapFDs
         return try QEMUCommandLine(definition: definition, context: context)
     }
 
     public func nativeCommandLine(for definition: DomainDefinition) async throws -> [String] {
         let prepared = try await prepareStart(definition)
-        return try commandLine(for: prepared, paths: paths(for: prepared, id: -1)).argv
+        return try commandLine(for: prepared, paths: paths(for: prepared, id: -1), features: await features.features())
+            .argv
     }
 
     /// `qemu-argv`: as libvirt prints it, the environment QEMU starts with, then the command line, shell-quoted.

@@ -46,9 +46,10 @@ public final class QEMUProcess: Sendable {
 
     /// Starts `executable` in a new session with stdin on /dev/null and stdout/stderr appended to `logPath`,
     /// which first gets a timestamped line and the full command line. Writes `pidFilePath` when given.
+    /// `keeping`: descriptors QEMU inherits under the same numbers (taps its command line names by `fd=`).
     public static func spawn(
         executable: String, arguments: [String], environment: [String: String] = QEMUProcess.defaultEnvironment,
-        logPath: String, pidFilePath: String? = nil
+        logPath: String, pidFilePath: String? = nil, keeping: [Int32] = []
     ) throws -> QEMUProcess {
         let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw QEMUProcessError.cannotOpenLog(path: logPath, errno: errno) }
@@ -65,7 +66,12 @@ public final class QEMUProcess: Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let pid = sv_spawn_detached(executable, argv, envp, fd)
+        let pid =
+            keeping.isEmpty
+            ? sv_spawn_detached(executable, argv, envp, fd)
+            : keeping.withUnsafeBufferPointer {
+                sv_spawn_detached_keeping(executable, argv, envp, fd, $0.baseAddress, Int32($0.count))
+            }
         guard pid > 0 else { throw QEMUProcessError.spawnFailed(executable: executable, errno: -pid) }
         if let pidFilePath { try? "\(pid)\n".write(toFile: pidFilePath, atomically: true, encoding: .utf8) }
         return QEMUProcess(pid: pid, isChild: true)

@@ -27,6 +27,19 @@ let goldenContext = QEMUCommandLine.Context(
         #expect(text == expected)
     }
 
+    /// A tap QEMU cannot open by name (macvtap) is passed as an inherited descriptor.
+    @Test func tapGivenByDescriptorIsPassedByNumber() throws {
+        var d = GoldenDefinitions.minimal()
+        var nic = NetworkInterface(type: .network, source: "mv", mac: MACAddress(string: "52:54:00:00:00:09"))
+        nic.targetDev = "macvtap3"
+        d.devices.interfaces = [nic]
+        var ctx = goldenContext
+        ctx.tapFDs = ["macvtap3": 27]
+        let argv = try QEMUCommandLine(definition: d, context: ctx).argv
+        #expect(argv.contains("tap,fd=27,id=hostnet0"))
+        #expect(!argv.contains { $0.contains("ifname=macvtap3") })
+    }
+
     @Test func kvmOnUnusableHostNamesTheProbeReason() {
         var d = GoldenDefinitions.minimal()
         d.virtType = .kvm
@@ -59,11 +72,25 @@ let goldenContext = QEMUCommandLine.Context(
     }
 
     /// Defined and kept, but not run: the start fails with VIR_ERR_CONFIG_UNSUPPORTED naming what.
-    @Test func keptConfigurationDoesNotStart() throws {
+    @Test(arguments: [
+        (
+            "<memballoon model='virtio' autodeflate='on'/>",
+            "attribute 'autodeflate' of <devices/memballoon> is not supported by SwiftVirt's QEMU driver"
+        ),
+        (
+            "<tpm model='tpm-crb'><backend type='external'><source type='unix' mode='connect' path='/run/swtpm.sock'/>"
+                + "</backend></tpm>",
+            "<devices/tpm> is not supported by SwiftVirt's QEMU driver"
+        ),
+        (
+            "<hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/><product id='0xbeef'/></source></hostdev>",
+            "<devices/hostdev type='usb'> is not supported by SwiftVirt's QEMU driver"
+        ),
+    ])
+    func keptConfigurationDoesNotStart(device: String, message: String) throws {
         let xml = """
             <domain type='qemu'><name>k</name><memory>65536</memory><os><type>hvm</type></os>
-            <devices><memballoon model='virtio' autodeflate='on'/><tpm model='tpm-crb'><backend type='external'>
-            <source type='unix' mode='connect' path='/run/swtpm.sock'/></backend></tpm></devices></domain>
+            <devices>\(device)</devices></domain>
             """
         var d = try DomainXML.parse(xml)
         try d.applyDefaults()
@@ -71,8 +98,7 @@ let goldenContext = QEMUCommandLine.Context(
             try QEMUCommandLine(definition: d, context: goldenContext)
         } throws: { error in
             let v = (error as? QEMUCommandLineError)?.virtError
-            return v?.code == .configUnsupported
-                && v?.message == "unsupported configuration: <devices/tpm> is not supported by SwiftVirt's QEMU driver"
+            return v?.code == .configUnsupported && v?.message == "unsupported configuration: " + message
         }
     }
 
@@ -112,6 +138,9 @@ let goldenContext = QEMUCommandLine.Context(
             if d.devices.serials[i].type == .file { d.devices.serials[i].source?.path = "\(dir.path)/serial\(i).txt" }
         }
         d.devices.channels.removeAll { $0.type == .tcp }
+        for i in d.devices.audios.indices where d.devices.audios[i].path != nil {
+            d.devices.audios[i].path = "\(dir.path)/audio\(i).wav"
+        }
         let ctx = QEMUCommandLine.Context(
             accelerator: .absent(reason: "test"), monitorSocketPath: "\(dir.path)/m.sock", channelDirectory: dir.path)
         let line = try QEMUCommandLine(definition: d, context: ctx)
@@ -136,7 +165,7 @@ let goldenContext = QEMUCommandLine.Context(
 
 /// Golden/NAME.xml, completed by the core exactly as `define` does, must give Golden/NAME.xml.args.
 @Suite struct QEMUCommandLineXMLGoldenTests {
-    static let fixtures = ["demo", "pc-devices", "q35-sata"]
+    static let fixtures = ["demo", "pc-devices", "q35-sata", "q35-controllers", "pc-bridges", "spice-q35"]
 
     /// Golden/NAME.xml parsed, completed with defaults and validated, as `define` stores it.
     static func completedDefinition(_ name: String) throws -> DomainDefinition {

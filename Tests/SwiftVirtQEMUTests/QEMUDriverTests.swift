@@ -41,8 +41,11 @@ func makeDriver(_ dir: borrowing ScratchDirectory) async -> QEMUDriver {
         var d = GoldenDefinitions.minimal()
         d.os.machine = "q35"
         d.devices.emulator = nil
+        // minimal() is a pc guest: its pci-root and PIIX3 USB at 00:01.2 cannot be q35's (libvirt refuses both).
+        d.devices.controllers = []
         try driver.prepareDefinition(&d)
         #expect(d.os.machine == "pc-q35-7.2")
+        #expect(d.devices.rootBusModel == .pcieRoot)
         #expect(d.devices.emulator == "/usr/bin/qemu-system-x86_64")
         d.os.machine = "no-such-machine"
         #expect(throws: QEMUDomainError.unknownMachine("no-such-machine")) { try driver.prepareDefinition(&d) }

@@ -25,6 +25,23 @@ import Testing
         #expect(text.contains("sid=\(process.pid) pid=\(process.pid)") || text.contains("sid= \(process.pid)"))
     }
 
+    /// A macvtap's descriptor reaches QEMU under the same number (`-netdev tap,fd=N`); nothing else leaks.
+    @Test func keptDescriptorsReachTheChildUnderTheirNumbers() async throws {
+        let dir = try ScratchDirectory()
+        let log = dir.path + "/sh.log"
+        let kept = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let leaked = open("/dev/null", O_RDONLY)
+        defer {
+            close(kept)
+            close(leaked)
+        }
+        let process = try QEMUProcess.spawn(
+            executable: "/bin/sh", arguments: ["-c", "ls /proc/$$/fd"], logPath: log, keeping: [kept])
+        #expect(await process.waitForExit(timeout: .seconds(10)) == .exited(code: 0))
+        let fds = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
+        #expect(fds == [0, 1, 2, Int(kept)].sorted(), "kept \(kept), leaked \(leaked)")
+    }
+
     @Test func missingExecutableIsATypedError() {
         #expect(throws: QEMUProcessError.spawnFailed(executable: "/nonexistent/qemu", errno: ENOENT)) {
             try QEMUProcess.spawn(executable: "/nonexistent/qemu", arguments: [], logPath: "/tmp/svq-missing.log")

@@ -38,6 +38,11 @@ void sv_kvm_probe(const char *device_path, uint32_t iterations, uint64_t budget_
    closed in the child. Returns the child pid, or -errno. Exec failure is reported through a CLOEXEC pipe. */
 pid_t sv_spawn_detached(const char *path, char *const argv[], char *const envp[], int output_fd);
 
+/* sv_spawn_detached, but the `nkeep` descriptors in `keep` stay open in the child under the same numbers
+   (close-on-exec cleared there), for a child that is told their numbers on its command line (QEMU's tap fd=N). */
+pid_t sv_spawn_detached_keeping(const char *path, char *const argv[], char *const envp[], int output_fd,
+                                const int *keep, int nkeep);
+
 /* fork + exec for short-lived helper tools: stdin, stdout and stderr on the given descriptors (-1 means
    /dev/null), every other descriptor closed, same session. Returns the child pid, or -errno. */
 pid_t sv_spawn_piped(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd);
@@ -80,5 +85,8 @@ int sv_punch_hole(int fd, int64_t offset, int64_t length);
 /* syncfs(2): makes everything written to fd's filesystem durable (glibc declares it only with _GNU_SOURCE).
    0, or -1 with errno set. */
 int sv_syncfs(int fd);
+
+/* Pins thread `tid` to the CPUs whose bits are set in `mask` (`mask_bytes` long); 0, else -1 with errno. */
+int sv_set_thread_affinity(pid_t tid, const uint8_t *mask, size_t mask_bytes);
 
 #endif

@@ -33,9 +33,7 @@ enum AliasAssigner {
             case .ide: name = c.index == 0 ? "ide" : "ide\(c.index)"
             // QEMU names the q35 built-in AHCI controller "ide", and libvirt follows it.
             case .sata: name = c.index == 0 && family == .q35 ? "ide" : "sata\(c.index)"
-            case .scsi: name = "scsi\(c.index)"
-            case .fdc: name = "fdc\(c.index)"
-            case .virtioSerial: name = "virtio-serial\(c.index)"
+            case .scsi, .fdc, .virtioSerial, .ccid, .xenbus, .isa: name = "\(c.type.rawValue)\(c.index)"
             }
             // USB companion controllers legitimately share their index's alias.
             d.controllers[i].alias =
@@ -51,6 +49,7 @@ enum AliasAssigner {
         for i in d.inputs.indices where d.inputs[i].alias == nil { d.inputs[i].alias = next("input") }
         for i in d.sounds.indices where d.sounds[i].alias == nil { d.sounds[i].alias = next("sound") }
         for i in d.videos.indices where d.videos[i].alias == nil { d.videos[i].alias = next("video") }
+        for i in d.redirdevs.indices where d.redirdevs[i].alias == nil { d.redirdevs[i].alias = next("redir") }
         for i in d.hubs.indices where d.hubs[i].alias == nil { d.hubs[i].alias = next("hub") }
         if d.watchdog != nil, d.watchdog?.alias == nil { d.watchdog?.alias = next("watchdog") }
         if let m = d.memballoon, m.model != .none, m.alias == nil { d.memballoon?.alias = next("balloon") }

@@ -21,6 +21,7 @@ enum DeviceInventory {
         d.inputs.forEach { add("input", $0.alias, $0.address, $0.sourceLine) }
         d.sounds.forEach { add("sound", $0.alias, $0.address, $0.sourceLine) }
         d.videos.forEach { add("video", $0.alias, $0.address, $0.sourceLine) }
+        d.redirdevs.forEach { add("redirdev", $0.alias, $0.address, $0.sourceLine) }
         d.hubs.forEach { add("hub", $0.alias, $0.address, $0.sourceLine) }
         d.watchdog.map { add("watchdog", $0.alias, $0.address, $0.sourceLine) }
         d.memballoon.map { add("memballoon", $0.alias, $0.address, $0.sourceLine) }

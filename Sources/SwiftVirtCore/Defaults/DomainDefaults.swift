@@ -15,14 +15,15 @@ extension DomainDefinition {
         applyCommonDefaults()
         applyDefaultCPU()
         try devices.applyDeviceDefaults(family: family)
-        try ImplicitControllers.add(to: &devices, family: family)
         try DriveAddressing.assign(&devices)
+        try ImplicitControllers.add(
+            to: &devices, family: family, virtType: virtType.rawValue, numaCellCount: cpu?.numaCells.count ?? 0)
         VirtioSerialAddressAssigner.assign(&devices)
+        DIMMSlotAssigner.assign(&devices)
         if family != .microvm {
-            var pci = PCIAddressAssigner(family: family)
-            try pci.assign(&devices)
+            try PCIAddressAssigner(family: family, keptAddresses: KeptDevices.pciAddresses(kept)).assign(&devices)
         }
-        USBAddressAssigner.assign(&devices)
+        if family != .microvm { try USBAddressAssigner(kept: KeptDevices.usb(kept)).assign(&devices) }
         AliasAssigner.assign(&devices, family: family)
     }
 }
@@ -32,6 +33,11 @@ extension DomainDefinition {
     public mutating func applyCommonDefaults() {
         // As virDomainDefPostParseOs: an hvm guest with no boot order at all boots from its first disk.
         if os.type == "hvm" && os.bootDevices.isEmpty && !devices.hasBootOrder { os.bootDevices = [.hd] }
+        // As virDomainDefPostParseMemory: with NUMA cells, the total is theirs plus the memory devices'.
+        if let cells = cpu?.numaCells, !cells.isEmpty {
+            memoryKiB = cells.reduce(0) { $0 + $1.memoryKiB }
+                + devices.generic.compactMap(\.memoryDeviceSizeKiB).reduce(0, +)
+        }
         if currentMemoryKiB == 0 || currentMemoryKiB > memoryKiB { currentMemoryKiB = memoryKiB }
         if vcpuPlacement == nil { vcpuPlacement = .static }
         if currentVcpus == vcpus { currentVcpus = nil }
@@ -48,21 +54,14 @@ extension DomainDevices {
             if interfaces[i].mac == nil { interfaces[i].mac = .randomQEMU() }
             if interfaces[i].model == nil { interfaces[i].model = .rtl8139 }
         }
-        for i in controllers.indices where controllers[i].model == nil {
-            switch controllers[i].type {
-            case .usb: controllers[i].model = family == .q35 ? .qemuXHCI : .piix3UHCI
-            case .scsi: controllers[i].model = .lsilogic
-            default: break
-            }
-        }
         pairSerialConsole()
         for i in serials.indices {
             if serials[i].targetType == nil { serials[i].targetType = .isaSerial }
             if serials[i].targetPort == nil {
                 serials[i].targetPort = Self.lowestFree(serials.compactMap(\.targetPort), from: 0)
             }
-            if serials[i].targetType == .isaSerial, serials[i].targetModel == nil {
-                serials[i].targetModel = "isa-serial"
+            if serials[i].targetModel == nil, serials[i].targetType == .isaSerial || serials[i].targetType == .pciSerial {
+                serials[i].targetModel = serials[i].targetType?.rawValue
             }
         }
         for i in consoles.indices where consoles[i].targetPort == nil {
@@ -78,31 +77,15 @@ extension DomainDevices {
                 inputs.append(InputDevice(type: .keyboard, bus: .ps2))
             }
         }
-        if !graphics.isEmpty, videos.isEmpty { videos.append(VideoDevice(model: .vga)) }
-        for i in inputs.indices where inputs[i].bus == nil { inputs[i].bus = inputs[i].type == .tablet ? .usb : .ps2 }
-        for i in graphics.indices where graphics[i].port == nil || graphics[i].autoport == nil {
-            if graphics[i].port == nil || graphics[i].port == -1 {
-                graphics[i].port = -1
-                graphics[i].autoport = true
-            } else {
-                graphics[i].autoport = false
+        for i in inputs.indices where inputs[i].bus == nil {
+            switch inputs[i].type {
+            case .tablet: inputs[i].bus = .usb
+            case .passthrough: inputs[i].bus = .virtio
+            case .evdev: break
+            case .mouse, .keyboard: inputs[i].bus = .ps2
             }
         }
-        for i in videos.indices {
-            switch videos[i].model {
-            case .vga, .cirrus, .bochs: videos[i].vram = videos[i].vram ?? 16384
-            case .qxl: videos[i].vram = videos[i].vram ?? 65536
-            case .virtio, .none: break
-            }
-            if videos[i].model != .none, videos[i].heads == nil { videos[i].heads = 1 }
-        }
-        if let first = videos.indices.first, videos[first].model != .none,
-            !videos.contains(where: { $0.primary == true })
-        {
-            videos[first].primary = true
-        }
-        // libvirt 9.0 always gives QEMU an audio backend: none (host audio stays off), or SPICE's with SPICE.
-        if audios.isEmpty { audios.append(AudioBackend(id: 1, type: .none)) }
+        applyDisplayDefaults()
         if memballoon == nil { memballoon = MemoryBalloon(model: .virtio) }
         for i in rngs.indices where rngs[i].backendPath == nil { rngs[i].backendPath = "/dev/urandom" }
         if watchdog != nil, watchdog?.action == nil { watchdog?.action = .reset }
@@ -144,22 +127,34 @@ extension DomainDevices {
 }
 
 extension Disk {
+    /// The bus a target name implies, as libvirt reads it (vd → virtio, sd → scsi, hd → ide, fd → fdc, xvd → xen,
+    /// ubd → uml).
+    var busFromTargetName: Bus? {
+        if targetDev.hasPrefix("xvd") { return .xen }
+        if targetDev.hasPrefix("ubd") { return .uml }
+        switch targetDev.prefix(2) {
+        case "vd": return .virtio
+        case "sd": return .scsi
+        case "fd": return .fdc
+        case "hd": return .ide
+        default: return nil
+        }
+    }
+
     fileprivate mutating func applyDefaults(family: MachineFamily) throws(DomainXMLError) {
         if targetBus == nil {
-            switch targetDev.prefix(2) {
-            case "vd": targetBus = .virtio
-            case "sd": targetBus = .scsi
-            case "fd": targetBus = .fdc
-            case "hd": targetBus = .ide
-            default:
+            guard let bus = busFromTargetName else {
                 throw .invalidValue(
                     element: "devices/disk/target", attribute: "dev", value: targetDev, line: sourceLine.line,
                     reason: "cannot infer the disk bus from the target name; set bus")
             }
+            targetBus = bus
         }
+        guard type != .vhostuser else { return }
         if driver == nil { driver = Disk.Driver() }
         if driver?.name == nil { driver?.name = "qemu" }
-        if sourcePath != nil, driver?.format == nil { driver?.format = .raw }
+        // As libvirt's QEMU driver: no format probing, so an unnamed format is raw (fat for a directory).
+        if driver?.format == nil { driver?.format = type == .dir ? .fat : .raw }
         if device == .cdrom { readOnly = true }
     }
 }
@@ -170,11 +165,28 @@ extension DomainDefinition {
     fileprivate mutating func applyDefaultCPU() {
         guard os.arch == "x86_64" else { return }
         var c = cpu ?? DomainCPU(mode: nil)
-        guard c.mode == nil || c.mode == .custom, c.model == nil else { return }
-        c.mode = .custom
-        if c.match == nil { c.match = .exact }
-        if c.check == nil { c.check = DomainCPU.Check.none }
-        c.model = DomainCPU.Model(name: "qemu64", fallback: .forbid)
+        if c.topology != nil, c.topology?.dies == nil { c.topology?.dies = 1 }
+        switch c.mode {
+        case .hostModel?:
+            if c.check == nil { c.check = .partial }
+        case .maximum?:
+            if c.check == nil { c.check = DomainCPU.Check.none }
+        case .hostPassthrough?:
+            if c.check == nil { c.check = DomainCPU.Check.none }
+            if c.migratable == nil { c.migratable = .on }
+        case .custom?, nil:
+            if c.model == nil {
+                c.mode = .custom
+                if c.match == nil { c.match = .exact }
+                if c.check == nil { c.check = DomainCPU.Check.none }
+                c.model = DomainCPU.Model(name: "qemu64", fallback: .forbid)
+            } else {
+                if c.mode == nil { c.mode = .custom }
+                if c.match == nil { c.match = .exact }
+                if c.check == nil { c.check = DomainCPU.Check.none }
+                if c.model?.fallback == nil { c.model?.fallback = .allow }
+            }
+        }
         cpu = c
     }
 }
@@ -183,5 +195,20 @@ extension DomainDevices {
     /// Whether any device carries its own `<boot order=.../>`.
     var hasBootOrder: Bool {
         disks.contains { $0.bootOrder != nil } || interfaces.contains { $0.bootOrder != nil }
+            || redirdevs.contains { $0.bootOrder != nil }
+    }
+}
+
+extension GenericDevice {
+    /// A `<memory>` device's `<target><size>`, KiB.
+    var memoryDeviceSizeKiB: UInt64? {
+        guard element == "memory" else { return nil }
+        func child(_ e: KeptXML, _ name: String) -> KeptXML? {
+            e.content.lazy.compactMap { if case .element(let c) = $0, c.name == name { c } else { nil } }.first
+        }
+        guard let size = child(xml, "target").flatMap({ child($0, "size") }) else { return nil }
+        let text = size.content.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
+        let unit = size.attributes.first { $0.name == "unit" }?.value ?? "KiB"
+        return UInt64(text.trimmingWhitespace()).flatMap { MemoryUnit.kibibytes($0, unit: unit) }
     }
 }

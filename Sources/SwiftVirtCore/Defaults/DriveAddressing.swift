@@ -23,37 +23,8 @@ enum DriveAddressing {
     }
 }
 
-/// USB ports for USB devices, in order, on controller bus 0.
-enum USBAddressAssigner {
-    static func assign(_ d: inout DomainDevices) {
-        guard d.controllers.contains(where: { $0.type == .usb && $0.model != Controller.Model.none }) else { return }
-        var used = Set<String>()
-        func collect(_ a: DeviceAddress?) { if case .usb(let u)? = a, let p = u.port { used.insert(p) } }
-        d.inputs.forEach { collect($0.address) }
-        d.hubs.forEach { collect($0.address) }
-        d.disks.forEach { collect($0.address) }
-        d.sounds.forEach { collect($0.address) }
-        func next() -> DeviceAddress {
-            var n = 1
-            while used.contains(String(n)) { n += 1 }
-            used.insert(String(n))
-            return .usb(USBAddress(bus: 0, port: String(n)))
-        }
-        for i in d.hubs.indices where d.hubs[i].address == nil { d.hubs[i].address = next() }
-        for i in d.inputs.indices where d.inputs[i].bus == .usb && d.inputs[i].address == nil {
-            d.inputs[i].address = next()
-        }
-        for i in d.disks.indices where d.disks[i].targetBus == .usb && d.disks[i].address == nil {
-            d.disks[i].address = next()
-        }
-        for i in d.sounds.indices where d.sounds[i].model == .usb && d.sounds[i].address == nil {
-            d.sounds[i].address = next()
-        }
-    }
-}
-
-/// Ports on the virtio-serial bus for virtio consoles and channels, as libvirt numbers them: port 0 belongs to
-/// virtio consoles only, channels take the lowest free port from 1 on the first controller with room.
+/// Ports on the virtio-serial bus for channels, as libvirt numbers them: port 0 belongs to virtio consoles only,
+/// channels take the lowest free port from 1 on the first controller with room.
 enum VirtioSerialAddressAssigner {
     /// QEMU's virtio-serial max_ports default.
     static let portsPerController = 31
@@ -65,25 +36,43 @@ enum VirtioSerialAddressAssigner {
         for dev in d.consoles + d.channels {
             if case .virtioSerial(let a)? = dev.address, let p = a.port { used[a.controller, default: []].insert(p) }
         }
-        func next(allowZero: Bool, controller wanted: Int?) -> VirtioSerialAddress? {
+        func next(controller wanted: Int?) -> VirtioSerialAddress? {
             for c in controllers where wanted == nil || wanted == c {
                 let taken = used[c] ?? []
-                if let p = ((allowZero ? 0 : 1)..<portsPerController).first(where: { !taken.contains($0) }) {
+                if let p = (1..<portsPerController).first(where: { !taken.contains($0) }) {
                     used[c, default: []].insert(p)
                     return VirtioSerialAddress(controller: c, bus: 0, port: p)
                 }
             }
             return nil
         }
-        func complete(_ dev: inout CharDevice, allowZero: Bool) {
+        func complete(_ dev: inout CharDevice) {
             var wanted: Int?
             if case .virtioSerial(let a)? = dev.address {
                 guard a.port == nil else { return }
                 wanted = a.controller
             }
-            if let a = next(allowZero: allowZero, controller: wanted) { dev.address = .virtioSerial(a) }
+            if let a = next(controller: wanted) { dev.address = .virtioSerial(a) }
         }
-        for i in d.consoles.indices where d.consoles[i].targetType == .virtio { complete(&d.consoles[i], allowZero: true) }
-        for i in d.channels.indices where d.channels[i].targetType == .virtio { complete(&d.channels[i], allowZero: false) }
+        // Virtio consoles keep no address in the definition (libvirtd writes none); port 0 stays theirs.
+        for i in d.channels.indices where d.channels[i].targetType == .virtio { complete(&d.channels[i]) }
+    }
+}
+
+/// DIMM slots for `<memory model='dimm'|'nvdimm'>` devices, the lowest free slot first (libvirt at define).
+enum DIMMSlotAssigner {
+    static func assign(_ d: inout DomainDevices) {
+        func slot(_ a: DeviceAddress?) -> Int? {
+            guard case .other(let o)? = a, o.type == "dimm" else { return nil }
+            return o.attributes.first { $0.name == "slot" }.flatMap { Int($0.value) }
+        }
+        var used = Set(d.generic.compactMap { slot($0.address) })
+        for i in d.generic.indices where d.generic[i].element == "memory" && d.generic[i].address == nil {
+            guard ["dimm", "nvdimm"].contains(d.generic[i].attribute("model") ?? "") else { continue }
+            var n = 0
+            while used.contains(n) { n += 1 }
+            used.insert(n)
+            d.generic[i].address = .other(OtherAddress(type: "dimm", attributes: [.init(name: "slot", value: String(n))]))
+        }
     }
 }

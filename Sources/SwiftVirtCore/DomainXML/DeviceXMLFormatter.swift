@@ -4,9 +4,13 @@ enum DeviceXMLFormatter {
         w.element("devices") { w in
             if let e = d.emulator { w.text("emulator", e) }
             for x in d.disks { disk(&w, x) }
-            for x in d.controllers { controller(&w, x) }
+            for x in d.controllers { ControllerXML.format(&w, x) }
+            generic(&w, d, "lease")
+            generic(&w, d, "filesystem")
             for x in d.interfaces { interface(&w, x) }
+            generic(&w, d, "smartcard")
             for x in d.serials { charDevice(&w, "serial", x, runtime) }
+            for x in d.parallels { charDevice(&w, "parallel", x, runtime) }
             for x in d.consoles { charDevice(&w, "console", x, runtime) }
             for x in d.channels { charDevice(&w, "channel", x, runtime) }
             for x in d.inputs {
@@ -15,26 +19,38 @@ enum DeviceXMLFormatter {
                 }
             }
             for x in d.tpms { TPMXML.format(&w, x) }
-            for x in d.graphics { graphics(&w, x, runtime) }
+            for x in d.graphics { GraphicsXML.format(&w, x, runtime) }
             for x in d.sounds {
                 w.element("sound", [("model", x.model.rawValue)]) { w in
+                    for c in x.codecs { w.empty("codec", [("type", c.rawValue)]) }
                     if let id = x.audioID { w.empty("audio", [("id", String(id))]) }
                     common(&w, x.alias, x.address)
                 }
             }
-            for x in d.audios { w.empty("audio", [("id", String(x.id)), ("type", x.type.rawValue)]) }
+            for x in d.audios {
+                w.empty(
+                    "audio",
+                    [
+                        ("id", String(x.id)), ("type", x.type.rawValue),
+                        ("timerPeriod", x.timerPeriod.map(String.init)), ("path", x.path),
+                    ])
+            }
             for x in d.videos {
                 w.element("video") { w in
                     w.empty(
                         "model",
                         [
-                            ("type", x.model.rawValue), ("vram", x.vram.map(String.init)),
-                            ("heads", x.heads.map(String.init)),
+                            ("type", x.model.rawValue), ("ram", x.ram.map(String.init)),
+                            ("vram", x.vram.map(String.init)), ("vram64", x.vram64.map(String.init)),
+                            ("vgamem", x.vgamem.map(String.init)), ("heads", x.heads.map(String.init)),
                             ("primary", x.primary.map(DomainXMLFormatter.yesNo)),
                         ])
                     common(&w, x.alias, x.address)
                 }
             }
+            generic(&w, d, "hostdev")
+            for x in d.redirdevs { RedirdevXML.format(&w, x) }
+            generic(&w, d, "redirfilter")
             for x in d.hubs { w.element("hub", [("type", x.type.rawValue)]) { w in common(&w, x.alias, x.address) } }
             if let x = d.watchdog {
                 w.element("watchdog", [("model", x.model.rawValue), ("action", x.action?.rawValue)]) { w in
@@ -54,9 +70,14 @@ enum DeviceXMLFormatter {
                     common(&w, x.alias, x.address)
                 }
             }
+            generic(&w, d, "nvram")
             for x in d.panics {
                 w.element("panic", [("model", x.model?.rawValue)]) { w in common(&w, x.alias, x.address) }
             }
+            generic(&w, d, "shmem")
+            generic(&w, d, "memory")
+            generic(&w, d, "iommu")
+            generic(&w, d, "vsock")
         }
     }
 
@@ -67,34 +88,48 @@ enum DeviceXMLFormatter {
                     "driver",
                     [
                         ("name", d.name), ("type", d.format?.rawValue), ("cache", d.cache?.rawValue),
-                        ("io", d.io?.rawValue), ("discard", d.discard?.rawValue),
+                        ("error_policy", d.errorPolicy?.rawValue), ("rerror_policy", d.readErrorPolicy?.rawValue),
+                        ("io", d.io?.rawValue), ("copy_on_read", d.copyOnRead?.rawValue),
+                        ("discard", d.discard?.rawValue), ("iothread", d.iothread.map(String.init)),
+                        ("detect_zeroes", d.detectZeroes?.rawValue), ("queues", d.queues.map(String.init)),
+                        ("queue_size", d.queueSize.map(String.init)),
                     ])
             }
+            let policy = x.startupPolicy
             if let v = x.sourceVolume {
                 // Live XML also shows the file the volume resolved to, as libvirt does.
-                w.empty("source", [("pool", v.pool), ("volume", v.volume), ("file", w.live ? x.sourcePath : nil)])
+                w.empty(
+                    "source",
+                    [
+                        ("pool", v.pool), ("volume", v.volume), ("file", w.live ? x.sourcePath : nil),
+                        ("startupPolicy", policy),
+                    ])
+            } else if let n = x.networkSource {
+                w.element("source", [("protocol", n.protocol.rawValue), ("name", n.name)]) { w in
+                    for h in n.hosts {
+                        w.empty(
+                            "host",
+                            [
+                                ("name", h.name), ("port", h.port.map(String.init)), ("transport", h.transport),
+                                ("socket", h.socket),
+                            ])
+                    }
+                }
             } else if let p = x.sourcePath {
-                w.empty("source", [(x.type == .file ? "file" : "dev", p)])
+                let key = x.type == .block ? "dev" : x.type == .dir ? "dir" : "file"
+                w.empty("source", [(key, p), ("startupPolicy", policy)])
             }
-            w.empty("target", [("dev", x.targetDev), ("bus", x.targetBus?.rawValue)])
-            if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
+            w.empty(
+                "target",
+                [
+                    ("dev", x.targetDev), ("bus", x.targetBus?.rawValue),
+                    ("tray", x.tray == .open ? "open" : nil), ("removable", x.removable?.rawValue),
+                    ("rotation_rate", x.rotationRate.map(String.init)),
+                ])
             if x.readOnly { w.empty("readonly") }
             if x.shareable { w.empty("shareable") }
             if let s = x.serial { w.text("serial", s) }
-            common(&w, x.alias, x.address)
-        }
-    }
-
-    private static func controller(_ w: inout XMLWriter, _ x: Controller) {
-        let attrs: [XMLWriter.Attr] = [
-            ("type", x.type.rawValue), ("index", String(x.index)), ("model", x.model?.rawValue),
-        ]
-        w.element("controller", attrs) { w in
-            if let n = x.modelName { w.empty("model", [("name", n)]) }
-            if x.targetChassis != nil || x.targetPort != nil {
-                w.empty("target", [("chassis", x.targetChassis.map(String.init)), ("port", x.targetPort.map(hex))])
-            }
-            if let s = x.masterStartPort { w.empty("master", [("startport", String(s))]) }
+            if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
             common(&w, x.alias, x.address)
         }
     }
@@ -102,8 +137,31 @@ enum DeviceXMLFormatter {
     private static func interface(_ w: inout XMLWriter, _ x: NetworkInterface) {
         w.element("interface", [("type", x.type.rawValue)]) { w in
             if let m = x.mac { w.empty("mac", [("address", m.description)]) }
-            if let s = x.source { w.empty("source", [(x.type == .bridge ? "bridge" : "network", s)]) }
-            if let t = x.targetDev, w.live || !t.hasPrefix("vnet") { w.empty("target", [("dev", t)]) }
+            switch x.type {
+            case .bridge, .network:
+                if let s = x.source { w.empty("source", [(x.type == .bridge ? "bridge" : "network", s)]) }
+            case .direct:
+                w.empty("source", [("dev", x.source), ("mode", x.directMode?.rawValue)])
+            case .server, .client, .mcast, .udp:
+                let attrs: [XMLWriter.Attr] = [("address", x.socketAddress), ("port", x.socketPort.map(String.init))]
+                if x.type == .udp {
+                    w.element("source", attrs) { w in
+                        w.empty("local", [("address", x.localAddress), ("port", x.localPort.map(String.init))])
+                    }
+                } else {
+                    w.empty("source", attrs)
+                }
+            default:
+                break
+            }
+            if let v = x.virtualPort {
+                w.element("virtualport", [("type", v.type)]) { w in
+                    if !v.parameters.isEmpty { w.empty("parameters", v.parameters.map { ($0.name, $0.value) }) }
+                }
+            }
+            if let t = x.targetDev, w.live || !DeviceXMLParser.isGeneratedTapName(t) {
+                w.empty("target", [("dev", t), ("managed", x.targetManaged.map { $0 ? "yes" : "no" })])
+            }
             if let m = x.model { w.empty("model", [("type", m.rawValue)]) }
             if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
             common(&w, x.alias, x.address)
@@ -125,13 +183,14 @@ enum DeviceXMLFormatter {
                     "source",
                     [
                         ("mode", s.mode?.rawValue), ("host", s.host), ("service", s.service), ("path", s.path),
-                        ("append", s.append?.rawValue),
+                        ("append", s.append?.rawValue), ("channel", s.channel),
                     ])
             }
             if let p = x.tcpProtocol { w.empty("protocol", [("type", p.rawValue)]) }
             if let l = x.log { w.empty("log", [("file", l.file), ("append", l.append?.rawValue)]) }
             let targetAttrs: [XMLWriter.Attr] = [
-                ("type", x.targetType?.rawValue), ("name", x.targetName), ("port", x.targetPort.map(String.init)),
+                ("type", x.targetType?.rawValue), ("address", x.targetAddress), ("port", x.targetPort.map(String.init)),
+                ("name", x.targetName),
             ]
             if x.targetType != nil || x.targetPort != nil || x.targetName != nil || x.targetModel != nil {
                 w.element("target", targetAttrs) { w in
@@ -142,16 +201,17 @@ enum DeviceXMLFormatter {
         }
     }
 
-    private static func graphics(_ w: inout XMLWriter, _ x: Graphics, _ rt: DomainRuntimeInfo?) {
-        let port = rt?.vncPort ?? x.port
-        let ws = x.websocket.map { rt?.vncWebsocketPort ?? $0 }
-        let attrs: [XMLWriter.Attr] = [
-            ("type", x.type.rawValue), ("port", port.map(String.init)),
-            ("autoport", x.autoport.map(DomainXMLFormatter.yesNo)),
-            ("websocket", ws.map(String.init)), ("listen", x.listenAddress),
-        ]
-        w.element("graphics", attrs) { w in
-            w.empty("listen", [("type", "address"), ("address", x.listenAddress)])
+    /// The devices of family `name` the model keeps whole, each with its alias and address written back last.
+    private static func generic(_ w: inout XMLWriter, _ d: DomainDevices, _ name: String) {
+        for x in d.generic where x.element == name {
+            var xml = x.xml
+            var tail = XMLWriter()
+            tail.live = w.live
+            common(&tail, x.alias, x.address)
+            if !tail.output.isEmpty, let parsed = try? XMLParser.parse("<x>" + tail.output + "</x>") {
+                xml.content += parsed.childElements.map { .element(KeptXML($0)) }
+            }
+            w.write(xml)
         }
     }
 
@@ -179,6 +239,8 @@ enum DeviceXMLFormatter {
             w.empty("address", [("type", "usb"), ("bus", String(u.bus)), ("port", u.port)])
         case .isa(let i):
             w.empty("address", [("type", "isa"), ("iobase", i.iobase.map { hex($0) }), ("irq", i.irq.map { hex($0) })])
+        case .other(let o):
+            w.empty("address", [("type", o.type)] + o.attributes.map { ($0.name, $0.value) })
         case .virtioSerial(let v):
             w.empty(
                 "address",

@@ -1,30 +1,24 @@
 /// Parsing of character devices, input, graphics, sound/audio, video and the small devices.
 extension DeviceXMLParser {
     static func charDevice(_ r: inout ElementReader) throws(DomainXMLError) -> CharDevice {
-        let type: CharDevice.SourceType =
-            try r.enumeration(
-                "type",
-                unsupported: [
-                    "dev", "pipe", "stdio", "udp", "vc", "spicevmc", "spiceport", "nmdm", "qemu-vdagent", "dbus",
-                ]) ?? .pty
+        let type: CharDevice.SourceType = try r.enumeration("type") ?? .pty
         _ = r.string("tty")  // live-XML copy of the pty path; the runtime info is the source of truth
         var ch = CharDevice(type: type)
         ch.sourceLine = SourceLine(r.line)
-        ch.source = try r.child("source") { c throws(DomainXMLError) in
+        // The source of the backends the driver runs is typed; any other backend's <source> is kept as written.
+        let typedSource: Set<CharDevice.SourceType> = [.pty, .file, .unix, .tcp, .null, .dev, .pipe, .spiceport]
+        ch.source = !typedSource.contains(type) ? nil : try r.child("source") { c throws(DomainXMLError) in
             CharDevice.Source(
                 path: c.string("path"), mode: try c.enumeration("mode"), host: c.string("host"),
-                service: c.string("service"), append: try c.enumeration("append"))
+                service: c.string("service"), append: try c.enumeration("append"),
+                channel: type == .spiceport ? c.string("channel") : nil)
         }
         ch.tcpProtocol = try r.child("protocol") { c throws(DomainXMLError) in
             try c.requiredEnumeration("type", as: CharDevice.TCPProtocol.self, unsupported: ["telnets", "tls"])
         }
         try r.child("target") { c throws(DomainXMLError) in
-            ch.targetType = try c.enumeration(
-                "type",
-                unsupported: [
-                    "sclp", "sclplm", "spapr-vio-serial", "system-serial", "guestfwd", "xen", "uml", "lxc", "openvz",
-                    "sclp", "isa-debug",
-                ])
+            ch.targetType = try c.enumeration("type")
+            ch.targetAddress = c.string("address")
             ch.targetPort = try c.integer("port", in: 0...65535)
             ch.targetName = c.string("name")
             _ = c.string("state")  // live-XML guest agent connection state
@@ -39,49 +33,22 @@ extension DeviceXMLParser {
 
     static func input(_ r: inout ElementReader) throws(DomainXMLError) -> InputDevice {
         var i = InputDevice(
-            type: try r.requiredEnumeration("type", unsupported: ["passthrough", "evdev"]),
-            bus: try r.enumeration("bus", unsupported: ["xen", "parallels", "none"]))
+            type: try r.requiredEnumeration("type"), bus: try r.enumeration("bus"))
         i.sourceLine = SourceLine(r.line)
         (i.address, i.alias) = try addressAndAlias(&r)
         return i
     }
 
-    static func graphics(_ r: inout ElementReader) throws(DomainXMLError) -> Graphics {
-        _ = try r.requiredEnumeration(
-            "type", as: Graphics.GraphicsType.self,
-            unsupported: ["sdl", "rdp", "desktop", "spice", "egl-headless", "dbus"])
-        var g = Graphics(
-            port: try r.integer("port", in: -1...65535), autoport: try r.yesNo("autoport"),
-            websocket: try r.integer("websocket", in: -1...65535), listenAddress: r.string("listen"))
-        g.sourceLine = SourceLine(r.line)
-        let listens = try r.children("listen") { c throws(DomainXMLError) in
-            _ = try c.requiredEnumeration("type", as: ListenType.self, unsupported: ["network", "socket", "none"])
-            return (c.line, c.string("address"))
-        }
-        if listens.count > 1 {
-            throw .unsupported(
-                element: r.path + "/listen", attribute: nil, line: listens[1].0,
-                detail: "only one listen address is supported")
-        }
-        if let (line, listen) = listens.first, let address = listen {
-            if let attr = g.listenAddress, attr != address {
-                throw .inconsistent(
-                    element: r.path + "/listen", line: line,
-                    reason: "listen address '\(address)' does not match graphics listen '\(attr)'")
-            }
-            g.listenAddress = address
-        }
-        return g
-    }
-
-    private enum ListenType: String, CaseIterable { case address }
-
     static func sound(_ r: inout ElementReader) throws(DomainXMLError) -> SoundDevice {
-        var s = SoundDevice(
-            model: try r.requiredEnumeration("model", unsupported: ["ich7", "pcspk", "ich9-intel-hda"]))
+        var s = SoundDevice(model: try r.requiredEnumeration("model"))
         s.sourceLine = SourceLine(r.line)
+        // Codecs belong to HDA cards; libvirt reads them for no other model and drops them there.
+        let codecs = try r.children("codec") { c throws(DomainXMLError) in
+            try c.requiredEnumeration("type", as: SoundDevice.Codec.self)
+        }
+        if s.supportsCodecs { s.codecs = codecs }
         s.audioID = try r.child("audio") { c throws(DomainXMLError) in
-            try c.requiredInteger("id", in: 1...Int(Int32.max))
+            try c.requiredInteger("id", in: 1...Int(UInt32.max))
         }
         (s.address, s.alias) = try addressAndAlias(&r)
         return s
@@ -89,25 +56,30 @@ extension DeviceXMLParser {
 
     static func audio(_ r: inout ElementReader) throws(DomainXMLError) -> AudioBackend {
         var a = AudioBackend(
-            id: try r.requiredInteger("id", in: 1...Int(Int32.max)),
-            type: try r.requiredEnumeration("type", unsupported: ["coreaudio"]))
+            id: try r.requiredInteger("id", in: 1...Int(UInt32.max)), type: try r.requiredEnumeration("type"))
         a.sourceLine = SourceLine(r.line)
+        a.timerPeriod = try r.integer("timerPeriod", in: 1...Int(UInt32.max))
+        if a.type == .file { a.path = r.string("path") }
         return a
     }
 
     static func video(_ r: inout ElementReader) throws(DomainXMLError) -> VideoDevice {
         let line = r.line
-        guard
-            var v = try r.child(
+        // Without <model> or its type the driver picks the model (see `applyDeviceDefaults`).
+        var v =
+            try r.child(
                 "model",
                 { c throws(DomainXMLError) in
-                    VideoDevice(
-                        model: try c.requiredEnumeration(
-                            "type", unsupported: ["vmvga", "xen", "vbox", "ramfb", "gop"]),
+                    var v = VideoDevice(
+                        model: try c.enumeration(
+                            "type", unsupported: ["vmvga", "xen", "vbox", "ramfb", "gop"]) ?? .default,
                         vram: try c.integer("vram"), heads: try c.integer("heads", in: 1...16),
                         primary: try c.yesNo("primary"))
-                })
-        else { throw .missing(element: r.path + "/model", attribute: nil, line: line) }
+                    v.ram = try c.integer("ram")
+                    v.vgamem = try c.integer("vgamem")
+                    v.vram64 = try c.integer("vram64")
+                    return v
+                }) ?? VideoDevice(model: .default)
         v.sourceLine = SourceLine(line)
         (v.address, v.alias) = try addressAndAlias(&r)
         return v
@@ -122,7 +94,13 @@ extension DeviceXMLParser {
     }
 
     static func watchdog(_ r: inout ElementReader) throws(DomainXMLError) -> WatchdogDevice {
-        var w = WatchdogDevice(model: try r.requiredEnumeration("model"), action: try r.enumeration("action"))
+        guard let model = r.attribute("model") else { throw .missing(element: r.path, attribute: "model", line: r.line) }
+        guard let known = WatchdogDevice.Model(rawValue: model.value) else {
+            throw .unsupported(
+                element: r.path, attribute: "model", line: model.position.line,
+                detail: "unknown watchdog model '\(model.value)'")
+        }
+        var w = WatchdogDevice(model: known, action: try r.enumeration("action"))
         w.sourceLine = SourceLine(r.line)
         (w.address, w.alias) = try addressAndAlias(&r)
         return w

@@ -9,6 +9,6 @@ public enum DomainXML {
     /// Prints the definition. With `runtime`, prints the live XML (domain id, pty paths, VNC ports);
     /// without it, the persistent configuration.
     public static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo? = nil) -> String {
-        XMLRestore.merge(DomainXMLFormatter.format(d, runtime: runtime), kept: d.kept)
+        XMLRestore.merge(DomainXMLFormatter.format(d, runtime: runtime), kept: d.kept, order: DomainXMLOrder.order)
     }
 }

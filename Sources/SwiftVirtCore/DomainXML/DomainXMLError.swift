@@ -11,6 +11,8 @@ public enum DomainXMLError: Error, Sendable, Equatable, CustomStringConvertible 
     case inconsistent(element: String, line: Int?, reason: String)
     /// Valid libvirt XML that SwiftVirt cannot honour; never dropped silently.
     case unsupported(element: String, attribute: String?, line: Int?, detail: String?)
+    /// A rule libvirt checks, refused with libvirt's code and words, then where (`element`, `line`).
+    case refused(code: VirtErrorCode, message: String, element: String, line: Int?)
 
     public var description: String { virtError.message }
 }
@@ -34,6 +36,8 @@ extension DomainXMLError: LibvirtMappable {
             let what = attribute.map { "attribute '\($0)' of <\(element)>" } ?? "<\(element)>"
             let why = detail.map { ": \($0)" } ?? " is not supported by SwiftVirt"
             return VirtError(.configUnsupported, detail: "\(what)\(Self.at(line))\(why)")
+        case .refused(let code, let message, let element, let line):
+            return VirtError(code, detail: "\(message) (<\(element)>\(line.map { ", line \($0)" } ?? ""))")
         }
     }
 

@@ -35,6 +35,7 @@ enum DomainXMLParser {
         d.sourceLines["currentMemory"] = line(of: "currentMemory", in: root)
         try r.child("vcpu") { c throws(DomainXMLError) in
             d.vcpuPlacement = try c.enumeration("placement")
+            d.tuning.vcpuCPUSet = try DomainTuningXML.cpuset(&c, "cpuset")
             d.currentVcpus = try c.integer("current", in: 1...4096)
             let t = c.text().trimmingWhitespace()
             guard let n = Int(t), (1...4096).contains(n) else {
@@ -44,6 +45,9 @@ enum DomainXMLParser {
             d.vcpus = n
         }
         d.sourceLines["vcpu"] = line(of: "vcpu", in: root)
+        try DomainTuningXML.parse(&r, into: &d)
+        d.sourceLines["maxMemory"] = line(of: "maxMemory", in: root)
+        d.sysinfo = try r.children("sysinfo") { c throws(DomainXMLError) in try SysInfoXML.parse(&c) }
         guard let os = try r.child("os", { c throws(DomainXMLError) in try DomainOSXML.parse(&c) }) else {
             throw .missing(element: "domain/os", attribute: nil, line: r.line)
         }

@@ -184,6 +184,29 @@ struct ElementReader {
         return out
     }
 
+    /// Every child named in `names`, in document order, kept whole as a `GenericDevice`; `addressAndAlias`
+    /// reads its `<address>` and `<alias>`, which are taken out of the kept XML.
+    mutating func generic(
+        _ names: [String], addressAndAlias: (inout ElementReader) throws(DomainXMLError) -> (DeviceAddress?, String?)
+    ) throws(DomainXMLError) -> [GenericDevice] {
+        var out: [GenericDevice] = []
+        for (i, e) in elements.enumerated() where names.contains(e.name) {
+            usedChildren.insert(i)
+            var r = childReader(i, name: e.name)
+            r.keeper = nil  // the device is kept whole below; nothing of it goes to the keeper
+            let (address, alias) = try addressAndAlias(&r)
+            var xml = KeptXML(e)
+            xml.content.removeAll {
+                if case .element(let c) = $0 { return c.name == "address" || c.name == "alias" }
+                return false
+            }
+            var device = GenericDevice(xml: xml, address: address, alias: alias)
+            device.sourceLine = SourceLine(e.position.line)
+            out.append(device)
+        }
+        return out
+    }
+
     /// The single child named `name`, if any; a second one is an error.
     mutating func child<T>(_ name: String, _ body: (inout ElementReader) throws(DomainXMLError) -> T)
         throws(DomainXMLError) -> T?
@@ -199,6 +222,9 @@ struct ElementReader {
         try r.finish()
         return value
     }
+
+    /// Whether a child named `name` is there, without reading it (what it holds stays to be kept or refused).
+    func has(_ name: String) -> Bool { elements.contains { $0.name == name } }
 
     /// Whether an empty marker child (e.g. `<readonly/>`) is present.
     mutating func flag(_ name: String) throws(DomainXMLError) -> Bool {

@@ -1,13 +1,19 @@
 /// `<serial>`, `<console>` and `<channel>`: a guest character device and its host-side backend.
 public struct CharDevice: Sendable, Equatable {
-    public enum SourceType: String, Sendable, Equatable, CaseIterable { case pty, file, unix, tcp, null }
+    public enum SourceType: String, Sendable, Equatable, CaseIterable {
+        case pty, file, unix, tcp, null, dev, pipe, stdio, udp, vc, spicevmc, spiceport, nmdm, dbus
+        case qemuVDAgent = "qemu-vdagent"
+    }
     public enum SourceMode: String, Sendable, Equatable, CaseIterable { case bind, connect }
     public enum TCPProtocol: String, Sendable, Equatable, CaseIterable { case raw, telnet }
     public enum TargetType: String, Sendable, Equatable, CaseIterable {
         case isaSerial = "isa-serial"
         case usbSerial = "usb-serial"
         case pciSerial = "pci-serial"
-        case serial, virtio
+        case serial, virtio, guestfwd, xen, uml, lxc, openvz, sclp, sclplm
+        case spaprVIOSerial = "spapr-vio-serial"
+        case systemSerial = "system-serial"
+        case isaDebug = "isa-debug"
     }
     /// Host side (`<source>`); which fields apply depends on `type`.
     public struct Source: Sendable, Equatable {
@@ -17,15 +23,18 @@ public struct CharDevice: Sendable, Equatable {
         public var host: String?
         public var service: String?
         public var append: OnOff?
+        /// spiceport: the SPICE port's name (`<source channel=...>`).
+        public var channel: String?
         public init(
             path: String? = nil, mode: SourceMode? = nil, host: String? = nil, service: String? = nil,
-            append: OnOff? = nil
+            append: OnOff? = nil, channel: String? = nil
         ) {
             self.path = path
             self.mode = mode
             self.host = host
             self.service = service
             self.append = append
+            self.channel = channel
         }
     }
     public struct Log: Sendable, Equatable {
@@ -43,6 +52,8 @@ public struct CharDevice: Sendable, Equatable {
     public var targetPort: Int?
     /// Channel name, e.g. "org.qemu.guest_agent.0".
     public var targetName: String?
+    /// guestfwd channel: the guest-side address (`<target address port>`).
+    public var targetAddress: String?
     /// `<target><model name=...>` (e.g. isa-serial).
     public var targetModel: String?
     public var log: Log?

@@ -5,6 +5,9 @@ public enum DeviceAddress: Sendable, Hashable {
     case usb(USBAddress)
     case isa(ISAAddress)
     case virtioSerial(VirtioSerialAddress)
+    /// Any other address type libvirt knows (ccid, dimm, unassigned, ccw, spapr-vio, virtio-mmio, s390), kept
+    /// as written.
+    case other(OtherAddress)
 
     public var pci: PCIAddress? {
         if case .pci(let a) = self { return a }
@@ -81,5 +84,23 @@ public struct VirtioSerialAddress: Sendable, Hashable {
         self.controller = controller
         self.bus = bus
         self.port = port
+    }
+}
+
+/// An address of a type the model does not interpret: its `type` and the other attributes in order.
+public struct OtherAddress: Sendable, Hashable {
+    public struct Attribute: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+    public var type: String
+    public var attributes: [Attribute]
+    public init(type: String, attributes: [Attribute]) {
+        self.type = type
+        self.attributes = attributes
     }
 }

@@ -18,11 +18,19 @@ public struct DomainRuntimeInfo: Sendable, Equatable, Codable {
     public var ptyPaths: [String: String]
     public var vncPort: Int?
     public var vncWebsocketPort: Int?
-    public init(id: Int32, ptyPaths: [String: String] = [:], vncPort: Int? = nil, vncWebsocketPort: Int? = nil) {
+    /// The SPICE display's ports, as the driver allocated them at start.
+    public var spicePort: Int?
+    public var spiceTLSPort: Int?
+    public init(
+        id: Int32, ptyPaths: [String: String] = [:], vncPort: Int? = nil, vncWebsocketPort: Int? = nil,
+        spicePort: Int? = nil, spiceTLSPort: Int? = nil
+    ) {
         self.id = id
         self.ptyPaths = ptyPaths
         self.vncPort = vncPort
         self.vncWebsocketPort = vncWebsocketPort
+        self.spicePort = spicePort
+        self.spiceTLSPort = spiceTLSPort
     }
 }
 
@@ -48,6 +56,10 @@ public struct DomainDefinition: Sendable, Equatable {
     public var vcpuPlacement: VCPUPlacement?
     /// `<vcpu current=...>`: vCPUs online at boot; nil means all of `vcpus`.
     public var currentVcpus: Int?
+    /// `<maxMemory>`, `<memtune>`, `<memoryBacking>`, `<vcpus>`, iothreads, `<cputune>`, `<numatune>`.
+    public var tuning = DomainTuning()
+    /// `<sysinfo>`, at most one per type.
+    public var sysinfo: [SysInfo] = []
     public var os: DomainOS = DomainOS()
     public var features: DomainFeatures = DomainFeatures()
     public var cpu: DomainCPU?

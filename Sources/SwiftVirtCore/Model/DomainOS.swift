@@ -17,6 +17,11 @@ public struct DomainOS: Sendable, Equatable {
     public var bootDevices: [BootDevice] = []
     public var bootMenu: BootMenu?
     public var smbiosMode: SMBIOSMode?
+    /// `<bios useserial=... rebootTimeout=...>`: SeaBIOS console on the serial port, retry delay (ms; -1 never).
+    public var biosUseSerial: Bool?
+    public var biosRebootTimeout: Int?
+    /// `<acpi><table type='slic'>PATH</table></acpi>`.
+    public var slicTable: String?
     public init() {}
 }
 
@@ -36,23 +41,6 @@ public enum SMBIOSMode: String, Sendable, Equatable, CaseIterable { case emulate
 
 /// `on`/`off` attributes.
 public enum OnOff: String, Sendable, Equatable, CaseIterable { case on, off }
-
-/// `<features>`: presence flags plus vmport's explicit state.
-public struct DomainFeatures: Sendable, Equatable {
-    public var acpi = false
-    public var apic = false
-    public var pae = false
-    public var vmport: OnOff?
-    /// `<smm state=...>`: System Management Mode, which secure boot needs.
-    public var smm: OnOff?
-    public init(acpi: Bool = false, apic: Bool = false, pae: Bool = false, vmport: OnOff? = nil) {
-        self.acpi = acpi
-        self.apic = apic
-        self.pae = pae
-        self.vmport = vmport
-    }
-    public var isEmpty: Bool { !acpi && !apic && !pae && vmport == nil && smm == nil }
-}
 
 /// `<cpu>`.
 public struct DomainCPU: Sendable, Equatable {
@@ -103,20 +91,42 @@ public struct DomainCPU: Sendable, Equatable {
     public var model: Model?
     public var topology: Topology?
     public var features: [Feature] = []
+    /// `<numa><cell>`: the guest's NUMA nodes.
+    public var numaCells: [NUMACell] = []
+    public struct NUMACell: Sendable, Equatable {
+        public enum MemAccess: String, Sendable, Equatable, CaseIterable { case shared, `private` }
+        public var id: Int
+        public var cpus: CPUSet?
+        public var memoryKiB: UInt64
+        public var memAccess: MemAccess?
+        public var discard: Bool?
+        public init(id: Int, cpus: CPUSet?, memoryKiB: UInt64) {
+            self.id = id
+            self.cpus = cpus
+            self.memoryKiB = memoryKiB
+        }
+    }
     public init(mode: Mode? = nil) { self.mode = mode }
 }
 
 /// `<clock>`.
 public struct DomainClock: Sendable, Equatable {
-    public enum Offset: String, Sendable, Equatable, CaseIterable { case utc, localtime }
+    public enum Offset: String, Sendable, Equatable, CaseIterable { case utc, localtime, timezone, variable, absolute }
+    public enum Basis: String, Sendable, Equatable, CaseIterable { case utc, localtime }
     public enum TimerName: String, Sendable, Equatable, CaseIterable {
         case platform, pit, rtc, hpet, tsc, kvmclock, hypervclock, armvtimer
     }
     public enum TickPolicy: String, Sendable, Equatable, CaseIterable { case delay, catchup, merge, discard }
+    public enum Track: String, Sendable, Equatable, CaseIterable { case boot, guest, wall, realtime }
+    public enum TimerMode: String, Sendable, Equatable, CaseIterable { case auto, native, emulate, paravirt, smpsafe }
     public struct Timer: Sendable, Equatable {
         public var name: TimerName
         public var present: Bool?
         public var tickpolicy: TickPolicy?
+        public var track: Track?
+        /// tsc: Hz.
+        public var frequency: UInt64?
+        public var mode: TimerMode?
         public init(name: TimerName, present: Bool? = nil, tickpolicy: TickPolicy? = nil) {
             self.name = name
             self.present = present
@@ -124,6 +134,15 @@ public struct DomainClock: Sendable, Equatable {
         }
     }
     public var offset: Offset = .utc
+    /// utc/localtime with adjustment='reset'.
+    public var resetAdjustment = false
+    /// variable: seconds from `basis`.
+    public var adjustment: Int64?
+    public var basis: Basis?
+    /// timezone: the zone name.
+    public var timezone: String?
+    /// absolute: seconds since the epoch.
+    public var start: UInt64?
     public var timers: [Timer] = []
     public init(offset: Offset = .utc, timers: [Timer] = []) {
         self.offset = offset

@@ -1,7 +1,7 @@
 /// `<input>`.
 public struct InputDevice: Sendable, Equatable {
-    public enum InputType: String, Sendable, Equatable, CaseIterable { case mouse, keyboard, tablet }
-    public enum Bus: String, Sendable, Equatable, CaseIterable { case ps2, usb, virtio }
+    public enum InputType: String, Sendable, Equatable, CaseIterable { case mouse, keyboard, tablet, passthrough, evdev }
+    public enum Bus: String, Sendable, Equatable, CaseIterable { case ps2, usb, virtio, xen, parallels, none }
     public var type: InputType
     public var bus: Bus?
     public var address: DeviceAddress?
@@ -13,31 +13,19 @@ public struct InputDevice: Sendable, Equatable {
     }
 }
 
-/// `<graphics>`; only VNC is supported.
-public struct Graphics: Sendable, Equatable {
-    public enum GraphicsType: String, Sendable, Equatable, CaseIterable { case vnc }
-    public var type: GraphicsType = .vnc
-    /// -1 with autoport.
-    public var port: Int?
-    public var autoport: Bool?
-    public var websocket: Int?
-    /// Listen address (`listen=` attribute and `<listen type='address'>`, which must agree).
-    public var listenAddress: String?
-    public var sourceLine = SourceLine()
-    public init(port: Int? = nil, autoport: Bool? = nil, websocket: Int? = nil, listenAddress: String? = nil) {
-        self.port = port
-        self.autoport = autoport
-        self.websocket = websocket
-        self.listenAddress = listenAddress
-    }
-}
-
 /// `<video>`.
 public struct VideoDevice: Sendable, Equatable {
-    public enum Model: String, Sendable, Equatable, CaseIterable { case vga, cirrus, virtio, bochs, qxl, none }
+    /// `default` (or no type at all) is the driver's choice, replaced when defaults are applied.
+    public enum Model: String, Sendable, Equatable, CaseIterable {
+        case `default`, vga, cirrus, virtio, bochs, qxl, none
+    }
     public var model: Model
     /// KiB.
     public var vram: Int?
+    /// qxl: `ram`, `vgamem` and `vram64`, KiB.
+    public var ram: Int?
+    public var vgamem: Int?
+    public var vram64: Int?
     public var heads: Int?
     public var primary: Bool?
     public var address: DeviceAddress?
@@ -48,35 +36,6 @@ public struct VideoDevice: Sendable, Equatable {
         self.vram = vram
         self.heads = heads
         self.primary = primary
-    }
-}
-
-/// `<sound>`.
-public struct SoundDevice: Sendable, Equatable {
-    public enum Model: String, Sendable, Equatable, CaseIterable { case ich6, ich9, ac97, es1370, sb16, usb }
-    public var model: Model
-    /// `<audio id=...>`: which `<audio>` backend it plays through.
-    public var audioID: Int?
-    public var address: DeviceAddress?
-    public var alias: String?
-    public var sourceLine = SourceLine()
-    public init(model: Model, audioID: Int? = nil) {
-        self.model = model
-        self.audioID = audioID
-    }
-}
-
-/// `<audio>` backend under `<devices>`.
-public struct AudioBackend: Sendable, Equatable {
-    public enum BackendType: String, Sendable, Equatable, CaseIterable {
-        case none, alsa, pulseaudio, sdl, spice, oss, file, dbus, jack, pipewire
-    }
-    public var id: Int
-    public var type: BackendType
-    public var sourceLine = SourceLine()
-    public init(id: Int, type: BackendType) {
-        self.id = id
-        self.type = type
     }
 }
 
@@ -108,9 +67,10 @@ public struct RNGDevice: Sendable, Equatable {
     public init(backendPath: String? = "/dev/urandom") { self.backendPath = backendPath }
 }
 
-/// `<watchdog>`.
+/// `<watchdog>`: libvirt 9.0 has one per domain and knows three models (`itco`, q35's built-in TCO, came with
+/// libvirt 9.1). `diag288` is s390's, refused on x86 by the QEMU driver at define as libvirt does.
 public struct WatchdogDevice: Sendable, Equatable {
-    public enum Model: String, Sendable, Equatable, CaseIterable { case i6300esb, ib700, diag288, itco }
+    public enum Model: String, Sendable, Equatable, CaseIterable { case i6300esb, ib700, diag288 }
     public enum Action: String, Sendable, Equatable, CaseIterable {
         case reset, shutdown, poweroff, pause, none, dump
         case injectNMI = "inject-nmi"

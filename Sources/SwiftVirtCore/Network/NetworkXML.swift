@@ -1,219 +1,208 @@
-/// libvirt network XML (`<network>`) for the subset SwiftVirt runs. Errors reuse `DomainXMLError`, which names
-/// the element path (below `<network>`), the attribute and the line.
+/// libvirt network XML (`<network>`): parsed with libvirt 9.0's own checks (virNetworkDefParseXML, in its order,
+/// with its error codes; the network driver's further checks are `NetworkValidation`), printed as libvirt prints it
+/// (`NetworkXMLFormatter`).
 public enum NetworkXML {
-    /// Parses and validates `<network>` text. A missing `<uuid>` gets a random one.
-    public static func parse(_ text: String) throws(DomainXMLError) -> NetworkDefinition {
+    /// The namespace of `<dnsmasq:options>`.
+    public static let dnsmasqNamespace = "http://libvirt.org/schemas/network/dnsmasq/1.0"
+
+    /// Parses `<network>` text. A missing `<uuid>` gets a random one.
+    public static func parse(_ text: String) throws(NetworkXMLError) -> NetworkDefinition {
         let root: XMLElement
         do {
             root = try XMLParser.parse(text)
         } catch {
-            throw .malformed(line: error.position.line, column: error.position.column, message: error.message)
+            throw NetworkXMLError(
+                .xmlDetail, element: "network", line: error.position.line,
+                "column \(error.position.column): \(error.message)", domain: .xml)
         }
         guard root.name == "network" else {
-            throw .invalidValue(
-                element: root.name, attribute: nil, value: root.name, line: root.position.line,
-                reason: "expected root element <network>")
+            throw NetworkXMLError(
+                .xmlError, element: root.name, line: root.position.line,
+                "unexpected root element <\(root.name)>, expecting <network>")
         }
-        var r = ElementReader(root, path: "network")
+        return try parse(root)
+    }
+
+    static func parse(_ root: XMLElement) throws(NetworkXMLError) -> NetworkDefinition {
+        var r = NetworkElementReader(root, path: "network", network: "")
         _ = r.string("connections")  // a live counter libvirt prints; meaningless in a definition
-        let name = try r.childText("name")?.trimmingWhitespace() ?? ""
-        if name.isEmpty { throw .missing(element: "network/name", attribute: nil, line: r.line) }
-        var uuid = DomainUUID.random()
-        if let u = try r.child(
-            "uuid",
-            { c throws(DomainXMLError) in
-                let t = c.text().trimmingWhitespace()
-                guard let u = DomainUUID(string: t) else {
-                    throw .invalidValue(
-                        element: "network/uuid", attribute: nil, value: t, line: c.line, reason: "not a UUID")
-                }
-                return u
-            })
-        {
-            uuid = u
+        let nameElement = root.childElements.first { $0.name == "name" }
+        let name =
+            try r.child("name") { c throws(NetworkXMLError) in c.text() } ?? ""
+        if name.isEmpty { throw .noName(line: nameElement?.position.line ?? root.position.line) }
+        r.network = name
+        if name.contains("/") {
+            throw NetworkXMLError(
+                .xmlDetail, element: "network/name", line: nameElement?.position.line, "invalid char in name: /",
+                domain: .xml)
         }
-        var n = NetworkDefinition(name: name, uuid: uuid)
-        n.bridge = try r.child("bridge") { c throws(DomainXMLError) in
-            var b = NetworkBridge(name: c.string("name"))
-            if let a = c.attribute("stp") {
-                guard a.value == "on" || a.value == "off" else { throw c.invalid(a, "expected 'on' or 'off'") }
-                b.stp = a.value == "on"
+        var n = NetworkDefinition(name: name, uuid: DomainUUID.random())
+        if let u = try r.child("uuid", { c throws(NetworkXMLError) in
+            let t = c.text()
+            guard let u = DomainUUID(string: t.trimmingWhitespace()) else {
+                throw c.error(.internalError, "malformed uuid element")
             }
-            b.delay = try c.integer("delay", in: 0...Int(UInt32.max))
-            return b
+            return u
+        }) {
+            n.uuid = u
         }
-        n.mtu = try r.child("mtu") { c throws(DomainXMLError) in try c.requiredInteger("size", in: 68...65535) }
-        n.mac = try r.child("mac") { c throws(DomainXMLError) in
-            let a = c.attribute("address")
-            guard let a else { throw .missing(element: "network/mac", attribute: "address", line: c.line) }
-            guard let m = MACAddress(string: a.value), !m.isMulticast else {
-                throw c.invalid(a, "expected a unicast MAC address")
+        if let v = r.string("ipv6") {
+            guard v == "yes" || v == "no" else {
+                throw r.error(.xmlError, attribute: "ipv6", "Invalid ipv6 setting '\(v)' in network '\(name)'")
+            }
+            n.ipv6WithoutGateway = v == "yes"
+        }
+        n.trustGuestRxFilters = try r.yesNo("trustGuestRxFilters")
+        n.domain = try r.child("domain") { c throws(NetworkXMLError) in
+            NetworkDomain(name: try c.required("name"), localOnly: try c.yesNo("localOnly"))
+        }
+        n.bandwidth = try r.child("bandwidth") { c throws(NetworkXMLError) in try bandwidth(&c) } ?? nil
+        n.vlan = try r.child("vlan") { c throws(NetworkXMLError) in try vlan(&c) }
+        n.isolatedPort = try r.child("port") { c throws(NetworkXMLError) in try c.yesNo("isolated") } ?? nil
+        n.bridge = try r.child("bridge") { c throws(NetworkXMLError) in try bridge(&c) }
+        n.mac = try r.child("mac") { c throws(NetworkXMLError) in
+            let v = try c.required("address")
+            guard let m = MACAddress(string: v) else {
+                throw c.error(.xmlError, attribute: "address", "Invalid bridge mac address '\(v)' in network '\(name)'")
+            }
+            if m.isMulticast {
+                throw c.error(
+                    .xmlError, attribute: "address", "Invalid multicast bridge mac address '\(v)' in network '\(name)'")
             }
             return m
         }
-        n.forward = try r.child("forward") { c throws(DomainXMLError) in try forward(&c) }
-        n.domainName = try r.child("domain") { c throws(DomainXMLError) in try c.requiredString("name") }
-        n.dnsHosts =
-            try r.child("dns") { c throws(DomainXMLError) in
-                try c.children("host") { h throws(DomainXMLError) in try dnsHost(&h) }
-            } ?? []
-        n.ips = try r.children("ip") { c throws(DomainXMLError) in try ip(&c) }
+        n.mtu = try r.child("mtu") { c throws(NetworkXMLError) in
+            let v = try c.required("size")
+            guard let size = UInt32(v) else {
+                throw c.error(.xmlError, attribute: "size", "Invalid mtu size '\(v)' in network '\(name)'")
+            }
+            return size == 0 ? nil : Int(size)  // libvirt keeps 0 as "no mtu"
+        } ?? nil
+        n.dns = try r.child("dns") { c throws(NetworkXMLError) in try dns(&c) } ?? NetworkDNS()
+        n.virtualPort = try r.child("virtualport") { c throws(NetworkXMLError) in
+            try virtualPort(&c, requireType: true)
+        } ?? nil
+        n.portGroups = try r.children("portgroup") { c throws(NetworkXMLError) in try portGroup(&c) }
+        n.ips = try r.children("ip") { c throws(NetworkXMLError) in try ip(&c) }
+        n.routes = try r.children("route") { c throws(NetworkXMLError) in try route(&c) }
+        try checkRouteGateways(n, r)
+        n.forward = try r.child("forward") { c throws(NetworkXMLError) in try forward(&c) }
+        try checkForwardMode(n, r)
+        n.metadata = try r.kept("metadata")
+        n.dnsmasqOptions = try dnsmasqOptions(&r)
         try r.finish()
-        try NetworkValidation.validate(n, lines: root)
         return n
     }
 
-    private static func forward(_ c: inout ElementReader) throws(DomainXMLError) -> NetworkForward {
-        let mode: NetworkForward.Mode =
-            try c.enumeration("mode", unsupported: ["passthrough", "private", "vepa", "hostdev"]) ?? .nat
-        var f = NetworkForward(mode: mode, dev: c.string("dev"))
-        f.natPorts =
-            try c.child("nat") { nat throws(DomainXMLError) in
-                try nat.child("port") { p throws(DomainXMLError) in
-                    let start = try p.requiredInteger("start", in: 1...65535)
-                    let end = try p.requiredInteger("end", in: 1...65535)
-                    guard start <= end else {
-                        throw .inconsistent(
-                            element: p.path, line: p.line, reason: "port range start \(start) is after end \(end)")
-                    }
-                    return start...end
-                }
-            } ?? nil
-        if f.natPorts != nil && mode != .nat {
-            throw .inconsistent(element: "network/forward/nat", line: c.line, reason: "only allowed with mode='nat'")
+    private static func bridge(_ c: inout NetworkElementReader) throws(NetworkXMLError) -> NetworkBridge {
+        var b = NetworkBridge(name: c.string("name"))
+        b.zone = c.string("zone")
+        if let stp = c.string("stp") {
+            guard stp == "on" || stp == "off" else { throw c.invalidValue("stp", stp, " Expected 'on' or 'off'") }
+            b.stp = stp == "on"
         }
-        return f
+        if let d = c.string("delay") {
+            guard let v = UInt64(d) else {
+                throw c.error(.xmlError, attribute: "delay", "Invalid delay value in network '\(c.network)'")
+            }
+            b.delay = v
+        }
+        if let m = c.string("macTableManager") {
+            guard let v = NetworkBridge.MACTableManager(rawValue: m) else {
+                throw c.error(
+                    .xmlError, attribute: "macTableManager",
+                    "Invalid macTableManager setting '\(m)' in network '\(c.network)'")
+            }
+            b.macTableManager = v
+        }
+        return b
     }
 
-    static func ipAttribute(_ c: inout ElementReader, _ attribute: String, required: Bool) throws(DomainXMLError)
-        -> IPAddress?
-    {
-        guard let a = c.attribute(attribute) else {
-            if required { throw .missing(element: c.path, attribute: attribute, line: c.line) }
-            return nil
+    /// Every static route's gateway must be on one of the network's subnets (libvirt checks at parse time).
+    private static func checkRouteGateways(_ n: NetworkDefinition, _ r: NetworkElementReader) throws(NetworkXMLError) {
+        let lines = r.element.childElements.filter { $0.name == "route" }.map(\.position.line)
+        for (i, route) in n.routes.enumerated() {
+            let reachable = n.ips.contains { ip in
+                ip.address.isIPv4 == route.gateway.isIPv4 && ip.effectivePrefix.map {
+                    route.gateway.masked($0) == ip.address.masked($0)
+                } ?? false
+            }
+            if !reachable {
+                throw NetworkXMLError(
+                    .configUnsupported, element: "network/route", attribute: "gateway", line: lines[i],
+                    "unreachable static route gateway '\(route.gateway)' specified for network '\(n.name)'")
+            }
         }
-        guard let ip = IPAddress(a.value) else { throw c.invalid(a, "not an IPv4 or IPv6 address") }
-        return ip
     }
 
-    private static func ip(_ c: inout ElementReader) throws(DomainXMLError) -> NetworkIP {
-        let address = try ipAttribute(&c, "address", required: true)!
-        let family = c.attribute("family")
-        if let family, family.value != "ipv4" && family.value != "ipv6" {
-            throw c.invalid(family, "expected 'ipv4' or 'ipv6'")
+    /// What the forward mode allows of the rest of the definition (libvirt's checks after parsing `<forward>`).
+    private static func checkForwardMode(_ n: NetworkDefinition, _ r: NetworkElementReader) throws(NetworkXMLError) {
+        func fail(_ element: String, _ reason: String) -> NetworkXMLError {
+            let line = r.element.childElements.first { $0.name == element }?.position.line ?? r.line
+            return NetworkXMLError(.xmlError, element: "network/" + element, line: line, reason)
         }
-        if let family, (family.value == "ipv4") != address.isIPv4 {
-            throw c.invalid(family, "does not match address \(address)")
-        }
-        var prefix: Int
-        var asNetmask = false
-        if let mask = c.attribute("netmask") {
-            guard address.isIPv4, let p = IPAddress.prefixLength(ofNetmask: mask.value) else {
-                throw c.invalid(mask, "expected a contiguous IPv4 netmask")
+        guard let f = n.forward else { return }
+        let mode = f.mode.rawValue
+        switch f.mode {
+        case .nat, .route, .open:
+            if n.ips.isEmpty {
+                throw fail("forward", "\(mode) forwarding requested, but no IP address provided for network '\(n.name)'")
             }
-            prefix = p
-            asNetmask = true
-            if c.attribute("prefix") != nil {
-                throw .inconsistent(element: c.path, line: c.line, reason: "both netmask and prefix given")
+            if f.interfaces.count > 1 {
+                throw fail(
+                    "forward",
+                    "multiple forwarding interfaces specified for network '\(n.name)', only one is supported")
             }
-        } else {
-            prefix = try c.integer("prefix", in: 0...(address.isIPv4 ? 32 : 128)) ?? (address.isIPv4 ? 24 : 64)
-        }
-        var ip = NetworkIP(address: address, prefix: prefix, writtenAsNetmask: asNetmask)
-        try c.child("dhcp") { d throws(DomainXMLError) in
-            ip.dhcpRanges = try d.children("range") { r throws(DomainXMLError) in
-                DHCPRange(
-                    start: try ipAttribute(&r, "start", required: true)!,
-                    end: try ipAttribute(&r, "end", required: true)!)
+            if f.mode == .open && !f.interfaces.isEmpty {
+                throw fail("forward", "forward dev not allowed for network '\(n.name)' with forward mode='open'")
             }
-            ip.dhcpHosts = try d.children("host") { h throws(DomainXMLError) in
-                var mac: MACAddress?
-                if let a = h.attribute("mac") {
-                    guard let m = MACAddress(string: a.value) else { throw h.invalid(a, "not a MAC address") }
-                    mac = m
+        case .bridge, .private, .vepa, .passthrough, .hostdev:
+            if f.mode != .bridge {
+                if n.bridge?.name != nil {
+                    throw fail("bridge", "bridge name not allowed in \(mode) mode (network '\(n.name)')")
                 }
-                _ = h.string("id")  // DHCPv6 client id: accepted, not used
-                return DHCPHost(mac: mac, name: h.string("name"), ip: try ipAttribute(&h, "ip", required: false))
-            }
-        }
-        return ip
-    }
-
-    /// Prints the definition as libvirt does (element order name, uuid, forward, bridge, mtu, mac, domain, dns, ip).
-    public static func format(_ n: NetworkDefinition, connections: Int? = nil) -> String {
-        var w = XMLWriter()
-        w.element("network", [("connections", connections.map(String.init))]) { w in
-            w.text("name", n.name)
-            w.text("uuid", n.uuid.description)
-            if let f = n.forward {
-                w.element("forward", [("mode", f.mode.rawValue), ("dev", f.dev)]) { w in
-                    if let p = f.natPorts {
-                        w.element("nat") { w in
-                            w.empty("port", [("start", String(p.lowerBound)), ("end", String(p.upperBound))])
-                        }
-                    }
+                if n.bridge?.zone != nil {
+                    throw fail("bridge", "bridge zone not allowed in \(mode) mode (network '\(n.name)')")
+                }
+                if n.bridge?.macTableManager != nil {
+                    throw fail(
+                        "bridge", "bridge macTableManager setting not allowed in \(mode) mode (network '\(n.name)')")
                 }
             }
-            if let b = n.bridge {
-                w.empty(
+            if (n.bridge?.delay ?? 0) != 0 || n.bridge?.stp != nil || n.bridge?.zone != nil {
+                throw fail(
                     "bridge",
-                    [("name", b.name), ("stp", b.stp.map { $0 ? "on" : "off" }), ("delay", b.delay.map(String.init))])
+                    "bridge delay/stp/zone options only allowed in route, nat, and isolated mode, not in \(mode) "
+                        + "(network '\(n.name)')")
             }
-            if let m = n.mtu { w.empty("mtu", [("size", String(m))]) }
-            if let m = n.mac { w.empty("mac", [("address", m.description)]) }
-            if let d = n.domainName { w.empty("domain", [("name", d)]) }
-            if !n.dnsHosts.isEmpty {
-                w.element("dns") { w in
-                    for h in n.dnsHosts {
-                        w.element("host", [("ip", h.ip.description)]) { w in
-                            for name in h.hostnames { w.text("hostname", name) }
-                        }
+            if n.bridge?.name != nil && (!f.interfaces.isEmpty || f.pf != nil) {
+                throw fail(
+                    "forward",
+                    "A network with forward mode='\(mode)' can specify a bridge name or a forward dev, but not both "
+                        + "(network '\(n.name)')")
+            }
+            if n.mtu != nil {
+                throw fail(
+                    "mtu",
+                    "mtu size only allowed in open, route, nat, and isolated mode, not in \(mode) (network '\(n.name)')")
+            }
+        }
+    }
+
+    /// `<dnsmasq:options>`, under whatever prefix the document binds to the dnsmasq namespace.
+    private static func dnsmasqOptions(_ r: inout NetworkElementReader) throws(NetworkXMLError) -> [String] {
+        let prefixes = r.element.attributes.filter { $0.name.hasPrefix("xmlns:") && $0.value == dnsmasqNamespace }
+            .map { String($0.name.dropFirst("xmlns:".count)) }
+        var options: [String] = []
+        for prefix in prefixes {
+            let found =
+                try r.child(prefix + ":options") { c throws(NetworkXMLError) in
+                    try c.children(prefix + ":option") { o throws(NetworkXMLError) in
+                        try o.required("value", code: .internalError, "No dnsmasq options value specified")
                     }
-                }
-            }
-            for ip in n.ips { formatIP(&w, ip) }
+                } ?? []
+            options += found
         }
-        return w.output
-    }
-
-    private static func formatIP(_ w: inout XMLWriter, _ ip: NetworkIP) {
-        var attrs: [XMLWriter.Attr] = []
-        if !ip.address.isIPv4 { attrs.append(("family", "ipv6")) }
-        attrs.append(("address", ip.address.description))
-        if ip.writtenAsNetmask {
-            attrs.append(("netmask", IPAddress.netmask(prefix: ip.prefix).description))
-        } else {
-            attrs.append(("prefix", String(ip.prefix)))
-        }
-        w.element("ip", attrs) { w in
-            if ip.dhcpRanges.isEmpty && ip.dhcpHosts.isEmpty { return }
-            w.element("dhcp") { w in
-                for r in ip.dhcpRanges {
-                    w.empty("range", [("start", r.start.description), ("end", r.end.description)])
-                }
-                for h in ip.dhcpHosts { w.empty("host", dhcpHostAttributes(h)) }
-            }
-        }
-    }
-
-    /// Attribute list of `<host>`, shared with net-update's parsing round trip.
-    static func dhcpHostAttributes(_ h: DHCPHost) -> [XMLWriter.Attr] {
-        [("mac", h.mac?.description), ("name", h.name), ("ip", h.ip?.description)]
-    }
-
-    /// Parses one `<host mac name ip/>` (the XML `net-update ... ip-dhcp-host` sends).
-    public static func parseDHCPHost(_ text: String) throws(DomainXMLError) -> DHCPHost {
-        var r = try fragment(text, element: "host", path: "network/ip/dhcp/host", section: "ip-dhcp-host")
-        var mac: MACAddress?
-        if let a = r.attribute("mac") {
-            guard let m = MACAddress(string: a.value) else { throw r.invalid(a, "not a MAC address") }
-            mac = m
-        }
-        let host = DHCPHost(mac: mac, name: r.string("name"), ip: try ipAttribute(&r, "ip", required: false))
-        try r.finish()
-        if host.mac == nil && host.name == nil {
-            throw .missing(element: "network/ip/dhcp/host", attribute: "mac", line: r.line)
-        }
-        return host
+        return options
     }
 }

@@ -41,6 +41,7 @@ extension DomainDefinition {
             devices.disks.compactMap { d in d.bootOrder.map { ("devices/disk/boot", $0, d.sourceLine.line) } }
             + devices.interfaces.compactMap { n in n.bootOrder.map { ("devices/interface/boot", $0, n.sourceLine.line) }
             }
+            + devices.redirdevs.compactMap { r in r.bootOrder.map { ("devices/redirdev/boot", $0, r.sourceLine.line) } }
         if let first = orders.first, !os.bootDevices.isEmpty {
             throw .inconsistent(
                 element: first.0, line: first.2,
@@ -77,7 +78,8 @@ extension DomainDevices {
             }
         }
         for c in serials + consoles + channels { try c.validate() }
-        for c in channels where c.targetType == .virtio && c.targetName == nil {
+        // A spicevmc channel is SPICE's agent channel, whose name is implied.
+        for c in channels where c.targetType == .virtio && c.targetName == nil && c.type != .spicevmc {
             throw .missing(element: "devices/channel/target", attribute: "name", line: c.sourceLine.line)
         }
         let audioIDs = audios.map(\.id)
@@ -92,27 +94,20 @@ extension DomainDevices {
                     reason: "no <audio> backend with this id")
             }
         }
-        try validateControllers()
+        try validateControllers(family: family)
         try validateAddresses()
     }
 
-    private func validateControllers() throws(DomainXMLError) {
-        var seen: [String: Controller] = [:]
-        for c in controllers {
-            if let model = c.model, !model.fits(c.type) {
-                throw .invalidValue(
-                    element: "devices/controller", attribute: "model", value: model.rawValue, line: c.sourceLine.line,
-                    reason: "not a model of controller type '\(c.type.rawValue)'")
-            }
-            let key = "\(c.type.rawValue)/\(c.index)"
-            // ich9 EHCI and its UHCI companions share one index by design.
-            if let other = seen[key], !(c.type == .usb && c.model != other.model) {
-                throw .inconsistent(
-                    element: "devices/controller", line: c.sourceLine.line,
-                    reason: "multiple '\(c.type.rawValue)' controllers with index '\(c.index)'")
-            }
-            seen[key] = c
+    private func validateControllers(family: MachineFamily?) throws(DomainXMLError) {
+        // As virDomainDefRejectDuplicateControllers: one controller per type and index, except USB, where an
+        // EHCI and its UHCI companions share theirs.
+        var seen = Set<String>()
+        for c in controllers where c.type != .usb && !seen.insert("\(c.type.rawValue)/\(c.index)").inserted {
+            throw .inconsistent(
+                element: "devices/controller", line: c.sourceLine.line,
+                reason: "Multiple '\(c.type.rawValue)' controllers with index '\(c.index)'")
         }
+        for c in controllers { try c.validate(family: family) }
     }
 
     private func validateAddresses() throws(DomainXMLError) {
@@ -152,16 +147,6 @@ extension DomainDevices {
     }
 }
 
-extension Controller.Model {
-    func fits(_ type: Controller.ControllerType) -> Bool {
-        switch self {
-        case .pciRoot, .pcieRoot, .pcieRootPort, .pciBridge: return type == .pci
-        case .piix3UHCI, .ich9EHCI1, .ich9UHCI1, .ich9UHCI2, .ich9UHCI3, .qemuXHCI, .none: return type == .usb
-        case .virtioSCSI, .lsilogic: return type == .scsi
-        }
-    }
-}
-
 extension Disk {
     func validate(family: MachineFamily?) throws(DomainXMLError) {
         if targetIndex == nil {
@@ -169,7 +154,9 @@ extension Disk {
                 element: "devices/disk/target", attribute: "dev", value: targetDev, line: sourceLine.line,
                 reason: "malformed disk target name")
         }
-        if device == .disk, sourcePath == nil, sourceVolume == nil {
+        if device == .disk, sourcePath == nil, sourceVolume == nil, networkSource == nil,
+            type == .file || type == .block || type == .dir
+        {
             throw .missing(
                 element: "devices/disk/source", attribute: type == .file ? "file" : "dev", line: sourceLine.line)
         }
@@ -195,11 +182,13 @@ extension CharDevice {
         switch type {
         case .unix where targetType == .virtio:
             break  // a virtio channel socket may be left for the driver to place, as libvirt does
-        case .file, .unix:
+        case .file, .unix, .dev, .pipe:
             if source?.path == nil { throw .missing(element: element, attribute: "path", line: sourceLine.line) }
         case .tcp:
             if source?.service == nil { throw .missing(element: element, attribute: "service", line: sourceLine.line) }
-        case .pty, .null: break
+        case .spiceport:
+            if source?.channel == nil { throw .missing(element: element, attribute: "channel", line: sourceLine.line) }
+        default: break
         }
     }
 }

@@ -52,14 +52,17 @@ enum XMLElementKey {
 public enum XMLRestore {
     /// `formatted`: the model's output; `kept`: by keyed path, as the keeper collected it. Returns the merged
     /// document, or `formatted` itself when nothing was kept or it does not parse.
-    public static func merge(_ formatted: String, kept: [String: XMLExtras]) -> String {
+    /// `order`: where kept elements and attributes go among the formatted ones (else after their input sibling).
+    public static func merge(_ formatted: String, kept: [String: XMLExtras], order: XMLOrder? = nil) -> String {
         guard !kept.isEmpty, let root = try? XMLParser.parse(formatted) else { return formatted }
         var w = XMLWriter()
-        w.write(merged(root, path: root.name, kept: kept))
+        w.write(merged(root, path: root.name, parent: nil, kept: kept, order: order))
         return w.output
     }
 
-    private static func merged(_ e: XMLElement, path: String, kept: [String: XMLExtras]) -> KeptXML {
+    private static func merged(
+        _ e: XMLElement, path: String, parent: String?, kept: [String: XMLExtras], order: XMLOrder?
+    ) -> KeptXML {
         // The top-level <metadata> (path "domain/metadata") was written libxml2's way already; keep it so.
         if e.name == "metadata", path.split(separator: "/").count == 2 {
             var m = KeptXML(e, keepComments: true)
@@ -78,7 +81,7 @@ public enum XMLRestore {
             guard !due.isEmpty else { return }
             pending.removeAll { $0.anchorKey == anchor }
             for item in due {
-                content.append(.element(item.element))
+                content.append(.element(ordered(item.element, parent: e.name, order: order)))
                 emit(after: item.ownKey)
             }
         }
@@ -89,7 +92,7 @@ public enum XMLRestore {
             case .element(let child):
                 let key = keys[index]
                 index += 1
-                content.append(.element(merged(child, path: path + "/" + key, kept: kept)))
+                content.append(.element(merged(child, path: path + "/" + key, parent: e.name, kept: kept, order: order)))
                 emit(after: key)
             case .text(let t):
                 if !t.allSatisfy(\.isWhitespace) { content.append(.text(t)) }
@@ -97,8 +100,37 @@ public enum XMLRestore {
                 break
             }
         }
-        for item in pending { content.append(.element(item.element)) }
+        for item in pending { content.append(.element(ordered(item.element, parent: e.name, order: order))) }
+        if extras != nil, let names = order?.children(of: e.name, in: parent) {
+            content = XMLOrder.sorted(content) { item in
+                guard case .element(let child) = item else { return nil }
+                return names.firstIndex(of: child.name)
+            }
+        }
+        if extras?.attributes.isEmpty == false, let names = order?.attributes(of: e.name, in: parent) {
+            out.attributes = XMLOrder.sorted(out.attributes) { names.firstIndex(of: $0.name) ?? names.count }
+        }
         out.content = content
+        return out
+    }
+
+    /// A kept subtree with its children and attributes in `order`, all the way down.
+    private static func ordered(_ e: KeptXML, parent: String?, order: XMLOrder?) -> KeptXML {
+        guard let order, !e.libxmlStyle else { return e }
+        var out = e
+        if let names = order.attributes(of: e.name, in: parent) {
+            out.attributes = XMLOrder.sorted(e.attributes) { names.firstIndex(of: $0.name) ?? names.count }
+        }
+        out.content = e.content.map { item in
+            if case .element(let child) = item { return .element(ordered(child, parent: e.name, order: order)) }
+            return item
+        }
+        if let names = order.children(of: e.name, in: parent) {
+            out.content = XMLOrder.sorted(out.content) { item in
+                guard case .element(let child) = item else { return nil }
+                return names.firstIndex(of: child.name)
+            }
+        }
         return out
     }
 }

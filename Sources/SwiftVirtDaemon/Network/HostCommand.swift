@@ -3,16 +3,16 @@ import Glibc
 import SwiftVirtCore
 import SwiftVirtSystem
 
-/// A host tool (ip, nft, dnsmasq) that failed; the message carries the command and what it printed.
+/// A host tool (ip, nft, dnsmasq, tc) that failed; reported as libvirt reports its own failed child processes
+/// (virCommandRun: VIR_ERR_INTERNAL_ERROR, "Child process (...) unexpected exit status N: what it printed").
 struct HostCommandError: LibvirtMappable, CustomStringConvertible {
     var argv: [String]
     var status: Int32
     var output: String
     var description: String {
-        "'\(argv.joined(separator: " "))' failed (status \(status)): "
-            + output.trimmingWhitespace()
+        "Child process (\(argv.joined(separator: " "))) unexpected exit status \(status): " + output.trimmingWhitespace()
     }
-    var virtError: VirtError { VirtError(.operationFailed, domain: .network, detail: description) }
+    var virtError: VirtError { VirtError(.internalError, domain: .none, detail: description) }
 }
 
 /// Runs host networking tools to completion. Blocking: call `run` and `attempt` inside `BlockingIO.run`.

@@ -1,11 +1,13 @@
 import SwiftVirtCore
 
-/// Gives a starting guest's `<interface type='network'|'bridge'>` their taps, and takes them away when it stops.
+/// Gives a starting guest's `<interface type='network'|'bridge'|'direct'|'ethernet'>` their devices (a tap on a
+/// bridge or on none, or a macvtap device on a host interface, which the QEMU driver opens and hands to QEMU), and takes them
+/// away when it stops.
 struct InterfacePlugger: Sendable {
     let networks: NetworkRegistry
 
-    /// Creates one tap per network/bridge interface and writes its name into `def` (the live definition).
-    /// On failure the taps made so far are removed.
+    /// Creates one device per network/bridge interface and writes its name into `def` (the live definition,
+    /// `<target dev>`). On failure the devices made so far are removed.
     func plug(_ def: inout DomainDefinition) async throws {
         var made: [String] = []
         do {
@@ -13,16 +15,19 @@ struct InterfacePlugger: Sendable {
                 let nic = def.devices.interfaces[i]
                 let tap: String
                 switch nic.type {
-                case .user:
-                    continue
                 case .network:
-                    let (bridge, mtu) = try await networks.bridge(forNetwork: nic.source ?? "")
-                    tap = try await networks.plugTap(
-                        requested: nic.targetDev, bridge: bridge, mtu: mtu, network: nic.source)
+                    tap = try await networks.plugGuest(
+                        network: nic.source ?? "", mac: nic.mac, requested: nic.targetDev, portGroup: nil)
                 case .bridge:
-                    let bridge = nic.source ?? ""
-                    guard networks.host.interfaceExists(bridge) else { throw NetworkError.noHostBridge(bridge) }
-                    tap = try await networks.plugTap(requested: nic.targetDev, bridge: bridge, mtu: nil, network: nil)
+                    tap = try await networks.plugBridge(nic.source ?? "", mac: nic.mac, requested: nic.targetDev)
+                case .direct:
+                    let mode = nic.directMode == .passthrough ? "passthru" : (nic.directMode ?? .vepa).rawValue
+                    tap = try await networks.plugDirect(
+                        link: nic.source ?? "", mode: mode, mac: nic.mac, requested: nic.targetDev)
+                case .ethernet where nic.targetManaged != false:
+                    tap = try await networks.plugEthernet(mac: nic.mac, requested: nic.targetDev)
+                default:
+                    continue  // no host device of ours: user networking, sockets, an unmanaged tap
                 }
                 def.devices.interfaces[i].targetDev = tap
                 made.append(tap)
@@ -34,8 +39,17 @@ struct InterfacePlugger: Sendable {
     }
 
     func unplug(_ def: DomainDefinition) async {
-        for nic in def.devices.interfaces where nic.type != .user {
+        for nic in def.devices.interfaces where Self.ownsDevice(nic) {
             if let tap = nic.targetDev { await networks.unplugTap(tap) }
+        }
+    }
+
+    /// Whether the daemon made this interface's host device (and so removes it).
+    static func ownsDevice(_ nic: NetworkInterface) -> Bool {
+        switch nic.type {
+        case .network, .bridge, .direct: true
+        case .ethernet: nic.targetManaged != false
+        default: false
         }
     }
 }

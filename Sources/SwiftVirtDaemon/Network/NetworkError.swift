@@ -16,6 +16,7 @@ enum NetworkError: LibvirtMappable {
     case transient(String, action: String)
     case bridgeInUse(String)
     case noHostBridge(String)
+    case noHostInterface(String)
     case inUse(network: String, by: [String])
     case unsupported(String)
     /// VIR_ERR_NO_SUPPORT, as libvirt reports net-update requests it cannot do.
@@ -45,6 +46,7 @@ enum NetworkError: LibvirtMappable {
         case .bridgeInUse(let bridge):
             return (.operationFailed, "bridge '\(bridge)' already exists on the host; pick another <bridge name>")
         case .noHostBridge(let bridge): return (.operationFailed, "host bridge '\(bridge)' does not exist")
+        case .noHostInterface(let name): return (.operationFailed, "host interface '\(name)' does not exist")
         case .inUse(let network, let domains):
             return (
                 .operationInvalid, "network '\(network)' is used by running domains: " + domains.joined(separator: ", ")
@@ -53,5 +55,17 @@ enum NetworkError: LibvirtMappable {
         case .invalid(let what): return (.operationInvalid, what)
         case .unsupported(let what): return (.operationUnsupported, what)
         }
+    }
+}
+
+extension NetworkError {
+    /// What cannot be honoured at start: VIR_ERR_CONFIG_UNSUPPORTED naming the element.
+    static func cannotHonour(_ element: String, attribute: String? = nil, _ reason: String) -> NetworkXMLError {
+        NetworkXMLError(.configUnsupported, element: element, attribute: attribute, line: nil, reason)
+    }
+
+    /// libvirt's VIR_ERR_INTERNAL_ERROR failures of the network driver, in its words.
+    static func internalError(_ words: String) -> VirtError {
+        VirtError(.internalError, domain: .network, detail: words)
     }
 }

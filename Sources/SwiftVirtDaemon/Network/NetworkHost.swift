@@ -14,47 +14,73 @@ struct NetworkHost: Sendable {
         NetworkHostConfig.DnsmasqPaths(directory: runDirectory, name: name)
     }
 
-    /// Brings the network up on the bridge `bridge`.
-    func start(_ n: NetworkDefinition, bridge: String) throws {
+    /// Brings the network up: for one that owns its bridge, the bridge (addresses, STP, IPv6 settings), its
+    /// nftables tables, static routes, forwarding, dnsmasq and bandwidth, in libvirt's order, undone when a step
+    /// fails; for a bridge-mode network, the host bridge's settings; macvtap networks need nothing until a guest
+    /// comes. Returns the live definition (see `NetworkHostBackend.start`).
+    func start(_ n: NetworkDefinition, bridge: String) throws -> NetworkDefinition {
+        let live = try prepareLive(n)
+        guard live.ownsBridge else {
+            if live.mode == .bridge, let host = live.bridge?.name {
+                guard HostCommand.interfaceExists(host) else { throw NetworkError.noHostBridge(host) }
+                try configureBridge(live, bridge: host)
+            }
+            return live
+        }
         var undo: [() -> Void] = []
         do {
-            if n.ownsBridge {
-                if HostCommand.interfaceExists(bridge) { throw NetworkError.bridgeInUse(bridge) }
-                try createBridge(n, bridge: bridge)
-                undo.append { HostCommand.attempt(["ip", "link", "del", bridge]) }
-            } else if !HostCommand.interfaceExists(bridge) {
-                throw NetworkError.noHostBridge(bridge)
-            }
+            if HostCommand.interfaceExists(bridge) { throw NetworkError.bridgeInUse(bridge) }
+            try createBridge(live, bridge: bridge)
+            undo.append { HostCommand.attempt(["ip", "link", "del", bridge]) }
             let table = NetworkHostConfig.nftTable(bridge: bridge)
             for (family, rules) in [
-                ("ip", NetworkHostConfig.nftRuleset(n, bridge: bridge)),
-                ("ip6", NetworkHostConfig.nftRuleset6(n, bridge: bridge)),
+                ("ip", NetworkHostConfig.nftRuleset(live, bridge: bridge)),
+                ("ip6", NetworkHostConfig.nftRuleset6(live, bridge: bridge)),
             ] {
                 guard let rules else { continue }
                 HostCommand.attempt(["nft", "delete", "table", family, table])  // leftover of a crashed daemon
                 try HostCommand.run(["nft", "-f", "-"], input: rules)
                 undo.append { HostCommand.attempt(["nft", "delete", "table", family, table]) }
             }
-            if n.needsIPForwarding { try enableForwarding("/proc/sys/net/ipv4/ip_forward") }
-            if n.needsIPForwarding && n.ips.contains(where: { !$0.address.isIPv4 }) {
-                try enableForwarding("/proc/sys/net/ipv6/conf/all/forwarding")
+            try addAddresses(live, bridge: bridge)
+            try configureBridge(live, bridge: bridge)
+            try HostCommand.run(["ip", "link", "set", "dev", bridge, "up"])
+            for r in live.routes {
+                // As libvirt: a route that cannot be added is logged by the tool and otherwise ignored.
+                var argv = ["ip"] + (r.address.isIPv4 ? [] : ["-6"])
+                argv += ["route", "add", "\(r.address)/\(r.prefixLength)", "via", "\(r.gateway)", "dev", bridge]
+                HostCommand.attempt(argv + (r.metric.map { ["metric", String($0)] } ?? []))
             }
-            if n.ownsBridge && (n.hasDHCP || !n.ips.isEmpty) {
-                try startDnsmasq(n, bridge: bridge)
-                undo.append { self.stopDnsmasq(n.name) }
+            if live.needsIPForwarding {
+                if live.ips.contains(where: \.address.isIPv4) { try enableForwarding("/proc/sys/net/ipv4/ip_forward") }
+                if live.ips.contains(where: { !$0.address.isIPv4 }) {
+                    try enableForwarding("/proc/sys/net/ipv6/conf/all/forwarding")
+                }
+            }
+            if !live.ips.isEmpty {
+                try startDnsmasq(live, bridge: bridge)
+                undo.append { self.stopDnsmasq(live.name) }
+            }
+            if let b = live.bandwidth {
+                try applyBandwidth(b, device: bridge, hierarchical: true, swapped: true, element: "network/bandwidth")
             }
         } catch {
             for step in undo.reversed() { step() }
             throw error
         }
+        return live
     }
 
     func stop(_ n: NetworkDefinition, bridge: String) {
+        if !n.ownsBridge {
+            if n.bandwidth != nil, let host = n.bridge?.name { clearBandwidth(host) }
+            return
+        }
         stopDnsmasq(n.name)
         for family in ["ip", "ip6"] {
             HostCommand.attempt(["nft", "delete", "table", family, NetworkHostConfig.nftTable(bridge: bridge)])
         }
-        if n.ownsBridge { HostCommand.attempt(["ip", "link", "del", bridge]) }
+        HostCommand.attempt(["ip", "link", "del", bridge])
         let p = dnsmasqPaths(n.name)
         for f in [p.config, p.hostsFile, p.addnHosts, p.pidFile] { AtomicFile.remove(f) }
     }
@@ -67,17 +93,31 @@ struct NetworkHost: Sendable {
         // Kernel bridge delays are in centiseconds; libvirt's <bridge delay> is seconds. 0 means forward at once.
         add += ["forward_delay", String((n.bridge?.delay ?? 0) * 100)]
         try HostCommand.run(add)
-        do {
-            for ip in n.ips {
-                try HostCommand.run(
-                    ["ip"] + (ip.address.isIPv4 ? [] : ["-6"]) + [
-                        "addr", "add", "\(ip.address)/\(ip.prefix)", "dev", bridge,
-                    ])
+        // As libvirt: IPv6 off on a bridge without an IPv6 address, and never router advertisements from guests.
+        let ipv6 = n.ips.contains { !$0.address.isIPv4 }
+        let conf = "/proc/sys/net/ipv6/conf/\(bridge)"
+        if FileManager.default.fileExists(atPath: conf) {
+            for (key, value) in [("disable_ipv6", ipv6 ? "0" : "1"), ("accept_ra", "0"), ("autoconf", "0")] {
+                try? "\(value)\n".write(toFile: "\(conf)/\(key)", atomically: false, encoding: .utf8)
             }
-            try HostCommand.run(["ip", "link", "set", "dev", bridge, "up"])
-        } catch {
-            HostCommand.attempt(["ip", "link", "del", bridge])
-            throw error
+        }
+    }
+
+    private func addAddresses(_ n: NetworkDefinition, bridge: String) throws {
+        for ip in n.ips {
+            try HostCommand.run(
+                ["ip"] + (ip.address.isIPv4 ? [] : ["-6"]) + ["addr", "add", "\(ip.address)/\(ip.prefix)", "dev", bridge])
+        }
+    }
+
+    /// `macTableManager='libvirt'`: VLAN filtering on the bridge (so it need not be promiscuous; a kernel without
+    /// VLAN filtering keeps it promiscuous, which guests cannot tell), the guests' ports managed by hand.
+    private func configureBridge(_ n: NetworkDefinition, bridge: String) throws {
+        guard n.bridge?.macTableManager == .libvirt else { return }
+        do {
+            try HostCommand.run(["ip", "link", "set", "dev", bridge, "type", "bridge", "vlan_filtering", "1"])
+        } catch let e as HostCommandError where e.output.contains("not supported") {
+            // CONFIG_BRIDGE_VLAN_FILTERING is off: the FDB is still managed per port (see createPort).
         }
     }
 
@@ -173,31 +213,6 @@ struct NetworkHost: Sendable {
     func leases(_ name: String) -> [NetworkHostConfig.Lease] {
         NetworkHostConfig.parseLeases(
             (try? String(contentsOfFile: dnsmasqPaths(name).leaseFile, encoding: .utf8)) ?? "")
-    }
-
-    // MARK: guest taps
-
-    /// Creates tap `name` and enslaves it to `bridge`.
-    func createTap(_ name: String, bridge: String, mtu: Int?) throws {
-        try HostCommand.run(["ip", "tuntap", "add", "dev", name, "mode", "tap", "vnet_hdr"])
-        do {
-            try HostCommand.run(
-                ["ip", "link", "set", "dev", name, "master", bridge] + (mtu.map { ["mtu", String($0)] } ?? []))
-            try HostCommand.run(["ip", "link", "set", "dev", name, "up"])
-        } catch {
-            HostCommand.attempt(["ip", "link", "del", name])
-            throw error
-        }
-    }
-
-    func deleteTap(_ name: String) { HostCommand.attempt(["ip", "link", "del", name]) }
-
-    /// Puts guests' taps that still exist back on a (re)started network's bridge.
-    func reattachTaps(_ taps: Set<String>, bridge: String) {
-        for tap in taps where HostCommand.interfaceExists(tap) {
-            HostCommand.attempt(["ip", "link", "set", "dev", tap, "master", bridge])
-            HostCommand.attempt(["ip", "link", "set", "dev", tap, "up"])
-        }
     }
 
     /// A host route: its destination subnet and the interface it goes through.

@@ -21,6 +21,12 @@ extension NetworkRegistry {
     private func restored(_ loaded: NetworkStore.Loaded) async -> NetworkRecord? {
         var r = NetworkRecord(config: loaded.config, live: nil, persistent: loaded.persistent, autostart: loaded.autostart)
         guard let live = loaded.live else { return r }
+        if !live.ownsBridge {
+            // Bridge-mode, macvtap and hostdev networks have nothing of their own on the host to check (libvirt
+            // keeps them active too); their guests' ports come back with the guests.
+            r.live = live
+            return r
+        }
         let bridge = live.bridge?.name ?? ""
         if !bridge.isEmpty && host.interfaceExists(bridge) {
             r.live = live
@@ -29,7 +35,7 @@ extension NetworkRegistry {
                 do {
                     try await BlockingIO.run { [host] in
                         host.stop(live, bridge: bridge)
-                        try host.start(live, bridge: bridge)
+                        _ = try host.start(live, bridge: bridge)
                     }
                 } catch {
                     logger.error("cannot restart network \(live.name): \(error)")

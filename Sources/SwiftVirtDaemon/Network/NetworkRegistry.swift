@@ -29,9 +29,10 @@ actor NetworkRegistry {
     /// Lifecycle callbacks of connections; published to from inside the actor so events keep their order.
     nonisolated let events = NetworkEventHub()
     var records: [DomainUUID: NetworkRecord] = [:]
-    /// Guest taps per network name, so a restarted network takes its guests' taps back onto the new bridge.
-    var taps: [String: Set<String>] = [:]
-    /// Tap names handed out but perhaps not yet created.
+    /// Guests' ports (taps and macvtap devices) by device name: which network they are on, through which
+    /// host interface; a restarted network takes its guests' taps back onto its new bridge.
+    var ports: [String: GuestPort] = [:]
+    /// Device names handed out but perhaps not yet created.
     var reservedTaps: Set<String> = []
 
     /// `host`: the real one unless given (libvirt's test driver gives `NoNetworkHost`).
@@ -59,37 +60,24 @@ actor NetworkRegistry {
 
     // MARK: define / undefine
 
-    /// Parses `xml`, assigns a bridge name when absent, checks it against the other networks.
+    /// Parses `xml` and checks it as libvirt's network driver does at define; a network that owns its bridge
+    /// gets a free virbrN name when it names none (or a template's), and a MAC address.
     private func prepare(xml: String, replacing existing: DomainUUID?) throws -> NetworkDefinition {
         var n = try NetworkXML.parse(xml)
+        try NetworkValidation.validate(n, isVirtualFunction: host.isVirtualFunction)
         if let same = records.values.first(where: { $0.config.name == n.name }), same.config.uuid != n.uuid {
             throw NetworkError.nameTaken(n.name, uuid: same.config.uuid)
         }
         if let other = records[n.uuid], other.config.name != n.name {
             throw NetworkError.uuidTaken(existingName: other.config.name, uuid: n.uuid)
         }
-        if n.ownsBridge {
-            // As libvirt: a bridge the network makes gets a free virbrN name, STP on and no forward delay.
-            var b = n.bridge ?? NetworkBridge()
-            if b.name == nil { b.name = freeBridgeName(previous: records[n.uuid]?.config.bridge?.name) }
-            if b.stp == nil { b.stp = true }
-            if b.delay == nil { b.delay = 0 }
-            n.bridge = b
-        }
-        for other in records.values where other.config.uuid != n.uuid {
-            if let why = NetworkValidation.conflict(n, with: other.live ?? other.config) {
-                throw NetworkError.conflict(why)
-            }
-        }
+        let others = Set(
+            records.values.filter { $0.config.name != n.name }.flatMap {
+                [$0.config.bridge?.name, $0.live?.bridge?.name].compactMap { $0 }
+            })
+        try NetworkValidation.fillInDefine(
+            &n, otherBridges: others, interfaceExists: host.interfaceExists, generateMAC: host.generatesBridgeMAC)
         return n
-    }
-
-    private func freeBridgeName(previous: String?) -> String {
-        if let previous { return previous }
-        let used = Set(records.values.compactMap { $0.config.bridge?.name })
-        var i = 0
-        while used.contains("virbr\(i)") || host.interfaceExists("virbr\(i)") { i += 1 }
-        return "virbr\(i)"
     }
 
     func define(xml: String) async throws -> NetworkRecord {
@@ -168,25 +156,24 @@ actor NetworkRegistry {
         var r = try record(uuid)
         if r.isActive { throw NetworkError.alreadyActive(r.config.name) }
         let n = live ?? r.config
-        for other in records.values where other.isActive && other.config.uuid != uuid {
-            if let why = NetworkValidation.conflict(n, with: other.live ?? other.config) {
-                throw NetworkError.conflict(why)
-            }
-        }
         let bridge = n.bridge?.name ?? r.bridge
-        if n.ownsBridge, let why = host.routeCollision(n, bridge: bridge) {
-            throw NetworkError.conflict(why)
+        if n.ownsBridge {
+            if let other = records.values.first(where: { $0.isActive && $0.config.uuid != uuid && $0.bridge == bridge }) {
+                throw NetworkError.conflict("bridge '\(bridge)' is used by network '\(other.config.name)'")
+            }
+            if let why = host.routeCollision(n, bridge: bridge) { throw NetworkError.conflict(why) }
         }
-        let tapsToReattach = taps[n.name] ?? []
-        try await BlockingIO.run { [host, store, persistent = r.persistent] in
-            try host.start(n, bridge: bridge)
-            do { try store.saveLive(n, persistent: persistent) } catch {
-                host.stop(n, bridge: bridge)
+        let tapsToReattach = taps(of: n.name)
+        let started = try await BlockingIO.run { [host, store, persistent = r.persistent] in
+            let started = try host.start(n, bridge: bridge)
+            do { try store.saveLive(started, persistent: persistent) } catch {
+                host.stop(started, bridge: bridge)
                 throw error
             }
-            host.reattachTaps(tapsToReattach, bridge: bridge)
+            if started.ownsBridge { host.reattachTaps(tapsToReattach, bridge: bridge) }
+            return started
         }
-        r.live = n
+        r.live = started
         records[uuid] = r
         logger.info("started network \(n.name) on bridge \(bridge)")
         events.publish(.started, name: n.name, uuid: uuid)
@@ -215,11 +202,28 @@ actor NetworkRegistry {
 
     func xml(_ uuid: DomainUUID, inactive: Bool) throws -> String {
         let r = try record(uuid)
-        return NetworkXML.format(inactive ? r.config : (r.live ?? r.config))
+        if inactive || r.live == nil { return NetworkXML.format(r.config) }
+        return NetworkXML.format(r.live ?? r.config, connections: connections(of: r.config.name))
     }
 
-    /// net-update: ip-dhcp-host, ip-dhcp-range and dns-host, in the live and/or persistent definition. A live
-    /// change restarts the network's dnsmasq with the new files.
+    /// Guests on a network, in all and per pool interface (the live XML's `connections`).
+    func connections(of network: String) -> NetworkConnections {
+        var c = NetworkConnections()
+        for p in ports.values where p.network == network {
+            c.total += 1
+            if let link = p.link { c.perInterface[link, default: 0] += 1 }
+        }
+        return c
+    }
+
+    /// The taps of a network's guests (macvtap devices do not hang off its bridge).
+    func taps(of network: String) -> Set<String> {
+        Set(ports.values.filter { $0.network == network && $0.link == nil }.map(\.device))
+    }
+
+    /// net-update: DHCP hosts and ranges, DNS hosts, TXT and SRV records, portgroups and the forward interface
+    /// pool, in the live and/or persistent definition. A live change of what dnsmasq serves restarts it with the
+    /// new files; a portgroup change applies to guests that start afterwards.
     func update(_ uuid: DomainUUID, command: UInt32, section: UInt32, parentIndex: Int32, xml: String, flags: UInt32)
         async throws
     {
@@ -234,16 +238,18 @@ actor NetworkRegistry {
             if config && !r.persistent { throw NetworkError.transient(r.config.name, action: "update the config of") }
             var newConfig = r.config
             var newLive = r.live
+            let used = connections(of: r.config.name).perInterface
             if config { try change.apply(to: &newConfig) }
             if live, var l = newLive {
-                try change.apply(to: &l)
+                try change.apply(to: &l, connections: used)
                 newLive = l
             }
+            let dnsmasq = change.section.servedByDnsmasq
             try await BlockingIO.run { [host, store, persistent = r.persistent, bridge = r.bridge, newConfig, newLive] in
                 if config { try store.saveConfig(newConfig) }
                 if live, let l = newLive {
                     try store.saveLive(l, persistent: persistent)
-                    if l.ownsBridge { try host.restartDnsmasq(l, bridge: bridge) }
+                    if dnsmasq && l.ownsBridge && !l.ips.isEmpty { try host.restartDnsmasq(l, bridge: bridge) }
                 }
             }
             r.config = newConfig
@@ -266,32 +272,71 @@ actor NetworkRegistry {
 
     // MARK: domains' interfaces
 
-    /// The bridge a guest interface plugs into: a running network's bridge, or a host bridge by name.
-    func bridge(forNetwork name: String) throws -> (bridge: String, mtu: Int?) {
-        let r = try record(named: name)
-        guard let live = r.live else { throw NetworkError.notActive(name) }
-        return (r.bridge, live.mtu)
+    /// Gives a guest interface with MAC `mac` a port on the running network `name` (a tap on its bridge or a
+    /// macvtap device on a pool interface), named `requested` unless that is one of the generated names.
+    func plugGuest(network name: String, mac: MACAddress?, requested: String?, portGroup: String?) async throws
+        -> String
+    {
+        try await changes.run {
+            let r = try record(named: name)
+            guard let live = r.live else { throw NetworkError.notActive(name) }
+            let links = connections(of: name).perInterface
+            var plan = try NetworkPortAllocation.plan(
+                live, bridge: r.bridge, portGroup: portGroup, mac: mac, connections: links)
+            return try await createPort(&plan, requested: requested)
+        }
     }
 
-    /// Creates a tap on `bridge` for a guest and remembers it under `network` (nil for type='bridge').
-    func plugTap(requested: String?, bridge: String, mtu: Int?, network: String?) async throws -> String {
+    /// A tap on the host bridge `bridge` for `<interface type='bridge'>`.
+    func plugBridge(_ bridge: String, mac: MACAddress?, requested: String?) async throws -> String {
         try await changes.run {
-            let name: String
-            if let requested, !requested.hasPrefix("vnet") {
-                name = requested
-            } else {
-                var i = 0
-                while reservedTaps.contains("vnet\(i)") || host.interfaceExists("vnet\(i)") { i += 1 }
-                name = "vnet\(i)"
-            }
-            reservedTaps.insert(name)
-            do { try await BlockingIO.run { [host] in try host.createTap(name, bridge: bridge, mtu: mtu) } } catch {
-                reservedTaps.remove(name)
-                throw error
-            }
-            if let network { taps[network, default: []].insert(name) }
-            return name
+            guard host.interfaceExists(bridge) else { throw NetworkError.noHostBridge(bridge) }
+            var plan = GuestPortPlan(attachment: .tap(bridge: bridge))
+            plan.mac = mac
+            return try await createPort(&plan, requested: requested)
         }
+    }
+
+    /// `<interface type='direct'>`: a macvtap device on host interface `link`.
+    func plugDirect(link: String, mode: String, mac: MACAddress?, requested: String?) async throws -> String {
+        try await changes.run {
+            guard host.interfaceExists(link) else { throw NetworkError.noHostInterface(link) }
+            var plan = GuestPortPlan(attachment: .macvtap(link: link, mode: mode))
+            plan.mac = mac
+            return try await createPort(&plan, requested: requested)
+        }
+    }
+
+    /// `<interface type='ethernet'>`: a tap on no bridge, named as the definition asks or `vnetN`.
+    func plugEthernet(mac: MACAddress?, requested: String?) async throws -> String {
+        try await changes.run {
+            var plan = GuestPortPlan(attachment: .unattachedTap)
+            plan.mac = mac
+            return try await createPort(&plan, requested: requested)
+        }
+    }
+
+    private func createPort(_ plan: inout GuestPortPlan, requested: String?) async throws -> String {
+        let prefix = plan.link == nil ? "vnet" : "macvtap"
+        let name: String
+        if let requested, !requested.hasPrefix("vnet"), !requested.hasPrefix("macvtap") {
+            name = requested
+        } else {
+            var i = 0
+            while reservedTaps.contains("\(prefix)\(i)") || host.interfaceExists("\(prefix)\(i)") { i += 1 }
+            name = "\(prefix)\(i)"
+        }
+        plan.device = name
+        reservedTaps.insert(name)
+        do {
+            try await BlockingIO.run { [host, plan] in try host.createPort(plan) }
+        } catch {
+            reservedTaps.remove(name)
+            throw error
+        }
+        ports[name] = GuestPort(device: name, network: plan.network, link: plan.link, passthrough: plan.isPassthrough)
+        if let network = plan.network { logger.info("guest port \(name) on network \(network)") }
+        return name
     }
 
     func unplugTap(_ name: String) async {
@@ -299,16 +344,33 @@ actor NetworkRegistry {
         // so it waits in a task of its own.
         await Task {
             try? await changes.run {
-                await BlockingIO.run { [host] in host.deleteTap(name) }
+                let port = ports[name]
+                await BlockingIO.run { [host] in
+                    host.deletePort(name, passthroughLink: port?.passthrough == true ? port?.link : nil)
+                }
                 reservedTaps.remove(name)
-                for key in taps.keys { taps[key]?.remove(name) }
+                ports[name] = nil
             }
         }.value
     }
 
-    /// A restarted daemon learns the taps of guests that kept running.
+    /// A restarted daemon learns the ports of guests that kept running.
     func adoptTap(_ name: String, network: String?) {
         reservedTaps.insert(name)
-        if let network { taps[network, default: []].insert(name) }
+        let link = host.macvtapLink(name)
+        let passthrough =
+            link != nil && network.flatMap { n in records.values.first { $0.config.name == n }?.live?.mode }
+            == .passthrough
+        ports[name] = GuestPort(device: name, network: network, link: link, passthrough: passthrough)
     }
+}
+
+/// A guest's device on a network (or on a host bridge, with no network).
+struct GuestPort: Sendable {
+    var device: String
+    var network: String?
+    /// The host interface under a macvtap device.
+    var link: String?
+    /// A macvtap passthrough port (the host interface carries the guest's MAC until it goes).
+    var passthrough: Bool
 }

@@ -16,6 +16,9 @@ struct NetworkUpdate: Sendable {
         case domain, ip, ipDHCPHost, ipDHCPRange, forward, forwardInterface, forwardPF, portgroup
         case dnsHost, dnsTXT, dnsSRV
 
+        /// Whether the running network's dnsmasq serves what the section holds.
+        var servedByDnsmasq: Bool { [.ipDHCPHost, .ipDHCPRange, .dnsHost, .dnsTXT, .dnsSRV].contains(self) }
+
         /// The name libvirt's "can't update ... section" error uses.
         var libvirtName: String {
             switch self {
@@ -43,21 +46,28 @@ struct NetworkUpdate: Sendable {
     /// Checks the numbers first, so an unsupported request fails before anything is parsed.
     init(command: UInt32, section: UInt32, parentIndex: Int32, xml: String, networkName: String) throws {
         guard let s = Section(rawValue: section) else {
-            throw NetworkError.noSupport("can't update unrecognized section of network")
+            throw NetworkError.unsupported("can't update unrecognized section of network")
         }
-        guard [.ipDHCPHost, .ipDHCPRange, .dnsHost].contains(s) else {
-            throw NetworkError.noSupport("can't update '\(s.libvirtName)' section of network '\(networkName)'")
+        guard [.ipDHCPHost, .ipDHCPRange, .dnsHost, .dnsTXT, .dnsSRV, .portgroup, .forwardInterface].contains(s)
+        else {
+            // libvirt's virNetworkDefUpdateNoSupport: bridge, domain, ip, forward and forward pf stay as defined.
+            throw NetworkError.unsupported("can't update '\(s.libvirtName)' section of network '\(networkName)'")
         }
         guard let c = Command(rawValue: command) else {
-            throw NetworkError.noSupport("unrecognized network update command code \(command)")
+            throw NetworkError.unsupported("unrecognized network update command code \(command)")
         }
         (self.command, self.section, self.parentIndex, self.xml) = (c, s, parentIndex, xml)
     }
 
-    func apply(to n: inout NetworkDefinition) throws {
+    /// `connections`: guests per pool interface (an interface in use cannot be deleted).
+    func apply(to n: inout NetworkDefinition, connections: [String: Int] = [:]) throws {
         switch section {
         case .dnsHost: try applyDNSHost(&n)
         case .ipDHCPRange: try applyDHCPRange(&n)
+        case .dnsTXT: try applyDNSTXT(&n)
+        case .dnsSRV: try applyDNSSRV(&n)
+        case .portgroup: try applyPortGroup(&n)
+        case .forwardInterface: try applyForwardInterface(&n, connections: connections)
         default: try applyDHCPHost(&n)
         }
         try NetworkValidation.validateUpdated(n)
@@ -78,7 +88,7 @@ struct NetworkUpdate: Sendable {
     }
 
     /// Inserts, replaces or removes `entry` in `list`, `matches` finding the existing one.
-    private func edit<T>(_ list: inout [T], _ entry: T, matches: (T) -> Bool, what: String, network: String) throws {
+    func edit<T>(_ list: inout [T], _ entry: T, matches: (T) -> Bool, what: String, network: String) throws {
         let found = list.firstIndex(where: matches)
         switch command {
         case .delete:
@@ -101,9 +111,12 @@ struct NetworkUpdate: Sendable {
     }
 
     private func applyDHCPHost(_ n: inout NetworkDefinition) throws {
-        let entry = try NetworkXML.parseDHCPHost(xml)
+        let entry = try NetworkXML.parseDHCPHost(xml, network: n.name, partial: command == .delete)
         let index = try ipIndex(n, what: "host entry") { ip in entry.ip.map(ip.subnet.contains) ?? true }
-        if command != .delete { try NetworkValidation.validateHost(entry, in: n.ips[index], line: nil) }
+        if command != .delete, let a = entry.ip, !n.ips[index].subnet.contains(a) {
+            throw NetworkError.invalid(
+                "the address family of a host entry IP must match the address family of the dhcp element's parent")
+        }
         try edit(
             &n.ips[index].dhcpHosts, entry,
             matches: { h in (entry.mac != nil && h.mac == entry.mac) || (entry.mac == nil && h.name == entry.name) },
@@ -111,10 +124,10 @@ struct NetworkUpdate: Sendable {
     }
 
     private func applyDHCPRange(_ n: inout NetworkDefinition) throws {
-        let entry = try NetworkXML.parseDHCPRange(xml)
+        let entry = try NetworkXML.parseDHCPRange(xml, network: n.name)
         let index = try ipIndex(n, what: "range") { $0.subnet.contains(entry.start) }
         guard command != .modify else {
-            throw NetworkError.noSupport("dhcp ranges cannot be modified, only added or deleted")
+            throw NetworkError.unsupported("dhcp ranges cannot be modified, only added or deleted")
         }
         try edit(
             &n.ips[index].dhcpRanges, entry, matches: { $0 == entry }, what: "dhcp range", network: n.name)
@@ -122,13 +135,13 @@ struct NetworkUpdate: Sendable {
 
     /// A host matches on its ip, or on any hostname when the fragment names some (as libvirt does).
     private func applyDNSHost(_ n: inout NetworkDefinition) throws {
-        let entry = try NetworkXML.parseDNSHost(xml, requireHostnames: command != .delete)
+        let entry = try NetworkXML.parseDNSHost(xml, network: n.name, requireHostnames: command != .delete)
         guard command != .modify else {
-            throw NetworkError.noSupport("DNS HOST records cannot be modified, only added or deleted")
+            throw NetworkError.unsupported("DNS HOST records cannot be modified, only added or deleted")
         }
         let matches = { (h: NetworkDNSHost) in
             h.ip == entry.ip || h.hostnames.contains(where: entry.hostnames.contains)
         }
-        try edit(&n.dnsHosts, entry, matches: matches, what: "DNS HOST record", network: n.name)
+        try edit(&n.dns.hosts, entry, matches: matches, what: "DNS HOST record", network: n.name)
     }
 }

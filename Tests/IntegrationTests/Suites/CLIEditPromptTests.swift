@@ -10,13 +10,23 @@ extension Integration {
         }
 
         @Test func relaxAndForceOnSwiftvirtd() async throws {
-            try await DaemonHarness.with { try await Self.relaxAndForce(CLIEndpoint($0), relaxAccepts: false) }
+            try await DaemonHarness.with { try await Self.relaxAndForce(CLIEndpoint($0), relaxAccepts: true) }
         }
 
-        /// The editor adds an element outside libvirt's schema (and lowers the memory): with validation the
-        /// define fails. `relaxAccepts`: whether the daemon then takes it unvalidated (libvirtd ignores unknown
-        /// elements; swiftvirtd's parser refuses them either way).
-        static func relaxAndForce(_ at: CLIEndpoint, relaxAccepts: Bool) async throws {
+        /// A value no parser takes: refused with validation and without.
+        @Test func refusedEvenUnvalidatedOnSwiftvirtd() async throws {
+            try await DaemonHarness.with {
+                try await Self.relaxAndForce(
+                    CLIEndpoint($0), relaxAccepts: false, edit: "s|>1</vcpu>|>many</vcpu>|")
+            }
+        }
+
+        /// The editor adds an element outside libvirt's schema, or `extra`'s change (and lowers the memory): with
+        /// validation the define fails. `relaxAccepts`: whether the daemon then takes it unvalidated (libvirtd ignores unknown
+        /// elements; swiftvirtd keeps them, as it keeps whatever it does not act on).
+        static func relaxAndForce(
+            _ at: CLIEndpoint, relaxAccepts: Bool, edit extra: String = "s|</domain>|<swiftvirtUnknown/></domain>|"
+        ) async throws {
             let guest = try at.makeGuest()
             try await at.virsh.must("define", guest.xmlPath)
             let editor = at.scratch.appendingPathComponent("editor.sh").path
@@ -24,7 +34,7 @@ extension Integration {
             try """
             #!/bin/sh
             echo x >> '\(counter)'
-            sed -i -e 's|</domain>|<swiftvirtUnknown/></domain>|' -e 's/262144/196608/g' "$1"
+            sed -i -e '\(extra)' -e 's/262144/196608/g' "$1"
             """.write(toFile: editor, atomically: true, encoding: .utf8)
             chmod(editor, 0o755)
 

@@ -3,6 +3,8 @@ import Testing
 
 extension Integration.Networks {
     /// A query to the network's dnsmasq from the namespace: the A records it gives for `name`, or ["NXDOMAIN"].
+    /// The A records dnsmasq gives for `name` ("REFUSED" on an isolated network for a name it does not know:
+    /// it has no upstream server to ask).
     static func resolve(_ name: String, via server: String, in ns: NetworkNamespace) async throws -> [String] {
         let r = try await ns.exec(TestEnvironment.python, TestEnvironment.pythonScript("dns_query.py"), server, name)
         guard r.succeeded else { throw HarnessError("dns query failed: \(r)") }
@@ -17,7 +19,7 @@ extension Integration.Networks {
                     daemon, "upd",
                     "<network><name>upd</name><bridge name='svupd0'/><ip address='10.75.0.1' prefix='24'><dhcp><range start='10.75.0.100' end='10.75.0.110'/></dhcp></ip></network>"
                 )
-                #expect(try await Self.resolve("web", via: "10.75.0.1", in: ns) == ["NXDOMAIN"])
+                #expect(try await Self.resolve("web", via: "10.75.0.1", in: ns) == ["REFUSED"])
 
                 try await virsh.must(
                     "net-update", "upd", "add", "dns-host", "<host ip='10.75.0.60'><hostname>web</hostname></host>",
@@ -34,7 +36,7 @@ extension Integration.Networks {
 
                 try await virsh.must(
                     "net-update", "upd", "delete", "dns-host", "<host ip='10.75.0.60'/>", "--live", "--config")
-                #expect(try await Self.resolve("web", via: "10.75.0.1", in: ns) == ["NXDOMAIN"])
+                #expect(try await Self.resolve("web", via: "10.75.0.1", in: ns) == ["REFUSED"])
                 #expect(!(try await virsh.must("net-dumpxml", "upd", "--inactive").contains(hostXML)))
                 let missing = try await virsh("net-update", "upd", "delete", "dns-host", "<host ip='10.75.0.61'/>")
                 #expect(!missing.succeeded && missing.stderr.contains("couldn't locate"), "\(missing.stderr)")
@@ -53,17 +55,33 @@ extension Integration.Networks {
                     "net-update", "upd", "add", "ip-dhcp-range", "<range start='10.76.0.1' end='10.76.0.9'/>", "--live")
                 #expect(!outside.succeeded, "a range outside every subnet is refused")
                 // dnsmasq still serves after the restarts.
-                #expect(try await Self.resolve("upd-missing", via: "10.75.0.1", in: ns) == ["NXDOMAIN"])
+                #expect(try await Self.resolve("upd-missing", via: "10.75.0.1", in: ns) == ["REFUSED"])
 
                 // Sections SwiftVirt cannot change fail as libvirt's do.
                 let bridge = try await virsh("net-update", "upd", "modify", "bridge", "<bridge name='svother0'/>")
                 #expect(
                     !bridge.succeeded
-                        && bridge.stderr.contains(
-                            "this function is not supported by the connection driver: can't update 'bridge' section of network 'upd'"
-                        ), "\(bridge.stderr)")
-                let txt = try await virsh("net-update", "upd", "add", "dns-txt", "<txt name='x' value='y'/>")
-                #expect(!txt.succeeded && txt.stderr.contains("can't update 'dns txt' section"), "\(txt.stderr)")
+                        && bridge.stderr.contains("Operation not supported: can't update 'bridge' section of network 'upd'"),
+                    "\(bridge.stderr)")
+                // TXT and SRV records reach the running dnsmasq.
+                try await virsh.must(
+                    "net-update", "upd", "add", "dns-txt", "<txt name='note.upd' value='from net-update'/>", "--live")
+                #expect(try await Self.query("note.upd", "TXT", via: "10.75.0.1", in: ns) == ["from net-update"])
+                let again = try await virsh("net-update", "upd", "add", "dns-txt", "<txt name='note.upd' value='z'/>")
+                #expect(
+                    !again.succeeded && again.stderr.contains("there is already a DNS TXT record with name 'note.upd'"),
+                    "\(again.stderr)")
+                let modify = try await virsh("net-update", "upd", "modify", "dns-txt", "<txt name='note.upd' value='z'/>")
+                #expect(
+                    !modify.succeeded && modify.stderr.contains("Operation not supported: DNS TXT records cannot be modified"),
+                    "\(modify.stderr)")
+                try await virsh.must(
+                    "net-update", "upd", "add", "dns-srv",
+                    "<srv service='http' protocol='tcp' domain='upd' target='web.upd' port='8080'/>", "--live")
+                #expect(
+                    try await Self.query("_http._tcp.upd", "SRV", via: "10.75.0.1", in: ns) == ["0 0 8080 web.upd"])
+                try await virsh.must("net-update", "upd", "delete", "dns-srv", "<srv service='http'/>", "--live")
+                #expect(try await Self.query("_http._tcp.upd", "SRV", via: "10.75.0.1", in: ns) == ["REFUSED"])
                 try await virsh.must("net-destroy", "upd")
             }
         }
