@@ -5,7 +5,7 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 PACKAGES="qemu-system-x86 qemu-utils libvirt-clients python3-libvirt python3 busybox-static
 libxml2-utils cpio gzip xz-utils zstd util-linux procps libvirt-daemon-system netcat-openbsd
-dnsmasq-base nftables iproute2 openssl virtinst
+dnsmasq-base nftables iproute2 openssl virtinst ovmf swtpm swtpm-tools
 lvm2 parted nfs-common nfs-kernel-server xfsprogs dosfstools
 libvirt-daemon-driver-storage-rbd libvirt-daemon-driver-storage-gluster
 libvirt-daemon-driver-storage-iscsi-direct libvirt-daemon-driver-storage-zfs"

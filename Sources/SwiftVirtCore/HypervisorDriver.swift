@@ -36,6 +36,16 @@ public protocol HypervisorDriver: Sendable {
     /// `start` would run), without touching any file the definition names. A format the driver does not write is
     /// libvirt's "unsupported config type" (VIR_ERR_INVALID_ARG).
     func nativeConfig(format: String, for definition: DomainDefinition) async throws -> String
+    /// The definition a start runs, made from the domain's definition just before `start` (libvirt's
+    /// qemuProcessPrepareDomain: firmware chosen, paths filled in); it is also the live definition.
+    func prepareStart(_ definition: DomainDefinition) async throws -> DomainDefinition
+    /// virDomainUndefineFlags' part in the driver, before the definition goes (`definition`: the live one of a
+    /// running domain): refuses contradicting flags, or files the driver keeps for the domain (a UEFI variable
+    /// store) that `flags` say nothing about, and removes those they say to remove.
+    func undefine(_ definition: DomainDefinition, flags: DomainUndefineFlags) async throws
+    /// The domain has left the host (undefined while inactive, or a transient domain stopped): remove the state
+    /// the driver keeps per domain (an emulated TPM's) unless `flags` keep it.
+    func removedDomain(_ definition: DomainDefinition, flags: DomainUndefineFlags) async
     /// Boots a guest. `id` is the domain id the daemon assigned. Lifecycle changes are reported to `observer`.
     func start(
         _ definition: DomainDefinition, id: Int32, paused: Bool, observer: any DomainObserver
@@ -51,6 +61,9 @@ extension HypervisorDriver {
         throw VirtError(.invalidArg, detail: "unsupported config type \(format)")
     }
     public func osType(of definition: DomainDefinition) -> String { "hvm" }
+    public func prepareStart(_ definition: DomainDefinition) async throws -> DomainDefinition { definition }
+    public func undefine(_ definition: DomainDefinition, flags: DomainUndefineFlags) async throws {}
+    public func removedDomain(_ definition: DomainDefinition, flags: DomainUndefineFlags) async {}
     public var securityModel: (model: String, doi: String) { ("", "") }
     public func securityLabel(of definition: DomainDefinition) -> (label: String, enforcing: Bool)? { nil }
     public func simulatedNode() -> NodeFacts? { nil }

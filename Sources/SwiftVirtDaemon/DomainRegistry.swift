@@ -247,13 +247,15 @@ actor DomainRegistry: DomainObserver {
         }
     }
 
-    func undefine(_ uuid: DomainUUID) async throws {
-        try await jobs.run(uuid) { try await undefineLocked(uuid) }
+    func undefine(_ uuid: DomainUUID, flags: DomainUndefineFlags = []) async throws {
+        try await jobs.run(uuid) { try await undefineLocked(uuid, flags: flags) }
     }
 
-    private func undefineLocked(_ uuid: DomainUUID) async throws {
+    private func undefineLocked(_ uuid: DomainUUID, flags: DomainUndefineFlags) async throws {
         let before = try record(uuid)
         guard before.persistent else { throw DaemonError.transientUndefine(before.config.name) }
+        // What the driver keeps for the domain (a UEFI variable store) is checked and removed first, as libvirt.
+        try await driver.undefine(before.live ?? before.config, flags: flags)
         try await BlockingIO.run { [store, name = before.config.name] in try store.removeConfig(name: name) }
         // Read again: while the flush ran, the driver may have reported a state change or the stop.
         var rec = try record(uuid)
@@ -267,6 +269,7 @@ actor DomainRegistry: DomainObserver {
             saveStatus(uuid)
         } else {
             records[uuid] = nil
+            await driver.removedDomain(rec.config, flags: flags)
         }
         logger.info("undefined domain \(identity.name)")
         publish(identity, .undefinedRemoved)
@@ -321,6 +324,7 @@ actor DomainRegistry: DomainObserver {
             if let diskResolver { def = try await diskResolver(def) }
             try await plugger?.plug(&def)
             plugged = true
+            def = try await driver.prepareStart(def)
             let running = try await driver.start(def, id: id, paused: paused, observer: self)
             rec = try record(uuid)
             try rec.finishStart(
@@ -448,6 +452,8 @@ actor DomainRegistry: DomainObserver {
             records[uuid] = rec
         } else {
             records[uuid] = nil
+            // Gone from the host: as libvirt, its emulated TPM's state goes too unless marked persistent.
+            Task { [driver, config = rec.config] in await driver.removedDomain(config, flags: []) }
         }
     }
 

@@ -41,10 +41,11 @@ enum DomainLifecycleRoutes {
         }
         table.on(Remote.DomainUndefineFlags.self, waits: true) {
             (args: DomainUndefineFlagsArgs, ctx) in
-            // MANAGED_SAVE, SNAPSHOTS_METADATA, NVRAM, KEEP_NVRAM, CHECKPOINTS_METADATA, TPM, KEEP_TPM: none of these
-            // exist for our domains yet, so removing "them too" is removing nothing.
+            // MANAGED_SAVE, SNAPSHOTS_METADATA, CHECKPOINTS_METADATA: none of these exist for our domains, so
+            // removing "them too" is removing nothing. NVRAM, KEEP_NVRAM, TPM, KEEP_TPM: the driver's.
             try checkFlags(args.flags, allowed: 0x7F, "virDomainUndefineFlags")
-            try await ctx.registry.undefine(args.dom.domainUUID())
+            try await ctx.registry.undefine(
+                args.dom.domainUUID(), flags: DomainUndefineFlags(rawValue: args.flags))
             return XDRVoid()
         }
         table.on(Remote.DomainDestroy.self, waits: true) {

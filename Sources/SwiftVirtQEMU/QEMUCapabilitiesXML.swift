@@ -79,7 +79,11 @@ struct QEMUCapabilitiesXML {
         return x
     }
 
-    func domainCapabilitiesDocument(machine: String, virtType: String) -> String {
+    /// `os` and `tpm`: those elements, indented, one line each ending in a newline (see DomainCapabilities+Firmware).
+    func domainCapabilitiesDocument(
+        machine: String, virtType: String, os: String = "  <os supported='yes'>\n    <loader supported='no'/>\n  </os>\n",
+        tpm: String = ""
+    ) -> String {
         func enumeration(_ name: String, _ values: [String]) -> String {
             "        <enum name='\(name)'>\n" + values.map { "          <value>\($0)</value>\n" }.joined()
                 + "        </enum>\n"
@@ -94,9 +98,7 @@ struct QEMUCapabilitiesXML {
               <arch>x86_64</arch>
               <vcpu max='255'/>
               <iothreads supported='no'/>
-              <os supported='yes'>
-                <loader supported='no'/>
-              </os>
+            \(os)\
               <cpu>
                 <mode name='host-passthrough' supported='\(kvm ? "yes" : "no")'/>
                 <mode name='maximum' supported='yes'/>
@@ -123,6 +125,7 @@ struct QEMUCapabilitiesXML {
             \(enumeration("model", ["virtio"]))\
             \(enumeration("backendModel", ["random", "builtin"]))\
                 </rng>
+            \(tpm)\
               </devices>
               <features>
                 <gic supported='no'/>

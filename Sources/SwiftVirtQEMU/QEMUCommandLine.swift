@@ -15,6 +15,8 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public var defaultMachine: String
         /// Start with vCPUs stopped (libvirt always does, then sends `cont`).
         public var startPaused: Bool
+        /// The control socket of the domain's swtpm (`<tpm><backend type='emulator'>`).
+        public var swtpmSocketPath: String?
         /// When the guest starts: the RTC of a `variable`, `timezone` or `absolute` clock is computed from it.
         public var now: Date
         /// Open descriptors of host tap devices QEMU cannot open by name (macvtap), by `<target dev>`: QEMU
@@ -29,7 +31,8 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public init(
             emulator: String = "/usr/bin/qemu-system-x86_64", accelerator: AcceleratorVerdict,
             monitorSocketPath: String, channelDirectory: String, defaultMachine: String = "pc", startPaused: Bool = true,
-            now: Date = Date(), features: QEMUFeatures = .debianQEMU72, spicePort: Int? = nil
+            now: Date = Date(), features: QEMUFeatures = .debianQEMU72, spicePort: Int? = nil,
+            swtpmSocketPath: String? = nil
         ) {
             self.now = now
             self.emulator = emulator
@@ -38,6 +41,7 @@ public struct QEMUCommandLine: Sendable, Equatable {
             self.channelDirectory = channelDirectory
             self.defaultMachine = defaultMachine
             self.startPaused = startPaused
+            self.swtpmSocketPath = swtpmSocketPath
             self.features = features
             self.spicePort = spicePort
         }
@@ -87,10 +91,12 @@ struct ArgumentBuilder {
     mutating func build() throws {
         add("-name", "guest=\(qemuEscaped(def.name)),debug-threads=on")
         if ctx.startPaused { add("-S") }
+        try addPflashBlockdevs()
         try addMachine()
         try addAccelerator()
         try addCPU()
         try refuseUnhonouredTuning()
+        addDomainLoader()
         try addMemory()
         addSMP()
         addIOThreads()
@@ -112,6 +118,7 @@ struct ArgumentBuilder {
         try addDisks()
         try addInterfaces()
         try addCharDevices()
+        try addTPMs()
         try addInputs()
         try addAudio()
         try addGraphics()
@@ -130,7 +137,7 @@ struct ArgumentBuilder {
     mutating func addMachine() throws {
         var options = [qemuEscaped(machine), "usb=off"]
         if let vmport = def.features.vmport { options.append("vmport=\(vmport.rawValue)") }
-        if let smm = def.features.smm { options.append("smm=\(smm.rawValue)") }
+        options += smmMachineOptions
         switch def.features.ioapic {
         case .qemu?: options.append("kernel_irqchip=split")
         case .kvm?: options.append("kernel_irqchip=on")
@@ -138,6 +145,7 @@ struct ArgumentBuilder {
         }
         options.append("dump-guest-core=off")
         if def.tuning.memoryBacking?.nosharepages == true { options.append("mem-merge=off") }
+        options += pflashMachineOptions
         if needsMemoryBackend { options.append("memory-backend=pc.ram") }
         if def.os.biosUseSerial == true { options.append("graphics=off") }
         if !def.features.acpi && !isMicrovm { options.append("acpi=off") }

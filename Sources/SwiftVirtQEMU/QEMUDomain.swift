@@ -19,6 +19,8 @@ public actor QEMUDomain: RunningDomain {
     let observer: any DomainObserver
     let logger: Logger
     let gracePeriod: Duration
+    /// Helpers that live as long as QEMU: the swtpm of each emulated TPM.
+    let swtpms: [SWTPMInstance]
 
     /// Lifecycle calls take it one at a time, in arrival order, for as long as they await QEMU.
     let job = AsyncJobLock()
@@ -39,7 +41,7 @@ public actor QEMUDomain: RunningDomain {
     init(
         definition: DomainDefinition, status: QEMUDomainStatus, process: QEMUProcess, qmp: QMPClient,
         state: DomainState, reason: DomainStateReason, observer: any DomainObserver, logger: Logger,
-        gracePeriod: Duration
+        gracePeriod: Duration, swtpms: [SWTPMInstance] = []
     ) {
         self.id = status.id
         self.definition = definition
@@ -56,6 +58,7 @@ public actor QEMUDomain: RunningDomain {
         logger[metadataKey: "domain"] = "\(definition.name)"
         self.logger = logger
         self.gracePeriod = gracePeriod
+        self.swtpms = swtpms
     }
 
     /// Starts consuming QMP events and watching the process. Called once by the driver.
@@ -280,6 +283,7 @@ public actor QEMUDomain: RunningDomain {
         QEMUProcess.appendLog(status.logPath, "shutting down, reason=\(reasonText)")
         try? FileManager.default.removeItem(atPath: status.pidFilePath)
         try? FileManager.default.removeItem(atPath: status.domainDirectory)
+        for instance in swtpms { await instance.stop() }
         let tuning = QEMUThreadTuning(definition: definition, pid: process.pid, id: status.id)
         if tuning.needsCgroups { tuning.removeCgroups() }
         exitReleases.forEach { $0() }

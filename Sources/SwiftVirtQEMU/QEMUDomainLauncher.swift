@@ -23,6 +23,7 @@ struct QEMUDomainLauncher {
         try fm.createDirectory(
             atPath: paths.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try fm.createDirectory(atPath: driver.configuration.logDirectory, withIntermediateDirectories: true)
+        let swtpms = try await prepareHost(id: id)
         let line: QEMUCommandLine
         let process: QEMUProcess
         do {
@@ -35,6 +36,7 @@ struct QEMUDomainLauncher {
                 executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile,
                 keeping: Array(tapFDs.values))
         } catch {
+            for instance in swtpms { await instance.stop() }
             releasePorts()
             throw error
         }
@@ -49,12 +51,13 @@ struct QEMUDomainLauncher {
                 monitorPath: paths.monitor, domainDirectory: paths.directory, logPath: paths.log,
                 pidFilePath: paths.pidFile, emulator: line.executable, ptyPaths: ptys, vncPort: vncPort,
                 spicePort: spicePort ?? spice?.port.flatMap { $0 > 0 ? $0 : nil },
-                startTime: Date().timeIntervalSince1970)
+                startTime: Date().timeIntervalSince1970, swtpm: swtpms.isEmpty ? nil : swtpms.map(\.status))
             if !paused { _ = try await qmp.execute("cont") }
             let domain = QEMUDomain(
                 definition: definition, status: status, process: process, qmp: qmp,
                 state: paused ? .paused : .running, reason: paused ? .pausedUser : .runningBooted,
-                observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod)
+                observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod,
+                swtpms: swtpms)
             await domain.releaseAtExit(releasePorts)
             await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
             await observer.domain(
@@ -68,6 +71,7 @@ struct QEMUDomainLauncher {
             releasePorts()
             process.signal(SIGKILL)
             _ = await process.waitForExit(timeout: .seconds(5))
+            for instance in swtpms { await instance.stop() }
             try? fm.removeItem(atPath: paths.directory)
             try? fm.removeItem(atPath: paths.pidFile)
             if error is QEMUDomainError { throw error }
@@ -131,7 +135,8 @@ struct QEMUDomainLauncher {
         let domain = QEMUDomain(
             definition: definition, status: status, process: process, qmp: qmp,
             state: isRunning ? .running : .paused, reason: isRunning ? .runningBooted : .pausedUser,
-            observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod)
+            observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod,
+            swtpms: (status.swtpm ?? []).compactMap(SWTPMInstance.adopt))
         if let port = status.spicePort {
             await domain.releaseAtExit { [ports = driver.displayPorts] in ports.release(port) }
         }

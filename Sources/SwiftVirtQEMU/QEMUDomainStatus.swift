@@ -20,6 +20,8 @@ public struct QEMUDomainStatus: Sendable, Codable, Equatable {
     public var spicePort: Int?
     /// Seconds since the epoch when the process started.
     public var startTime: Double
+    /// The domain's swtpm processes (`<tpm>` emulators); absent in statuses written before TPM support.
+    public var swtpm: [SWTPMStatus]?
 
     public func encoded() -> [UInt8] {
         let encoder = JSONEncoder()

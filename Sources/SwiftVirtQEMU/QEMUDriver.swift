@@ -16,11 +16,14 @@ public struct QEMUDriverConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// How long `start` waits for QEMU's monitor.
     public var startTimeout: Duration
+    /// Where `<os firmware=...>` finds QEMU's firmware descriptors, lowest priority first.
+    public var firmwareDescriptorDirectories: [String]
 
     public init(
         runDirectory: String, logDirectory: String, stateDirectory: String,
         emulatorPath: String = "/usr/bin/qemu-system-x86_64", shutdownGracePeriod: Duration = .seconds(10),
-        startTimeout: Duration = .seconds(30)
+        startTimeout: Duration = .seconds(30),
+        firmwareDescriptorDirectories: [String] = ["/usr/share/qemu/firmware", "/etc/qemu/firmware"]
     ) {
         self.runDirectory = runDirectory
         self.logDirectory = logDirectory
@@ -28,6 +31,7 @@ public struct QEMUDriverConfiguration: Sendable {
         self.emulatorPath = emulatorPath
         self.shutdownGracePeriod = shutdownGracePeriod
         self.startTimeout = startTimeout
+        self.firmwareDescriptorDirectories = firmwareDescriptorDirectories
     }
 }
 
@@ -89,9 +93,14 @@ public final class QEMUDriver: HypervisorDriver {
         guard let canonical = capabilities.canonicalMachine(requested) else {
             throw QEMUDomainError.unknownMachine(requested)
         }
+        let directories = configuration.firmwareDescriptorDirectories
+        let descriptors = try await BlockingIO.run { try FirmwareDescriptor.loadAll(directories: directories) }
         var document = QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
         if await features.features().spice { document.graphicsTypes = ["vnc", "spice"] }
-        return document.domainCapabilitiesDocument(machine: canonical, virtType: type)
+        return document.domainCapabilitiesDocument(
+            machine: canonical, virtType: type,
+            os: DomainCapabilitiesFirmwareTPM.os(descriptors: descriptors, machine: canonical, arch: "x86_64"),
+            tpm: DomainCapabilitiesFirmwareTPM.tpm(swtpmInstalled: access(SWTPM.binary, X_OK) == 0))
     }
 
     public func prepareDefinition(_ definition: inout DomainDefinition) throws {
@@ -117,12 +126,14 @@ public final class QEMUDriver: HypervisorDriver {
             throw QEMUCommandLineError.kvmNotUsable(verdict: accelerator.name, reason: accelerator.reason ?? "")
         }
         try applyDefaults(&definition)
+        try QEMUFirmwareAndTPMRules.validate(definition, emulator: definition.devices.emulator ?? configuration.emulatorPath)
         try QEMUDefineChecks.check(definition)
     }
 
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
         try definition.applyDefaults()
         try QEMUDefinitionRules.check(definition)
+        QEMUFirmwareAndTPMRules.applyDefaults(&definition, nvramDirectory: nvramDirectory)
     }
 
     /// Where `<watchdog action='dump'>` dumps go (libvirt's auto_dump_path).
@@ -134,6 +145,7 @@ public final class QEMUDriver: HypervisorDriver {
         let monitor: String
         let pidFile: String
         let log: String
+        let swtpmSocket: String
     }
 
     func paths(for definition: DomainDefinition, id: Int32) -> DomainPaths {
@@ -141,7 +153,8 @@ public final class QEMUDriver: HypervisorDriver {
         let directory = "\(qemuDir)/domain-\(id)-\(definition.name.prefix(20))"
         return DomainPaths(
             directory: directory, monitor: "\(directory)/monitor.sock", pidFile: "\(qemuDir)/\(definition.name).pid",
-            log: "\(configuration.logDirectory)/\(definition.name).log")
+            log: "\(configuration.logDirectory)/\(definition.name).log",
+            swtpmSocket: swtpm.socketPath(id: id, name: definition.name))
     }
 
     func commandLine(
@@ -151,13 +164,15 @@ public final class QEMUDriver: HypervisorDriver {
         var context = QEMUCommandLine.Context(
             emulator: configuration.emulatorPath, accelerator: accelerator, monitorSocketPath: paths.monitor,
             channelDirectory: paths.directory, defaultMachine: capabilities.defaultMachine, startPaused: true,
-            features: features, spicePort: spicePort)
+            features: features, spicePort: spicePort, swtpmSocketPath: paths.swtpmSocket)
         context.tapFDs = tapFDs
         return try QEMUCommandLine(definition: definition, context: context)
     }
 
     public func nativeCommandLine(for definition: DomainDefinition) async throws -> [String] {
-        try commandLine(for: definition, paths: paths(for: definition, id: -1), features: await features.features()).argv
+        let prepared = try await prepareStart(definition)
+        return try commandLine(for: prepared, paths: paths(for: prepared, id: -1), features: await features.features())
+            .argv
     }
 
     /// `qemu-argv`: as libvirt prints it, the environment QEMU starts with, then the command line, shell-quoted.

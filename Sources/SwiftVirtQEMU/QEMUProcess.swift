@@ -116,18 +116,24 @@ public final class QEMUProcess: Sendable {
         }
     }
 
-    /// Waits at most `timeout`; nil if still running then.
+    /// Waits at most `timeout`; nil if still running then. (Not a task group: a group waits for all its tasks,
+    /// and the one waiting for the exit cannot be cancelled, so it would wait for the exit after all.)
     public func waitForExit(timeout: Duration) async -> ProcessExit? {
-        await withTaskGroup(of: ProcessExit?.self) { group in
-            group.addTask { await self.waitForExit() }
-            group.addTask {
+        let pending = FirstAnswer()
+        return await withCheckedContinuation { continuation in
+            pending.waiting.withLock { $0 = continuation }
+            Task { pending.answer(await self.waitForExit()) }
+            Task {
                 try? await Task.sleep(for: timeout)
-                return nil
+                pending.answer(nil)
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
+    }
+
+    /// The continuation of a `waitForExit(timeout:)`, resumed by whichever of its two tasks answers first.
+    private final class FirstAnswer: Sendable {
+        let waiting = Mutex<CheckedContinuation<ProcessExit?, Never>?>(nil)
+        func answer(_ exit: ProcessExit?) { waiting.withLock { $0.take() }?.resume(returning: exit) }
     }
 
     public func signal(_ sig: Int32) {

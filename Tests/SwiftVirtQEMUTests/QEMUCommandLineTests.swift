@@ -77,7 +77,11 @@ let goldenContext = QEMUCommandLine.Context(
             "<memballoon model='virtio' autodeflate='on'/>",
             "attribute 'autodeflate' of <devices/memballoon> is not supported by SwiftVirt's QEMU driver"
         ),
-        ("<tpm model='tpm-crb'/>", "<devices/tpm model='tpm-crb'> is not supported by SwiftVirt's QEMU driver"),
+        (
+            "<tpm model='tpm-crb'><backend type='external'><source type='unix' mode='connect' path='/run/swtpm.sock'/>"
+                + "</backend></tpm>",
+            "<devices/tpm> is not supported by SwiftVirt's QEMU driver"
+        ),
         (
             "<hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/><product id='0xbeef'/></source></hostdev>",
             "<devices/hostdev type='usb'> is not supported by SwiftVirt's QEMU driver"

@@ -42,6 +42,7 @@ extension DomainDefinition {
         if vcpuPlacement == nil { vcpuPlacement = .static }
         if currentVcpus == vcpus { currentVcpus = nil }
         if clock == nil { clock = DomainClock() }
+        applyFirmwareDefaults()
     }
 }
 

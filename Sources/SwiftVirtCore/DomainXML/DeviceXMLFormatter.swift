@@ -18,7 +18,7 @@ enum DeviceXMLFormatter {
                     common(&w, x.alias, x.address)
                 }
             }
-            generic(&w, d, "tpm")
+            for x in d.tpms { TPMXML.format(&w, x) }
             for x in d.graphics { GraphicsXML.format(&w, x, runtime) }
             for x in d.sounds {
                 w.element("sound", [("model", x.model.rawValue)]) { w in

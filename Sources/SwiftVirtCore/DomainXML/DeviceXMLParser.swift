@@ -11,6 +11,7 @@ enum DeviceXMLParser {
         d.consoles = try r.childrenKeepingUnsupported("console") { c throws(DomainXMLError) in try charDevice(&c) }
         d.channels = try r.childrenKeepingUnsupported("channel") { c throws(DomainXMLError) in try charDevice(&c) }
         d.inputs = try r.childrenKeepingUnsupported("input") { c throws(DomainXMLError) in try input(&c) }
+        d.tpms = try r.childrenKeepingUnsupported("tpm") { c throws(DomainXMLError) in try TPMXML.parse(&c) }
         d.graphics = try r.childrenKeepingUnsupported("graphics") { c throws(DomainXMLError) in
             try GraphicsXML.parse(&c)
         }

@@ -2,7 +2,6 @@
 enum DomainOSXML {
     static func parse(_ r: inout ElementReader) throws(DomainXMLError) -> DomainOS {
         var os = DomainOS()
-        _ = try r.enumeration("firmware", as: Firmware.self, unsupported: ["bios", "efi"])
         try r.child("type") { c throws(DomainXMLError) in
             os.arch = c.string("arch")
             os.machine = c.string("machine")
@@ -16,6 +15,7 @@ enum DomainOSXML {
         if let arch = os.arch, arch != "x86_64", arch != "i686" {
             throw .unsupported(element: "os/type", attribute: "arch", line: r.line, detail: "architecture '\(arch)'")
         }
+        try FirmwareXML.parse(&r, into: &os)
         os.kernel = try r.childText("kernel")
         os.initrd = try r.childText("initrd")
         os.cmdline = try r.childText("cmdline")
@@ -43,9 +43,6 @@ enum DomainOSXML {
     }
 
     private enum ACPITableType: String, CaseIterable { case slic }
-
-    /// Only used to give `firmware=` a proper "unsupported" error.
-    private enum Firmware: String, CaseIterable { case unused = "" }
 
     static func features(_ r: inout ElementReader) throws(DomainXMLError) -> DomainFeatures {
         var f = DomainFeatures()

@@ -47,8 +47,9 @@ enum DomainXMLFormatter {
     static func yesNo(_ b: Bool) -> String { b ? "yes" : "no" }
 
     private static func os(_ w: inout XMLWriter, _ os: DomainOS) {
-        w.element("os") { w in
+        w.element("os", [("firmware", os.firmware?.rawValue)]) { w in
             w.text("type", [("arch", os.arch), ("machine", os.machine)], os.type)
+            FirmwareXML.format(&w, os)
             if let k = os.kernel { w.text("kernel", k) }
             if let i = os.initrd { w.text("initrd", i) }
             if let c = os.cmdline { w.text("cmdline", c) }

@@ -8,6 +8,7 @@ public struct DomainDevices: Sendable, Equatable {
     public var consoles: [CharDevice] = []
     public var channels: [CharDevice] = []
     public var inputs: [InputDevice] = []
+    public var tpms: [TPMDevice] = []
     public var graphics: [Graphics] = []
     public var sounds: [SoundDevice] = []
     public var audios: [AudioBackend] = []
@@ -199,7 +200,7 @@ public struct NetworkInterface: Sendable, Equatable {
     }
 }
 
-/// A device of a kind the model does not type yet (filesystem, hostdev, smartcard, tpm, redirdev, shmem, memory,
+/// A device of a kind the model does not type yet (filesystem, hostdev, smartcard, shmem, memory,
 /// iommu, vsock, lease, nvram): kept as written, in its family's place among the devices. Its
 /// `<alias>` and `<address>` are read so that addresses are assigned around it and to it as libvirt does; the
 /// QEMU driver refuses to start a guest with one.
@@ -223,7 +224,7 @@ public struct GenericDevice: Sendable, Equatable {
 extension DomainDevices {
     /// The device families kept as `GenericDevice`, in libvirt's order.
     public static let genericFamilies = [
-        "lease", "filesystem", "smartcard", "tpm", "hostdev", "nvram", "shmem", "memory",
+        "lease", "filesystem", "smartcard", "hostdev", "nvram", "shmem", "memory",
         "iommu", "vsock",
     ]
 }

@@ -3,6 +3,11 @@ public struct DomainOS: Sendable, Equatable {
     /// `<type>` text; only "hvm" is supported.
     public var type: String = "hvm"
     public var arch: String?
+    /// `firmware=`: chosen at start from the firmware descriptors (see Firmware.swift), with `firmwareFeatures`.
+    public var firmware: FirmwareType?
+    public var firmwareFeatures: FirmwareFeatures?
+    public var loader: FirmwareLoader?
+    public var nvram: NVRAMStore?
     /// Machine type as written (`pc`, `q35`, `microvm`, or versioned like `pc-i440fx-7.2`).
     public var machine: String?
     public var kernel: String?

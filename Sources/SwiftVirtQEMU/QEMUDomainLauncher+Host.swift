@@ -1,0 +1,57 @@
+import FoundationEssentials
+import Glibc
+import SwiftVirtCore
+import SwiftVirtSystem
+
+/// What must be on the host before QEMU starts (libvirt's qemuPrepareNVRAM and external devices): the domain's
+/// UEFI variable store, copied from its template the first time; the host TPM a passthrough names; a swtpm per
+/// emulated TPM.
+extension QEMUDomainLauncher {
+    /// Returns the swtpm processes started; on failure none is left running.
+    func prepareHost(id: Int32) async throws -> [SWTPMInstance] {
+        try await BlockingIO.run { [definition] in try Self.prepareNVRAM(definition) }
+        for tpm in definition.devices.tpms {
+            guard case .passthrough(let device) = tpm.backend else { continue }
+            var st = stat()
+            let problem =
+                stat(device, &st) != 0 ? "does not exist" : st.st_mode & S_IFMT != S_IFCHR ? "is not a character device" : nil
+            if let problem {
+                throw VirtError(
+                    .configUnsupported, domain: .qemu,
+                    detail: "<devices/tpm/backend type='passthrough'>: host TPM device \(device) \(problem)")
+            }
+        }
+        var started: [SWTPMInstance] = []
+        do {
+            for tpm in definition.devices.tpms {
+                guard case .emulator = tpm.backend else { continue }
+                started.append(try await driver.swtpm.start(tpm, of: definition, id: id))
+            }
+        } catch {
+            for instance in started { await instance.stop() }
+            throw error
+        }
+        return started
+    }
+
+    /// A flash loader's variable store that does not exist yet becomes a copy of its template (mode 0600).
+    static func prepareNVRAM(_ def: DomainDefinition) throws {
+        guard let loader = def.os.loader, loader.type == .pflash, let store = def.os.nvram?.path,
+            access(store, F_OK) != 0
+        else { return }
+        guard let template = def.os.nvram?.template else {
+            throw VirtError(
+                .operationFailed, domain: .qemu,
+                detail: "unable to find any master var store for loader: \(loader.path ?? "")")
+        }
+        guard access(template, R_OK) == 0, let bytes = FileManager.default.contents(atPath: template) else {
+            throw VirtError(
+                .systemError, domain: .qemu,
+                detail: "Failed to open file '\(template)': \(String(cString: strerror(errno)))")
+        }
+        try FileManager.default.createDirectory(
+            atPath: PathText.directory(of: store), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755])
+        try AtomicFile.write([UInt8](bytes), to: store, mode: 0o600)
+    }
+}
