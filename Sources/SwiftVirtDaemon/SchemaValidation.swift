@@ -18,8 +18,9 @@ enum SchemaValidation {
         let reasons = result.standardOutput.split(separator: "\n").map(String.init)
             .filter { !$0.hasSuffix("fails to validate") }
             .map { line -> String in
-                guard let r = line.range(of: "Relax-NG validity error : ") else { return line }
-                return String(line[r.upperBound...])
+                let marker = "Relax-NG validity error : "
+                let parts = line.split(separator: marker, maxSplits: 1, omittingEmptySubsequences: false)
+                return parts.count == 2 ? String(parts[1]) : line
             }
         throw VirtError(
             .xmlInvalidSchema, detail: "Unable to validate doc against \(rng)\n" + reasons.joined(separator: "\n"))

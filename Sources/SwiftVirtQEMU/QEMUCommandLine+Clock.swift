@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SwiftVirtCore
 
 /// `<clock>` → `-rtc` (where the guest's RTC starts and which clock drives it) and the PIT's lost-tick policy.
@@ -45,30 +45,39 @@ extension ArgumentBuilder {
 
     /// QEMU's `base=`: utc/localtime by name, any other offset as the wall-clock time the guest starts at.
     private func rtcBase(_ clock: DomainClock, now: Date) throws -> String {
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         switch clock.offset {
         case .utc: return "utc"
         case .localtime: return "localtime"
         case .variable:
-            var start = now.addingTimeInterval(TimeInterval(clock.adjustment ?? 0))
-            if clock.basis == .localtime {
-                start = start.addingTimeInterval(TimeInterval(TimeZone.current.secondsFromGMT(for: now)))
-            }
-            return Self.rtcDate(start, in: TimeZone(identifier: "UTC")!)
+            var start = seconds + Int64(clock.adjustment ?? 0)
+            if clock.basis == .localtime { start += Int64(ZoneInfo.hostOffset(at: seconds)) }
+            return Self.rtcDate(start)
         case .timezone:
-            guard let name = clock.timezone, let zone = TimeZone(identifier: name) else {
+            guard let name = clock.timezone, let offset = ZoneInfo.offset(zone: name, at: seconds) else {
                 throw QEMUCommandLineError.invalid("<clock timezone='\(clock.timezone ?? "")'> is not a known time zone")
             }
-            return Self.rtcDate(now, in: zone)
+            return Self.rtcDate(seconds + Int64(offset))
         case .absolute:
-            return Self.rtcDate(Date(timeIntervalSince1970: TimeInterval(clock.start ?? 0)), in: TimeZone(identifier: "UTC")!)
+            return Self.rtcDate(Int64(clock.start ?? 0))
         }
     }
 
-    private static func rtcDate(_ date: Date, in zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))"
+    /// `YYYY-MM-DDTHH:MM:SS` of a count of seconds since the epoch, in the proleptic Gregorian calendar.
+    static func rtcDate(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let secs = seconds - days * 86400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))"
     }
 }

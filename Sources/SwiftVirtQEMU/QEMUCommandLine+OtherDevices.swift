@@ -94,7 +94,10 @@ extension ArgumentBuilder {
             if let path = rng.backendPath { object += ",filename=\(qemuEscaped(path))" }
             add("-object", object)
             add(
-                "-device", "virtio-rng-pci,rng=obj\(alias),id=\(alias)" + (try pciPlacement(rng.address, what: "<rng>"))
+                "-device",
+                "virtio-rng-pci,rng=obj\(alias),id=\(alias)"
+                    + (rng.rateBytes.map { ",max-bytes=\($0)" } ?? "") + (rng.ratePeriod.map { ",period=\($0)" } ?? "")
+                    + (try pciPlacement(rng.address, what: "<rng>"))
             )
         }
     }

@@ -28,7 +28,7 @@ extension ArgumentBuilder {
         for cell in def.cpu?.numaCells ?? [] {
             var backend = try backendObject(id: "ram-node\(cell.id)", sizeKiB: cell.memoryKiB)
             if cell.memAccess == .shared, !backend.contains(",share=on") { backend += ",share=on" }
-            if cell.memAccess == .private { backend = backend.replacingOccurrences(of: ",share=on", with: "") }
+            if cell.memAccess == .private { backend = backend.split(separator: ",").filter { $0 != "share=on" }.joined(separator: ",") }
             add("-object", backend)
             var node = "node,nodeid=\(cell.id)"
             for range in (cell.cpus?.description ?? "").split(separator: ",") { node += ",cpus=\(range)" }

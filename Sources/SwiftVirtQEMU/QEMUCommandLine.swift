@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SwiftVirtCore
 
 /// Builds the argv for `qemu-system-x86_64` 7.2 from a definition, in the order and spelling libvirt uses

@@ -62,6 +62,9 @@ enum DeviceXMLFormatter {
             }
             for x in d.rngs {
                 w.element("rng", [("model", x.model.rawValue)]) { w in
+                    if let b = x.rateBytes {
+                        w.empty("rate", [("bytes", String(b)), ("period", x.ratePeriod.map(String.init))])
+                    }
                     if let p = x.backendPath {
                         w.text("backend", [("model", x.backendModel.rawValue)], p)
                     } else {

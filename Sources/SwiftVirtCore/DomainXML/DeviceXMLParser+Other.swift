@@ -117,6 +117,9 @@ extension DeviceXMLParser {
         _ = try r.requiredEnumeration(
             "model", as: RNGDevice.Model.self, unsupported: ["virtio-transitional", "virtio-non-transitional"])
         let line = r.line
+        let rate = try r.child("rate") { c throws(DomainXMLError) in
+            (try c.requiredInteger("bytes", in: 0...Int(UInt32.max)), try c.integer("period", in: 0...Int(UInt32.max)))
+        }
         guard
             let (backend, path) = try r.child(
                 "backend",
@@ -128,6 +131,7 @@ extension DeviceXMLParser {
         else { throw .missing(element: r.path + "/backend", attribute: nil, line: line) }
         var g = RNGDevice(backendPath: path)
         g.backendModel = backend
+        (g.rateBytes, g.ratePeriod) = (rate?.0, rate?.1 == 0 ? nil : rate?.1)
         g.sourceLine = SourceLine(line)
         (g.address, g.alias) = try addressAndAlias(&r)
         return g

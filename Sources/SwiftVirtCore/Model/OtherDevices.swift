@@ -62,6 +62,9 @@ public struct RNGDevice: Sendable, Equatable {
     public var backendModel: BackendModel = .random
     /// Host entropy source; nil leaves QEMU's default.
     public var backendPath: String?
+    /// `<rate bytes= period=>`: at most `bytes` per `period` milliseconds (QEMU's max-bytes and period).
+    public var rateBytes: Int?
+    public var ratePeriod: Int?
     public var address: DeviceAddress?
     public var alias: String?
     public var sourceLine = SourceLine()
