@@ -6,7 +6,10 @@ import SwiftVirtWire
 /// Everything the daemon knows about one domain.
 struct DomainRecord: Sendable {
     /// The persistent definition (or, for a transient domain, the one it was created from).
-    var config: DomainDefinition
+    var config: DomainDefinition { didSet { configText = nil } }
+    /// `config` as formatted for the journal when it was defined, while it has no secrets to hide: what XMLDesc
+    /// answers then, so a domain is not formatted twice. Gone as soon as `config` changes.
+    var configText: String? = nil
     /// Set when the domain is redefined while running: takes effect at the next boot.
     @OutOfLine var nextConfig: DomainDefinition? = nil
     var persistent: Bool
@@ -171,7 +174,8 @@ actor DomainRegistry: DomainObserver {
                     state: UInt8(rec.state.rawValue), maxMem: rec.config.memoryKiB, memory: rec.config.currentMemoryKiB,
                     nrVirtCpu: UInt16(clamping: rec.config.vcpus), cpuTime: 0)
             }
-            entries[uuid] = DomainQuickView.Entry(summary: rec.summary, inactiveInfo: info, inactiveXML: nil)
+            entries[uuid] = DomainQuickView.Entry(
+                summary: rec.summary, inactiveInfo: info, inactiveXML: info == nil ? nil : rec.configText)
         }
         quick.publish(DomainQuickView.Snapshot(listing: built.listing, byName: built.byName, entries: entries))
         quickPublished = true
@@ -185,7 +189,7 @@ actor DomainRegistry: DomainObserver {
             return DomainXML.format(live, runtime: await running.runtime, secure: secure)
         }
         let useNext = inactive && rec.nextConfig != nil
-        if !useNext, !secure, let xml = configXML[uuid] { return xml }
+        if !useNext, !secure, let xml = rec.configText ?? configXML[uuid] { return xml }
         let xml = DomainXML.format(useNext ? rec.nextConfig ?? rec.config : rec.config, secure: secure)
         if !useNext && !secure {
             configXML[uuid] = xml
@@ -216,7 +220,11 @@ actor DomainRegistry: DomainObserver {
         definingNames[def.name] = def.uuid
         defer { definingNames[def.name] = nil }
         // Durable before the reply: the journal's append and flush, on the blocking executor.
-        try await BlockingIO.run { [store] in try store.saveConfig(def) }
+        let text = try await BlockingIO.run { [store] in
+            let xml = DomainXML.format(def)
+            try store.saveConfig(def, xml: xml)
+            return xml
+        }
         let event: DomainLifecycleEvent
         if var existing = records[def.uuid] {
             event = .definedUpdated
@@ -225,12 +233,14 @@ actor DomainRegistry: DomainObserver {
                 if !existing.persistent { existing.config.name = def.name }
             } else {
                 existing.config = def
+                existing.configText = def.hasSecrets ? nil : text
             }
             existing.persistent = true
             records[def.uuid] = existing
         } else {
             event = .definedAdded
-            records[def.uuid] = DomainRecord(config: def, persistent: true, autostart: false)
+            records[def.uuid] = DomainRecord(
+                config: def, configText: def.hasSecrets ? nil : text, persistent: true, autostart: false)
         }
         let identity = records[def.uuid]!.identity
         logger.info("defined domain \(def.name) (\(def.uuid))")

@@ -6,7 +6,8 @@ import SwiftVirtSystem
 
 /// Where a driver's domain registry keeps definitions, autostart marks and the status of running domains.
 protocol DomainPersistence: Sendable {
-    func saveConfig(_ definition: DomainDefinition) throws
+    /// `xml`: the definition formatted (with its secrets), as the caller made it once.
+    func saveConfig(_ definition: DomainDefinition, xml: String) throws
     func removeConfig(name: String) throws
     func setAutostart(name: String, _ enabled: Bool) throws
     func isAutostart(name: String) -> Bool
@@ -53,8 +54,8 @@ struct DomainStore: DomainPersistence {
 
     // MARK: persistent configs
 
-    func saveConfig(_ definition: DomainDefinition) throws {
-        try journal.append(.define(name: definition.name, xml: DomainXML.format(definition)))
+    func saveConfig(_ definition: DomainDefinition, xml: String) throws {
+        try journal.append(.define(name: definition.name, xml: xml))
     }
 
     func removeConfig(name: String) throws {

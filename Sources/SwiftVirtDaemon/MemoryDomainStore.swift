@@ -16,7 +16,7 @@ final class MemoryDomainStore: DomainPersistence {
         contents.withLock { c in for def in configs { c.configs[def.name] = def } }
     }
 
-    func saveConfig(_ definition: DomainDefinition) throws {
+    func saveConfig(_ definition: DomainDefinition, xml: String) throws {
         contents.withLock { $0.configs[definition.name] = definition }
     }
 

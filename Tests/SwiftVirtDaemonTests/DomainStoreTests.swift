@@ -30,7 +30,7 @@ import Testing
     @Test func configsRoundTripAndSurviveRestart() throws {
         let store = try reopened()
         let a = try definition("alpha")
-        try store.saveConfig(a)
+        try store.saveConfig(a, xml: DomainXML.format(a))
         try store.setAutostart(name: "alpha", true)
         // A config that no longer parses is skipped, not deleted.
         try "<domain".write(toFile: root + "/state/qemu/broken.xml", atomically: false, encoding: .utf8)

@@ -12,18 +12,21 @@ struct ElementReader {
     private var usedChildren: Set<Int> = []
     private var usedText = false
     private let elements: [XMLElement]
+    /// The children's `XMLElementKey`s, made once per element (only with a keeper, the only user).
+    private let keys: [String]
 
     init(_ element: XMLElement, path: String, keeper: XMLKeeper? = nil, keyedPath: String? = nil) {
         self.element = element
         self.path = path
         self.elements = element.childElements
+        self.keys = keeper == nil ? [] : XMLElementKey.keys(of: elements)
         self.keeper = keeper
         self.keyedPath = keyedPath ?? element.name
     }
 
     /// The reader of child `index`, inheriting the keeper.
     private func childReader(_ index: Int, name: String) -> ElementReader {
-        let keyed = keeper == nil ? "" : keyedPath + "/" + XMLElementKey.keys(ofChildrenOf: element)[index]
+        let keyed = keeper == nil ? "" : keyedPath + "/" + keys[index]
         return ElementReader(elements[index], path: path + "/" + name, keeper: keeper, keyedPath: keyed)
     }
 
@@ -165,7 +168,6 @@ struct ElementReader {
     ) throws(DomainXMLError) -> [T] {
         guard let keeper else { return try children(name, body) }
         var out: [T] = []
-        let keys = XMLElementKey.keys(ofChildrenOf: element)
         for (i, e) in elements.enumerated() where e.name == name {
             usedChildren.insert(i)
             var r = childReader(i, name: name)
@@ -247,7 +249,7 @@ struct ElementReader {
         var seen: [String: Int] = [:]
         var previous: XMLExtras.Anchor?
         var previousKey: String?
-        let keys = XMLElementKey.keys(ofChildrenOf: element)
+        let keys = keys.isEmpty && !elements.isEmpty ? XMLElementKey.keys(of: elements) : keys
         for (i, e) in elements.enumerated() {
             if !usedChildren.contains(i) {
                 kept.elements.append(

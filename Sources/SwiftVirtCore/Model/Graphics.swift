@@ -180,3 +180,8 @@ extension Graphics {
         return days * 86400 + h * 3600 + mi * 60 + s
     }
 }
+
+extension DomainDefinition {
+    /// Whether its XML differs with and without VIR_DOMAIN_XML_SECURE (graphics passwords).
+    public var hasSecrets: Bool { devices.graphics.contains { $0.passwd != nil } }
+}

@@ -25,15 +25,17 @@ enum XMLElementKey {
     /// The keys of an element's children, in order. Controllers are keyed by type and index; one without an index
     /// gets the one libvirt gives it, the lowest of its type not used before it, so the key is the same before and
     /// after the defaults fill the index in.
-    static func keys(ofChildrenOf e: XMLElement) -> [String] {
+    static func keys(ofChildrenOf e: XMLElement) -> [String] { keys(of: e.childElements) }
+
+    static func keys(of children: [XMLElement]) -> [String] {
         var seen: [String: Int] = [:]
         var usedIndexes: [String: Set<Int>] = [:]
-        for c in e.childElements where c.name == "controller" {
+        for c in children where c.name == "controller" {
             if let type = c[attribute: "type"], let index = c[attribute: "index"].flatMap({ Int($0) }) {
                 usedIndexes[type, default: []].insert(index)
             }
         }
-        return e.childElements.map { child in
+        return children.map { child in
             let n = seen[child.name, default: 0]
             seen[child.name] = n + 1
             if child.name == "controller", let type = child[attribute: "type"] {
