@@ -175,7 +175,8 @@ actor DomainRegistry: DomainObserver {
                     nrVirtCpu: UInt16(clamping: rec.config.vcpus), cpuTime: 0)
             }
             entries[uuid] = DomainQuickView.Entry(
-                summary: rec.summary, inactiveInfo: info, inactiveXML: info == nil ? nil : rec.configText)
+                summary: rec.summary, inactiveInfo: info, inactiveXML: info == nil ? nil : rec.configText,
+                inactiveDefinition: info == nil ? nil : rec.config)
         }
         quick.publish(DomainQuickView.Snapshot(listing: built.listing, byName: built.byName, entries: entries))
         quickPublished = true

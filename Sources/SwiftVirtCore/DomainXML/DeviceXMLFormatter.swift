@@ -256,7 +256,15 @@ enum DeviceXMLFormatter {
 
     static func hex(_ v: Int) -> String { hex(v, width: 1) }
     static func hex(_ v: Int, width: Int) -> String {
+        // Addresses are almost all small numbers: their texts are made once (small strings, no allocation).
+        if width <= 2, (0..<256).contains(v) { return width == 2 || v > 15 ? hex2[v] : hex1[v] }
+        if width == 4, v == 0 { return "0x0000" }
         let s = String(v, radix: 16)
         return "0x" + String(repeating: "0", count: max(0, width - s.count)) + s
     }
+    private static let hex2: [String] = (0..<256).map { v in
+        let s = String(v, radix: 16)
+        return "0x" + (s.count < 2 ? "0" : "") + s
+    }
+    private static let hex1: [String] = (0..<16).map { "0x" + String($0, radix: 16) }
 }

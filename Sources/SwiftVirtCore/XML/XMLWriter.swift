@@ -1,7 +1,10 @@
 /// Builds indented XML text the way libvirt prints it: two-space indent, single-quoted attributes,
 /// empty elements as `<x/>`.
 struct XMLWriter {
-    private(set) var output = ""
+    /// UTF-8 bytes: appending to a byte array is several times cheaper than to a String (no breadcrumbs, no
+    /// re-validation), and formatting is most of what an uncached XMLDesc costs.
+    private var bytes: [UInt8] = []
+    var output: String { String(decoding: bytes, as: UTF8.self) }
     private var depth = 0
     /// Live XML (a running domain): device aliases are printed. Inactive XML keeps only user aliases, as libvirt.
     var live = false
@@ -19,17 +22,23 @@ struct XMLWriter {
     /// One attribute; nil values are skipped so callers can pass optionals straight through.
     typealias Attr = (String, String?)
 
-    private mutating func startLine() { output += String(repeating: "  ", count: depth) }
+    init() { bytes.reserveCapacity(4096) }
+
+    private mutating func startLine() { bytes.append(contentsOf: repeatElement(0x20, count: 2 * depth)) }
+
+    private mutating func put(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    private mutating func put(_ b: UInt8) { bytes.append(b) }
 
     private mutating func writeTag(_ name: String, _ attrs: [Attr]) {
-        output += "<"
-        output += name
+        put(0x3C)  // <
+        put(name)
         for case (let k, let v?) in attrs {
-            output += " "
-            output += k
-            output += "='"
-            Self.escape(v, quotesAndControls: true, into: &output)
-            output += "'"
+            put(0x20)
+            put(k)
+            put(0x3D)  // =
+            put(0x27)  // '
+            Self.escape(v, quotesAndControls: true, into: &bytes)
+            put(0x27)
         }
     }
 
@@ -37,7 +46,7 @@ struct XMLWriter {
     mutating func empty(_ name: String, _ attrs: [Attr] = []) {
         startLine()
         writeTag(name, attrs)
-        output += "/>\n"
+        put("/>\n")
         noteChild(name)
     }
 
@@ -48,16 +57,18 @@ struct XMLWriter {
     mutating func text(_ name: String, _ attrs: [Attr], _ text: String) {
         startLine()
         writeTag(name, attrs)
-        output += ">"
-        Self.escape(text, quotesAndControls: false, into: &output)
-        output += "</\(name)>\n"
+        put(0x3E)
+        Self.escape(text, quotesAndControls: false, into: &bytes)
+        put("</")
+        put(name)
+        put(">\n")
         noteChild(name)
     }
 
     /// `<name>raw</name>` with `raw` inserted unescaped (already XML).
     mutating func raw(_ name: String, _ raw: String) {
         startLine()
-        output += "<\(name)>" + raw + "</\(name)>\n"
+        put("<\(name)>" + raw + "</\(name)>\n")
         noteChild(name)
     }
 
@@ -70,11 +81,11 @@ struct XMLWriter {
         _ name: String, _ attrs: [Attr] = [], extras: XMLExtras? = nil, _ body: (inout XMLWriter) -> Void
     ) {
         let allAttrs = extras.map { attrs + $0.attributes.map { ($0.name, $0.value) } } ?? attrs
-        let start = output.utf8.count
+        let start = bytes.count
         startLine()
         writeTag(name, allAttrs)
-        output += ">\n"
-        let afterOpen = output.utf8.count
+        put(">\n")
+        let afterOpen = bytes.count
         depth += 1
         if let kept = extras?.elements, !kept.isEmpty {
             keptFrames.append(KeptFrame(pending: kept))
@@ -89,13 +100,15 @@ struct XMLWriter {
         }
         keptFrames.removeLast()
         depth -= 1
-        if output.utf8.count == afterOpen {
-            output.removeSubrange(output.utf8.index(output.startIndex, offsetBy: start)...)
+        if bytes.count == afterOpen {
+            bytes.removeSubrange(start...)
             empty(name, allAttrs)
             return
         }
         startLine()
-        output += "</\(name)>\n"
+        put("</")
+        put(name)
+        put(">\n")
         noteChild(name)
     }
 
@@ -117,8 +130,8 @@ struct XMLWriter {
                     case .element(let e): w.write(e)
                     case .text(let t):
                         w.startLine()
-                        Self.escape(t.trimmingWhitespace(), quotesAndControls: false, into: &w.output)
-                        w.output += "\n"
+                        Self.escape(t.trimmingWhitespace(), quotesAndControls: false, into: &w.bytes)
+                        w.put(0x0A)
                     case .comment: break
                     }
                 }
@@ -131,16 +144,17 @@ struct XMLWriter {
     mutating func metadata(_ items: [KeptXML]) {
         startLine()
         if items.isEmpty {
-            output += "<metadata/>\n"
+            put("<metadata/>\n")
         } else {
-            output += "<metadata>\n"
+            put("<metadata>\n")
             for item in items {
-                output += String(repeating: "  ", count: depth + 1)
-                Self.libxml(item, depth: depth + 1, pretty: true, into: &output)
-                output += "\n"
+                var out = String(repeating: "  ", count: depth + 1)
+                Self.libxml(item, depth: depth + 1, pretty: true, into: &out)
+                put(out)
+                put(0x0A)
             }
             startLine()
-            output += "</metadata>\n"
+            put("</metadata>\n")
         }
         noteChild("metadata")
     }
@@ -176,7 +190,7 @@ struct XMLWriter {
             if lines { out += "\n" + childIndent }
             switch item {
             case .element(let child): libxml(child, depth: depth + 1, pretty: lines, into: &out)
-            case .text(let t): escape(t, quotesAndControls: false, into: &out)
+            case .text(let t): out += escapeText(t)
             case .comment(let c): out += "<!--" + c + "-->"
             }
         }
@@ -201,36 +215,47 @@ struct XMLWriter {
     }
 
     static func escapeText(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         escape(s, quotesAndControls: false, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func escapeAttribute(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         escape(s, quotesAndControls: true, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func needsEscaping(_ s: String, quotesAndControls: Bool) -> Bool {
+        func special(_ b: UInt8) -> Bool {
+            b == 0x26 || b == 0x3C || b == 0x3E || (quotesAndControls && (b == 0x27 || b == 0x22 || b < 0x20))
+        }
+        if let found = s.utf8.withContiguousStorageIfAvailable({ buffer in buffer.contains(where: special) }) {
+            return found
+        }
+        return s.utf8.contains(where: special)
     }
 
     /// Attribute values also escape quotes and whitespace controls, which parsers would otherwise normalise.
-    private static func escape(_ s: String, quotesAndControls: Bool, into out: inout String) {
+    /// Byte by byte: every byte to escape is ASCII, and a multi-byte UTF-8 sequence never contains one (a CR LF
+    /// pair becomes `&#13;&#10;` either way).
+    private static func escape(_ s: String, quotesAndControls: Bool, into out: inout [UInt8]) {
         // Most values need no escaping at all: append them whole.
-        if !s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotesAndControls && ($0 == 0x27 || $0 == 0x22 || $0 < 0x20)) }) {
-            out += s
+        if !needsEscaping(s, quotesAndControls: quotesAndControls) {
+            out.append(contentsOf: s.utf8)
             return
         }
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "'" where quotesAndControls: out += "&apos;"
-            case "\"" where quotesAndControls: out += "&quot;"
-            case "\n" where quotesAndControls: out += "&#10;"
-            case "\t" where quotesAndControls: out += "&#9;"
-            case "\r" where quotesAndControls: out += "&#13;"
-            case "\r\n" where quotesAndControls: out += "&#13;&#10;"
-            default: out.append(ch)
+        for b in s.utf8 {
+            switch b {
+            case 0x26: out.append(contentsOf: "&amp;".utf8)
+            case 0x3C: out.append(contentsOf: "&lt;".utf8)
+            case 0x3E: out.append(contentsOf: "&gt;".utf8)
+            case 0x27 where quotesAndControls: out.append(contentsOf: "&apos;".utf8)
+            case 0x22 where quotesAndControls: out.append(contentsOf: "&quot;".utf8)
+            case 0x0A where quotesAndControls: out.append(contentsOf: "&#10;".utf8)
+            case 0x09 where quotesAndControls: out.append(contentsOf: "&#9;".utf8)
+            case 0x0D where quotesAndControls: out.append(contentsOf: "&#13;".utf8)
+            default: out.append(b)
             }
         }
     }

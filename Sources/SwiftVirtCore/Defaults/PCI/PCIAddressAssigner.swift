@@ -30,23 +30,28 @@ struct PCIAddressAssigner {
         let maxIndex = pci.map(\.index).max() ?? -1
         let context = PCIConnectContext(pcieRoot: d.rootBusModel == .pcieRoot)
         var busCount = maxIndex + 1
+        // Each family's entries (key paths, connect flags) do not change while addresses are given, only when
+        // controllers are added: made once per pass, not once per step (key paths are costly to make).
+        var entries = PCIDeviceFamily.all.map { $0.entries(d, context) }
         if busCount > 0 {
-            var set = try addressSet(&d, count: busCount, dryRun: true, context)
+            var set = try addressSet(&d, count: busCount, dryRun: true, entries)
             try PCIChipsetSlots(family: family, context: context).place(&d, in: &set)
             if d.rootBusModel == .pciRoot, !set.buses.allSatisfy(\.isFullyReserved) {
                 try reserveSpare([.autoAssign, .pciDevice], in: &set)
             }
-            try assignFamilies(&d, &set, context)
+            try assignFamilies(&d, &set, entries)
             if maxIndex <= 0, set.count > maxIndex + 1, d.rootBusModel == .pcieRoot {
                 try reserveSpare([.autoAssign, .pcieDevice], in: &set)
             }
+            let controllerCount = d.controllers.count
             try addControllers(for: &set, to: &d)
+            if d.controllers.count != controllerCount { entries = PCIDeviceFamily.all.map { $0.entries(d, context) } }
             busCount = set.count
         }
-        var set = try addressSet(&d, count: busCount, dryRun: false, context)
+        var set = try addressSet(&d, count: busCount, dryRun: false, entries)
         try PCIChipsetSlots(family: family, context: context).place(&d, in: &set)
-        try assignFamilies(&d, &set, context)
-        Self.markMultifunction(&d, context)
+        try assignFamilies(&d, &set, entries)
+        Self.markMultifunction(&d, entries.flatMap { $0 })
         try PCIControllerDefaults.complete(&d.controllers)
     }
 
@@ -54,7 +59,7 @@ struct PCIAddressAssigner {
     /// (qemuDomainPCIAddressSetCreate and qemuDomainCollectPCIAddress). In a dry run an address on a bus beyond
     /// the last adds buses, and may move one bus on (see `PCIAddressSet.grow`).
     private func addressSet(
-        _ d: inout DomainDevices, count: Int, dryRun: Bool, _ context: PCIConnectContext
+        _ d: inout DomainDevices, count: Int, dryRun: Bool, _ entries: [[PCIDeviceEntry]]
     ) throws(DomainXMLError) -> PCIAddressSet {
         var set: PCIAddressSet
         do {
@@ -62,8 +67,8 @@ struct PCIAddressAssigner {
         } catch {
             throw .refused(code: .internalError, message: error.message, element: "devices/controller", line: nil)
         }
-        for family in PCIDeviceFamily.all {
-            for e in family.entries(d, context) {
+        for family in entries {
+            for e in family {
                 guard case .pci(var a)? = d[keyPath: e.address] else { continue }
                 if try isPIIX3Function(d, e, a, set) { continue }
                 do {
@@ -115,11 +120,12 @@ struct PCIAddressAssigner {
 
     /// Every device of every family that has no address gets one, family by family in libvirt's order
     /// (qemuDomainAssignDevicePCISlots). In a dry run only the slots are taken.
+    /// `entries`: of `PCIDeviceFamily.all`, whose first families are `assignmentOrder`.
     private func assignFamilies(
-        _ d: inout DomainDevices, _ set: inout PCIAddressSet, _ context: PCIConnectContext
+        _ d: inout DomainDevices, _ set: inout PCIAddressSet, _ entries: [[PCIDeviceEntry]]
     ) throws(DomainXMLError) {
-        for family in PCIDeviceFamily.assignmentOrder {
-            for e in family.entries(d, context) where d[keyPath: e.address] == nil {
+        for family in entries.prefix(PCIDeviceFamily.assignmentOrder.count) {
+            for e in family where d[keyPath: e.address] == nil {
                 do {
                     switch e.placement {
                     case .none:
@@ -167,8 +173,8 @@ struct PCIAddressAssigner {
 
     /// Function 0 of a slot where other functions are in use says multifunction='on', unless the definition
     /// says 'off' (virDomainPCIAddressSetAllMulti).
-    static func markMultifunction(_ d: inout DomainDevices, _ context: PCIConnectContext) {
-        let paths = PCIDeviceFamily.all.flatMap { $0.entries(d, context) }.map(\.address)
+    static func markMultifunction(_ d: inout DomainDevices, _ entries: [PCIDeviceEntry]) {
+        let paths = entries.map(\.address)
         let shared = Set(
             paths.compactMap { d[keyPath: $0]?.pci }.filter { $0.function != 0 }.map { [$0.domain, $0.bus, $0.slot] })
         for path in paths {
