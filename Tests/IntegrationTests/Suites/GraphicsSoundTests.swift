@@ -141,7 +141,7 @@ extension Integration {
                     let console = try await VirtInstall.openShell(uri: daemon.uri, name: name, scratch: daemon.scratch)
                     console.write("cat /sys/class/virtio-ports/*/name\r")
                     try await console.waitForOutput("com.redhat.spice.0", timeout: .seconds(20))
-                    try await VirtInstall.closeConsole(console)
+                    await VirtInstall.closeConsole(console)
                     let stored = try await virsh.must("dumpxml", "--inactive", name)
                     try await virsh.must("destroy", name)
                     return VirtInstall.comparable(stored)

@@ -17,12 +17,13 @@ enum VirtInstall {
         ]
     }
 
-    /// The arguments every run here has; the install source is added by the caller.
+    /// The arguments every run here has; the install source is added by the caller. `generic` has no
+    /// recommended memory in osinfo, so virt-install needs `--memory` for it.
     static func commonArguments(uri: String, name: String, osinfo: String, graphics: String) -> [String] {
         [
             "--connect", uri, "--name", name, "--virt-type", "qemu", "--osinfo", osinfo, "--disk", "size=1",
             "--network", "network=default", "--graphics", graphics, "--noautoconsole",
-        ]
+        ] + (osinfo == "generic" ? ["--memory", "1024"] : [])
     }
 
     static func install(_ arguments: [String], scratch: URL) async throws -> CommandResult {
@@ -76,8 +77,10 @@ enum VirtInstall {
         return console
     }
 
-    static func closeConsole(_ console: ChildProcess) async throws {
+    /// Leaves virsh console with its escape character; should virsh miss it, the console is killed after 10 s
+    /// (it is only a reader: the guest is checked already).
+    static func closeConsole(_ console: ChildProcess) async {
         console.write("\u{1d}")
-        _ = try await console.wait(timeout: .seconds(20))
+        _ = try? await console.wait(timeout: .seconds(10))
     }
 }
