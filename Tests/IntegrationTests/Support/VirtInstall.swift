@@ -39,6 +39,11 @@ enum VirtInstall {
         }
     }
 
+    /// virt-install's warnings (what it found lacking in the connection's answers, e.g. a network without PXE).
+    static func warnings(_ result: CommandResult) -> [String] {
+        result.stderr.split(separator: "\n").filter { $0.hasPrefix("WARNING") }.map { "virt-install: " + $0 }
+    }
+
     /// Records every line where the two definitions differ.
     static func expectSame(_ ours: [String], _ theirs: [String], _ what: String) {
         #expect(ours.count == theirs.count, "\(what): \(ours.count) lines vs libvirtd's \(theirs.count)")
