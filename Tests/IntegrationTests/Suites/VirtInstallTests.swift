@@ -36,6 +36,13 @@ extension Integration {
             }
         }
 
+        /// The command line (NUL-separated) of the QEMU process running `name` on swiftvirtd.
+        static func qemuCommandLine(_ daemon: DaemonHarness, _ name: String) throws -> String {
+            let pid = try String(contentsOfFile: "\(daemon.runDir)/qemu/\(name).pid", encoding: .utf8)
+            return try String(
+                contentsOfFile: "/proc/\(pid.trimmingCharacters(in: .whitespacesAndNewlines))/cmdline", encoding: .utf8)
+        }
+
         /// The value of `-cpu` in a QEMU command line (arguments separated by spaces or NULs).
         static func cpuArgument(_ commandLine: String) -> String? {
             let words = commandLine.split { $0 == " " || $0 == "\0" }
@@ -96,11 +103,7 @@ extension Integration {
             var ourCPU: [String: String] = [:]
             var theirCPU: [String: String] = [:]
             let ours = try await Self.storedOnSwiftvirtd(runs) { daemon, _, name in
-                let pid = try String(contentsOfFile: "\(daemon.runDir)/qemu/\(name).pid", encoding: .utf8)
-                ourCPU[name] = Self.cpuArgument(
-                    try String(
-                        contentsOfFile: "/proc/\(pid.trimmingCharacters(in: .whitespacesAndNewlines))/cmdline",
-                        encoding: .utf8))
+                ourCPU[name] = Self.cpuArgument(try Self.qemuCommandLine(daemon, name))
                 let console = try await VirtInstall.openShell(uri: daemon.uri, name: name, scratch: daemon.scratch)
                 await VirtInstall.closeConsole(console)
             }
@@ -192,8 +195,10 @@ extension Integration {
                     #expect(try await virsh.must("dumpxml", name).contains("<source file='\(iso)'"))
                     let console = try await VirtInstall.openShell(uri: daemon.uri, name: name, scratch: daemon.scratch)
                     // Booted from the ISO: isolinux gave the kernel its command line, no -kernel on QEMU's.
-                    console.write("cat /proc/cmdline\r")
-                    try await console.waitForOutput("BOOT_IMAGE=/vmlinuz", timeout: .seconds(20))
+                    console.write("echo cmd=$(cat /proc/cmdline)\r")
+                    try await console.waitForOutput("cmd=BOOT_IMAGE=/vmlinuz console=ttyS0", timeout: .seconds(20))
+                    let qemu = try Self.qemuCommandLine(daemon, name)
+                    #expect(!qemu.contains("\0-kernel\0") && qemu.contains(iso))
                     await VirtInstall.closeConsole(console)
                 } else {
                     let mac = try await virsh.must("domiflist", name).split(whereSeparator: \.isWhitespace).first {
@@ -201,7 +206,9 @@ extension Integration {
                     }.map(String.init)
                     let macAddress = try #require(mac)
                     try await waitUntil("a DHCP lease for the PXE ROM", timeout: .seconds(90)) {
-                        try await virsh.must("net-dhcp-leases", "default").contains(macAddress)
+                        if try await virsh.must("net-dhcp-leases", "default").contains(macAddress) { return true }
+                        try await Task.sleep(for: .seconds(1))
+                        return false
                     }
                     try await Task.sleep(for: .seconds(2))
                     #expect(try await virsh.state(name) == "running")
