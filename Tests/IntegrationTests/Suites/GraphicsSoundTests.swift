@@ -114,37 +114,16 @@ extension Integration {
             }
         }
 
-        static let virtInstall = "/usr/bin/virt-install"
-
-        /// virt-install 4.1's SPICE guest for Debian 11, booted from the test kernel instead of an installer.
-        static func virtInstallArguments(uri: String, name: String) throws -> [String] {
-            let image = try TestEnvironment.guestImage()
-            return [
-                "--connect", uri, "--name", name, "--virt-type", "qemu", "--osinfo", "debian11", "--import", "--disk",
-                "size=1", "--network", "network=default", "--graphics", "spice", "--noautoconsole", "--boot",
-                "kernel=\(image.kernel),initrd=\(image.initrd),kernel_args=console=ttyS0",
-            ]
-        }
-
-        /// The stored definition with what is generated per install taken out: uuid, MAC address, disk file.
-        static func comparable(_ xml: String) -> [String] {
-            xml.split(separator: "\n").map(String.init).filter { !$0.contains("<uuid>") }.map { line in
-                if line.contains("<mac address=") { return "<mac address=(generated)/>" }
-                if line.contains("<source file=") { return "<source file=(pool default)/>" }
-                return line
-            }
-        }
-
-        @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: virtInstall)))
+        @Test(.enabled(if: VirtInstall.available))
         func virtInstallSpiceGuestBootsAndMatchesLibvirtd() async throws {
             let name = "vi-spice"
             let ours: [String] = try await NetworkNamespace.with { ns in
                 try await DaemonHarness.with(netns: ns.name) { daemon in
                     daemon.guestNames.insert(name)
                     let virsh = Virsh(daemon)
-                    let install = try await run(
-                        Self.virtInstall, try Self.virtInstallArguments(uri: daemon.uri, name: name),
-                        scratch: daemon.scratch, timeout: .seconds(120))
+                    let install = try await VirtInstall.install(
+                        VirtInstall.importArguments(uri: daemon.uri, name: name, osinfo: "debian11", graphics: "spice"),
+                        scratch: daemon.scratch)
                     #expect(install.succeeded, "\(install)")
                     #expect(try await virsh.state(name) == "running")
 
@@ -159,50 +138,30 @@ extension Integration {
                     #expect(link.succeeded && link.stdout.contains("spice link ok 2."), "\(link)")
 
                     // The guest runs: its shell answers on the serial console, and SPICE's agent port is there.
-                    let console = try ChildProcess(
-                        TestEnvironment.python,
-                        [TestEnvironment.pythonScript("pty_run.py"), TestEnvironment.virsh, "-c", daemon.uri, "console", name],
-                        scratch: daemon.scratch)
-                    try await console.waitForOutput("Escape character is", timeout: .seconds(20))
-                    try await waitUntil("the guest's shell", timeout: .seconds(120)) {
-                        console.write("echo sum=$((40+2))\r")
-                        try await Task.sleep(for: .seconds(1))
-                        return console.stdout.contains("sum=42")
-                    }
+                    let console = try await VirtInstall.openShell(uri: daemon.uri, name: name, scratch: daemon.scratch)
                     console.write("cat /sys/class/virtio-ports/*/name\r")
                     try await console.waitForOutput("com.redhat.spice.0", timeout: .seconds(20))
-                    console.write("\u{1d}")
-                    _ = try await console.wait(timeout: .seconds(20))
+                    await VirtInstall.closeConsole(console)
                     let stored = try await virsh.must("dumpxml", "--inactive", name)
                     try await virsh.must("destroy", name)
-                    return Self.comparable(stored)
+                    return VirtInstall.comparable(stored)
                 }
             }
             let theirs: [String] = try await NetworkNamespace.with { ns in
                 try await LibvirtdHarness.with(netns: ns.name) { lvd in
                     lvd.guestNames.insert(name)
                     let virsh = Virsh(uri: lvd.uri, scratch: lvd.scratch)
-                    let network = lvd.scratch.appendingPathComponent("default.xml").path
-                    try """
-                    <network><name>default</name><forward mode='nat'/><bridge name='virbr0' stp='on' delay='0'/>
-                    <ip address='192.168.122.1' netmask='255.255.255.0'><dhcp><range start='192.168.122.2'
-                    end='192.168.122.254'/></dhcp></ip></network>
-                    """.write(toFile: network, atomically: true, encoding: .utf8)
-                    try await virsh.must("net-define", network)
-                    try await virsh.must("net-start", "default")
-                    let install = try await run(
-                        Self.virtInstall, try Self.virtInstallArguments(uri: lvd.uri, name: name),
-                        scratch: lvd.scratch, timeout: .seconds(120))
+                    try await VirtInstall.startDefaultNetwork(virsh, scratch: lvd.scratch)
+                    let install = try await VirtInstall.install(
+                        VirtInstall.importArguments(uri: lvd.uri, name: name, osinfo: "debian11", graphics: "spice"),
+                        scratch: lvd.scratch)
                     #expect(install.succeeded, "\(install)")
                     let stored = try await virsh.must("dumpxml", "--inactive", name)
                     try await virsh.must("destroy", name)
-                    return Self.comparable(stored)
+                    return VirtInstall.comparable(stored)
                 }
             }
-            #expect(ours.count == theirs.count)
-            for (i, (a, b)) in zip(ours, theirs).enumerated() where a != b {
-                Issue.record("line \(i + 1): swiftvirtd \(a) / libvirtd \(b)")
-            }
+            VirtInstall.expectSame(ours, theirs, name)
         }
 
         /// The guest arms its i6300esb (1 MHz clock, enabled, through PCI config space): it fires within about two
