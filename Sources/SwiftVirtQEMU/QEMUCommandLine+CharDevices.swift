@@ -6,7 +6,7 @@ extension ArgumentBuilder {
         for (i, net) in def.devices.interfaces.enumerated() {
             let alias = net.alias ?? "net\(i)"
             let what = "<interface type='\(net.type.rawValue)'>"
-            add("-netdev", try netdev(net, id: "host\(alias)", what: what))
+            add("-netdev", try netdev(net, index: i, id: "host\(alias)", what: what))
             let model: String
             switch net.model ?? .rtl8139 {
             case .virtio: model = "virtio-net-pci"
@@ -33,7 +33,7 @@ extension ArgumentBuilder {
     }
 
     /// The host side of an interface.
-    private func netdev(_ net: NetworkInterface, id: String, what: String) throws -> String {
+    private func netdev(_ net: NetworkInterface, index: Int, id: String, what: String) throws -> String {
         if let v = net.virtualPort {
             throw QEMUCommandLineError.unsupported("\(what) with <virtualport type='\(v.type ?? "")'>")
         }
@@ -50,6 +50,8 @@ extension ArgumentBuilder {
                 return "tap,id=\(id),ifname=\(qemuEscaped(tap)),script=no,downscript=no"
             } else if net.type == .bridge, let bridge = net.source {
                 return "bridge,id=\(id),br=\(qemuEscaped(bridge))"
+            } else if ctx.preview, net.type != .direct {
+                return "tap,id=\(id),ifname=vnet\(index),script=no,downscript=no"
             }
             throw QEMUCommandLineError.invalid("\(what) has no tap device; the daemon creates it at start")
         case .server, .client, .mcast:

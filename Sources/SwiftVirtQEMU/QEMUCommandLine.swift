@@ -15,6 +15,9 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public var defaultMachine: String
         /// Start with vCPUs stopped (libvirt always does, then sends `cont`).
         public var startPaused: Bool
+        /// For `domxml-to-native`: nothing is started, so host devices the daemon would make at start (the taps
+        /// of network interfaces) are shown by the names they would get.
+        public var preview = false
         /// The control socket of the domain's swtpm (`<tpm><backend type='emulator'>`).
         public var swtpmSocketPath: String?
         /// When the guest starts: the RTC of a `variable`, `timezone` or `absolute` clock is computed from it.

@@ -159,20 +159,22 @@ public final class QEMUDriver: HypervisorDriver {
 
     func commandLine(
         for definition: DomainDefinition, paths: DomainPaths, features: QEMUFeatures, spicePort: Int? = nil,
-        tapFDs: [String: Int32] = [:]
+        tapFDs: [String: Int32] = [:], preview: Bool = false
     ) throws -> QEMUCommandLine {
         var context = QEMUCommandLine.Context(
             emulator: configuration.emulatorPath, accelerator: accelerator, monitorSocketPath: paths.monitor,
             channelDirectory: paths.directory, defaultMachine: capabilities.defaultMachine, startPaused: true,
             features: features, spicePort: spicePort, swtpmSocketPath: paths.swtpmSocket)
         context.tapFDs = tapFDs
+        context.preview = preview
         return try QEMUCommandLine(definition: definition, context: context)
     }
 
     public func nativeCommandLine(for definition: DomainDefinition) async throws -> [String] {
         let prepared = try await prepareStart(definition)
-        return try commandLine(for: prepared, paths: paths(for: prepared, id: -1), features: await features.features())
-            .argv
+        return try commandLine(
+            for: prepared, paths: paths(for: prepared, id: -1), features: await features.features(), preview: true
+        ).argv
     }
 
     /// `qemu-argv`: as libvirt prints it, the environment QEMU starts with, then the command line, shell-quoted.
