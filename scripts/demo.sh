@@ -17,7 +17,7 @@ BANNER="SwiftVirt guest ready"
 
 say() { echo "demo: $*"; }
 die() { echo "demo: error: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "run as root (sudo scripts/demo.sh)"
+[ "$(id -u)" = 0 ] || die "run as root (in a root shell, or: sudo scripts/demo.sh)"
 
 say "installing Debian packages"
 sh scripts/install-deps.sh >/dev/null
