@@ -12,6 +12,7 @@ struct Dispatcher: Sendable {
     init() {
         var table = RouteTable()
         ConnectRoutes.register(into: &table)
+        NodeStatsRoutes.register(into: &table)
         DomainQueryRoutes.register(into: &table)
         DomainLifecycleRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
