@@ -115,6 +115,8 @@ public protocol DomainObserver: Sendable {
     func domainMonitorEvent(_ uuid: DomainUUID, _ event: MonitorEvent) async
     /// The guest's watchdog fired (libvirt's WATCHDOG event); a default does nothing.
     func domainWatchdog(_ uuid: DomainUUID, action: WatchdogEventAction) async
+    /// A device detached from the running guest is gone (libvirt's DEVICE_REMOVED); a default does nothing.
+    func domainDeviceRemoved(_ uuid: DomainUUID, alias: String) async
 }
 
 /// One running guest. Implementations serialise every lifecycle call (one actor per domain).

@@ -15,6 +15,7 @@ struct Dispatcher: Sendable {
         NodeStatsRoutes.register(into: &table)
         DomainQueryRoutes.register(into: &table)
         DomainLifecycleRoutes.register(into: &table)
+        DomainDeviceRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)

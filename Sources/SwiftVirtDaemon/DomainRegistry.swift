@@ -216,7 +216,26 @@ actor DomainRegistry: DomainObserver {
         return try await jobs.run(def.uuid) { try await defineLocked(def) }
     }
 
-    private func defineLocked(_ def: DomainDefinition) async throws -> DomainIdentity {
+    /// A definition changed in place (a device attached or detached with --config): saved as a define saves it,
+    /// without the DEFINED event, which libvirt does not send for these. Called under the domain's job.
+    func saveChangedDefinition(_ def: DomainDefinition) async throws {
+        _ = try await defineLocked(def, announce: false)
+    }
+
+    /// The running domain's live definition after a change the driver made to the guest.
+    func replaceLive(_ uuid: DomainUUID, with def: DomainDefinition) {
+        guard var rec = records[uuid], rec.replaceLive(def) else { return }
+        records[uuid] = rec
+        saveStatus(uuid)
+    }
+
+    /// Disks given as pool volumes, with the paths they stand for.
+    func resolvingDisks(_ def: DomainDefinition) async throws -> DomainDefinition {
+        guard let diskResolver else { return def }
+        return try await diskResolver(def)
+    }
+
+    private func defineLocked(_ def: DomainDefinition, announce: Bool = true) async throws -> DomainIdentity {
         try checkUnique(def)
         definingNames[def.name] = def.uuid
         defer { definingNames[def.name] = nil }
@@ -245,7 +264,7 @@ actor DomainRegistry: DomainObserver {
         }
         let identity = records[def.uuid]!.identity
         logger.info("defined domain \(def.name) (\(def.uuid))")
-        publish(identity, event)
+        if announce { publish(identity, event) }
         return identity
     }
 

@@ -36,6 +36,8 @@ public actor QEMUDomain: RunningDomain {
     func releaseAtExit(_ release: @escaping @Sendable () -> Void) { exitReleases.append(release) }
     /// Where `<watchdog action='dump'>` dumps go (see QEMUDomain+Watchdog.swift).
     var autoDumpDirectory: String?
+    /// Devices asked to leave the guest (see QEMUDomain+Hotplug.swift).
+    var removals = DeviceRemovals()
     func dumpWatchdogFires(into directory: String) { autoDumpDirectory = directory }
 
     init(
@@ -201,6 +203,8 @@ public actor QEMUDomain: RunningDomain {
             reportReboot()
         case "WATCHDOG":
             watchdogFired(event)
+        case "DEVICE_DELETED":
+            await deviceDeleted(event)
         default:
             break
         }
