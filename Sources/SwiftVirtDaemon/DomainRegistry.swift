@@ -82,7 +82,7 @@ actor DomainRegistry: DomainObserver {
     /// meanwhile (the record appears only after the journal's flush).
     private var definingNames: [String: DomainUUID] = [:]
     /// Creates and removes guest taps for `<interface type='network'|'bridge'>`.
-    private var plugger: InterfacePlugger?
+    private(set) var plugger: InterfacePlugger?
     /// Rewrites a definition just before it starts: `type='volume'` disks become their files (storage driver).
     private var diskResolver: (@Sendable (DomainDefinition) async throws -> DomainDefinition)?
 

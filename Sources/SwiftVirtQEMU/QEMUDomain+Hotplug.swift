@@ -10,6 +10,8 @@ extension QEMUDomain: DeviceHotplug {
     struct DeviceRemovals {
         /// Block nodes to delete once the device is gone.
         var nodes: [String: [String]] = [:]
+        /// The network backend to delete once the device is gone.
+        var netdevs: [String: String] = [:]
         /// Detach calls waiting for their device to go.
         var waiters: [String: CheckedContinuation<Bool, Never>] = [:]
         /// Gone before anyone waited.
@@ -38,15 +40,35 @@ extension QEMUDomain: DeviceHotplug {
         }
     }
 
-    public func detachDisk(alias: String) async throws -> Bool {
+    public func attachInterface(alias: String, of live: DomainDefinition) async throws {
+        try await job.run {
+            try requireAlive()
+            guard let i = live.devices.interfaces.firstIndex(where: { $0.alias == alias }) else {
+                throw VirtError(.internalError, domain: .qemu, detail: "no interface \(alias) to attach")
+            }
+            var builder = ArgumentBuilder(definition: live, context: hotplugContext(live))
+            let pieces = try builder.interfacePieces(i)
+            try await humanCommand("netdev_add " + pieces.netdev)
+            do {
+                try await humanCommand("device_add " + pieces.device)
+            } catch {
+                _ = try? await qmp.execute("netdev_del", arguments: ["id": .string("host\(alias)")])
+                throw error
+            }
+        }
+    }
+
+    public func detachDevice(alias: String) async throws -> Bool {
         try await job.run {
             try requireAlive()
             removals.removed.remove(alias)
             removals.nodes[alias] = try await blockNodes(of: alias)
+            removals.netdevs[alias] = try await netdev(of: alias)
             do {
                 _ = try await qmp.execute("device_del", arguments: ["id": .string(alias)])
             } catch {
                 removals.nodes[alias] = nil
+                removals.netdevs[alias] = nil
                 throw error
             }
             return await waitForRemoval(alias)
@@ -97,6 +119,9 @@ extension QEMUDomain: DeviceHotplug {
         guard let alias = event.data["device"]?.stringValue, let nodes = removals.nodes.removeValue(forKey: alias)
         else { return }
         await deleteBlockNodes(nodes)
+        if let netdev = removals.netdevs.removeValue(forKey: alias) {
+            _ = try? await qmp.execute("netdev_del", arguments: ["id": .string(netdev)])
+        }
         await observer.domainDeviceRemoved(definition.uuid, alias: alias)
         if let waiter = removals.waiters.removeValue(forKey: alias) {
             waiter.resume(returning: true)
@@ -190,6 +215,14 @@ extension QEMUDomain: DeviceHotplug {
         return []
     }
 
+    /// The network backend of the interface `alias` (libvirt's "host" + alias), when QEMU has it.
+    private func netdev(of alias: String) async throws -> String? {
+        let id = "host\(alias)"
+        // Network backends are not QOM objects QMP could list; the human monitor lists them.
+        let text = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string("info network")])
+        return (text.stringValue ?? "").contains("\(id):") ? id : nil
+    }
+
     /// One past the highest N of the "libvirt-N-..." block nodes QEMU has.
     private func nextNodeIndex() async throws -> Int {
         let nodes = try await qmp.execute("query-named-block-nodes", arguments: ["flat": .bool(true)])
@@ -247,6 +280,13 @@ extension QEMUDomain: DeviceHotplug {
 }
 
 extension ArgumentBuilder {
+    /// The -netdev and -device values the interface `index` of this definition gets at start.
+    mutating func interfacePieces(_ index: Int) throws -> (netdev: String, device: String) {
+        args = []
+        try addInterface(index)
+        return (args[1], args[3])
+    }
+
     /// The -blockdev values and the -device value the disk `index` of this definition gets, named with block
     /// node number `nodeIndex`: a start's pieces, for plugging the disk into a running guest.
     mutating func diskPieces(_ index: Int, nodeIndex: Int) throws -> (blockdevs: [String], device: String) {

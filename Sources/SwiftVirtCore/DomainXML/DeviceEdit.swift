@@ -205,6 +205,10 @@ public enum DeviceEdit {
     // MARK: the formatted document
 
     /// Each device element of `<devices>` and the lines it spans in the formatted document.
+    public static func devices(in xml: String) throws -> [(element: XMLElement, lines: Range<Int>)] {
+        try devices(in: xml, lines: xml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+    }
+
     static func devices(in xml: String, lines: [String]) throws -> [(element: XMLElement, lines: Range<Int>)] {
         let root: XMLElement
         do {

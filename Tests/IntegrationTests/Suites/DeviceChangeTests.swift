@@ -91,78 +91,107 @@ extension Integration {
         }
 
         @Test func liveChangesReachTheGuest() async throws {
-            try await DaemonHarness.with(arguments: ["--no-default-network"]) { daemon in
-                let virsh = Virsh(daemon)
-                let guest = try TestGuest(daemon)
-                // The demo guest with an empty IDE CD-ROM drive.
-                var xml = try String(contentsOfFile: guest.xmlPath, encoding: .utf8)
-                xml = xml.replacingOccurrences(
-                    of: "</devices>",
-                    with: "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/></disk></devices>")
-                try xml.write(toFile: guest.xmlPath, atomically: true, encoding: .utf8)
-                try await virsh.must("define", guest.xmlPath)
-                try await virsh.must("start", guest.name)
-                try await guest.waitForBanner()
-                let data = daemon.scratch.appendingPathComponent("hot.qcow2").path
-                let r = try await run("/usr/bin/qemu-img", ["create", "-q", "-f", "qcow2", data, "32M"], scratch: daemon.scratch)
-                #expect(r.succeeded, "\(r)")
-                let iso = daemon.scratch.appendingPathComponent("cd.iso").path
-                let iso2 = daemon.scratch.appendingPathComponent("cd2.iso").path
-                for path in [iso, iso2] { FileManager.default.createFile(atPath: path, contents: Data(count: 1 << 20)) }
-
-                // Hotplug: the block layer has it, the guest enumerates a new virtio-blk PCI function.
-                let pciBefore = readFile(guest.serialLog).components(separatedBy: "[1af4:1001]").count
-                try await virsh.must("attach-disk", guest.name, data, "vdb", "--subdriver", "qcow2", "--targetbus", "virtio")
-                #expect(try await virsh.must("domblklist", guest.name).contains("vdb      \(data)"))
-                #expect(try await Self.qemuBlocks(virsh, guest.name).contains("\(data) (qcow2)"))
-                let live = try await virsh.must("dumpxml", guest.name)
-                #expect(live.contains("<alias name='virtio-disk1'/>"), "\(live)")
-                try await waitUntil("the guest to see the new disk", timeout: .seconds(30)) {
-                    readFile(guest.serialLog).components(separatedBy: "[1af4:1001]").count > pciBefore
+            try await NetworkNamespace.with { ns in
+                try await DaemonHarness.with(arguments: ["--no-default-network"], netns: ns.name) { daemon in
+                    try await Self.liveChanges(daemon, netns: ns.name)
                 }
-                // Not in the persistent definition: it was a live change only.
-                #expect(!(try await virsh.must("domblklist", guest.name, "--inactive")).contains("vdb"))
-
-                // Unplug: the guest lets go, libvirt's DEVICE_REMOVED event names the device.
-                let events = try ChildProcess(
-                    TestEnvironment.virsh,
-                    virsh.baseArguments + ["event", guest.name, "--event", "device-removed", "--loop", "--timeout", "30"],
-                    scratch: daemon.scratch)
-                try await Task.sleep(for: .milliseconds(500))
-                try await virsh.must("detach-disk", guest.name, "vdb", "--live")
-                try await waitUntil("the disk to leave the live definition", timeout: .seconds(30)) {
-                    !(try await virsh.must("domblklist", guest.name)).contains("vdb")
-                }
-                try await events.waitForOutput(
-                    "event 'device-removed' for domain '\(guest.name)': virtio-disk1", timeout: .seconds(30))
-                events.signal(SIGTERM)
-                #expect(!(try await Self.qemuBlocks(virsh, guest.name)).contains(data))
-
-                // CD-ROM media: insert, swap, eject; QEMU's drive follows each time.
-                try await virsh.must("change-media", guest.name, "hdc", iso, "--insert")
-                #expect(try await Self.qemuBlocks(virsh, guest.name).contains("\(iso) (raw, read-only)"))
-                try await virsh.must("change-media", guest.name, "hdc", iso2, "--update")
-                let swapped = try await Self.qemuBlocks(virsh, guest.name)
-                #expect(swapped.contains("\(iso2) (raw, read-only)") && !swapped.contains("\(iso) "), "\(swapped)")
-                #expect(try await virsh.must("domblklist", guest.name).contains("hdc      \(iso2)"))
-                try await virsh.must("change-media", guest.name, "hdc", "--eject")
-                #expect(try await Self.qemuBlocks(virsh, guest.name).contains("ide0-1-0: [not inserted]"))
-
-                // Refusals as libvirt words them.
-                let cdrom = try await virsh("detach-disk", guest.name, "hdc", "--live")
-                #expect(cdrom.stderr.contains("disk device type 'cdrom' cannot be detached"), "\(cdrom)")
-                let nic = daemon.scratch.appendingPathComponent("nic.xml").path
-                try "<interface type='user'><model type='virtio'/></interface>".write(toFile: nic, atomically: true, encoding: .utf8)
-                let attachNIC = try await virsh("attach-device", guest.name, nic, "--live")
-                #expect(attachNIC.stderr.contains("live attach of device 'interface' is not supported"), "\(attachNIC)")
-
-                // --persistent: the guest and its definition both get the disk, and the guest keeps running.
-                try await virsh.must("attach-disk", guest.name, data, "vdc", "--subdriver", "qcow2", "--persistent")
-                #expect(try await virsh.must("domblklist", guest.name).contains("vdc"))
-                #expect(try await virsh.must("domblklist", guest.name, "--inactive").contains("vdc"))
-                #expect(try await virsh.state(guest.name) == "running")
-                try await virsh.must("destroy", guest.name)
             }
+        }
+
+        static func liveChanges(_ daemon: DaemonHarness, netns: String) async throws {
+            let virsh = Virsh(daemon)
+            let guest = try TestGuest(daemon)
+            // The demo guest with an empty IDE CD-ROM drive.
+            var xml = try String(contentsOfFile: guest.xmlPath, encoding: .utf8)
+            xml = xml.replacingOccurrences(
+                of: "</devices>",
+                with: "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/></disk></devices>")
+            try xml.write(toFile: guest.xmlPath, atomically: true, encoding: .utf8)
+            try await virsh.must("define", guest.xmlPath)
+            try await virsh.must("start", guest.name)
+            try await guest.waitForBanner()
+            let data = daemon.scratch.appendingPathComponent("hot.qcow2").path
+            let r = try await run("/usr/bin/qemu-img", ["create", "-q", "-f", "qcow2", data, "32M"], scratch: daemon.scratch)
+            #expect(r.succeeded, "\(r)")
+            let iso = daemon.scratch.appendingPathComponent("cd.iso").path
+            let iso2 = daemon.scratch.appendingPathComponent("cd2.iso").path
+            for path in [iso, iso2] { FileManager.default.createFile(atPath: path, contents: Data(count: 1 << 20)) }
+
+            // Hotplug: the block layer has it, the guest enumerates a new virtio-blk PCI function.
+            let pciBefore = readFile(guest.serialLog).components(separatedBy: "[1af4:1001]").count
+            try await virsh.must("attach-disk", guest.name, data, "vdb", "--subdriver", "qcow2", "--targetbus", "virtio")
+            #expect(try await virsh.must("domblklist", guest.name).contains("vdb      \(data)"))
+            #expect(try await Self.qemuBlocks(virsh, guest.name).contains("\(data) (qcow2)"))
+            let live = try await virsh.must("dumpxml", guest.name)
+            #expect(live.contains("<alias name='virtio-disk1'/>"), "\(live)")
+            try await waitUntil("the guest to see the new disk", timeout: .seconds(30)) {
+                readFile(guest.serialLog).components(separatedBy: "[1af4:1001]").count > pciBefore
+            }
+            // Not in the persistent definition: it was a live change only.
+            #expect(!(try await virsh.must("domblklist", guest.name, "--inactive")).contains("vdb"))
+
+            // Unplug: the guest lets go, libvirt's DEVICE_REMOVED event names the device.
+            let events = try ChildProcess(
+                TestEnvironment.virsh,
+                virsh.baseArguments + ["event", guest.name, "--event", "device-removed", "--loop", "--timeout", "30"],
+                scratch: daemon.scratch)
+            try await Task.sleep(for: .milliseconds(500))
+            try await virsh.must("detach-disk", guest.name, "vdb", "--live")
+            try await waitUntil("the disk to leave the live definition", timeout: .seconds(30)) {
+                !(try await virsh.must("domblklist", guest.name)).contains("vdb")
+            }
+            try await events.waitForOutput(
+                "event 'device-removed' for domain '\(guest.name)': virtio-disk1", timeout: .seconds(30))
+            events.signal(SIGTERM)
+            #expect(!(try await Self.qemuBlocks(virsh, guest.name)).contains(data))
+
+            // CD-ROM media: insert, swap, eject; QEMU's drive follows each time.
+            try await virsh.must("change-media", guest.name, "hdc", iso, "--insert")
+            #expect(try await Self.qemuBlocks(virsh, guest.name).contains("\(iso) (raw, read-only)"))
+            try await virsh.must("change-media", guest.name, "hdc", iso2, "--update")
+            let swapped = try await Self.qemuBlocks(virsh, guest.name)
+            #expect(swapped.contains("\(iso2) (raw, read-only)") && !swapped.contains("\(iso) "), "\(swapped)")
+            #expect(try await virsh.must("domblklist", guest.name).contains("hdc      \(iso2)"))
+            try await virsh.must("change-media", guest.name, "hdc", "--eject")
+            #expect(try await Self.qemuBlocks(virsh, guest.name).contains("ide0-1-0: [not inserted]"))
+
+            // Refusals as libvirt words them.
+            let cdrom = try await virsh("detach-disk", guest.name, "hdc", "--live")
+            #expect(cdrom.stderr.contains("disk device type 'cdrom' cannot be detached"), "\(cdrom)")
+            let sound = daemon.scratch.appendingPathComponent("sound.xml").path
+            try "<sound model='ich6'/>".write(toFile: sound, atomically: true, encoding: .utf8)
+            let attachSound = try await virsh("attach-device", guest.name, sound, "--live")
+            #expect(attachSound.stderr.contains("live attach of device 'sound' is not supported"), "\(attachSound)")
+
+            // A NIC on a network: its tap joins the bridge, QEMU gets the backend and the device, the guest
+            // enumerates a virtio-net function; detached, the tap and the backend go.
+            let net = daemon.scratch.appendingPathComponent("net.xml").path
+            try "<network><name>hotnet</name><bridge name='hotbr0'/></network>".write(toFile: net, atomically: true, encoding: .utf8)
+            try await virsh.must("net-create", net)
+            let netBefore = readFile(guest.serialLog).components(separatedBy: "[1af4:1000]").count
+            try await virsh.must("attach-interface", guest.name, "network", "hotnet", "--model", "virtio", "--mac", "52:54:00:12:34:56")
+            let ifaces = try await virsh.must("domiflist", guest.name)
+            #expect(ifaces.contains("vnet0       network   hotnet   virtio   52:54:00:12:34:56"), "\(ifaces)")
+            let ports = try await run("/usr/sbin/ip", ["-n", netns, "-br", "link", "show", "master", "hotbr0"], scratch: daemon.scratch)
+            #expect(ports.stdout.contains("vnet0"), "\(ports)")
+            #expect(try await virsh.must("qemu-monitor-command", guest.name, "--hmp", "info network").contains("hostnet0: index=0,type=tap,ifname=vnet0"))
+            try await waitUntil("the guest to see the new NIC", timeout: .seconds(30)) {
+                readFile(guest.serialLog).components(separatedBy: "[1af4:1000]").count > netBefore
+            }
+            try await virsh.must("detach-interface", guest.name, "network", "--mac", "52:54:00:12:34:56")
+            try await waitUntil("the NIC to leave the live definition", timeout: .seconds(30)) {
+                !(try await virsh.must("domiflist", guest.name)).contains("hotnet")
+            }
+            #expect(!(try await virsh.must("qemu-monitor-command", guest.name, "--hmp", "info network")).contains("hostnet0"))
+            let gone = try await run("/usr/sbin/ip", ["-n", netns, "link", "show", "vnet0"], scratch: daemon.scratch)
+            #expect(!gone.succeeded, "the tap should be gone: \(gone)")
+
+            // --persistent: the guest and its definition both get the disk, and the guest keeps running.
+            try await virsh.must("attach-disk", guest.name, data, "vdc", "--subdriver", "qcow2", "--persistent")
+            #expect(try await virsh.must("domblklist", guest.name).contains("vdc"))
+            #expect(try await virsh.must("domblklist", guest.name, "--inactive").contains("vdc"))
+            #expect(try await virsh.state(guest.name) == "running")
+            try await virsh.must("destroy", guest.name)
         }
     }
 }
