@@ -57,7 +57,7 @@ extension DomainRegistry {
             // The live definition loses the device when the guest has let go (`domainDeviceRemoved`).
             _ = try await hotplug.detachDevice(alias: alias)
         case (.detach, "interface"):
-            let elements = try DeviceEdit.devices(in: DomainXML.format(current)).map(\.element)
+            let elements = try DeviceEdit.devices(in: DomainXML.formatState(current)).map(\.element)
             let found = elements[try DeviceEdit.find(device, in: elements, operation: .detach)]
             let mac = found.childElements.first { $0.name == "mac" }?[attribute: "address"]
             guard let nic = current.devices.interfaces.first(where: { $0.mac?.description == mac }), let alias = nic.alias
@@ -84,7 +84,7 @@ extension DomainRegistry {
             } else {
                 try await hotplug.changeMedia(target: target, of: next)
             }
-            replaceLive(uuid, with: next)
+            await replaceLive(uuid, with: next)
         default:
             throw unsupported
         }
@@ -94,7 +94,7 @@ extension DomainRegistry {
     private func changedLive(_ current: DomainDefinition, _ device: DeviceEdit.Device, _ operation: DeviceEdit.Operation)
         async throws -> DomainDefinition
     {
-        let xml = try DeviceEdit.apply(operation, device, to: DomainXML.format(current))
+        let xml = try DeviceEdit.apply(operation, device, to: DomainXML.formatState(current))
         let changed = try await resolvingDisks(try prepare(xml: xml))
         if changed.devices.controllers.count != current.devices.controllers.count {
             throw VirtError(
@@ -110,9 +110,15 @@ extension DomainRegistry {
     ) async throws {
         let changed = try await changedLive(current, device, .attach)
         let known = Set(current.devices.interfaces.compactMap(\.mac))
-        guard var nic = changed.devices.interfaces.first(where: { $0.mac.map { !known.contains($0) } ?? false }),
-            let alias = nic.alias
-        else { throw VirtError(.operationInvalid, detail: "the interface's MAC address is in use by the domain") }
+        guard var nic = changed.devices.interfaces.first(where: { $0.mac.map { !known.contains($0) } ?? false }) else {
+            throw VirtError(.operationInvalid, detail: "the interface's MAC address is in use by the domain")
+        }
+        // Aliases of the running guest's NICs stay what QEMU knows them by; the new one takes a free one.
+        let taken = Set(current.devices.interfaces.compactMap(\.alias))
+        if nic.alias.map(taken.contains) ?? true {
+            nic.alias = (0...).lazy.map { "net\($0)" }.first { !taken.contains($0) }
+        }
+        let alias = nic.alias ?? "net0"
         if nic.type == .direct {
             throw VirtError(.operationUnsupported, detail: "live attach of <interface type='direct'> is not supported")
         }
@@ -125,7 +131,7 @@ extension DomainRegistry {
             await plugger?.unplug(nic)
             throw error
         }
-        replaceLive(uuid, with: next)
+        await replaceLive(uuid, with: next)
     }
 
     /// The guest let go of a detached device: out of the live definition, and libvirt's DEVICE_REMOVED event.
@@ -136,7 +142,7 @@ extension DomainRegistry {
             live.devices.interfaces.removeAll { $0.alias == alias }
             await plugger?.unplug(nic)
         }
-        replaceLive(uuid, with: live)
+        await replaceLive(uuid, with: live)
         events.publish(DomainEventNotice(kind: .deviceRemoved, domain: rec.identity, lifecycle: nil, deviceAlias: alias))
     }
 }

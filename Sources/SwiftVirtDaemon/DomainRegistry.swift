@@ -223,10 +223,12 @@ actor DomainRegistry: DomainObserver {
     }
 
     /// The running domain's live definition after a change the driver made to the guest.
-    func replaceLive(_ uuid: DomainUUID, with def: DomainDefinition) {
-        guard var rec = records[uuid], rec.replaceLive(def) else { return }
+    /// Its status is on disk before this returns: nobody but the daemon remembers such a change.
+    func replaceLive(_ uuid: DomainUUID, with def: DomainDefinition) async {
+        guard var rec = records[uuid], rec.replaceLive(def), let running = rec.running else { return }
         records[uuid] = rec
-        saveStatus(uuid)
+        await writeStatus(uuid, running: running, live: def)
+        await statusWriter.flushed()
     }
 
     /// Disks given as pool volumes, with the paths they stand for.
@@ -500,7 +502,7 @@ actor DomainRegistry: DomainObserver {
         guard let current = records[uuid], current.running != nil else { return }
         let status = DomainStore.Status(
             name: current.config.name, uuid: "\(uuid)", id: current.id, persistent: current.persistent,
-            liveXML: DomainXML.format(live), driverStatus: blob, state: current.state, reason: current.reason.rawValue,
+            liveXML: DomainXML.formatState(live), driverStatus: blob, state: current.state, reason: current.reason.rawValue,
             interfaceTargets: live.devices.interfaces.map(\.targetDev))
         statusWriter.save(status, for: uuid)
     }

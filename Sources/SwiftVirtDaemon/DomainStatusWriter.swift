@@ -12,6 +12,8 @@ final class DomainStatusWriter: Sendable {
         /// The latest request per domain not yet on disk: a status to write, or nil to remove the file.
         var pending: [DomainUUID: DomainStore.Status?] = [:]
         var draining = false
+        /// `flushed()` callers, resumed when nothing is pending any more.
+        var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let store: any DomainPersistence
@@ -27,6 +29,18 @@ final class DomainStatusWriter: Sendable {
 
     func remove(_ uuid: DomainUUID) { request(uuid, nil) }
 
+    /// Returns when every request made before it is on disk.
+    func flushed() async {
+        await withCheckedContinuation { continuation in
+            let idle = state.withLock { s -> Bool in
+                if !s.draining && s.pending.isEmpty { return true }
+                s.waiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
     private func request(_ uuid: DomainUUID, _ status: DomainStore.Status?) {
         let start = state.withLock { s in
             s.pending[uuid] = .some(status)
@@ -38,14 +52,18 @@ final class DomainStatusWriter: Sendable {
 
     private func drain() async {
         while true {
-            let next = state.withLock { s -> (uuid: DomainUUID, status: DomainStore.Status?)? in
+            let (next, waiters) = state.withLock { s -> ((uuid: DomainUUID, status: DomainStore.Status?)?, [CheckedContinuation<Void, Never>]) in
                 guard let next = s.pending.popFirst() else {
                     s.draining = false
-                    return nil
+                    defer { s.waiters = [] }
+                    return (nil, s.waiters)
                 }
-                return (next.key, next.value)
+                return ((next.key, next.value), [])
             }
-            guard let (uuid, status) = next else { return }
+            guard let (uuid, status) = next else {
+                for waiter in waiters { waiter.resume() }
+                return
+            }
             await BlockingIO.run { [store, logger] in
                 guard let status else { return store.removeStatus(uuid: uuid) }
                 do { try store.saveStatus(status) } catch { logger.error("cannot save status of \(status.name): \(error)") }

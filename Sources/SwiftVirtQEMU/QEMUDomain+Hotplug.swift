@@ -196,6 +196,7 @@ extension QEMUDomain: DeviceHotplug {
     private func humanCommand(_ line: String) async throws {
         let out = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string(line)])
         if let text = out.stringValue?.trimmingWhitespace(), !text.isEmpty {
+            logger.error("human monitor command '\(line)' failed: \(text)")
             let command = line.split(separator: " ").first.map(String.init) ?? line
             throw VirtError(.internalError, domain: .qemu, detail: "unable to execute QEMU command '\(command)': \(text)")
         }

@@ -210,6 +210,7 @@ enum DeviceXMLFormatter {
             var xml = x.xml
             var tail = XMLWriter()
             tail.live = w.live
+            tail.aliases = w.aliases
             common(&tail, x.alias, x.address)
             if !tail.output.isEmpty, let parsed = try? XMLParser.parse("<x>" + tail.output + "</x>") {
                 xml.content += parsed.childElements.map { .element(KeptXML($0)) }
@@ -220,7 +221,7 @@ enum DeviceXMLFormatter {
 
     /// `<alias>` and `<address>`, which every device ends with.
     static func common(_ w: inout XMLWriter, _ alias: String?, _ address: DeviceAddress?) {
-        if let a = alias, w.live || a.hasPrefix("ua-") { w.empty("alias", [("name", a)]) }
+        if let a = alias, w.live || w.aliases || a.hasPrefix("ua-") { w.empty("alias", [("name", a)]) }
         guard let address else { return }
         switch address {
         case .pci(let p):

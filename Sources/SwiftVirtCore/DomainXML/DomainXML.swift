@@ -13,4 +13,11 @@ public enum DomainXML {
         XMLRestore.merge(
             DomainXMLFormatter.format(d, runtime: runtime, secure: secure), kept: d.kept, order: DomainXMLOrder.order)
     }
+
+    /// A running domain's definition as the daemon stores it: the persistent form with every device's alias,
+    /// which QEMU knows the devices by (parsing keeps them).
+    public static func formatState(_ d: DomainDefinition) -> String {
+        XMLRestore.merge(
+            DomainXMLFormatter.format(d, runtime: nil, aliases: true), kept: d.kept, order: DomainXMLOrder.order)
+    }
 }

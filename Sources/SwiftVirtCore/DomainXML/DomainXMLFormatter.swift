@@ -1,8 +1,11 @@
 /// Prints a `DomainDefinition` as libvirt domain XML (top level here, devices in `DeviceXMLFormatter`).
 enum DomainXMLFormatter {
-    static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo?, secure: Bool = true) -> String {
+    static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo?, secure: Bool = true, aliases: Bool = false)
+        -> String
+    {
         var w = XMLWriter()
         w.live = runtime != nil
+        w.aliases = aliases
         w.secure = secure
         w.element("domain", [("type", d.virtType.rawValue), ("id", runtime.map { String($0.id) })]) { w in
             w.text("name", d.name)

@@ -8,6 +8,9 @@ struct XMLWriter {
     private var depth = 0
     /// Live XML (a running domain): device aliases are printed. Inactive XML keeps only user aliases, as libvirt.
     var live = false
+    /// Device aliases are printed though the XML is not live: for a running domain's stored state, whose devices
+    /// QEMU knows by those names.
+    var aliases = false
     /// Secrets (graphics passwords) are printed: for stored state and callers with VIR_DOMAIN_XML_SECURE.
     var secure = true
     /// Per open element, the kept elements still to be written (see `XMLExtras`); nil for elements without any.

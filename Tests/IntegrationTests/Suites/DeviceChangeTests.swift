@@ -191,6 +191,20 @@ extension Integration {
             #expect(try await virsh.must("domblklist", guest.name).contains("vdc"))
             #expect(try await virsh.must("domblklist", guest.name, "--inactive").contains("vdc"))
             #expect(try await virsh.state(guest.name) == "running")
+
+            // What was plugged in is remembered once acknowledged: a daemon killed at once comes back knowing
+            // the devices by the names QEMU has for them, and can unplug them.
+            try await virsh.must("attach-interface", guest.name, "network", "hotnet", "--model", "virtio", "--mac", "52:54:00:12:34:57")
+            try await daemon.killDaemon()
+            try await daemon.start()
+            let after = try await virsh.must("dumpxml", guest.name)
+            #expect(after.contains("<alias name='virtio-disk2'/>") && after.contains("52:54:00:12:34:57"), "\(after)")
+            try await virsh.must("detach-interface", guest.name, "network", "--mac", "52:54:00:12:34:57")
+            try await virsh.must("detach-disk", guest.name, "vdc", "--live")
+            try await waitUntil("both devices to leave the guest", timeout: .seconds(30)) {
+                let xml = try await virsh.must("dumpxml", guest.name)
+                return !xml.contains("52:54:00:12:34:57") && !xml.contains("<target dev='vdc'")
+            }
             try await virsh.must("destroy", guest.name)
         }
     }
