@@ -14,6 +14,7 @@ struct Dispatcher: Sendable {
         ConnectRoutes.register(into: &table)
         DomainQueryRoutes.register(into: &table)
         DomainLifecycleRoutes.register(into: &table)
+        DomainStatsRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)
