@@ -9,17 +9,18 @@ struct ProcStat: Equatable {
     var residentPages: UInt64
     /// The CPU the thread last ran on.
     var processor: Int
+}
 
+extension ProcStat {
     /// Parses a stat line; the command name in parentheses may itself hold spaces and parentheses.
     init?(_ line: String) {
         guard let close = line.lastIndex(of: ")") else { return nil }
         // Counted from field 3 (state), right after "(comm)": utime 14, stime 15, rss 24, processor 39.
         let fields = line[line.index(after: close)...].split(separator: " ")
         guard fields.count > 36, let user = UInt64(fields[11]), let system = UInt64(fields[12]) else { return nil }
-        userTicks = user
-        systemTicks = system
-        residentPages = UInt64(fields[21]) ?? 0
-        processor = Int(fields[36]) ?? 0
+        self.init(
+            userTicks: user, systemTicks: system, residentPages: UInt64(fields[21]) ?? 0,
+            processor: Int(fields[36]) ?? 0)
     }
 
     /// User and system time in nanoseconds, at `ticksPerSecond` clock ticks.
