@@ -8,7 +8,7 @@ import SwiftVirtSystem
 /// Monitor queries run under the domain's job, as libvirt's QUERY jobs do.
 extension QEMUDomain: DomainStatistics {
     public nonisolated var supportedStatsGroups: [DomainStatsGroup] {
-        [.state, .cpuTotal, .balloon, .vcpu, .interface, .block, .perf, .iothread, .memory, .dirtyRate]
+        [.state, .cpuTotal, .balloon, .vcpu, .interface, .block, .perf, .iothread, .memory, .dirtyRate, .vm]
     }
 
     public func statistics(_ group: DomainStatsGroup, backing: Bool) async -> [TypedStat] {
@@ -20,8 +20,11 @@ extension QEMUDomain: DomainStatistics {
         case .block: return await blockStats()
         case .iothread: return (try? await query("query-iothreads")).map(IOThreadStats.entries) ?? []
         case .dirtyRate: return (try? await query("query-dirty-rate")).map(DirtyRateStats.entries) ?? []
+        case .vm:
+            guard let results = await queryStats(target: "vm"), results.stats.count == 1 else { return [] }
+            return QueryStatsFigures.entries(results.stats[0], schema: results.schema, prefix: "vm")
         // perf events and memory bandwidth monitors are never enabled here; `state` is the daemon's.
-        case .state, .perf, .memory, .vm: return []
+        case .state, .perf, .memory: return []
         }
     }
 
@@ -121,7 +124,7 @@ extension QEMUDomain: DomainStatistics {
         let count = max(1, sysconf(Int32(_SC_NPROCESSORS_CONF)))
         var all = [UInt64](repeating: 0, count: count)
         var vcpus = all
-        let vcpuThreads = Set((try? await vcpuThreadIDs())?.values.map { $0 } ?? [])
+        let vcpuThreads = Set((try? await vcpuThreads())?.values.map(\.tid) ?? [])
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.pid)/task")) ?? []
         for task in tasks {
             guard let tid = Int64(task), let stat = Self.stat("/proc/\(process.pid)/task/\(task)/stat") else { continue }
@@ -183,10 +186,11 @@ extension QEMUDomain: DomainStatistics {
     private func vcpuStats() async -> [TypedStat] {
         let current = definition.currentVcpus ?? definition.vcpus
         var out = DefinitionStats.vcpuCounts(definition)
-        guard let threads = try? await vcpuThreadIDs() else { return out }
+        guard let threads = try? await vcpuThreads() else { return out }
+        let queried = await queryStats(target: "vcpu")
         let pid = process.pid
         for n in 0..<current {
-            guard let tid = threads[n] else { continue }
+            guard let (tid, qomPath) = threads[n] else { continue }
             let task = "/proc/\(pid)/task/\(tid)"
             let time = Self.stat(task + "/stat").map { $0.nanoseconds(ticksPerSecond: Self.clockTicks) }
             out += [
@@ -196,6 +200,10 @@ extension QEMUDomain: DomainStatistics {
                 TypedStat(
                     "vcpu.\(n).delay", .ullong(Self.text(task + "/schedstat").flatMap(ThreadSchedFigures.delay) ?? 0)),
             ]
+            // KVM's own figures of the vCPU (none under TCG).
+            if let queried, let mine = queried.stats.first(where: { $0["qom-path"]?.stringValue == qomPath }) {
+                out += QueryStatsFigures.entries(mine, schema: queried.schema, prefix: "vcpu.\(n)")
+            }
         }
         return out
     }
@@ -269,13 +277,23 @@ extension QEMUDomain: DomainStatistics {
         }
     }
 
-    /// vCPU index → host thread id (`query-cpus-fast`).
-    private func vcpuThreadIDs() async throws -> [Int: Int64] {
-        var ids: [Int: Int64] = [:]
+    /// vCPU index → host thread id and QOM path (`query-cpus-fast`).
+    private func vcpuThreads() async throws -> [Int: (tid: Int64, qomPath: String?)] {
+        var ids: [Int: (tid: Int64, qomPath: String?)] = [:]
         for cpu in try await query("query-cpus-fast").arrayValue ?? [] {
-            if let index = cpu["cpu-index"]?.intValue, let tid = cpu["thread-id"]?.intValue { ids[Int(index)] = tid }
+            if let index = cpu["cpu-index"]?.intValue, let tid = cpu["thread-id"]?.intValue {
+                ids[Int(index)] = (tid, cpu["qom-path"]?.stringValue)
+            }
         }
         return ids
+    }
+
+    /// `query-stats` of `target` with the schema naming its figures; nil when QEMU cannot say.
+    private func queryStats(target: String) async -> (stats: [JSONValue], schema: [String: (String, Bool)])? {
+        guard let schema = try? await query("query-stats-schemas"),
+            let stats = try? await query("query-stats", ["target": .string(target)]).arrayValue
+        else { return nil }
+        return (stats, QueryStatsFigures.schema(schema))
     }
 
     private func processStat() -> ProcStat? { Self.stat("/proc/\(process.pid)/stat") }

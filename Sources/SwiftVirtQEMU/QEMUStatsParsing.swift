@@ -206,3 +206,36 @@ enum IOThreadStats {
         return out
     }
 }
+
+/// `query-stats` figures named as libvirt names them: `<prefix>.<name>.<sum|cur|max>` by the kind
+/// `query-stats-schemas` gives the statistic (histograms and statistics without a schema are left out).
+enum QueryStatsFigures {
+    /// Name → (kind suffix, is boolean) from `query-stats-schemas`.
+    static func schema(_ reply: JSONValue) -> [String: (String, Bool)] {
+        var out: [String: (String, Bool)] = [:]
+        for provider in reply.arrayValue ?? [] {
+            for stat in provider["stats"]?.arrayValue ?? [] {
+                guard let name = stat["name"]?.stringValue else { continue }
+                let suffix: String? =
+                    switch stat["type"]?.stringValue {
+                    case "cumulative": "sum"
+                    case "instant": "cur"
+                    case "peak": "max"
+                    default: nil
+                    }
+                if let suffix { out[name] = (suffix, stat["unit"]?.stringValue == "boolean") }
+            }
+        }
+        return out
+    }
+
+    /// One `query-stats` result's `stats` as entries under `prefix`, in QEMU's order.
+    static func entries(_ result: JSONValue, schema: [String: (String, Bool)], prefix: String) -> [TypedStat] {
+        (result["stats"]?.arrayValue ?? []).compactMap { stat in
+            guard let name = stat["name"]?.stringValue, let (suffix, isBoolean) = schema[name] else { return nil }
+            let key = "\(prefix).\(name).\(suffix)"
+            if isBoolean { return stat["value"]?.boolValue.map { TypedStat(key, .boolean($0)) } }
+            return stat["value"]?.unsignedValue.map { TypedStat(key, .ullong($0)) }
+        }
+    }
+}

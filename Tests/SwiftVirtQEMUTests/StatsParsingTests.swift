@@ -131,4 +131,27 @@ struct StatsParsingTests {
                 TypedStat("iothread.2.poll-grow", .uint(0)), TypedStat("iothread.2.poll-shrink", .uint(0)),
             ])
     }
+
+    @Test func queryStatsNamedByTheirSchemaKind() throws {
+        let schema = QueryStatsFigures.schema(
+            try json(
+                """
+                [{"provider": "kvm", "target": "vm", "stats": [
+                  {"name": "max_mmu_page_hash_collisions", "type": "peak", "unit": "boolean", "base": 10, "exponent": 0},
+                  {"name": "pages_4k", "type": "instant", "base": 10, "exponent": 0},
+                  {"name": "remote_tlb_flush", "type": "cumulative", "base": 10, "exponent": 0},
+                  {"name": "halt_poll_fail_hist", "type": "log2-histogram", "base": 2, "exponent": 0}]}]
+                """))
+        let result = try json(
+            """
+            {"provider": "kvm", "stats": [{"name": "pages_4k", "value": 3072}, {"name": "remote_tlb_flush", "value": 7},
+             {"name": "max_mmu_page_hash_collisions", "value": false}, {"name": "halt_poll_fail_hist", "value": [1, 2]},
+             {"name": "unknown", "value": 1}]}
+            """)
+        #expect(
+            QueryStatsFigures.entries(result, schema: schema, prefix: "vm") == [
+                TypedStat("vm.pages_4k.cur", .ullong(3072)), TypedStat("vm.remote_tlb_flush.sum", .ullong(7)),
+                TypedStat("vm.max_mmu_page_hash_collisions.max", .boolean(false)),
+            ])
+    }
 }
