@@ -124,3 +124,11 @@ public protocol DomainStatistics: RunningDomain {
     /// CPU time per host CPU (index = CPU number), of the whole process and of its vCPU threads.
     func perHostCPUTimes() async throws -> (all: [UInt64], vcpus: [UInt64])
 }
+
+extension VirtError {
+    /// libvirt's error for a balloon statistics period asked of a domain without a balloon.
+    public static var noMemoryBalloon: VirtError {
+        VirtError(
+            .internalError, domain: .qemu, detail: "No memory balloon device configured, can not set the collection period")
+    }
+}

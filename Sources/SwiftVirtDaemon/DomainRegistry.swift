@@ -296,6 +296,18 @@ actor DomainRegistry: DomainObserver {
         }
     }
 
+    /// Changes the persistent definition in place, as libvirt's calls with VIR_DOMAIN_AFFECT_CONFIG do: durable
+    /// before the reply, without a lifecycle event; for a running domain redefined meanwhile, its next definition.
+    func updateConfig(_ uuid: DomainUUID, _ change: @Sendable (inout DomainDefinition) throws -> Void) async throws {
+        try await jobs.run(uuid) {
+            let rec = try record(uuid)
+            var def = rec.nextConfig ?? rec.config
+            try change(&def)
+            try await BlockingIO.run { [store, def] in try store.saveConfig(def, xml: DomainXML.format(def)) }
+            if rec.nextConfig != nil { records[uuid]?.nextConfig = def } else { records[uuid]?.config = def }
+        }
+    }
+
     // MARK: lifecycle
 
     func createTransient(xml: String, paused: Bool) async throws -> DomainIdentity {

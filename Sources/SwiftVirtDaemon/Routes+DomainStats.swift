@@ -86,19 +86,24 @@ enum DomainStatsRoutes {
         table.on(Remote.DomainSetMemoryStatsPeriod.self, waits: true) { args, ctx in
             try checkFlags(args.flags, allowed: affectLive | affectConfig, Remote.DomainSetMemoryStatsPeriod.info.api)
             let rec = try await ctx.registry.record(args.dom.domainUUID())
-            let live = args.flags & affectLive != 0 || (args.flags & affectConfig == 0 && rec.isActive)
+            // libvirt's "current": the running definition of an active domain, else the persistent one.
+            let current = args.flags & (affectLive | affectConfig) == 0
+            let live = args.flags & affectLive != 0 || (current && rec.isActive)
+            let config = args.flags & affectConfig != 0 || (current && !rec.isActive)
             if live && !rec.isActive { throw notRunning }
-            if args.flags & affectConfig != 0 && !rec.persistent {
+            if config && !rec.persistent {
                 throw VirtError(
-                    .operationInvalid, domain: .qemu, detail: "transient domains do not have any persistent config")
+                    .operationInvalid, domain: .domain, detail: "transient domains do not have any persistent config")
             }
-            // The period is not part of the kept definition yet: only the running guest's can change.
-            if args.flags & affectConfig != 0 || !live {
-                throw VirtError(
-                    .argumentUnsupported, domain: .qemu,
-                    detail: "the balloon collection period of the persistent configuration cannot be changed")
+            if live {
+                try await running(args.dom, ctx, Remote.DomainSetMemoryStatsPeriod.info).setMemoryStatsPeriod(args.period)
             }
-            try await running(args.dom, ctx, Remote.DomainSetMemoryStatsPeriod.info).setMemoryStatsPeriod(args.period)
+            if config {
+                try await ctx.registry.updateConfig(rec.config.uuid) { def in
+                    guard def.devices.memballoon.map({ $0.model != .none }) == true else { throw VirtError.noMemoryBalloon }
+                    def.devices.memballoon?.statsPeriod = Int(args.period)
+                }
+            }
             return XDRVoid()
         }
         table.on(Remote.DomainGetCPUStats.self, waits: true) { args, ctx in

@@ -89,18 +89,9 @@ extension QEMUDomain: DomainStatistics {
     public func setMemoryStatsPeriod(_ seconds: Int32) async throws {
         try await job.run {
             try requireAlive()
-            guard let balloon = balloonPath else {
-                throw VirtError(
-                    .internalError, domain: .qemu,
-                    detail: "No memory balloon device configured, can not set the collection period")
-            }
+            guard let balloon = balloonPath else { throw VirtError.noMemoryBalloon }
             do {
-                _ = try await qmp.execute(
-                    "qom-set",
-                    arguments: [
-                        "path": .string(balloon), "property": .string("guest-stats-polling-interval"),
-                        "value": .int(Int64(seconds)),
-                    ])
+                _ = try await qmp.execute("qom-set", arguments: Self.pollingInterval(balloon, seconds))
             } catch {
                 throw VirtError(
                     .operationInvalid, domain: .qemu, detail: "unable to set balloon driver collection period",
@@ -255,6 +246,18 @@ extension QEMUDomain: DomainStatistics {
 
     // MARK: Helpers
 
+    /// At start, the balloon's `<stats period>` is given to QEMU (a failure leaves the guest without statistics,
+    /// as libvirt lets it).
+    static func startBalloonPolling(_ definition: DomainDefinition, _ qmp: QMPClient) async {
+        guard let path = balloonPath(definition), let period = definition.devices.memballoon?.statsPeriod, period > 0
+        else { return }
+        _ = try? await qmp.execute("qom-set", arguments: Self.pollingInterval(path, Int32(clamping: period)))
+    }
+
+    static func pollingInterval(_ path: String, _ seconds: Int32) -> [String: JSONValue] {
+        ["path": .string(path), "property": .string("guest-stats-polling-interval"), "value": .int(Int64(seconds))]
+    }
+
     /// The format node of disk `i` (`libvirt-N-format`, N counting down from the last disk; see
     /// QEMUCommandLine+Disks.swift), nil for a drive without a medium.
     private func formatNode(_ i: Int) -> String? {
@@ -264,7 +267,9 @@ extension QEMUDomain: DomainStatistics {
     }
 
     /// The QOM path of the balloon device, nil without one.
-    private var balloonPath: String? {
+    private var balloonPath: String? { Self.balloonPath(definition) }
+
+    static func balloonPath(_ definition: DomainDefinition) -> String? {
         guard let balloon = definition.devices.memballoon, balloon.model != .none else { return nil }
         return "/machine/peripheral/\(balloon.alias ?? "balloon0")"
     }

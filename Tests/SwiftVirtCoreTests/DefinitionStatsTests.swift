@@ -48,4 +48,20 @@ struct DefinitionStatsTests {
         def.devices.memballoon = nil
         #expect(names(.balloon) == ["balloon.current=ullong(262144)", "balloon.maximum=ullong(262144)"])
     }
+
+    @Test func balloonStatsPeriodIsReadAndWrittenAsLibvirtDoes() throws {
+        func balloon(_ inner: String) throws -> DomainDefinition {
+            try DomainXML.parse(
+                "<domain type='qemu'><name>p</name><memory>65536</memory><os><type>hvm</type></os><devices>"
+                    + "<memballoon model='virtio'>\(inner)</memballoon></devices></domain>")
+        }
+        let def = try balloon("<stats period='10'/>")
+        #expect(def.devices.memballoon?.statsPeriod == 10)
+        let xml = DomainXML.format(def)
+        #expect(xml.contains("<memballoon model='virtio'>\n      <stats period='10'/>\n    </memballoon>"), "\(xml)")
+        // Negative is none; none is not written.
+        let none = try balloon("<stats period='-5'/>")
+        #expect(none.devices.memballoon?.statsPeriod == 0)
+        #expect(!DomainXML.format(none).contains("<stats"))
+    }
 }

@@ -106,6 +106,10 @@ extension Integration {
             try await virsh.must("domstats", name, "--enforce", "--vm")
             if ours { try await checkValuesMove(at, name: name, tap: tap, before: seen.running) }
 
+            // A period for the persistent definition only: kept in its XML, the running guest's left as it was.
+            try await virsh.must("dommemstat", name, "--period", "3", "--config")
+            #expect(try await virsh.must("dumpxml", "--inactive", name).contains("<stats period='3'/>"), "\(at.label)")
+
             try await virsh.must("destroy", name)
             seen.inactive = stats(try await virsh.must("domstats", name))
             let failing: [(String, [String])] = commands + [("domstats-enforce", ["domstats", name, "--enforce", "--iothread"])]
@@ -115,8 +119,22 @@ extension Integration {
                 seen.inactiveErrors[label] = r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
                     .replacingOccurrences(of: name, with: "NAME").replacingOccurrences(of: tap, with: "TAP")
             }
+            if ours {
+                // The next start gives QEMU the definition's period.
+                try await virsh.must("start", name)
+                #expect(try await balloonInterval(virsh, name).contains(#""return":3"#))
+                try await virsh.must("destroy", name)
+            }
             try await virsh.must("undefine", name)
             return seen
+        }
+
+        /// QEMU's balloon polling interval of the guest, as its monitor answers.
+        static func balloonInterval(_ virsh: Virsh, _ name: String) async throws -> String {
+            try await virsh.must(
+                "qemu-monitor-command", name,
+                #"{"execute":"qom-get","arguments":{"path":"/machine/peripheral/balloon0","property":"guest-stats-polling-interval"}}"#
+            )
         }
 
         /// swiftvirtd's figures are the guest's own and move: CPU time grows, the disk was read at boot, the tap
@@ -150,10 +168,7 @@ extension Integration {
             #expect(perCPU.contains("CPU0:") && perCPU.contains("vcpu_time") && perCPU.contains("Total:"), "\(perCPU)")
 
             try await virsh.must("dommemstat", name, "--period", "2", "--live")
-            let interval = try await virsh.must(
-                "qemu-monitor-command", name,
-                #"{"execute":"qom-get","arguments":{"path":"/machine/peripheral/balloon0","property":"guest-stats-polling-interval"}}"#
-            )
+            let interval = try await balloonInterval(virsh, name)
             #expect(interval.contains(#""return":2"#), "\(interval)")
 
             #expect(try await virsh.must("domstats", "--list-running").contains("Domain: '\(name)'"))
