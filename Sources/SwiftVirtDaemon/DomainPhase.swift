@@ -25,8 +25,11 @@ struct ActiveDomain: Sendable {
     var state: DomainState
     var reason: DomainStateReason
     /// Kept out of line: records are copied often and a definition is kilobytes.
-    private let liveBox: LiveBox
-    var live: DomainDefinition { liveBox.value }
+    private var liveBox: LiveBox
+    var live: DomainDefinition {
+        get { liveBox.value }
+        set { liveBox = LiveBox(newValue) }
+    }
 
     private final class LiveBox: Sendable {
         let value: DomainDefinition

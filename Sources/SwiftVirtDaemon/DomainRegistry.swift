@@ -308,6 +308,15 @@ actor DomainRegistry: DomainObserver {
         }
     }
 
+    /// Changes the running definition (live XML, and the status a restarted daemon reads back), as libvirt's calls
+    /// with VIR_DOMAIN_AFFECT_LIVE do once the hypervisor has taken the change.
+    func updateLive(_ uuid: DomainUUID, _ change: (inout DomainDefinition) -> Void) {
+        guard case .active(var active)? = records[uuid]?.phase else { return }
+        change(&active.live)
+        records[uuid]?.phase = .active(active)
+        saveStatus(uuid)
+    }
+
     // MARK: lifecycle
 
     func createTransient(xml: String, paused: Bool) async throws -> DomainIdentity {

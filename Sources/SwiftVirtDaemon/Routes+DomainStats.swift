@@ -97,6 +97,7 @@ enum DomainStatsRoutes {
             }
             if live {
                 try await running(args.dom, ctx, Remote.DomainSetMemoryStatsPeriod.info).setMemoryStatsPeriod(args.period)
+                await ctx.registry.updateLive(rec.config.uuid) { $0.devices.memballoon?.statsPeriod = Int(args.period) }
             }
             if config {
                 try await ctx.registry.updateConfig(rec.config.uuid) { def in

@@ -106,9 +106,13 @@ extension Integration {
             try await virsh.must("domstats", name, "--enforce", "--vm")
             if ours { try await checkValuesMove(at, name: name, tap: tap, before: seen.running) }
 
-            // A period for the persistent definition only: kept in its XML, the running guest's left as it was.
+            // The running guest's period shows in its live XML; one for the persistent definition only is kept in
+            // that definition, the running guest's left as it was.
+            try await virsh.must("dommemstat", name, "--period", "2", "--live")
+            #expect(try await virsh.must("dumpxml", name).contains("<stats period='2'/>"), "\(at.label)")
             try await virsh.must("dommemstat", name, "--period", "3", "--config")
             #expect(try await virsh.must("dumpxml", "--inactive", name).contains("<stats period='3'/>"), "\(at.label)")
+            #expect(try await virsh.must("dumpxml", name).contains("<stats period='2'/>"), "\(at.label)")
 
             try await virsh.must("destroy", name)
             seen.inactive = stats(try await virsh.must("domstats", name))
