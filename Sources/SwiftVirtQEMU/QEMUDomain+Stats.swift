@@ -295,10 +295,13 @@ extension QEMUDomain: DomainStatistics {
 
     /// `query-stats` of `target` with the schema naming its figures; nil when QEMU cannot say.
     private func queryStats(target: String) async -> (stats: [JSONValue], schema: [String: (String, Bool)])? {
-        guard let schema = try? await query("query-stats-schemas"),
+        if statsSchema == nil, let reply = try? await query("query-stats-schemas") {
+            statsSchema = QueryStatsFigures.schema(reply)
+        }
+        guard let schema = statsSchema,
             let stats = try? await query("query-stats", ["target": .string(target)]).arrayValue
         else { return nil }
-        return (stats, QueryStatsFigures.schema(schema))
+        return (stats, schema)
     }
 
     private func processStat() -> ProcStat? { Self.stat("/proc/\(process.pid)/stat") }

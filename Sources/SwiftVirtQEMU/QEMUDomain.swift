@@ -34,6 +34,8 @@ public actor QEMUDomain: RunningDomain {
     /// What the driver lent this run (a display port), given back when QEMU has exited.
     private var exitReleases: [@Sendable () -> Void] = []
     func releaseAtExit(_ release: @escaping @Sendable () -> Void) { exitReleases.append(release) }
+    /// `query-stats-schemas`' answer, which does not change while QEMU runs (see QEMUDomain+Stats.swift).
+    var statsSchema: [String: (String, Bool)]?
     /// Where `<watchdog action='dump'>` dumps go (see QEMUDomain+Watchdog.swift).
     var autoDumpDirectory: String?
     func dumpWatchdogFires(into directory: String) { autoDumpDirectory = directory }

@@ -15,7 +15,7 @@ struct DefinitionStatsTests {
         let qcow2 = dir.appendingPathComponent("a.qcow2").path
         try Data(header).write(to: URL(fileURLWithPath: qcow2))
         let raw = dir.appendingPathComponent("b.raw").path
-        FileManager.default.createFile(atPath: raw, contents: nil)
+        #expect(FileManager.default.createFile(atPath: raw, contents: nil))
         try FileHandle(forWritingTo: URL(fileURLWithPath: raw)).truncate(atOffset: 16 << 20)
         var def = try DomainXML.parse(
             """

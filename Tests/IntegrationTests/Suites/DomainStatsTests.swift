@@ -76,7 +76,7 @@ extension Integration {
             let virsh = at.virsh
             let (name, xmlPath, serialLog) = try at.makeGuest()
             let disk = at.scratch.appendingPathComponent("\(name).raw").path
-            FileManager.default.createFile(atPath: disk, contents: nil)
+            _ = FileManager.default.createFile(atPath: disk, contents: nil)
             try FileHandle(forWritingTo: URL(fileURLWithPath: disk)).truncate(atOffset: 16 << 20)
             let xml = try String(contentsOfFile: xmlPath, encoding: .utf8).replacingOccurrences(
                 of: "</devices>",
