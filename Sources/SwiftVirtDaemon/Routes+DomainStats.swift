@@ -8,6 +8,7 @@ import SwiftVirtWire
 enum DomainStatsRoutes {
     // VIR_CONNECT_GET_ALL_DOMAINS_STATS_*: the list filters (ACTIVE .. OTHER) are 0xFF.
     static let listFilters: UInt32 = 0xFF
+    /// Accepted; a domain busy with another job is waited for, as libvirt does without it.
     static let noWait: UInt32 = 1 << 29
     static let backing: UInt32 = 1 << 30
     static let enforce: UInt32 = 1 << 31
@@ -25,7 +26,7 @@ enum DomainStatsRoutes {
             let api = Remote.ConnectGetAllDomainStats.info.api
             try checkFlags(args.flags, allowed: listFilters | noWait | backing | enforce, api)
             let filter = args.flags & listFilters
-            var uuids: [DomainUUID]
+            let uuids: [DomainUUID]
             if args.doms.isEmpty {
                 uuids = try DomainQueryRoutes.filtered(await ctx.registry.summaries(), flags: filter).map(\.identity.uuid)
             } else {

@@ -29,17 +29,15 @@ extension QEMUDomain: DomainStatistics {
     }
 
     public func blockIO(disk: String) async throws -> BlockIOTotals {
+        try requireAlive()
         var nodes: [String] = []
         if disk.isEmpty {
             nodes = definition.devices.disks.indices.compactMap(formatNode)
         } else {
             guard let i = definition.devices.disks.firstIndex(where: { $0.targetDev == disk || $0.sourcePath == disk })
             else { throw VirtError(.invalidArg, domain: .qemu, detail: "invalid path: \(disk)") }
-            guard let node = formatNode(i) else {
-                throw VirtError(
-                    .internalError, domain: .qemu,
-                    detail: "missing disk device alias name for \(definition.devices.disks[i].targetDev)")
-            }
+            // A drive without a medium has done no I/O.
+            guard let node = formatNode(i) else { return BlockIOTotals() }
             nodes = [node]
         }
         let figures = QMPBlockFigures(blockstats: try await query("query-blockstats"), nodeStats: nil, namedNodes: nil)
