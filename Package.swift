@@ -104,6 +104,6 @@ let package = Package(
             name: "SwiftVirtDaemonTests",
             dependencies: ["SwiftVirtDaemon", "SwiftVirtSystem", "SwiftVirtCore", "SwiftVirtTestDriver"]),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore", "SwiftVirtClient"], exclude: ["python"]),
+            name: "IntegrationTests", dependencies: ["SwiftVirtWire", "SwiftVirtCore", "SwiftVirtClient"], exclude: ["python", "ansible"]),
     ]
 )

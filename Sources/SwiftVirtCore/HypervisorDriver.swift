@@ -16,6 +16,8 @@ public protocol HypervisorDriver: Sendable {
     func securityLabel(of definition: DomainDefinition) -> (label: String, enforcing: Bool)?
     /// virNodeGetInfo of a host the driver simulates; nil: the real host's.
     func simulatedNode() -> NodeFacts?
+    /// Node statistics of a host the driver simulates; nil: the real host's.
+    func simulatedNodeStatistics() -> (any NodeStatistics)?
     /// virConnectGetSysinfo: the host's SMBIOS as libvirt's `<sysinfo>` XML.
     func sysinfoXML() async throws -> String
     /// Hypervisor version as major*1_000_000 + minor*1_000 + micro (QEMU 7.2.x -> 7002xxx).
@@ -67,6 +69,7 @@ extension HypervisorDriver {
     public var securityModel: (model: String, doi: String) { ("", "") }
     public func securityLabel(of definition: DomainDefinition) -> (label: String, enforcing: Bool)? { nil }
     public func simulatedNode() -> NodeFacts? { nil }
+    public func simulatedNodeStatistics() -> (any NodeStatistics)? { nil }
     public func sysinfoXML() async throws -> String {
         throw VirtError(.noSupport, detail: "virConnectGetSysinfo")
     }
@@ -112,6 +115,8 @@ public protocol DomainObserver: Sendable {
     func domainMonitorEvent(_ uuid: DomainUUID, _ event: MonitorEvent) async
     /// The guest's watchdog fired (libvirt's WATCHDOG event); a default does nothing.
     func domainWatchdog(_ uuid: DomainUUID, action: WatchdogEventAction) async
+    /// A device detached from the running guest is gone (libvirt's DEVICE_REMOVED); a default does nothing.
+    func domainDeviceRemoved(_ uuid: DomainUUID, alias: String) async
 }
 
 /// One running guest. Implementations serialise every lifecycle call (one actor per domain).

@@ -119,6 +119,12 @@ final class ConnectionSession: Sendable {
                 encoder.encode(
                     DomainEventCallbackWatchdogMsg(
                         callbackID: callbackID, msg: DomainEventWatchdogMsg(dom: dom, action: action.rawValue)))
+            case .deviceRemoved:
+                guard let alias = notice.deviceAlias else { continue }
+                procedure = .domainEventCallbackDeviceRemoved
+                encoder.encode(
+                    DomainEventCallbackDeviceRemovedMsg(
+                        callbackID: callbackID, msg: DomainEventDeviceRemovedMsg(dom: dom, devAlias: alias)))
             }
             let header = PacketHeader(
                 program: WireProgram.remote.rawValue, version: 1, procedure: procedure.rawValue, type: .message,

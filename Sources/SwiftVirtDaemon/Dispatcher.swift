@@ -12,8 +12,10 @@ struct Dispatcher: Sendable {
     init() {
         var table = RouteTable()
         ConnectRoutes.register(into: &table)
+        NodeStatsRoutes.register(into: &table)
         DomainQueryRoutes.register(into: &table)
         DomainLifecycleRoutes.register(into: &table)
+        DomainDeviceRoutes.register(into: &table)
         DomainStatsRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)

@@ -26,10 +26,8 @@ struct ActiveDomain: Sendable {
     var reason: DomainStateReason
     /// Kept out of line: records are copied often and a definition is kilobytes.
     private var liveBox: LiveBox
-    var live: DomainDefinition {
-        get { liveBox.value }
-        set { liveBox = LiveBox(newValue) }
-    }
+    var live: DomainDefinition { liveBox.value }
+    mutating func replaceLive(_ def: DomainDefinition) { liveBox = LiveBox(def) }
 
     private final class LiveBox: Sendable {
         let value: DomainDefinition
@@ -52,6 +50,13 @@ extension DomainRecord {
     }
     var running: (any RunningDomain)? { active?.running }
     var live: DomainDefinition? { active?.live }
+    /// Changes the live definition of an active domain; false when it is not active.
+    mutating func replaceLive(_ def: DomainDefinition) -> Bool {
+        guard case .active(var a) = phase else { return false }
+        a.replaceLive(def)
+        phase = .active(a)
+        return true
+    }
     var id: Int32 { active?.id ?? -1 }
     var isActive: Bool { active != nil }
     var state: DomainState { active?.state ?? .shutoff }

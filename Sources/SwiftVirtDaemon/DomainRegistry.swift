@@ -82,7 +82,7 @@ actor DomainRegistry: DomainObserver {
     /// meanwhile (the record appears only after the journal's flush).
     private var definingNames: [String: DomainUUID] = [:]
     /// Creates and removes guest taps for `<interface type='network'|'bridge'>`.
-    private var plugger: InterfacePlugger?
+    private(set) var plugger: InterfacePlugger?
     /// Rewrites a definition just before it starts: `type='volume'` disks become their files (storage driver).
     private var diskResolver: (@Sendable (DomainDefinition) async throws -> DomainDefinition)?
 
@@ -216,7 +216,26 @@ actor DomainRegistry: DomainObserver {
         return try await jobs.run(def.uuid) { try await defineLocked(def) }
     }
 
-    private func defineLocked(_ def: DomainDefinition) async throws -> DomainIdentity {
+    /// A definition changed in place (a device attached or detached with --config): saved as a define saves it,
+    /// without the DEFINED event, which libvirt does not send for these. Called under the domain's job.
+    func saveChangedDefinition(_ def: DomainDefinition) async throws {
+        _ = try await defineLocked(def, announce: false)
+    }
+
+    /// The running domain's live definition after a change the driver made to the guest.
+    func replaceLive(_ uuid: DomainUUID, with def: DomainDefinition) {
+        guard var rec = records[uuid], rec.replaceLive(def) else { return }
+        records[uuid] = rec
+        saveStatus(uuid)
+    }
+
+    /// Disks given as pool volumes, with the paths they stand for.
+    func resolvingDisks(_ def: DomainDefinition) async throws -> DomainDefinition {
+        guard let diskResolver else { return def }
+        return try await diskResolver(def)
+    }
+
+    private func defineLocked(_ def: DomainDefinition, announce: Bool = true) async throws -> DomainIdentity {
         try checkUnique(def)
         definingNames[def.name] = def.uuid
         defer { definingNames[def.name] = nil }
@@ -245,7 +264,7 @@ actor DomainRegistry: DomainObserver {
         }
         let identity = records[def.uuid]!.identity
         logger.info("defined domain \(def.name) (\(def.uuid))")
-        publish(identity, event)
+        if announce { publish(identity, event) }
         return identity
     }
 
@@ -294,27 +313,6 @@ actor DomainRegistry: DomainObserver {
             try await BlockingIO.run { [store, name = rec.config.name] in try store.setAutostart(name: name, enabled) }
             records[uuid]?.autostart = enabled
         }
-    }
-
-    /// Changes the persistent definition in place, as libvirt's calls with VIR_DOMAIN_AFFECT_CONFIG do: durable
-    /// before the reply, without a lifecycle event; for a running domain redefined meanwhile, its next definition.
-    func updateConfig(_ uuid: DomainUUID, _ change: @Sendable (inout DomainDefinition) throws -> Void) async throws {
-        try await jobs.run(uuid) {
-            let rec = try record(uuid)
-            var def = rec.nextConfig ?? rec.config
-            try change(&def)
-            try await BlockingIO.run { [store, def] in try store.saveConfig(def, xml: DomainXML.format(def)) }
-            if rec.nextConfig != nil { records[uuid]?.nextConfig = def } else { records[uuid]?.config = def }
-        }
-    }
-
-    /// Changes the running definition (live XML, and the status a restarted daemon reads back), as libvirt's calls
-    /// with VIR_DOMAIN_AFFECT_LIVE do once the hypervisor has taken the change.
-    func updateLive(_ uuid: DomainUUID, _ change: (inout DomainDefinition) -> Void) {
-        guard case .active(var active)? = records[uuid]?.phase else { return }
-        change(&active.live)
-        records[uuid]?.phase = .active(active)
-        saveStatus(uuid)
     }
 
     // MARK: lifecycle

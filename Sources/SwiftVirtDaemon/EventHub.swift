@@ -6,6 +6,7 @@ public enum DomainEventKind: Int32, Sendable {
     case lifecycle = 0
     case reboot = 1
     case watchdog = 3
+    case deviceRemoved = 15
 }
 
 struct DomainEventNotice: Sendable {
@@ -13,6 +14,8 @@ struct DomainEventNotice: Sendable {
     var domain: DomainIdentity
     var lifecycle: DomainLifecycleEvent?
     var watchdogAction: WatchdogEventAction? = nil
+    /// The device of a DEVICE_REMOVED event.
+    var deviceAlias: String? = nil
 }
 
 /// Name, uuid and id: what a remote_nonnull_domain carries.

@@ -14,9 +14,6 @@ enum DomainStatsRoutes {
     static let enforce: UInt32 = 1 << 31
     /// VIR_TYPED_PARAM_STRING_OKAY
     static let stringOkay: UInt32 = 1 << 2
-    /// VIR_DOMAIN_AFFECT_LIVE, _CONFIG
-    static let affectLive: UInt32 = 1
-    static let affectConfig: UInt32 = 2
     /// What libvirt fills for a domain whose hypervisor is not there (no QEMU capabilities: no iothread, dirty rate
     /// or vm groups).
     static let inactiveGroups: [DomainStatsGroup] = [.state, .cpuTotal, .balloon, .vcpu, .interface, .block, .perf, .memory]
@@ -85,26 +82,13 @@ enum DomainStatsRoutes {
                 stats: stats.prefix(Int(args.maxStats)).map { RemoteDomainMemoryStat(tag: $0.tag.rawValue, val: $0.value) })
         }
         table.on(Remote.DomainSetMemoryStatsPeriod.self, waits: true) { args, ctx in
-            try checkFlags(args.flags, allowed: affectLive | affectConfig, Remote.DomainSetMemoryStatsPeriod.info.api)
-            let rec = try await ctx.registry.record(args.dom.domainUUID())
-            // libvirt's "current": the running definition of an active domain, else the persistent one.
-            let current = args.flags & (affectLive | affectConfig) == 0
-            let live = args.flags & affectLive != 0 || (current && rec.isActive)
-            let config = args.flags & affectConfig != 0 || (current && !rec.isActive)
-            if live && !rec.isActive { throw notRunning }
-            if config && !rec.persistent {
-                throw VirtError(
-                    .operationInvalid, domain: .domain, detail: "transient domains do not have any persistent config")
-            }
-            if live {
-                try await running(args.dom, ctx, Remote.DomainSetMemoryStatsPeriod.info).setMemoryStatsPeriod(args.period)
-                await ctx.registry.updateLive(rec.config.uuid) { $0.devices.memballoon?.statsPeriod = Int(args.period) }
-            }
-            if config {
-                try await ctx.registry.updateConfig(rec.config.uuid) { def in
-                    guard def.devices.memballoon.map({ $0.model != .none }) == true else { throw VirtError.noMemoryBalloon }
-                    def.devices.memballoon?.statsPeriod = Int(args.period)
+            let api = Remote.DomainSetMemoryStatsPeriod.info.api
+            try checkFlags(args.flags, allowed: DomainRegistry.affectLive | DomainRegistry.affectConfig, api)
+            try await ctx.registry.setMemoryStatsPeriod(args.dom.domainUUID(), args.period, flags: args.flags) {
+                guard let stats = $0 as? any DomainStatistics else {
+                    throw Dispatcher.notSupported(Remote.DomainSetMemoryStatsPeriod.info)
                 }
+                try await stats.setMemoryStatsPeriod(args.period)
             }
             return XDRVoid()
         }

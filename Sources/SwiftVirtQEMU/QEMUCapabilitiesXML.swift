@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import SwiftVirtCore
 
 /// `<capabilities>` and `<domainCapabilities>` documents in libvirt's shape, for what this driver supports.
 struct QEMUCapabilitiesXML {
@@ -21,7 +22,7 @@ struct QEMUCapabilitiesXML {
 
     var domainTypes: [String] { verdict.isUsable ? ["qemu", "kvm"] : ["qemu"] }
 
-    func capabilitiesDocument(hostUUID: String?) -> String {
+    func capabilitiesDocument(hostUUID: String?, topology: HostTopology? = nil) -> String {
         let cpus = max(1, ProcessInfo.processInfo.activeProcessorCount)
         var x = "<capabilities>\n\n  <host>\n"
         if let hostUUID { x += "    <uuid>\(hostUUID)</uuid>\n" }
@@ -35,7 +36,7 @@ struct QEMUCapabilitiesXML {
                 <migration_features>
                   <live/>
                 </migration_features>
-                <secmodel>
+            \(topology?.xml ?? "")    <secmodel>
                   <model>none</model>
                   <doi>0</doi>
                 </secmodel>

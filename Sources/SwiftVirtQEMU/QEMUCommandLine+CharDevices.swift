@@ -3,33 +3,36 @@ import SwiftVirtCore
 /// `<interface>`, `<serial>`, `<console>`, `<channel>`.
 extension ArgumentBuilder {
     mutating func addInterfaces() throws {
-        for (i, net) in def.devices.interfaces.enumerated() {
-            let alias = net.alias ?? "net\(i)"
-            let what = "<interface type='\(net.type.rawValue)'>"
-            add("-netdev", try netdev(net, index: i, id: "host\(alias)", what: what))
-            let model: String
-            switch net.model ?? .rtl8139 {
-            case .virtio: model = "virtio-net-pci"
-            case .virtioTransitional: model = "virtio-net-pci-transitional"
-            case .virtioNonTransitional: model = "virtio-net-pci-non-transitional"
-            case .e1000: model = "e1000"
-            case .e1000e: model = "e1000e"
-            case .rtl8139: model = "rtl8139"
-            case .ne2kPCI: model = "ne2k_pci"
-            case .pcnet: model = "pcnet"
-            case .vmxnet3: model = "vmxnet3"
-            case .i82551: model = "i82551"
-            case .i82557b: model = "i82557b"
-            case .i82559er: model = "i82559er"
-            case .usbNet:
-                throw QEMUCommandLineError.unsupported("\(what) with <model type='usb-net'>")
-            }
-            var device = "\(model),netdev=host\(alias),id=\(alias)"
-            if let mac = net.mac { device += ",mac=\(mac)" }
-            device += try pciPlacement(net.address, what: what)
-            if let boot = effectiveBootIndex(interface: i) { device += ",bootindex=\(boot)" }
-            add("-device", device)
+        for i in def.devices.interfaces.indices { try addInterface(i) }
+    }
+
+    mutating func addInterface(_ i: Int) throws {
+        let net = def.devices.interfaces[i]
+        let alias = net.alias ?? "net\(i)"
+        let what = "<interface type='\(net.type.rawValue)'>"
+        add("-netdev", try netdev(net, index: i, id: "host\(alias)", what: what))
+        let model: String
+        switch net.model ?? .rtl8139 {
+        case .virtio: model = "virtio-net-pci"
+        case .virtioTransitional: model = "virtio-net-pci-transitional"
+        case .virtioNonTransitional: model = "virtio-net-pci-non-transitional"
+        case .e1000: model = "e1000"
+        case .e1000e: model = "e1000e"
+        case .rtl8139: model = "rtl8139"
+        case .ne2kPCI: model = "ne2k_pci"
+        case .pcnet: model = "pcnet"
+        case .vmxnet3: model = "vmxnet3"
+        case .i82551: model = "i82551"
+        case .i82557b: model = "i82557b"
+        case .i82559er: model = "i82559er"
+        case .usbNet:
+            throw QEMUCommandLineError.unsupported("\(what) with <model type='usb-net'>")
         }
+        var device = "\(model),netdev=host\(alias),id=\(alias)"
+        if let mac = net.mac { device += ",mac=\(mac)" }
+        device += try pciPlacement(net.address, what: what)
+        if let boot = effectiveBootIndex(interface: i) { device += ",bootindex=\(boot)" }
+        add("-device", device)
     }
 
     /// The host side of an interface.

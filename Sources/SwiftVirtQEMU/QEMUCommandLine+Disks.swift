@@ -21,7 +21,7 @@ extension ArgumentBuilder {
     }
 
     /// Disks libvirt accepts that this driver cannot give the guest.
-    private func refuseUnrunnable(_ disk: Disk, what: String) throws {
+    func refuseUnrunnable(_ disk: Disk, what: String) throws {
         switch disk.type {
         case .dir, .nvme, .vhostuser:
             throw QEMUCommandLineError.unsupported("\(what) of type '\(disk.type.rawValue)'")
@@ -41,7 +41,7 @@ extension ArgumentBuilder {
     }
 
     /// The storage node's driver options (without node name and cache), or nil for an empty drive.
-    private func storageNode(_ disk: Disk, what: String) throws -> String? {
+    func storageNode(_ disk: Disk, what: String) throws -> String? {
         if let n = disk.networkSource {
             let host = n.hosts.first
             switch n.protocol {

@@ -38,6 +38,8 @@ public actor QEMUDomain: RunningDomain {
     var statsSchema: [String: (String, Bool)]?
     /// Where `<watchdog action='dump'>` dumps go (see QEMUDomain+Watchdog.swift).
     var autoDumpDirectory: String?
+    /// Devices asked to leave the guest (see QEMUDomain+Hotplug.swift).
+    var removals = DeviceRemovals()
     func dumpWatchdogFires(into directory: String) { autoDumpDirectory = directory }
 
     init(
@@ -199,6 +201,8 @@ public actor QEMUDomain: RunningDomain {
             reportReboot()
         case "WATCHDOG":
             watchdogFired(event)
+        case "DEVICE_DELETED":
+            await deviceDeleted(event)
         default:
             break
         }

@@ -71,7 +71,7 @@ public final class QEMUDriver: HypervisorDriver {
         let machineID = (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))
             .flatMap { DomainUUID(string: $0.trimmingWhitespace()) }
         return QEMUCapabilitiesXML(capabilities: capabilities, verdict: accelerator)
-            .capabilitiesDocument(hostUUID: machineID?.description)
+            .capabilitiesDocument(hostUUID: machineID?.description, topology: HostTopologyReader.read())
     }
 
     public func domainCapabilitiesXML(emulator: String?, arch: String?, machine: String?, virtType: String?)

@@ -26,6 +26,7 @@ public struct TestDriver: HypervisorDriver {
 
     public func capabilitiesXML() async -> String { TestHost.capabilitiesXML }
     public func simulatedNode() -> NodeFacts? { TestHost.node }
+    public func simulatedNodeStatistics() -> (any NodeStatistics)? { TestNodeStatistics() }
     public func sysinfoXML() async throws -> String { TestHost.sysinfoXML }
 
     public func domainCapabilitiesXML(emulator: String?, arch: String?, machine: String?, virtType: String?)

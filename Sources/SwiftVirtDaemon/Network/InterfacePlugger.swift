@@ -12,23 +12,7 @@ struct InterfacePlugger: Sendable {
         var made: [String] = []
         do {
             for i in def.devices.interfaces.indices {
-                let nic = def.devices.interfaces[i]
-                let tap: String
-                switch nic.type {
-                case .network:
-                    tap = try await networks.plugGuest(
-                        network: nic.source ?? "", mac: nic.mac, requested: nic.targetDev, portGroup: nil)
-                case .bridge:
-                    tap = try await networks.plugBridge(nic.source ?? "", mac: nic.mac, requested: nic.targetDev)
-                case .direct:
-                    let mode = nic.directMode == .passthrough ? "passthru" : (nic.directMode ?? .vepa).rawValue
-                    tap = try await networks.plugDirect(
-                        link: nic.source ?? "", mode: mode, mac: nic.mac, requested: nic.targetDev)
-                case .ethernet where nic.targetManaged != false:
-                    tap = try await networks.plugEthernet(mac: nic.mac, requested: nic.targetDev)
-                default:
-                    continue  // no host device of ours: user networking, sockets, an unmanaged tap
-                }
+                guard let tap = try await plug(def.devices.interfaces[i]) else { continue }
                 def.devices.interfaces[i].targetDev = tap
                 made.append(tap)
             }
@@ -38,10 +22,32 @@ struct InterfacePlugger: Sendable {
         }
     }
 
-    func unplug(_ def: DomainDefinition) async {
-        for nic in def.devices.interfaces where Self.ownsDevice(nic) {
-            if let tap = nic.targetDev { await networks.unplugTap(tap) }
+    /// The host device of one interface (also for an interface plugged into a running guest); nil for the
+    /// kinds that need none of ours: user networking, sockets, an unmanaged tap.
+    func plug(_ nic: NetworkInterface) async throws -> String? {
+        switch nic.type {
+        case .network:
+            return try await networks.plugGuest(
+                network: nic.source ?? "", mac: nic.mac, requested: nic.targetDev, portGroup: nil)
+        case .bridge:
+            return try await networks.plugBridge(nic.source ?? "", mac: nic.mac, requested: nic.targetDev)
+        case .direct:
+            let mode = nic.directMode == .passthrough ? "passthru" : (nic.directMode ?? .vepa).rawValue
+            return try await networks.plugDirect(link: nic.source ?? "", mode: mode, mac: nic.mac, requested: nic.targetDev)
+        case .ethernet where nic.targetManaged != false:
+            return try await networks.plugEthernet(mac: nic.mac, requested: nic.targetDev)
+        default:
+            return nil
         }
+    }
+
+    /// Removes the host device the daemon made for one interface.
+    func unplug(_ nic: NetworkInterface) async {
+        if Self.ownsDevice(nic), let tap = nic.targetDev { await networks.unplugTap(tap) }
+    }
+
+    func unplug(_ def: DomainDefinition) async {
+        for nic in def.devices.interfaces { await unplug(nic) }
     }
 
     /// Whether the daemon made this interface's host device (and so removes it).

@@ -1,0 +1,142 @@
+import SwiftVirtCore
+
+/// attach-device, detach-device, update-device: the persistent definition changed through `DeviceEdit` and
+/// saved as a define saves it; the running guest changed through its driver (`DeviceHotplug`), then the live
+/// definition. libvirt's flags: CURRENT means LIVE for a running domain and CONFIG otherwise.
+extension DomainRegistry {
+    static let affectLive: UInt32 = 1
+    static let affectConfig: UInt32 = 2
+
+    func changeDevice(_ uuid: DomainUUID, xml: String, _ operation: DeviceEdit.Operation, flags: UInt32) async throws {
+        let device = try DeviceEdit.Device(xml: xml)
+        try await jobs.run(uuid) {
+            let rec = try self.record(uuid)
+            var live = flags & Self.affectLive != 0
+            var config = flags & Self.affectConfig != 0
+            if !live && !config {
+                if rec.isActive { live = true } else { config = true }
+            }
+            if live && !rec.isActive { throw VirtError(.operationInvalid, detail: "domain is not running") }
+            if config && !rec.persistent {
+                throw VirtError(.operationInvalid, detail: "cannot change persistent config of a transient domain")
+            }
+            // Both are checked before either changes.
+            var newConfig: DomainDefinition?
+            if config {
+                let xml = try DeviceEdit.apply(operation, device, toConfig: DomainXML.format(rec.nextConfig ?? rec.config))
+                newConfig = try self.prepare(xml: xml)
+            }
+            if live, let current = rec.live, let running = rec.running {
+                try await self.changeLive(uuid, device, operation, current: current, running: running)
+            }
+            if let newConfig { try await self.saveChangedDefinition(newConfig) }
+        }
+    }
+
+    private func changeLive(
+        _ uuid: DomainUUID, _ device: DeviceEdit.Device, _ operation: DeviceEdit.Operation, current: DomainDefinition,
+        running: any RunningDomain
+    ) async throws {
+        let verb = operation == .attach ? "attach" : operation == .detach ? "detach" : "update"
+        let unsupported = VirtError(
+            operation == .update ? .configUnsupported : .operationUnsupported,
+            detail: "live \(verb) of device '\(device.kind)' is not supported")
+        guard let hotplug = running as? any DeviceHotplug else { throw unsupported }
+        switch (operation, device.kind) {
+        case (.detach, "disk"):
+            let target = device.diskTarget ?? ""
+            guard let disk = current.devices.disks.first(where: { $0.targetDev == target }), let alias = disk.alias else {
+                throw VirtError(.deviceMissing, detail: "disk \(target) not found")
+            }
+            if disk.device == .cdrom || disk.device == .floppy {
+                throw VirtError(.operationUnsupported, detail: "disk device type '\(disk.device.rawValue)' cannot be detached")
+            }
+            if ![.virtio, .usb, .scsi].contains(disk.targetBus ?? .ide) {
+                throw VirtError(.operationUnsupported, detail: "This type of disk cannot be hot unplugged")
+            }
+            // The live definition loses the device when the guest has let go (`domainDeviceRemoved`).
+            _ = try await hotplug.detachDevice(alias: alias)
+        case (.detach, "interface"):
+            let elements = try DeviceEdit.devices(in: DomainXML.format(current)).map(\.element)
+            let found = elements[try DeviceEdit.find(device, in: elements, operation: .detach)]
+            let mac = found.childElements.first { $0.name == "mac" }?[attribute: "address"]
+            guard let nic = current.devices.interfaces.first(where: { $0.mac?.description == mac }), let alias = nic.alias
+            else { throw VirtError(.deviceMissing, detail: "no interface with MAC address \(mac ?? "?")") }
+            _ = try await hotplug.detachDevice(alias: alias)
+        case (.attach, "interface"):
+            try await attachInterface(uuid, device, current: current, hotplug: hotplug)
+        case (.attach, "disk"), (.update, "disk"):
+            let target = device.diskTarget ?? ""
+            if operation == .update {
+                guard let old = current.devices.disks.first(where: { $0.targetDev == target }) else {
+                    throw VirtError(.internalError, detail: "disk '\(target)' not found")
+                }
+                guard old.device == .cdrom || old.device == .floppy else {
+                    throw VirtError(.configUnsupported, detail: "disk source can be changed only in removable drives")
+                }
+            }
+            let changed = try await changedLive(current, device, operation)
+            // Only the disks change: the rest of the live definition keeps what the start gave it (tap names).
+            var next = current
+            next.devices.disks = changed.devices.disks
+            if operation == .attach {
+                try await hotplug.attachDisk(target: target, of: next)
+            } else {
+                try await hotplug.changeMedia(target: target, of: next)
+            }
+            replaceLive(uuid, with: next)
+        default:
+            throw unsupported
+        }
+    }
+
+    /// The live definition with `device` attached or updated, checked as a definition.
+    private func changedLive(_ current: DomainDefinition, _ device: DeviceEdit.Device, _ operation: DeviceEdit.Operation)
+        async throws -> DomainDefinition
+    {
+        let xml = try DeviceEdit.apply(operation, device, to: DomainXML.format(current))
+        let changed = try await resolvingDisks(try prepare(xml: xml))
+        if changed.devices.controllers.count != current.devices.controllers.count {
+            throw VirtError(
+                .operationUnsupported,
+                detail: "the \(device.kind) needs a controller the running guest does not have; attach the controller first")
+        }
+        return changed
+    }
+
+    /// A NIC for the running guest: its host device made as at start, then QEMU's backend and device.
+    private func attachInterface(
+        _ uuid: DomainUUID, _ device: DeviceEdit.Device, current: DomainDefinition, hotplug: any DeviceHotplug
+    ) async throws {
+        let changed = try await changedLive(current, device, .attach)
+        let known = Set(current.devices.interfaces.compactMap(\.mac))
+        guard var nic = changed.devices.interfaces.first(where: { $0.mac.map { !known.contains($0) } ?? false }),
+            let alias = nic.alias
+        else { throw VirtError(.operationInvalid, detail: "the interface's MAC address is in use by the domain") }
+        if nic.type == .direct {
+            throw VirtError(.operationUnsupported, detail: "live attach of <interface type='direct'> is not supported")
+        }
+        nic.targetDev = try await plugger?.plug(nic) ?? nic.targetDev
+        var next = current
+        next.devices.interfaces.append(nic)
+        do {
+            try await hotplug.attachInterface(alias: alias, of: next)
+        } catch {
+            await plugger?.unplug(nic)
+            throw error
+        }
+        replaceLive(uuid, with: next)
+    }
+
+    /// The guest let go of a detached device: out of the live definition, and libvirt's DEVICE_REMOVED event.
+    func domainDeviceRemoved(_ uuid: DomainUUID, alias: String) async {
+        guard let rec = try? record(uuid), var live = rec.live else { return }
+        live.devices.disks.removeAll { $0.alias == alias }
+        if let nic = live.devices.interfaces.first(where: { $0.alias == alias }) {
+            live.devices.interfaces.removeAll { $0.alias == alias }
+            await plugger?.unplug(nic)
+        }
+        replaceLive(uuid, with: live)
+        events.publish(DomainEventNotice(kind: .deviceRemoved, domain: rec.identity, lifecycle: nil, deviceAlias: alias))
+    }
+}

@@ -1,0 +1,305 @@
+import FoundationEssentials
+import SwiftVirtCore
+import SwiftVirtSystem
+
+/// Disks plugged into and out of a running guest, and media changed, as libvirt's QEMU driver does it with
+/// -blockdev: block nodes added over QMP, the frontend added with the same option string a start would use
+/// (device_add), removal requested with device_del and finished when the guest lets go (DEVICE_DELETED).
+extension QEMUDomain: DeviceHotplug {
+    /// What is known of removals requested with device_del, by device alias.
+    struct DeviceRemovals {
+        /// Block nodes to delete once the device is gone.
+        var nodes: [String: [String]] = [:]
+        /// The network backend to delete once the device is gone.
+        var netdevs: [String: String] = [:]
+        /// Detach calls waiting for their device to go.
+        var waiters: [String: CheckedContinuation<Bool, Never>] = [:]
+        /// Gone before anyone waited.
+        var removed: Set<String> = []
+    }
+
+    /// How long a detach waits for the guest before answering (libvirt: 5 s), the removal then going on.
+    static let removalWait: Duration = .seconds(5)
+
+    public func attachDisk(target: String, of live: DomainDefinition) async throws {
+        try await job.run {
+            try requireAlive()
+            guard let i = live.devices.disks.firstIndex(where: { $0.targetDev == target }) else {
+                throw VirtError(.internalError, domain: .qemu, detail: "no disk with target \(target) to attach")
+            }
+            try Self.refuseHotplug(live.devices.disks[i])
+            var builder = ArgumentBuilder(definition: live, context: hotplugContext(live))
+            let pieces = try builder.diskPieces(i, nodeIndex: try await nextNodeIndex())
+            let added = try await addBlockNodes(pieces.blockdevs)
+            do {
+                try await humanCommand("device_add " + pieces.device)
+            } catch {
+                await deleteBlockNodes(added.reversed())
+                throw error
+            }
+        }
+    }
+
+    public func attachInterface(alias: String, of live: DomainDefinition) async throws {
+        try await job.run {
+            try requireAlive()
+            guard let i = live.devices.interfaces.firstIndex(where: { $0.alias == alias }) else {
+                throw VirtError(.internalError, domain: .qemu, detail: "no interface \(alias) to attach")
+            }
+            var builder = ArgumentBuilder(definition: live, context: hotplugContext(live))
+            let pieces = try builder.interfacePieces(i)
+            try await humanCommand("netdev_add " + pieces.netdev)
+            do {
+                try await humanCommand("device_add " + pieces.device)
+            } catch {
+                _ = try? await qmp.execute("netdev_del", arguments: ["id": .string("host\(alias)")])
+                throw error
+            }
+        }
+    }
+
+    public func detachDevice(alias: String) async throws -> Bool {
+        try await job.run {
+            try requireAlive()
+            removals.removed.remove(alias)
+            removals.nodes[alias] = try await blockNodes(of: alias)
+            removals.netdevs[alias] = try await netdev(of: alias)
+            do {
+                _ = try await qmp.execute("device_del", arguments: ["id": .string(alias)])
+            } catch {
+                removals.nodes[alias] = nil
+                removals.netdevs[alias] = nil
+                throw error
+            }
+            return await waitForRemoval(alias)
+        }
+    }
+
+    public func changeMedia(target: String, of live: DomainDefinition) async throws {
+        try await job.run {
+            try requireAlive()
+            guard let i = live.devices.disks.firstIndex(where: { $0.targetDev == target }),
+                let alias = live.devices.disks[i].alias
+            else { throw VirtError(.internalError, domain: .qemu, detail: "no drive with target \(target)") }
+            let old = try await blockNodes(of: alias)
+            let id: [String: JSONValue] = ["id": .string(alias)]
+            // The new medium's nodes first: a medium QEMU cannot open (locked by another user) changes nothing.
+            var builder = ArgumentBuilder(definition: live, context: hotplugContext(live))
+            let pieces = try builder.diskPieces(i, nodeIndex: try await nextNodeIndex())
+            let added = try await addBlockNodes(pieces.blockdevs)
+            do {
+                _ = try await qmp.execute("blockdev-open-tray", arguments: id.merging(["force": .bool(true)]) { a, _ in a })
+                _ = try await qmp.execute("blockdev-remove-medium", arguments: id)
+            } catch {
+                await deleteBlockNodes(added.reversed())
+                throw error
+            }
+            do {
+                if let format = added.last {
+                    _ = try await qmp.execute(
+                        "blockdev-insert-medium", arguments: id.merging(["node-name": .string(format)]) { a, _ in a })
+                }
+                _ = try await qmp.execute("blockdev-close-tray", arguments: id)
+            } catch {
+                // Back to the medium the guest had.
+                if let previous = old.first {
+                    _ = try? await qmp.execute(
+                        "blockdev-insert-medium", arguments: id.merging(["node-name": .string(previous)]) { a, _ in a })
+                }
+                _ = try? await qmp.execute("blockdev-close-tray", arguments: id)
+                await deleteBlockNodes(added.reversed())
+                throw error
+            }
+            await deleteBlockNodes(old)
+        }
+    }
+
+    /// QEMU's DEVICE_DELETED: the guest let go of a device we asked it to release.
+    func deviceDeleted(_ event: QMPEvent) async {
+        guard let alias = event.data["device"]?.stringValue, let nodes = removals.nodes.removeValue(forKey: alias)
+        else { return }
+        await deleteBlockNodes(nodes)
+        if let netdev = removals.netdevs.removeValue(forKey: alias) {
+            _ = try? await qmp.execute("netdev_del", arguments: ["id": .string(netdev)])
+        }
+        await observer.domainDeviceRemoved(definition.uuid, alias: alias)
+        if let waiter = removals.waiters.removeValue(forKey: alias) {
+            waiter.resume(returning: true)
+        } else {
+            removals.removed.insert(alias)
+        }
+    }
+
+    private func waitForRemoval(_ alias: String) async -> Bool {
+        if removals.removed.remove(alias) != nil { return true }
+        return await withCheckedContinuation { continuation in
+            removals.waiters[alias] = continuation
+            Task { [weak self] in
+                try? await Task.sleep(for: Self.removalWait)
+                await self?.removalWaitEnded(alias)
+            }
+        }
+    }
+
+    private func removalWaitEnded(_ alias: String) {
+        removals.waiters.removeValue(forKey: alias)?.resume(returning: false)
+    }
+
+    // MARK: pieces
+
+    /// blockdev-add of each -blockdev option string in order; the names of the nodes added. A failure removes
+    /// those added before it.
+    private func addBlockNodes(_ options: [String]) async throws -> [String] {
+        var added: [String] = []
+        do {
+            for option in options {
+                let arguments = Self.blockdevArguments(option)
+                _ = try await qmp.execute("blockdev-add", arguments: arguments)
+                if let name = arguments["node-name"]?.stringValue { added.append(name) }
+            }
+        } catch {
+            await deleteBlockNodes(added.reversed())
+            throw error
+        }
+        return added
+    }
+
+    /// blockdev-del of each node, in the order given (a format node before its storage node).
+    private func deleteBlockNodes(_ names: some Sequence<String>) async {
+        for name in names { _ = try? await qmp.execute("blockdev-del", arguments: ["node-name": .string(name)]) }
+    }
+
+    /// libvirt's rules for which disks can be plugged into a running guest.
+    static func refuseHotplug(_ disk: Disk) throws {
+        if disk.device == .floppy {
+            throw VirtError(.operationUnsupported, domain: .qemu, detail: "floppy device hotplug isn't supported")
+        }
+        switch disk.targetBus ?? .ide {
+        case .virtio:
+            if disk.device == .cdrom {
+                throw VirtError(.operationUnsupported, domain: .qemu, detail: "cdrom device with virtio bus isn't supported")
+            }
+        case .usb, .scsi:
+            break
+        case let bus:
+            throw VirtError(.operationUnsupported, domain: .qemu, detail: "disk bus '\(bus.rawValue)' cannot be hotplugged.")
+        }
+    }
+
+    private func hotplugContext(_ live: DomainDefinition) -> QEMUCommandLine.Context {
+        QEMUCommandLine.Context(
+            accelerator: .usable, monitorSocketPath: "", channelDirectory: status.domainDirectory,
+            defaultMachine: live.os.machine ?? "pc", startPaused: false)
+    }
+
+    /// The human monitor's answer is empty on success and the error's text otherwise.
+    private func humanCommand(_ line: String) async throws {
+        let out = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string(line)])
+        if let text = out.stringValue?.trimmingWhitespace(), !text.isEmpty {
+            let command = line.split(separator: " ").first.map(String.init) ?? line
+            throw VirtError(.internalError, domain: .qemu, detail: "unable to execute QEMU command '\(command)': \(text)")
+        }
+    }
+
+    /// The format node behind the device `alias` and its storage node ("libvirt-N-format", "libvirt-N-storage").
+    private func blockNodes(of alias: String) async throws -> [String] {
+        let devices = try await qmp.execute("query-block")
+        guard case .array(let list) = devices else { return [] }
+        for entry in list {
+            let qdev = entry["qdev"]?.stringValue ?? ""
+            guard qdev == alias || qdev.split(separator: "/").contains(where: { $0 == alias }) else { continue }
+            guard let format = entry["inserted"]?["node-name"]?.stringValue else { return [] }
+            guard format.hasSuffix("-format") else { return [format] }
+            return [format, String(format.dropLast("-format".count)) + "-storage"]
+        }
+        return []
+    }
+
+    /// The network backend of the interface `alias` (libvirt's "host" + alias), when QEMU has it.
+    private func netdev(of alias: String) async throws -> String? {
+        let id = "host\(alias)"
+        // Network backends are not QOM objects QMP could list; the human monitor lists them.
+        let text = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string("info network")])
+        return (text.stringValue ?? "").contains("\(id):") ? id : nil
+    }
+
+    /// One past the highest N of the "libvirt-N-..." block nodes QEMU has.
+    private func nextNodeIndex() async throws -> Int {
+        let nodes = try await qmp.execute("query-named-block-nodes", arguments: ["flat": .bool(true)])
+        guard case .array(let list) = nodes else { return 1 }
+        let numbers = list.compactMap { node -> Int? in
+            guard let name = node["node-name"]?.stringValue, name.hasPrefix("libvirt-") else { return nil }
+            return Int(name.dropFirst("libvirt-".count).prefix(while: \.isNumber))
+        }
+        return (numbers.max() ?? 0) + 1
+    }
+
+    /// A -blockdev option string as blockdev-add's arguments: dotted keys nest, the boolean options become
+    /// booleans, everything else stays a string (",," is a comma).
+    static func blockdevArguments(_ option: String) -> [String: JSONValue] {
+        let booleans: Set<String> = ["read-only", "auto-read-only", "direct", "no-flush", "force-share"]
+        var pairs: [String] = []
+        var current = ""
+        var chars = option.makeIterator()
+        var pending = chars.next()
+        while let ch = pending {
+            pending = chars.next()
+            if ch == "," {
+                if pending == "," {
+                    current.append(",")
+                    pending = chars.next()
+                } else {
+                    pairs.append(current)
+                    current = ""
+                }
+            } else {
+                current.append(ch)
+            }
+        }
+        pairs.append(current)
+        var root: [String: JSONValue] = [:]
+        func insert(_ path: ArraySlice<Substring>, _ value: String, into object: inout [String: JSONValue]) {
+            let key = String(path.first!)
+            if path.count == 1 {
+                object[key] = booleans.contains(key) && (value == "on" || value == "off") ? .bool(value == "on") : .string(value)
+                return
+            }
+            var child: [String: JSONValue] = [:]
+            if case .object(let existing)? = object[key] { child = existing }
+            insert(path.dropFirst(), value, into: &child)
+            object[key] = .object(child)
+        }
+        for pair in pairs where !pair.isEmpty {
+            guard let eq = pair.firstIndex(of: "=") else { continue }
+            let path = pair[..<eq].split(separator: ".")
+            guard !path.isEmpty else { continue }
+            insert(path[...], String(pair[pair.index(after: eq)...]), into: &root)
+        }
+        return root
+    }
+}
+
+extension ArgumentBuilder {
+    /// The -netdev and -device values the interface `index` of this definition gets at start.
+    mutating func interfacePieces(_ index: Int) throws -> (netdev: String, device: String) {
+        args = []
+        try addInterface(index)
+        return (args[1], args[3])
+    }
+
+    /// The -blockdev values and the -device value the disk `index` of this definition gets, named with block
+    /// node number `nodeIndex`: a start's pieces, for plugging the disk into a running guest.
+    mutating func diskPieces(_ index: Int, nodeIndex: Int) throws -> (blockdevs: [String], device: String) {
+        let disk = def.devices.disks[index]
+        let what = "<disk> '\(disk.targetDev)'"
+        try refuseUnrunnable(disk, what: what)
+        args = []
+        var formatNode: String?
+        if let storage = try storageNode(disk, what: what) {
+            formatNode = "libvirt-\(nodeIndex)-format"
+            addBlockdevs(disk, storage: storage, nodeIndex: nodeIndex)
+        }
+        let blockdevs = stride(from: 1, to: args.count, by: 2).map { args[$0] }
+        return (blockdevs, try diskFrontend(disk, index: index, formatNode: formatNode, what: what))
+    }
+}
