@@ -16,6 +16,7 @@ struct Dispatcher: Sendable {
         DomainQueryRoutes.register(into: &table)
         DomainLifecycleRoutes.register(into: &table)
         DomainDeviceRoutes.register(into: &table)
+        DomainStatsRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)

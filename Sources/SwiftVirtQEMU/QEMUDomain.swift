@@ -34,6 +34,8 @@ public actor QEMUDomain: RunningDomain {
     /// What the driver lent this run (a display port), given back when QEMU has exited.
     private var exitReleases: [@Sendable () -> Void] = []
     func releaseAtExit(_ release: @escaping @Sendable () -> Void) { exitReleases.append(release) }
+    /// `query-stats-schemas`' answer, which does not change while QEMU runs (see QEMUDomain+Stats.swift).
+    var statsSchema: [String: (String, Bool)]?
     /// Where `<watchdog action='dump'>` dumps go (see QEMUDomain+Watchdog.swift).
     var autoDumpDirectory: String?
     /// Devices asked to leave the guest (see QEMUDomain+Hotplug.swift).
@@ -80,14 +82,10 @@ public actor QEMUDomain: RunningDomain {
     public nonisolated func statusData() -> [UInt8] { status.encoded() }
 
     public func cpuTimeNanoseconds() async -> UInt64 {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return 0 }
-        // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let utime = UInt64(fields[11]), let stime = UInt64(fields[12]) else { return 0 }
-        let ticks = UInt64(max(1, sysconf(Int32(_SC_CLK_TCK))))
-        return (utime + stime) * (1_000_000_000 / ticks)
+        guard let times = Self.stat("/proc/\(process.pid)/stat")?.nanoseconds(ticksPerSecond: Self.clockTicks) else {
+            return 0
+        }
+        return times.user + times.system
     }
 
     // MARK: Lifecycle requests

@@ -58,7 +58,10 @@ enum DeviceXMLFormatter {
                 }
             }
             if let x = d.memballoon {
-                w.element("memballoon", [("model", x.model.rawValue)]) { w in common(&w, x.alias, x.address) }
+                w.element("memballoon", [("model", x.model.rawValue)]) { w in
+                    if x.statsPeriod != 0 { w.empty("stats", [("period", String(x.statsPeriod))]) }
+                    common(&w, x.alias, x.address)
+                }
             }
             for x in d.rngs {
                 w.element("rng", [("model", x.model.rawValue)]) { w in

@@ -109,6 +109,11 @@ extension DeviceXMLParser {
     static func memballoon(_ r: inout ElementReader) throws(DomainXMLError) -> MemoryBalloon {
         var m = MemoryBalloon(model: try r.requiredEnumeration("model", unsupported: ["xen"]))
         m.sourceLine = SourceLine(r.line)
+        // libvirt takes a negative period as none.
+        let period = try r.child("stats") { c throws(DomainXMLError) in
+            try c.integer("period", in: Int(Int32.min)...Int(Int32.max))
+        }
+        m.statsPeriod = max(0, period.flatMap { $0 } ?? 0)
         (m.address, m.alias) = try addressAndAlias(&r)
         return m
     }

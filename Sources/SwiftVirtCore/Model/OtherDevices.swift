@@ -47,6 +47,8 @@ public struct MemoryBalloon: Sendable, Equatable {
         case virtioNonTransitional = "virtio-non-transitional"
     }
     public var model: Model
+    /// `<stats period>`: how often, in seconds, the guest's balloon driver refreshes its statistics (0: never).
+    public var statsPeriod = 0
     public var address: DeviceAddress?
     public var alias: String?
     public var sourceLine = SourceLine()
