@@ -17,6 +17,7 @@ struct Dispatcher: Sendable {
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)
+        SecretRoutes.register(into: &table)
         QEMUProgramRoutes.register(into: &table)
         self.table = table
     }
