@@ -18,6 +18,7 @@ struct Dispatcher: Sendable {
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)
         SecretRoutes.register(into: &table)
+        NodeDeviceRoutes.register(into: &table)
         QEMUProgramRoutes.register(into: &table)
         self.table = table
     }
