@@ -12,7 +12,7 @@ enum NodeDeviceRoutes {
         table.on(Remote.ConnectListAllNodeDevices.self) { (args: ConnectListAllNodeDevicesArgs, ctx) in
             try checkFlags(args.flags, allowed: listFlags, "nodeConnectListAllNodeDevices")
             let caps = args.flags & 0x3F_FFFF
-            let found = await devices().filter { d in
+            let found = try await devices(ctx).filter { d in
                 // Every device listed is active; INACTIVE alone lists nothing.
                 if args.flags & (3 << 30) == 1 << 30 { return false }
                 return caps == 0 || d.capabilityNames.contains { w in
@@ -25,54 +25,59 @@ enum NodeDeviceRoutes {
         }
         table.on(Remote.NodeNumOfDevices.self) { (args: NodeNumOfDevicesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "nodeNumOfDevices")
-            return NodeNumOfDevicesRet(num: Int32(await devices(cap: args.cap).count))
+            return NodeNumOfDevicesRet(num: Int32(try await devices(ctx, cap: args.cap).count))
         }
         table.on(Remote.NodeListDevices.self) { (args: NodeListDevicesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "nodeListDevices")
-            let names = await devices(cap: args.cap).map(\.name)
+            let names = try await devices(ctx, cap: args.cap).map(\.name)
             return NodeListDevicesRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
         }
         table.on(Remote.NodeDeviceLookupByName.self) { (args: NodeDeviceLookupByNameArgs, ctx) in
-            NodeDeviceLookupByNameRet(dev: RemoteNonnullNodeDevice(name: try await device(args.name).name))
+            NodeDeviceLookupByNameRet(dev: RemoteNonnullNodeDevice(name: try await device(ctx, args.name).name))
         }
         table.on(Remote.NodeDeviceGetXMLDesc.self) { (args: NodeDeviceGetXmlDescArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "nodeDeviceGetXMLDesc")
-            return NodeDeviceGetXmlDescRet(xml: NodeDeviceXML.format(try await device(args.name)))
+            return NodeDeviceGetXmlDescRet(xml: NodeDeviceXML.format(try await device(ctx, args.name)))
         }
         table.on(Remote.NodeDeviceGetParent.self) { (args: NodeDeviceGetParentArgs, ctx) in
-            guard let parent = try await device(args.name).parent else {
+            guard let parent = try await device(ctx, args.name).parent else {
                 throw VirtError(.internalError, domain: .nodeDevice, detail: "no parent for this device")
             }
             return NodeDeviceGetParentRet(parentName: parent)
         }
         table.on(Remote.NodeDeviceNumOfCaps.self) { (args: NodeDeviceNumOfCapsArgs, ctx) in
-            NodeDeviceNumOfCapsRet(num: Int32(try await device(args.name).capabilityNames.count))
+            NodeDeviceNumOfCapsRet(num: Int32(try await device(ctx, args.name).capabilityNames.count))
         }
         table.on(Remote.NodeDeviceListCaps.self) { (args: NodeDeviceListCapsArgs, ctx) in
-            let names = try await device(args.name).capabilityNames
+            let names = try await device(ctx, args.name).capabilityNames
             return NodeDeviceListCapsRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
         }
         // Devices the host has are active; only `computer` is persistent and autostarted, as with udev.
         table.on(Remote.NodeDeviceIsActive.self) { (args: NodeDeviceIsActiveArgs, ctx) in
-            _ = try await device(args.name)
+            _ = try await device(ctx, args.name)
             return NodeDeviceIsActiveRet(active: 1)
         }
         table.on(Remote.NodeDeviceIsPersistent.self) { (args: NodeDeviceIsPersistentArgs, ctx) in
-            NodeDeviceIsPersistentRet(persistent: try await device(args.name).parent == nil ? 1 : 0)
+            NodeDeviceIsPersistentRet(persistent: try await device(ctx, args.name).parent == nil ? 1 : 0)
         }
         table.on(Remote.NodeDeviceGetAutostart.self) { (args: NodeDeviceGetAutostartArgs, ctx) in
-            NodeDeviceGetAutostartRet(autostart: try await device(args.name).parent == nil ? 1 : 0)
+            NodeDeviceGetAutostartRet(autostart: try await device(ctx, args.name).parent == nil ? 1 : 0)
         }
     }
 
-    static func devices(cap: String? = nil) async -> [NodeDevice] {
+    /// The host's devices; only the host's own connections (`qemu`) see them: libvirt's test driver has
+    /// devices of its own, which SwiftVirt does not imitate.
+    static func devices(_ ctx: CallContext, cap: String? = nil) async throws -> [NodeDevice] {
+        guard ctx.driver.scheme == "qemu" else {
+            throw VirtError(.noSupport, domain: .nodeDevice, detail: "node devices of the \(ctx.driver.scheme) driver")
+        }
         let all = await BlockingIO.run { NodeDeviceScanner.scan() }
         guard let cap else { return all }
         return all.filter { $0.capabilityNames.contains(cap) }
     }
 
-    static func device(_ name: String) async throws -> NodeDevice {
-        guard let d = await devices().first(where: { $0.name == name }) else {
+    static func device(_ ctx: CallContext, _ name: String) async throws -> NodeDevice {
+        guard let d = try await devices(ctx).first(where: { $0.name == name }) else {
             throw VirtError(.noNodeDevice, domain: .nodeDevice, detail: "no node device with matching name '\(name)'")
         }
         return d
