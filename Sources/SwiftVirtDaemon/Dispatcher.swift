@@ -19,6 +19,7 @@ struct Dispatcher: Sendable {
         StorageRoutes.register(into: &table)
         SecretRoutes.register(into: &table)
         NodeDeviceRoutes.register(into: &table)
+        InterfaceRoutes.register(into: &table)
         QEMUProgramRoutes.register(into: &table)
         self.table = table
     }

@@ -77,18 +77,25 @@ enum NodeDeviceScanner {
         var n = NodeDevice.Net(interface: ifname)
         n.wireless = wireless
         n.address = sys.attribute("address")
-        let states = ["unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"]
-        guard let state = SysfsDevice.read("/sys/class/net/\(ifname)/operstate")?.split(separator: "\n").first,
-            states.contains(String(state))
-        else { return nil }
-        n.linkState = String(state)
-        if state == "up", let speed = sys.attribute("speed").flatMap({ Int64($0) }) {
-            n.linkSpeed = UInt32(truncatingIfNeeded: speed)
-        }
+        guard let link = link(ifname) else { return nil }
+        (n.linkState, n.linkSpeed) = (link.state, link.speed)
         let words = ["rx", "tx", "sg", "tso", "gso", "gro", "lro", "rxvlan", "txvlan", "ntuple", "rxhash", "rdma", "txudptnl"]
         let bits = sv_ethtool_features(ifname)
         n.features = words.indices.filter { bits & (1 << UInt32($0)) != 0 }.map { words[$0] }
         return NodeDevice(name: name(sys, n.address), path: sys.path, parent: nil, capability: .net(n))
+    }
+
+    /// libvirt's virNetDevGetLinkInfo: operstate (nil when not one of the kernel's words) and, when up, the speed
+    /// (-1, "unknown", reads as 4294967295).
+    static func link(_ ifname: String) -> (state: String, speed: UInt32)? {
+        let states = ["unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"]
+        guard let state = SysfsDevice.read("/sys/class/net/\(ifname)/operstate")?.split(separator: "\n").first,
+            states.contains(String(state))
+        else { return nil }
+        guard state == "up",
+            let speed = SysfsDevice.read("/sys/class/net/\(ifname)/speed").flatMap({ Int64($0.trimmingWhitespace()) })
+        else { return (String(state), 0) }
+        return (String(state), UInt32(truncatingIfNeeded: speed))
     }
 
     private static func storage(_ sys: SysfsDevice) -> NodeDevice? {
