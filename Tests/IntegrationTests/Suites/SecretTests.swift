@@ -137,10 +137,10 @@ extension Integration {
         static func events(_ virsh: Virsh, scratch: URL) async throws -> String {
             let listeners = try ["lifecycle", "value-changed"].map {
                 try ChildProcess(
-                    TestEnvironment.virsh, virsh.baseArguments + ["secret-event", "--event", $0, "--loop", "--timeout", "6"],
+                    TestEnvironment.virsh, virsh.baseArguments + ["secret-event", "--event", $0, "--loop", "--timeout", "8"],
                     scratch: scratch)
             }
-            try await Task.sleep(for: .seconds(2))
+            try await Task.sleep(for: .seconds(3))  // both listeners registered
             let file = scratch.appendingPathComponent("iscsi.xml").path
             for args in [["secret-define", file], ["secret-set-value", iscsiUUID, "Zm9v"], ["secret-undefine", iscsiUUID]] {
                 _ = try await run(TestEnvironment.virsh, virsh.baseArguments + args, scratch: scratch)
