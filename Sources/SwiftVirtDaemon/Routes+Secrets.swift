@@ -51,9 +51,12 @@ enum SecretRoutes {
     }
 
     private static func registerChanges(into table: inout RouteTable) {
-        // VIR_SECRET_DEFINE_VALIDATE (1): the parser refuses what libvirt's schema refuses that matters here.
         table.on(Remote.SecretDefineXML.self, waits: true) { (args: SecretDefineXmlArgs, ctx) in
             try checkFlags(args.flags, allowed: 1, "secretDefineXML")
+            if args.flags & 1 != 0 {  // VIR_SECRET_DEFINE_VALIDATE: libvirt's schema, after the root is checked
+                _ = try SecretXML.root(args.xml)
+                try await SchemaValidation.validate(args.xml, schema: "secret")
+            }
             return SecretDefineXmlRet(secret: try await ctx.secrets.define(xml: args.xml).wire)
         }
         table.on(Remote.SecretSetValue.self, waits: true) { (args: SecretSetValueArgs, ctx) in

@@ -61,18 +61,7 @@ public struct SecretDefinition: Sendable, Equatable {
 public enum SecretXML {
     /// Parses `<secret>` text; a missing `<uuid>` gets a random one.
     public static func parse(_ text: String) throws(VirtError) -> SecretDefinition {
-        let root: XMLElement
-        do {
-            root = try XMLParser.parse(text)
-        } catch {
-            throw VirtError(
-                .xmlDetail, domain: .xml,
-                detail: "(definition_of_secret):\(error.position.line): \(error.message)")
-        }
-        guard root.name == "secret" else {
-            throw VirtError(
-                .xmlError, domain: .xml, detail: "expecting root element of 'secret', not '\(root.name)'")
-        }
+        let root = try self.root(text)
         func yesNo(_ name: String) throws(VirtError) -> Bool {
             switch nonEmpty(root[attribute: name]) {
             case nil, "no": return false
@@ -110,6 +99,23 @@ public enum SecretXML {
             }
         }
         return def
+    }
+
+    /// The document's `<secret>` root; malformed XML or another root is refused as libvirt's XML parser refuses it.
+    public static func root(_ text: String) throws(VirtError) -> XMLElement {
+        let root: XMLElement
+        do {
+            root = try XMLParser.parse(text)
+        } catch {
+            throw VirtError(
+                .xmlDetail, domain: .xml,
+                detail: "(definition_of_secret):\(error.position.line): \(error.message)")
+        }
+        guard root.name == "secret" else {
+            throw VirtError(
+                .xmlError, domain: .xml, detail: "expecting root element of 'secret', not '\(root.name)'")
+        }
+        return root
     }
 
     /// As `virsh secret-dumpxml` prints it.

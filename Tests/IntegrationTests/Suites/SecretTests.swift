@@ -49,6 +49,7 @@ extension Integration {
             "bad-ephemeral.xml": "<secret ephemeral='maybe'/>",
             "bad-uuid.xml": "<secret><uuid>not-a-uuid</uuid></secret>",
             "wrong-root.xml": "<secrets/>",
+            "outside-schema.xml": "<secret ephemeral='yes'><foo/><usage type='ceph'><name>schema</name></usage></secret>",
         ]
 
         /// The sequence; `$TLS` is the uuid libvirt generated for tls.xml.
@@ -70,6 +71,9 @@ extension Integration {
             ["secret-define", "bad-ephemeral.xml"],
             ["secret-define", "bad-uuid.xml"],
             ["secret-define", "wrong-root.xml"],
+            ["secret-define", "--validate", "wrong-root.xml"],
+            ["secret-define", "--validate", "outside-schema.xml"],
+            ["secret-define", "--validate", "no-volume.xml"],
             ["secret-list"],
             ["secret-list", "--ephemeral"],
             ["secret-list", "--no-ephemeral"],
