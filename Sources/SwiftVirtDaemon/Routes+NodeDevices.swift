@@ -1,9 +1,10 @@
+import Synchronization
 import SwiftVirtCore
 import SwiftVirtSystem
 import SwiftVirtWire
 
 /// The node device procedures, read-only: the host's devices as libvirt's udev backend lists them (see
-/// `NodeDeviceScanner`), scanned again for each call.
+/// `NodeDeviceScanner`), scanned again when the last scan is more than a second old.
 enum NodeDeviceRoutes {
     /// VIR_CONNECT_LIST_NODE_DEVICES_CAP_* (bits 0-21), INACTIVE (1 << 30), ACTIVE (1 << 31).
     static let listFlags: UInt32 = 0x3F_FFFF | 1 << 30 | 1 << 31
@@ -71,9 +72,20 @@ enum NodeDeviceRoutes {
         guard ctx.driver.scheme == "qemu" else {
             throw VirtError(.noSupport, domain: .nodeDevice, detail: "node devices of the \(ctx.driver.scheme) driver")
         }
-        let all = await BlockingIO.run { NodeDeviceScanner.scan() }
+        let all = await scanned()
         guard let cap else { return all }
         return all.filter { $0.capabilityNames.contains(cap) }
+    }
+
+    /// The last scan, reused for a second: `nodedev-list --tree` asks for every device's parent in turn.
+    private static let lastScan = Mutex<(at: ContinuousClock.Instant, devices: [NodeDevice])?>(nil)
+
+    private static func scanned() async -> [NodeDevice] {
+        let now = ContinuousClock.now
+        if let last = lastScan.withLock({ $0 }), now - last.at < .seconds(1) { return last.devices }
+        let devices = await BlockingIO.run { NodeDeviceScanner.scan() }
+        lastScan.withLock { $0 = (now, devices) }
+        return devices
     }
 
     static func device(_ ctx: CallContext, _ name: String) async throws -> NodeDevice {
