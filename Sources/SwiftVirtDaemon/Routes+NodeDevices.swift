@@ -53,6 +53,21 @@ enum NodeDeviceRoutes {
             let names = try await device(ctx, args.name).capabilityNames
             return NodeDeviceListCapsRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
         }
+        table.on(Remote.ConnectNodeDeviceEventRegisterAny.self) { (args: ConnectNodeDeviceEventRegisterAnyArgs, ctx) in
+            guard args.eventID == NodeDeviceEventHub.lifecycleID || args.eventID == NodeDeviceEventHub.updateID else {
+                throw VirtError(.internalError, domain: .rpc, detail: "unsupported node device event ID \(args.eventID)")
+            }
+            _ = try await devices(ctx)  // the host's connections only
+            return ConnectNodeDeviceEventRegisterAnyRet(
+                callbackID: await events.register(session: ctx.session, eventID: args.eventID, device: args.dev?.name))
+        }
+        table.on(Remote.ConnectNodeDeviceEventDeregisterAny.self) { (args: ConnectNodeDeviceEventDeregisterAnyArgs, ctx) in
+            guard events.deregister(session: ctx.session, id: args.callbackID) else {
+                throw VirtError(
+                    .internalError, domain: .rpc, detail: "node device event callback \(args.callbackID) not registered")
+            }
+            return XDRVoid()
+        }
         // Devices the host has are active; only `computer` is persistent and autostarted, as with udev.
         table.on(Remote.NodeDeviceIsActive.self) { (args: NodeDeviceIsActiveArgs, ctx) in
             _ = try await device(ctx, args.name)
@@ -76,6 +91,9 @@ enum NodeDeviceRoutes {
         guard let cap else { return all }
         return all.filter { $0.capabilityNames.contains(cap) }
     }
+
+    /// One hub for the daemon: there is one host.
+    static let events = NodeDeviceEventHub { await scanned().map(\.name) }
 
     /// The last scan, reused for a second: `nodedev-list --tree` asks for every device's parent in turn.
     private static let lastScan = Mutex<(at: ContinuousClock.Instant, devices: [NodeDevice])?>(nil)

@@ -54,6 +54,40 @@ extension Integration {
             }
         }
 
+        /// While a client listens, a network interface that appears is announced as created and one that goes
+        /// away as deleted (libvirtd learns of them from udevd, which this machine may not run: no comparison).
+        @Test func lifecycleEventsFollowTheHost() async throws {
+            try await NetworkNamespace.with { ns in
+                try await DaemonHarness.with(arguments: ["--no-default-network"], netns: ns.name) { daemon in
+                    let virsh = Virsh(daemon)
+                    let listener = try ChildProcess(
+                        TestEnvironment.virsh,
+                        virsh.baseArguments + ["nodedev-event", "--event", "lifecycle", "--loop", "--timeout", "14"],
+                        scratch: daemon.scratch)
+                    try await Task.sleep(for: .seconds(2))
+                    let ip = { (args: [String]) in
+                        let r = try await run("/usr/sbin/ip", ["-n", ns.name] + args, scratch: ns.scratch)
+                        guard r.succeeded else { throw HarnessError("ip failed: \(r)") }
+                    }
+                    try await ip(["link", "add", "sve", "type", "veth", "peer", "name", "svf"])
+                    try await listener.waitForOutput("net_svf_", timeout: .seconds(10))
+                    let listed = try await virsh.must("nodedev-list", "--cap", "net")
+                    #expect(listed.contains("net_sve_") && listed.contains("net_svf_"), "\(listed)")
+                    try await ip(["link", "del", "sve"])
+                    try await listener.waitForOutput("Deleted", timeout: .seconds(10))
+                    let r = try await listener.wait(timeout: .seconds(20))
+                    let lines = r.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("event '") }
+                    let expected = [("sve", "Created"), ("svf", "Created"), ("sve", "Deleted"), ("svf", "Deleted")]
+                    #expect(lines.count == 4, "\(r)")
+                    for (line, (name, what)) in zip(lines, expected) {
+                        #expect(
+                            line.hasPrefix("event 'lifecycle' for node device net_\(name)_") && line.hasSuffix(": \(what)"),
+                            "\(r)")
+                    }
+                }
+            }
+        }
+
         static func compare(_ ours: Virsh, _ theirs: Virsh, _ daemon: DaemonHarness, _ lvd: LibvirtdHarness) async throws {
             func both(_ args: [String]) async throws -> (CommandResult, CommandResult) {
                 (
