@@ -51,6 +51,8 @@ struct DaemonServices: Sendable {
     /// What calls made before CONNECT_OPEN see (the QEMU driver); none of them touches its objects.
     let defaultDriver: ConnectionDriver
     let consoles: ConsoleRegistry
+    /// The secret driver, shared by every connection whatever its driver, as libvirt's is.
+    let secrets: SecretRegistry
     let host: HostInfo
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
@@ -93,6 +95,10 @@ public enum Daemon {
                 }
             }
         }
+        let secretStore = SecretStore(stateDir: config.stateDir)
+        try await BlockingIO.run { try secretStore.prepare() }
+        let secrets = SecretRegistry(store: secretStore, logger: logger)
+        await secrets.restore()
         let qemu = ConnectionDriver(
             hypervisor: driver, domains: registry, networks: networks, storage: storage, defaultURI: "qemu:///system")
         let services = DaemonServices(
@@ -100,7 +106,7 @@ public enum Daemon {
                 resident: [qemu], onDemand: [TestDriverInstance.onDemand(runDir: config.runDir, logger: logger)],
                 defaultScheme: qemu.scheme),
             defaultDriver: qemu,
-            consoles: ConsoleRegistry(), host: HostInfo.read(),
+            consoles: ConsoleRegistry(), secrets: secrets, host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive,
             busyPollers: BusyPoller(
                 group: MultiThreadedEventLoopGroup.singleton, window: .microseconds(Int64(config.busyPollMicroseconds)))

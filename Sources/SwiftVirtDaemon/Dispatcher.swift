@@ -20,6 +20,9 @@ struct Dispatcher: Sendable {
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)
+        SecretRoutes.register(into: &table)
+        NodeDeviceRoutes.register(into: &table)
+        InterfaceRoutes.register(into: &table)
         QEMUProgramRoutes.register(into: &table)
         self.table = table
     }

@@ -22,7 +22,9 @@ enum SchemaValidation {
                 let parts = line.split(separator: marker, maxSplits: 1, omittingEmptySubsequences: false)
                 return parts.count == 2 ? String(parts[1]) : line
             }
+        // Each of libxml2's reasons ends its line, the last one too; raised in the XML helpers' error domain.
         throw VirtError(
-            .xmlInvalidSchema, detail: "Unable to validate doc against \(rng)\n" + reasons.joined(separator: "\n"))
+            .xmlInvalidSchema, domain: .xml,
+            detail: "Unable to validate doc against \(rng)\n" + reasons.map { $0 + "\n" }.joined())
     }
 }

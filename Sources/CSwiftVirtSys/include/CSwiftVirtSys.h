@@ -89,4 +89,14 @@ int sv_syncfs(int fd);
 /* Pins thread `tid` to the CPUs whose bits are set in `mask` (`mask_bytes` long); 0, else -1 with errno. */
 int sv_set_thread_affinity(pid_t tid, const uint8_t *mask, size_t mask_bytes);
 
+/* Offload features of a network interface as libvirt's node device driver reads them with ethtool ioctls, one bit
+ * each in libvirt's order (rx, tx, sg, tso, gso, gro, lro, rxvlan, txvlan, ntuple, rxhash, rdma, txudptnl); rdma
+ * and switchdev are not read here. */
+enum {
+    SV_NETDEV_FEATURE_RX = 1u << 0,
+    SV_NETDEV_FEATURE_LRO = 1u << 6,
+    SV_NETDEV_FEATURE_TXUDPTNL = 1u << 12,
+};
+uint32_t sv_ethtool_features(const char *ifname);
+
 #endif

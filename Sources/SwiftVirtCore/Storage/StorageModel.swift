@@ -214,7 +214,7 @@ public struct StorageVolumeDefinition: Sendable, Equatable {
     public var emptyFeatures = false
     public var nocow = false
     public var clusterSize: UInt64?
-    /// `<encryption>` as written: no secret driver here, so creating such a volume is refused naming it.
+    /// `<encryption>` as written: creating such a volume is not implemented, so it is refused naming it.
     public var encryption: KeptXML?
     /// `<target><timestamps>`: the file's times, reported by the daemon.
     public var timestamps: StorageTimestamps?

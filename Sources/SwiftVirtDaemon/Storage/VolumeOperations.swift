@@ -56,12 +56,12 @@ enum VolumeOperations {
         }
     }
 
-    /// There is no secret driver here to hold a passphrase: an encrypted volume cannot be made.
+    /// Making a LUKS volume (qemu-img with a secret from the secret driver) is not implemented: refused.
     static func refuseEncryption(_ def: StorageVolumeDefinition) throws {
         guard def.encryption != nil else { return }
         throw VirtError(
             .configUnsupported, domain: .storage,
-            detail: "<volume/target/encryption>: encrypted volumes are not supported by SwiftVirt (no secret driver)")
+            detail: "<volume/target/encryption>: encrypted volumes are not supported by SwiftVirt")
     }
 
     private static func qcow2Options(_ def: StorageVolumeDefinition, format: VolumeFormat) -> [String] {
