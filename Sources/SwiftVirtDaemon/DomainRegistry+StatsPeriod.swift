@@ -19,7 +19,7 @@ extension DomainRegistry {
             if live, var def = rec.live, let running = rec.running {
                 try await apply(running)
                 def.devices.memballoon?.statsPeriod = Int(period)
-                self.replaceLive(uuid, with: def)
+                await self.replaceLive(uuid, with: def)
             }
             if config {
                 var def = rec.nextConfig ?? rec.config
