@@ -9,7 +9,8 @@ dnsmasq-base nftables iproute2 openssl virtinst ovmf swtpm swtpm-tools
 lvm2 parted nfs-common nfs-kernel-server xfsprogs dosfstools
 libvirt-daemon-driver-storage-rbd libvirt-daemon-driver-storage-gluster
 libvirt-daemon-driver-storage-iscsi-direct libvirt-daemon-driver-storage-zfs
-xorriso isolinux syslinux-common pci.ids ansible python3-lxml"
+xorriso isolinux syslinux-common pci.ids ansible python3-lxml
+prometheus-libvirt-exporter curl"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -16,6 +16,8 @@ extension Integration {
             var fields: [String: [String]] = [:]
             /// Command → its error on the inactive domain.
             var inactiveErrors: [String: String] = [:]
+            /// The series prometheus-libvirt-exporter exports of the running guest and the host.
+            var exported: Set<String> = []
         }
 
         @Test func statisticsMatchLibvirtdAndMove() async throws {
@@ -47,6 +49,10 @@ extension Integration {
                 #expect(ours.fields == expected)
                 #expect(ours.inactiveErrors == theirs.inactiveErrors)
                 #expect(theirs.inactiveErrors.count == 5 && theirs.fields.count == 4)
+                #expect(theirs.exported.contains("libvirt_domain_interface_stats_receive_bytes_total"))
+                let onlyOurs = ours.exported.subtracting(theirs.exported).sorted()
+                let onlyTheirs = theirs.exported.subtracting(ours.exported).sorted()
+                #expect(onlyOurs.isEmpty && onlyTheirs.isEmpty, "exporter series only swiftvirtd \(onlyOurs), only libvirtd \(onlyTheirs)")
             }
         }
 
@@ -105,6 +111,7 @@ extension Integration {
             // QEMU 7.2 answers query-stats: the vm group is supported (and empty under TCG) on both.
             try await virsh.must("domstats", name, "--enforce", "--vm")
             if ours { try await checkValuesMove(at, name: name, tap: tap, before: seen.running) }
+            seen.exported = try await exported(at, name: name, tap: tap, checkMoving: ours)
 
             // The running guest's period shows in its live XML; one for the persistent definition only is kept in
             // that definition, the running guest's left as it was.
@@ -131,6 +138,32 @@ extension Integration {
             }
             try await virsh.must("undefine", name)
             return seen
+        }
+
+        /// What Debian's prometheus-libvirt-exporter exports of the running guest; on swiftvirtd its CPU time
+        /// moves between two scrapes and the block and network counters are the guest's.
+        static func exported(_ at: CLIEndpoint, name: String, tap: String, checkMoving: Bool) async throws -> Set<String> {
+            try await LibvirtExporter.with(uri: at.uri, scratch: at.scratch) { scrape in
+                let first = try await scrape()
+                if checkMoving {
+                    // An idle guest's CPU time moves slowly; the exporter prints it to 10 ms.
+                    let cpu = "libvirt_domain_info_cpu_time_seconds_total"
+                    let c0 = LibvirtExporter.value(first, cpu, domain: name) ?? 0
+                    var second = first
+                    try await waitUntil("the exporter's CPU time to move past \(c0)", timeout: .seconds(20)) {
+                        second = try await scrape()
+                        return LibvirtExporter.value(second, cpu, domain: name) ?? 0 > c0
+                    }
+                    #expect(c0 > 0)
+                    let read = LibvirtExporter.value(second, "libvirt_domain_block_stats_read_bytes_total", domain: name)
+                    #expect(read ?? 0 > 0, "exporter block read bytes \(String(describing: read))")
+                    let received = LibvirtExporter.value(
+                        second, "libvirt_domain_interface_stats_receive_bytes_total", domain: name, label: tap)
+                    #expect(received ?? 0 > 0, "exporter receive bytes of \(tap): \(String(describing: received))")
+                    #expect(LibvirtExporter.value(second, "libvirt_domain_state_code", domain: name) == 1)
+                }
+                return LibvirtExporter.series(first, domain: name)
+            }
         }
 
         /// QEMU's balloon polling interval of the guest, as its monitor answers.
