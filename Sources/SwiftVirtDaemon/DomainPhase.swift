@@ -28,6 +28,11 @@ struct ActiveDomain: Sendable {
     private let liveBox: LiveBox
     var live: DomainDefinition { liveBox.value }
 
+    /// The same run with its live definition changed (a live setmem, setvcpus, metadata change).
+    func replacingLive(_ live: DomainDefinition) -> ActiveDomain {
+        ActiveDomain(running: running, live: live, id: id, state: state, reason: reason)
+    }
+
     private final class LiveBox: Sendable {
         let value: DomainDefinition
         init(_ value: DomainDefinition) { self.value = value }

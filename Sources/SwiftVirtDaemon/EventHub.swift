@@ -6,6 +6,7 @@ public enum DomainEventKind: Int32, Sendable {
     case lifecycle = 0
     case reboot = 1
     case watchdog = 3
+    case metadataChange = 23
 }
 
 struct DomainEventNotice: Sendable {
@@ -13,6 +14,8 @@ struct DomainEventNotice: Sendable {
     var domain: DomainIdentity
     var lifecycle: DomainLifecycleEvent?
     var watchdogAction: WatchdogEventAction? = nil
+    /// METADATA_CHANGE: which metadata (virDomainMetadataType) and, for an element, its namespace URI.
+    var metadata: (type: Int32, uri: String?)? = nil
 }
 
 /// Name, uuid and id: what a remote_nonnull_domain carries.

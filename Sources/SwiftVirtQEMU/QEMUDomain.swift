@@ -34,6 +34,9 @@ public actor QEMUDomain: RunningDomain {
     /// What the driver lent this run (a display port), given back when QEMU has exited.
     private var exitReleases: [@Sendable () -> Void] = []
     func releaseAtExit(_ release: @escaping @Sendable () -> Void) { exitReleases.append(release) }
+    /// Device ids QEMU reported deleted, and who waits for which (see QEMUDomain+VCPUs.swift).
+    var deletedDevices: Set<String> = []
+    var deletionWaiters: [String: CheckedContinuation<Void, Never>] = [:]
     /// Where `<watchdog action='dump'>` dumps go (see QEMUDomain+Watchdog.swift).
     var autoDumpDirectory: String?
     func dumpWatchdogFires(into directory: String) { autoDumpDirectory = directory }
@@ -201,6 +204,8 @@ public actor QEMUDomain: RunningDomain {
             reportReboot()
         case "WATCHDOG":
             watchdogFired(event)
+        case "DEVICE_DELETED":
+            if let device = event.data["device"]?.stringValue { deviceDeleted(device) }
         default:
             break
         }

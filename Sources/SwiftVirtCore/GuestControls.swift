@@ -1,0 +1,43 @@
+/// Optional abilities of a running domain for live changes (virDomainSetMemory, virDomainSendKey,
+/// virDomainScreenshot, virDomainSetVcpus). A running domain adopts the ones its hypervisor offers; the daemon
+/// answers "not supported" for the rest.
+
+/// The memory balloon of a running guest.
+public protocol GuestBalloon: RunningDomain {
+    /// Asks the guest to give memory back until it has `kib` KiB. Without a balloon device (or with the guest's
+    /// driver missing) throws libvirt's "Unable to change memory of active domain without the balloon device".
+    func setBalloonTarget(kib: UInt64) async throws
+    /// The memory the guest has now (the balloon's actual size), KiB; nil when there is no balloon.
+    func balloonActualKiB() async -> UInt64?
+}
+
+/// Input and output of a running guest's console: keys pressed, screens captured.
+public protocol GuestConsoleIO: RunningDomain {
+    /// Presses `keys` (QEMU "qcode" numbers, i.e. XT scancodes with 0xe0 prefixes folded in) together and
+    /// releases them after `holdMilliseconds` (0: the hypervisor's default).
+    func sendKeys(_ keys: [UInt32], holdMilliseconds: UInt32) async throws
+    /// Captures screen `screen`: the image's MIME type ("image/png", or "image/x-portable-pixmap" when the
+    /// hypervisor cannot write PNG) and its bytes.
+    func screenshot(screen: UInt32) async throws -> (mime: String, image: [UInt8])
+}
+
+/// vCPU hotplug of a running guest.
+public protocol GuestVCPUHotplug: RunningDomain {
+    /// Brings the online vCPU count to `count` by plugging or unplugging vCPUs; returns the count reached.
+    /// Throws `VCPUHotplugPartial` when it failed after changing some.
+    func setOnlineVCPUs(_ count: Int) async throws -> Int
+    /// The vCPUs the guest agent reports: all of them (`maximum`) or the online ones.
+    func agentVCPUCount(maximum: Bool) async throws -> Int
+    /// Onlines or offlines vCPUs inside the guest through its agent.
+    func setAgentVCPUs(_ count: Int) async throws
+}
+
+/// A vCPU hotplug that failed part-way: how many vCPUs are online now, and why it stopped.
+public struct VCPUHotplugPartial: Error, Sendable {
+    public var reached: Int
+    public var error: any Error
+    public init(reached: Int, error: any Error) {
+        self.reached = reached
+        self.error = error
+    }
+}

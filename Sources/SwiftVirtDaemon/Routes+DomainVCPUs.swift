@@ -1,0 +1,126 @@
+import SwiftVirtCore
+import SwiftVirtWire
+
+/// vCPU counts (virsh setvcpus, vcpucount, maxvcpus), with libvirt 9.0's QEMU driver checks and messages.
+enum DomainVCPURoutes {
+    /// virDomainVcpuFlags: VIR_DOMAIN_VCPU_MAXIMUM, _GUEST, _HOTPLUGGABLE.
+    static let (maximum, guest, hotpluggable): (UInt32, UInt32, UInt32) = (4, 8, 16)
+
+    static func register(into table: inout RouteTable) {
+        table.on(Remote.DomainGetVcpusFlags.self) { args, ctx in
+            try checkFlags(args.flags, allowed: 3 | maximum | guest, Remote.DomainGetVcpusFlags.info.api)
+            return DomainGetVcpusFlagsRet(num: try await vcpuCount(ctx, args.dom, flags: args.flags))
+        }
+        table.on(Remote.DomainGetMaxVcpus.self) { args, ctx in
+            DomainGetMaxVcpusRet(num: try await vcpuCount(ctx, args.dom, flags: ModificationImpact.live | maximum))
+        }
+        table.on(Remote.DomainSetVcpus.self) { args, ctx in
+            try await setVCPUs(ctx, args.dom, Int(args.nvcpus), flags: ModificationImpact.live)
+            return XDRVoid()
+        }
+        table.on(Remote.DomainSetVcpusFlags.self) { args, ctx in
+            try checkFlags(args.flags, allowed: 3 | maximum | guest | hotpluggable, Remote.DomainSetVcpusFlags.info.api)
+            try await setVCPUs(ctx, args.dom, Int(args.nvcpus), flags: args.flags)
+            return XDRVoid()
+        }
+    }
+
+    /// qemuDomainGetVcpusFlags.
+    private static func vcpuCount(_ ctx: CallContext, _ dom: RemoteNonnullDomain, flags: UInt32) async throws -> Int32 {
+        let uuid = try dom.domainUUID()
+        let def = try await ctx.registry.oneDefinition(uuid, flags: flags)
+        if flags & guest != 0 {
+            let rec = try await ctx.registry.record(uuid)
+            guard rec.isActive else {
+                throw VirtError(
+                    .invalidArg, domain: .qemu,
+                    detail: "vCPU count provided by the guest agent can only be requested for live domains")
+            }
+            guard let hotplug = rec.running as? any GuestVCPUHotplug else {
+                throw Dispatcher.notSupported(Remote.DomainGetVcpusFlags.info)
+            }
+            return Int32(try await hotplug.agentVCPUCount(maximum: flags & maximum != 0))
+        }
+        return Int32(flags & maximum != 0 ? def.vcpus : def.currentVcpus ?? def.vcpus)
+    }
+
+    /// qemuDomainSetVcpusFlags: the maximum (config only), or the online count: hotplug in the running domain,
+    /// `<vcpu current=...>` in the definitions.
+    private static func setVCPUs(_ ctx: CallContext, _ dom: RemoteNonnullDomain, _ count: Int, flags: UInt32)
+        async throws
+    {
+        try await ctx.registry.changeDefinitions(dom.domainUUID(), flags: flags) { change in
+            if flags & guest != 0 {
+                guard let hotplug = change.running as? any GuestVCPUHotplug else {
+                    throw Dispatcher.notSupported(Remote.DomainSetVcpusFlags.info)
+                }
+                try await hotplug.setAgentVCPUs(count)
+                return
+            }
+            if flags & maximum != 0 {
+                if change.live != nil {
+                    throw VirtError(
+                        .operationUnsupported, domain: .qemu,
+                        detail: "maximum vcpu count of a live domain can't be modified")
+                }
+                try change.config?.setMaximumVCPUs(count)
+                return
+            }
+            if let live = change.live, count > live.vcpus {
+                throw VirtError(
+                    .invalidArg, domain: .qemu,
+                    detail: "requested vcpus is greater than max allowable vcpus for the live domain: \(count) > \(live.vcpus)")
+            }
+            if let config = change.config, count > config.vcpus {
+                throw VirtError(
+                    .invalidArg, domain: .qemu,
+                    detail:
+                        "requested vcpus is greater than max allowable vcpus for the persistent domain: \(count) > \(config.vcpus)"
+                )
+            }
+            if change.live != nil {
+                guard let hotplug = change.running as? any GuestVCPUHotplug else {
+                    throw Dispatcher.notSupported(Remote.DomainSetVcpusFlags.info)
+                }
+                do {
+                    let reached = try await hotplug.setOnlineVCPUs(count)
+                    change.live?.setOnlineVCPUs(reached)
+                } catch let partial as VCPUHotplugPartial {
+                    change.live?.setOnlineVCPUs(partial.reached)
+                    throw partial.error
+                }
+            }
+            change.config?.setOnlineVCPUs(count)
+        }
+    }
+}
+
+extension DomainDefinition {
+    /// `count` vCPUs online: `<vcpu current=...>` (absent when all are) and the `<vcpus>` list when there is one.
+    mutating func setOnlineVCPUs(_ count: Int) {
+        currentVcpus = count == vcpus ? nil : count
+        for i in tuning.vcpuList.indices { tuning.vcpuList[i].enabled = tuning.vcpuList[i].id < count }
+    }
+
+    /// qemuDomainSetVcpusMax on a persistent definition: the topology must agree; vCPUs beyond the new maximum
+    /// go, new ones come offline.
+    mutating func setMaximumVCPUs(_ count: Int) throws {
+        let numaCPUs = cpu?.numaCells.reduce(0) { $0 + ($1.cpus?.members.count ?? 0) } ?? 0
+        if numaCPUs > count {
+            throw VirtError(
+                .invalidArg, domain: .qemu, detail: "Number of CPUs in <numa> exceeds the desired maximum vcpu count")
+        }
+        if let t = cpu?.topology, t.sockets * (t.dies ?? 1) * t.cores * t.threads != count {
+            throw VirtError(.invalidArg, domain: .qemu, detail: "CPU topology doesn't match the desired vcpu count")
+        }
+        let online = min(currentVcpus ?? vcpus, count)
+        if !tuning.vcpuList.isEmpty {
+            tuning.vcpuList = Array(tuning.vcpuList.prefix(count))
+            for id in tuning.vcpuList.count..<count {
+                tuning.vcpuList.append(DomainTuning.VCPU(id: id, enabled: false, hotpluggable: true))
+            }
+        }
+        vcpus = count
+        currentVcpus = online == count ? nil : online
+    }
+}

@@ -1,0 +1,98 @@
+import FoundationEssentials
+import Glibc
+import SwiftVirtCore
+import SwiftVirtSystem
+
+/// The balloon, keys and screenshots of a running guest, through QMP as libvirt's QEMU driver drives them.
+extension QEMUDomain: GuestBalloon, GuestConsoleIO {
+    /// libvirt's words when QEMU has no balloon to inflate (qemuDomainSetMemoryFlags).
+    static let noBalloon = VirtError(
+        .operationInvalid, domain: .qemu,
+        detail: "Unable to change memory of active domain without the balloon device and guest OS balloon driver")
+
+    public func setBalloonTarget(kib: UInt64) async throws {
+        try await job.run {
+            try requireAlive()
+            do {
+                _ = try await qmp.execute("balloon", arguments: ["value": .int(Int64(kib) * 1024)])
+            } catch QMPError.commandFailed(_, let errorClass, _)
+                where errorClass == "DeviceNotActive" || errorClass == "KVMMissingCap"
+            {
+                throw Self.noBalloon
+            }
+        }
+    }
+
+    public func balloonActualKiB() async -> UInt64? {
+        guard definition.devices.memballoon.map({ $0.model != .none }) ?? false, !process.hasExited,
+            let reply = try? await qmp.execute("query-balloon"), let bytes = reply["actual"]?.intValue
+        else { return nil }
+        return UInt64(max(0, bytes)) / 1024
+    }
+
+    public func sendKeys(_ keys: [UInt32], holdMilliseconds: UInt32) async throws {
+        var items: [JSONValue] = []
+        for (i, key) in keys.enumerated() {
+            guard key <= 0xFFFF else {
+                throw VirtError(
+                    .operationFailed, domain: .qemu,
+                    detail: "keycode \(i) is invalid: 0x\(String(key, radix: 16, uppercase: true))")
+            }
+            items.append(.object(["type": .string("number"), "data": .int(Int64(key))]))
+        }
+        var arguments: [String: JSONValue] = ["keys": .array(items)]
+        if holdMilliseconds > 0 { arguments["hold-time"] = .int(Int64(holdMilliseconds)) }
+        try await job.run {
+            try requireAlive()
+            _ = try await qmp.execute("send-key", arguments: arguments)
+        }
+    }
+
+    public func screenshot(screen: UInt32) async throws -> (mime: String, image: [UInt8]) {
+        let videos = definition.devices.videos
+        guard !videos.isEmpty else {
+            throw VirtError(.operationInvalid, domain: .qemu, detail: "no screens to take screenshot from")
+        }
+        // A file of our own for QEMU to write (libvirt's qemu.screendump.XXXXXX in the domain's directory).
+        var template = Array("\(status.domainDirectory)/qemu.screendump.XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw VirtError(.systemError, domain: .qemu, detail: "mkstemp failed: \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        let path = String(cString: template)
+        defer { unlink(path) }
+        var arguments: [String: JSONValue] = ["filename": .string(path)]
+        if screen > 0 {
+            // Screens are numbered across the video devices, each with its heads.
+            var left = Int(screen)
+            guard
+                let index = videos.indices.first(where: { i in
+                    let heads = videos[i].heads ?? 1
+                    if left < heads { return true }
+                    left -= heads
+                    return false
+                })
+            else { throw VirtError(.operationInvalid, domain: .qemu, detail: "no such screen ID") }
+            arguments["device"] = .string(videos[index].alias ?? "video\(index)")
+            arguments["head"] = .int(Int64(left))
+        }
+        let mime = try await job.run {
+            try requireAlive()
+            // PNG where QEMU was built with it (libvirt asks for it then), else QEMU's PPM.
+            var png = arguments
+            png["format"] = .string("png")
+            do {
+                _ = try await qmp.execute("screendump", arguments: png)
+                return "image/png"
+            } catch QMPError.commandFailed(_, let errorClass, let text)
+                where errorClass == "GenericError" && text.contains("format")
+            {
+                _ = try await qmp.execute("screendump", arguments: arguments)
+                return "image/x-portable-pixmap"
+            }
+        }
+        let image = try await BlockingIO.run { try Data(contentsOf: URL(fileURLWithPath: path)) }
+        return (mime, Array(image))
+    }
+}
