@@ -224,13 +224,17 @@ extension Integration {
                         ["desc", name, "--title", "A title"], ["desc", name, "--title"],
                         ["setmaxmem", name, "300M"], ["setmem", name, "200M", "--config"], ["dominfo", name],
                         ["setvcpus", name, "3", "--maximum", "--config"], ["vcpucount", name],
+                        ["metadata", name, Self.uri, "--remove"], ["metadata", name, Self.uri],
+                        ["setvcpus", name, "1", "--maximum", "--config"], ["vcpucount", name], ["dominfo", name],
                     ]
                     for command in commands {
                         let result = try await run(TestEnvironment.virsh, at.virsh.baseArguments + command, scratch: at.scratch)
                         let out = result.stdout.replacingOccurrences(of: name, with: "NAME")
                             .split(separator: "\n").filter { !$0.hasPrefix("Id:") && !$0.hasPrefix("UUID:") && !$0.hasPrefix("OS Type") && !$0.hasPrefix("Security") && !$0.hasPrefix("Persistent") }
                             .joined(separator: "\n")
-                        lines.append("\(command.first!) \(result.status) \(out) \(result.stderr)")
+                        let err = result.stderr.replacingOccurrences(of: name, with: "NAME")
+                        let shown = command.joined(separator: " ").replacingOccurrences(of: name, with: "NAME")
+                        lines.append("\(shown) \(result.status) \(out) \(err)")
                     }
                     _ = try await at.virsh("undefine", name)
                     return lines
