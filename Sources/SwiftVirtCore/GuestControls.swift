@@ -2,6 +2,10 @@
 /// virDomainScreenshot, virDomainSetVcpus). A running domain adopts the ones its hypervisor offers; the daemon
 /// answers "not supported" for the rest.
 
+extension DomainObserver {
+    public func domainBalloonChanged(_ uuid: DomainUUID, actualKiB: UInt64) async {}
+}
+
 /// The memory balloon of a running guest.
 public protocol GuestBalloon: RunningDomain {
     /// Asks the guest to give memory back until it has `kib` KiB. Without a balloon device (or with the guest's

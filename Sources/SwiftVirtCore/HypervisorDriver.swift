@@ -112,6 +112,8 @@ public protocol DomainObserver: Sendable {
     func domainMonitorEvent(_ uuid: DomainUUID, _ event: MonitorEvent) async
     /// The guest's watchdog fired (libvirt's WATCHDOG event); a default does nothing.
     func domainWatchdog(_ uuid: DomainUUID, action: WatchdogEventAction) async
+    /// The guest's balloon now holds `actualKiB` (libvirt's BALLOON_CHANGE event); a default does nothing.
+    func domainBalloonChanged(_ uuid: DomainUUID, actualKiB: UInt64) async
 }
 
 /// One running guest. Implementations serialise every lifecycle call (one actor per domain).

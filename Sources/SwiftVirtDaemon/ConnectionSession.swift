@@ -121,6 +121,12 @@ final class ConnectionSession: Sendable {
                 encoder.encode(
                     DomainEventCallbackWatchdogMsg(
                         callbackID: callbackID, msg: DomainEventWatchdogMsg(dom: dom, action: action.rawValue)))
+            case .balloonChange:
+                guard let actual = notice.balloonActualKiB else { continue }
+                procedure = .domainEventCallbackBalloonChange
+                encoder.encode(
+                    DomainEventCallbackBalloonChangeMsg(
+                        callbackID: callbackID, msg: DomainEventBalloonChangeMsg(dom: dom, actual: actual)))
             case .metadataChange:
                 guard let metadata = notice.metadata else { continue }
                 procedure = .domainEventCallbackMetadataChange

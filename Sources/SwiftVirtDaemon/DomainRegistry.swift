@@ -443,6 +443,18 @@ actor DomainRegistry: DomainObserver {
         events.publish(DomainEventNotice(kind: .watchdog, domain: rec.identity, lifecycle: nil, watchdogAction: action))
     }
 
+    /// As libvirt: the live `<currentMemory>` follows the balloon, and clients hear of it.
+    func domainBalloonChanged(_ uuid: DomainUUID, actualKiB: UInt64) async {
+        guard var rec = records[uuid], let active = rec.active else { return }
+        var live = active.live
+        live.currentMemoryKiB = actualKiB
+        rec.phase = .active(active.replacingLive(live))
+        records[uuid] = rec
+        saveStatus(uuid)
+        events.publish(
+            DomainEventNotice(kind: .balloonChange, domain: rec.identity, lifecycle: nil, balloonActualKiB: actualKiB))
+    }
+
     func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async {
         domainStoppedLocal(uuid, reason: reason, event: event)
     }

@@ -6,6 +6,7 @@ public enum DomainEventKind: Int32, Sendable {
     case lifecycle = 0
     case reboot = 1
     case watchdog = 3
+    case balloonChange = 13
     case metadataChange = 23
 }
 
@@ -16,6 +17,8 @@ struct DomainEventNotice: Sendable {
     var watchdogAction: WatchdogEventAction? = nil
     /// METADATA_CHANGE: which metadata (virDomainMetadataType) and, for an element, its namespace URI.
     var metadata: (type: Int32, uri: String?)? = nil
+    /// BALLOON_CHANGE: the memory the guest has now, KiB.
+    var balloonActualKiB: UInt64? = nil
 }
 
 /// Name, uuid and id: what a remote_nonnull_domain carries.

@@ -84,8 +84,8 @@ enum DomainChangeRoutes {
                 guard let balloon = change.running as? any GuestBalloon else {
                     throw Dispatcher.notSupported(Remote.DomainSetMemoryFlags.info)
                 }
+                // The live <currentMemory> follows the guest as QEMU reports it (BALLOON_CHANGE), as in libvirt.
                 try await balloon.setBalloonTarget(kib: kib)
-                change.live?.currentMemoryKiB = kib
             }
             change.config?.currentMemoryKiB = kib
         }

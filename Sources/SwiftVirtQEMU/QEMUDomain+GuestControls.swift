@@ -30,6 +30,13 @@ extension QEMUDomain: GuestBalloon, GuestConsoleIO {
         return UInt64(max(0, bytes)) / 1024
     }
 
+    /// QEMU's BALLOON_CHANGE: the guest gave memory back or took it; reported as libvirt reports it, in KiB.
+    func balloonChanged(_ event: QMPEvent) {
+        guard let bytes = event.data["actual"]?.intValue, bytes >= 0 else { return }
+        let (observer, uuid) = (self.observer, definition.uuid)
+        enqueueReport { await observer.domainBalloonChanged(uuid, actualKiB: UInt64(bytes) / 1024) }
+    }
+
     public func sendKeys(_ keys: [UInt32], holdMilliseconds: UInt32) async throws {
         var items: [JSONValue] = []
         for (i, key) in keys.enumerated() {

@@ -204,6 +204,8 @@ public actor QEMUDomain: RunningDomain {
             reportReboot()
         case "WATCHDOG":
             watchdogFired(event)
+        case "BALLOON_CHANGE":
+            balloonChanged(event)
         case "DEVICE_DELETED":
             if let device = event.data["device"]?.stringValue { deviceDeleted(device) }
         default:

@@ -74,6 +74,17 @@ extension Integration {
             }
         }
 
+        /// `virsh event --loop` for one event of one domain, on a terminal (so nothing waits in a pipe buffer).
+        static func events(_ virsh: Virsh, _ name: String, _ event: String) throws -> ChildProcess {
+            try ChildProcess(
+                TestEnvironment.python,
+                [
+                    TestEnvironment.pythonScript("pty_run.py"), TestEnvironment.virsh, "-c", virsh.uri, "event",
+                    "--domain", name, "--event", event, "--loop", "--timeout", "120",
+                ],
+                scratch: virsh.scratch)
+        }
+
         /// setmem moves the balloon (the guest gives the memory back), setmaxmem changes only the config.
         static func memory(_ virsh: Virsh, _ name: String, _ shell: GuestShell, module: (path: String, size: Int)?)
             async throws
@@ -83,8 +94,10 @@ extension Integration {
                 _ = try await shell.run("head -c \(module.size) /dev/vda > /tmp/b.ko; insmod /tmp/b.ko")
             }
             let before = try await shell.memTotal()
+            let events = try Self.events(virsh, name, "balloon-change")
+            defer { events.signal(SIGTERM) }
+            try await Task.sleep(for: .seconds(2))  // virsh registers its callback meanwhile
             try await virsh.must("setmem", name, "200M")
-            #expect(try await virsh.must("dumpxml", name).contains("<currentMemory unit='KiB'>204800</currentMemory>"))
             #expect(try await virsh.must("dumpxml", "--inactive", name).contains("<currentMemory unit='KiB'>262144<"))
             if module != nil {
                 try await waitUntil("the balloon to reach 200 MiB", timeout: .seconds(30)) {
@@ -92,6 +105,10 @@ extension Integration {
                 }
                 let after = try await shell.memTotal()
                 #expect(after <= before - 50_000, "MemTotal \(before) kB -> \(after) kB")
+                // QEMU's BALLOON_CHANGE reaches clients and the live XML.
+                try await events.waitForOutput("event 'balloon-change' for domain '\(name)': 204800KiB", timeout: .seconds(20))
+                #expect(
+                    try await virsh.must("dumpxml", name).contains("<currentMemory unit='KiB'>204800</currentMemory>"))
             }
             try await virsh.must("setmem", name, "220M", "--config")
             #expect(try await virsh.must("dumpxml", "--inactive", name).contains("<currentMemory unit='KiB'>225280<"))
@@ -110,13 +127,7 @@ extension Integration {
 
         /// Title, description and an element of our own, live and config, each change announced by an event.
         static func metadata(_ daemon: DaemonHarness, _ virsh: Virsh, _ name: String) async throws {
-            let events = try ChildProcess(
-                TestEnvironment.python,
-                [
-                    TestEnvironment.pythonScript("pty_run.py"), TestEnvironment.virsh, "-c", daemon.uri, "event",
-                    "--domain", name, "--event", "metadata-change", "--loop", "--timeout", "120",
-                ],
-                scratch: daemon.scratch)
+            let events = try Self.events(virsh, name, "metadata-change")
             defer { events.signal(SIGTERM) }
             // virsh prints nothing once registered: change the title until the event shows it listens.
             try await waitUntil("a metadata-change event", timeout: .seconds(30)) {
