@@ -207,60 +207,6 @@ extension Integration {
             #expect(try await virsh.must("vcpucount", name, "--config", "--active").trimmed == "2")
             #expect(try await virsh.must("vcpucount", name, "--live", "--maximum").trimmed == "2")
         }
-
-        /// The refusals that need no running guest, on swiftvirtd and on libvirtd 9.0: same messages.
-        @Test func refusalsMatchLibvirtd() async throws {
-            var outputs: [String: [String]] = [:]
-            for label in ["swiftvirtd", "libvirtd"] {
-                let scenario: (CLIEndpoint) async throws -> [String] = { at in
-                    let name = "live-\(UUID().uuidString.prefix(6).lowercased())"
-                    at.track(name)
-                    let xml = """
-                        <domain type='qemu'><name>\(name)</name><memory unit='MiB'>256</memory>
-                        <vcpu current='1'>2</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os>
-                        <devices><emulator>/usr/bin/qemu-system-x86_64</emulator><memballoon model='virtio'/></devices>
-                        </domain>
-                        """
-                    let path = at.scratch.appendingPathComponent("\(name).xml").path
-                    try xml.write(toFile: path, atomically: true, encoding: .utf8)
-                    try await at.virsh.must("define", path)
-                    var lines: [String] = []
-                    let commands: [[String]] = [
-                        ["setmem", name, "100M"], ["setmem", name, "100M", "--live"], ["setmem", name, "1G", "--config"],
-                        ["setmaxmem", name, "300M", "--live"], ["setvcpus", name, "4", "--config"],
-                        ["setvcpus", name, "1", "--live"], ["send-key", name, "KEY_A"], ["screenshot", name, "/dev/null"],
-                        ["metadata", name, Self.uri], ["desc", name, "--live"], ["vcpucount", name],
-                        ["metadata", name, Self.uri, "--key", "sv", "--set", "<a><b x='1'/>t</a>"],
-                        ["metadata", name, Self.uri],
-                        ["desc", name, "--title", "A title"], ["desc", name, "--title"],
-                        ["setmaxmem", name, "300M"], ["setmem", name, "200M", "--config"], ["dominfo", name],
-                        ["setvcpus", name, "3", "--maximum", "--config"], ["vcpucount", name],
-                        ["metadata", name, Self.uri, "--remove"], ["metadata", name, Self.uri],
-                        ["setvcpus", name, "1", "--maximum", "--config"], ["vcpucount", name], ["dominfo", name],
-                    ]
-                    for command in commands {
-                        let result = try await run(TestEnvironment.virsh, at.virsh.baseArguments + command, scratch: at.scratch)
-                        let out = result.stdout.replacingOccurrences(of: name, with: "NAME")
-                            .split(separator: "\n").filter { !$0.hasPrefix("Id:") && !$0.hasPrefix("UUID:") && !$0.hasPrefix("OS Type") && !$0.hasPrefix("Security") && !$0.hasPrefix("Persistent") }
-                            .joined(separator: "\n")
-                        let err = result.stderr.replacingOccurrences(of: name, with: "NAME")
-                        let shown = command.joined(separator: " ").replacingOccurrences(of: name, with: "NAME")
-                        lines.append("\(shown) \(result.status) \(out) \(err)")
-                    }
-                    _ = try await at.virsh("undefine", name)
-                    return lines
-                }
-                if label == "swiftvirtd" {
-                    outputs[label] = try await DaemonHarness.with { try await scenario(CLIEndpoint($0)) }
-                } else {
-                    outputs[label] = try await LibvirtdHarness.with { try await scenario(CLIEndpoint($0)) }
-                }
-            }
-            let ours = outputs["swiftvirtd"] ?? []
-            let theirs = outputs["libvirtd"] ?? []
-            #expect(ours.count == theirs.count)
-            for (a, b) in zip(ours, theirs) { #expect(a == b) }
-        }
     }
 }
 
