@@ -25,11 +25,29 @@ public protocol GuestConsoleIO: RunningDomain {
     func screenshot(screen: UInt32) async throws -> (mime: String, image: [UInt8])
 }
 
+/// What one online vCPU of a running guest is doing (virDomainGetVcpus).
+public struct VCPURuntime: Sendable, Equatable {
+    public var index: Int
+    public var cpuTimeNanoseconds: UInt64
+    /// The host CPU its thread last ran on.
+    public var hostCPU: Int32
+    /// The host CPUs its thread may run on.
+    public var affinity: CPUSet?
+    public init(index: Int, cpuTimeNanoseconds: UInt64, hostCPU: Int32, affinity: CPUSet?) {
+        self.index = index
+        self.cpuTimeNanoseconds = cpuTimeNanoseconds
+        self.hostCPU = hostCPU
+        self.affinity = affinity
+    }
+}
+
 /// vCPU hotplug of a running guest.
 public protocol GuestVCPUHotplug: RunningDomain {
     /// Brings the online vCPU count to `count` by plugging or unplugging vCPUs; returns the count reached.
     /// Throws `VCPUHotplugPartial` when it failed after changing some.
     func setOnlineVCPUs(_ count: Int) async throws -> Int
+    /// The online vCPUs, in index order, with their threads' CPU time, host CPU and affinity.
+    func vcpuRuntime() async throws -> [VCPURuntime]
     /// The vCPUs the guest agent reports: all of them (`maximum`) or the online ones.
     func agentVCPUCount(maximum: Bool) async throws -> Int
     /// Onlines or offlines vCPUs inside the guest through its agent.

@@ -7,6 +7,7 @@ enum DomainVCPURoutes {
     static let (maximum, guest, hotpluggable): (UInt32, UInt32, UInt32) = (4, 8, 16)
 
     static func register(into table: inout RouteTable) {
+        registerInfo(into: &table)
         table.on(Remote.DomainGetVcpusFlags.self) { args, ctx in
             try checkFlags(args.flags, allowed: 3 | maximum | guest, Remote.DomainGetVcpusFlags.info.api)
             return DomainGetVcpusFlagsRet(num: try await vcpuCount(ctx, args.dom, flags: args.flags))
@@ -23,6 +24,66 @@ enum DomainVCPURoutes {
             try await setVCPUs(ctx, args.dom, Int(args.nvcpus), flags: args.flags)
             return XDRVoid()
         }
+    }
+
+    /// REMOTE_VCPUINFO_MAX and REMOTE_CPUMAPS_MAX: what one reply may carry.
+    static let (vcpuInfoMax, cpumapsMax) = (16384, 8_388_608)
+
+    /// virDomainGetVcpus and virDomainGetVcpuPinInfo: per vCPU, a bitmap of host CPUs, `maplen` bytes each.
+    static func registerInfo(into table: inout RouteTable) {
+        table.on(Remote.DomainGetVcpus.self) { args, ctx in
+            let (count, maplen) = (Int(args.maxinfo), Int(args.maplen))
+            try checkMapSize(count, maplen, "maxinfo")
+            let rec = try await ctx.registry.record(args.dom.domainUUID())
+            guard rec.isActive else {
+                throw VirtError(
+                    .operationInvalid, domain: .qemu, detail: "cannot retrieve vcpu information for inactive domain")
+            }
+            guard let hotplug = rec.running as? any GuestVCPUHotplug else {
+                throw Dispatcher.notSupported(Remote.DomainGetVcpus.info)
+            }
+            let vcpus = Array(try await hotplug.vcpuRuntime().prefix(count))
+            var maps = [UInt8](repeating: 0, count: count * maplen)
+            for (i, vcpu) in vcpus.enumerated() {
+                setBits(&maps, at: i * maplen, maplen, vcpu.affinity ?? hostCPUs())
+            }
+            let info = vcpus.map {
+                RemoteVcpuInfo(number: UInt32($0.index), state: 1, cpuTime: $0.cpuTimeNanoseconds, cpu: $0.hostCPU)
+            }
+            return DomainGetVcpusRet(info: info, cpumaps: maps)
+        }
+        table.on(Remote.DomainGetVcpuPinInfo.self) { args, ctx in
+            try checkFlags(args.flags, allowed: 3, Remote.DomainGetVcpuPinInfo.info.api)
+            let (count, maplen) = (Int(args.ncpumaps), Int(args.maplen))
+            try checkMapSize(count, maplen, "ncpumaps")
+            let def = try await ctx.registry.oneDefinition(args.dom.domainUUID(), flags: args.flags)
+            var maps = [UInt8](repeating: 0, count: count * maplen)
+            for i in 0..<min(def.vcpus, count) {
+                let pin = def.tuning.cputune?.vcpupins.first { $0.id == i }?.cpuset
+                setBits(&maps, at: i * maplen, maplen, pin ?? def.tuning.vcpuCPUSet ?? hostCPUs())
+            }
+            return DomainGetVcpuPinInfoRet(cpumaps: maps, num: Int32(def.vcpus))
+        }
+    }
+
+    /// The remote daemon's limits on the maps a client asks for.
+    private static func checkMapSize(_ count: Int, _ maplen: Int, _ what: String) throws {
+        if count > vcpuInfoMax {
+            throw VirtError(.internalError, domain: .rpc, detail: "\(what) > REMOTE_VCPUINFO_MAX")
+        }
+        if count * maplen > cpumapsMax {
+            throw VirtError(.internalError, domain: .rpc, detail: "maxinfo * maplen > REMOTE_CPUMAPS_MAX")
+        }
+    }
+
+    /// The host's online CPUs.
+    static func hostCPUs() -> CPUSet {
+        let online = (try? String(contentsOfFile: "/sys/devices/system/cpu/online", encoding: .utf8)) ?? ""
+        return CPUSet(parsing: online.trimmingWhitespace()) ?? CPUSet([0])
+    }
+
+    private static func setBits(_ maps: inout [UInt8], at offset: Int, _ maplen: Int, _ set: CPUSet) {
+        for cpu in set.members where cpu / 8 < maplen { maps[offset + cpu / 8] |= UInt8(1) << UInt8(cpu % 8) }
     }
 
     /// qemuDomainGetVcpusFlags.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import SwiftVirtCore
 import SwiftVirtSystem
 
@@ -161,5 +162,30 @@ extension QEMUDomain: GuestVCPUHotplug {
                 detail: "unable to execute QEMU agent command '\(command["execute"]?.stringValue ?? "?")': \(why)")
         }
         return reply
+    }
+}
+
+extension QEMUDomain {
+    public func vcpuRuntime() async throws -> [VCPURuntime] {
+        let reply = try await job.run {
+            try requireAlive()
+            return try await qmp.execute("query-cpus-fast")
+        }
+        let ticks = UInt64(max(1, sysconf(Int32(_SC_CLK_TCK))))
+        let vcpus = (reply.arrayValue ?? []).compactMap { item -> VCPURuntime? in
+            guard let index = item["cpu-index"]?.intValue, let tid = item["thread-id"]?.intValue else { return nil }
+            let task = "/proc/\(process.pid)/task/\(tid)"
+            // Fields after "(comm)": utime and stime are fields 14 and 15, the last CPU field 39.
+            let stat = (try? String(contentsOfFile: task + "/stat", encoding: .utf8)) ?? ""
+            let fields = stat.lastIndex(of: ")").map { stat[stat.index(after: $0)...].split(separator: " ") } ?? []
+            let time = fields.count > 36 ? ((UInt64(fields[11]) ?? 0) + (UInt64(fields[12]) ?? 0)) : 0
+            let status = (try? String(contentsOfFile: task + "/status", encoding: .utf8)) ?? ""
+            let allowed = status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+                .flatMap { CPUSet(parsing: String($0.dropFirst("Cpus_allowed_list:".count))) }
+            return VCPURuntime(
+                index: Int(index), cpuTimeNanoseconds: time * (1_000_000_000 / ticks),
+                hostCPU: fields.count > 36 ? Int32(fields[36]) ?? 0 : 0, affinity: allowed)
+        }
+        return vcpus.sorted { $0.index < $1.index }
     }
 }

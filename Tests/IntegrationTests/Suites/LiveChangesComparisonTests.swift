@@ -3,7 +3,8 @@ import Testing
 
 /// LiveChanges compared with a private libvirtd 9.0: the same virsh commands on the same definition, on an
 /// inactive domain and on a running guest, give the same exit status, output and error (names and paths
-/// normalised; lines that differ by nature, such as ids, uuids and CPU time, left out).
+/// normalised; lines that differ by nature, such as ids, uuids, CPU time and the host CPU a vCPU ran on, left
+/// out).
 extension Integration.LiveChanges {
     static func definition(_ name: String, balloon: String = "virtio", extra: String = "") -> String {
         """
@@ -24,7 +25,7 @@ extension Integration.LiveChanges {
         try await at.virsh.must("define", path)
         if start { try await at.virsh.must("start", name) }
         // libvirtd runs QEMU as root here, which it reports as a taint in dominfo's "Messages".
-        let varying = ["Id:", "UUID:", "OS Type", "Security", "Persistent", "CPU time", "Messages"]
+        let varying = ["Id:", "UUID:", "OS Type", "Security", "Persistent", "CPU time", "Messages", "CPU:"]
         func normal(_ text: String) -> String {
             text.replacingOccurrences(of: name, with: "NAME").replacingOccurrences(of: at.scratch.path, with: "SCRATCH")
         }
@@ -63,6 +64,7 @@ extension Integration.LiveChanges {
                 ["setvcpus", name, "3", "--maximum", "--config"], ["vcpucount", name],
                 ["metadata", name, Self.uri, "--remove"], ["metadata", name, Self.uri],
                 ["setvcpus", name, "1", "--maximum", "--config"], ["vcpucount", name], ["dominfo", name],
+                ["vcpuinfo", name], ["vcpupin", name],
             ])
         }
     }
@@ -85,6 +87,7 @@ extension Integration.LiveChanges {
                     ["metadata", name, Self.uri], ["metadata", name, Self.uri, "--config"],
                     ["setvcpus", name, "2", "--live"], ["vcpucount", name], ["setmem", name, "200M"],
                     ["setmem", name, "220M", "--config"], ["dominfo", name], ["screenshot", name, shot],
+                    ["vcpuinfo", name], ["vcpupin", name], ["vcpupin", name, "--config"],
                 ])
             let plain = "plain-\(UUID().uuidString.prefix(6).lowercased())"
             lines += try await Self.transcript(
