@@ -27,17 +27,13 @@ public protocol GuestConsoleIO: RunningDomain {
 
 /// What one online vCPU of a running guest is doing (virDomainGetVcpus).
 public struct VCPURuntime: Sendable, Equatable {
-    public var index: Int
-    public var cpuTimeNanoseconds: UInt64
-    /// The host CPU its thread last ran on.
-    public var hostCPU: Int32
-    /// The host CPUs its thread may run on.
-    public var affinity: CPUSet?
+    /// The vCPU's index, and its thread's CPU time.
+    public var index: Int, cpuTimeNanoseconds: UInt64
+    /// The host CPU its thread last ran on, and the host CPUs it may run on.
+    public var hostCPU: Int32, affinity: CPUSet?
     public init(index: Int, cpuTimeNanoseconds: UInt64, hostCPU: Int32, affinity: CPUSet?) {
-        self.index = index
-        self.cpuTimeNanoseconds = cpuTimeNanoseconds
-        self.hostCPU = hostCPU
-        self.affinity = affinity
+        (self.index, self.cpuTimeNanoseconds) = (index, cpuTimeNanoseconds)
+        (self.hostCPU, self.affinity) = (hostCPU, affinity)
     }
 }
 
