@@ -54,6 +54,14 @@ extension QEMUDomain: GuestVCPUHotplug {
                     throw VCPUHotplugPartial(reached: online, error: error)
                 }
             }
+            // A new vCPU thread is pinned and placed in the domain's cgroups as those QEMU started with.
+            if chosen.contains(where: { $0.qomPath == nil }) {
+                do {
+                    try await QEMUThreadTuning(definition: definition, pid: process.pid, id: id).apply(qmp)
+                } catch {
+                    throw VCPUHotplugPartial(reached: online, error: error)
+                }
+            }
             return online
         }
     }

@@ -10,14 +10,15 @@ extension Integration {
 
         /// The guest's XML: the demo guest with two vCPUs (one online), a balloon, a VGA card and, as a disk, the
         /// guest kernel's virtio_balloon module (its initramfs has none) so that the guest can load it.
-        static func guestXML(_ guest: TestGuest, moduleDisk: String?) -> String {
+        static func guestXML(_ guest: TestGuest, moduleDisk: String?, cpuset: String?) -> String {
             let disk =
                 moduleDisk.map {
                     "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='\($0)'/>"
                         + "<target dev='vda' bus='virtio'/></disk>"
                 } ?? ""
             return readFile(guest.xmlPath)
-                .replacingOccurrences(of: "<vcpu>1</vcpu>", with: "<vcpu current='1'>2</vcpu>")
+                .replacingOccurrences(
+                    of: "<vcpu>1</vcpu>", with: "<vcpu \(cpuset.map { "cpuset='\($0)' " } ?? "")current='1'>2</vcpu>")
                 .replacingOccurrences(
                     of: "</devices>",
                     with: disk + "<video><model type='vga'/></video><memballoon model='virtio'/></devices>")
@@ -47,7 +48,9 @@ extension Integration {
                 let virsh = Virsh(daemon)
                 let guest = try TestGuest(daemon)
                 let module = try await Self.balloonModuleDisk(daemon.scratch)
-                try Self.guestXML(guest, moduleDisk: module?.path).write(
+                // vCPUs pinned to the last host CPU, so that a hot-plugged one is seen pinned as well.
+                let lastCPU = ProcessInfo.processInfo.activeProcessorCount - 1
+                try Self.guestXML(guest, moduleDisk: module?.path, cpuset: lastCPU > 0 ? "\(lastCPU)" : nil).write(
                     toFile: guest.xmlPath, atomically: true, encoding: .utf8)
                 try await virsh.must("define", guest.xmlPath)
                 try await virsh.must("start", guest.name)
@@ -59,6 +62,11 @@ extension Integration {
                 try await Self.metadata(daemon, virsh, guest.name)
                 try await Self.keysAndScreenshot(daemon, virsh, guest.name, shell)
                 try await Self.vcpus(virsh, guest.name, shell)
+                if lastCPU > 0 {
+                    let pid = readFile(daemon.runDir + "/qemu/\(guest.name).pid").trimmed
+                    let threads = DomainTuning.affinity(pid)
+                    #expect(threads["CPU 1/TCG"] == "\(lastCPU)", "\(threads)")
+                }
 
                 // What was changed survives a daemon restart: live from the status, config from the definition.
                 shell.close()
