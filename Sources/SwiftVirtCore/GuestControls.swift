@@ -11,8 +11,6 @@ public protocol GuestBalloon: RunningDomain {
     /// Asks the guest to give memory back until it has `kib` KiB. Without a balloon device (or with the guest's
     /// driver missing) throws libvirt's "Unable to change memory of active domain without the balloon device".
     func setBalloonTarget(kib: UInt64) async throws
-    /// The memory the guest has now (the balloon's actual size), KiB; nil when there is no balloon.
-    func balloonActualKiB() async -> UInt64?
 }
 
 /// Input and output of a running guest's console: keys pressed, screens captured.

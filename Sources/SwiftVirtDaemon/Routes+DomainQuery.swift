@@ -55,8 +55,10 @@ enum DomainQueryRoutes {
             let rec = try await ctx.registry.record(args.dom.domainUUID())
             let def = rec.live ?? rec.config
             let cpuTime = await rec.running?.cpuTimeNanoseconds() ?? 0
-            // A running guest has what its balloon holds now (libvirt's cur_balloon, kept by QEMU's events).
-            let memory = await (rec.running as? any GuestBalloon)?.balloonActualKiB() ?? def.currentMemoryKiB
+            // A running guest has what its balloon holds (libvirt's cur_balloon, kept by QEMU's BALLOON_CHANGE
+            // events); without a balloon, all of its memory.
+            let ballooned = def.devices.memballoon.map { $0.model != .none } ?? false
+            let memory = rec.isActive && !ballooned ? def.memoryKiB : def.currentMemoryKiB
             return DomainGetInfoRet(
                 state: UInt8(rec.state.rawValue), maxMem: def.memoryKiB, memory: memory,
                 nrVirtCpu: UInt16(clamping: def.currentVcpus ?? def.vcpus), cpuTime: cpuTime)

@@ -13,21 +13,28 @@ extension QEMUDomain: GuestBalloon, GuestConsoleIO {
     public func setBalloonTarget(kib: UInt64) async throws {
         try await job.run {
             try requireAlive()
-            do {
-                _ = try await qmp.execute("balloon", arguments: ["value": .int(Int64(kib) * 1024)])
-            } catch QMPError.commandFailed(_, let errorClass, _)
-                where errorClass == "DeviceNotActive" || errorClass == "KVMMissingCap"
-            {
-                throw Self.noBalloon
-            }
+            guard try await Self.setBalloon(kib, qmp) else { throw Self.noBalloon }
         }
     }
 
-    public func balloonActualKiB() async -> UInt64? {
-        guard definition.devices.memballoon.map({ $0.model != .none }) ?? false, !process.hasExited,
-            let reply = try? await qmp.execute("query-balloon"), let bytes = reply["actual"]?.intValue
-        else { return nil }
-        return UInt64(max(0, bytes)) / 1024
+    /// libvirt's qemuProcessSetupBalloon: QEMU starts with all of `<memory>`; the balloon takes the guest to
+    /// `<currentMemory>` (a guest without the balloon driver stays as it is).
+    static func setUpBalloon(_ definition: DomainDefinition, _ qmp: QMPClient) async throws {
+        guard let balloon = definition.devices.memballoon, balloon.model != .none, definition.currentMemoryKiB > 0
+        else { return }
+        _ = try await setBalloon(definition.currentMemoryKiB, qmp)
+    }
+
+    /// QMP `balloon`; false when QEMU has no balloon to inflate.
+    private static func setBalloon(_ kib: UInt64, _ qmp: QMPClient) async throws -> Bool {
+        do {
+            _ = try await qmp.execute("balloon", arguments: ["value": .int(Int64(kib) * 1024)])
+            return true
+        } catch QMPError.commandFailed(_, let errorClass, _)
+            where errorClass == "DeviceNotActive" || errorClass == "KVMMissingCap"
+        {
+            return false
+        }
     }
 
     /// QEMU's BALLOON_CHANGE: the guest gave memory back or took it; reported as libvirt reports it, in KiB.
