@@ -112,7 +112,10 @@ enum DomainVCPURoutes {
     {
         try await ctx.registry.changeDefinitions(dom.domainUUID(), flags: flags) { change in
             if flags & guest != 0 {
-                guard let hotplug = change.running as? any GuestVCPUHotplug else {
+                guard let running = change.running else {
+                    throw VirtError(.operationInvalid, domain: .qemu, detail: "domain is not running")
+                }
+                guard let hotplug = running as? any GuestVCPUHotplug else {
                     throw Dispatcher.notSupported(Remote.DomainSetVcpusFlags.info)
                 }
                 try await hotplug.setAgentVCPUs(count)
