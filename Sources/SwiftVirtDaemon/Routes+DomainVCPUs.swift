@@ -154,16 +154,45 @@ enum DomainVCPURoutes {
                     throw partial.error
                 }
             }
-            change.config?.setOnlineVCPUs(count)
+            change.config?.setOnlineVCPUs(count, hotpluggable: flags & hotpluggable != 0)
         }
     }
 }
 
 extension DomainDefinition {
-    /// `count` vCPUs online: `<vcpu current=...>` (absent when all are) and the `<vcpus>` list when there is one.
-    mutating func setOnlineVCPUs(_ count: Int) {
+    /// `count` vCPUs online: `<vcpu current=...>` (absent when all are) and, when the vCPUs are listed one by one
+    /// (`<vcpus>`, or from now on when `hotpluggable` brings new ones online), their states as libvirt's
+    /// qemuDomainSetVcpusConfig sets them: new ones online from the first, hot-pluggable if asked (or if an
+    /// online one before them is); ones taken offline from the last, hot-pluggable.
+    mutating func setOnlineVCPUs(_ count: Int, hotpluggable: Bool = false) {
+        let online = currentVcpus ?? vcpus
+        let individual = !tuning.vcpuList.isEmpty || (hotpluggable && count > online)
+        var list = tuning.vcpuList
+        if list.isEmpty {
+            // What libvirt's parser gives vCPUs not listed: online ones not hot-pluggable, offline ones hot-pluggable.
+            list = (0..<vcpus).map { DomainTuning.VCPU(id: $0, enabled: $0 < online, hotpluggable: $0 >= online) }
+        }
+        var current = list.filter(\.enabled).count
+        var plug = hotpluggable
+        if current < count {
+            for i in list.indices where current < count {
+                if list[i].enabled {
+                    if list[i].hotpluggable == true { plug = true }
+                    continue
+                }
+                list[i].enabled = true
+                list[i].hotpluggable = plug
+                current += 1
+            }
+        } else {
+            for i in list.indices.reversed() where current > count && list[i].enabled {
+                list[i].enabled = false
+                list[i].hotpluggable = true
+                current -= 1
+            }
+        }
         currentVcpus = count == vcpus ? nil : count
-        for i in tuning.vcpuList.indices { tuning.vcpuList[i].enabled = tuning.vcpuList[i].id < count }
+        if individual { tuning.vcpuList = list.map { DomainTuning.VCPU(id: $0.id, enabled: $0.enabled, hotpluggable: $0.hotpluggable) } }
     }
 
     /// qemuDomainSetVcpusMax on a persistent definition: the topology must agree; vCPUs beyond the new maximum
@@ -181,7 +210,7 @@ extension DomainDefinition {
         if !tuning.vcpuList.isEmpty {
             tuning.vcpuList = Array(tuning.vcpuList.prefix(count))
             for id in tuning.vcpuList.count..<count {
-                tuning.vcpuList.append(DomainTuning.VCPU(id: id, enabled: false, hotpluggable: true))
+                tuning.vcpuList.append(DomainTuning.VCPU(id: id, enabled: false))
             }
         }
         vcpus = count

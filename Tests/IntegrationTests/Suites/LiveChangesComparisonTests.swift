@@ -65,6 +65,16 @@ extension Integration.LiveChanges {
                 ["metadata", name, Self.uri, "--remove"], ["metadata", name, Self.uri],
                 ["setvcpus", name, "1", "--maximum", "--config"], ["vcpucount", name], ["dominfo", name],
                 ["vcpuinfo", name], ["vcpupin", name],
+                ["metadata", name, Self.uri, "--key", "sv", "--set", "<a><b x='1'/>t</a>"],
+                ["desc", name, "--config", "Some words"],
+                ["dumpxml", name, "--inactive", "--xpath", "/domain/*[self::title or self::description or self::metadata]"],
+                ["dumpxml", name, "--inactive", "--xpath", "/domain/*[self::memory or self::currentMemory or self::vcpu]"],
+                ["setvcpus", name, "2", "--maximum", "--config"], ["setvcpus", name, "2", "--config", "--hotpluggable"],
+                ["dumpxml", name, "--inactive", "--xpath", "/domain/*[self::vcpu or self::vcpus]"],
+                ["setvcpus", name, "3", "--maximum", "--config"],
+                ["dumpxml", name, "--inactive", "--xpath", "/domain/*[self::vcpu or self::vcpus]"],
+                ["setvcpus", name, "1", "--config"],
+                ["dumpxml", name, "--inactive", "--xpath", "/domain/*[self::vcpu or self::vcpus]"],
             ])
         }
     }
