@@ -74,7 +74,7 @@ extension QEMUDomain: GuestBalloon, GuestConsoleIO {
             throw VirtError(.systemError, domain: .qemu, detail: "mkstemp failed: \(String(cString: strerror(errno)))")
         }
         close(fd)
-        let path = String(cString: template)
+        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { unlink(path) }
         var arguments: [String: JSONValue] = ["filename": .string(path)]
         if screen > 0 {
