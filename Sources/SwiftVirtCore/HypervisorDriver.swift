@@ -117,6 +117,8 @@ public protocol DomainObserver: Sendable {
     func domainWatchdog(_ uuid: DomainUUID, action: WatchdogEventAction) async
     /// A device detached from the running guest is gone (libvirt's DEVICE_REMOVED); a default does nothing.
     func domainDeviceRemoved(_ uuid: DomainUUID, alias: String) async
+    /// The guest's balloon now holds `actualKiB` (libvirt's BALLOON_CHANGE event); a default does nothing.
+    func domainBalloonChanged(_ uuid: DomainUUID, actualKiB: UInt64) async
 }
 
 /// One running guest. Implementations serialise every lifecycle call (one actor per domain).

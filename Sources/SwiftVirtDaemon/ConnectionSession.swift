@@ -19,6 +19,8 @@ final class ConnectionSession: Sendable {
         var nextCallbackID: Int32 = 1
         var consoles: [UInt32: ConsoleStream] = [:]
         var volumeStreams: [UInt32: VolumeStream] = [:]
+        /// Streams of bytes the daemon sends whole (screenshots), until the client finishes them.
+        var outboundStreams: [UInt32: OutboundStream] = [:]
         var hubToken: Int?
         var keepalive = false
         var closed = false
@@ -125,6 +127,18 @@ final class ConnectionSession: Sendable {
                 encoder.encode(
                     DomainEventCallbackDeviceRemovedMsg(
                         callbackID: callbackID, msg: DomainEventDeviceRemovedMsg(dom: dom, devAlias: alias)))
+            case .balloonChange:
+                guard let actual = notice.balloonActualKiB else { continue }
+                procedure = .domainEventCallbackBalloonChange
+                encoder.encode(
+                    DomainEventCallbackBalloonChangeMsg(
+                        callbackID: callbackID, msg: DomainEventBalloonChangeMsg(dom: dom, actual: actual)))
+            case .metadataChange:
+                guard let metadata = notice.metadata else { continue }
+                procedure = .domainEventCallbackMetadataChange
+                encoder.encode(
+                    DomainEventCallbackMetadataChangeMsg(
+                        callbackID: callbackID, dom: dom, type: metadata.type, nsuri: metadata.uri))
             }
             let header = PacketHeader(
                 program: WireProgram.remote.rawValue, version: 1, procedure: procedure.rawValue, type: .message,
@@ -146,6 +160,7 @@ final class ConnectionSession: Sendable {
             s.driver = nil
             s.consoles = [:]
             s.volumeStreams = [:]
+            s.outboundStreams = [:]
             s.callbacks = [:]
             return result
         }

@@ -29,6 +29,11 @@ struct ActiveDomain: Sendable {
     var live: DomainDefinition { liveBox.value }
     mutating func replaceLive(_ def: DomainDefinition) { liveBox = LiveBox(def) }
 
+    /// The same run with its live definition changed (a live setmem, setvcpus, metadata change).
+    func replacingLive(_ live: DomainDefinition) -> ActiveDomain {
+        ActiveDomain(running: running, live: live, id: id, state: state, reason: reason)
+    }
+
     private final class LiveBox: Sendable {
         let value: DomainDefinition
         init(_ value: DomainDefinition) { self.value = value }

@@ -172,7 +172,7 @@ actor DomainRegistry: DomainObserver {
             if !rec.isActive, rec.live == nil, rec.nextConfig == nil {
                 info = DomainGetInfoRet(
                     state: UInt8(rec.state.rawValue), maxMem: rec.config.memoryKiB, memory: rec.config.currentMemoryKiB,
-                    nrVirtCpu: UInt16(clamping: rec.config.vcpus), cpuTime: 0)
+                    nrVirtCpu: UInt16(clamping: rec.config.currentVcpus ?? rec.config.vcpus), cpuTime: 0)
             }
             entries[uuid] = DomainQuickView.Entry(
                 summary: rec.summary, inactiveInfo: info, inactiveXML: info == nil ? nil : rec.configText,
@@ -464,6 +464,18 @@ actor DomainRegistry: DomainObserver {
         events.publish(DomainEventNotice(kind: .watchdog, domain: rec.identity, lifecycle: nil, watchdogAction: action))
     }
 
+    /// As libvirt: the live `<currentMemory>` follows the balloon, and clients hear of it.
+    func domainBalloonChanged(_ uuid: DomainUUID, actualKiB: UInt64) async {
+        guard var rec = records[uuid], let active = rec.active else { return }
+        var live = active.live
+        live.currentMemoryKiB = actualKiB
+        rec.phase = .active(active.replacingLive(live))
+        records[uuid] = rec
+        saveStatus(uuid)
+        events.publish(
+            DomainEventNotice(kind: .balloonChange, domain: rec.identity, lifecycle: nil, balloonActualKiB: actualKiB))
+    }
+
     func domainStopped(_ uuid: DomainUUID, reason: DomainStateReason, event: DomainLifecycleEvent) async {
         domainStoppedLocal(uuid, reason: reason, event: event)
     }
@@ -486,6 +498,35 @@ actor DomainRegistry: DomainObserver {
             records[uuid] = nil
             // Gone from the host: as libvirt, its emulated TPM's state goes too unless marked persistent.
             Task { [driver, config = rec.config] in await driver.removedDomain(config, flags: []) }
+        }
+    }
+
+    /// Puts definitions changed by a live or config change in place (see DomainRegistry+Changes.swift): `config`
+    /// is made durable first and becomes the persistent definition (the one for the next boot when the domain
+    /// was redefined while running); `live` becomes the running domain's, if `running` still runs.
+    func storeChanged(
+        _ uuid: DomainUUID, live: DomainDefinition?, of running: (any RunningDomain)?, config: DomainDefinition?
+    ) async throws {
+        if let config {
+            let text = try await BlockingIO.run { [store] in
+                let xml = DomainXML.format(config)
+                try store.saveConfig(config, xml: xml)
+                return xml
+            }
+            if var rec = records[uuid] {
+                if rec.nextConfig != nil {
+                    rec.nextConfig = config
+                } else {
+                    rec.config = config
+                    rec.configText = config.hasSecrets ? nil : text
+                }
+                records[uuid] = rec
+            }
+        }
+        if let live, let running, var rec = records[uuid], let active = rec.active, active.running === running {
+            rec.phase = .active(active.replacingLive(live))
+            records[uuid] = rec
+            saveStatus(uuid)
         }
     }
 

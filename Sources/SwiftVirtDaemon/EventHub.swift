@@ -7,6 +7,8 @@ public enum DomainEventKind: Int32, Sendable {
     case reboot = 1
     case watchdog = 3
     case deviceRemoved = 15
+    case balloonChange = 13
+    case metadataChange = 23
 }
 
 struct DomainEventNotice: Sendable {
@@ -16,6 +18,10 @@ struct DomainEventNotice: Sendable {
     var watchdogAction: WatchdogEventAction? = nil
     /// The device of a DEVICE_REMOVED event.
     var deviceAlias: String? = nil
+    /// METADATA_CHANGE: which metadata (virDomainMetadataType) and, for an element, its namespace URI.
+    var metadata: (type: Int32, uri: String?)? = nil
+    /// BALLOON_CHANGE: the memory the guest has now, KiB.
+    var balloonActualKiB: UInt64? = nil
 }
 
 /// Name, uuid and id: what a remote_nonnull_domain carries.

@@ -163,8 +163,13 @@ struct RemoteServer: Sendable {
             }
             return nil
         case .stream, .streamHole:
-            let (console, volume) = session.with { ($0.consoles[header.serial], $0.volumeStreams[header.serial]) }
-            if header.type == .stream { console?.clientPacket(packet) }
+            let (console, volume, outbound) = session.with {
+                ($0.consoles[header.serial], $0.volumeStreams[header.serial], $0.outboundStreams[header.serial])
+            }
+            if header.type == .stream {
+                console?.clientPacket(packet)
+                outbound?.clientPacket(packet)
+            }
             volume?.clientPacket(packet)
             return nil
         default:

@@ -55,10 +55,13 @@ enum DomainQueryRoutes {
             let rec = try await ctx.registry.record(args.dom.domainUUID())
             let def = rec.live ?? rec.config
             let cpuTime = await rec.running?.cpuTimeNanoseconds() ?? 0
+            // A running guest has what its balloon holds (libvirt's cur_balloon, kept by QEMU's BALLOON_CHANGE
+            // events); without a balloon, all of its memory.
+            let ballooned = def.devices.memballoon.map { $0.model != .none } ?? false
+            let memory = rec.isActive && !ballooned ? def.memoryKiB : def.currentMemoryKiB
             return DomainGetInfoRet(
-                state: UInt8(rec.state.rawValue), maxMem: def.memoryKiB,
-                memory: rec.isActive ? def.currentMemoryKiB : def.currentMemoryKiB, nrVirtCpu: UInt16(clamping: def.vcpus),
-                cpuTime: cpuTime)
+                state: UInt8(rec.state.rawValue), maxMem: def.memoryKiB, memory: memory,
+                nrVirtCpu: UInt16(clamping: def.currentVcpus ?? def.vcpus), cpuTime: cpuTime)
         }
         table.on(Remote.DomainGetState.self) {
             (args: DomainGetStateArgs, ctx) in
@@ -105,28 +108,6 @@ enum DomainQueryRoutes {
                 return DomainGetSecurityLabelRet(label: [0], enforcing: 0)
             }
             return DomainGetSecurityLabelRet(label: XDRChars.nulTerminated(label), enforcing: enforcing ? 1 : 0)
-        }
-        table.on(Remote.DomainGetVcpusFlags.self) {
-            (args: DomainGetVcpusFlagsArgs, ctx) in
-            // LIVE 1, CONFIG 2, MAXIMUM 4; neither LIVE nor CONFIG means the current state.
-            let (live, config, maximum): (UInt32, UInt32, UInt32) = (1, 2, 4)
-            try checkFlags(args.flags, allowed: live | config | maximum, "virDomainGetVcpusFlags")
-            if args.flags & live != 0 && args.flags & config != 0 {
-                throw DaemonError.invalidArgument("flags 'affect live' and 'affect config' are mutually exclusive")
-            }
-            let rec = try await ctx.registry.record(args.dom.domainUUID())
-            let def: DomainDefinition
-            if args.flags & config != 0 {
-                def = rec.config
-            } else if let running = rec.live {
-                def = running
-            } else if args.flags & live != 0 {
-                throw DaemonError.domainNotRunning(rec.config.name)
-            } else {
-                def = rec.config
-            }
-            let count = args.flags & maximum != 0 ? def.vcpus : (def.currentVcpus ?? def.vcpus)
-            return DomainGetVcpusFlagsRet(num: Int32(count))
         }
     }
 

@@ -115,7 +115,7 @@ extension QEMUDomain: DeviceHotplug {
     }
 
     /// QEMU's DEVICE_DELETED: the guest let go of a device we asked it to release.
-    func deviceDeleted(_ event: QMPEvent) async {
+    func hotplugDeviceDeleted(_ event: QMPEvent) async {
         guard let alias = event.data["device"]?.stringValue, let nodes = removals.nodes.removeValue(forKey: alias)
         else { return }
         await deleteBlockNodes(nodes)

@@ -36,6 +36,9 @@ public actor QEMUDomain: RunningDomain {
     func releaseAtExit(_ release: @escaping @Sendable () -> Void) { exitReleases.append(release) }
     /// `query-stats-schemas`' answer, which does not change while QEMU runs (see QEMUDomain+Stats.swift).
     var statsSchema: [String: (String, Bool)]?
+    /// Device ids QEMU reported deleted, and who waits for which (see QEMUDomain+VCPUs.swift).
+    var deletedDevices: Set<String> = []
+    var deletionWaiters: [String: CheckedContinuation<Void, Never>] = [:]
     /// Where `<watchdog action='dump'>` dumps go (see QEMUDomain+Watchdog.swift).
     var autoDumpDirectory: String?
     /// Devices asked to leave the guest (see QEMUDomain+Hotplug.swift).
@@ -201,8 +204,12 @@ public actor QEMUDomain: RunningDomain {
             reportReboot()
         case "WATCHDOG":
             watchdogFired(event)
+        case "BALLOON_CHANGE":
+            balloonChanged(event)
         case "DEVICE_DELETED":
-            await deviceDeleted(event)
+            // vCPU unplugs wait for their id; disks and NICs finish their removal.
+            if let device = event.data["device"]?.stringValue { deviceDeleted(device) }
+            await hotplugDeviceDeleted(event)
         default:
             break
         }

@@ -164,7 +164,7 @@ struct XMLWriter {
 
     /// One element as libxml2's formatted dump writes it (no leading indentation, no trailing newline).
     /// `pretty`: children may go on lines of their own, which libxml2 does unless an element holds text.
-    private static func libxml(_ e: KeptXML, depth: Int, pretty: Bool, into out: inout String) {
+    static func libxml(_ e: KeptXML, depth: Int, pretty: Bool, into out: inout String) {
         out += "<" + e.name
         for a in e.attributes {
             out += " " + a.name + "=\""

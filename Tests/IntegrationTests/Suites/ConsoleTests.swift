@@ -6,12 +6,7 @@ extension Integration {
     @Suite struct Console {
         /// Runs `virsh console NAME` on a pseudo-terminal.
         private func openConsole(_ daemon: DaemonHarness, _ name: String) async throws -> ChildProcess {
-            let console = try ChildProcess(
-                TestEnvironment.python,
-                [TestEnvironment.pythonScript("pty_run.py"), TestEnvironment.virsh, "-c", daemon.uri, "console", name],
-                scratch: daemon.scratch)
-            try await console.waitForOutput("Escape character is", timeout: .seconds(20))
-            return console
+            try await GuestShell.console(daemon, name)
         }
 
         @Test func consoleShowsBannerTakesInputAndEscapes() async throws {
