@@ -14,6 +14,8 @@ public protocol DeviceHotplug: RunningDomain {
     /// Changes the medium of a removable drive (cdrom, floppy) to the source of the disk `target` of
     /// `definition`, or ejects it when that disk has no source.
     func changeMedia(target: String, of definition: DomainDefinition) async throws
+    /// Grows (or shrinks) the image behind the disk `alias` to `bytes` (virDomainBlockResize).
+    func resizeDisk(alias: String, bytes: UInt64) async throws
 }
 
 /// libvirt's DEVICE_REMOVED event: a device detached from the running guest is gone.

@@ -145,4 +145,26 @@ extension DomainRegistry {
         await replaceLive(uuid, with: live)
         events.publish(DomainEventNotice(kind: .deviceRemoved, domain: rec.identity, lifecycle: nil, deviceAlias: alias))
     }
+
+    /// virDomainBlockResize: the disk named by target or source path, in bytes (qcow2 rounded up to 512).
+    func resizeDisk(_ uuid: DomainUUID, disk name: String, bytes: UInt64) async throws {
+        try await jobs.run(uuid) {
+            let rec = try self.record(uuid)
+            guard let live = rec.live, let running = rec.running else {
+                throw VirtError(.operationInvalid, detail: "domain is not running")
+            }
+            guard let disk = live.devices.disks.first(where: { $0.targetDev == name || $0.sourcePath == name }),
+                let alias = disk.alias
+            else { throw VirtError(.invalidArg, detail: "disk '\(name)' was not found in the domain config") }
+            guard disk.sourcePath != nil || disk.networkSource != nil, !disk.readOnly, disk.device != .cdrom else {
+                throw VirtError(.operationUnsupported, detail: "can't resize empty or readonly disk '\(disk.targetDev)'")
+            }
+            guard let hotplug = running as? any DeviceHotplug else {
+                throw VirtError(.noSupport, detail: "virDomainBlockResize")
+            }
+            let format = disk.driver?.format
+            let size = format == .qcow2 || format == .qed ? (bytes + 511) / 512 * 512 : bytes
+            try await hotplug.resizeDisk(alias: alias, bytes: size)
+        }
+    }
 }

@@ -29,6 +29,19 @@ enum DomainDeviceRoutes {
             try await ctx.registry.changeDevice(try args.dom.domainUUID(), xml: args.xml, .detach, flags: args.flags)
             return XDRVoid()
         }
+        table.on(Remote.DomainBlockResize.self, waits: true) { args, ctx in
+            // VIR_DOMAIN_BLOCK_RESIZE_BYTES; without it the size is KiB.
+            try checkFlags(args.flags, allowed: 1, Remote.DomainBlockResize.info.api)
+            var bytes = args.size
+            if args.flags & 1 == 0 {
+                guard bytes <= UInt64.max / 1024 else {
+                    throw VirtError(.overflow, detail: "size must be less than \(UInt64.max / 1024)")
+                }
+                bytes *= 1024
+            }
+            try await ctx.registry.resizeDisk(try args.dom.domainUUID(), disk: args.disk, bytes: bytes)
+            return XDRVoid()
+        }
         table.on(Remote.DomainUpdateDeviceFlags.self, waits: true) { args, ctx in
             try checkFlags(args.flags, allowed: affect | force, Remote.DomainUpdateDeviceFlags.info.api)
             try await ctx.registry.changeDevice(

@@ -37,6 +37,7 @@ extension QEMUDomain: DeviceHotplug {
                 await deleteBlockNodes(added.reversed())
                 throw error
             }
+            liveDevices.disks = live.devices.disks
         }
     }
 
@@ -55,6 +56,7 @@ extension QEMUDomain: DeviceHotplug {
                 _ = try? await qmp.execute("netdev_del", arguments: ["id": .string("host\(alias)")])
                 throw error
             }
+            liveDevices.interfaces = live.devices.interfaces
         }
     }
 
@@ -111,6 +113,18 @@ extension QEMUDomain: DeviceHotplug {
                 throw error
             }
             await deleteBlockNodes(old)
+            liveDevices.disks = live.devices.disks
+        }
+    }
+
+    public func resizeDisk(alias: String, bytes: UInt64) async throws {
+        try await job.run {
+            try requireAlive()
+            guard let format = try await blockNodes(of: alias).first else {
+                throw VirtError(.internalError, domain: .qemu, detail: "no block node behind disk \(alias)")
+            }
+            _ = try await qmp.execute(
+                "block_resize", arguments: ["node-name": .string(format), "size": .int(Int64(clamping: bytes))])
         }
     }
 
@@ -122,6 +136,8 @@ extension QEMUDomain: DeviceHotplug {
         if let netdev = removals.netdevs.removeValue(forKey: alias) {
             _ = try? await qmp.execute("netdev_del", arguments: ["id": .string(netdev)])
         }
+        liveDevices.disks.removeAll { $0.alias == alias }
+        liveDevices.interfaces.removeAll { $0.alias == alias }
         await observer.domainDeviceRemoved(definition.uuid, alias: alias)
         if let waiter = removals.waiters.removeValue(forKey: alias) {
             waiter.resume(returning: true)
@@ -222,6 +238,20 @@ extension QEMUDomain: DeviceHotplug {
         // Network backends are not QOM objects QMP could list; the human monitor lists them.
         let text = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string("info network")])
         return (text.stringValue ?? "").contains("\(id):") ? id : nil
+    }
+
+    /// The format node each disk of `disks` has in QEMU now (nil for an empty drive), found by the disk's alias.
+    func formatNodes(of disks: [Disk]) async -> [String?] {
+        var byDevice: [String: String] = [:]
+        if case .array(let list)? = try? await qmp.execute("query-block") {
+            for entry in list {
+                guard let node = entry["inserted"]?["node-name"]?.stringValue else { continue }
+                let qdev = entry["qdev"]?.stringValue ?? ""
+                let id = qdev.hasPrefix("/machine/peripheral/") ? String(qdev.split(separator: "/")[2]) : qdev
+                byDevice[id] = node
+            }
+        }
+        return disks.map { disk in disk.alias.flatMap { byDevice[$0] } }
     }
 
     /// One past the highest N of the "libvirt-N-..." block nodes QEMU has.

@@ -31,13 +31,15 @@ extension QEMUDomain: DomainStatistics {
     public func blockIO(disk: String) async throws -> BlockIOTotals {
         try requireAlive()
         var nodes: [String] = []
+        let disks = liveDevices.disks
+        let formats = await formatNodes(of: disks)
         if disk.isEmpty {
-            nodes = definition.devices.disks.indices.compactMap(formatNode)
+            nodes = formats.compactMap { $0 }
         } else {
-            guard let i = definition.devices.disks.firstIndex(where: { $0.targetDev == disk || $0.sourcePath == disk })
+            guard let i = disks.firstIndex(where: { $0.targetDev == disk || $0.sourcePath == disk })
             else { throw VirtError(.invalidArg, domain: .qemu, detail: "invalid path: \(disk)") }
             // A drive without a medium has done no I/O.
-            guard let node = formatNode(i) else { return BlockIOTotals() }
+            guard let node = formats[i] else { return BlockIOTotals() }
             nodes = [node]
         }
         let figures = QMPBlockFigures(blockstats: try await query("query-blockstats"), nodeStats: nil, namedNodes: nil)
@@ -51,7 +53,7 @@ extension QEMUDomain: DomainStatistics {
 
     public func interfaceCounters(_ device: String) async throws -> InterfaceCounters {
         try requireAlive()
-        let nics = definition.devices.interfaces
+        let nics = liveDevices.interfaces
         let nic =
             if let mac = MACAddress(string: device) { nics.first { $0.mac == mac } } else {
                 nics.first { $0.targetDev == device }
@@ -199,7 +201,7 @@ extension QEMUDomain: DomainStatistics {
 
     private func interfaceStats() -> [TypedStat] {
         guard (try? requireAlive()) != nil else { return [] }
-        let nics = definition.devices.interfaces
+        let nics = liveDevices.interfaces
         var out = [TypedStat("net.count", .uint(UInt32(nics.count)))]
         for (i, nic) in nics.enumerated() {
             guard let tap = nic.targetDev else { continue }
@@ -219,11 +221,13 @@ extension QEMUDomain: DomainStatistics {
             blockstats: try? await query("query-blockstats"),
             nodeStats: try? await query("query-blockstats", ["query-nodes": .bool(true)]),
             namedNodes: try? await query("query-named-block-nodes", ["flat": .bool(true)]))
-        let disks = definition.devices.disks
+        let disks = liveDevices.disks
+        let formats = await formatNodes(of: disks)
         var out = [TypedStat("block.count", .uint(UInt32(disks.count)))]
         for (i, disk) in disks.enumerated() {
-            out += DefinitionStats.header(disk, index: i, backingIndex: formatNode(i).map { _ in disks.count - i })
-            guard let node = formatNode(i) else { continue }
+            let node = formats[i]
+            out += DefinitionStats.header(disk, index: i, backingIndex: node.flatMap(Self.nodeNumber))
+            guard let node else { continue }
             if let io = figures.frontends[node] {
                 out += [
                     ("rd.reqs", io.readRequests), ("rd.bytes", io.readBytes), ("rd.times", io.readTimeNanoseconds),
@@ -256,12 +260,10 @@ extension QEMUDomain: DomainStatistics {
         ["path": .string(path), "property": .string("guest-stats-polling-interval"), "value": .int(Int64(seconds))]
     }
 
-    /// The format node of disk `i` (`libvirt-N-format`, N counting down from the last disk; see
-    /// QEMUCommandLine+Disks.swift), nil for a drive without a medium.
-    private func formatNode(_ i: Int) -> String? {
-        let disk = definition.devices.disks[i]
-        guard disk.sourcePath != nil || disk.networkSource != nil else { return nil }
-        return "libvirt-\(definition.devices.disks.count - i)-format"
+    /// N of a "libvirt-N-format" node: libvirt's backingIndex of the disk's top image.
+    static func nodeNumber(_ node: String) -> Int? {
+        guard node.hasPrefix("libvirt-") else { return nil }
+        return Int(node.dropFirst("libvirt-".count).prefix(while: \.isNumber))
     }
 
     /// The QOM path of the balloon device, nil without one.

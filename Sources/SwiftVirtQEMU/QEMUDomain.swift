@@ -43,6 +43,8 @@ public actor QEMUDomain: RunningDomain {
     var autoDumpDirectory: String?
     /// Devices asked to leave the guest (see QEMUDomain+Hotplug.swift).
     var removals = DeviceRemovals()
+    /// The guest's disks and NICs now: the definition's, then as hotplug changed them (statistics read these).
+    var liveDevices: DomainDevices
     func dumpWatchdogFires(into directory: String) { autoDumpDirectory = directory }
 
     init(
@@ -52,6 +54,7 @@ public actor QEMUDomain: RunningDomain {
     ) {
         self.id = status.id
         self.definition = definition
+        self.liveDevices = definition.devices
         self.status = status
         self.process = process
         self.qmp = qmp

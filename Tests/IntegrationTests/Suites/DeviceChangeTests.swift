@@ -64,6 +64,7 @@ extension Integration {
                         ["attach-device", "devchg", unknown, "--config"],
                         ["attach-device", "devchg", nic, "--live"],
                         ["attach-device", "devchg", nic],
+                        ["blockresize", "devchg", "vdb", "64M"],
                         ["detach-disk", "devchg", "vdb", "--config"],
                         ["detach-disk", "devchg", "vdz", "--config"],
                         ["change-media", "devchg", "hdc", "--eject", "--config"],
@@ -127,6 +128,14 @@ extension Integration {
             try await waitUntil("the guest to see the new disk", timeout: .seconds(30)) {
                 readFile(guest.serialLog).components(separatedBy: "[1af4:1001]").count > pciBefore
             }
+            // blockresize grows the image under the running guest (qcow2: to a multiple of 512).
+            try await virsh.must("blockresize", guest.name, "vdb", "64M")
+            let blocks = try await virsh.must("domstats", guest.name, "--block")
+            #expect(blocks.contains("block.1.name=vdb") && blocks.contains("block.1.capacity=67108864"), "\(blocks)")
+            let img = try await run("/usr/bin/qemu-img", ["info", "-U", data], scratch: daemon.scratch)
+            #expect(img.stdout.contains("virtual size: 64 MiB"), "\(img)")
+            let missing = try await virsh("blockresize", guest.name, "vdz", "64M")
+            #expect(missing.stderr.contains("disk 'vdz' was not found in the domain config"), "\(missing)")
             // Not in the persistent definition: it was a live change only.
             #expect(!(try await virsh.must("domblklist", guest.name, "--inactive")).contains("vdb"))
 
