@@ -220,16 +220,9 @@ extension QEMUDomain: DeviceHotplug {
 
     /// The format node behind the device `alias` and its storage node ("libvirt-N-format", "libvirt-N-storage").
     private func blockNodes(of alias: String) async throws -> [String] {
-        let devices = try await qmp.execute("query-block")
-        guard case .array(let list) = devices else { return [] }
-        for entry in list {
-            let qdev = entry["qdev"]?.stringValue ?? ""
-            guard qdev == alias || qdev.split(separator: "/").contains(where: { $0 == alias }) else { continue }
-            guard let format = entry["inserted"]?["node-name"]?.stringValue else { return [] }
-            guard format.hasSuffix("-format") else { return [format] }
-            return [format, String(format.dropLast("-format".count)) + "-storage"]
-        }
-        return []
+        guard let format = try await insertedNodes()[alias] else { return [] }
+        guard format.hasSuffix("-format") else { return [format] }
+        return [format, String(format.dropLast("-format".count)) + "-storage"]
     }
 
     /// The network backend of the interface `alias` (libvirt's "host" + alias), when QEMU has it.
@@ -242,16 +235,22 @@ extension QEMUDomain: DeviceHotplug {
 
     /// The format node each disk of `disks` has in QEMU now (nil for an empty drive), found by the disk's alias.
     func formatNodes(of disks: [Disk]) async -> [String?] {
-        var byDevice: [String: String] = [:]
-        if case .array(let list)? = try? await qmp.execute("query-block") {
-            for entry in list {
-                guard let node = entry["inserted"]?["node-name"]?.stringValue else { continue }
-                let qdev = entry["qdev"]?.stringValue ?? ""
-                let id = qdev.hasPrefix("/machine/peripheral/") ? String(qdev.split(separator: "/")[2]) : qdev
-                byDevice[id] = node
-            }
-        }
+        let byDevice = (try? await insertedNodes()) ?? [:]
         return disks.map { disk in disk.alias.flatMap { byDevice[$0] } }
+    }
+
+    /// The node inserted in each drive, by the id of the device it belongs to (query-block names the device by
+    /// its QOM path, "/machine/peripheral/ID/...", or by the id alone).
+    private func insertedNodes() async throws -> [String: String] {
+        guard case .array(let list) = try await qmp.execute("query-block") else { return [:] }
+        var byDevice: [String: String] = [:]
+        for entry in list {
+            guard let node = entry["inserted"]?["node-name"]?.stringValue else { continue }
+            let qdev = entry["qdev"]?.stringValue ?? ""
+            let id = qdev.hasPrefix("/machine/peripheral/") ? String(qdev.split(separator: "/")[2]) : qdev
+            byDevice[id] = node
+        }
+        return byDevice
     }
 
     /// One past the highest N of the "libvirt-N-..." block nodes QEMU has.
