@@ -57,3 +57,11 @@ public struct VCPUHotplugPartial: Error, Sendable {
         self.error = error
     }
 }
+
+/// Direct connections to a running guest's graphics server (virDomainOpenGraphicsFD), for clients that cannot
+/// reach its listen address or should not need its password.
+public protocol GuestGraphicsAccess: RunningDomain {
+    /// Makes a socket pair, hands one end to the server of graphics device `index` as a new client
+    /// (authenticated already when `skipAuth`) and returns the other end, which the caller owns.
+    func openGraphics(index: UInt32, skipAuth: Bool) async throws -> Int32
+}

@@ -1,7 +1,9 @@
+import Glibc
 import Logging
 import NIOCore
 import Synchronization
 import SwiftVirtCore
+import SwiftVirtSystem
 import SwiftVirtWire
 
 /// Per-connection state. Calls on one connection may run concurrently, and event sinks read the callback table
@@ -37,15 +39,18 @@ final class ConnectionSession: Sendable {
     /// Replies go straight to the channel (NIO orders writes per caller and hops to the event loop itself);
     /// an intermediate stream and writer task cost two extra thread hand-offs per call.
     private let channel: any Channel
+    /// The channel's descriptor (owned by the channel), for replies that carry descriptors.
+    private let socket: CInt
     private let state: Mutex<State>
     /// Payload bytes queued for the socket but not yet written; bulk senders (volume downloads) wait while it
     /// is high, so a multi-GiB download never sits in memory.
     private let pendingOutput = Atomic<Int>(0)
 
-    init(id: Int, readOnly: Bool, channel: any Channel, logger: Logger) {
+    init(id: Int, readOnly: Bool, channel: any Channel, socket: CInt, logger: Logger) {
         self.id = id
         self.socketIsReadOnly = readOnly
         self.channel = channel
+        self.socket = socket
         self.logger = logger
         self.state = Mutex(State(readOnly: readOnly))
     }
@@ -77,6 +82,36 @@ final class ConnectionSession: Sendable {
         h.type = .reply
         h.status = .ok
         send(Packet(header: h, payload: payload))
+    }
+
+    /// A reply carrying descriptors (REPLY_WITH_FDS): their count leads the payload, and after the packet each
+    /// descriptor follows in its own sendmsg with one byte of data, as libvirt's client reads them. NIO cannot send
+    /// descriptors, so packet and descriptors go to the socket directly, on the event loop, once an empty write
+    /// through NIO has drained what was queued before; no other write can come in between. The descriptors are
+    /// closed once sent (or when sending fails).
+    func sendReply(to header: PacketHeader, payload: [UInt8], passing descriptors: [CInt]) async throws {
+        defer { for fd in descriptors { close(fd) } }
+        if state.withLock({ $0.closed }) { return }
+        var h = header
+        h.type = .replyWithFDs
+        h.status = .ok
+        var encoder = XDREncoder()
+        encoder.encode(UInt32(descriptors.count))
+        encoder.appendRaw(payload)
+        let bytes = Packet(header: h, payload: encoder.bytes).encoded()
+        let (channel, socket) = (self.channel, self.socket)
+        try await channel.eventLoop.flatSubmit {
+            do {
+                // Written from the encoder's context: the empty buffer is bytes already, not a packet.
+                let encoderContext = try channel.pipeline.syncOperations.context(handlerType: PacketEncodeHandler.self)
+                return encoderContext.writeAndFlush(NIOAny(ByteBuffer())).flatMapThrowing {
+                    try DescriptorPassing.writeAll(bytes, on: socket)
+                    for fd in descriptors { try DescriptorPassing.send([0], attaching: fd, on: socket) }
+                }
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }.get()
     }
 
     func sendError(to header: PacketHeader, _ error: VirtError) {

@@ -53,7 +53,8 @@ struct RemoteServer: Sendable {
                 let id = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
                 var connLogger = logger
                 connLogger[metadataKey: "conn"] = "\(id)"
-                let session = ConnectionSession(id: id, readOnly: readOnly, channel: child, logger: connLogger)
+                let session = ConnectionSession(
+                    id: id, readOnly: readOnly, channel: child, socket: fd, logger: connLogger)
                 let poller = pollers.poller(for: child.eventLoop)
                 poller?.watch(fd)
                 try child.pipeline.syncOperations.addHandler(PacketFrameHandler(logger: logger))
@@ -161,6 +162,15 @@ struct RemoteServer: Sendable {
                     channel.close(promise: nil)
                 }
             }
+            return nil
+        case .callWithFDs:
+            // The descriptors came after the packet and the socket reader (NIO) cannot take them: the kernel has
+            // closed them and the decoder dropped their bytes. The call is answered, the connection stays.
+            session.sendError(
+                to: header,
+                VirtError(
+                    .operationUnsupported, domain: .rpc,
+                    detail: "swiftvirtd does not take file descriptors from clients (procedure \(header.procedure))"))
             return nil
         case .stream, .streamHole:
             let (console, volume, outbound) = session.with {

@@ -1,7 +1,8 @@
 import SwiftVirtCore
 import SwiftVirtWire
 
-/// Keys into a running guest and screenshots out of it (virsh send-key, screenshot).
+/// Keys into a running guest, screenshots out of it (virsh send-key, screenshot), and direct connections to its
+/// graphics server (virDomainOpenGraphicsFD, as virt-viewer --attach and virt-manager use it).
 enum DomainConsoleIORoutes {
     static func register(into table: inout RouteTable) {
         table.on(Remote.DomainSendKey.self) { args, ctx in
@@ -14,6 +15,20 @@ enum DomainConsoleIORoutes {
                 try await console.sendKeys(keys, holdMilliseconds: args.holdtime)
             }
             return XDRVoid()
+        }
+        table.raw(Remote.DomainOpenGraphicsFD.self) { payload, ctx in
+            let args = try Route.arguments(of: Remote.DomainOpenGraphicsFD.self, payload)
+            let skipAuth: UInt32 = 1  // VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH
+            try checkFlags(args.flags, allowed: skipAuth, Remote.DomainOpenGraphicsFD.info.api)
+            let descriptor = try await ctx.registry.withActive(args.dom.domainUUID()) { running in
+                guard let graphics = running as? any GuestGraphicsAccess else {
+                    throw Dispatcher.notSupported(Remote.DomainOpenGraphicsFD.info)
+                }
+                return try await graphics.openGraphics(index: args.idx, skipAuth: args.flags & skipAuth != 0)
+            }
+            // The descriptor is the reply: it follows the (empty) reply packet on the socket.
+            try await ctx.session.sendReply(to: ctx.header, payload: [], passing: [descriptor])
+            return nil
         }
         table.raw(Remote.DomainScreenshot.self) { payload, ctx in
             let args = try Route.arguments(of: Remote.DomainScreenshot.self, payload)

@@ -32,6 +32,8 @@ public actor QMPClient {
     public nonisolated let events: AsyncStream<QMPEvent>
     private let eventContinuation: AsyncStream<QMPEvent>.Continuation
     private let channel: any Channel
+    /// The channel's descriptor, for commands that carry a descriptor (owned by the channel).
+    private let socket: CInt
     private let logger: Logger
     private var pending: [Int: (command: String, wholeReply: Bool, continuation: CheckedContinuation<JSONValue, any Error>)] =
         [:]
@@ -49,13 +51,14 @@ public actor QMPClient {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> QMPClient {
         let channel: any Channel
+        let socket: CInt
         let inbound: AsyncStream<QMPInbound>
         do {
-            (channel, inbound) = try await QMPTransport.connect(path: path, group: group)
+            (channel, socket, inbound) = try await QMPTransport.connectWithSocket(path: path, group: group)
         } catch {
             throw QMPError.connectFailed(path: path, reason: "\(error)")
         }
-        let client = QMPClient(path: path, channel: channel, logger: logger)
+        let client = QMPClient(path: path, channel: channel, socket: socket, logger: logger)
         await client.startReading(inbound)
         do {
             try await client.awaitGreeting(timeout: timeout)
@@ -67,9 +70,10 @@ public actor QMPClient {
         return client
     }
 
-    private init(path: String, channel: any Channel, logger: Logger) {
+    private init(path: String, channel: any Channel, socket: CInt, logger: Logger) {
         self.path = path
         self.channel = channel
+        self.socket = socket
         var logger = logger
         logger[metadataKey: "qmp"] = "\(path)"
         self.logger = logger
@@ -85,6 +89,17 @@ public actor QMPClient {
         return try await send(message, command: command, wholeReply: false, timeout: timeout)
     }
 
+    /// Runs `command` with `descriptor` attached (SCM_RIGHTS), as `getfd` and `add-fd` want it, and returns its
+    /// `return` value. QEMU holds its own copy once the command is read; the caller keeps and closes `descriptor`.
+    public func execute(
+        _ command: String, arguments: [String: JSONValue]? = nil, passing descriptor: CInt,
+        timeout: Duration = .seconds(30)
+    ) async throws -> JSONValue {
+        var message: [String: JSONValue] = ["execute": .string(command)]
+        if let arguments { message["arguments"] = .object(arguments) }
+        return try await send(message, command: command, wholeReply: false, timeout: timeout, passing: descriptor)
+    }
+
     /// Sends a command a client wrote (libvirt's "arbitrary" monitor command) and returns QEMU's whole reply
     /// object, an `error` reply included, as libvirt passes it back. Our own id replaces any the client gave, so
     /// the reply cannot be mistaken for another command's.
@@ -94,9 +109,9 @@ public actor QMPClient {
         try await send(command, command: command["execute"]?.stringValue ?? "(arbitrary)", wholeReply: true, timeout: timeout)
     }
 
-    private func send(_ body: [String: JSONValue], command: String, wholeReply: Bool, timeout: Duration) async throws
-        -> JSONValue
-    {
+    private func send(
+        _ body: [String: JSONValue], command: String, wholeReply: Bool, timeout: Duration, passing descriptor: CInt? = nil
+    ) async throws -> JSONValue {
         if let closedReason {
             if case .disconnected = closedReason { throw QMPError.disconnected(command: command) }
             throw closedReason
@@ -116,9 +131,26 @@ public actor QMPClient {
         logger.debug("QMP send \(command)", metadata: ["id": "\(id)"])
         return try await withCheckedThrowingContinuation { continuation in
             pending[id] = (command, wholeReply, continuation)
-            channel.writeAndFlush(ByteBuffer(bytes: bytes)).whenFailure { [weak self] error in
+            let written: EventLoopFuture<Void>
+            if let descriptor {
+                written = Self.write(Array(bytes), passing: descriptor, on: channel, socket: socket)
+            } else {
+                written = channel.writeAndFlush(ByteBuffer(bytes: bytes))
+            }
+            written.whenFailure { [weak self] error in
                 Task { await self?.fail(id: id, with: .disconnected(command: command)) }
             }
+        }
+    }
+
+    /// The command's bytes go out with the descriptor in one sendmsg on the socket itself, which NIO cannot do.
+    /// So that nothing NIO queued before is overtaken, an empty write goes through NIO first; once it completes,
+    /// on the event loop, all earlier bytes are in the socket and no other write can run until this one is done.
+    private static func write(_ bytes: [UInt8], passing descriptor: CInt, on channel: any Channel, socket: CInt)
+        -> EventLoopFuture<Void>
+    {
+        channel.writeAndFlush(ByteBuffer()).flatMapThrowing {
+            try DescriptorPassing.send(bytes, attaching: descriptor, on: socket)
         }
     }
 

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import SwiftVirtSystem
 
 /// What the socket delivers to the client, in order.
 enum QMPInbound: Sendable {
@@ -62,9 +63,21 @@ final class QMPStreamHandler: ChannelInboundHandler {
 }
 
 enum QMPTransport {
-    static func connect(path: String, group: any EventLoopGroup) async throws -> (any Channel, AsyncStream<QMPInbound>)
+    /// Connects to the socket at `path`.
+    static func connect(path: String, group: any EventLoopGroup) async throws
+        -> (any Channel, AsyncStream<QMPInbound>)
+    {
+        let connected = try await connectWithSocket(path: path, group: group)
+        return (connected.channel, connected.inbound)
+    }
+
+    /// Connects to the monitor socket at `path`, and returns the socket's descriptor too: commands that hand
+    /// QEMU a descriptor (`getfd`) send on it directly.
+    static func connectWithSocket(path: String, group: any EventLoopGroup) async throws
+        -> (channel: any Channel, socket: CInt, inbound: AsyncStream<QMPInbound>)
     {
         let (stream, continuation) = AsyncStream<QMPInbound>.makeStream()
+        let socket = try DescriptorPassing.connect(unixPath: path)
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -72,7 +85,7 @@ enum QMPTransport {
                     try channel.pipeline.syncOperations.addHandler(QMPStreamHandler(continuation: continuation))
                 }
             }
-            .connect(unixDomainSocketPath: path).get()
-        return (channel, stream)
+            .withConnectedSocket(socket).get()
+        return (channel, socket, stream)
     }
 }

@@ -87,6 +87,7 @@ public enum FramingError: Error, Equatable, Sendable {
     case lengthTooLarge(UInt32)
     case invalidType(UInt32)
     case invalidStatus(UInt32)
+    case tooManyDescriptors(UInt32)
 }
 
 /// Splits a byte stream into packets. Feed it whatever the socket delivered; call `next()` until nil.
@@ -95,6 +96,11 @@ public struct PacketDecoder: Sendable {
     public let maxPacketLength: Int
     private var buffer: [UInt8] = []
     private var start = 0
+    /// After a CALL_WITH_FDS packet the client sends each descriptor with one byte of data. A reader that does
+    /// not take descriptors (the kernel then closes them) still has to drop those bytes.
+    private var descriptorBytesToSkip = 0
+    /// Most descriptors one message may carry (libvirt's VIR_NET_MESSAGE_NUM_FDS_MAX).
+    public static let maxDescriptors: UInt32 = 32
 
     public init(maxPacketLength: Int = 33_554_432) { self.maxPacketLength = maxPacketLength }
 
@@ -113,6 +119,12 @@ public struct PacketDecoder: Sendable {
     /// The next complete packet, or nil when more bytes are needed. Bad length words and header fields
     /// are reported as soon as their bytes arrive, before the rest of the packet.
     public mutating func next() throws(FramingError) -> Packet? {
+        if descriptorBytesToSkip > 0 {
+            let skipped = min(descriptorBytesToSkip, bufferedByteCount)
+            start += skipped
+            descriptorBytesToSkip -= skipped
+            if descriptorBytesToSkip > 0 { return nil }
+        }
         guard bufferedByteCount >= 4 else { return nil }
         let length = word(at: start)
         if length < UInt32(Packet.minimumLength) { throw .lengthTooSmall(length) }
@@ -128,6 +140,11 @@ public struct PacketDecoder: Sendable {
             procedure: Int32(bitPattern: word(at: start + 12)), type: type, serial: word(at: start + 20),
             status: status)
         let payload = Array(buffer[(start + Packet.minimumLength)..<(start + Int(length))])
+        if type == .callWithFDs {
+            let count = payload.count >= 4 ? word(at: start + Packet.minimumLength) : 0
+            if count > Self.maxDescriptors { throw .tooManyDescriptors(count) }
+            descriptorBytesToSkip = Int(count)
+        }
         start += Int(length)
         if start == buffer.count {
             buffer.removeAll(keepingCapacity: true)

@@ -99,4 +99,17 @@ enum {
 };
 uint32_t sv_ethtool_features(const char *ifname);
 
+/* Sends `len` bytes of `buf` on the stream socket `sock` with descriptor `fd` attached (SCM_RIGHTS) to the
+   first byte, then the rest plainly; waits (poll) while the socket is full. 0, or -errno. */
+int sv_send_with_fd(int sock, const void *buf, size_t len, int fd);
+
+/* Writes all `len` bytes of `buf` to `fd`, waiting (poll) while a non-blocking descriptor is full. 0, or -errno. */
+int sv_write_all(int fd, const void *buf, size_t len);
+
+/* socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC); 0, or -errno. */
+int sv_stream_socketpair(int fds[2]);
+
+/* A connected AF_UNIX stream socket (close-on-exec) to `path`; the descriptor, or -errno. */
+int sv_unix_connect(const char *path);
+
 #endif

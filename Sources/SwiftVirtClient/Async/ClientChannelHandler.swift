@@ -133,6 +133,8 @@ final class ClientChannelHandler: ChannelInboundHandler {
             return "packet \(length) bytes received from server too small, want \(Packet.minimumLength)"
         case .invalidType(let type): return "bad packet framing: unknown packet type \(type)"
         case .invalidStatus(let status): return "bad packet framing: unknown packet status \(status)"
+        case .tooManyDescriptors(let count):
+            return "Received too many FDs \(count), expected \(PacketDecoder.maxDescriptors) maximum"
         }
     }
 
