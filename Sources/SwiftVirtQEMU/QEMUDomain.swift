@@ -62,7 +62,8 @@ public actor QEMUDomain: RunningDomain {
         self.stateReason = reason
         self.runtime = DomainRuntimeInfo(
             id: status.id, ptyPaths: status.ptyPaths, vncPort: status.vncPort,
-            vncWebsocketPort: Self.websocketPort(definition, vncPort: status.vncPort), spicePort: status.spicePort)
+            vncWebsocketPort: Self.websocketPort(definition, vncPort: status.vncPort), spicePort: status.spicePort,
+            defaultListenAddress: ArgumentBuilder.defaultListenAddress)
         self.observer = observer
         var logger = logger
         logger[metadataKey: "domain"] = "\(definition.name)"

@@ -152,11 +152,16 @@ enum GraphicsXML {
         ]
     }
 
-    /// Live XML shows the ports the driver allocated; unlike libvirt it does not fill in the driver's default
-    /// listen address (127.0.0.1), so that live XML defined again is the same definition.
+    /// Live XML shows the ports the driver allocated and, as libvirt does, the address an address listen
+    /// without one really listens on.
     static func format(_ w: inout XMLWriter, _ g: Graphics, _ rt: DomainRuntimeInfo?) {
         var attrs: [XMLWriter.Attr] = [("type", g.type.rawValue)]
-        let listens = g.listens
+        var listens = g.listens
+        if let address = rt?.defaultListenAddress, g.type == .vnc || g.type == .spice {
+            for i in listens.indices where listens[i].type == .address && listens[i].address == nil {
+                listens[i].address = address
+            }
+        }
         let first = listens.first
         switch g.type {
         case .vnc:

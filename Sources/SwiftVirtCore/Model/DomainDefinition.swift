@@ -21,10 +21,14 @@ public struct DomainRuntimeInfo: Sendable, Equatable, Codable {
     /// The SPICE display's ports, as the driver allocated them at start.
     public var spicePort: Int?
     public var spiceTLSPort: Int?
+    /// The address a VNC or SPICE display listens on when its `<listen type='address'>` names none (the
+    /// driver's default), shown in live XML as libvirt does: clients such as virt-viewer read it there.
+    public var defaultListenAddress: String?
     public init(
         id: Int32, ptyPaths: [String: String] = [:], vncPort: Int? = nil, vncWebsocketPort: Int? = nil,
-        spicePort: Int? = nil, spiceTLSPort: Int? = nil
+        spicePort: Int? = nil, spiceTLSPort: Int? = nil, defaultListenAddress: String? = nil
     ) {
+        self.defaultListenAddress = defaultListenAddress
         self.id = id
         self.ptyPaths = ptyPaths
         self.vncPort = vncPort

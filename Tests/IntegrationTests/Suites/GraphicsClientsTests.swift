@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+extension Integration {
+    /// The graphical clients: virDomainOpenGraphicsFD as python3-libvirt sees it, compared with a private libvirtd
+    /// 9.0, then Debian's virt-viewer and virt-manager on a virtual X server (python/graphics_clients_flow.sh),
+    /// showing real guests' screens: by the VNC port of the live XML, and by a descriptor from the daemon for a
+    /// guest whose VNC listens nowhere.
+    @Suite struct GraphicsClients {
+        /// The demo guest with a VGA screen and `graphics`.
+        static func guestXML(name: String, scratch: URL, graphics: String) throws -> String {
+            try TestEnvironment.guestXML(name: name, serialLog: scratch.appendingPathComponent("\(name).log").path)
+                .replacingOccurrences(
+                    of: "</devices>", with: graphics + "<video><model type='vga'/></video></devices>")
+        }
+
+        /// The descriptor's far end is QEMU's VNC server: it asks for the password unless SKIPAUTH; the errors
+        /// (no such display, unknown flag, guest not running) are libvirtd's.
+        @Test func openGraphicsFDMatchesLibvirtd() async throws {
+            func transcript(_ at: CLIEndpoint) async throws -> [String] {
+                let name = "ogfd-\(UUID().uuidString.prefix(6).lowercased())"
+                at.track(name)
+                let path = at.scratch.appendingPathComponent("\(name).xml").path
+                try Self.guestXML(
+                    name: name, scratch: at.scratch, graphics: "<graphics type='vnc' port='-1' passwd='sesame'/>"
+                ).write(toFile: path, atomically: true, encoding: .utf8)
+                try await at.virsh.must("define", path)
+                try await at.virsh.must("start", name)
+                var lines: [String] = []
+                for phase in ["running", "inactive"] {
+                    if phase == "inactive" { try await at.virsh.must("destroy", name) }
+                    let r = try await run(
+                        TestEnvironment.python, [TestEnvironment.pythonScript("open_graphics.py"), at.uri, name, phase],
+                        scratch: at.scratch)
+                    #expect(r.succeeded, "\(at.label): \(r)")
+                    lines += r.stdout.split(separator: "\n").map(String.init)
+                }
+                return lines
+            }
+            let ours = try await DaemonHarness.with { try await transcript(CLIEndpoint($0)) }
+            let theirs = try await LibvirtdHarness.with { try await transcript(CLIEndpoint($0)) }
+            #expect(ours.first == "flags=0 banner=b'RFB 003.008\\n' security types=[2]", "\(ours)")
+            #expect(ours.count == 5 && ours == theirs, "swiftvirtd:\n\(ours)\nlibvirtd:\n\(theirs)")
+        }
+
+        @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/virt-manager")))
+        func virtViewerAndVirtManagerShowTheGuests() async throws {
+            try await NetworkNamespace.with { ns in
+                let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+                    "svt-gfx-\(UUID().uuidString.prefix(6))")
+                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: scratch) }
+                let portGuest = scratch.appendingPathComponent("port.xml").path
+                let fdGuest = scratch.appendingPathComponent("fd.xml").path
+                try Self.guestXML(name: "portguest", scratch: scratch, graphics: "<graphics type='vnc' port='-1'/>")
+                    .write(toFile: portGuest, atomically: true, encoding: .utf8)
+                try Self.guestXML(
+                    name: "fdguest", scratch: scratch, graphics: "<graphics type='vnc'><listen type='none'/></graphics>"
+                ).write(toFile: fdGuest, atomically: true, encoding: .utf8)
+                let python = URL(fileURLWithPath: TestEnvironment.pythonScript("xwd_pixels.py"))
+                    .deletingLastPathComponent().path
+                let r = try await run(
+                    "/usr/sbin/ip",
+                    ["netns", "exec", ns.name, "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh",
+                     TestEnvironment.pythonScript("graphics_clients_flow.sh"), try TestEnvironment.daemonBinary(),
+                     scratch.path, python, portGuest, fdGuest], scratch: scratch, timeout: .seconds(240))
+                let steps = LibvirtDBus.steps(r.stdout)
+                #expect(r.succeeded && steps["end"] != nil, "\(r)\n\(readFile(scratch.appendingPathComponent("swiftvirtd.log").path))")
+                // By name: virt-viewer read the address and port from the live XML and connected to it.
+                let byName = steps["viewer-by-name"] ?? ""
+                #expect(byName.contains("Guest graphics address is 127.0.0.1:59"), "\(byName)")
+                // --attach and virt-manager's console: a descriptor, the only way to a display listening nowhere.
+                let attach = steps["viewer-attach"] ?? ""
+                #expect(attach.range(of: #"callback fd=[0-9]+"#, options: .regularExpression) != nil, "\(attach)")
+                let console = steps["manager-console"] ?? ""
+                #expect(console.contains("proto=vnc") && console.contains("gport=None"), "\(console)")
+                // Each console window shows the guest's screen: the BIOS's text is there, in VGA grey.
+                for step in ["viewer-by-name", "viewer-attach", "manager-console"] {
+                    #expect(Self.pixels(steps[step], "grey") > 500, "\(step): \(steps[step] ?? "-")")
+                }
+                // The manager window lists both running guests.
+                let main = steps["manager-main"] ?? ""
+                #expect(main.contains("domain=portguest status=Running added"), "\(main)")
+                #expect(main.contains("domain=fdguest status=Running added"), "\(main)")
+                #expect(Self.pixels(main, "lit") > 10000, "\(main)")
+                #expect(steps["domdisplay"]?.hasPrefix("vnc://127.0.0.1:") == true, "\(steps["domdisplay"] ?? "-")")
+            }
+        }
+
+        /// A count from xwd_pixels.py's "grey=N lit=M" line in a step's output.
+        static func pixels(_ output: String?, _ key: String) -> Int {
+            guard let output, let range = output.range(of: "\(key)=[0-9]+", options: .regularExpression) else {
+                return 0
+            }
+            return Int(output[range].dropFirst(key.count + 1)) ?? 0
+        }
+    }
+}
