@@ -119,6 +119,9 @@ public protocol DomainObserver: Sendable {
     func domainDeviceRemoved(_ uuid: DomainUUID, alias: String) async
     /// The guest's balloon now holds `actualKiB` (libvirt's BALLOON_CHANGE event); a default does nothing.
     func domainBalloonChanged(_ uuid: DomainUUID, actualKiB: UInt64) async
+    /// A device of the guest reported something clients may want to hear (see `GuestNotice`); a default does
+    /// nothing.
+    func domainNotice(_ uuid: DomainUUID, _ notice: GuestNotice) async
 }
 
 /// One running guest. Implementations serialise every lifecycle call (one actor per domain).

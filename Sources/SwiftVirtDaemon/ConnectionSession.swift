@@ -162,6 +162,31 @@ final class ConnectionSession: Sendable {
                 encoder.encode(
                     DomainEventCallbackDeviceRemovedMsg(
                         callbackID: callbackID, msg: DomainEventDeviceRemovedMsg(dom: dom, devAlias: alias)))
+            case .deviceAdded:
+                guard let alias = notice.deviceAlias else { continue }
+                procedure = .domainEventCallbackDeviceAdded
+                encoder.encode(DomainEventCallbackDeviceAddedMsg(callbackID: callbackID, dom: dom, devAlias: alias))
+            case .trayChange:
+                guard case .trayMoved(let alias, let open) = notice.guestNotice else { continue }
+                procedure = .domainEventCallbackTrayChange
+                encoder.encode(
+                    DomainEventCallbackTrayChangeMsg(
+                        callbackID: callbackID,
+                        msg: DomainEventTrayChangeMsg(dom: dom, devAlias: alias, reason: open ? 0 : 1)))
+            case .agentLifecycle:
+                guard case .agentChannel(let connected, let atStart) = notice.guestNotice else { continue }
+                // virConnectDomainEventAgentLifecycleState (1 connected, 2 disconnected) and Reason (1 domain
+                // started, 2 channel).
+                procedure = .domainEventCallbackAgentLifecycle
+                encoder.encode(
+                    DomainEventCallbackAgentLifecycleMsg(
+                        callbackID: callbackID, dom: dom, state: connected ? 1 : 2, reason: atStart ? 1 : 2))
+            case .rtcChange:
+                guard case .rtcChanged(let offset) = notice.guestNotice else { continue }
+                procedure = .domainEventCallbackRtcChange
+                encoder.encode(
+                    DomainEventCallbackRtcChangeMsg(
+                        callbackID: callbackID, msg: DomainEventRtcChangeMsg(dom: dom, offset: offset)))
             case .balloonChange:
                 guard let actual = notice.balloonActualKiB else { continue }
                 procedure = .domainEventCallbackBalloonChange

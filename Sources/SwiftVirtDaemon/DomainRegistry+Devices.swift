@@ -85,6 +85,9 @@ extension DomainRegistry {
                 try await hotplug.changeMedia(target: target, of: next)
             }
             await replaceLive(uuid, with: next)
+            if operation == .attach, let alias = next.devices.disks.first(where: { $0.targetDev == target })?.alias {
+                publishDeviceAdded(uuid, alias: alias)
+            }
         default:
             throw unsupported
         }
@@ -132,6 +135,13 @@ extension DomainRegistry {
             throw error
         }
         await replaceLive(uuid, with: next)
+        publishDeviceAdded(uuid, alias: alias)
+    }
+
+    /// libvirt's DEVICE_ADDED, once a hot-plugged device is in the guest and the live definition.
+    private func publishDeviceAdded(_ uuid: DomainUUID, alias: String) {
+        guard let rec = try? record(uuid) else { return }
+        events.publish(DomainEventNotice(kind: .deviceAdded, domain: rec.identity, lifecycle: nil, deviceAlias: alias))
     }
 
     /// The guest let go of a detached device: out of the live definition, and libvirt's DEVICE_REMOVED event.

@@ -464,6 +464,13 @@ actor DomainRegistry: DomainObserver {
         events.publish(DomainEventNotice(kind: .watchdog, domain: rec.identity, lifecycle: nil, watchdogAction: action))
     }
 
+    /// Also while the domain is still starting: the agent channel's first state is reported then.
+    func domainNotice(_ uuid: DomainUUID, _ notice: GuestNotice) async {
+        guard let rec = records[uuid] else { return }
+        events.publish(
+            DomainEventNotice(kind: DomainEventKind(notice), domain: rec.identity, lifecycle: nil, guestNotice: notice))
+    }
+
     /// As libvirt: the live `<currentMemory>` follows the balloon, and clients hear of it.
     func domainBalloonChanged(_ uuid: DomainUUID, actualKiB: UInt64) async {
         guard var rec = records[uuid], let active = rec.active else { return }

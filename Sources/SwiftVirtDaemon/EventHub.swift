@@ -5,10 +5,23 @@ import SwiftVirtCore
 public enum DomainEventKind: Int32, Sendable {
     case lifecycle = 0
     case reboot = 1
+    case rtcChange = 2
     case watchdog = 3
-    case deviceRemoved = 15
+    case trayChange = 10
     case balloonChange = 13
+    case deviceRemoved = 15
+    case agentLifecycle = 18
+    case deviceAdded = 19
     case metadataChange = 23
+
+    /// The event a device's notice is.
+    init(_ notice: GuestNotice) {
+        switch notice {
+        case .trayMoved: self = .trayChange
+        case .agentChannel: self = .agentLifecycle
+        case .rtcChanged: self = .rtcChange
+        }
+    }
 }
 
 struct DomainEventNotice: Sendable {
@@ -16,8 +29,10 @@ struct DomainEventNotice: Sendable {
     var domain: DomainIdentity
     var lifecycle: DomainLifecycleEvent?
     var watchdogAction: WatchdogEventAction? = nil
-    /// The device of a DEVICE_REMOVED event.
+    /// The device of a DEVICE_REMOVED or DEVICE_ADDED event.
     var deviceAlias: String? = nil
+    /// TRAY_CHANGE, AGENT_LIFECYCLE, RTC_CHANGE: what the guest's device reported.
+    var guestNotice: GuestNotice? = nil
     /// METADATA_CHANGE: which metadata (virDomainMetadataType) and, for an element, its namespace URI.
     var metadata: (type: Int32, uri: String?)? = nil
     /// BALLOON_CHANGE: the memory the guest has now, KiB.

@@ -25,6 +25,8 @@ public actor QEMUDomain: RunningDomain {
     /// Lifecycle calls take it one at a time, in arrival order, for as long as they await QEMU.
     let job = AsyncJobLock()
     private var phase = QEMUDomainPhase.active
+    /// A stop was asked for (destroy, shutdown, or the guest's own power-off being carried out).
+    var isStopping: Bool { phase.expectedStop != nil }
     /// QEMU's monitor has closed its event stream: at exit, no further events are worth waiting for.
     private var eventsDone = false
     /// Taints of this run, each logged once (see QEMUDomain+Monitor.swift).
@@ -214,6 +216,8 @@ public actor QEMUDomain: RunningDomain {
             // vCPU unplugs wait for their id; disks and NICs finish their removal.
             if let device = event.data["device"]?.stringValue { deviceDeleted(device) }
             await hotplugDeviceDeleted(event)
+        case "DEVICE_TRAY_MOVED", "VSERPORT_CHANGE", "RTC_CHANGE":
+            reportNotice(for: event)
         default:
             break
         }

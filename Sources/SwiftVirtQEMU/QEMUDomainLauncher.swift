@@ -68,6 +68,7 @@ struct QEMUDomainLauncher {
                 await observer.domain(definition.uuid, changedTo: .paused, reason: .pausedUser, event: .suspendedPaused)
             }
             await domain.startMonitoring()
+            await domain.reportAgentChannelAtStart()
             return domain
         } catch {
             releasePorts()
