@@ -31,21 +31,43 @@ extension QEMUDomain {
 
     /// Nothing is reported once the guest is being stopped: QEMU closing its ports is not the guest's doing.
     func reportNotice(for event: QMPEvent) {
+        if event.name == "VSERPORT_CHANGE", let id = event.data["id"]?.stringValue,
+            let open = event.data["open"]?.boolValue, runtime.channelConnected[id] != nil
+        {
+            runtime.channelConnected[id] = open
+        }
         guard !isStopping, let notice = Self.notice(for: event, devices: liveDevices) else { return }
         let (observer, uuid) = (self.observer, definition.uuid)
         enqueueReport { await observer.domainNotice(uuid, notice) }
     }
 
-    /// At start, as libvirt does: whether the guest agent's port is open yet (from query-chardev), when the guest
-    /// has an agent channel.
-    func reportAgentChannelAtStart() async {
-        guard
-            let alias = liveDevices.channels.first(where: { $0.targetName == QEMUGuestAgent.channelName })?.alias,
-            let chardevs = try? await qmp.execute("query-chardev").arrayValue,
-            let entry = chardevs.first(where: { $0["label"]?.stringValue == "char" + alias }),
-            let open = entry["frontend-open"]?.boolValue
-        else { return }
-        let (observer, uuid) = (self.observer, definition.uuid)
-        enqueueReport { await observer.domainNotice(uuid, .agentChannel(connected: open, atStart: true)) }
+    /// At start (`booted`) and when the daemon finds the guest again, as libvirt does: whether the guest has each
+    /// virtio channel open (query-chardev's `frontend-open`), and for the guest agent's channel the
+    /// AGENT_LIFECYCLE event saying so.
+    func readChannelStates(booted: Bool) async {
+        let virtio = liveDevices.channels.filter { $0.targetType == .virtio && $0.alias != nil }
+        guard !virtio.isEmpty, let chardevs = try? await qmp.execute("query-chardev").arrayValue else { return }
+        for channel in virtio {
+            guard let alias = channel.alias,
+                let entry = chardevs.first(where: { $0["label"]?.stringValue == "char" + alias }),
+                let open = entry["frontend-open"]?.boolValue
+            else { continue }
+            runtime.channelConnected[alias] = open
+            if channel.targetName == QEMUGuestAgent.channelName {
+                let (observer, uuid) = (self.observer, definition.uuid)
+                enqueueReport { await observer.domainNotice(uuid, .agentChannel(connected: open, atStart: booted)) }
+            }
+        }
+    }
+
+    /// The sockets QEMU listens on for unix channels whose definition names no path (the driver places them in
+    /// the domain's directory, named after the channel).
+    static func channelSockets(_ definition: DomainDefinition, directory: String) -> [String: String] {
+        var sockets: [String: String] = [:]
+        for channel in definition.devices.channels where channel.type == .unix && channel.source?.path == nil {
+            guard let alias = channel.alias, let name = channel.targetName else { continue }
+            sockets[alias] = directory + "/" + name
+        }
+        return sockets
     }
 }

@@ -12,7 +12,7 @@ public actor QEMUDomain: RunningDomain {
     public nonisolated let definition: DomainDefinition
     public private(set) var state: DomainState
     public private(set) var stateReason: DomainStateReason
-    public private(set) var runtime: DomainRuntimeInfo
+    public internal(set) var runtime: DomainRuntimeInfo
     let status: QEMUDomainStatus
     let process: QEMUProcess
     let qmp: QMPClient
@@ -66,6 +66,7 @@ public actor QEMUDomain: RunningDomain {
             id: status.id, ptyPaths: status.ptyPaths, vncPort: status.vncPort,
             vncWebsocketPort: Self.websocketPort(definition, vncPort: status.vncPort), spicePort: status.spicePort,
             defaultListenAddress: ArgumentBuilder.defaultListenAddress)
+        self.runtime.charDeviceSockets = Self.channelSockets(definition, directory: status.domainDirectory)
         self.observer = observer
         var logger = logger
         logger[metadataKey: "domain"] = "\(definition.name)"

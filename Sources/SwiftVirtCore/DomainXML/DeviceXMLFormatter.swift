@@ -181,6 +181,12 @@ enum DeviceXMLFormatter {
             source = source ?? CharDevice.Source()
             source?.path = livePty
         }
+        if x.type == .unix, source?.path == nil, let socket = x.alias.flatMap({ rt?.charDeviceSockets[$0] }) {
+            var placed = source ?? CharDevice.Source()
+            placed.mode = placed.mode ?? .bind
+            placed.path = socket
+            source = placed
+        }
         let tty = name == "console" ? livePty : nil
         w.element(name, [("type", x.type.rawValue), ("tty", tty)]) { w in
             // A unix socket without a path is the driver's to choose; libvirt writes no <source> for it.
@@ -197,6 +203,7 @@ enum DeviceXMLFormatter {
             let targetAttrs: [XMLWriter.Attr] = [
                 ("type", x.targetType?.rawValue), ("address", x.targetAddress), ("port", x.targetPort.map(String.init)),
                 ("name", x.targetName),
+                ("state", x.alias.flatMap { rt?.channelConnected[$0] }.map { $0 ? "connected" : "disconnected" }),
             ]
             if x.targetType != nil || x.targetPort != nil || x.targetName != nil || x.targetModel != nil {
                 w.element("target", targetAttrs) { w in
