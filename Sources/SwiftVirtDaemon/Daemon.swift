@@ -22,6 +22,8 @@ public struct DaemonConfiguration: Sendable {
     /// How long an event loop keeps polling its connections after a reply before it sleeps (see `BusyPoller`);
     /// zero turns polling off.
     public var busyPollMicroseconds = 100
+    /// Where the stock network filters are imported from on first start (Debian's libvirt-daemon-config-nwfilter).
+    public var nwfilterStockDirectory = "/etc/libvirt/nwfilter"
 
     public init(runDir: String, stateDir: String, logDir: String?, serveLibvirtSocket: Bool) {
         self.runDir = runDir
@@ -90,7 +92,9 @@ public enum Daemon {
         let networks = NetworkRegistry(store: networkStore, logger: logger)
         await networks.restore(createDefault: config.defaultNetwork)
         let nwfilters = NWFilterRegistry(
-            store: NWFilterStore(stateDir: config.stateDir, runDir: config.runDir), firewall: NWFilterFirewall(),
+            store: NWFilterStore(
+                stateDir: config.stateDir, runDir: config.runDir, stockDirectory: config.nwfilterStockDirectory),
+            firewall: NWFilterFirewall(),
             logger: logger)
         await nwfilters.restore()
         await registry.setInterfacePlugger(InterfacePlugger(networks: networks, nwfilters: nwfilters))

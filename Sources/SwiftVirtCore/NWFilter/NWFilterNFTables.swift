@@ -23,6 +23,8 @@ public enum NWFilterNFTables {
 
     /// Adds the port's chains and rules and hooks them into the maps (the port's old chains must be gone).
     public static func applyScript(tap: String, rules: [NWFilterInstanceRule]) throws(VirtError) -> String {
+        // Chains first: a jump needs its target to exist.
+        var chains = ""
         var out = ""
         for (direction, letter, map) in [(NWFilterRule.Direction.out, "I", "from_vm"), (.in, "O", "to_vm")] {
             let root = chainPrefix(tap) + letter
@@ -44,11 +46,11 @@ public enum NWFilterNFTables {
                     subchains[r.chain, default: []].append(r)
                 }
             }
-            out += "add chain bridge \(table) \(root)\n"
+            chains += "add chain bridge \(table) \(root)\n"
             for e in stableSorted(entries) { out += "add rule bridge \(table) \(root) \(e.line)\n" }
             for name in order {
                 let chain = root + "-" + name
-                out += "add chain bridge \(table) \(chain)\n"
+                chains += "add chain bridge \(table) \(chain)\n"
                 let lines = try subchains[name, default: []].map { r throws(VirtError) in
                     (priority: r.rule.priority,
                      line: try NWFilterNFTRule.line(r.rule, swapped: reverse && r.rule.direction == .inout))
@@ -57,7 +59,7 @@ public enum NWFilterNFTables {
             }
             out += "add element bridge \(table) \(map) { \"\(tap)\" : jump \(root) }\n"
         }
-        return out
+        return chains + out
     }
 
     /// Removes the port's map entries and its chains (`chains`: the table's chain names now).
