@@ -60,14 +60,14 @@ import Testing
         let def = try NWFilterXML.parse(
             """
             <filter name='n'><rule action='drop' direction='out'>
-              <tcp match='no' dstportstart='22'/><tcp srcipaddr='10.1.2.3'/>
+              <tcp match='no' srcportstart='22'/><tcp srcipaddr='10.1.2.3' dstportstart='80'/>
             </rule></filter>
             """)
         #expect(
             NWFilterXML.format(def).contains(
                 """
                     <tcp srcipaddr='10.1.2.3'/>
-                    <tcp match='no' dstportstart='22'/>
+                    <tcp match='no' srcportstart='22' dstportstart='80'/>
                 """))
         #expect(def.chain == "root" && def.chainPriority == 0)
     }
@@ -97,7 +97,15 @@ import Testing
     }
 
     @Test func malformedXMLAndWrongRoot() {
-        #expect(throws: VirtError.self) { try NWFilterXML.parse("<filter name='a'>") }
+        #expect {
+            try NWFilterXML.parse("<filter name='x'>\n<rule action='drop' direction='in'></filter>")
+        } throws: {
+            ($0 as? VirtError)?.message == """
+                (nwfilter_definition):2: Opening and ending tag mismatch: rule line 2 and filter
+                <rule action='drop' direction='in'></filter>
+                --------------------------------------------^
+                """
+        }
         #expect {
             try NWFilterXML.parse("<secret/>")
         } throws: { ($0 as? VirtError)?.message.hasSuffix("expecting root element of 'filter', not 'secret'") == true }

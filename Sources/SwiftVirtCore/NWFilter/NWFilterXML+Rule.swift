@@ -67,15 +67,16 @@ extension NWFilterXML {
                 + "protocol to be either one of tcp(6), udp(17), dccp(33), or sctp(132)")
     }
 
-    /// As libvirt after reading: a mask is negated with its address; an ipset without flags gets `src`, and
-    /// otherwise the ipset attributes are dropped.
+    /// As libvirt after reading: some attributes take their sense from another (a mask from its address, a range
+    /// end or a destination port from the source port); an ipset without flags gets `src`, and otherwise the
+    /// ipset attributes are dropped (but for `all`).
     static func fixUp(_ m: inout NWFilterMatch) {
         let negation = Dictionary(m.attributes.map { ($0.name, $0.negated) }, uniquingKeysWith: { a, _ in a })
-        for i in m.attributes.indices where m.attributes[i].name.hasSuffix("mask") && !m.proto.isEthernetSTP {
-            let addr = String(m.attributes[i].name.dropLast(4)) + "addr"
-            m.attributes[i].negated = negation[addr] ?? false
+        for (target, source) in senseSources(m.proto) {
+            guard let i = m.attributes.firstIndex(where: { $0.name == target }) else { continue }
+            m.attributes[i].negated = negation[source] ?? false
         }
-        guard NWFilterAttributes.specs(m.proto).contains(where: { $0.name == "ipset" }) else { return }
+        guard ![.arp, .rarp, .mac, .vlan, .stp, .all, .allIPv6].contains(m.proto) else { return }
         if m["ipset"] != nil && m["ipsetflags"] == nil {
             let i = m.attributes.firstIndex { $0.name == "ipset" }! + 1
             m.attributes.insert(NWFilterAttribute(name: "ipsetflags", value: .text("src")), at: i)
@@ -83,10 +84,27 @@ extension NWFilterXML {
             m.attributes.removeAll { $0.name == "ipset" || $0.name == "ipsetflags" }
         }
     }
-}
 
-extension NWFilterProtocol {
-    fileprivate var isEthernetSTP: Bool { self == .stp }
+    /// (attribute, the attribute whose sense it takes) per protocol, as libvirt's fix-up pairs them.
+    static func senseSources(_ p: NWFilterProtocol) -> [(String, String)] {
+        let macMasks = [("srcmacmask", "srcmacaddr"), ("dstmacmask", "dstmacaddr")]
+        let ipMasks = [("srcipmask", "srcipaddr"), ("dstipmask", "dstipaddr")]
+        let l4 = ipMasks + [("srcipto", "srcipfrom"), ("dstipto", "dstipfrom")]
+        let ports = [("srcportend", "srcportstart"), ("dstportstart", "srcportstart"), ("dstportend", "srcportstart")]
+        switch p {
+        case .mac, .vlan: return macMasks
+        case .stp:
+            return [("srcmacmask", "srcmacaddr")]
+                + ["root-priority", "root-cost", "sender-priority", "port", "age", "max-age", "hello-time", "forward-delay"]
+                .map { ($0 + "-hi", $0) } + [("root-address-mask", "root-address"), ("sender-address-mask", "sender-address")]
+        case .ip: return ipMasks
+        case .ipv6: return ipMasks + [("typeend", "type"), ("code", "type"), ("codeend", "type")]
+        case .arp, .rarp: return []
+        case .tcp, .udp, .sctp, .tcpIPv6, .udpIPv6, .sctpIPv6: return l4 + ports
+        case .icmp, .icmpv6: return l4 + [("code", "type")]
+        case .udplite, .esp, .ah, .igmp, .all, .udpliteIPv6, .espIPv6, .ahIPv6, .allIPv6: return l4
+        }
+    }
 }
 
 /// Reads one attribute value as libvirt tries its data types, in their order.

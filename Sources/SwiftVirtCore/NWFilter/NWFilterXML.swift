@@ -106,11 +106,29 @@ public enum XMLDocumentRoot {
         do {
             element = try XMLParser.parse(text)
         } catch {
-            throw VirtError(.xmlDetail, domain: .xml, detail: "(\(name)):\(error.position.line): \(error.message)")
+            throw VirtError(
+                .xmlDetail, domain: .xml,
+                detail: "(\(name)):\(error.position.line): \(error.message)\n" + context(text, error))
         }
         guard element.name == root else {
             throw VirtError(.xmlError, domain: .xml, detail: "expecting root element of '\(root)', not '\(element.name)'")
         }
         return element
+    }
+
+    /// libvirt's context under a syntax error: the line and a pointer (`---^`) under where the parser stopped (for
+    /// a tag mismatch, after the closing tag, as libxml2 stops there).
+    static func context(_ text: String, _ error: XMLSyntaxError) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard error.position.line >= 1, error.position.line <= lines.count else { return "" }
+        let line = Array(lines[error.position.line - 1].prefix { $0 != "\r" })
+        var column = error.position.column - 1
+        if error.message.hasPrefix("Opening and ending tag mismatch"),
+            let close = line[min(column, line.count)...].firstIndex(of: ">")
+        {
+            column = close + 1
+        }
+        let pointer = line.prefix(column).map { $0 == "\t" ? "\t" : "-" }.joined()
+        return String(line) + "\n" + pointer + "^"
     }
 }

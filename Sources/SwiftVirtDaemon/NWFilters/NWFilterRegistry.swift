@@ -131,8 +131,12 @@ actor NWFilterRegistry {
 
     /// Applies a binding's filter tree to its port and keeps it (virNWFilterBindingCreateXML; also a guest's NIC
     /// with a `<filterref>` as it starts or is plugged in).
-    func create(_ b: NWFilterBinding) async throws -> NWFilterBinding {
-        try await changes.run {
+    func create(_ binding: NWFilterBinding) async throws -> NWFilterBinding {
+        var withMAC = binding
+        // As libvirt: the port's MAC address becomes a parameter of the binding unless one is given.
+        if withMAC.filter.values("MAC").isEmpty { withMAC.filter.add("MAC", withMAC.mac.description) }
+        let b = withMAC
+        return try await changes.run {
             if bindings[b.portDev] != nil { throw NWFilterError.bindingExists(b.portDev) }
             try await instantiate(b)
             bindings[b.portDev] = b
