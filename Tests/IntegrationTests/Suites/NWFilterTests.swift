@@ -117,5 +117,91 @@ extension Integration {
                 }
             }
         }
+    
+        static let guestMAC = "52:54:00:77:0f:01"
+        static let guestIP = "10.77.0.10"
+
+        /// The packet count of the last rule (the final drop) of one chain in an `nft list table` listing.
+        static func finalDropCount(_ listing: String, chain: String) -> Int? {
+            guard let body = listing.components(separatedBy: "chain \(chain) {").dropFirst().first else { return nil }
+            let rules = body.prefix { $0 != "}" }.split(separator: "\n").filter { $0.contains("counter") }
+            guard let last = rules.last, last.hasSuffix("drop"), let m = last.firstMatch(of: /packets (\d+)/) else {
+                return nil
+            }
+            return Int(m.1)
+        }
+
+        @Test func cleanTrafficIsEnforcedOnARunningGuest() async throws {
+            try await NetworkNamespace.with { ns in
+                try await DaemonHarness.with(arguments: ["--no-default-network"], netns: ns.name) { daemon in
+                    let virsh = Virsh(daemon)
+                    let lab = Integration.Networks.labXML.replacingOccurrences(
+                        of: "</dhcp>", with: "<host mac='\(Self.guestMAC)' ip='\(Self.guestIP)'/></dhcp>")
+                    let labPath = daemon.scratch.appendingPathComponent("lab.xml").path
+                    try lab.write(toFile: labPath, atomically: true, encoding: .utf8)
+                    try await virsh.must("net-define", labPath)
+                    try await virsh.must("net-start", "lab")
+                    // The stock filters were imported at first start.
+                    #expect(try await virsh.must("nwfilter-list").contains("clean-traffic"))
+
+                    let g = try TestGuest(daemon, name: "nwf-\(UUID().uuidString.prefix(4))")
+                    let xml = try String(contentsOfFile: g.xmlPath, encoding: .utf8)
+                        .replacingOccurrences(
+                            of: "<cmdline>console=ttyS0</cmdline>",
+                            with: "<cmdline>console=ttyS0 svspoof=10.77.0.99</cmdline>"
+                        )
+                        .replacingOccurrences(
+                            of: "</devices>",
+                            with: """
+                                <interface type='network'><source network='lab'/><mac address='\(Self.guestMAC)'/>\
+                                <model type='virtio'/><filterref filter='clean-traffic'>\
+                                <parameter name='IP' value='\(Self.guestIP)'/></filterref></interface></devices>
+                                """)
+                    try xml.write(toFile: g.xmlPath, atomically: true, encoding: .utf8)
+                    try await virsh.must("create", g.xmlPath)
+                    let iflist = try await virsh.must("domiflist", g.name)
+                    let tap = try #require(iflist.split(separator: " ").first { $0.hasPrefix("vnet") }.map(String.init))
+
+                    // The binding, as libvirt makes one for the NIC.
+                    let bindings = try await virsh.must("nwfilter-binding-list")
+                    #expect(bindings.contains(tap) && bindings.contains("clean-traffic"), "\(bindings)")
+                    let binding = try await virsh.must("nwfilter-binding-dumpxml", tap)
+                    for part in [
+                        "<name>\(g.name)</name>", "<portdev name='\(tap)'/>", "<mac address='\(Self.guestMAC)'/>",
+                        "<parameter name='IP' value='\(Self.guestIP)'/>", "<parameter name='MAC' value='\(Self.guestMAC)'/>",
+                    ] {
+                        #expect(binding.contains(part), "\(part) missing from \(binding)")
+                    }
+                    #expect(try await virsh.must("dumpxml", g.name).contains("<filterref filter='clean-traffic'>"))
+
+                    // The guest got its address, reaches the gateway from it, and not from one it was not given.
+                    let lease = try await Integration.Networks.waitForLine(g, containing: "eth0 address")
+                    #expect(lease.contains("address \(Self.guestIP)/"), "\(lease)")
+                    _ = try await Integration.Networks.waitForLine(g, containing: "ping 10.77.0.1 ok")
+                    let spoofed = try await Integration.Networks.waitForLine(g, containing: "spoofed ping")
+                    #expect(spoofed.hasSuffix("from 10.77.0.99 failed"), "\(spoofed)")
+                    #expect(try await Integration.Networks.guestAnswers(ns, Self.guestIP))
+
+                    // The rules are in nftables, and the spoofed packets met the drop of the IP chain.
+                    let table = try await ns.exec("nft", "list", "table", "bridge", "swiftvirt_nwfilter").stdout
+                    #expect(table.contains("\"\(tap)\" : jump vm-\(tap)-I"), "\(table)")
+                    #expect(table.contains("ip saddr \(Self.guestIP) counter"), "\(table)")
+                    #expect(table.contains("ether saddr \(Self.guestMAC) counter"), "\(table)")
+                    let drops = Self.finalDropCount(table, chain: "vm-\(tap)-I-ipv4-ip") ?? 0
+                    #expect(drops > 0, "\(table)")
+
+                    // A filter a running guest uses cannot go.
+                    let undefine = try await virsh("nwfilter-undefine", "no-ip-spoofing")
+                    #expect(!undefine.succeeded && undefine.stderr.contains("nwfilter is in use"), "\(undefine)")
+
+                    try await virsh.must("destroy", g.name)
+                    try await waitUntil("binding of \(tap) removed", timeout: .seconds(10)) {
+                        !(try await virsh.must("nwfilter-binding-list").contains(tap))
+                    }
+                    let after = try await ns.exec("nft", "list", "table", "bridge", "swiftvirt_nwfilter").stdout
+                    #expect(!after.contains("vm-\(tap)-"), "\(after)")
+                }
+            }
+        }
     }
 }
