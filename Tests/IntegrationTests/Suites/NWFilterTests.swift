@@ -118,6 +118,13 @@ extension Integration {
             }
         }
     
+        /// Writes a file into the daemon's scratch directory and returns its path.
+        static func write(_ daemon: DaemonHarness, _ name: String, _ text: String) -> String {
+            let path = daemon.scratch.appendingPathComponent(name).path
+            try? text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+
         static let guestMAC = "52:54:00:77:0f:01"
         static let guestIP = "10.77.0.10"
 
@@ -137,9 +144,7 @@ extension Integration {
                     let virsh = Virsh(daemon)
                     let lab = Integration.Networks.labXML.replacingOccurrences(
                         of: "</dhcp>", with: "<host mac='\(Self.guestMAC)' ip='\(Self.guestIP)'/></dhcp>")
-                    let labPath = daemon.scratch.appendingPathComponent("lab.xml").path
-                    try lab.write(toFile: labPath, atomically: true, encoding: .utf8)
-                    try await virsh.must("net-define", labPath)
+                    try await virsh.must("net-define", Self.write(daemon, "lab.xml", lab))
                     try await virsh.must("net-start", "lab")
                     // The stock filters were imported at first start.
                     #expect(try await virsh.must("nwfilter-list").contains("clean-traffic"))
@@ -193,6 +198,30 @@ extension Integration {
                     // A filter a running guest uses cannot go.
                     let undefine = try await virsh("nwfilter-undefine", "no-ip-spoofing")
                     #expect(!undefine.succeeded && undefine.stderr.contains("nwfilter is in use"), "\(undefine)")
+
+                    // A restarted daemon has its filters and the guest's binding back.
+                    try await virsh.must("nwfilter-define", Self.write(daemon, "kept.xml", "<filter name='svt-kept'/>"))
+                    try await daemon.killDaemon()
+                    try await daemon.start()
+                    #expect(try await virsh.must("nwfilter-list").contains("svt-kept"))
+                    #expect(try await virsh.must("nwfilter-binding-dumpxml", tap) == binding)
+
+                    // A NIC plugged into the running guest gets its binding, and loses it when unplugged.
+                    let nic = """
+                        <interface type='network'><source network='lab'/><mac address='52:54:00:77:0f:02'/>\
+                        <model type='virtio'/><filterref filter='allow-arp'/></interface>
+                        """
+                    let nicPath = Self.write(daemon, "nic.xml", nic)
+                    try await virsh.must("attach-device", g.name, nicPath, "--live")
+                    let plugged = try await virsh.must("nwfilter-binding-list")
+                    let second = try #require(
+                        plugged.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("vnet") && $0 != tap }
+                            .map(String.init), "\(plugged)")
+                    #expect(plugged.contains("allow-arp"))
+                    try await virsh.must("detach-device", g.name, nicPath, "--live")
+                    try await waitUntil("binding of \(second) removed", timeout: .seconds(30)) {
+                        !(try await virsh.must("nwfilter-binding-list").contains(second))
+                    }
 
                     try await virsh.must("destroy", g.name)
                     try await waitUntil("binding of \(tap) removed", timeout: .seconds(10)) {
