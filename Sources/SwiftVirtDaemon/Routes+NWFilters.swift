@@ -18,7 +18,7 @@ enum NWFilterRoutes {
             return ConnectListNwfiltersRet(names: Array(names.prefix(Int(max(0, args.maxnames)))))
         }
         table.on(Remote.ConnectListAllNwfilters.self) { (args: ConnectListAllNwfiltersArgs, ctx) in
-            try checkFlags(args.flags, allowed: 0, "nwfilterConnectListAllNWFilters")
+            try checkDriverFlags(args.flags, allowed: 0, "nwfilterConnectListAllNWFilters")
             let all = await ctx.nwfilters.all()
             return ConnectListAllNwfiltersRet(
                 filters: args.needResults != 0 ? all.map(\.wire) : [], ret: UInt32(all.count))
@@ -30,7 +30,7 @@ enum NWFilterRoutes {
             NwfilterLookupByUuidRet(nwfilter: try await ctx.nwfilters.filter(try filterUUID(args.uuid)).wire)
         }
         table.on(Remote.NWFilterGetXMLDesc.self) { (args: NwfilterGetXmlDescArgs, ctx) in
-            try checkFlags(args.flags, allowed: 0, "nwfilterGetXMLDesc")
+            try checkDriverFlags(args.flags, allowed: 0, "nwfilterGetXMLDesc")
             let def = try await ctx.nwfilters.filter(try filterUUID(args.nwfilter.uuid))
             return NwfilterGetXmlDescRet(xml: NWFilterXML.format(def))
         }
@@ -41,7 +41,7 @@ enum NWFilterRoutes {
             NwfilterDefineXmlRet(nwfilter: try await ctx.nwfilters.define(xml: args.xml).wire)
         }
         table.on(Remote.NWFilterDefineXMLFlags.self, waits: true) { (args: NwfilterDefineXmlFlagsArgs, ctx) in
-            try checkFlags(args.flags, allowed: 1, "nwfilterDefineXMLFlags")
+            try checkDriverFlags(args.flags, allowed: 1, "nwfilterDefineXMLFlags")
             if args.flags & 1 != 0 {  // VIR_NWFILTER_DEFINE_VALIDATE: libvirt's schema, after the root is checked
                 _ = try XMLDocumentRoot.parse(args.xml, root: "filter", name: "nwfilter_definition")
                 try await SchemaValidation.validate(args.xml, schema: "nwfilter")
@@ -56,7 +56,7 @@ enum NWFilterRoutes {
 
     private static func registerBindings(into table: inout RouteTable) {
         table.on(Remote.ConnectListAllNWFilterBindings.self) { (args: ConnectListAllNwfilterBindingsArgs, ctx) in
-            try checkFlags(args.flags, allowed: 0, "nwfilterConnectListAllNWFilterBindings")
+            try checkDriverFlags(args.flags, allowed: 0, "nwfilterConnectListAllNWFilterBindings")
             let all = await ctx.nwfilters.allBindings()
             return ConnectListAllNwfilterBindingsRet(
                 bindings: args.needResults != 0 ? all.map(\.wire) : [], ret: UInt32(all.count))
@@ -65,11 +65,11 @@ enum NWFilterRoutes {
             NwfilterBindingLookupByPortDevRet(nwfilter: try await ctx.nwfilters.binding(args.name).wire)
         }
         table.on(Remote.NWFilterBindingGetXMLDesc.self) { (args: NwfilterBindingGetXmlDescArgs, ctx) in
-            try checkFlags(args.flags, allowed: 0, "nwfilterBindingGetXMLDesc")
+            try checkDriverFlags(args.flags, allowed: 0, "nwfilterBindingGetXMLDesc")
             return NwfilterBindingGetXmlDescRet(xml: try await ctx.nwfilters.binding(args.nwfilter.portdev).xml)
         }
         table.on(Remote.NWFilterBindingCreateXML.self, waits: true) { (args: NwfilterBindingCreateXmlArgs, ctx) in
-            try checkFlags(args.flags, allowed: 1, "nwfilterBindingCreateXML")
+            try checkDriverFlags(args.flags, allowed: 1, "nwfilterBindingCreateXML")
             if args.flags & 1 != 0 {  // VIR_NWFILTER_BINDING_CREATE_VALIDATE
                 _ = try XMLDocumentRoot.parse(args.xml, root: "filterbinding", name: "nwfilterbinding_definition")
                 try await SchemaValidation.validate(args.xml, schema: "nwfilterbinding")
@@ -81,6 +81,15 @@ enum NWFilterRoutes {
             try await ctx.nwfilters.delete(port: args.nwfilter.portdev)
             return XDRVoid()
         }
+    }
+
+    /// The nwfilter driver's own flag check (virCheckFlags there): libvirt's bare words, nwfilter error domain.
+    static func checkDriverFlags(_ flags: UInt32, allowed: UInt32, _ function: String) throws {
+        let extra = flags & ~allowed
+        guard extra != 0 else { return }
+        var error = VirtError(.invalidArg, domain: .nwfilter)
+        error.message = "unsupported flags (0x\(String(extra, radix: 16))) in function \(function)"
+        throw error
     }
 
     static func filterUUID(_ bytes: [UInt8]) throws -> DomainUUID {

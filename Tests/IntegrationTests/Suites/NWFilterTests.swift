@@ -64,7 +64,7 @@ extension Integration {
 
         static let steps: [[String]] = [
             ["nwfilter-define", "base.xml"], ["nwfilter-define", "top.xml"], ["nwfilter-define", "--validate", "top.xml"],
-            ["nwfilter-list"], ["nwfilter-dumpxml", "svt-base"], ["nwfilter-dumpxml", topUUID],
+            ["nwfilter-list"], ["nwfilter-dumpxml", "svt-base"], ["nwfilter-dumpxml", topUUID], ["python"],
             ["nwfilter-define", "loop.xml"], ["nwfilter-define", "self.xml"], ["nwfilter-define", "same-name.xml"],
             ["nwfilter-define", "same-uuid.xml"], ["nwfilter-define", "malformed.xml"], ["nwfilter-define", "no-name.xml"],
             ["nwfilter-define", "bad-chain.xml"], ["nwfilter-define", "bad-priority.xml"],
@@ -79,12 +79,33 @@ extension Integration {
             ["nwfilter-dumpxml", "svt-top"], ["nwfilter-list"],
         ]
 
+        /// The calls virsh does not make: the old list calls, lookups by uuid and name, XML flags.
+        static let python = """
+            import libvirt, sys
+            c = libvirt.open(sys.argv[1])
+            print(c.numOfNWFilters(), sorted(c.listNWFilters()))
+            f = c.nwfilterLookupByUUIDString(sys.argv[2])
+            print(f.name(), f.UUIDString(), c.nwfilterLookupByName('svt-base').UUIDString())
+            for call in (lambda: f.XMLDesc(1), lambda: c.listAllNWFilters(1), lambda: c.listAllNWFilterBindings(1),
+                         lambda: c.nwfilterLookupByName('nope'), lambda: c.nwfilterDefineXMLFlags('<filter/>', 2)):
+                try:
+                    print(call())
+                except libvirt.libvirtError as e:
+                    print('error', e.get_error_code(), e.get_error_domain(), e)
+            """
+
         static func transcript(_ virsh: Virsh, scratch: URL) async throws -> String {
             for (name, text) in files {
                 try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
             }
             var out = ""
             for step in steps {
+                if step == ["python"] {
+                    let uri = virsh.baseArguments.last ?? ""
+                    let py = try await run(TestEnvironment.python, ["-c", python, uri, topUUID], scratch: scratch)
+                    out += "$ python\n[\(py.status)]\n\(py.stdout)\(py.stderr)\n"
+                    continue
+                }
                 let args = step.map { files[$0] != nil ? scratch.appendingPathComponent($0).path : $0 }
                 let r = try await run(TestEnvironment.virsh, virsh.baseArguments + args, scratch: scratch)
                 out += "$ virsh \(step.joined(separator: " "))\n[\(r.status)]\n\(r.stdout)\(r.stderr)\n"
