@@ -162,6 +162,8 @@ actor NWFilterRegistry {
     }
 
     private func instantiate(_ b: NWFilterBinding) async throws {
+        // As libvirt: a port that is not there (any more) gets no rules, and that is no error.
+        if firewall != nil, !HostCommand.interfaceExists(b.portDev) { return }
         let snapshot = filters
         let rules = try NWFilterInstantiator { snapshot[$0] }.instantiate(b.filter, mac: b.mac)
         guard let firewall else { return }

@@ -52,6 +52,7 @@ extension Integration {
             "binding-top.xml": binding(filter: "svt-top"),
             "binding-base.xml": binding(filter: "svt-base"),
             "binding-no-owner.xml": "<filterbinding><portdev name='svnwf0'/></filterbinding>",
+            "binding-no-port.xml": binding(filter: "svt-top").replacingOccurrences(of: "svnwf0", with: "svnone9"),
         ]
 
         static func binding(filter: String) -> String {
@@ -72,6 +73,7 @@ extension Integration {
             ["nwfilter-define", "bad-direction.xml"], ["nwfilter-define", "ports.xml"],
             ["nwfilter-define", "wrong-root.xml"], ["nwfilter-define", "--validate", "outside-schema.xml"],
             ["nwfilter-binding-create", "binding-top.xml"], ["nwfilter-binding-create", "binding-no-owner.xml"],
+            ["nwfilter-binding-create", "binding-no-port.xml"], ["nwfilter-binding-delete", "svnone9"],
             ["nwfilter-binding-create", "binding-base.xml"], ["nwfilter-binding-list"],
             ["nwfilter-binding-dumpxml", "svnwf0"], ["nwfilter-undefine", "svt-base"],
             ["nwfilter-binding-delete", "svnwf0"], ["nwfilter-binding-delete", "svnwf0"],
