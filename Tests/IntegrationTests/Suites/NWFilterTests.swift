@@ -172,6 +172,25 @@ extension Integration {
                     // The stock filters were imported at first start.
                     #expect(try await virsh.must("nwfilter-list").contains("clean-traffic"))
 
+                    // A filter that cannot be instantiated stops the start, and the tap made for it goes.
+                    for (filterref, words) in [
+                        ("<filterref filter='svt-none'/>", "referenced filter 'svt-none' is missing"),
+                        (
+                            "<filterref filter='clean-traffic'/>",
+                            "Cannot instantiate filter due to unresolvable variables or unavailable list elements: IP"
+                        ),
+                    ] {
+                        let bad = try TestGuest(daemon, name: "nwfbad-\(UUID().uuidString.prefix(4))")
+                        let text = try String(contentsOfFile: bad.xmlPath, encoding: .utf8).replacingOccurrences(
+                            of: "</devices>",
+                            with: "<interface type='network'><source network='lab'/>\(filterref)</interface></devices>")
+                        try text.write(toFile: bad.xmlPath, atomically: true, encoding: .utf8)
+                        let r = try await virsh("create", bad.xmlPath)
+                        #expect(!r.succeeded && r.stderr.contains(words), "\(r)")
+                    }
+                    let links = try await ns.must("/usr/sbin/ip", "-n", ns.name, "-o", "link", "show")
+                    #expect(!links.contains("vnet"), "\(links)")
+
                     let g = try TestGuest(daemon, name: "nwf-\(UUID().uuidString.prefix(4))")
                     let xml = try String(contentsOfFile: g.xmlPath, encoding: .utf8)
                         .replacingOccurrences(
