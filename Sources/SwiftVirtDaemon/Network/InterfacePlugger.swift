@@ -30,10 +30,9 @@ struct InterfacePlugger: Sendable {
         guard let tap = try await device(nic) else { return nil }
         if let ref = nic.filterRef {
             do {
-                var binding = NWFilterBinding(
+                let binding = NWFilterBinding(
                     ownerName: owner.name, ownerUUID: owner.uuid, portDev: tap, mac: nic.mac ?? .randomQEMU(),
                     filter: ref)
-                if nic.type == .direct { binding.linkDev = nic.source }
                 _ = try await nwfilters.create(binding)
             } catch {
                 await networks.unplugTap(tap)
