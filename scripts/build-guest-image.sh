@@ -163,7 +163,8 @@ for p in /sys/class/virtio-ports/*; do
     [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] && /sbin/sv-agent "/dev/${p##*/}" &
 done
 # With a NIC: DHCP on eth0 in the background (boot and the banner do not wait for it), then report what the
-# network gave us. Kernel command line options: svping=IP (ping it, retrying) and svresolve=NAME (DNS lookup).
+# network gave us. Kernel command line options: svping=IP (ping it, retrying), svresolve=NAME (DNS lookup) and
+# svspoof=IP (ping the gateway from that address, not the leased one).
 if [ -e /sys/class/net/eth0 ]; then
     (
         ip link set lo up
@@ -185,6 +186,14 @@ if [ -e /sys/class/net/eth0 ]; then
                     while [ $i -lt 30 ] && ! ping -c 1 -W 1 "$target" >/dev/null 2>&1; do i=$((i + 1)); sleep 1; done
                     if [ $i -lt 30 ]; then r=ok; else r=failed; fi
                     echo "SwiftVirt guest: ping $target $r" >/dev/ttyS0
+                    ;;
+                svspoof=*)
+                    # Ping the gateway from an address the guest was not given (for the nwfilter tests).
+                    spoof=${opt#svspoof=}
+                    ip addr add "$spoof/32" dev eth0
+                    if ping -c 3 -W 1 -I "$spoof" "$gw" >/dev/null 2>&1; then r=ok; else r=failed; fi
+                    ip addr del "$spoof/32" dev eth0
+                    echo "SwiftVirt guest: spoofed ping $gw from $spoof $r" >/dev/ttyS0
                     ;;
                 svresolve=*)
                     name=${opt#svresolve=}

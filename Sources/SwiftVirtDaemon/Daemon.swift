@@ -22,6 +22,8 @@ public struct DaemonConfiguration: Sendable {
     /// How long an event loop keeps polling its connections after a reply before it sleeps (see `BusyPoller`);
     /// zero turns polling off.
     public var busyPollMicroseconds = 100
+    /// Where the stock network filters are imported from on first start (Debian's libvirt-daemon-config-nwfilter).
+    public var nwfilterStockDirectory = "/etc/libvirt/nwfilter"
 
     public init(runDir: String, stateDir: String, logDir: String?, serveLibvirtSocket: Bool) {
         self.runDir = runDir
@@ -53,6 +55,8 @@ struct DaemonServices: Sendable {
     let consoles: ConsoleRegistry
     /// The secret driver, shared by every connection whatever its driver, as libvirt's is.
     let secrets: SecretRegistry
+    /// The nwfilter driver, shared likewise.
+    let nwfilters: NWFilterRegistry
     let host: HostInfo
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
@@ -87,7 +91,13 @@ public enum Daemon {
         try networkStore.prepare()
         let networks = NetworkRegistry(store: networkStore, logger: logger)
         await networks.restore(createDefault: config.defaultNetwork)
-        await registry.setInterfacePlugger(InterfacePlugger(networks: networks))
+        let nwfilters = NWFilterRegistry(
+            store: NWFilterStore(
+                stateDir: config.stateDir, runDir: config.runDir, stockDirectory: config.nwfilterStockDirectory),
+            firewall: NWFilterFirewall(),
+            logger: logger)
+        await nwfilters.restore()
+        await registry.setInterfacePlugger(InterfacePlugger(networks: networks, nwfilters: nwfilters))
         for rec in await registry.allRecords() {
             for nic in rec.live?.devices.interfaces ?? [] where InterfacePlugger.ownsDevice(nic) {
                 if let tap = nic.targetDev {
@@ -106,7 +116,7 @@ public enum Daemon {
                 resident: [qemu], onDemand: [TestDriverInstance.onDemand(runDir: config.runDir, logger: logger)],
                 defaultScheme: qemu.scheme),
             defaultDriver: qemu,
-            consoles: ConsoleRegistry(), secrets: secrets, host: HostInfo.read(),
+            consoles: ConsoleRegistry(), secrets: secrets, nwfilters: nwfilters, host: HostInfo.read(),
             logger: logger, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, keepalive: config.keepalive,
             busyPollers: BusyPoller(
                 group: MultiThreadedEventLoopGroup.singleton, window: .microseconds(Int64(config.busyPollMicroseconds)))

@@ -24,6 +24,7 @@ struct Dispatcher: Sendable {
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)
         SecretRoutes.register(into: &table)
+        NWFilterRoutes.register(into: &table)
         NodeDeviceRoutes.register(into: &table)
         InterfaceRoutes.register(into: &table)
         QEMUProgramRoutes.register(into: &table)

@@ -125,7 +125,7 @@ extension DomainRegistry {
         if nic.type == .direct {
             throw VirtError(.operationUnsupported, detail: "live attach of <interface type='direct'> is not supported")
         }
-        nic.targetDev = try await plugger?.plug(nic) ?? nic.targetDev
+        nic.targetDev = try await plugger?.plug(nic, owner: current) ?? nic.targetDev
         var next = current
         next.devices.interfaces.append(nic)
         do {

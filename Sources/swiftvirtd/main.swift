@@ -14,6 +14,7 @@ struct DaemonOptions {
     var noDefaultNetwork = false
     var logLevel = "info"
     var busyPollMicroseconds = 100
+    var nwfilterStockDir = "/etc/libvirt/nwfilter"
 
     static let usage = """
         OVERVIEW: SwiftVirt daemon: runs QEMU guests and serves libvirt's remote protocol.
@@ -31,6 +32,8 @@ struct DaemonOptions {
                                   (default: 5)
           --keepalive-count <n>   Unanswered pings before a client is dropped (libvirtd's keepalive_count). (default: 5)
           --no-default-network    Do not create libvirt's 'default' NAT network on first start.
+          --nwfilter-stock-dir <dir>
+                                  Network filters imported on first start. (default: /etc/libvirt/nwfilter)
           --log-level <level>     Log level: trace, debug, info, notice, warning, error, critical. (default: info)
           --busy-poll-us <us>     Microseconds an event loop keeps polling its connections after a reply before it
                                   sleeps, so a client's next call needs no wake-up; 0 turns it off. (default: 100)
@@ -74,6 +77,7 @@ struct DaemonOptions {
             case "--no-default-network": o.noDefaultNetwork = true
             case "--log-level": o.logLevel = try value()
             case "--busy-poll-us": o.busyPollMicroseconds = try number()
+            case "--nwfilter-stock-dir": o.nwfilterStockDir = try value()
             default: throw UsageError(description: "unknown option '\(arg)'")
             }
             if inline != nil && ["--libvirt-socket", "--no-default-network"].contains(name) {
@@ -127,6 +131,7 @@ enum SwiftVirtDaemonMain {
             serveLibvirtSocket: options.libvirtSocket)
         config.defaultNetwork = !options.noDefaultNetwork
         config.busyPollMicroseconds = options.busyPollMicroseconds
+        config.nwfilterStockDirectory = options.nwfilterStockDir
         config.keepalive = KeepalivePolicy(
             interval: .seconds(options.keepaliveInterval), count: options.keepaliveCount)
         Task.detached { [config] in

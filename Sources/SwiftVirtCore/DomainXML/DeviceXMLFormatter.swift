@@ -169,6 +169,11 @@ enum DeviceXMLFormatter {
                 w.empty("target", [("dev", t), ("managed", x.targetManaged.map { $0 ? "yes" : "no" })])
             }
             if let m = x.model { w.empty("model", [("type", m.rawValue)]) }
+            if let f = x.filterRef {
+                w.element("filterref", [("filter", f.filter)]) { w in
+                    for p in f.parameters { for v in p.values { w.empty("parameter", [("name", p.name), ("value", v)]) } }
+                }
+            }
             if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
             common(&w, x.alias, x.address)
         }

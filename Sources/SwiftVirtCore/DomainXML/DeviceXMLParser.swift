@@ -192,6 +192,13 @@ enum DeviceXMLParser {
         n.model = try r.child("model") { c throws(DomainXMLError) in
             try c.requiredEnumeration("type", as: NetworkInterface.Model.self)
         }
+        if [.network, .bridge, .ethernet].contains(type) {
+            n.filterRef = try r.child("filterref") { c throws(DomainXMLError) -> NWFilterReference? in
+                let filter = c.string("filter")
+                _ = c.rawContent()  // the parameters are read below; what else is inside is dropped, as libvirt
+                return filter.map { NWFilterXML.reference(c.element, filter: $0) }
+            } ?? nil
+        }
         n.bootOrder = try bootOrder(&r)
         (n.address, n.alias) = try addressAndAlias(&r)
         return n

@@ -188,6 +188,8 @@ public struct NetworkInterface: Sendable, Equatable {
     public var targetDev: String?
     public var mac: MACAddress?
     public var model: Model?
+    /// `<filterref>` (types network, bridge, ethernet): the nwfilter applied to the guest's traffic.
+    public var filterRef: NWFilterReference?
     public var bootOrder: Int?
     public var address: DeviceAddress?
     public var alias: String?

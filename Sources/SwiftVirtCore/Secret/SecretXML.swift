@@ -103,19 +103,7 @@ public enum SecretXML {
 
     /// The document's `<secret>` root; malformed XML or another root is refused as libvirt's XML parser refuses it.
     public static func root(_ text: String) throws(VirtError) -> XMLElement {
-        let root: XMLElement
-        do {
-            root = try XMLParser.parse(text)
-        } catch {
-            throw VirtError(
-                .xmlDetail, domain: .xml,
-                detail: "(definition_of_secret):\(error.position.line): \(error.message)")
-        }
-        guard root.name == "secret" else {
-            throw VirtError(
-                .xmlError, domain: .xml, detail: "expecting root element of 'secret', not '\(root.name)'")
-        }
-        return root
+        try XMLDocumentRoot.parse(text, root: "secret", name: "definition_of_secret")
     }
 
     /// As `virsh secret-dumpxml` prints it.

@@ -3,8 +3,10 @@ import SwiftVirtCore
 /// Gives a starting guest's `<interface type='network'|'bridge'|'direct'|'ethernet'>` their devices (a tap on a
 /// bridge or on none, or a macvtap device on a host interface, which the QEMU driver opens and hands to QEMU), and takes them
 /// away when it stops.
+/// A NIC with a `<filterref>` gets its filter applied to its device (an nwfilter binding, as libvirt makes one).
 struct InterfacePlugger: Sendable {
     let networks: NetworkRegistry
+    let nwfilters: NWFilterRegistry
 
     /// Creates one device per network/bridge interface and writes its name into `def` (the live definition,
     /// `<target dev>`). On failure the devices made so far are removed.
@@ -12,7 +14,7 @@ struct InterfacePlugger: Sendable {
         var made: [String] = []
         do {
             for i in def.devices.interfaces.indices {
-                guard let tap = try await plug(def.devices.interfaces[i]) else { continue }
+                guard let tap = try await plug(def.devices.interfaces[i], owner: def) else { continue }
                 def.devices.interfaces[i].targetDev = tap
                 made.append(tap)
             }
@@ -22,9 +24,25 @@ struct InterfacePlugger: Sendable {
         }
     }
 
-    /// The host device of one interface (also for an interface plugged into a running guest); nil for the
-    /// kinds that need none of ours: user networking, sockets, an unmanaged tap.
-    func plug(_ nic: NetworkInterface) async throws -> String? {
+    /// The host device of one interface (also for an interface plugged into a running guest) with its filter
+    /// applied; nil for the kinds that need none of ours: user networking, sockets, an unmanaged tap.
+    func plug(_ nic: NetworkInterface, owner: DomainDefinition) async throws -> String? {
+        guard let tap = try await device(nic) else { return nil }
+        if let ref = nic.filterRef {
+            do {
+                let binding = NWFilterBinding(
+                    ownerName: owner.name, ownerUUID: owner.uuid, portDev: tap, mac: nic.mac ?? .randomQEMU(),
+                    filter: ref)
+                _ = try await nwfilters.create(binding)
+            } catch {
+                await networks.unplugTap(tap)
+                throw error
+            }
+        }
+        return tap
+    }
+
+    private func device(_ nic: NetworkInterface) async throws -> String? {
         switch nic.type {
         case .network:
             return try await networks.plugGuest(
@@ -43,6 +61,7 @@ struct InterfacePlugger: Sendable {
 
     /// Removes the host device the daemon made for one interface.
     func unplug(_ nic: NetworkInterface) async {
+        if nic.filterRef != nil, let tap = nic.targetDev { try? await nwfilters.delete(port: tap) }
         if Self.ownsDevice(nic), let tap = nic.targetDev { await networks.unplugTap(tap) }
     }
 

@@ -1,0 +1,32 @@
+import SwiftVirtCore
+
+/// Puts a port's instantiated filter rules into the kernel with `nft` (table `bridge swiftvirt_nwfilter`, see
+/// `NWFilterNFTables`) and takes them out. Blocking: call inside `BlockingIO.run`.
+struct NWFilterFirewall: Sendable {
+    let table = NWFilterNFTables.table
+
+    /// Replaces the port's rules with these, in one nft transaction after the old ones are gone.
+    func apply(tap: String, rules: [NWFilterInstanceRule]) throws {
+        let script = try NWFilterNFTables.applyScript(tap: tap, rules: rules)
+        if (try? HostCommand.run(["nft", "list", "table", "bridge", table])) == nil {
+            try HostCommand.run(["nft", "-f", "-"], input: NWFilterNFTables.setupScript)
+        }
+        remove(tap: tap)
+        try HostCommand.run(["nft", "-f", "-"], input: script)
+    }
+
+    /// Removes the port's rules; nothing to remove is no error.
+    func remove(tap: String) {
+        for map in ["from_vm", "to_vm"] {
+            HostCommand.attempt(["nft", "delete", "element", "bridge", table, map, "{ \"\(tap)\" }"])
+        }
+        guard let listing = try? HostCommand.run(["nft", "list", "chains", "bridge"]) else { return }
+        let chains = listing.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+            let words = line.split(whereSeparator: \.isWhitespace)
+            guard words.count >= 2, words[0] == "chain" else { return nil }
+            return String(words[1])
+        }
+        let script = NWFilterNFTables.teardownScript(tap: tap, chains: chains)
+        if !script.isEmpty { _ = try? HostCommand.run(["nft", "-f", "-"], input: script) }
+    }
+}
