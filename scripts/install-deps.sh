@@ -10,7 +10,7 @@ lvm2 parted nfs-common nfs-kernel-server xfsprogs dosfstools
 libvirt-daemon-driver-storage-rbd libvirt-daemon-driver-storage-gluster
 libvirt-daemon-driver-storage-iscsi-direct libvirt-daemon-driver-storage-zfs
 xorriso isolinux syslinux-common pci.ids ansible python3-lxml
-prometheus-libvirt-exporter curl libvirt-dbus dbus-daemon systemd"
+prometheus-libvirt-exporter curl libvirt-dbus dbus-daemon systemd qemu-guest-agent"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
