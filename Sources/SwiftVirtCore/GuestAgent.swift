@@ -8,7 +8,8 @@ public protocol GuestAgentQueries: RunningDomain {
     func guestTime() async throws -> (seconds: Int64, nanoseconds: UInt32)
     /// Sets the guest's clock to the given time, or with `fromRTC` from its real-time clock.
     func setGuestTime(seconds: Int64, nanoseconds: UInt32, fromRTC: Bool) async throws
-    func guestHostname() async throws -> String
+    /// The guest's hostname; nil when the agent could not say (libvirt then reports "no hostname found").
+    func guestHostname() async throws -> String?
     /// The guest's mounted filesystems, in mount order.
     func guestFilesystems() async throws -> [GuestFilesystem]
     func guestInterfaces() async throws -> [GuestInterface]

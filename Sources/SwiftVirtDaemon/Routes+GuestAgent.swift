@@ -32,7 +32,7 @@ enum GuestAgentRoutes {
             if args.flags == 1 {
                 name = try await leaseHostname(uuid, ctx)
             } else {
-                name = try await withAgent(args.dom, Remote.DomainGetHostname.info, ctx) { try? await $0.guestHostname() }
+                name = try await withAgent(args.dom, Remote.DomainGetHostname.info, ctx) { try await $0.guestHostname() }
             }
             guard let name else {
                 let domain = try await ctx.registry.record(uuid).config.name
@@ -65,6 +65,14 @@ enum GuestAgentRoutes {
         table.on(Remote.DomainSetTime.self) { args, ctx in
             // VIR_DOMAIN_TIME_SYNC 1
             try checkFlags(args.flags, allowed: 1, Remote.DomainSetTime.info.api)
+            // libvirt's QEMU driver checks the domain's QEMU for rtc-reset-reinjection first on x86; an inactive
+            // domain has no QEMU, so it never has the command.
+            let rec = try await ctx.registry.record(args.dom.domainUUID())
+            if !rec.isActive, ctx.hypervisor.scheme == "qemu", [nil, "x86_64", "i686"].contains(rec.config.os.arch) {
+                throw VirtError(
+                    .operationUnsupported, domain: .qemu,
+                    detail: "cannot set time: qemu doesn't support rtc-reset-reinjection command")
+            }
             try await withAgent(args.dom, Remote.DomainSetTime.info, ctx) {
                 try await $0.setGuestTime(seconds: args.seconds, nanoseconds: args.nseconds, fromRTC: args.flags & 1 != 0)
             }

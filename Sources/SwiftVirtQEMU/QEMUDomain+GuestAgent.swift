@@ -28,13 +28,10 @@ extension QEMUDomain: GuestAgentQueries {
         }
     }
 
-    public func guestHostname() async throws -> String {
-        let reply = try await agentCall("guest-get-host-name")
-        guard let data = reply["return"] else { throw GuestAgentReplies.malformed("malformed return value") }
-        guard let name = data["host-name"]?.stringValue else {
-            throw GuestAgentReplies.malformed("'host-name' missing in guest-get-host-name reply")
-        }
-        return name
+    public func guestHostname() async throws -> String? {
+        try await agentAvailable()
+        // As libvirt: once the agent is there, its failure to answer is "no hostname found".
+        return try? await agentCall("guest-get-host-name")["return"]?["host-name"]?.stringValue
     }
 
     public func guestFilesystems() async throws -> [GuestFilesystem] {
