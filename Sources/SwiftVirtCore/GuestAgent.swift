@@ -1,6 +1,6 @@
 /// What a running guest's agent can tell and do (libvirt's guest agent APIs: virDomainGetTime/SetTime,
 /// virDomainGetFSInfo, virDomainGetGuestInfo, virDomainGetHostname, virDomainInterfaceAddresses with the agent
-/// source, virDomainFSFreeze/FSThaw/FSTrim, virDomainSetUserPassword). A running domain whose hypervisor has a
+/// source, virDomainFSFreeze/FSThaw/FSTrim, virDomainSetUserPassword, virDomainGetGuestVcpus). A running domain whose hypervisor has a
 /// guest agent channel adopts it; each call fails as libvirt does when the channel is not configured or the
 /// agent is not connected.
 public protocol GuestAgentQueries: RunningDomain {
@@ -19,6 +19,8 @@ public protocol GuestAgentQueries: RunningDomain {
     func thawGuestFilesystems() async throws -> Int
     func trimGuestFilesystems(minimum: UInt64) async throws
     func setGuestUserPassword(user: String, password: String, crypted: Bool) async throws
+    /// The guest's vCPUs as it sees them: logical id, online, may be taken offline.
+    func guestVCPUs() async throws -> [(id: Int, online: Bool, offlinable: Bool)]
     /// virDomainGetGuestInfo's typed parameters for `types` (empty: everything the agent can say).
     func guestInfo(_ types: GuestInfoTypes) async throws -> [TypedStat]
 }

@@ -2,7 +2,7 @@ import SwiftVirtCore
 import SwiftVirtWire
 
 /// What a guest's agent tells and does (virsh domtime, domfsinfo, guestinfo, domhostname, domfsfreeze/thaw/trim,
-/// set-user-password), and disk sizes (domblkinfo).
+/// set-user-password, guestvcpus), and disk sizes (domblkinfo).
 enum GuestAgentRoutes {
     static func register(into table: inout RouteTable) {
         registerTime(into: &table)
@@ -39,6 +39,18 @@ enum GuestAgentRoutes {
                 throw VirtError(.noHostname, domain: .qemu, detail: "no hostname found for domain \(domain)")
             }
             return DomainGetHostnameRet(hostname: name)
+        }
+        table.on(Remote.DomainGetGuestVcpus.self) { args, ctx in
+            try checkFlags(args.flags, allowed: 0, Remote.DomainGetGuestVcpus.info.api)
+            let vcpus = try await withAgent(args.dom, Remote.DomainGetGuestVcpus.info, ctx) { try await $0.guestVCPUs() }
+            func list(_ keep: ((id: Int, online: Bool, offlinable: Bool)) -> Bool) -> RemoteTypedParamValue {
+                .string(CPUSet(vcpus.filter(keep).map(\.id)).description)
+            }
+            return DomainGetGuestVcpusRet(params: [
+                RemoteTypedParam(field: "vcpus", value: list { _ in true }),
+                RemoteTypedParam(field: "online", value: list(\.online)),
+                RemoteTypedParam(field: "offlinable", value: list(\.offlinable)),
+            ])
         }
         table.on(Remote.DomainSetUserPassword.self) { args, ctx in
             // VIR_DOMAIN_PASSWORD_ENCRYPTED 1

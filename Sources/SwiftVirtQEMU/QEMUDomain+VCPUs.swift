@@ -143,9 +143,8 @@ extension QEMUDomain: GuestVCPUHotplug {
     }
 
     public func agentVCPUCount(maximum: Bool) async throws -> Int {
-        let reply = try await agentCall("guest-get-vcpus")
-        let vcpus = reply["return"]?.arrayValue ?? []
-        return maximum ? vcpus.count : vcpus.filter { $0["online"]?.boolValue == true }.count
+        let vcpus = try await guestVCPUs()
+        return maximum ? vcpus.count : vcpus.filter(\.online).count
     }
 
     public func setAgentVCPUs(_ count: Int) async throws {

@@ -4,7 +4,7 @@ import Testing
 extension Integration {
     /// The guest agent through Debian's virsh: one test guest running Debian's qemu-ga on its
     /// org.qemu.guest_agent.0 channel, with an ext4 disk mounted on /mnt and a user-mode NIC, answers domtime,
-    /// domfsinfo, guestinfo, domhostname and domifaddr with the agent source, freezes, thaws and trims; domblkinfo
+    /// domfsinfo, guestinfo, domhostname and domifaddr with the agent source, guestvcpus, freezes, thaws and trims; domblkinfo
     /// on it. The refusals (inactive, no agent channel, agent not connected) and domblkinfo of the same disk
     /// images are compared with a private libvirtd 9.0.
     @Suite struct GuestAgent {
@@ -83,6 +83,9 @@ extension Integration {
                 #expect(fs["fs.count"] == "1" && fs["fs.0.mountpoint"] == "/mnt" && fs["fs.0.fstype"] == "ext4", "\(fs)")
                 #expect(fs["fs.0.disk.0.alias"] == "vda" && fs["fs.0.disk.0.device"] == "/dev/vda", "\(fs)")
                 #expect(Int(fs["fs.0.total-bytes"] ?? "") ?? 0 > 20_000_000, "\(fs)")
+                let vcpus = try await virsh.must("guestvcpus", guest.name)
+                #expect(vcpus.contains("vcpus          : 0") && vcpus.contains("online         : 0"), "\(vcpus)")
+                #expect(try await virsh.must("vcpucount", guest.name, "--guest").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
                 let disks = try await info("--disk")
                 #expect(disks["disk.0.name"] == "/dev/vda" && disks["disk.0.alias"] == "vda", "\(disks)")
                 #expect(disks["disk.0.partition"] == "no", "\(disks)")
@@ -161,7 +164,7 @@ extension Integration {
                     ["guestinfo", name, "--os"], ["domhostname", name, "--source", "agent"],
                     ["domifaddr", name, "--source", "agent"], ["domfsfreeze", name], ["domfsthaw", name],
                     ["domfsthaw", name, "--mountpoint", "/"], ["domfstrim", name],
-                    ["set-user-password", name, "root", "pw"],
+                    ["set-user-password", name, "root", "pw"], ["guestvcpus", name],
                 ]
                 let blockCommands = [
                     ["domblkinfo", name, "vda"], ["domblkinfo", name, "vdb"], ["domblkinfo", name, raw],
