@@ -146,7 +146,9 @@ enum GuestAgentRoutes {
     /// The first hostname a DHCP lease of one of the domain's network NICs carries.
     private static func leaseHostname(_ uuid: DomainUUID, _ ctx: CallContext) async throws -> String? {
         let rec = try await ctx.registry.record(uuid)
-        guard let live = rec.live else { throw DaemonError.domainNotRunning(rec.config.name) }
+        guard let live = rec.live else {
+            throw VirtError(.operationInvalid, domain: .qemu, detail: "domain is not running")
+        }
         for nic in live.devices.interfaces where nic.type == .network {
             guard let mac = nic.mac?.description, let network = nic.source else { continue }
             let net = try await ctx.networks.record(named: network)

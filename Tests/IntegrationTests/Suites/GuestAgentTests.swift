@@ -161,7 +161,8 @@ extension Integration {
                     """
                 let agentCommands = [
                     ["domtime", name], ["domtime", name, "--now"], ["domfsinfo", name], ["guestinfo", name],
-                    ["guestinfo", name, "--os"], ["domhostname", name, "--source", "agent"],
+                    ["guestinfo", name, "--os"], ["domhostname", name, "--source", "agent"], ["domhostname", name],
+                    ["domhostname", name, "--source", "lease"], ["guestinfo", name, "--os", "--disk"],
                     ["domifaddr", name, "--source", "agent"], ["domfsfreeze", name], ["domfsthaw", name],
                     ["domfsthaw", name, "--mountpoint", "/"], ["domfstrim", name],
                     ["set-user-password", name, "root", "pw"], ["guestvcpus", name],
