@@ -132,15 +132,18 @@ enum GuestAgentRoutes {
     }
 
     /// Runs `body` with the running domain's agent; an inactive domain is libvirt's "domain is not running", a
-    /// driver without guest agents "not supported".
+    /// driver without guest agents "not supported". As libvirt's agent jobs, this holds no domain job: a guest
+    /// whose agent does not answer can still be destroyed (which ends the wait).
     static func withAgent<T: Sendable>(
         _ dom: RemoteNonnullDomain, _ info: ProcedureInfo, _ ctx: CallContext,
         _ body: @Sendable (any GuestAgentQueries) async throws -> T
     ) async throws -> T {
-        try await ctx.registry.withActive(try dom.domainUUID()) { running in
-            guard let agent = running as? any GuestAgentQueries else { throw Dispatcher.notSupported(info) }
-            return try await body(agent)
+        let rec = try await ctx.registry.record(try dom.domainUUID())
+        guard rec.isActive, let running = rec.running else {
+            throw VirtError(.operationInvalid, domain: .domain, detail: "domain is not running")
         }
+        guard let agent = running as? any GuestAgentQueries else { throw Dispatcher.notSupported(info) }
+        return try await body(agent)
     }
 
     /// The first hostname a DHCP lease of one of the domain's network NICs carries.

@@ -141,13 +141,19 @@ extension QEMUDomain: GuestAgentQueries {
         guard state == .running else {
             throw VirtError(.operationInvalid, domain: .qemu, detail: "domain is not running")
         }
-        guard let socket = QEMUGuestAgent.socketPath(definition, domainDirectory: status.domainDirectory),
-            let index = definition.devices.channels.firstIndex(where: { $0.targetName == QEMUGuestAgent.channelName })
+        guard let index = definition.devices.channels.firstIndex(where: { $0.targetName == QEMUGuestAgent.channelName })
         else {
             throw VirtError(.argumentUnsupported, domain: .qemu, detail: "QEMU guest agent is not configured")
         }
+        // Only a unix socket channel is one the daemon can talk through.
+        guard let socket = QEMUGuestAgent.socketPath(definition, domainDirectory: status.domainDirectory) else {
+            throw QEMUGuestAgent.unresponsive("QEMU guest agent is not connected")
+        }
         let chardev = "char" + (definition.devices.channels[index].alias ?? "channel\(index)")
-        let chardevs = try await qmp.execute("query-chardev")
+        let chardevs = try await job.run {
+            try requireAlive()
+            return try await qmp.execute("query-chardev")
+        }
         let entry = chardevs.arrayValue?.first { $0["label"]?.stringValue == chardev }
         if entry?["frontend-open"]?.boolValue == false {
             throw QEMUGuestAgent.unresponsive("QEMU guest agent is not connected")
@@ -155,15 +161,18 @@ extension QEMUDomain: GuestAgentQueries {
         return socket
     }
 
-    /// One agent command after libvirt's checks. An error reply is libvirt's "unable to execute QEMU agent
+    /// One agent command after libvirt's checks, waiting for the answer as long as it takes (libvirt's default
+    /// agent timeout); the domain's end ends the wait. An error reply is libvirt's "unable to execute QEMU agent
     /// command"; without `reportUnsupported`, a command the agent lacks or has disabled gives nil instead.
     func agentCall(_ name: String, _ arguments: [String: JSONValue]? = nil, reportUnsupported: Bool) async throws
         -> JSONValue?
     {
-        let socket = try await agentAvailable()
         var command: [String: JSONValue] = ["execute": .string(name)]
         if let arguments { command["arguments"] = .object(arguments) }
-        let reply = try await QEMUGuestAgent.execute(command, socket: socket, timeout: QEMUGuestAgent.defaultWait)
+        let reply = try await agentJob.run {
+            let socket = try await agentAvailable()
+            return try await QEMUGuestAgent.execute(command, socket: socket, timeout: nil)
+        }
         if let error = reply["error"] {
             let errorClass = error["class"]?.stringValue
             if !reportUnsupported, errorClass == "CommandNotFound" || errorClass == "CommandDisabled" { return nil }

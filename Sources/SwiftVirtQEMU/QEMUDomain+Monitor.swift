@@ -32,7 +32,7 @@ extension QEMUDomain: MonitorPassthrough {
             throw VirtError(
                 .invalidArg, domain: .qemu, detail: "guest agent timeout '\(timeout)' is less than the minimum '-2'")
         }
-        return try await job.run {
+        return try await agentJob.run {
             let socket = try await agentAvailable()
             guard let parsed = try? JSONValue.parse(Data(command.utf8)), case .object(let fields) = parsed else {
                 throw VirtError(.internalError, domain: .qemu, detail: "cannot parse json \(command): not valid JSON")

@@ -24,6 +24,9 @@ public actor QEMUDomain: RunningDomain {
 
     /// Lifecycle calls take it one at a time, in arrival order, for as long as they await QEMU.
     let job = AsyncJobLock()
+    /// Guest agent commands take it one at a time (the agent's channel has one client), apart from `job` as
+    /// libvirt's agent jobs are apart from its monitor jobs.
+    let agentJob = AsyncJobLock()
     private var phase = QEMUDomainPhase.active
     /// QEMU's monitor has closed its event stream: at exit, no further events are worth waiting for.
     private var eventsDone = false

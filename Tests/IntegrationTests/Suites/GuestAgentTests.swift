@@ -106,6 +106,13 @@ extension Integration {
                 let interfaces = try await info("--interface")
                 #expect(interfaces.values.contains("10.0.2.15"), "\(interfaces)")
 
+                // Calls at the same time take turns on the one agent channel.
+                let name = guest.name
+                try await withThrowingTaskGroup(of: CommandResult.self) { group in
+                    for _ in 0..<4 { group.addTask { try await virsh("domhostname", name, "--source", "agent") } }
+                    for try await result in group { #expect(result.stdout.contains("swiftvirt-guest"), "\(result)") }
+                }
+
                 // Freeze, thaw, trim.
                 #expect(try await virsh.must("domfsfreeze", guest.name).contains("Froze 1 filesystem(s)"))
                 #expect(try await virsh.must("domfsthaw", guest.name).contains("Thawed 1 filesystem(s)"))
