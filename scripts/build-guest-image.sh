@@ -251,6 +251,19 @@ for lib in $(ldd "$QEMU_GA" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^
     mkdir -p "$ROOT$(dirname "$lib")"
     cp -L "$lib" "$ROOT$lib"
 done
+# qemu-ga's guest-set-user-password runs chpasswd (busybox has none): "user:password" lines on stdin, -e when the
+# password is already crypted; it stores the crypted password in /etc/passwd (the guest has no shadow file).
+cat >"$ROOT/usr/sbin/chpasswd" <<'PWEOF'
+#!/bin/sh
+crypted=no
+[ "${1:-}" = -e ] && crypted=yes
+while IFS=: read -r user pass; do
+    grep -q "^$user:" /etc/passwd || { echo "chpasswd: unknown user $user" >&2; exit 1; }
+    [ "$crypted" = yes ] || pass=$(mkpasswd -m sha512 "$pass") || exit 1
+    sed -i "s|^$user:[^:]*:|$user:$pass:|" /etc/passwd
+done
+PWEOF
+chmod 0755 "$ROOT/usr/sbin/chpasswd"
 # The guest's identity as the agent reports it (guest-get-osinfo).
 mkdir -p "$ROOT/usr/lib"
 cat >"$ROOT/usr/lib/os-release" <<'OSEOF'

@@ -35,6 +35,7 @@ extension Integration {
                 try await virsh.must("define", guest.xmlPath)
                 try await virsh.must("start", guest.name)
                 try await guest.waitForBanner()
+                let name = guest.name
                 try await waitUntil("the guest agent to connect", timeout: .seconds(30)) {
                     try await virsh("domtime", guest.name).succeeded
                 }
@@ -107,7 +108,6 @@ extension Integration {
                 #expect(interfaces.values.contains("10.0.2.15"), "\(interfaces)")
 
                 // Calls at the same time take turns on the one agent channel.
-                let name = guest.name
                 try await withThrowingTaskGroup(of: CommandResult.self) { group in
                     for _ in 0..<4 { group.addTask { try await virsh("domhostname", name, "--source", "agent") } }
                     for try await result in group { #expect(result.stdout.contains("swiftvirt-guest"), "\(result)") }
@@ -119,11 +119,28 @@ extension Integration {
                 try await virsh.must("domfstrim", guest.name)
                 let mountpoint = try await virsh("domfstrim", guest.name, "--mountpoint", "/mnt")
                 #expect(mountpoint.stderr.contains("Specifying mount point is not supported for now"), "\(mountpoint)")
-                // The guest has no chpasswd: the agent's own error comes back.
-                let password = try await virsh("set-user-password", guest.name, "root", "secret")
+                // Passwords: the agent runs the guest's chpasswd; /etc/passwd read back through the agent's file calls.
+                func rootPassword() async throws -> String {
+                    func call(_ json: String) async throws -> Any? {
+                        let out = try await virsh.must("qemu-agent-command", name, json)
+                        let object = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+                        return object?["return"]
+                    }
+                    let handle = try #require(try await call(#"{"execute":"guest-file-open","arguments":{"path":"/etc/passwd"}}"#) as? Int)
+                    let read = try await call(#"{"execute":"guest-file-read","arguments":{"handle":\#(handle),"count":4096}}"#)
+                    _ = try await call(#"{"execute":"guest-file-close","arguments":{"handle":\#(handle)}}"#)
+                    let text = ((read as? [String: Any])?["buf-b64"] as? String).flatMap { Data(base64Encoded: $0) }
+                    let root = String(decoding: text ?? Data(), as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("root:") }
+                    return root.map { String($0.split(separator: ":", omittingEmptySubsequences: false)[1]) } ?? ""
+                }
+                try await virsh.must("set-user-password", guest.name, "root", "secret")
+                #expect(try await rootPassword().hasPrefix("$6$"))
+                let crypted = "$6$saltsalt$Vr7Y1gHGeG9gK8jZ5cEAnDCsxlVzDZkB5JS/6P8hWnGTiXkW5zRhFYcwDVZ2IzoBd2bXT0ArKZ6nC2c4zmwqh."
+                try await virsh.must("set-user-password", guest.name, "root", crypted, "--encrypted")
+                #expect(try await rootPassword() == crypted)
+                let nobody = try await virsh("set-user-password", guest.name, "nobody", "x")
                 #expect(
-                    password.stderr.contains("unable to execute QEMU agent command 'guest-set-user-password'"),
-                    "\(password)")
+                    nobody.stderr.contains("unable to execute QEMU agent command 'guest-set-user-password'"), "\(nobody)")
 
                 // domblkinfo of the running guest's disk: the guest has written its superblock (allocation is the
                 // highest offset written), physical is what the sparse file takes on the host.
