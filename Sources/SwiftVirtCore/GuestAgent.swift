@@ -1,6 +1,6 @@
 /// What a running guest's agent can tell and do (libvirt's guest agent APIs: virDomainGetTime/SetTime,
 /// virDomainGetFSInfo, virDomainGetGuestInfo, virDomainGetHostname, virDomainInterfaceAddresses with the agent
-/// source, virDomainFSFreeze/FSThaw/FSTrim, virDomainSetUserPassword, virDomainGetGuestVcpus). A running domain whose hypervisor has a
+/// source, virDomainFSFreeze/FSThaw/FSTrim, virDomainSetUserPassword, virDomainGetGuestVcpus/SetGuestVcpus). A running domain whose hypervisor has a
 /// guest agent channel adopts it; each call fails as libvirt does when the channel is not configured or the
 /// agent is not connected.
 public protocol GuestAgentQueries: RunningDomain {
@@ -21,6 +21,8 @@ public protocol GuestAgentQueries: RunningDomain {
     func setGuestUserPassword(user: String, password: String, crypted: Bool) async throws
     /// The guest's vCPUs as it sees them: logical id, online, may be taken offline.
     func guestVCPUs() async throws -> [(id: Int, online: Bool, offlinable: Bool)]
+    /// Takes the guest's vCPUs `ids` online or offline inside the guest.
+    func setGuestVCPUs(_ ids: [Int], online: Bool) async throws
     /// virDomainGetGuestInfo's typed parameters for `types` (empty: everything the agent can say).
     func guestInfo(_ types: GuestInfoTypes) async throws -> [TypedStat]
 }

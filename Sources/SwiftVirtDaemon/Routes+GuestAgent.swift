@@ -52,6 +52,19 @@ enum GuestAgentRoutes {
                 RemoteTypedParam(field: "offlinable", value: list(\.offlinable)),
             ])
         }
+        table.on(Remote.DomainSetGuestVcpus.self) { args, ctx in
+            try checkFlags(args.flags, allowed: 0, Remote.DomainSetGuestVcpus.info.api)
+            guard args.state == 0 || args.state == 1 else {
+                throw VirtError(.invalidArg, domain: .qemu, detail: "unsupported state value")
+            }
+            guard let ids = CPUSet(parsing: args.cpumap) else {
+                throw VirtError(.invalidArg, domain: .qemu, detail: "Failed to parse bitmap '\(args.cpumap)'")
+            }
+            try await withAgent(args.dom, Remote.DomainSetGuestVcpus.info, ctx) {
+                try await $0.setGuestVCPUs(ids.members, online: args.state == 1)
+            }
+            return XDRVoid()
+        }
         table.on(Remote.DomainSetUserPassword.self) { args, ctx in
             // VIR_DOMAIN_PASSWORD_ENCRYPTED 1
             try checkFlags(args.flags, allowed: 1, Remote.DomainSetUserPassword.info.api)

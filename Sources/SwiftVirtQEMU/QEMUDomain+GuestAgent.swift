@@ -71,24 +71,6 @@ extension QEMUDomain: GuestAgentQueries {
             ["crypted": .bool(crypted), "username": .string(user), "password": .string(encoded)])
     }
 
-    public func guestVCPUs() async throws -> [(id: Int, online: Bool, offlinable: Bool)] {
-        guard let list = try await agentCall("guest-get-vcpus")["return"]?.arrayValue else {
-            throw GuestAgentReplies.malformed("guest-get-vcpus reply was missing return data")
-        }
-        return try list.map { entry in
-            guard let id = entry["logical-id"]?.intValue else {
-                throw GuestAgentReplies.malformed("'logical-id' missing in reply of guest-get-vcpus")
-            }
-            guard let online = entry["online"]?.boolValue else {
-                throw GuestAgentReplies.malformed("'online' missing in reply of guest-get-vcpus")
-            }
-            guard let offlinable = entry["can-offline"]?.boolValue else {
-                throw GuestAgentReplies.malformed("'can-offline' missing in reply of guest-get-vcpus")
-            }
-            return (Int(id), online, offlinable)
-        }
-    }
-
     public func guestInfo(_ types: GuestInfoTypes) async throws -> [TypedStat] {
         // Asked for nothing in particular, gather what the agent can say and skip the commands it lacks.
         let strict = !types.isEmpty

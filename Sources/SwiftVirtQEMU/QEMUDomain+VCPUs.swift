@@ -141,16 +141,6 @@ extension QEMUDomain: GuestVCPUHotplug {
     private func giveUpWaiting(for id: String) {
         deletionWaiters.removeValue(forKey: id)?.resume()
     }
-
-    public func agentVCPUCount(maximum: Bool) async throws -> Int {
-        let vcpus = try await guestVCPUs()
-        return maximum ? vcpus.count : vcpus.filter(\.online).count
-    }
-
-    public func setAgentVCPUs(_ count: Int) async throws {
-        try await agentAvailable()
-        throw VirtError(.noSupport, domain: .qemu, detail: "virDomainSetVcpusFlags with VIR_DOMAIN_VCPU_GUEST")
-    }
 }
 
 extension QEMUDomain {

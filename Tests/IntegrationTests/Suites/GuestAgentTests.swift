@@ -4,9 +4,10 @@ import Testing
 extension Integration {
     /// The guest agent through Debian's virsh: one test guest running Debian's qemu-ga on its
     /// org.qemu.guest_agent.0 channel, with an ext4 disk mounted on /mnt and a user-mode NIC, answers domtime,
-    /// domfsinfo, guestinfo, domhostname and domifaddr with the agent source, guestvcpus, freezes, thaws and trims; domblkinfo
-    /// on it. The refusals (inactive, no agent channel, agent not connected) and domblkinfo of the same disk
-    /// images are compared with a private libvirtd 9.0.
+    /// domfsinfo, guestinfo, domhostname and domifaddr with the agent source, takes vCPUs offline and online
+    /// inside the guest, freezes, thaws and trims, sets passwords; domblkinfo on it. The refusals (inactive, no
+    /// agent channel, agent not connected) and domblkinfo of the same disk images are compared with a private
+    /// libvirtd 9.0.
     @Suite struct GuestAgent {
         static let agentChannel = "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
 
@@ -31,6 +32,7 @@ extension Integration {
                     """
                 try readFile(guest.xmlPath).replacingOccurrences(of: "</devices>", with: devices + "</devices>")
                     .replacingOccurrences(of: "console=ttyS0", with: "console=ttyS0 svmount=/dev/vda")
+                    .replacingOccurrences(of: "<vcpu>1</vcpu>", with: "<vcpu>2</vcpu>")
                     .write(toFile: guest.xmlPath, atomically: true, encoding: .utf8)
                 try await virsh.must("define", guest.xmlPath)
                 try await virsh.must("start", guest.name)
@@ -84,9 +86,34 @@ extension Integration {
                 #expect(fs["fs.count"] == "1" && fs["fs.0.mountpoint"] == "/mnt" && fs["fs.0.fstype"] == "ext4", "\(fs)")
                 #expect(fs["fs.0.disk.0.alias"] == "vda" && fs["fs.0.disk.0.device"] == "/dev/vda", "\(fs)")
                 #expect(Int(fs["fs.0.total-bytes"] ?? "") ?? 0 > 20_000_000, "\(fs)")
-                let vcpus = try await virsh.must("guestvcpus", guest.name)
-                #expect(vcpus.contains("vcpus          : 0") && vcpus.contains("online         : 0"), "\(vcpus)")
-                #expect(try await virsh.must("vcpucount", guest.name, "--guest").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+                // The guest's vCPUs: vCPU 0 stays, vCPU 1 goes offline and comes back inside the guest.
+                func guestVCPUs() async throws -> String {
+                    try await virsh.must("guestvcpus", name).split(separator: "\n")
+                        .map { $0.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "=") }
+                        .joined(separator: " ")
+                }
+                func guestCount() async throws -> String {
+                    try await virsh.must("vcpucount", name, "--guest").trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+                #expect(try await guestVCPUs() == "vcpus=0-1 online=0-1 offlinable=1")
+                try await virsh.must("guestvcpus", name, "--cpulist", "1", "--disable")
+                #expect(try await guestVCPUs() == "vcpus=0-1 online=0 offlinable=1")
+                #expect(try await guestCount() == "1")
+                try await virsh.must("setvcpus", name, "2", "--guest")
+                #expect(try await guestCount() == "2")
+                try await virsh.must("setvcpus", name, "1", "--guest")
+                #expect(try await guestVCPUs() == "vcpus=0-1 online=0 offlinable=1")
+                try await virsh.must("guestvcpus", name, "--cpulist", "1", "--enable")
+                #expect(try await guestCount() == "2")
+                let cpu0 = try await virsh("guestvcpus", name, "--cpulist", "0", "--disable")
+                #expect(cpu0.stderr.contains("Operation not supported: vCPU '0' is not offlinable"), "\(cpu0)")
+                let absent = try await virsh("guestvcpus", name, "--cpulist", "5-6", "--enable")
+                #expect(absent.stderr.contains("invalid argument: guest is missing vCPUs '5-6'"), "\(absent)")
+                let tooMany = try await virsh("setvcpus", name, "3", "--guest")
+                #expect(
+                    tooMany.stderr.contains(
+                        "requested vcpu count is greater than the count of enabled vcpus in the domain: 3 > 2"),
+                    "\(tooMany)")
                 let disks = try await info("--disk")
                 #expect(disks["disk.0.name"] == "/dev/vda" && disks["disk.0.alias"] == "vda", "\(disks)")
                 #expect(disks["disk.0.partition"] == "no", "\(disks)")
