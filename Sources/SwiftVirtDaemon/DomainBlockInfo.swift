@@ -21,12 +21,16 @@ enum DomainBlockInfo {
         }
         guard let source = disk.sourcePath, disk.type == .file || disk.type == .block else {
             if disk.sourcePath == nil && disk.networkSource == nil {
-                throw VirtError(.invalidArg, domain: .qemu, detail: "disk '\(path)' does not currently have a source assigned")
+                throw VirtError(
+                    .invalidArg, domain: .qemu, detail: "disk '\(path)' does not currently have a source assigned")
             }
-            throw VirtError(.operationUnsupported, domain: .qemu, detail: "block info of disk '\(path)' is not supported")
+            throw VirtError(
+                .operationUnsupported, domain: .qemu, detail: "block info of disk '\(path)' is not supported")
         }
         guard let sizes = HostFileSize(path: source) else {
-            throw VirtError(.systemError, domain: .qemu, detail: "cannot stat file '\(source)': \(String(cString: strerror(errno)))")
+            throw VirtError(
+                .systemError, domain: .qemu, detail: "cannot stat file '\(source)': \(String(cString: strerror(errno)))"
+            )
         }
         let physical = sizes.size
         let allocation = sizes.allocated

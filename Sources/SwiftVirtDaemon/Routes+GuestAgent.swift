@@ -16,7 +16,9 @@ enum GuestAgentRoutes {
                     .invalidArg, domain: .qemu,
                     detail: "unsupported guest information types '0x\(String(unknown.rawValue, radix: 16))'")
             }
-            let params = try await withAgent(args.dom, Remote.DomainGetGuestInfo.info, ctx) { try await $0.guestInfo(types) }
+            let params = try await withAgent(args.dom, Remote.DomainGetGuestInfo.info, ctx) {
+                try await $0.guestInfo(types)
+            }
             return DomainGetGuestInfoRet(params: params.map(\.wire))
         }
         table.on(Remote.DomainGetHostname.self) { args, ctx in
@@ -25,14 +27,18 @@ enum GuestAgentRoutes {
             guard args.flags != 3 else {
                 throw VirtError(
                     .invalidArg, domain: .domain,
-                    detail: "Flags 'VIR_DOMAIN_GET_HOSTNAME_LEASE' and 'VIR_DOMAIN_GET_HOSTNAME_AGENT' are mutually exclusive")
+                    detail:
+                        "Flags 'VIR_DOMAIN_GET_HOSTNAME_LEASE' and 'VIR_DOMAIN_GET_HOSTNAME_AGENT' are mutually exclusive"
+                )
             }
             let uuid = try args.dom.domainUUID()
             let name: String?
             if args.flags == 1 {
                 name = try await leaseHostname(uuid, ctx)
             } else {
-                name = try await withAgent(args.dom, Remote.DomainGetHostname.info, ctx) { try await $0.guestHostname() }
+                name = try await withAgent(args.dom, Remote.DomainGetHostname.info, ctx) {
+                    try await $0.guestHostname()
+                }
             }
             guard let name else {
                 let domain = try await ctx.registry.record(uuid).config.name
@@ -42,7 +48,9 @@ enum GuestAgentRoutes {
         }
         table.on(Remote.DomainGetGuestVcpus.self) { args, ctx in
             try checkFlags(args.flags, allowed: 0, Remote.DomainGetGuestVcpus.info.api)
-            let vcpus = try await withAgent(args.dom, Remote.DomainGetGuestVcpus.info, ctx) { try await $0.guestVCPUs() }
+            let vcpus = try await withAgent(args.dom, Remote.DomainGetGuestVcpus.info, ctx) {
+                try await $0.guestVCPUs()
+            }
             func list(_ keep: ((id: Int, online: Bool, offlinable: Bool)) -> Bool) -> RemoteTypedParamValue {
                 .string(CPUSet(vcpus.filter(keep).map(\.id)).description)
             }
@@ -99,7 +107,8 @@ enum GuestAgentRoutes {
                     detail: "cannot set time: qemu doesn't support rtc-reset-reinjection command")
             }
             try await withAgent(args.dom, Remote.DomainSetTime.info, ctx) {
-                try await $0.setGuestTime(seconds: args.seconds, nanoseconds: args.nseconds, fromRTC: args.flags & 1 != 0)
+                try await $0.setGuestTime(
+                    seconds: args.seconds, nanoseconds: args.nseconds, fromRTC: args.flags & 1 != 0)
             }
             return XDRVoid()
         }
@@ -128,7 +137,9 @@ enum GuestAgentRoutes {
             guard args.mountpoints.isEmpty else {
                 throw VirtError(.argumentUnsupported, domain: .qemu, detail: "specifying mountpoints is not supported")
             }
-            let thawed = try await withAgent(args.dom, Remote.DomainFSThaw.info, ctx) { try await $0.thawGuestFilesystems() }
+            let thawed = try await withAgent(args.dom, Remote.DomainFSThaw.info, ctx) {
+                try await $0.thawGuestFilesystems()
+            }
             return DomainFsthawRet(filesystems: Int32(clamping: thawed))
         }
         table.on(Remote.DomainFSTrim.self) { args, ctx in

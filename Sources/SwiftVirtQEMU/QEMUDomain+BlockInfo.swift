@@ -7,13 +7,17 @@ extension QEMUDomain: DiskBlockInfo {
     public func blockInfo(disk: String) async throws -> BlockInfo {
         try requireAlive()
         let disks = liveDevices.disks
-        guard let index = disks.firstIndex(where: { $0.targetDev == disk || ($0.sourcePath != nil && $0.sourcePath == disk) })
+        guard
+            let index = disks.firstIndex(where: {
+                $0.targetDev == disk || ($0.sourcePath != nil && $0.sourcePath == disk)
+            })
         else {
             throw VirtError(.invalidArg, domain: .qemu, detail: "invalid path \(disk) not assigned to domain")
         }
         let target = disks[index]
         guard target.sourcePath != nil || target.networkSource != nil else {
-            throw VirtError(.invalidArg, domain: .qemu, detail: "disk '\(disk)' does not currently have a source assigned")
+            throw VirtError(
+                .invalidArg, domain: .qemu, detail: "disk '\(disk)' does not currently have a source assigned")
         }
         let node = await formatNodes(of: disks)[index]
         let figures = try await job.run {

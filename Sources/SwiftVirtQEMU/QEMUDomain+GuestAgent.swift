@@ -8,7 +8,9 @@ import SwiftVirtSystem
 extension QEMUDomain: GuestAgentQueries {
     public func guestTime() async throws -> (seconds: Int64, nanoseconds: UInt32) {
         let reply = try await agentCall("guest-get-time")
-        guard let nanoseconds = reply["return"]?.unsignedValue else { throw GuestAgentReplies.malformed("malformed return value") }
+        guard let nanoseconds = reply["return"]?.unsignedValue else {
+            throw GuestAgentReplies.malformed("malformed return value")
+        }
         return (Int64(nanoseconds / 1_000_000_000), UInt32(nanoseconds % 1_000_000_000))
     }
 
@@ -52,7 +54,8 @@ extension QEMUDomain: GuestAgentQueries {
         let reply =
             mountpoints.isEmpty
             ? try await agentCall("guest-fsfreeze-freeze")
-            : try await agentCall("guest-fsfreeze-freeze-list", ["mountpoints": .array(mountpoints.map { .string($0) })])
+            : try await agentCall(
+                "guest-fsfreeze-freeze-list", ["mountpoints": .array(mountpoints.map { .string($0) })])
         return try count(reply)
     }
 

@@ -44,7 +44,9 @@ extension QEMUDomain {
         guard count <= enabled else {
             throw VirtError(
                 .invalidArg, domain: .qemu,
-                detail: "requested vcpu count is greater than the count of enabled vcpus in the domain: \(count) > \(enabled)")
+                detail:
+                    "requested vcpu count is greater than the count of enabled vcpus in the domain: \(count) > \(enabled)"
+            )
         }
         var cpus = try await agentVCPUs()
         var online = cpus.filter(\.online).count
@@ -56,7 +58,9 @@ extension QEMUDomain {
             cpus[cpu0].offlinable = false
             offlinable -= 1
         }
-        guard count <= cpus.count else { throw GuestAgentReplies.malformed("guest agent reports less cpu than requested") }
+        guard count <= cpus.count else {
+            throw GuestAgentReplies.malformed("guest agent reports less cpu than requested")
+        }
         guard count >= online - offlinable else {
             throw VirtError(.invalidArg, domain: .qemu, detail: "Cannot offline enough CPUs")
         }
@@ -94,7 +98,9 @@ extension QEMUDomain {
         while true {
             let modified = cpus.filter(\.modified)
             guard !modified.isEmpty else { return }
-            let list = modified.map { JSONValue.object(["logical-id": .int(Int64($0.id)), "online": .bool($0.online)]) }
+            let list = modified.map {
+                JSONValue.object(["logical-id": .int(Int64($0.id)), "online": .bool($0.online)])
+            }
             let reply = try await agentCall("guest-set-vcpus", ["vcpus": .array(list)])
             guard let done = reply["return"]?.intValue, done > 0, done <= modified.count else {
                 throw GuestAgentReplies.malformed("guest agent returned malformed or invalid return value")

@@ -64,7 +64,8 @@ enum QEMUGuestAgent {
     /// libvirt's error for an agent's error reply to `command`.
     static func commandFailed(_ command: String, _ error: JSONValue) -> VirtError {
         let why = error["desc"]?.stringValue ?? error["class"]?.stringValue ?? "unknown error"
-        return VirtError(.internalError, domain: .qemu, detail: "unable to execute QEMU agent command '\(command)': \(why)")
+        return VirtError(
+            .internalError, domain: .qemu, detail: "unable to execute QEMU agent command '\(command)': \(why)")
     }
 }
 

@@ -65,7 +65,9 @@ enum GuestAgentReplies {
                 return s
             }
             guard let disks = entry["disk"] else { throw malformed("'disk' missing in reply of guest-get-fsinfo") }
-            guard let diskList = disks.arrayValue else { throw malformed("Malformed guest-get-fsinfo 'disk' data array") }
+            guard let diskList = disks.arrayValue else {
+                throw malformed("Malformed guest-get-fsinfo 'disk' data array")
+            }
             return Filesystem(
                 mountpoint: try string("mountpoint"), name: try string("name"), type: try string("type"),
                 totalBytes: entry["total-bytes"]?.unsignedValue, usedBytes: entry["used-bytes"]?.unsignedValue,
@@ -86,7 +88,8 @@ enum GuestAgentReplies {
             let name = String(fullName.prefix { $0 != ":" })
             var index = out.firstIndex { $0.name == name }
             if index == nil {
-                out.append(GuestInterface(name: name, hardwareAddress: entry["hardware-address"]?.stringValue, addresses: []))
+                out.append(
+                    GuestInterface(name: name, hardwareAddress: entry["hardware-address"]?.stringValue, addresses: []))
                 index = out.count - 1
             }
             guard let addresses = entry["ip-addresses"] else { continue }
@@ -115,7 +118,9 @@ enum GuestAgentReplies {
         }
         var out = [TypedStat("user.count", .uint(UInt32(list.count)))]
         for (i, entry) in list.enumerated() {
-            guard let user = entry["user"]?.stringValue else { throw malformed("'user' missing in reply of guest-get-users") }
+            guard let user = entry["user"]?.stringValue else {
+                throw malformed("'user' missing in reply of guest-get-users")
+            }
             out.append(TypedStat("user.\(i).name", .string(user)))
             if let domain = entry["domain"]?.stringValue { out.append(TypedStat("user.\(i).domain", .string(domain))) }
             let login: Double
@@ -146,7 +151,9 @@ enum GuestAgentReplies {
         }
         var out: [TypedStat] = []
         if let zone = data["zone"]?.stringValue { out.append(TypedStat("timezone.name", .string(zone))) }
-        guard let offset = data["offset"]?.intValue else { throw malformed("'offset' missing in reply of guest-get-timezone") }
+        guard let offset = data["offset"]?.intValue else {
+            throw malformed("'offset' missing in reply of guest-get-timezone")
+        }
         out.append(TypedStat("timezone.offset", .int(Int32(clamping: offset))))
         return out
     }
@@ -162,7 +169,9 @@ enum GuestAgentReplies {
             if let used = fs.usedBytes { out.append(TypedStat("fs.\(i).used-bytes", .ullong(used))) }
             out.append(TypedStat("fs.\(i).disk.count", .uint(UInt32(fs.disks.count))))
             for (j, disk) in fs.disks.enumerated() {
-                if let target = disk.target(in: devices) { out.append(TypedStat("fs.\(i).disk.\(j).alias", .string(target))) }
+                if let target = disk.target(in: devices) {
+                    out.append(TypedStat("fs.\(i).disk.\(j).alias", .string(target)))
+                }
                 if let serial = disk.serial { out.append(TypedStat("fs.\(i).disk.\(j).serial", .string(serial))) }
                 if let device = disk.device { out.append(TypedStat("fs.\(i).disk.\(j).device", .string(device))) }
             }
@@ -176,7 +185,9 @@ enum GuestAgentReplies {
         }
         var out = [TypedStat("disk.count", .uint(UInt32(list.count)))]
         for (i, entry) in list.enumerated() {
-            guard let name = entry["name"]?.stringValue else { throw malformed("'name' missing in reply of guest-get-disks") }
+            guard let name = entry["name"]?.stringValue else {
+                throw malformed("'name' missing in reply of guest-get-disks")
+            }
             guard let partition = entry["partition"]?.boolValue else {
                 throw malformed("'partition' missing in reply of guest-get-disks")
             }
@@ -191,9 +202,13 @@ enum GuestAgentReplies {
             if let json = entry["address"] {
                 let address = try DiskAddress(json)
                 if let serial = address.serial { out.append(TypedStat("disk.\(i).serial", .string(serial))) }
-                if let target = address.target(in: devices) { out.append(TypedStat("disk.\(i).alias", .string(target))) }
+                if let target = address.target(in: devices) {
+                    out.append(TypedStat("disk.\(i).alias", .string(target)))
+                }
             }
-            if let alias = entry["alias"]?.stringValue { out.append(TypedStat("disk.\(i).guest_alias", .string(alias))) }
+            if let alias = entry["alias"]?.stringValue {
+                out.append(TypedStat("disk.\(i).guest_alias", .string(alias)))
+            }
         }
         return out
     }

@@ -63,7 +63,8 @@ struct GuestAgentRepliesTests {
         #expect(interfaces.map(\.name) == ["lo", "eth0", "dummy0"])
         #expect(
             interfaces[1].addresses == [
-                .init(isIPv6: false, address: "10.0.2.15", prefix: 24), .init(isIPv6: true, address: "fe80::1", prefix: 64),
+                .init(isIPv6: false, address: "10.0.2.15", prefix: 24),
+                .init(isIPv6: true, address: "fe80::1", prefix: 64),
             ])
         #expect(interfaces[2].hardwareAddress == nil && interfaces[2].addresses.isEmpty)
         let params = GuestAgentReplies.interfaceParameters(interfaces)
@@ -73,14 +74,17 @@ struct GuestAgentRepliesTests {
 
     @Test func usersOSTimezoneAndDisks() throws {
         let users = try GuestAgentReplies.users(
-            try json(#"{"return": [{"user": "root", "login-time": 1700000000.25}, {"user": "a", "domain": "D", "login-time": 2}]}"#))
+            try json(
+                #"{"return": [{"user": "root", "login-time": 1700000000.25}, {"user": "a", "domain": "D", "login-time": 2}]}"#
+            ))
         #expect(
             users == [
                 TypedStat("user.count", .uint(2)), TypedStat("user.0.name", .string("root")),
                 TypedStat("user.0.login-time", .ullong(1_700_000_000_250)), TypedStat("user.1.name", .string("a")),
                 TypedStat("user.1.domain", .string("D")), TypedStat("user.1.login-time", .ullong(2000)),
             ])
-        let os = try GuestAgentReplies.osInfo(try json(#"{"return": {"name": "Debian", "id": "debian", "other": "x"}}"#))
+        let os = try GuestAgentReplies.osInfo(
+            try json(#"{"return": {"name": "Debian", "id": "debian", "other": "x"}}"#))
         #expect(os == [TypedStat("os.id", .string("debian")), TypedStat("os.name", .string("Debian"))])
         let zone = try GuestAgentReplies.timezone(try json(#"{"return": {"zone": "CET", "offset": 3600}}"#))
         #expect(zone == [TypedStat("timezone.name", .string("CET")), TypedStat("timezone.offset", .int(3600))])
@@ -98,7 +102,8 @@ struct GuestAgentRepliesTests {
                 TypedStat("disk.0.partition", .boolean(false)), TypedStat("disk.0.serial", .string("X")),
                 TypedStat("disk.0.alias", .string("vda")), TypedStat("disk.1.name", .string("/dev/vda1")),
                 TypedStat("disk.1.partition", .boolean(true)), TypedStat("disk.1.dependency.count", .uint(1)),
-                TypedStat("disk.1.dependency.0.name", .string("/dev/vda")), TypedStat("disk.1.guest_alias", .string("root")),
+                TypedStat("disk.1.dependency.0.name", .string("/dev/vda")),
+                TypedStat("disk.1.guest_alias", .string("root")),
             ])
     }
 }

@@ -46,7 +46,9 @@ extension Integration {
                 // the guest's RTC (which the agent wrote when setting).
                 func guestTime() async throws -> Int {
                     let out = try await virsh.must("domtime", guest.name)
-                    return Int(out.replacingOccurrences(of: "Time:", with: "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                    return Int(
+                        out.replacingOccurrences(of: "Time:", with: "").trimmingCharacters(in: .whitespacesAndNewlines))
+                        ?? 0
                 }
                 let now = Int(Date().timeIntervalSince1970)
                 #expect(abs(try await guestTime() - now) < 120)
@@ -72,24 +74,30 @@ extension Integration {
                     for line in out.split(separator: "\n") {
                         let parts = line.split(separator: ":", maxSplits: 1)
                         guard parts.count == 2 else { continue }
-                        fields[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+                        fields[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(
+                            in: .whitespaces)
                     }
                     return fields
                 }
                 let os = try await info("--os")
-                #expect(os["os.id"] == "swiftvirt" && os["os.version-id"] == "1" && os["os.machine"] == "x86_64", "\(os)")
+                #expect(
+                    os["os.id"] == "swiftvirt" && os["os.version-id"] == "1" && os["os.machine"] == "x86_64", "\(os)")
                 #expect(os["os.kernel-release"]?.hasSuffix("-cloud-amd64") == true, "\(os)")
                 #expect(try await info("--hostname") == ["hostname": "swiftvirt-guest"])
                 #expect(try await info("--timezone") == ["timezone.name": "UTC", "timezone.offset": "0"])
                 #expect(try await info("--user") == ["user.count": "0"])
                 let fs = try await info("--filesystem")
-                #expect(fs["fs.count"] == "1" && fs["fs.0.mountpoint"] == "/mnt" && fs["fs.0.fstype"] == "ext4", "\(fs)")
+                #expect(
+                    fs["fs.count"] == "1" && fs["fs.0.mountpoint"] == "/mnt" && fs["fs.0.fstype"] == "ext4", "\(fs)")
                 #expect(fs["fs.0.disk.0.alias"] == "vda" && fs["fs.0.disk.0.device"] == "/dev/vda", "\(fs)")
                 #expect(Int(fs["fs.0.total-bytes"] ?? "") ?? 0 > 20_000_000, "\(fs)")
                 // The guest's vCPUs: vCPU 0 stays, vCPU 1 goes offline and comes back inside the guest.
                 func guestVCPUs() async throws -> String {
                     try await virsh.must("guestvcpus", name).split(separator: "\n")
-                        .map { $0.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "=") }
+                        .map {
+                            $0.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+                                separator: "=")
+                        }
                         .joined(separator: " ")
                 }
                 func guestCount() async throws -> String {
@@ -118,17 +126,21 @@ extension Integration {
                 #expect(disks["disk.0.name"] == "/dev/vda" && disks["disk.0.alias"] == "vda", "\(disks)")
                 #expect(disks["disk.0.partition"] == "no", "\(disks)")
                 let everything = try await virsh.must("guestinfo", guest.name)
-                for key in ["user.count", "os.id", "timezone.name", "hostname", "fs.0.name", "disk.0.name", "if.count"] {
+                for key in ["user.count", "os.id", "timezone.name", "hostname", "fs.0.name", "disk.0.name", "if.count"]
+                {
                     #expect(everything.contains(key), "\(key): \(everything)")
                 }
 
                 // The agent's hostname and addresses (the NIC's DHCP lease comes from QEMU's user network).
-                #expect(try await virsh.must("domhostname", guest.name, "--source", "agent").contains("swiftvirt-guest"))
+                #expect(
+                    try await virsh.must("domhostname", guest.name, "--source", "agent").contains("swiftvirt-guest"))
                 try await waitUntil("eth0's address through the agent", timeout: .seconds(60)) {
                     try await virsh.must("domifaddr", guest.name, "--source", "agent").contains("10.0.2.15/24")
                 }
                 let addresses = try await virsh.must("domifaddr", guest.name, "--source", "agent")
-                let eth0 = addresses.split(separator: "\n").map { $0.split(separator: " ") }.first { $0.first == "eth0" }
+                let eth0 = addresses.split(separator: "\n").map { $0.split(separator: " ") }.first {
+                    $0.first == "eth0"
+                }
                 #expect(eth0 == ["eth0", "52:54:00:5a:61:01", "ipv4", "10.0.2.15/24"], "\(addresses)")
                 #expect(addresses.contains("127.0.0.1/8"), "\(addresses)")
                 let interfaces = try await info("--interface")
@@ -153,21 +165,27 @@ extension Integration {
                         let object = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
                         return object?["return"]
                     }
-                    let handle = try #require(try await call(#"{"execute":"guest-file-open","arguments":{"path":"/etc/passwd"}}"#) as? Int)
-                    let read = try await call(#"{"execute":"guest-file-read","arguments":{"handle":\#(handle),"count":4096}}"#)
+                    let handle = try #require(
+                        try await call(#"{"execute":"guest-file-open","arguments":{"path":"/etc/passwd"}}"#) as? Int)
+                    let read = try await call(
+                        #"{"execute":"guest-file-read","arguments":{"handle":\#(handle),"count":4096}}"#)
                     _ = try await call(#"{"execute":"guest-file-close","arguments":{"handle":\#(handle)}}"#)
                     let text = ((read as? [String: Any])?["buf-b64"] as? String).flatMap { Data(base64Encoded: $0) }
-                    let root = String(decoding: text ?? Data(), as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("root:") }
+                    let root = String(decoding: text ?? Data(), as: UTF8.self).split(separator: "\n").first {
+                        $0.hasPrefix("root:")
+                    }
                     return root.map { String($0.split(separator: ":", omittingEmptySubsequences: false)[1]) } ?? ""
                 }
                 try await virsh.must("set-user-password", guest.name, "root", "secret")
                 #expect(try await rootPassword().hasPrefix("$6$"))
-                let crypted = "$6$saltsalt$Vr7Y1gHGeG9gK8jZ5cEAnDCsxlVzDZkB5JS/6P8hWnGTiXkW5zRhFYcwDVZ2IzoBd2bXT0ArKZ6nC2c4zmwqh."
+                let crypted =
+                    "$6$saltsalt$Vr7Y1gHGeG9gK8jZ5cEAnDCsxlVzDZkB5JS/6P8hWnGTiXkW5zRhFYcwDVZ2IzoBd2bXT0ArKZ6nC2c4zmwqh."
                 try await virsh.must("set-user-password", guest.name, "root", crypted, "--encrypted")
                 #expect(try await rootPassword() == crypted)
                 let nobody = try await virsh("set-user-password", guest.name, "nobody", "x")
                 #expect(
-                    nobody.stderr.contains("unable to execute QEMU agent command 'guest-set-user-password'"), "\(nobody)")
+                    nobody.stderr.contains("unable to execute QEMU agent command 'guest-set-user-password'"),
+                    "\(nobody)")
 
                 // domblkinfo of the running guest's disk: the guest has written its superblock (allocation is the
                 // highest offset written), physical is what the sparse file takes on the host.
@@ -176,14 +194,16 @@ extension Integration {
                 let sizes = Dictionary(
                     blk.split(separator: "\n").compactMap { line -> (String, Int)? in
                         let parts = line.split(separator: ":")
-                        return parts.count == 2 ? (String(parts[0]), Int(parts[1].trimmingCharacters(in: .whitespaces)) ?? -1) : nil
+                        return parts.count == 2
+                            ? (String(parts[0]), Int(parts[1].trimmingCharacters(in: .whitespaces)) ?? -1) : nil
                     }, uniquingKeysWith: { a, _ in a })
                 #expect((sizes["Allocation"] ?? 0) > 0 && (sizes["Physical"] ?? 0) > 0, "\(blk)")
                 #expect((sizes["Physical"] ?? .max) < 33_554_432, "\(blk)")
                 let all = try await virsh.must("domblkinfo", guest.name, "--all", "--human")
                 #expect(all.contains("vda") && all.contains("32.000 MiB"), "\(all)")
                 let unknown = try await virsh("domblkinfo", guest.name, "vdz")
-                #expect(unknown.stderr.contains("invalid argument: invalid path vdz not assigned to domain"), "\(unknown)")
+                #expect(
+                    unknown.stderr.contains("invalid argument: invalid path vdz not assigned to domain"), "\(unknown)")
 
                 // Paused: libvirt's refusal before the agent is asked.
                 try await virsh.must("suspend", guest.name)
@@ -201,7 +221,8 @@ extension Integration {
                 let raw = at.scratch.appendingPathComponent("\(name)-raw.img").path
                 let qcow2 = at.scratch.appendingPathComponent("\(name).qcow2").path
                 try await Self.ext4Image(raw, scratch: at.scratch)
-                let made = try await run("/usr/bin/qemu-img", ["create", "-q", "-f", "qcow2", qcow2, "64M"], scratch: at.scratch)
+                let made = try await run(
+                    "/usr/bin/qemu-img", ["create", "-q", "-f", "qcow2", qcow2, "64M"], scratch: at.scratch)
                 guard made.succeeded else { throw HarnessError("qemu-img: \(made)") }
                 let disks = """
                     <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='\(raw)'/>\

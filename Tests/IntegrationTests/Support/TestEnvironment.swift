@@ -64,7 +64,8 @@ enum TestEnvironment {
         }
         for file in ["/vmlinuz", "/initrd.img"] where !FileManager.default.fileExists(atPath: dir + file) {
             throw HarnessError(
-                "guest image missing: \(dir + file). Build it with scripts/build-guest-image.sh (scripts/test.sh does).")
+                "guest image missing: \(dir + file). Build it with scripts/build-guest-image.sh "
+                    + "(scripts/test.sh does).")
         }
         let current = try currentGuestImage(shared: dir)
         return (current + "/vmlinuz", current + "/initrd.img")
