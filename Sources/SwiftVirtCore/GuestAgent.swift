@@ -27,6 +27,10 @@ public protocol GuestAgentQueries: RunningDomain {
     func guestInfo(_ types: GuestInfoTypes) async throws -> [TypedStat]
 }
 
+extension DomainObserver {
+    public func domainChannelChanged(_ uuid: DomainUUID, alias: String, connected: Bool) async {}
+}
+
 /// A guest filesystem (virDomainFSInfo).
 public struct GuestFilesystem: Sendable, Equatable {
     public var mountpoint: String

@@ -119,6 +119,9 @@ public protocol DomainObserver: Sendable {
     func domainDeviceRemoved(_ uuid: DomainUUID, alias: String) async
     /// The guest's balloon now holds `actualKiB` (libvirt's BALLOON_CHANGE event); a default does nothing.
     func domainBalloonChanged(_ uuid: DomainUUID, actualKiB: UInt64) async
+    /// The guest opened or closed the port of its virtio channel `alias` (for the guest agent's channel,
+    /// libvirt's AGENT_LIFECYCLE event); a default does nothing.
+    func domainChannelChanged(_ uuid: DomainUUID, alias: String, connected: Bool) async
 }
 
 /// One running guest. Implementations serialise every lifecycle call (one actor per domain).

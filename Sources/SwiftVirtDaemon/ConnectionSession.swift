@@ -139,6 +139,12 @@ final class ConnectionSession: Sendable {
                 encoder.encode(
                     DomainEventCallbackMetadataChangeMsg(
                         callbackID: callbackID, dom: dom, type: metadata.type, nsuri: metadata.uri))
+            case .agentLifecycle:
+                guard let agent = notice.agentLifecycle else { continue }
+                procedure = .domainEventCallbackAgentLifecycle
+                encoder.encode(
+                    DomainEventCallbackAgentLifecycleMsg(
+                        callbackID: callbackID, dom: dom, state: agent.state, reason: agent.reason))
             }
             let header = PacketHeader(
                 program: WireProgram.remote.rawValue, version: 1, procedure: procedure.rawValue, type: .message,

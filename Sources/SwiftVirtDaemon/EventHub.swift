@@ -9,6 +9,7 @@ public enum DomainEventKind: Int32, Sendable {
     case deviceRemoved = 15
     case balloonChange = 13
     case metadataChange = 23
+    case agentLifecycle = 18
 }
 
 struct DomainEventNotice: Sendable {
@@ -22,6 +23,8 @@ struct DomainEventNotice: Sendable {
     var metadata: (type: Int32, uri: String?)? = nil
     /// BALLOON_CHANGE: the memory the guest has now, KiB.
     var balloonActualKiB: UInt64? = nil
+    /// AGENT_LIFECYCLE: virConnectDomainEventAgentLifecycleState and ...Reason.
+    var agentLifecycle: (state: Int32, reason: Int32)? = nil
 }
 
 /// Name, uuid and id: what a remote_nonnull_domain carries.

@@ -212,6 +212,10 @@ public actor QEMUDomain: RunningDomain {
             watchdogFired(event)
         case "BALLOON_CHANGE":
             balloonChanged(event)
+        case "VSERPORT_CHANGE":
+            if let id = event.data["id"]?.stringValue, let open = event.data["open"]?.boolValue {
+                await observer.domainChannelChanged(definition.uuid, alias: id, connected: open)
+            }
         case "DEVICE_DELETED":
             // vCPU unplugs wait for their id; disks and NICs finish their removal.
             if let device = event.data["device"]?.stringValue { deviceDeleted(device) }

@@ -5,7 +5,8 @@ extension Integration {
     /// The guest agent through Debian's virsh: one test guest running Debian's qemu-ga on its
     /// org.qemu.guest_agent.0 channel, with an ext4 disk mounted on /mnt and a user-mode NIC, answers domtime,
     /// domfsinfo, guestinfo, domhostname and domifaddr with the agent source, takes vCPUs offline and online
-    /// inside the guest, freezes, thaws and trims, sets passwords; domblkinfo on it. The refusals (inactive, no
+    /// inside the guest, freezes, thaws and trims, sets passwords; its connecting is an AGENT_LIFECYCLE event and
+    /// `state='connected'` in the live XML; domblkinfo on it. The refusals (inactive, no
     /// agent channel, agent not connected) and domblkinfo of the same disk images are compared with a private
     /// libvirtd 9.0.
     @Suite struct GuestAgent {
@@ -35,12 +36,31 @@ extension Integration {
                     .replacingOccurrences(of: "<vcpu>1</vcpu>", with: "<vcpu>2</vcpu>")
                     .write(toFile: guest.xmlPath, atomically: true, encoding: .utf8)
                 try await virsh.must("define", guest.xmlPath)
+                // The agent's channel opening inside the guest: libvirt's AGENT_LIFECYCLE event.
+                let events = try ChildProcess(
+                    TestEnvironment.python,
+                    [
+                        TestEnvironment.pythonScript("pty_run.py"), TestEnvironment.virsh, "-c", daemon.uri,
+                        "event", guest.name, "--event", "agent-lifecycle", "--loop", "--timeout", "120",
+                    ],
+                    scratch: daemon.scratch)
+                defer { events.signal(SIGTERM) }
+                try await Task.sleep(for: .milliseconds(500))
                 try await virsh.must("start", guest.name)
                 try await guest.waitForBanner()
                 let name = guest.name
                 try await waitUntil("the guest agent to connect", timeout: .seconds(30)) {
                     try await virsh("domtime", guest.name).succeeded
                 }
+
+                try await waitUntil("the agent-lifecycle event", timeout: .seconds(30)) {
+                    events.stdout.contains(
+                        "event 'agent-lifecycle' for domain '\(name)': state: 'connected' reason: 'channel event'")
+                }
+                let target = try await virsh.must("dumpxml", name, "--xpath", "//channel/target")
+                #expect(
+                    target.contains(#"<target type="virtio" name="org.qemu.guest_agent.0" state="connected"/>"#),
+                    "\(target)")
 
                 // domtime: the guest's clock follows the host's RTC; set, then put back from the host, then from
                 // the guest's RTC (which the agent wrote when setting).
