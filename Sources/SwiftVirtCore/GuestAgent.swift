@@ -23,6 +23,8 @@ public protocol GuestAgentQueries: RunningDomain {
     func guestVCPUs() async throws -> [(id: Int, online: Bool, offlinable: Bool)]
     /// Takes the guest's vCPUs `ids` online or offline inside the guest.
     func setGuestVCPUs(_ ids: [Int], online: Bool) async throws
+    /// Whether the guest has the port of each virtio channel open, by the channel's alias (QEMU's device id).
+    func virtioChannelStates() async -> [String: Bool]
     /// virDomainGetGuestInfo's typed parameters for `types` (empty: everything the agent can say).
     func guestInfo(_ types: GuestInfoTypes) async throws -> [TypedStat]
 }

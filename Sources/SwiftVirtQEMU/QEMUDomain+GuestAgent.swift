@@ -118,6 +118,25 @@ extension QEMUDomain: GuestAgentQueries {
 
     // MARK: The agent channel
 
+    public func virtioChannelStates() async -> [String: Bool] {
+        let reply = try? await job.run {
+            try requireAlive()
+            return try await qmp.execute("query-chardev")
+        }
+        var open: [String: Bool] = [:]
+        for entry in reply?.arrayValue ?? [] {
+            if let label = entry["label"]?.stringValue, let state = entry["frontend-open"]?.boolValue {
+                open[label] = state
+            }
+        }
+        var states: [String: Bool] = [:]
+        for (i, channel) in definition.devices.channels.enumerated() where (channel.targetType ?? .virtio) == .virtio {
+            let alias = channel.alias ?? "channel\(i)"
+            if let state = open["char" + alias] { states[alias] = state }
+        }
+        return states
+    }
+
     /// libvirt's qemuDomainAgentAvailable: the domain runs, has an agent channel, and the guest has opened it.
     /// Returns the channel's socket.
     @discardableResult

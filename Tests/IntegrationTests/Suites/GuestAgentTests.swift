@@ -5,10 +5,10 @@ extension Integration {
     /// The guest agent through Debian's virsh: one test guest running Debian's qemu-ga on its
     /// org.qemu.guest_agent.0 channel, with an ext4 disk mounted on /mnt and a user-mode NIC, answers domtime,
     /// domfsinfo, guestinfo, domhostname and domifaddr with the agent source, takes vCPUs offline and online
-    /// inside the guest, freezes, thaws and trims, sets passwords; its connecting is an AGENT_LIFECYCLE event and
-    /// `state='connected'` in the live XML; domblkinfo on it. The refusals (inactive, no
-    /// agent channel, agent not connected) and domblkinfo of the same disk images are compared with a private
-    /// libvirtd 9.0.
+    /// inside the guest, freezes, thaws and trims, sets passwords; its start and its agent connecting are
+    /// AGENT_LIFECYCLE events and `state='connected'` in the live XML; domblkinfo on it. The refusals (inactive,
+    /// no agent channel, agent not connected), the channel's state and domblkinfo of the same disk images are
+    /// compared with a private libvirtd 9.0.
     @Suite struct GuestAgent {
         static let agentChannel = "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
 
@@ -53,6 +53,10 @@ extension Integration {
                     try await virsh("domtime", guest.name).succeeded
                 }
 
+                #expect(
+                    events.stdout.contains(
+                        "event 'agent-lifecycle' for domain '\(name)': state: 'disconnected' reason: 'domain started'"),
+                    "\(events.stdout)")
                 try await waitUntil("the agent-lifecycle event", timeout: .seconds(30)) {
                     events.stdout.contains(
                         "event 'agent-lifecycle' for domain '\(name)': state: 'connected' reason: 'channel event'")
@@ -258,6 +262,7 @@ extension Integration {
                     ["domifaddr", name, "--source", "agent"], ["domfsfreeze", name], ["domfsthaw", name],
                     ["domfsthaw", name, "--mountpoint", "/"], ["domfstrim", name],
                     ["set-user-password", name, "root", "pw"], ["guestvcpus", name],
+                    ["dumpxml", name, "--xpath", "//channel/target"],
                 ]
                 let blockCommands = [
                     ["domblkinfo", name, "vda"], ["domblkinfo", name, "vdb"], ["domblkinfo", name, raw],
