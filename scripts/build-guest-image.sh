@@ -5,7 +5,8 @@
 # The guest mounts proc/sys/dev, loads the virtio/button/evdev modules, prints
 #   SwiftVirt guest ready
 # on ttyS0, powers off on the ACPI power button (so `virsh shutdown` works) and
-# keeps a root shell on ttyS0. With svroot=DEVICE on the kernel command line it
+# keeps a root shell on ttyS0. With a guest agent channel it runs Debian's qemu-ga on it; svmount=DEVICE on
+# the kernel command line mounts that ext4 disk on /mnt first. With svroot=DEVICE on the kernel command line it
 # instead mounts that disk and switch_roots into its /sbin/init. Output lives outside git and is rebuilt only
 # when missing or when this script changes.
 #
@@ -104,6 +105,8 @@ for applet in $("$BUSYBOX" --list); do
     [ "$applet" = busybox ] || ln -s busybox "$ROOT/bin/$applet"
 done
 ln -s ../bin/busybox "$ROOT/sbin/init"
+# qemu-ga runs /sbin/hwclock for guest-set-time.
+ln -s ../bin/busybox "$ROOT/sbin/hwclock"
 while read -r m; do cp "$WORK/$m.ko" "$ROOT/lib/modules/"; done <"$ORDER"
 cp "$ORDER" "$ROOT/lib/modules/load-order"
 
@@ -158,9 +161,23 @@ i=0
 while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
 acpid -c /etc/acpi -l /tmp/acpid.log
 echo "SwiftVirt guest ready (kernel $(uname -r))" >/dev/ttyS0
-# With a guest agent channel: a tiny stand-in for qemu-guest-agent on it (see /sbin/sv-agent).
+# Kernel option svmount=DEVICE (e.g. svmount=/dev/vda): mount that disk's ext4 filesystem on /mnt, so the
+# guest agent has a real filesystem to report, freeze and trim.
+for opt in $(cat /proc/cmdline); do
+    case "$opt" in
+    svmount=*)
+        dev=${opt#svmount=}
+        i=0
+        while [ $i -lt 50 ] && [ ! -b "$dev" ]; do sleep 0.1; i=$((i + 1)); done
+        mkdir -p /mnt && mount -t ext4 "$dev" /mnt || echo "rc: cannot mount $dev" >/dev/ttyS0
+        ;;
+    esac
+done
+# With a guest agent channel: Debian's qemu-ga on it.
+mkdir -p /run/qemu-ga /var/run
 for p in /sys/class/virtio-ports/*; do
-    [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] && /sbin/sv-agent "/dev/${p##*/}" &
+    [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] \
+        && /usr/sbin/qemu-ga -m virtio-serial -p "/dev/${p##*/}" -t /run/qemu-ga -l /tmp/qemu-ga.log &
 done
 # With a NIC: DHCP on eth0 in the background (boot and the banner do not wait for it), then report what the
 # network gave us. Kernel command line options: svping=IP (ping it, retrying), svresolve=NAME (DNS lookup) and
@@ -233,32 +250,39 @@ esac
 exit 0
 EOF
 
-# Enough of qemu-guest-agent's protocol for the host side to be tested: guest-sync echoes its id, guest-ping and
-# guest-info answer, anything else is "CommandNotFound" as the real agent says. One JSON object per line.
-cat >"$ROOT/sbin/sv-agent" <<'EOF'
-#!/bin/sh
-port=$1
-while true; do
-    exec 3<>"$port" || exit 0
-    while read -r line <&3; do
-        case "$line" in
-        *'"guest-sync"'*)
-            id=$(echo "$line" | sed -n 's/.*"id": *\([0-9-]*\).*/\1/p')
-            echo "{\"return\": $id}" >&3
-            ;;
-        *'"guest-ping"'*) echo '{"return": {}}' >&3 ;;
-        *'"guest-info"'*) echo '{"return": {"version": "swiftvirt-test-agent", "supported_commands": []}}' >&3 ;;
-        *)
-            cmd=$(echo "$line" | sed -n 's/.*"execute": *"\([^"]*\)".*/\1/p')
-            echo "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command $cmd has not been found\"}}" >&3
-            ;;
-        esac
-    done
-    # The host side is not connected (a read gives end of file): look again shortly.
-    exec 3<&-
-    sleep 0.2
+# Debian's qemu-guest-agent, with the shared libraries and the dynamic loader it needs (the rest of the
+# initramfs is static busybox).
+QEMU_GA=$(command -v qemu-ga || true)
+[ -n "$QEMU_GA" ] || QEMU_GA=/usr/sbin/qemu-ga
+[ -x "$QEMU_GA" ] || die "qemu-ga not found (apt-get install qemu-guest-agent)"
+cp "$QEMU_GA" "$ROOT/usr/sbin/qemu-ga"
+for lib in $(ldd "$QEMU_GA" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+    mkdir -p "$ROOT$(dirname "$lib")"
+    cp -L "$lib" "$ROOT$lib"
 done
-EOF
+# qemu-ga's guest-set-user-password runs chpasswd (busybox has none): "user:password" lines on stdin, -e when the
+# password is already crypted; it stores the crypted password in /etc/passwd (the guest has no shadow file).
+cat >"$ROOT/usr/sbin/chpasswd" <<'PWEOF'
+#!/bin/sh
+crypted=no
+[ "${1:-}" = -e ] && crypted=yes
+while IFS=: read -r user pass; do
+    grep -q "^$user:" /etc/passwd || { echo "chpasswd: unknown user $user" >&2; exit 1; }
+    [ "$crypted" = yes ] || pass=$(mkpasswd -m sha512 "$pass") || exit 1
+    sed -i "s|^$user:[^:]*:|$user:$pass:|" /etc/passwd
+done
+PWEOF
+chmod 0755 "$ROOT/usr/sbin/chpasswd"
+# The guest's identity as the agent reports it (guest-get-osinfo).
+mkdir -p "$ROOT/usr/lib"
+cat >"$ROOT/usr/lib/os-release" <<'OSEOF'
+NAME="SwiftVirt test guest"
+ID=swiftvirt
+PRETTY_NAME="SwiftVirt test guest 1"
+VERSION="1"
+VERSION_ID="1"
+OSEOF
+ln -s ../usr/lib/os-release "$ROOT/etc/os-release"
 
 # busybox acpid maps KEY_POWER to the action PWRF/00000080 and runs that file.
 cat >"$ROOT/etc/acpi/PWRF/00000080" <<'EOF'
@@ -273,8 +297,7 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PS1='guest# '
 EOF
 echo "root::0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
-chmod 0755 "$ROOT/init" "$ROOT/etc/rc" "$ROOT/etc/acpi/PWRF/00000080" "$ROOT/usr/share/udhcpc/default.script" \
-    "$ROOT/sbin/sv-agent"
+chmod 0755 "$ROOT/init" "$ROOT/etc/rc" "$ROOT/etc/acpi/PWRF/00000080" "$ROOT/usr/share/udhcpc/default.script"
 
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -9) >"$WORK/initrd.img"
 cp "$WORK/pkg/boot/vmlinuz-$KVER" "$WORK/vmlinuz"

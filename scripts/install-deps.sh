@@ -10,7 +10,7 @@ lvm2 parted nfs-common nfs-kernel-server xfsprogs dosfstools
 libvirt-daemon-driver-storage-rbd libvirt-daemon-driver-storage-gluster
 libvirt-daemon-driver-storage-iscsi-direct libvirt-daemon-driver-storage-zfs
 xorriso isolinux syslinux-common pci.ids ansible python3-lxml
-prometheus-libvirt-exporter curl libvirt-dbus dbus-daemon systemd libvirt-daemon-config-nwfilter
+prometheus-libvirt-exporter curl libvirt-dbus dbus-daemon systemd libvirt-daemon-config-nwfilter qemu-guest-agent
 virt-viewer virt-manager xvfb x11-apps fonts-dejavu-core"
 missing=""
 for p in $PACKAGES; do

@@ -122,6 +122,9 @@ public protocol DomainObserver: Sendable {
     /// A device of the guest reported something clients may want to hear (see `GuestNotice`); a default does
     /// nothing.
     func domainNotice(_ uuid: DomainUUID, _ notice: GuestNotice) async
+    /// The guest opened or closed the port of its virtio channel `alias` (for the guest agent's channel,
+    /// libvirt's AGENT_LIFECYCLE event); a default does nothing.
+    func domainChannelChanged(_ uuid: DomainUUID, alias: String, connected: Bool) async
 }
 
 /// One running guest. Implementations serialise every lifecycle call (one actor per domain).

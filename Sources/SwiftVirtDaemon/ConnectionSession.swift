@@ -173,14 +173,6 @@ final class ConnectionSession: Sendable {
                     DomainEventCallbackTrayChangeMsg(
                         callbackID: callbackID,
                         msg: DomainEventTrayChangeMsg(dom: dom, devAlias: alias, reason: open ? 0 : 1)))
-            case .agentLifecycle:
-                guard case .agentChannel(let connected, let atStart) = notice.guestNotice else { continue }
-                // virConnectDomainEventAgentLifecycleState (1 connected, 2 disconnected) and Reason (1 domain
-                // started, 2 channel).
-                procedure = .domainEventCallbackAgentLifecycle
-                encoder.encode(
-                    DomainEventCallbackAgentLifecycleMsg(
-                        callbackID: callbackID, dom: dom, state: connected ? 1 : 2, reason: atStart ? 1 : 2))
             case .rtcChange:
                 guard case .rtcChanged(let offset) = notice.guestNotice else { continue }
                 procedure = .domainEventCallbackRtcChange
@@ -199,6 +191,12 @@ final class ConnectionSession: Sendable {
                 encoder.encode(
                     DomainEventCallbackMetadataChangeMsg(
                         callbackID: callbackID, dom: dom, type: metadata.type, nsuri: metadata.uri))
+            case .agentLifecycle:
+                guard let agent = notice.agentLifecycle else { continue }
+                procedure = .domainEventCallbackAgentLifecycle
+                encoder.encode(
+                    DomainEventCallbackAgentLifecycleMsg(
+                        callbackID: callbackID, dom: dom, state: agent.state, reason: agent.reason))
             }
             let header = PacketHeader(
                 program: WireProgram.remote.rawValue, version: 1, procedure: procedure.rawValue, type: .message,

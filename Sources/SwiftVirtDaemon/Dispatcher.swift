@@ -20,6 +20,7 @@ struct Dispatcher: Sendable {
         DomainChangeRoutes.register(into: &table)
         DomainVCPURoutes.register(into: &table)
         DomainConsoleIORoutes.register(into: &table)
+        GuestAgentRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)

@@ -367,6 +367,7 @@ actor DomainRegistry: DomainObserver {
             logger.info("started domain \(def.name) with id \(id)\(paused ? " (paused)" : "")")
             publish(rec.identity, .startedBooted)
             if paused { publish(rec.identity, .suspendedPaused) }
+            await refreshChannels(uuid, running)
             return rec.identity
         } catch {
             if plugged { await plugger?.unplug(def) }

@@ -18,7 +18,6 @@ public enum DomainEventKind: Int32, Sendable {
     init(_ notice: GuestNotice) {
         switch notice {
         case .trayMoved: self = .trayChange
-        case .agentChannel: self = .agentLifecycle
         case .rtcChanged: self = .rtcChange
         }
     }
@@ -37,6 +36,8 @@ struct DomainEventNotice: Sendable {
     var metadata: (type: Int32, uri: String?)? = nil
     /// BALLOON_CHANGE: the memory the guest has now, KiB.
     var balloonActualKiB: UInt64? = nil
+    /// AGENT_LIFECYCLE: virConnectDomainEventAgentLifecycleState and ...Reason.
+    var agentLifecycle: (state: Int32, reason: Int32)? = nil
 }
 
 /// Name, uuid and id: what a remote_nonnull_domain carries.

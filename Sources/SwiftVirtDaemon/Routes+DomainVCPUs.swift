@@ -110,6 +110,19 @@ enum DomainVCPURoutes {
     private static func setVCPUs(_ ctx: CallContext, _ dom: RemoteNonnullDomain, _ count: Int, flags: UInt32)
         async throws
     {
+        // Inside the guest (with nothing else asked), as libvirt's agent job: no domain job held while the agent
+        // works, so a guest whose agent does not answer can still be destroyed.
+        if flags & ~UInt32(1) == guest {
+            let rec = try await ctx.registry.record(dom.domainUUID())
+            guard rec.isActive, let running = rec.running else {
+                throw VirtError(.operationInvalid, domain: .qemu, detail: "domain is not running")
+            }
+            guard let hotplug = running as? any GuestVCPUHotplug else {
+                throw Dispatcher.notSupported(Remote.DomainSetVcpusFlags.info)
+            }
+            try await hotplug.setAgentVCPUs(count)
+            return
+        }
         try await ctx.registry.changeDefinitions(dom.domainUUID(), flags: flags) { change in
             if flags & guest != 0 {
                 guard let running = change.running else {

@@ -3,7 +3,8 @@ import Glibc
 import SwiftVirtCore
 import SwiftVirtWire
 
-/// The network procedures and DOMAIN_INTERFACE_ADDRESSES (its lease source is the networks' dnsmasq).
+/// The network procedures and DOMAIN_INTERFACE_ADDRESSES (its lease source is the networks' dnsmasq, its agent
+/// source the guest agent).
 enum NetworkRoutes {
     static func register(into table: inout RouteTable) {
         registerQueries(into: &table)
@@ -23,9 +24,22 @@ enum NetworkRoutes {
         table.on(Remote.DomainInterfaceAddresses.self) { (args: DomainInterfaceAddressesArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virDomainInterfaceAddresses")
             // VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE 0, _AGENT 1, _ARP 2
-            guard args.source == 0 || args.source == 2 else {
-                throw DaemonError.unsupported(
-                    "virDomainInterfaceAddresses: the guest agent source is not implemented (use lease or arp)")
+            guard args.source <= 2 else {
+                throw VirtError(
+                    .argumentUnsupported, domain: .qemu, detail: "Unknown IP address data source \(args.source)")
+            }
+            if args.source == 1 {
+                let found = try await GuestAgentRoutes.withAgent(args.dom, Remote.DomainInterfaceAddresses.info, ctx) {
+                    try await $0.guestInterfaces()
+                }
+                return DomainInterfaceAddressesRet(
+                    ifaces: found.map { nic in
+                        RemoteDomainInterface(
+                            name: nic.name, hwaddr: nic.hardwareAddress,
+                            addrs: nic.addresses.map {
+                                RemoteDomainIpAddr(type: $0.isIPv6 ? 1 : 0, addr: $0.address, prefix: $0.prefix)
+                            })
+                    })
             }
             let rec = try await ctx.registry.record(args.dom.domainUUID())
             guard let live = rec.live else { throw DaemonError.domainNotRunning(rec.config.name) }

@@ -32,14 +32,8 @@ extension QEMUDomain: MonitorPassthrough {
             throw VirtError(
                 .invalidArg, domain: .qemu, detail: "guest agent timeout '\(timeout)' is less than the minimum '-2'")
         }
-        return try await job.run {
-            try requireAlive()
-            guard state == .running else {
-                throw VirtError(.operationInvalid, domain: .qemu, detail: "domain is not running")
-            }
-            guard let socket = QEMUGuestAgent.socketPath(definition, domainDirectory: status.domainDirectory) else {
-                throw VirtError(.argumentUnsupported, domain: .qemu, detail: "QEMU guest agent is not configured")
-            }
+        return try await agentJob.run {
+            let socket = try await agentAvailable()
             guard let parsed = try? JSONValue.parse(Data(command.utf8)), case .object(let fields) = parsed else {
                 throw VirtError(.internalError, domain: .qemu, detail: "cannot parse json \(command): not valid JSON")
             }
@@ -52,10 +46,7 @@ extension QEMUDomain: MonitorPassthrough {
                 }
             let reply = try await QEMUGuestAgent.execute(fields, socket: socket, timeout: wait)
             if let error = reply["error"] {
-                let name = fields["execute"]?.stringValue ?? "?"
-                let why = error["desc"]?.stringValue ?? error["class"]?.stringValue ?? "unknown error"
-                throw VirtError(
-                    .internalError, domain: .qemu, detail: "unable to execute QEMU agent command '\(name)': \(why)")
+                throw QEMUGuestAgent.commandFailed(fields["execute"]?.stringValue ?? "?", error)
             }
             return String(decoding: reply.serialized(), as: UTF8.self)
         }

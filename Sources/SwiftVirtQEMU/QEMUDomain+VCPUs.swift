@@ -141,36 +141,6 @@ extension QEMUDomain: GuestVCPUHotplug {
     private func giveUpWaiting(for id: String) {
         deletionWaiters.removeValue(forKey: id)?.resume()
     }
-
-    public func agentVCPUCount(maximum: Bool) async throws -> Int {
-        let reply = try await agentReply(["execute": .string("guest-get-vcpus")])
-        let vcpus = reply["return"]?.arrayValue ?? []
-        return maximum ? vcpus.count : vcpus.filter { $0["online"]?.boolValue == true }.count
-    }
-
-    public func setAgentVCPUs(_ count: Int) async throws {
-        _ = try await agentReply(nil)
-        throw VirtError(.noSupport, domain: .qemu, detail: "virDomainSetVcpusFlags with VIR_DOMAIN_VCPU_GUEST")
-    }
-
-    /// A guest agent command with libvirt's refusals first (qemuDomainAgentAvailable); nil only checks.
-    private func agentReply(_ command: [String: JSONValue]?) async throws -> JSONValue {
-        guard state == .running else {
-            throw VirtError(.operationInvalid, domain: .qemu, detail: "domain is not running")
-        }
-        guard let socket = QEMUGuestAgent.socketPath(definition, domainDirectory: status.domainDirectory) else {
-            throw VirtError(.argumentUnsupported, domain: .qemu, detail: "QEMU guest agent is not configured")
-        }
-        guard let command else { return .null }
-        let reply = try await QEMUGuestAgent.execute(command, socket: socket, timeout: QEMUGuestAgent.defaultWait)
-        if let error = reply["error"] {
-            let why = error["desc"]?.stringValue ?? error["class"]?.stringValue ?? "unknown error"
-            throw VirtError(
-                .internalError, domain: .qemu,
-                detail: "unable to execute QEMU agent command '\(command["execute"]?.stringValue ?? "?")': \(why)")
-        }
-        return reply
-    }
 }
 
 extension QEMUDomain {

@@ -24,6 +24,9 @@ public actor QEMUDomain: RunningDomain {
 
     /// Lifecycle calls take it one at a time, in arrival order, for as long as they await QEMU.
     let job = AsyncJobLock()
+    /// Guest agent commands take it one at a time (the agent's channel has one client), apart from `job` as
+    /// libvirt's agent jobs are apart from its monitor jobs.
+    let agentJob = AsyncJobLock()
     private var phase = QEMUDomainPhase.active
     /// A stop was asked for (destroy, shutdown, or the guest's own power-off being carried out).
     var isStopping: Bool { phase.expectedStop != nil }
@@ -213,11 +216,15 @@ public actor QEMUDomain: RunningDomain {
             watchdogFired(event)
         case "BALLOON_CHANGE":
             balloonChanged(event)
+        case "VSERPORT_CHANGE":
+            if let id = event.data["id"]?.stringValue, let open = event.data["open"]?.boolValue {
+                await observer.domainChannelChanged(definition.uuid, alias: id, connected: open)
+            }
         case "DEVICE_DELETED":
             // vCPU unplugs wait for their id; disks and NICs finish their removal.
             if let device = event.data["device"]?.stringValue { deviceDeleted(device) }
             await hotplugDeviceDeleted(event)
-        case "DEVICE_TRAY_MOVED", "VSERPORT_CHANGE", "RTC_CHANGE":
+        case "DEVICE_TRAY_MOVED", "RTC_CHANGE":
             reportNotice(for: event)
         default:
             break

@@ -68,7 +68,6 @@ struct QEMUDomainLauncher {
                 await observer.domain(definition.uuid, changedTo: .paused, reason: .pausedUser, event: .suspendedPaused)
             }
             await domain.startMonitoring()
-            await domain.readChannelStates(booted: true)
             return domain
         } catch {
             releasePorts()
@@ -145,7 +144,6 @@ struct QEMUDomainLauncher {
         }
         await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
         await domain.startMonitoring()
-        await domain.readChannelStates(booted: false)
         logger.info("reattached to QEMU for \(definition.name)", metadata: ["pid": "\(status.pid)"])
         return domain
     }

@@ -60,6 +60,13 @@ enum QEMUGuestAgent {
     static func unresponsive(_ why: String) -> VirtError {
         VirtError(.agentUnresponsive, domain: .qemu, detail: why)
     }
+
+    /// libvirt's error for an agent's error reply to `command`.
+    static func commandFailed(_ command: String, _ error: JSONValue) -> VirtError {
+        let why = error["desc"]?.stringValue ?? error["class"]?.stringValue ?? "unknown error"
+        return VirtError(
+            .internalError, domain: .qemu, detail: "unable to execute QEMU agent command '\(command)': \(why)")
+    }
 }
 
 /// The agent's lines as they arrive, taken one at a time with a deadline.

@@ -4,7 +4,7 @@ import Testing
 @testable import SwiftVirtQEMU
 @testable import SwiftVirtSystem
 
-/// Which QMP events become TRAY_CHANGE, AGENT_LIFECYCLE and RTC_CHANGE notices, and for which devices.
+/// Which QMP events become TRAY_CHANGE and RTC_CHANGE notices, and for which devices.
 @Suite struct GuestNoticeTests {
     static func devices() -> DomainDevices {
         var devices = DomainDevices()
@@ -27,13 +27,6 @@ import Testing
         #expect(QEMUDomain.notice(for: byDrive, devices: Self.devices()) == .trayMoved(alias: "ide0-1-0", open: false))
         let unknown = QMPEvent(name: "DEVICE_TRAY_MOVED", data: ["id": "ide0-0-0", "tray-open": .bool(true)])
         #expect(QEMUDomain.notice(for: unknown, devices: Self.devices()) == nil)
-    }
-
-    @Test func onlyTheAgentsPortIsNoticed() {
-        let agent = QMPEvent(name: "VSERPORT_CHANGE", data: ["id": "channel0", "open": .bool(true)])
-        #expect(QEMUDomain.notice(for: agent, devices: Self.devices()) == .agentChannel(connected: true, atStart: false))
-        let other = QMPEvent(name: "VSERPORT_CHANGE", data: ["id": "channel1", "open": .bool(true)])
-        #expect(QEMUDomain.notice(for: other, devices: Self.devices()) == nil)
     }
 
     @Test func rtcChangesCarryTheOffset() {

@@ -207,8 +207,7 @@ enum DeviceXMLFormatter {
             if let l = x.log { w.empty("log", [("file", l.file), ("append", l.append?.rawValue)]) }
             let targetAttrs: [XMLWriter.Attr] = [
                 ("type", x.targetType?.rawValue), ("address", x.targetAddress), ("port", x.targetPort.map(String.init)),
-                ("name", x.targetName),
-                ("state", x.alias.flatMap { rt?.channelConnected[$0] }.map { $0 ? "connected" : "disconnected" }),
+                ("name", x.targetName), ("state", w.live && x.targetType == .virtio ? x.targetState : nil),
             ]
             if x.targetType != nil || x.targetPort != nil || x.targetName != nil || x.targetModel != nil {
                 w.element("target", targetAttrs) { w in

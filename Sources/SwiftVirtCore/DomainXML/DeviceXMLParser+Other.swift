@@ -21,7 +21,7 @@ extension DeviceXMLParser {
             ch.targetAddress = c.string("address")
             ch.targetPort = try c.integer("port", in: 0...65535)
             ch.targetName = c.string("name")
-            _ = c.string("state")  // live-XML guest agent connection state
+            ch.targetState = c.string("state")  // the live XML's port state
             ch.targetModel = try c.child("model") { m throws(DomainXMLError) in try m.requiredString("name") }
         }
         ch.log = try r.child("log") { c throws(DomainXMLError) in

@@ -56,6 +56,9 @@ public struct CharDevice: Sendable, Equatable {
     public var targetAddress: String?
     /// `<target><model name=...>` (e.g. isa-serial).
     public var targetModel: String?
+    /// A running guest's virtio channel: whether the guest has its port open (`<target state=...>`, live XML
+    /// only): "connected" or "disconnected".
+    public var targetState: String?
     public var log: Log?
     public var address: DeviceAddress?
     public var alias: String?

@@ -26,9 +26,6 @@ public struct DomainRuntimeInfo: Sendable, Equatable, Codable {
     public var defaultListenAddress: String?
     /// Unix sockets the driver placed for character devices that name none, by alias (live XML's `<source>`).
     public var charDeviceSockets: [String: String] = [:]
-    /// Whether the guest has each virtio channel open, by alias, where the hypervisor says (live XML's
-    /// `<target state>`, which virt-manager reads to know the guest agent is up).
-    public var channelConnected: [String: Bool] = [:]
     public init(
         id: Int32, ptyPaths: [String: String] = [:], vncPort: Int? = nil, vncWebsocketPort: Int? = nil,
         spicePort: Int? = nil, spiceTLSPort: Int? = nil, defaultListenAddress: String? = nil

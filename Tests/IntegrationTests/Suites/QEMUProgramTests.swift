@@ -10,7 +10,7 @@ extension Integration {
             try await DaemonHarness.with { daemon in
                 let virsh = Virsh(daemon)
                 let guest = try TestGuest(daemon)
-                // With a guest agent channel: the guest image answers on it (its /sbin/sv-agent).
+                // With a guest agent channel: the guest image runs Debian's qemu-ga on it.
                 let agentChannel = "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
                 try readFile(guest.xmlPath).replacingOccurrences(of: "</devices>", with: agentChannel + "</devices>")
                     .write(toFile: guest.xmlPath, atomically: true, encoding: .utf8)
@@ -51,11 +51,12 @@ extension Integration {
                         .contains(#"{"return":{}}"#) == true
                 }
                 let info = try await virsh.must("qemu-agent-command", guest.name, #"{"execute":"guest-info"}"#)
-                #expect(info.contains("swiftvirt-test-agent"), "\(info)")
-                let refused = try await virsh("qemu-agent-command", guest.name, #"{"execute":"guest-get-time"}"#)
+                #expect(info.contains(#""version":"7.2."#) && info.contains("guest-get-fsinfo"), "\(info)")
+                let refused = try await virsh("qemu-agent-command", guest.name, #"{"execute":"no-such-command"}"#)
                 #expect(
-                    refused.stderr.contains("internal error: unable to execute QEMU agent command 'guest-get-time'"),
-                    "\(refused)")
+                    refused.stderr.contains(
+                        "internal error: unable to execute QEMU agent command 'no-such-command': "
+                            + "The command no-such-command has not been found"), "\(refused)")
                 #expect(log.components(separatedBy: "is tainted").count - 1 == 1, "agent commands taint later: \(log)")
                 let messages = try await virsh.must("dominfo", guest.name)
                 #expect(messages.contains("tainted: custom guest agent control commands issued"), "\(messages)")

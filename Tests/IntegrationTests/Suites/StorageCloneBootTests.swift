@@ -2,22 +2,6 @@ import Foundation
 import Testing
 
 extension Integration.Storage {
-    /// The guest image as this checkout's scripts/build-guest-image.sh builds it (with svroot=), in a cache
-    /// directory of its own beside the shared one: test runs of other checkouts rebuild the shared cache from
-    /// their copy of the script. The kernel package is linked from the shared cache, so nothing is downloaded.
-    func svrootGuestImage(_ daemon: DaemonHarness) async throws -> String {
-        let shared = URL(fileURLWithPath: try TestEnvironment.guestImage().kernel).deletingLastPathComponent().path
-        let own = shared + "-svroot"
-        let script = TestEnvironment.packageRoot.appendingPathComponent("scripts/build-guest-image.sh").path
-        return try await sh(
-            daemon,
-            """
-            mkdir -p \(own)
-            for deb in \(shared)/linux-image-*.deb; do [ -e "$deb" ] && ln -f "$deb" \(own)/ 2>/dev/null || true; done
-            \(script) \(own) 2>/dev/null | tail -n 1
-            """)
-    }
-
     /// A root filesystem image (busybox + an init script carrying a random marker) is uploaded into the pool as
     /// a raw base volume; a qcow2 volume backed by it is the guest's only disk. The guest's initramfs mounts
     /// /dev/vda and switch_roots into it (kernel option svroot=, scripts/build-guest-image.sh): the marker on
@@ -95,13 +79,8 @@ extension Integration.Storage {
     func bootFromVolume(_ daemon: DaemonHarness, volume: String) async throws -> String {
         let virsh = Virsh(daemon)
         let guest = try TestGuest(daemon, name: "root-\(volume.split(separator: ".")[0])")
+        // The guest image is this checkout's (TestEnvironment.guestImage), so it knows svroot=.
         var xml = try String(contentsOfFile: guest.xmlPath, encoding: .utf8)
-        let shared = try TestEnvironment.guestImage()
-        let own = try await svrootGuestImage(daemon)
-        xml = xml.replacingOccurrences(
-            of: "<kernel>\(shared.kernel)</kernel>", with: "<kernel>\(own)/vmlinuz</kernel>"
-        )
-        .replacingOccurrences(of: "<initrd>\(shared.initrd)</initrd>", with: "<initrd>\(own)/initrd.img</initrd>")
         xml = xml.replacingOccurrences(
             of: "<cmdline>console=ttyS0</cmdline>", with: "<cmdline>console=ttyS0 svroot=/dev/vda</cmdline>")
         let end = try #require(xml.range(of: "</devices>"), "no </devices> in \(xml)")

@@ -62,13 +62,54 @@ enum TestEnvironment {
         } else {
             dir = (env["HOME"] ?? "/root") + "/.cache/swiftvirt/guest"
         }
-        let kernel = dir + "/vmlinuz"
-        let initrd = dir + "/initrd.img"
-        for file in [kernel, initrd] where !FileManager.default.fileExists(atPath: file) {
+        for file in ["/vmlinuz", "/initrd.img"] where !FileManager.default.fileExists(atPath: dir + file) {
             throw HarnessError(
-                "guest image missing: \(file). Build it with scripts/build-guest-image.sh (scripts/test.sh does).")
+                "guest image missing: \(dir + file). Build it with scripts/build-guest-image.sh "
+                    + "(scripts/test.sh does).")
         }
-        return (kernel, initrd)
+        let current = try currentGuestImage(shared: dir)
+        return (current + "/vmlinuz", current + "/initrd.img")
+    }
+
+    private static let imageLock = NSLock()
+
+    /// The image as this checkout's scripts/build-guest-image.sh makes it: the shared cache when its stamp is this
+    /// script's, else a cache of its own beside it named by the script's hash, built once (the kernel package
+    /// linked from the shared cache, so nothing is downloaded). Checkouts with different scripts then never
+    /// rebuild each other's image under a running test.
+    private static func currentGuestImage(shared: String) throws -> String {
+        imageLock.lock()
+        defer { imageLock.unlock() }
+        let script = packageRoot.appendingPathComponent("scripts/build-guest-image.sh").path
+        let hash = String(try shell("sha256sum '\(script)'").prefix(16))
+        func stamp(_ dir: String) -> String {
+            readFile(dir + "/stamp").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if stamp(shared) == hash { return shared }
+        let own = shared + "-" + hash
+        if stamp(own) == hash && FileManager.default.fileExists(atPath: own + "/initrd.img") { return own }
+        _ = try shell(
+            """
+            mkdir -p '\(own)'
+            for deb in '\(shared)'/linux-image-*.deb; do [ -e "$deb" ] && ln -f "$deb" '\(own)/' 2>/dev/null || true; done
+            '\(script)' '\(own)'
+            """)
+        return own
+    }
+
+    /// Runs `command` with /bin/sh and returns its output (standard error included); a failure throws with it.
+    private static func shell(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw HarnessError("`\(command)` failed: \(output)") }
+        return output
     }
 
     /// scripts/demo-domain.xml with the placeholders filled in.
