@@ -5,7 +5,8 @@ extension Integration {
     /// The graphical clients: virDomainOpenGraphicsFD as python3-libvirt sees it, compared with a private libvirtd
     /// 9.0, then Debian's virt-viewer and virt-manager on a virtual X server (python/graphics_clients_flow.sh),
     /// showing real guests' screens: by the VNC port of the live XML, and by a descriptor from the daemon for a
-    /// guest whose VNC listens nowhere.
+    /// guest whose VNC listens nowhere; and virt-manager's New VM wizard, driven over the accessibility bus,
+    /// creates a guest.
     @Suite struct GraphicsClients {
         /// The demo guest with a VGA screen and `graphics`.
         static func guestXML(name: String, scratch: URL, graphics: String) throws -> String {
@@ -43,7 +44,7 @@ extension Integration {
             #expect(ours.count == 5 && ours == theirs, "swiftvirtd:\n\(ours)\nlibvirtd:\n\(theirs)")
         }
 
-        @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/virt-manager")))
+        @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/virt-manager")), .timeLimit(.minutes(5)))
         func virtViewerAndVirtManagerShowTheGuests() async throws {
             try await NetworkNamespace.with { ns in
                 let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
@@ -83,6 +84,15 @@ extension Integration {
                 #expect(main.contains("domain=portguest status=Running added"), "\(main)")
                 #expect(main.contains("domain=fdguest status=Running added"), "\(main)")
                 #expect(Self.pixels(main, "lit") > 10000, "\(main)")
+                // virt-manager's New VM wizard, clicked through over the accessibility bus, made and started a
+                // guest from the image with the memory and CPUs chosen.
+                let wizard = steps["manager-create"] ?? ""
+                for line in [
+                    "os: Generic Linux 2022", "finished", "state: running", "<memory unit='KiB'>262144</memory>",
+                    "<vcpu placement='static'>1</vcpu>", "import.qcow2'/>",
+                ] {
+                    #expect(wizard.contains(line), "\(line) in:\n\(wizard)")
+                }
                 #expect(steps["domdisplay"]?.hasPrefix("vnc://127.0.0.1:") == true, "\(steps["domdisplay"] ?? "-")")
             }
         }
