@@ -40,7 +40,11 @@ enum StorageVolumeRoutes {
             }
             return StorageVolCreateXmlRet(
                 vol: try await createVolume(ctx, pool: args.pool.name, name: def.name) { path in
-                    try await VolumeOperations.create(def, at: path)
+                    // As libvirt, the secret is read before anything else of the image is checked.
+                    var key: [UInt8]?
+                    if let encryption = def.encryption { key = try await ctx.secrets.volumeKey(encryption) }
+                    try await VolumeOperations.create(def, at: path, key: key)
+                    if let encryption = def.encryption { await ctx.storage.remember(encryption, of: path) }
                 })
         }
         table.on(Remote.StorageVolCreateXMLFrom.self) {
@@ -128,7 +132,18 @@ enum StorageVolumeRoutes {
     private static func describe(_ vol: RemoteNonnullStorageVol, _ ctx: CallContext) async throws
         -> (StorageVolumeDefinition, StoragePoolDefinition.PoolType)
     {
-        try await ctx.storage.describe(try await ctx.storage.volume(pool: vol.pool, name: vol.name))
+        let ref = try await ctx.storage.volume(pool: vol.pool, name: vol.name)
+        var (v, type) = try await ctx.storage.describe(ref)
+        if v.encryption != nil {
+            // The encryption a volume was created with, else (after a refresh) that of the secret whose usage
+            // is the volume's path, as libvirt shows it; else the format alone.
+            if let created = await ctx.storage.rememberedEncryption(of: ref.path) {
+                v.encryption = created
+            } else if let uuid = await ctx.secrets.volumeSecret(path: ref.path) {
+                v.encryption?.secrets = [.uuid(uuid)]
+            }
+        }
+        return (v, type)
     }
 
     /// The running domain whose live definition has `path` as a disk, if any.
