@@ -127,6 +127,10 @@ public struct Disk: Sendable, Equatable {
     public var startupPolicy: String?
     /// `<source pool= volume=>` of a `type='volume'` disk; the daemon resolves it to `sourcePath` at start.
     public var sourceVolume: VolumeSource?
+    /// `<encryption>` of the image (a LUKS qcow2 or raw LUKS file): inside `<source>` as libvirt 9 writes it, or
+    /// directly under `<disk>` (`encryptionUnderDisk`) as older libvirt did; written back where it was read.
+    public var encryption: StorageEncryption?
+    public var encryptionUnderDisk = false
     public struct VolumeSource: Sendable, Equatable {
         public var pool: String
         public var volume: String

@@ -88,3 +88,17 @@ extension SecretRegistry {
         return try internalValue(enc.secrets[0], usage: .volume)
     }
 }
+
+extension SecretRegistry {
+    /// A starting guest's encrypted disks get their keys, as libvirt's QEMU driver reads them: the first
+    /// `<secret>` of a LUKS `<encryption>`, a volume secret with a value.
+    func fillDiskKeys(_ def: DomainDefinition) throws -> DomainDefinition {
+        var def = def
+        for i in def.devices.disks.indices {
+            guard let enc = def.devices.disks[i].encryption, enc.format == .luks, let lookup = enc.secrets.first
+            else { continue }
+            def.devices.disks[i].encryption?.key = try internalValue(lookup, usage: .volume)
+        }
+        return def
+    }
+}
