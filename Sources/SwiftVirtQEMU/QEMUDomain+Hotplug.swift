@@ -187,6 +187,11 @@ extension QEMUDomain: DeviceHotplug {
 
     /// libvirt's rules for which disks can be plugged into a running guest.
     static func refuseHotplug(_ disk: Disk) throws {
+        if disk.encryption != nil {
+            // Its key would need a secret object added over QMP first (object-add), which is not done yet.
+            throw VirtError(
+                .operationUnsupported, domain: .qemu, detail: "hotplug of an encrypted disk is not supported by SwiftVirt")
+        }
         if disk.device == .floppy {
             throw VirtError(.operationUnsupported, domain: .qemu, detail: "floppy device hotplug isn't supported")
         }
