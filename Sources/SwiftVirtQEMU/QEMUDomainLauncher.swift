@@ -49,6 +49,7 @@ struct QEMUDomainLauncher {
             let qmp = try await connectMonitor(paths: paths, process: process)
             try await QEMUThreadTuning(definition: definition, pid: process.pid, id: id).apply(qmp)
             try await QEMUGraphicsPasswords.apply(definition, qmp)
+            try await QEMUDomain.setLinkStates(definition, qmp)
             try await QEMUDomain.setUpBalloon(definition, qmp)
             await QEMUDomain.startBalloonPolling(definition, qmp)
             let (ptys, vncPort) = try await runtimeFacts(qmp)

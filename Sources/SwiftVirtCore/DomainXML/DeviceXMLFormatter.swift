@@ -175,6 +175,7 @@ enum DeviceXMLFormatter {
                 w.empty("target", [("dev", t), ("managed", x.targetManaged.map { $0 ? "yes" : "no" })])
             }
             if let m = x.model { w.empty("model", [("type", m.rawValue)]) }
+            if let l = x.linkState { w.empty("link", [("state", l.rawValue)]) }
             if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
             common(&w, x.alias, x.address)
         }

@@ -204,6 +204,9 @@ enum DeviceXMLParser {
         n.model = try r.child("model") { c throws(DomainXMLError) in
             try c.requiredEnumeration("type", as: NetworkInterface.Model.self)
         }
+        n.linkState = try r.child("link") { c throws(DomainXMLError) in
+            try c.enumeration("state", as: NetworkInterface.LinkState.self)
+        } ?? nil
         n.bootOrder = try bootOrder(&r)
         (n.address, n.alias) = try addressAndAlias(&r)
         return n

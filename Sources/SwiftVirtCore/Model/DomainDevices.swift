@@ -192,6 +192,9 @@ public struct NetworkInterface: Sendable, Equatable {
     public var targetDev: String?
     public var mac: MACAddress?
     public var model: Model?
+    /// `<link state>`: `down` starts (or sets) the virtual link down; nil is up.
+    public var linkState: LinkState?
+    public enum LinkState: String, Sendable, Equatable, CaseIterable { case up, down }
     public var bootOrder: Int?
     public var address: DeviceAddress?
     public var alias: String?

@@ -16,9 +16,7 @@ extension Integration {
 
         /// A file in `dir` holding `text`; its path.
         static func file(_ dir: URL, _ name: String, _ text: String) throws -> String {
-            let path = dir.appendingPathComponent(name).path
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            return path
+            try writeScratchFile(dir, name, text)
         }
 
         static func volumeXML(_ name: String, format: String, mib: Int, secret: String) -> String {
