@@ -7,7 +7,8 @@ extension Integration {
     /// refresh, `qemu-img info` of the images, the errors of bad encryption descriptions and secrets, the domain
     /// XML of encrypted disks (in `<source>` and under `<disk>`) and starting a guest whose secret has no value.
     /// Then swiftvirtd alone boots a guest with both encrypted disks and the guest's kernel sees their sizes,
-    /// while the passphrase was never on QEMU's command line and its key files are gone.
+    /// while the passphrase was never on QEMU's command line and its key files are gone; a third encrypted disk
+    /// is plugged in (its key a secret object given over the monitor) and out again.
     @Suite(.serialized) struct EncryptedVolumes {
         static let volumeSecret = "5a1e0c2d-3b4f-4a6e-8d7c-9e0f1a2b3c01"
         static let emptySecret = "5a1e0c2d-3b4f-4a6e-8d7c-9e0f1a2b3c02"
@@ -224,6 +225,30 @@ extension Integration {
                 #expect(log.contains("81920 512-byte logical blocks (41.9 MB/40.0 MiB)"), "\(log.suffix(3000))")
                 let blocks = try await virsh.must("domblklist", guest.name)
                 #expect(blocks.contains("\(target)/enc.qcow2") && blocks.contains("\(target)/enc.raw"), "\(blocks)")
+
+                // Hotplug: the key goes to QEMU as a secret object over the monitor, and leaves with the disk.
+                func secretObjects() async throws -> Int {
+                    let list = try await virsh.must(
+                        "qemu-monitor-command", guest.name, #"{"execute":"qom-list","arguments":{"path":"/objects"}}"#)
+                    return list.components(separatedBy: "-format-encryption-secret0").count - 1
+                }
+                #expect(try await secretObjects() == 2)
+                try await Self.createVolume(virsh, pool: "encpool", try Self.file(dir, "h.xml", Self.volumeXML("hot.qcow2", format: "qcow2", mib: 24, secret: Self.volumeSecret)))
+                let hot = try Self.file(
+                    dir, "hot-disk.xml",
+                    "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='\(target)/hot.qcow2'>"
+                        + "<encryption format='luks'><secret type='passphrase' uuid='\(Self.volumeSecret)'/></encryption>"
+                        + "</source><target dev='vdd' bus='virtio'/></disk>")
+                try await virsh.must("attach-device", guest.name, hot, "--live")
+                try await waitUntil("the guest to see the hotplugged encrypted disk", timeout: .seconds(60)) {
+                    readFile(guest.serialLog).contains("49152 512-byte logical blocks (25.2 MB/24.0 MiB)")
+                }
+                #expect(try await secretObjects() == 3)
+                try await virsh.must("detach-device", guest.name, hot, "--live")
+                try await waitUntil("the hotplugged disk to leave", timeout: .seconds(60)) {
+                    !(try await virsh.must("domblklist", guest.name)).contains("hot.qcow2")
+                }
+                #expect(try await secretObjects() == 2)
                 try await virsh.must("destroy", guest.name)
             }
         }
