@@ -82,12 +82,21 @@ enum StorageVolumeRoutes {
             let algorithm = try VolumeWipe.Algorithm.from(wire: args.algorithm)
             return (args.vol, { path in try await VolumeWipe.wipe(path, algorithm: algorithm) })
         }
-        claimedCall(&table, Remote.StorageVolResize.self) { args in
+        table.on(Remote.StorageVolResize.self) { args, ctx in
             try checkFlags(args.flags, allowed: 7, "virStorageVolResize")
-            return (
-                args.vol,
-                { path in try await VolumeOperations.resize(path, capacity: args.capacity, flags: args.flags) }
-            )
+            // An encrypted volume is opened with the key of the secret vol-dumpxml names.
+            let encryption = try await describe(args.vol, ctx).0.encryption
+            let secrets = ctx.secrets
+            let ref = try await ctx.storage.volume(pool: args.vol.pool, name: args.vol.name)
+            try await ctx.storage.claim(ref)
+            let resized = await outcome {
+                try await VolumeOperations.resize(
+                    ref.path, capacity: args.capacity, flags: args.flags,
+                    encrypted: encryption.map { ($0, { try await secrets.volumeKey($0) }) })
+            }
+            await ctx.storage.release(ref)
+            try resized.get()
+            return XDRVoid()
         }
         table.on(Remote.StorageVolGetInfo.self, waits: true) {
             (args: StorageVolGetInfoArgs, ctx) in

@@ -1,5 +1,6 @@
 import Glibc
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// Encrypted volumes as libvirt's storage driver makes them: qemu-img creates a qcow2 image with a LUKS header
 /// (`encrypt.format=luks`) or a LUKS file (format `luks`, a raw volume to libvirt), keyed by the value of the
@@ -69,6 +70,43 @@ enum VolumeEncryption {
                 unlink(path)
             }
         }
+    }
+
+    /// vol-resize of an encrypted volume, as libvirt: qemu-img opens the image with its key (`--image-opts`),
+    /// the size rounded up to 512 bytes. Preallocation is refused with libvirt's words.
+    static func resize(
+        _ path: String, info: QemuImg.Info, to capacity: UInt64, flags: UInt32, encryption: StorageEncryption,
+        key: @Sendable (StorageEncryption) async throws -> [UInt8]
+    ) async throws {
+        let luks = info.formatName == "luks"
+        if flags & 1 != 0 {
+            throw VirtError(
+                .operationUnsupported, domain: .storage,
+                detail: luks
+                    ? "preallocate is only supported for an unencrypted raw volume"
+                    : "preallocate is only supported for raw type volume")
+        }
+        if !luks && (encryption.format == .qcow || encryption.format == .default) {
+            throw VirtError(
+                .configUnsupported, domain: .storage, detail: "resize of qcow2 encrypted image is not supported")
+        }
+        if encryption.secrets.count != 1 {
+            throw VirtError(
+                .xmlError, domain: .storage,
+                detail: encryption.secrets.isEmpty
+                    ? "no secret provided for luks encryption" : "too many secrets for luks encryption")
+        }
+        let value = try await key(encryption)
+        let alias = PathText.name(of: path) + "_encrypt0"
+        let size = (capacity + 511) / 512 * 512
+        var args = ["resize", "-q"]
+        if size < info.virtualSize { args.append("--shrink") }
+        let driver = luks ? "driver=luks,key-secret=" : "driver=qcow2,encrypt.key-secret="
+        args += [
+            "--object", secretObject(alias: alias), "--image-opts",
+            driver + escaped(alias) + ",file.filename=" + escaped(path), String(size),
+        ]
+        _ = try await QemuImg.run(args, input: value)
     }
 
     /// QEMU's option syntax: a comma inside a value is doubled.

@@ -143,13 +143,22 @@ enum VolumeOperations {
     }
 
     /// vol-resize; flags as virStorageVolResizeFlags (1 allocate, 2 delta, 4 shrink).
-    static func resize(_ path: String, capacity: UInt64, flags: UInt32) async throws {
+    /// `encrypted`: the volume's `<encryption>` (as vol-dumpxml shows it) and how to read its secret's value.
+    static func resize(
+        _ path: String, capacity: UInt64, flags: UInt32,
+        encrypted: (StorageEncryption, @Sendable (StorageEncryption) async throws -> [UInt8])? = nil
+    ) async throws {
         let info = try await QemuImg.info(path)
         var target = capacity
         if flags & 2 != 0 { target = info.virtualSize + capacity }
         if target < info.virtualSize && flags & 4 == 0 {
             throw StorageError.invalid(
                 "can't shrink capacity below existing capacity unless shrink flag explicitly specified")
+        }
+        if let (encryption, key) = encrypted, info.encryption != nil {
+            try await VolumeEncryption.resize(
+                path, info: info, to: target, flags: flags, encryption: encryption, key: key)
+            return
         }
         var args = ["resize", "-q", "-f", info.formatName]
         if target < info.virtualSize { args.append("--shrink") }

@@ -124,9 +124,23 @@ extension Integration {
                 let mode = try FileManager.default.attributesOfItem(atPath: "\(target)/\(vol)")[.posixPermissions] as? Int
                 out["mode \(vol)"] = [String(mode ?? 0, radix: 8)]
             }
+            // Resizing opens the image with the key of the secret vol-dumpxml names: the created definition's,
+            // then after a refresh only the secret whose usage is the volume's path (none for enc.raw).
+            func resize(_ label: String, _ args: String...) async throws {
+                let r = try await run(
+                    TestEnvironment.virsh, side.baseArguments + ["vol-resize", "--pool", pool] + args, scratch: side.scratch)
+                out["resize \(label)"] = [r.succeeded ? "rc=0" : errorLine(r, paths: [dir.path, target])]
+            }
+            try await resize("raw before refresh", "enc.raw", "44M")
             try await side.must("pool-refresh", pool)
             for vol in ["enc.qcow2", "enc.raw"] {
                 out["refreshed \(vol)"] = encryption(try await side.must("vol-dumpxml", "--pool", pool, vol))
+            }
+            try await resize("qcow2 after refresh", "enc.qcow2", "56M")
+            try await resize("raw after refresh", "enc.raw", "48M")
+            try await resize("qcow2 allocate", "enc.qcow2", "60M", "--allocate")
+            for vol in ["enc.qcow2", "enc.raw"] {
+                out["resized \(vol)"] = try await imageFacts("\(target)/\(vol)", dir).filter { $0.hasPrefix("virtual size") }
             }
             // Without the rule line, whose length follows the paths'.
             out["vol-list"] = try await side.must("vol-list", pool).split(separator: "\n").filter { !$0.hasPrefix("-") }
@@ -193,6 +207,9 @@ extension Integration {
                     #expect(real["qemu-img enc.raw"]?.contains("file format: luks") == true, "\(real)")
                     #expect(real["qemu-img enc.qcow2"]?.contains("format: luks") == true, "\(real)")
                     #expect(real["start without value"]?.first?.contains("does not have a value") == true, "\(real)")
+                    #expect(real["resized enc.qcow2"] == ["virtual size: 56 MiB (58720256 bytes)"], "\(real)")
+                    #expect(real["resized enc.raw"] == ["virtual size: 44 MiB (46137344 bytes)"], "\(real)")
+                    #expect(real["resize raw after refresh"]?.first?.contains("no secret provided for luks encryption") == true)
                 }
             }
         }
