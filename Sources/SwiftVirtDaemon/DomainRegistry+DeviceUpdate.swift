@@ -101,9 +101,11 @@ extension DomainRegistry {
         if old.listens.count != new.listens.count {
             throw refuse("cannot change the number of listen addresses on '\(type)' graphics")
         }
-        for (var o, n) in zip(old.listens, new.listens) {
-            // The live definition of libvirt names the address QEMU listens on: qemu.conf's default when unset.
+        for (var o, var n) in zip(old.listens, new.listens) {
+            // An unset address is the driver's default, 127.0.0.1 (libvirt's live XML names it; SwiftVirt's does
+            // not, so a document taken from it and sent back must match the live display).
             if o.type == .address && o.address == nil { o.address = "127.0.0.1" }
+            if n.type == .address && n.address == nil { n.address = "127.0.0.1" }
             if o.type != n.type { throw refuse("cannot change the type of listen address on '\(type)' graphics") }
             switch n.type {
             case .address where o.address != n.address, .network where o.network != n.network:

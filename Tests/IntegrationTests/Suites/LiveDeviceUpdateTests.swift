@@ -13,6 +13,7 @@ extension Integration.DeviceChanges {
         for (a, b) in zip(ours, theirs) { #expect(a == b) }
         // What the transcript holds, so that equality means something.
         #expect(theirs.contains { $0.hasPrefix("auth second45 after update: ok") }, "\(theirs)")
+        #expect(theirs.contains { $0.hasPrefix("auth third678 after virt-xml: ok") }, "\(theirs)")
         #expect(theirs.contains { $0.hasPrefix("domif-getlink NAME 52:54:00:5e:0a:01 0 52:54:00:5e:0a:01 down") }, "\(theirs)")
     }
 
@@ -70,7 +71,7 @@ extension Integration.DeviceChanges {
         try await auth("first123", "at start")
         try await auth("second45", "at start")
         for (attributes, label) in [
-            ("passwd='second45'", "no listen"), ("listen='127.0.0.1' passwd='second45' keymap='de'", "keymap"),
+            ("listen='127.0.0.1' passwd='second45' keymap='de'", "keymap"), ("listen='0.0.0.0' passwd='x'", "listen"),
             ("listen='127.0.0.1' passwd='second45'", "password"),
         ] {
             lines.append(label + ": " + (try await transcriptLine(at, name, ["update-device", name, try graphics(attributes), "--live"])))
@@ -79,6 +80,15 @@ extension Integration.DeviceChanges {
         try await auth("second45", "after update")
         lines.append(try await transcriptLine(at, name, ["update-device", name, try file("g.xml", "<graphics type='vnc' port='5999' autoport='no' listen='127.0.0.1'/>"), "--live"]))
         lines.append(try await transcriptLine(at, name, ["update-device", name, try file("g.xml", "<graphics type='spice' passwd='x'/>"), "--live"]))
+        // virt-xml (virt-manager's library) edits the live XML it reads and sends update-device.
+        for change in [["--graphics", "password=third678"], ["--network", "link_state=down"]] {
+            let r = try await run(
+                Integration.VirtTools.virtXML, ["--connect", at.uri, name, "--edit", "--update"] + change,
+                scratch: at.scratch)
+            lines.append("virt-xml \(change.joined(separator: " ")): \(r.status) \(r.stdout.replacingOccurrences(of: name, with: "NAME")) \(r.stderr)")
+        }
+        try await auth("third678", "after virt-xml")
+        lines.append(try await transcriptLine(at, name, ["domif-getlink", name, mac]))
         let expired = "listen='127.0.0.1' passwd='second45' passwdValidTo='2001-01-01T00:00:00'"
         lines.append(try await transcriptLine(at, name, ["update-device", name, try graphics(expired), "--live"]))
         try await auth("second45", "expired")
