@@ -53,11 +53,22 @@ enum StorageVolumeRoutes {
             let def = try StorageVolumeXML.parse(
                 args.xml, poolType: try await ctx.storage.poolKind(args.pool.name).type, cloning: true)
             let source = try await ctx.storage.volume(pool: args.clonevol.pool, name: args.clonevol.name)
+            // An encrypted source is read with the key of the secret its vol-dumpxml names.
+            let sourceEncryption = try await describe(args.clonevol, ctx).0.encryption
             // The source is held busy so nobody writes or deletes it while it is being copied.
             try await ctx.storage.claim(source)
             let copied = await outcome {
                 try await createVolume(ctx, pool: args.pool.name, name: def.name) { path in
-                    try await VolumeOperations.copy(from: source.path, def, to: path)
+                    var keys: VolumeEncryption.CopyKeys?
+                    if def.encryption != nil || sourceEncryption != nil {
+                        // As libvirt: the new volume's secret first, then the source's.
+                        var k = VolumeEncryption.CopyKeys()
+                        if let e = def.encryption { k.target = try await ctx.secrets.volumeKey(e) }
+                        if let e = sourceEncryption { k.source = (source.name, try await ctx.secrets.volumeKey(e)) }
+                        keys = k
+                    }
+                    try await VolumeOperations.copy(from: source.path, def, to: path, keys: keys)
+                    if let encryption = def.encryption { await ctx.storage.remember(encryption, of: path) }
                 }
             }
             await ctx.storage.release(source)

@@ -109,6 +109,86 @@ enum VolumeEncryption {
         _ = try await QemuImg.run(args, input: value)
     }
 
+    /// The keys of a copy: the new volume's (nil when it is not encrypted) and the source's with its name (nil
+    /// when it is not).
+    struct CopyKeys: Sendable {
+        var target: [UInt8]?
+        var source: (name: String, key: [UInt8])?
+    }
+
+    /// vol-create-from where either side is encrypted, in libvirt's two steps: the new image is created (with
+    /// its encryption) at the larger of the two capacities, then `qemu-img convert -n` writes the source into
+    /// it, each side opened with `--image-opts` and its key. The keys are in 0600 files of a 0700 directory
+    /// for the length of the command (two secrets cannot share a pipe).
+    static func copy(
+        from source: String, info: QemuImg.Info, _ def: StorageVolumeDefinition, to path: String, keys: CopyKeys
+    ) async throws {
+        var created = def
+        created.capacity = max(def.capacity ?? 0, info.virtualSize)
+        created.backingStore = nil
+        // A plain raw target starts sparse, as qemu-img creates it.
+        if def.encryption == nil { created.allocation = 0 }
+        try await VolumeOperations.create(created, at: path, key: keys.target)
+        do {
+            try await withKeyFiles([keys.target, keys.source?.key]) { files in
+                var args = ["convert", "-q", "--image-opts", "-n", "--target-image-opts"]
+                let targetAlias = def.name + "_encrypt0"
+                if let file = files[0] { args += ["--object", "secret,id=\(escaped(targetAlias)),file=\(escaped(file))"] }
+                var sourceOptions = "driver=\(info.formatName),file.filename=\(escaped(source))"
+                if let name = keys.source?.name, let file = files[1] {
+                    let alias = name + "_encrypt0"
+                    args += ["--object", "secret,id=\(escaped(alias)),file=\(escaped(file))"]
+                    sourceOptions += info.formatName == "luks" ? ",key-secret=" : ",encrypt.key-secret="
+                    sourceOptions += escaped(alias)
+                }
+                let format = def.format ?? .raw
+                let targetType = def.encryption != nil && format == .raw ? "luks" : format.rawValue
+                var targetOptions = "driver=\(targetType),file.filename=\(escaped(path))"
+                if files[0] != nil {
+                    targetOptions += (format == .qcow2 ? ",encrypt.key-secret=" : ",key-secret=") + escaped(targetAlias)
+                }
+                _ = try await QemuImg.run(args + [sourceOptions, targetOptions])
+            }
+        } catch {
+            unlink(path)
+            throw error
+        }
+    }
+
+    /// Runs `body` with each key (nil stays nil) in a 0600 file of a fresh 0700 directory, removed afterwards.
+    private static func withKeyFiles<T>(_ keys: [[UInt8]?], _ body: ([String?]) async throws -> T) async throws -> T {
+        var template = Array("/tmp/swiftvirt-keys-XXXXXX".utf8CString)
+        guard let dir = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) })
+        else {
+            throw VirtError(
+                .systemError, domain: .storage,
+                detail: "failed to open secret file for write: \(String(cString: strerror(errno)))")
+        }
+        var files: [String?] = []
+        defer {
+            for case let file? in files { unlink(file) }
+            rmdir(dir)
+        }
+        for (i, key) in keys.enumerated() {
+            guard let key else {
+                files.append(nil)
+                continue
+            }
+            let file = "\(dir)/key\(i)"
+            let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                throw VirtError(.systemError, domain: .storage, detail: "failed to open secret file for write")
+            }
+            files.append(file)
+            let written = key.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            if written != key.count {
+                throw VirtError(.systemError, domain: .storage, detail: "failed to write secret file")
+            }
+        }
+        return try await body(files)
+    }
+
     /// QEMU's option syntax: a comma inside a value is doubled.
     private static func escaped(_ s: String) -> String { s.replacing(",", with: ",,") }
 }

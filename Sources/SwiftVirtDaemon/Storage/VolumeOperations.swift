@@ -68,12 +68,10 @@ enum VolumeOperations {
         }
     }
 
-    /// Copying into an encrypted volume (libvirt's two-step convert) is not implemented: refused.
+    /// Copying into an encrypted volume without its key: refused.
     static func refuseEncryption(_ def: StorageVolumeDefinition) throws {
         guard def.encryption != nil else { return }
-        throw VirtError(
-            .configUnsupported, domain: .storage,
-            detail: "<volume/target/encryption>: copying into an encrypted volume is not supported by SwiftVirt")
+        throw VirtError(.internalError, domain: .storage, detail: "path to secret data file is required")
     }
 
     private static func qcow2Options(_ def: StorageVolumeDefinition, format: VolumeFormat) -> [String] {
@@ -94,9 +92,17 @@ enum VolumeOperations {
 
     /// vol-create-from / vol-clone: a copy of `source` in the format `def` asks for (raw when it names none,
     /// as libvirt), through qemu-img so sparse regions stay sparse and foreign formats become native ones.
-    static func copy(from source: String, _ def: StorageVolumeDefinition, to path: String) async throws {
-        try refuseEncryption(def)
+    /// `keys`: when the new volume or the source is encrypted, their `<encryption>` and keys (libvirt's two-step
+    /// create and convert, in VolumeEncryption).
+    static func copy(
+        from source: String, _ def: StorageVolumeDefinition, to path: String, keys: VolumeEncryption.CopyKeys? = nil
+    ) async throws {
         let info = try await QemuImg.info(source)
+        if let keys, def.encryption != nil || (keys.source != nil && info.encryption != nil) {
+            try await VolumeEncryption.copy(from: source, info: info, def, to: path, keys: keys)
+            return
+        }
+        try refuseEncryption(def)
         let format = def.format ?? .raw
         guard format.creatable else {
             throw StorageError.invalid("volume format '\(format.rawValue)' cannot be created")

@@ -49,10 +49,11 @@ extension Integration {
 
         /// vol-create, tried again when qemu-img could not time its key derivation on this host's coarse CPU
         /// clock ("Unable to get accurate CPU usage": libvirtd does not retry, swiftvirtd does).
-        static func createVolume(_ side: Virsh, pool: String, _ xml: String) async throws {
+        static func createVolume(_ side: Virsh, pool: String, _ xml: String, from source: String? = nil) async throws {
             var last: CommandResult?
+            let command = source.map { ["vol-create-from", pool, xml, $0, "--inputpool", pool] } ?? ["vol-create", pool, xml]
             for _ in 0..<4 {
-                let r = try await side("vol-create", pool, xml)
+                let r = try await run(TestEnvironment.virsh, side.baseArguments + command, scratch: side.scratch)
                 if r.succeeded { return }
                 last = r
                 guard r.stderr.contains("Unable to get accurate CPU usage") else { break }
@@ -142,6 +143,16 @@ extension Integration {
             for vol in ["enc.qcow2", "enc.raw"] {
                 out["resized \(vol)"] = try await imageFacts("\(target)/\(vol)", dir).filter { $0.hasPrefix("virtual size") }
             }
+            // Copies out of and into encrypted volumes: libvirt's create-then-convert with both keys.
+            let plain = try file(dir, "plain.xml", "<volume><name>plain.qcow2</name><capacity unit='MiB'>8</capacity><target><format type='qcow2'/></target></volume>")
+            try await createVolume(side, pool: pool, plain, from: "enc.qcow2")
+            try await createVolume(side, pool: pool, try file(dir, "enc2.xml", volumeXML("enc2.raw", format: "raw", mib: 8, secret: volumeSecret)), from: "plain.qcow2")
+            for vol in ["plain.qcow2", "enc2.raw"] { out["copy \(vol)"] = try await imageFacts("\(target)/\(vol)", dir) }
+            out["copy dumpxml enc2.raw"] = encryption(try await side.must("vol-dumpxml", "--pool", pool, "enc2.raw"))
+            let plain2 = try file(dir, "plain2.xml", "<volume><name>plain2.qcow2</name><capacity unit='MiB'>8</capacity><target><format type='qcow2'/></target></volume>")
+            out["copy from raw without secret"] = [
+                errorLine(try await side("vol-create-from", pool, plain2, "enc.raw", "--inputpool", pool), paths: [dir.path, target])
+            ]
             // Without the rule line, whose length follows the paths'.
             out["vol-list"] = try await side.must("vol-list", pool).split(separator: "\n").filter { !$0.hasPrefix("-") }
                 .map { $0.replacingOccurrences(of: target, with: "DIR") }
@@ -181,7 +192,7 @@ extension Integration {
                 .replacingOccurrences(of: "<source file='\(target)/enc.raw'/>", with: "<source file='\(target)/enc.raw'><encryption format='luks'/>")
             out["define twice"] = [errorLine(try await side("define", try file(dir, "encbad.xml", both)), paths: [dir.path])]
 
-            for vol in ["enc.qcow2", "enc.raw"] { try await side.must("vol-delete", "--pool", pool, vol) }
+            for vol in ["enc.qcow2", "enc.raw", "plain.qcow2", "enc2.raw"] { try await side.must("vol-delete", "--pool", pool, vol) }
             try await side.must("pool-destroy", pool)
             try await side.must("pool-undefine", pool)
             for uuid in [volumeSecret, emptySecret, cephSecret] { try await side.must("secret-undefine", uuid) }
@@ -208,6 +219,9 @@ extension Integration {
                     #expect(real["qemu-img enc.qcow2"]?.contains("format: luks") == true, "\(real)")
                     #expect(real["start without value"]?.first?.contains("does not have a value") == true, "\(real)")
                     #expect(real["resized enc.qcow2"] == ["virtual size: 56 MiB (58720256 bytes)"], "\(real)")
+                    #expect(real["copy plain.qcow2"]?.contains("virtual size: 56 MiB (58720256 bytes)") == true, "\(real)")
+                    #expect(real["copy plain.qcow2"]?.contains("encrypted: yes") == false, "\(real)")
+                    #expect(real["copy enc2.raw"]?.contains("file format: luks") == true, "\(real)")
                     #expect(real["resized enc.raw"] == ["virtual size: 44 MiB (46137344 bytes)"], "\(real)")
                     #expect(real["resize raw after refresh"]?.first?.contains("no secret provided for luks encryption") == true)
                 }
