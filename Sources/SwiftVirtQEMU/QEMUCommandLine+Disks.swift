@@ -94,8 +94,9 @@ extension ArgumentBuilder {
         if let discard = disk.driver?.discard { format += ",discard=\(discard.rawValue)" }
         if let zeroes = disk.driver?.detectZeroes { format += ",detect-zeroes=\(zeroes.rawValue)" }
         let encryption = QEMUDiskEncryption.formatOptions(disk, nodeIndex: nodeIndex, directory: ctx.channelDirectory)
-        // A raw image with LUKS encryption is QEMU's luks format.
-        let driver = encryption != nil && disk.driver?.format != .qcow2 ? "luks" : qemuFormatDriver(disk.driver?.format)
+        // A raw image with LUKS encryption is QEMU's luks format (without a secret QEMU refuses to open it).
+        let luks = disk.encryption?.format == .luks && (disk.driver?.format ?? .raw) == .raw
+        let driver = luks ? "luks" : qemuFormatDriver(disk.driver?.format)
         format += ",driver=\(driver),file=\(storage)" + (encryption?.options ?? "")
         add("-blockdev", format)
     }
