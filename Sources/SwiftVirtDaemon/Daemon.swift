@@ -86,7 +86,6 @@ public enum Daemon {
         await storage.restore(firstStart: try storageStore.prepare())
         // Pools start before the sockets open (quick: a directory scan each), so clients never see them half up.
         await storage.autostartAll()
-        await registry.setDiskResolver { def in try await storage.resolveVolumeDisks(def) }
         let networkStore = NetworkStore(stateDir: config.stateDir, runDir: config.runDir)
         try networkStore.prepare()
         let networks = NetworkRegistry(store: networkStore, logger: logger)
@@ -109,6 +108,9 @@ public enum Daemon {
         try await BlockingIO.run { try secretStore.prepare() }
         let secrets = SecretRegistry(store: secretStore, logger: logger)
         await secrets.restore()
+        await registry.setDiskResolver { def in
+            try await secrets.fillDiskKeys(try await storage.resolveVolumeDisks(def))
+        }
         let qemu = ConnectionDriver(
             hypervisor: driver, domains: registry, networks: networks, storage: storage, defaultURI: "qemu:///system")
         let services = DaemonServices(

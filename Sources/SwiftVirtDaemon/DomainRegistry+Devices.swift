@@ -88,13 +88,19 @@ extension DomainRegistry {
             if operation == .attach, let alias = next.devices.disks.first(where: { $0.targetDev == target })?.alias {
                 publishDeviceAdded(uuid, alias: alias)
             }
+        case (.update, "interface"):
+            guard let updates = running as? any LiveDeviceUpdates else { throw unsupported }
+            try await updateLiveInterface(uuid, device, current: current, updates: updates)
+        case (.update, "graphics"):
+            guard let updates = running as? any LiveDeviceUpdates else { throw unsupported }
+            try await updateLiveGraphics(uuid, device, current: current, updates: updates)
         default:
             throw unsupported
         }
     }
 
     /// The live definition with `device` attached or updated, checked as a definition.
-    private func changedLive(_ current: DomainDefinition, _ device: DeviceEdit.Device, _ operation: DeviceEdit.Operation)
+    func changedLive(_ current: DomainDefinition, _ device: DeviceEdit.Device, _ operation: DeviceEdit.Operation)
         async throws -> DomainDefinition
     {
         let xml = try DeviceEdit.apply(operation, device, to: DomainXML.formatState(current))

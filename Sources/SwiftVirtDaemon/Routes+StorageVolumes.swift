@@ -40,7 +40,11 @@ enum StorageVolumeRoutes {
             }
             return StorageVolCreateXmlRet(
                 vol: try await createVolume(ctx, pool: args.pool.name, name: def.name) { path in
-                    try await VolumeOperations.create(def, at: path)
+                    // As libvirt, the secret is read before anything else of the image is checked.
+                    var key: [UInt8]?
+                    if let encryption = def.encryption { key = try await ctx.secrets.volumeKey(encryption) }
+                    try await VolumeOperations.create(def, at: path, key: key)
+                    if let encryption = def.encryption { await ctx.storage.remember(encryption, of: path) }
                 })
         }
         table.on(Remote.StorageVolCreateXMLFrom.self) {
@@ -49,11 +53,22 @@ enum StorageVolumeRoutes {
             let def = try StorageVolumeXML.parse(
                 args.xml, poolType: try await ctx.storage.poolKind(args.pool.name).type, cloning: true)
             let source = try await ctx.storage.volume(pool: args.clonevol.pool, name: args.clonevol.name)
+            // An encrypted source is read with the key of the secret its vol-dumpxml names.
+            let sourceEncryption = try await describe(args.clonevol, ctx).0.encryption
             // The source is held busy so nobody writes or deletes it while it is being copied.
             try await ctx.storage.claim(source)
             let copied = await outcome {
                 try await createVolume(ctx, pool: args.pool.name, name: def.name) { path in
-                    try await VolumeOperations.copy(from: source.path, def, to: path)
+                    var keys: VolumeEncryption.CopyKeys?
+                    if def.encryption != nil || sourceEncryption != nil {
+                        // As libvirt: the new volume's secret first, then the source's.
+                        var k = VolumeEncryption.CopyKeys()
+                        if let e = def.encryption { k.target = try await ctx.secrets.volumeKey(e) }
+                        if let e = sourceEncryption { k.source = (source.name, try await ctx.secrets.volumeKey(e)) }
+                        keys = k
+                    }
+                    try await VolumeOperations.copy(from: source.path, def, to: path, keys: keys)
+                    if let encryption = def.encryption { await ctx.storage.remember(encryption, of: path) }
                 }
             }
             await ctx.storage.release(source)
@@ -78,12 +93,21 @@ enum StorageVolumeRoutes {
             let algorithm = try VolumeWipe.Algorithm.from(wire: args.algorithm)
             return (args.vol, { path in try await VolumeWipe.wipe(path, algorithm: algorithm) })
         }
-        claimedCall(&table, Remote.StorageVolResize.self) { args in
+        table.on(Remote.StorageVolResize.self) { args, ctx in
             try checkFlags(args.flags, allowed: 7, "virStorageVolResize")
-            return (
-                args.vol,
-                { path in try await VolumeOperations.resize(path, capacity: args.capacity, flags: args.flags) }
-            )
+            // An encrypted volume is opened with the key of the secret vol-dumpxml names.
+            let encryption = try await describe(args.vol, ctx).0.encryption
+            let secrets = ctx.secrets
+            let ref = try await ctx.storage.volume(pool: args.vol.pool, name: args.vol.name)
+            try await ctx.storage.claim(ref)
+            let resized = await outcome {
+                try await VolumeOperations.resize(
+                    ref.path, capacity: args.capacity, flags: args.flags,
+                    encrypted: encryption.map { ($0, { try await secrets.volumeKey($0) }) })
+            }
+            await ctx.storage.release(ref)
+            try resized.get()
+            return XDRVoid()
         }
         table.on(Remote.StorageVolGetInfo.self, waits: true) {
             (args: StorageVolGetInfoArgs, ctx) in
@@ -128,7 +152,18 @@ enum StorageVolumeRoutes {
     private static func describe(_ vol: RemoteNonnullStorageVol, _ ctx: CallContext) async throws
         -> (StorageVolumeDefinition, StoragePoolDefinition.PoolType)
     {
-        try await ctx.storage.describe(try await ctx.storage.volume(pool: vol.pool, name: vol.name))
+        let ref = try await ctx.storage.volume(pool: vol.pool, name: vol.name)
+        var (v, type) = try await ctx.storage.describe(ref)
+        if v.encryption != nil {
+            // The encryption a volume was created with, else (after a refresh) that of the secret whose usage
+            // is the volume's path, as libvirt shows it; else the format alone.
+            if let created = await ctx.storage.rememberedEncryption(of: ref.path) {
+                v.encryption = created
+            } else if let uuid = await ctx.secrets.volumeSecret(path: ref.path) {
+                v.encryption?.secrets = [.uuid(uuid)]
+            }
+        }
+        return (v, type)
     }
 
     /// The running domain whose live definition has `path` as a disk, if any.

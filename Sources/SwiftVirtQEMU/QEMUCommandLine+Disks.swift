@@ -83,6 +83,9 @@ extension ArgumentBuilder {
         } else {
             file += ",discard=unmap"
         }
+        if let object = QEMUDiskEncryption.formatOptions(disk, nodeIndex: nodeIndex, directory: ctx.channelDirectory)?.object {
+            add("-object", object)
+        }
         add("-blockdev", file)
         let readOnly = disk.readOnly || disk.device == .cdrom
         var format = "node-name=libvirt-\(nodeIndex)-format,read-only=\(readOnly ? "on" : "off")"
@@ -90,7 +93,11 @@ extension ArgumentBuilder {
         if let noFlush { format += ",cache.no-flush=\(noFlush ? "on" : "off")" }
         if let discard = disk.driver?.discard { format += ",discard=\(discard.rawValue)" }
         if let zeroes = disk.driver?.detectZeroes { format += ",detect-zeroes=\(zeroes.rawValue)" }
-        format += ",driver=\(qemuFormatDriver(disk.driver?.format)),file=\(storage)"
+        let encryption = QEMUDiskEncryption.formatOptions(disk, nodeIndex: nodeIndex, directory: ctx.channelDirectory)
+        // A raw image with LUKS encryption is QEMU's luks format (without a secret QEMU refuses to open it).
+        let luks = disk.encryption?.format == .luks && (disk.driver?.format ?? .raw) == .raw
+        let driver = luks ? "luks" : qemuFormatDriver(disk.driver?.format)
+        format += ",driver=\(driver),file=\(storage)" + (encryption?.options ?? "")
         add("-blockdev", format)
     }
 

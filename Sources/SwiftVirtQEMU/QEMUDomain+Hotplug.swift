@@ -28,9 +28,7 @@ extension QEMUDomain: DeviceHotplug {
                 throw VirtError(.internalError, domain: .qemu, detail: "no disk with target \(target) to attach")
             }
             try Self.refuseHotplug(live.devices.disks[i])
-            var builder = ArgumentBuilder(definition: live, context: hotplugContext(live))
-            let pieces = try builder.diskPieces(i, nodeIndex: try await nextNodeIndex())
-            let added = try await addBlockNodes(pieces.blockdevs)
+            let (pieces, added) = try await addDiskNodes(i, of: live)
             do {
                 try await humanCommand("device_add " + pieces.device)
             } catch {
@@ -86,9 +84,7 @@ extension QEMUDomain: DeviceHotplug {
             let old = try await blockNodes(of: alias)
             let id: [String: JSONValue] = ["id": .string(alias)]
             // The new medium's nodes first: a medium QEMU cannot open (locked by another user) changes nothing.
-            var builder = ArgumentBuilder(definition: live, context: hotplugContext(live))
-            let pieces = try builder.diskPieces(i, nodeIndex: try await nextNodeIndex())
-            let added = try await addBlockNodes(pieces.blockdevs)
+            let (pieces, added) = try await addDiskNodes(i, of: live)
             do {
                 _ = try await qmp.execute("blockdev-open-tray", arguments: id.merging(["force": .bool(true)]) { a, _ in a })
                 _ = try await qmp.execute("blockdev-remove-medium", arguments: id)
@@ -180,9 +176,53 @@ extension QEMUDomain: DeviceHotplug {
         return added
     }
 
-    /// blockdev-del of each node, in the order given (a format node before its storage node).
+    /// The nodes of disk `index` of `live` (its key's secret object first for an encrypted disk) under a new node
+    /// number; the pieces and the names of the nodes added.
+    private func addDiskNodes(_ index: Int, of live: DomainDefinition) async throws
+        -> (pieces: (blockdevs: [String], device: String), added: [String])
+    {
+        var builder = ArgumentBuilder(definition: live, context: hotplugContext(live))
+        let nodeIndex = try await nextNodeIndex()
+        let pieces = try builder.diskPieces(index, nodeIndex: nodeIndex)
+        try await addDiskSecret(live.devices.disks[index], nodeIndex: nodeIndex)
+        do {
+            return (pieces, try await addBlockNodes(pieces.blockdevs))
+        } catch {
+            await deleteDiskSecret(nodeIndex: nodeIndex)
+            throw error
+        }
+    }
+
+    /// blockdev-del of each node, in the order given (a format node before its storage node), and of the secret
+    /// object of an encrypted format node.
     private func deleteBlockNodes(_ names: some Sequence<String>) async {
-        for name in names { _ = try? await qmp.execute("blockdev-del", arguments: ["node-name": .string(name)]) }
+        for name in names {
+            _ = try? await qmp.execute("blockdev-del", arguments: ["node-name": .string(name)])
+            if name.hasPrefix("libvirt-"), name.hasSuffix("-format"),
+                let index = Int(name.dropFirst("libvirt-".count).dropLast("-format".count))
+            {
+                await deleteDiskSecret(nodeIndex: index)
+            }
+        }
+    }
+
+    /// The key of an encrypted disk as a QEMU secret object, given over the monitor (never a file or command line).
+    private func addDiskSecret(_ disk: Disk, nodeIndex: Int) async throws {
+        guard let enc = disk.encryption, enc.format == .luks, !enc.secrets.isEmpty else { return }
+        guard let key = enc.key else {
+            throw VirtError(.internalError, domain: .qemu, detail: "no key for the encrypted disk '\(disk.targetDev)'")
+        }
+        _ = try await qmp.execute(
+            "object-add",
+            arguments: [
+                "qom-type": .string("secret"), "id": .string(QEMUDiskEncryption.alias(nodeIndex: nodeIndex)),
+                "data": .string(Data(key).base64EncodedString()), "format": .string("base64"),
+            ])
+    }
+
+    /// Removes the secret object of format node `nodeIndex`, if there is one.
+    private func deleteDiskSecret(nodeIndex: Int) async {
+        _ = try? await qmp.execute("object-del", arguments: ["id": .string(QEMUDiskEncryption.alias(nodeIndex: nodeIndex))])
     }
 
     /// libvirt's rules for which disks can be plugged into a running guest.
@@ -329,7 +369,8 @@ extension ArgumentBuilder {
             formatNode = "libvirt-\(nodeIndex)-format"
             addBlockdevs(disk, storage: storage, nodeIndex: nodeIndex)
         }
-        let blockdevs = stride(from: 1, to: args.count, by: 2).map { args[$0] }
+        // The -blockdev values only: an encrypted disk's -object secret is added over the monitor instead.
+        let blockdevs = stride(from: 0, to: args.count - 1, by: 2).filter { args[$0] == "-blockdev" }.map { args[$0 + 1] }
         return (blockdevs, try diskFrontend(disk, index: index, formatNode: formatNode, what: what))
     }
 }

@@ -26,7 +26,11 @@ struct QEMUDomainLauncher {
         let swtpms = try await prepareHost(id: id)
         let line: QEMUCommandLine
         let process: QEMUProcess
+        var keyFiles: [String] = []
+        // QEMU reads the disk keys while it starts, before its monitor answers; then they go.
+        defer { QEMUDiskEncryption.removeKeys(keyFiles) }
         do {
+            keyFiles = try QEMUDiskEncryption.writeKeys(definition, directory: paths.directory)
             // QEMU inherits the macvtap devices' descriptors; ours are closed once it has them.
             let tapFDs = try QEMUTapDevices.openMacvtaps(definition, scratch: paths.directory)
             defer { QEMUTapDevices.close(tapFDs) }
@@ -45,6 +49,7 @@ struct QEMUDomainLauncher {
             let qmp = try await connectMonitor(paths: paths, process: process)
             try await QEMUThreadTuning(definition: definition, pid: process.pid, id: id).apply(qmp)
             try await QEMUGraphicsPasswords.apply(definition, qmp)
+            try await QEMUDomain.setLinkStates(definition, qmp)
             try await QEMUDomain.setUpBalloon(definition, qmp)
             await QEMUDomain.startBalloonPolling(definition, qmp)
             let (ptys, vncPort) = try await runtimeFacts(qmp)

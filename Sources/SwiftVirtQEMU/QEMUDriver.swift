@@ -128,12 +128,14 @@ public final class QEMUDriver: HypervisorDriver {
         try applyDefaults(&definition)
         try QEMUFirmwareAndTPMRules.validate(definition, emulator: definition.devices.emulator ?? configuration.emulatorPath)
         try QEMUDefineChecks.check(definition)
+        try QEMUDiskEncryption.check(definition)
     }
 
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
         try definition.applyDefaults()
         try QEMUDefinitionRules.check(definition)
         QEMUFirmwareAndTPMRules.applyDefaults(&definition, nvramDirectory: nvramDirectory)
+        QEMUDiskEncryption.applyDefaults(&definition)
     }
 
     /// Where `<watchdog action='dump'>` dumps go (libvirt's auto_dump_path).

@@ -29,6 +29,13 @@ public enum ChildProcess {
     public static func run(
         _ executable: String, _ arguments: [String], input: String? = nil, mergeOutput: Bool = false
     ) throws -> Result {
+        try run(executable, arguments, inputBytes: input.map { Array($0.utf8) }, mergeOutput: mergeOutput)
+    }
+
+    /// As `run`, with stdin fed from bytes (a secret's value, which never appears on a command line).
+    public static func run(
+        _ executable: String, _ arguments: [String], inputBytes input: [UInt8]?, mergeOutput: Bool = false
+    ) throws -> Result {
         var pipes: [Int32] = []
         defer { for fd in pipes where fd >= 0 { close(fd) } }
         func makePipe() throws -> (read: Int32, write: Int32) {
@@ -53,7 +60,7 @@ public enum ChildProcess {
             var fd = end
             closeTracked(&fd, &pipes)
         }
-        var inputBytes = Array((input ?? "").utf8)[...]
+        var inputBytes = (input ?? [])[...]
         var inFD = stdinPipe?.write ?? -1
         var outFD = out.read
         var errFD = mergeOutput ? -1 : err.read

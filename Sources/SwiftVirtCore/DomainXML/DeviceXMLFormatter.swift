@@ -101,30 +101,7 @@ enum DeviceXMLFormatter {
                         ("queue_size", d.queueSize.map(String.init)),
                     ])
             }
-            let policy = x.startupPolicy
-            if let v = x.sourceVolume {
-                // Live XML also shows the file the volume resolved to, as libvirt does.
-                w.empty(
-                    "source",
-                    [
-                        ("pool", v.pool), ("volume", v.volume), ("file", w.live ? x.sourcePath : nil),
-                        ("startupPolicy", policy),
-                    ])
-            } else if let n = x.networkSource {
-                w.element("source", [("protocol", n.protocol.rawValue), ("name", n.name)]) { w in
-                    for h in n.hosts {
-                        w.empty(
-                            "host",
-                            [
-                                ("name", h.name), ("port", h.port.map(String.init)), ("transport", h.transport),
-                                ("socket", h.socket),
-                            ])
-                    }
-                }
-            } else if let p = x.sourcePath {
-                let key = x.type == .block ? "dev" : x.type == .dir ? "dir" : "file"
-                w.empty("source", [(key, p), ("startupPolicy", policy)])
-            }
+            diskSource(&w, x)
             w.empty(
                 "target",
                 [
@@ -135,8 +112,37 @@ enum DeviceXMLFormatter {
             if x.readOnly { w.empty("readonly") }
             if x.shareable { w.empty("shareable") }
             if let s = x.serial { w.text("serial", s) }
+            if x.encryptionUnderDisk, let e = x.encryption { e.write(into: &w) }
             if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
             common(&w, x.alias, x.address)
+        }
+    }
+
+    /// `<source>`, with the image's `<encryption>` inside unless it was read under `<disk>`.
+    private static func diskSource(_ w: inout XMLWriter, _ x: Disk) {
+        let policy = x.startupPolicy
+        let encryption = x.encryptionUnderDisk ? nil : x.encryption
+        if let v = x.sourceVolume {
+            // Live XML also shows the file the volume resolved to, as libvirt does.
+            let attrs: [XMLWriter.Attr] = [
+                ("pool", v.pool), ("volume", v.volume), ("file", w.live ? x.sourcePath : nil), ("startupPolicy", policy),
+            ]
+            w.element("source", attrs) { w in encryption?.write(into: &w) }
+        } else if let n = x.networkSource {
+            w.element("source", [("protocol", n.protocol.rawValue), ("name", n.name)]) { w in
+                for h in n.hosts {
+                    w.empty(
+                        "host",
+                        [
+                            ("name", h.name), ("port", h.port.map(String.init)), ("transport", h.transport),
+                            ("socket", h.socket),
+                        ])
+                }
+                encryption?.write(into: &w)
+            }
+        } else if let p = x.sourcePath {
+            let key = x.type == .block ? "dev" : x.type == .dir ? "dir" : "file"
+            w.element("source", [(key, p), ("startupPolicy", policy)]) { w in encryption?.write(into: &w) }
         }
     }
 
@@ -174,6 +180,7 @@ enum DeviceXMLFormatter {
                     for p in f.parameters { for v in p.values { w.empty("parameter", [("name", p.name), ("value", v)]) } }
                 }
             }
+            if let l = x.linkState { w.empty("link", [("state", l.rawValue)]) }
             if let b = x.bootOrder { w.empty("boot", [("order", String(b))]) }
             common(&w, x.alias, x.address)
         }

@@ -120,6 +120,18 @@ enum DeviceXMLParser {
             case .nvme, .vhostuser:
                 break  // kept as written
             }
+            if type != .nvme && type != .vhostuser {
+                disk.encryption = try c.child("encryption") { e throws(DomainXMLError) in try StorageEncryption.read(&e) }
+            }
+        }
+        if r.has("encryption") {
+            if disk.encryption != nil {
+                throw .refused(
+                    code: .configUnsupported, message: "an <encryption> definition already found for disk source",
+                    element: r.path + "/encryption", line: r.line)
+            }
+            disk.encryption = try r.child("encryption") { e throws(DomainXMLError) in try StorageEncryption.read(&e) }
+            disk.encryptionUnderDisk = true
         }
         if type == .network, disk.networkSource == nil {
             throw .missing(element: r.path + "/source", attribute: nil, line: r.line)
@@ -199,6 +211,9 @@ enum DeviceXMLParser {
                 return filter.map { NWFilterXML.reference(c.element, filter: $0) }
             } ?? nil
         }
+        n.linkState = try r.child("link") { c throws(DomainXMLError) in
+            try c.enumeration("state", as: NetworkInterface.LinkState.self)
+        } ?? nil
         n.bootOrder = try bootOrder(&r)
         (n.address, n.alias) = try addressAndAlias(&r)
         return n

@@ -127,6 +127,10 @@ public struct Disk: Sendable, Equatable {
     public var startupPolicy: String?
     /// `<source pool= volume=>` of a `type='volume'` disk; the daemon resolves it to `sourcePath` at start.
     public var sourceVolume: VolumeSource?
+    /// `<encryption>` of the image (a LUKS qcow2 or raw LUKS file): inside `<source>` as libvirt 9 writes it, or
+    /// directly under `<disk>` (`encryptionUnderDisk`) as older libvirt did; written back where it was read.
+    public var encryption: StorageEncryption?
+    public var encryptionUnderDisk = false
     public struct VolumeSource: Sendable, Equatable {
         public var pool: String
         public var volume: String
@@ -190,6 +194,9 @@ public struct NetworkInterface: Sendable, Equatable {
     public var model: Model?
     /// `<filterref>` (types network, bridge, ethernet): the nwfilter applied to the guest's traffic.
     public var filterRef: NWFilterReference?
+    /// `<link state>`: `down` starts (or sets) the virtual link down; nil is up.
+    public var linkState: LinkState?
+    public enum LinkState: String, Sendable, Equatable, CaseIterable { case up, down }
     public var bootOrder: Int?
     public var address: DeviceAddress?
     public var alias: String?

@@ -214,8 +214,8 @@ public struct StorageVolumeDefinition: Sendable, Equatable {
     public var emptyFeatures = false
     public var nocow = false
     public var clusterSize: UInt64?
-    /// `<encryption>` as written: creating such a volume is not implemented, so it is refused naming it.
-    public var encryption: KeptXML?
+    /// `<target><encryption>`: a LUKS volume's format and the secret that holds its passphrase.
+    public var encryption: StorageEncryption?
     /// `<target><timestamps>`: the file's times, reported by the daemon.
     public var timestamps: StorageTimestamps?
     public var backingStore: BackingStore?

@@ -37,7 +37,7 @@ extension StorageVolumeXML {
                 writeFormat(kind, v.format, v.formatName, into: &w)
                 if let p = v.permissions { StorageXMLReading.writePermissions(p, into: &w) }
                 if let t = v.timestamps { writeTimestamps(t, into: &w) }
-                if let e = v.encryption { w.write(e) }
+                if let e = v.encryption { e.write(into: &w) }
                 if let compat = v.compat { w.text("compat", compat) }
                 if let size = v.clusterSize, size > 0 { w.text("clusterSize", [("unit", "B")], String(size)) }
                 if v.lazyRefcounts || v.extendedL2 {

@@ -42,7 +42,7 @@ public enum StorageVolumeXML {
         var owner: String?
         var group: String?
         var label: String?
-        var encryption: KeptXML?
+        var encryption: StorageEncryption?
         var compat: String?
         var nocow = false
         var clusterSize: (String, String?)?
@@ -74,11 +74,7 @@ public enum StorageVolumeXML {
                 _ = p.extras()
             }
             _ = try t.child("timestamps") { c throws(DomainXMLError) in StorageXMLReading.ignore(&c) }
-            raw.encryption = try t.child("encryption") { c throws(DomainXMLError) in
-                for a in c.element.attributes { _ = c.attribute(a.name) }
-                _ = c.rawContent()
-                return KeptXML(c.element)
-            }
+            raw.encryption = try t.child("encryption") { c throws(DomainXMLError) in try StorageEncryption.read(&c) }
             raw.compat = try t.childText("compat")
             raw.nocow = try t.flag("nocow")
             raw.clusterSize = try t.child("clusterSize") { c throws(DomainXMLError) in sized(&c) }

@@ -79,9 +79,10 @@ struct XMLWriter {
     /// carried that the model did not read, written back in place (attributes after the known ones; each kept
     /// child after the sibling it followed in the input, or first, or at the end when that sibling is gone).
     /// Writes straight into `output` (no per-level copies); if nothing was written inside, the opening tag is
-    /// rewritten as an empty element.
+    /// rewritten as an empty element, unless `neverEmpty` (libvirt prints some elements open and closed always).
     mutating func element(
-        _ name: String, _ attrs: [Attr] = [], extras: XMLExtras? = nil, _ body: (inout XMLWriter) -> Void
+        _ name: String, _ attrs: [Attr] = [], extras: XMLExtras? = nil, neverEmpty: Bool = false,
+        _ body: (inout XMLWriter) -> Void
     ) {
         let allAttrs = extras.map { attrs + $0.attributes.map { ($0.name, $0.value) } } ?? attrs
         let start = bytes.count
@@ -103,7 +104,7 @@ struct XMLWriter {
         }
         keptFrames.removeLast()
         depth -= 1
-        if bytes.count == afterOpen {
+        if bytes.count == afterOpen && !neverEmpty {
             bytes.removeSubrange(start...)
             empty(name, allAttrs)
             return

@@ -61,6 +61,34 @@ actor SecretRegistry {
         return v
     }
 
+    /// The value of a secret named in a volume or disk `<encryption>`, as libvirt's drivers read it for their
+    /// own use (private secrets included): found by uuid, or by `usage`'s type and the id; a secret of another
+    /// usage type is refused.
+    func internalValue(_ lookup: StorageEncryption.SecretLookup, usage: SecretUsageType) throws -> [UInt8] {
+        let entry: Entry
+        switch lookup {
+        case .uuid(let uuid):
+            guard let e = entries[uuid] else { throw SecretError.noSecretUUID(uuid) }
+            entry = e
+        case .usage(let id):
+            guard let e = usageHolder(usage, id: id) else { throw SecretError.noSecretUsage(id) }
+            entry = e
+        }
+        let def = entry.definition
+        if def.usageType != .none && def.usageType != usage {
+            throw VirtError(
+                .invalidArg, domain: .secret,
+                detail: "secret with uuid \(def.uuid) is of type '\(def.usageType.word)' not expected '\(usage.word)' type")
+        }
+        guard let value = entry.value else { throw SecretError.noValue(def.uuid) }
+        return value
+    }
+
+    /// The uuid of the volume secret whose usage is `path` (libvirt finds a volume's secret so after a refresh).
+    func volumeSecret(path: String) -> DomainUUID? {
+        usageHolder(.volume, id: path)?.definition.uuid
+    }
+
     /// Defines a secret or redefines one of the same uuid (its value is kept).
     func define(xml: String) async throws -> SecretDefinition {
         let def = try SecretXML.parse(xml)

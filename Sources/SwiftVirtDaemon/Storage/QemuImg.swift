@@ -17,6 +17,8 @@ enum QemuImg {
         var backingFormat: VolumeFormat?
         var compat: String?
         var lazyRefcounts = false
+        /// The image's own encryption (a LUKS image, or qcow2 with a LUKS or AES header).
+        var encryption: StorageEncryption.Format?
     }
 
     struct Failure: Error, LibvirtMappable {
@@ -27,11 +29,12 @@ enum QemuImg {
         }
     }
 
-    static func run(_ arguments: [String]) async throws -> String {
+    /// Runs qemu-img; `input` goes to its stdin (a secret object reading `/dev/stdin`).
+    static func run(_ arguments: [String], input: [UInt8]? = nil) async throws -> String {
         let result: ChildProcess.Result
         do {
             // ChildProcess drains stdout and stderr together, so a chatty child cannot block on a full pipe.
-            result = try await BlockingIO.run { try ChildProcess.run(executable, arguments) }
+            result = try await BlockingIO.run { try ChildProcess.run(executable, arguments, inputBytes: input) }
         } catch {
             throw Failure(command: "qemu-img", output: "\(error)")
         }
@@ -54,6 +57,14 @@ enum QemuImg {
         if let data = object["format-specific"]?["data"] {
             info.compat = data["compat"]?.stringValue
             info.lazyRefcounts = data["lazy-refcounts"]?.boolValue ?? false
+            if let encrypt = data["encrypt"]?["format"]?.stringValue {
+                info.encryption = encrypt == "luks" ? .luks : .qcow
+            }
+        }
+        if format == "luks" {
+            info.encryption = .luks
+        } else if info.encryption == nil, object["encrypted"]?.boolValue == true {
+            info.encryption = .qcow
         }
         return info
     }

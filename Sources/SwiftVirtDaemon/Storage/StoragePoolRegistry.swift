@@ -35,6 +35,9 @@ actor StoragePoolRegistry {
     private var pools: [DomainUUID: StoragePoolRecord] = [:]
     /// Paths of volumes being created, converted, resized or streamed.
     private var busy: Set<String> = []
+    /// The `<encryption>` encrypted volumes were created with, until their pool is refreshed (libvirt keeps
+    /// the definition it created a volume from until then).
+    private var createdEncryption: [String: StorageEncryption] = [:]
     /// Lifecycle and refresh events for virsh pool-event and other callback clients, sent as libvirt does.
     nonisolated let events = StoragePoolEventHub()
 
@@ -253,6 +256,7 @@ actor StoragePoolRegistry {
         try await changes.run {
             var rec = try record(uuid: uuid)
             guard rec.active else { throw StorageError.poolNotActive(rec.name) }
+            for name in rec.volumes { createdEncryption[rec.definition.targetPath + "/" + name] = nil }
             rec.volumes = try await BlockingIO.run { [backend = backend(rec.definition), def = rec.definition] in
                 try backend.scan(def)
             }
@@ -358,6 +362,9 @@ actor StoragePoolRegistry {
 
     func release(_ ref: VolumeRef) { busy.remove(ref.path) }
 
+    func remember(_ encryption: StorageEncryption, of path: String) { createdEncryption[path] = encryption }
+    func rememberedEncryption(of path: String) -> StorageEncryption? { createdEncryption[path] }
+
     /// The pool's type and whether its volumes are files (else its backend makes and describes them).
     func poolKind(_ name: String) throws -> (type: StoragePoolDefinition.PoolType, files: Bool) {
         let rec = try record(name: name)
@@ -405,6 +412,7 @@ actor StoragePoolRegistry {
             }
         }
         if let rec = pools.values.first(where: { $0.name == ref.pool }) { pools[rec.uuid]?.volumes.remove(ref.name) }
+        createdEncryption[ref.path] = nil
     }
 }
 

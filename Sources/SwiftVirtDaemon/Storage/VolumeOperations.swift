@@ -6,15 +6,15 @@ import SwiftVirtSystem
 /// What happens to a volume's file: creation, copies and conversions, wiping, resizing, and the description
 /// clients see. Formats always come from `qemu-img info` (the image header), never from the file name.
 enum VolumeOperations {
-    /// vol-create / vol-create-as: a new image at `path`.
-    static func create(_ def: StorageVolumeDefinition, at path: String) async throws {
-        try refuseEncryption(def)
+    /// vol-create / vol-create-as: a new image at `path`. `key`: the value of the secret an encrypted volume
+    /// names (read by the caller from the secret driver).
+    static func create(_ def: StorageVolumeDefinition, at path: String, key: [UInt8]? = nil) async throws {
         let format = def.format ?? .raw
         guard format.creatable else {
             throw StorageError.invalid("volume format '\(format.rawValue)' cannot be created")
         }
         let size = def.capacity
-        if format == .raw, def.backingStore == nil, let capacity = size {
+        if format == .raw, def.backingStore == nil, def.encryption == nil, let capacity = size {
             // As libvirt: no qemu-img (whose raw files start with one allocated block); the allocation defaults
             // to the capacity when the XML names none.
             try await createRawFile(path, capacity: capacity, allocation: min(def.allocation ?? capacity, capacity))
@@ -26,8 +26,16 @@ enum VolumeOperations {
             }
             return
         }
-        var args = ["create", "-q", "-f", format.rawValue]
+        var type = format.rawValue
+        var secretObject: [String] = []
         var options: [String] = []
+        if let enc = def.encryption {
+            type = try VolumeEncryption.imageType(enc, format: format)
+            let alias = def.name + "_encrypt0"
+            secretObject = ["--object", VolumeEncryption.secretObject(alias: alias)]
+            options += VolumeEncryption.options(enc, format: format, alias: alias)
+        }
+        var args = ["create", "-q", "-f", type] + secretObject
         if let backing = def.backingStore {
             guard format == .qcow2 || format == .qed || format == .vmdk else {
                 throw StorageError.invalid("a backing store needs a qcow2, qed or vmdk volume, not \(format.rawValue)")
@@ -48,7 +56,11 @@ enum VolumeOperations {
         args.append(path)
         if let size { args.append(String(size)) }
         do {
-            _ = try await QemuImg.run(args)
+            if def.encryption != nil {
+                try await VolumeEncryption.runCreate(args, key: key ?? [], path: path)
+            } else {
+                _ = try await QemuImg.run(args)
+            }
             try DirPool.applyPermissions(def.permissions, to: path)
         } catch {
             unlink(path)
@@ -56,12 +68,10 @@ enum VolumeOperations {
         }
     }
 
-    /// Making a LUKS volume (qemu-img with a secret from the secret driver) is not implemented: refused.
+    /// Copying into an encrypted volume without its key: refused.
     static func refuseEncryption(_ def: StorageVolumeDefinition) throws {
         guard def.encryption != nil else { return }
-        throw VirtError(
-            .configUnsupported, domain: .storage,
-            detail: "<volume/target/encryption>: encrypted volumes are not supported by SwiftVirt")
+        throw VirtError(.internalError, domain: .storage, detail: "path to secret data file is required")
     }
 
     private static func qcow2Options(_ def: StorageVolumeDefinition, format: VolumeFormat) -> [String] {
@@ -82,9 +92,17 @@ enum VolumeOperations {
 
     /// vol-create-from / vol-clone: a copy of `source` in the format `def` asks for (raw when it names none,
     /// as libvirt), through qemu-img so sparse regions stay sparse and foreign formats become native ones.
-    static func copy(from source: String, _ def: StorageVolumeDefinition, to path: String) async throws {
-        try refuseEncryption(def)
+    /// `keys`: when the new volume or the source is encrypted, their `<encryption>` and keys (libvirt's two-step
+    /// create and convert, in VolumeEncryption).
+    static func copy(
+        from source: String, _ def: StorageVolumeDefinition, to path: String, keys: VolumeEncryption.CopyKeys? = nil
+    ) async throws {
         let info = try await QemuImg.info(source)
+        if let keys, def.encryption != nil || (keys.source != nil && info.encryption != nil) {
+            try await VolumeEncryption.copy(from: source, info: info, def, to: path, keys: keys)
+            return
+        }
+        try refuseEncryption(def)
         let format = def.format ?? .raw
         guard format.creatable else {
             throw StorageError.invalid("volume format '\(format.rawValue)' cannot be created")
@@ -131,13 +149,22 @@ enum VolumeOperations {
     }
 
     /// vol-resize; flags as virStorageVolResizeFlags (1 allocate, 2 delta, 4 shrink).
-    static func resize(_ path: String, capacity: UInt64, flags: UInt32) async throws {
+    /// `encrypted`: the volume's `<encryption>` (as vol-dumpxml shows it) and how to read its secret's value.
+    static func resize(
+        _ path: String, capacity: UInt64, flags: UInt32,
+        encrypted: (StorageEncryption, @Sendable (StorageEncryption) async throws -> [UInt8])? = nil
+    ) async throws {
         let info = try await QemuImg.info(path)
         var target = capacity
         if flags & 2 != 0 { target = info.virtualSize + capacity }
         if target < info.virtualSize && flags & 4 == 0 {
             throw StorageError.invalid(
                 "can't shrink capacity below existing capacity unless shrink flag explicitly specified")
+        }
+        if let (encryption, key) = encrypted, info.encryption != nil {
+            try await VolumeEncryption.resize(
+                path, info: info, to: target, flags: flags, encryption: encryption, key: key)
+            return
         }
         var args = ["resize", "-q", "-f", info.formatName]
         if target < info.virtualSize { args.append("--shrink") }
@@ -157,6 +184,11 @@ enum VolumeOperations {
         v.physical = physical
         v.permissions = DirPool.permissions(ref.path)
         v.timestamps = DirPool.timestamps(ref.path)
+        if let encryption = info.encryption {
+            // A LUKS file is a raw volume with LUKS encryption to libvirt; the secret is filled in by the caller.
+            if info.formatName == "luks" { v.format = .raw }
+            v.encryption = StorageEncryption(format: encryption)
+        }
         if info.format == .qcow2 {
             // As libvirt, which reads a compat level only from version 3 headers: none for 0.10 images.
             v.compat = info.compat == "0.10" ? nil : info.compat

@@ -148,3 +148,10 @@ func readFile(_ path: String) -> String {
     guard let data = FileManager.default.contents(atPath: path) else { return "" }
     return String(decoding: data, as: UTF8.self)
 }
+
+/// Writes `text` to the file `name` in `dir` (a test's scratch directory); its path.
+func writeScratchFile(_ dir: URL, _ name: String, _ text: String) throws -> String {
+    let path = dir.appendingPathComponent(name).path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
