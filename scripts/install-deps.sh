@@ -11,7 +11,8 @@ libvirt-daemon-driver-storage-rbd libvirt-daemon-driver-storage-gluster
 libvirt-daemon-driver-storage-iscsi-direct libvirt-daemon-driver-storage-zfs
 xorriso isolinux syslinux-common pci.ids ansible python3-lxml
 prometheus-libvirt-exporter curl libvirt-dbus dbus-daemon systemd libvirt-daemon-config-nwfilter qemu-guest-agent
-virt-viewer virt-manager xvfb x11-apps fonts-dejavu-core python3-dogtail at-spi2-core libglib2.0-bin dconf-gsettings-backend"
+virt-viewer virt-manager xvfb x11-apps fonts-dejavu-core python3-dogtail at-spi2-core libglib2.0-bin dconf-gsettings-backend
+gir1.2-spiceclientgtk-3.0 gir1.2-spiceclientglib-2.0"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -8,11 +8,11 @@ extension Integration {
     /// guest whose VNC listens nowhere; and virt-manager's New VM wizard, driven over the accessibility bus,
     /// creates a guest.
     @Suite struct GraphicsClients {
-        /// The demo guest with a VGA screen and `graphics`.
-        static func guestXML(name: String, scratch: URL, graphics: String) throws -> String {
+        /// The demo guest with a screen (`video`) and `graphics`.
+        static func guestXML(name: String, scratch: URL, graphics: String, video: String = "vga") throws -> String {
             try TestEnvironment.guestXML(name: name, serialLog: scratch.appendingPathComponent("\(name).log").path)
                 .replacingOccurrences(
-                    of: "</devices>", with: graphics + "<video><model type='vga'/></video></devices>")
+                    of: "</devices>", with: graphics + "<video><model type='\(video)'/></video></devices>")
         }
 
         /// The descriptor's far end is QEMU's VNC server: it asks for the password unless SKIPAUTH; the errors
@@ -58,13 +58,18 @@ extension Integration {
                 try Self.guestXML(
                     name: "fdguest", scratch: scratch, graphics: "<graphics type='vnc'><listen type='none'/></graphics>"
                 ).write(toFile: fdGuest, atomically: true, encoding: .utf8)
+                let spiceGuest = scratch.appendingPathComponent("spice.xml").path
+                try Self.guestXML(
+                    name: "spiceguest", scratch: scratch, graphics: "<graphics type='spice' autoport='yes'/>",
+                    video: "qxl"
+                ).write(toFile: spiceGuest, atomically: true, encoding: .utf8)
                 let python = URL(fileURLWithPath: TestEnvironment.pythonScript("xwd_pixels.py"))
                     .deletingLastPathComponent().path
                 let r = try await run(
                     "/usr/sbin/ip",
                     ["netns", "exec", ns.name, "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh",
                      TestEnvironment.pythonScript("graphics_clients_flow.sh"), try TestEnvironment.daemonBinary(),
-                     scratch.path, python, portGuest, fdGuest], scratch: scratch, timeout: .seconds(240))
+                     scratch.path, python, portGuest, fdGuest, spiceGuest], scratch: scratch, timeout: .seconds(300))
                 let steps = LibvirtDBus.steps(r.stdout)
                 #expect(r.succeeded && steps["end"] != nil, "\(r)\n\(readFile(scratch.appendingPathComponent("swiftvirtd.log").path))")
                 // By name: virt-viewer read the address and port from the live XML and connected to it.
@@ -76,7 +81,12 @@ extension Integration {
                 let console = steps["manager-console"] ?? ""
                 #expect(console.contains("proto=vnc") && console.contains("gport=None"), "\(console)")
                 // Each console window shows the guest's screen: the BIOS's text is there, in VGA grey.
-                for step in ["viewer-by-name", "viewer-attach", "manager-console"] {
+                // The SPICE display too: virt-viewer opens one descriptor per SPICE channel.
+                let spice = steps["spice-viewer-attach"] ?? ""
+                #expect(spice.range(of: #"callback fd=[0-9]+"#, options: .regularExpression) != nil, "\(spice)")
+                let spiceConsole = steps["spice-manager-console"] ?? ""
+                #expect(spiceConsole.contains("proto=spice"), "\(spiceConsole)")
+                for step in ["viewer-by-name", "viewer-attach", "manager-console", "spice-viewer-attach", "spice-manager-console"] {
                     #expect(Self.pixels(steps[step], "grey") > 500, "\(step): \(steps[step] ?? "-")")
                 }
                 // The manager window lists both running guests.

@@ -6,9 +6,10 @@
 # its live XML), FD_GUEST's listens nowhere (<listen type='none'/>), so only a descriptor from the daemon can
 # show its screen. Each step prints, after a "== step" line, whether the client got ready, its telling log
 # lines, and the pixel counts of a dump of the whole screen (xwd_pixels.py); the dumps and logs stay in SCRATCH.
-# usage: graphics_clients_flow.sh SWIFTVIRTD SCRATCH PYTHON_DIR PORT_GUEST_XML FD_GUEST_XML
+# SPICE_GUEST has a SPICE display, shown the same way (one descriptor per SPICE channel).
+# usage: graphics_clients_flow.sh SWIFTVIRTD SCRATCH PYTHON_DIR PORT_GUEST_XML FD_GUEST_XML SPICE_GUEST_XML
 set -u
-DAEMON=$1 D=$2 PY=$3 PORT_XML=$4 FD_XML=$5
+DAEMON=$1 D=$2 PY=$3 PORT_XML=$4 FD_XML=$5 SPICE_XML=$6
 URI=qemu:///system
 cleanup() {
     for g in $GUESTS; do virsh -c $URI destroy "$g" >/dev/null 2>&1; done
@@ -29,14 +30,14 @@ export DISPLAY=:$(cat $D/xdisplay)
 # No session bus here: GTK and virt-manager carry on without one (their complaints go to the logs).
 export NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory
 
-for xml in "$PORT_XML" "$FD_XML"; do
+for xml in "$PORT_XML" "$FD_XML" "$SPICE_XML"; do
     name=$(sed -n 's|.*<name>\(.*\)</name>.*|\1|p' "$xml" | head -n1)
     GUESTS="$GUESTS $name"
     virsh -c $URI define "$xml" >/dev/null || exit 1
     virsh -c $URI start "$name" >/dev/null || exit 1
 done
 set -- $GUESTS
-PORT_GUEST=$1 FD_GUEST=$2
+PORT_GUEST=$1 FD_GUEST=$2 SPICE_GUEST=$3
 # SeaBIOS writes its banner to the screen within a second or two of the start.
 sleep 4
 
@@ -63,6 +64,10 @@ client viewer-attach "desktop resize" "After open connection callback fd=[0-9-]*
     virt-viewer --debug -c $URI --attach "$FD_GUEST"
 client manager-console "Viewer connected" "Starting connect process for proto=[a-z]* .*gsocket=[A-Za-z]*" \
     virt-manager --no-fork --debug -c $URI --show-domain-console "$FD_GUEST"
+client spice-viewer-attach "After open connection callback fd=[0-9]" "After open connection callback fd=[0-9-]*" \
+    virt-viewer --debug -c $URI --attach "$SPICE_GUEST"
+client spice-manager-console "Viewer connected" "Starting connect process for proto=[a-z]* .*gsocket=[A-Za-z]*" \
+    virt-manager --no-fork --debug -c $URI --show-domain-console "$SPICE_GUEST"
 client manager-main "Showing manager" "domain=[^ ]* status=[A-Za-z]* added" \
     virt-manager --no-fork --debug -c $URI
 # virt-manager's own New VM wizard, driven over the accessibility bus (dogtail needs a session bus, AT-SPI and
