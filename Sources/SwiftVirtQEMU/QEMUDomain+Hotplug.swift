@@ -12,6 +12,8 @@ extension QEMUDomain: DeviceHotplug {
         var nodes: [String: [String]] = [:]
         /// The network backend to delete once the device is gone.
         var netdevs: [String: String] = [:]
+        /// The backend object (an RNG's) to delete once the device is gone.
+        var objects: [String: String] = [:]
         /// Detach calls waiting for their device to go.
         var waiters: [String: CheckedContinuation<Bool, Never>] = [:]
         /// Gone before anyone waited.
@@ -66,11 +68,13 @@ extension QEMUDomain: DeviceHotplug {
             removals.removed.remove(alias)
             removals.nodes[alias] = try await blockNodes(of: alias)
             removals.netdevs[alias] = try await netdev(of: alias)
+            removals.objects[alias] = liveDevices.rngs.contains { $0.alias == alias } ? "obj\(alias)" : nil
             do {
                 _ = try await qmp.execute("device_del", arguments: ["id": .string(alias)])
             } catch {
                 removals.nodes[alias] = nil
                 removals.netdevs[alias] = nil
+                removals.objects[alias] = nil
                 throw error
             }
             return await waitForRemoval(alias)
@@ -136,8 +140,10 @@ extension QEMUDomain: DeviceHotplug {
         if let netdev = removals.netdevs.removeValue(forKey: alias) {
             _ = try? await qmp.execute("netdev_del", arguments: ["id": .string(netdev)])
         }
-        liveDevices.disks.removeAll { $0.alias == alias }
-        liveDevices.interfaces.removeAll { $0.alias == alias }
+        if let object = removals.objects.removeValue(forKey: alias) {
+            _ = try? await qmp.execute("object-del", arguments: ["id": .string(object)])
+        }
+        forgetDevice(alias)
         await observer.domainDeviceRemoved(definition.uuid, alias: alias)
         if let waiter = removals.waiters.removeValue(forKey: alias) {
             waiter.resume(returning: true)
@@ -202,14 +208,14 @@ extension QEMUDomain: DeviceHotplug {
         }
     }
 
-    private func hotplugContext(_ live: DomainDefinition) -> QEMUCommandLine.Context {
+    func hotplugContext(_ live: DomainDefinition) -> QEMUCommandLine.Context {
         QEMUCommandLine.Context(
             accelerator: .usable, monitorSocketPath: "", channelDirectory: status.domainDirectory,
             defaultMachine: live.os.machine ?? "pc", startPaused: false)
     }
 
     /// The human monitor's answer is empty on success and the error's text otherwise.
-    private func humanCommand(_ line: String) async throws {
+    func humanCommand(_ line: String) async throws {
         let out = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string(line)])
         if let text = out.stringValue?.trimmingWhitespace(), !text.isEmpty {
             logger.error("human monitor command '\(line)' failed: \(text)")
