@@ -30,6 +30,9 @@ extension Integration.DeviceChanges {
             """,
     ]
 
+    /// QEMU's user-created objects (an RNG's backend is one).
+    static let qomObjects = #"{"execute":"qom-list","arguments":{"path":"/objects"}}"#
+
     /// The kinds' part of the live definition.
     static let kindsXPath =
         "//devices/*[self::controller[@type='scsi'] or self::input or self::rng or self::watchdog or self::disk]"
@@ -134,10 +137,12 @@ extension Integration.DeviceChanges {
                 guard ours else { continue }
                 let qtree = try await at.virsh.must("qemu-monitor-command", name, "--hmp", "info qtree")
                 for id in ids { #expect(qtree.contains("id \"\(id)\""), "QEMU should have \(id)") }
+                let objects = try await at.virsh.must("qemu-monitor-command", name, qomObjects)
+                #expect(objects.contains("objrng0"), "the RNG's backend should be there: \(objects)")
             }
         }
         if ours {
-            let objects = try await at.virsh.must("qemu-monitor-command", name, "--hmp", "info qom-tree")
+            let objects = try await at.virsh.must("qemu-monitor-command", name, qomObjects)
             #expect(!objects.contains("objrng0"), "the RNG's backend should be gone: \(objects)")
         }
 
