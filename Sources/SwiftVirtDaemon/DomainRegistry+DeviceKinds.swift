@@ -18,7 +18,9 @@ extension DomainRegistry {
             throw VirtError(.internalError, detail: "the attached \(device.kind) was not found in the live definition")
         }
         var next = current
-        next.devices.controllers = changed.devices.controllers
+        if let added = changed.devices.controllers.first(where: { $0.alias == alias }) {
+            next.devices.controllers = Self.inserting(added, into: current.devices.controllers)
+        }
         next.devices.inputs = changed.devices.inputs
         next.devices.rngs = changed.devices.rngs
         next.devices.watchdog = changed.devices.watchdog
@@ -46,9 +48,7 @@ extension DomainRegistry {
         guard !added.isEmpty else { return current }
         var next = current
         for controller in added.sorted(by: { $0.index < $1.index }) {
-            next.devices.controllers = changed.devices.controllers.filter {
-                ($0.alias.map(known.contains) ?? false) || ($0.type == .scsi && $0.index <= controller.index)
-            }
+            next.devices.controllers = Self.inserting(controller, into: next.devices.controllers)
             try await hotplug.attachDevice(alias: controller.alias ?? "", of: next)
             await replaceLive(uuid, with: next)
         }
@@ -140,6 +140,17 @@ extension DomainRegistry {
         var text = device.text
         text.replaceSubrange(tag, with: "<controller index='\(free)'")
         return try DeviceEdit.Device(xml: text)
+    }
+
+    /// `controllers` with `controller` where libvirt puts a hot-plugged one: before the first of its type with a
+    /// higher index, else after the last of its type, else at the end.
+    static func inserting(_ controller: Controller, into controllers: [Controller]) -> [Controller] {
+        var list = controllers
+        let sameType = list.indices.filter { list[$0].type == controller.type }
+        let position =
+            sameType.first { list[$0].index > controller.index } ?? sameType.last.map { $0 + 1 } ?? list.endIndex
+        list.insert(controller, at: position)
+        return list
     }
 
     /// The aliases of the kinds `attachOtherDevice` plugs.

@@ -107,6 +107,10 @@ extension DomainRegistry {
         let changed = try await resolvingDisks(try prepare(xml: xml))
         let known = Set(current.devices.controllers.compactMap(\.alias))
         let gained = changed.devices.controllers.filter { !($0.alias.map(known.contains) ?? true) }
+        // libvirt adds no bus to a running guest: a PCI device with no free hot-pluggable slot is refused.
+        if gained.contains(where: { $0.type == .pci }) {
+            throw VirtError(.internalError, detail: "No more available PCI slots")
+        }
         let expected =
             switch device.kind {
             case "controller": gained.count == 1
