@@ -8,7 +8,7 @@ public protocol DeviceHotplug: RunningDomain {
     /// and named in `<target dev>`) into the guest.
     func attachInterface(alias: String, of definition: DomainDefinition) async throws
     /// Plugs the device `alias` of `definition` (the live definition with it added: a SCSI controller, an input,
-    /// an RNG or a watchdog) into the guest, as a start would have created it.
+    /// an RNG, a watchdog or a USB redirector) into the guest, as a start would have created it.
     func attachDevice(alias: String, of definition: DomainDefinition) async throws
     /// Asks the guest to let go of the device `alias` (a disk, an interface or one `attachDevice` plugs) and waits a while for it to do
     /// so: true when it is gone, false when the request is still pending. Either way the removal is reported

@@ -2,10 +2,10 @@ import SwiftVirtCore
 
 /// Live attach and detach of the devices beyond disks and NICs that libvirt 9.0's QEMU driver plugs into a
 /// running guest and this driver can: SCSI controllers (the only controllers libvirt hot-plugs), USB and virtio
-/// inputs, RNGs and i6300esb watchdogs. The new device is found as the live definition with it added makes it
+/// inputs, RNGs, i6300esb watchdogs and USB redirectors. The new device is found as the live definition with it added makes it
 /// (alias, address, defaults); libvirt's refusals and messages are checked first.
 extension DomainRegistry {
-    static let pluggableKinds: Set<String> = ["controller", "input", "rng", "watchdog"]
+    static let pluggableKinds: Set<String> = ["controller", "input", "rng", "watchdog", "redirdev"]
 
     /// Plugs `device` into the running guest and adds it to the live definition; DEVICE_ADDED follows.
     func attachOtherDevice(
@@ -24,6 +24,13 @@ extension DomainRegistry {
         next.devices.inputs = changed.devices.inputs
         next.devices.rngs = changed.devices.rngs
         next.devices.watchdog = changed.devices.watchdog
+        next.devices.redirdevs = changed.devices.redirdevs
+        // libvirt writes the TLS choice of a hot-plugged TCP redirector out (chardev_tls: off).
+        for i in next.devices.redirdevs.indices where next.devices.redirdevs[i].alias == alias {
+            if next.devices.redirdevs[i].backend.type == .tcp, next.devices.redirdevs[i].backend.source?.tls == nil {
+                next.devices.redirdevs[i].backend.source?.tls = false
+            }
+        }
         if let input = next.devices.inputs.first(where: { $0.alias == alias }), let bus = input.bus,
             bus != .usb && bus != .virtio
         {
@@ -108,6 +115,11 @@ extension DomainRegistry {
                 throw VirtError(.deviceMissing, detail: "model 'random' RNG device not present in domain configuration")
             }
             return alias(of: elements[i])
+        case "redirdev":
+            guard let i = try? DeviceEdit.find(device, in: elements, operation: .detach) else {
+                throw VirtError(.operationInvalid, detail: "no matching redirdev was not found")
+            }
+            return alias(of: elements[i])
         default:
             let found = elements[try DeviceEdit.find(device, in: elements, operation: .detach)]
             let bus = found[attribute: "bus"] ?? ""
@@ -155,7 +167,8 @@ extension DomainRegistry {
 
     /// The aliases of the kinds `attachOtherDevice` plugs.
     private static func pluggableAliases(_ d: DomainDevices) -> [String] {
-        (d.controllers.map(\.alias) + d.inputs.map(\.alias) + d.rngs.map(\.alias) + [d.watchdog?.alias])
+        (d.controllers.map(\.alias) + d.inputs.map(\.alias) + d.rngs.map(\.alias) + [d.watchdog?.alias]
+            + d.redirdevs.map(\.alias))
             .compactMap { $0 }
     }
 }

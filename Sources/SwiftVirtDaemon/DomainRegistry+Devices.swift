@@ -169,6 +169,7 @@ extension DomainRegistry {
         live.devices.controllers.removeAll { $0.alias == alias }
         live.devices.inputs.removeAll { $0.alias == alias }
         live.devices.rngs.removeAll { $0.alias == alias }
+        live.devices.redirdevs.removeAll { $0.alias == alias }
         if live.devices.watchdog?.alias == alias { live.devices.watchdog = nil }
         if let nic = live.devices.interfaces.first(where: { $0.alias == alias }) {
             live.devices.interfaces.removeAll { $0.alias == alias }

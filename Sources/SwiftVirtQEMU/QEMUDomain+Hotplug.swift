@@ -12,8 +12,9 @@ extension QEMUDomain: DeviceHotplug {
         var nodes: [String: [String]] = [:]
         /// The network backend to delete once the device is gone.
         var netdevs: [String: String] = [:]
-        /// The backend object (an RNG's) to delete once the device is gone.
-        var objects: [String: String] = [:]
+        /// The kind of backend (an RNG's object, a redirector's character device) to delete once the device is
+        /// gone.
+        var backends: [String: String] = [:]
         /// Detach calls waiting for their device to go.
         var waiters: [String: CheckedContinuation<Bool, Never>] = [:]
         /// Gone before anyone waited.
@@ -68,13 +69,13 @@ extension QEMUDomain: DeviceHotplug {
             removals.removed.remove(alias)
             removals.nodes[alias] = try await blockNodes(of: alias)
             removals.netdevs[alias] = try await netdev(of: alias)
-            removals.objects[alias] = liveDevices.rngs.contains { $0.alias == alias } ? "obj\(alias)" : nil
+            removals.backends[alias] = backendOption(of: alias)
             do {
                 _ = try await qmp.execute("device_del", arguments: ["id": .string(alias)])
             } catch {
                 removals.nodes[alias] = nil
                 removals.netdevs[alias] = nil
-                removals.objects[alias] = nil
+                removals.backends[alias] = nil
                 throw error
             }
             return await waitForRemoval(alias)
@@ -140,9 +141,7 @@ extension QEMUDomain: DeviceHotplug {
         if let netdev = removals.netdevs.removeValue(forKey: alias) {
             _ = try? await qmp.execute("netdev_del", arguments: ["id": .string(netdev)])
         }
-        if let object = removals.objects.removeValue(forKey: alias) {
-            _ = try? await qmp.execute("object-del", arguments: ["id": .string(object)])
-        }
+        if let backend = removals.backends.removeValue(forKey: alias) { await deleteBackend(backend, of: alias) }
         forgetDevice(alias)
         await observer.domainDeviceRemoved(definition.uuid, alias: alias)
         if let waiter = removals.waiters.removeValue(forKey: alias) {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Live attach and detach of SCSI controllers, a SCSI disk on a guest without a SCSI controller (the daemon
-/// plugs libvirt's default one in first), inputs, an RNG and a watchdog: the same virsh commands on the same
+/// plugs libvirt's default one in first), inputs, an RNG, a watchdog and a USB redirector: the same virsh commands on the same
 /// booted demo guest on swiftvirtd and on a private libvirtd 9.0 give the same exit status, output, errors,
 /// live XML of those devices and DEVICE_ADDED / DEVICE_REMOVED events; on swiftvirtd the guest's kernel
 /// enumerates each new PCI function. (The host has no USB devices, so `<hostdev type='usb'>` is not tried.)
@@ -23,6 +23,8 @@ extension Integration.DeviceChanges {
         "ib700": "<watchdog model='ib700' action='reset'/>",
         "esb": "<watchdog model='i6300esb' action='poweroff'/>",
         "esbpause": "<watchdog model='i6300esb' action='pause'/>",
+        "redir": "<redirdev bus='usb' type='tcp'><source mode='bind' host='127.0.0.1' service='45871'/></redirdev>",
+        "redir2": "<redirdev bus='usb' type='tcp'><source mode='bind' host='127.0.0.1' service='45872'/></redirdev>",
         "esbat6": """
             <watchdog model='i6300esb' action='poweroff'>
               <address type='pci' domain='0x0000' bus='0x00' slot='0x06' function='0x0'/>
@@ -35,7 +37,7 @@ extension Integration.DeviceChanges {
 
     /// The kinds' part of the live definition.
     static let kindsXPath =
-        "//devices/*[self::controller[@type='scsi'] or self::input or self::rng or self::watchdog or self::disk]"
+        "//devices/*[self::controller[@type='scsi'] or self::input or self::rng or self::watchdog or self::disk or self::redirdev]"
 
     enum KindStep {
         /// attach-device or detach-device --live of one of `kindFiles`.
@@ -58,14 +60,15 @@ extension Integration.DeviceChanges {
             .detach("scsi0"), .detach("usb0"), .detach("scsi7"), .disk("detach-disk", ["sda", "--live"]),
             .gone("<target dev='sda'"), .detach("scsi2"), .gone("<alias name='scsi2'/>"), .detach("scsi0"),
             .gone("<alias name='scsi0'/>"),
-            // Inputs, an RNG, a watchdog.
+            // Inputs, an RNG, a watchdog, a USB redirector (QEMU listening for a usbredir peer).
             .attach("vtablet"), .sees(["1af4:1052"]), .attach("utablet"), .attach("ps2mouse"), .attach("rng"),
-            .sees(["1af4:1005", "1af4:1044"]), .attach("ib700"), .attach("esb"), .sees(["8086:25ab"]), .attach("esb"), .xml,
+            .sees(["1af4:1005", "1af4:1044"]), .attach("ib700"), .attach("esb"), .sees(["8086:25ab"]), .attach("esb"), .attach("redir"),
+            .xml,
             .inQEMU,
             // libvirt finds the watchdog to detach only by model, action and address.
             .detach("esbpause"), .detach("esb"), .detach("esbat6"), .gone("<watchdog"),
-            .detach("ps2mouse"), .detach("utablet"), .gone("bus='usb'"), .detach("rng"), .gone("<rng"), .detach("rng"),
-            .detach("vtablet"), .gone("bus='virtio'"), .xml,
+            .detach("ps2mouse"), .detach("utablet"), .gone("<input type='tablet' bus='usb'"), .detach("rng"), .gone("<rng"), .detach("rng"),
+            .detach("vtablet"), .gone("<input type='tablet' bus='virtio'"), .detach("redir2"), .detach("redir"), .gone("<redirdev"), .xml,
         ]
     }
 
@@ -154,11 +157,15 @@ extension Integration.DeviceChanges {
                 for id in ids { #expect(qtree.contains("id \"\(id)\""), "QEMU should have \(id)") }
                 let objects = try await at.virsh.must("qemu-monitor-command", name, qomObjects)
                 #expect(objects.contains("objrng0") == ids.contains("rng0"), "the RNG's backend: \(objects)")
+                let chardevs = try await at.virsh.must("qemu-monitor-command", name, #"{"execute":"query-chardev"}"#)
+                #expect(chardevs.contains("charredir0") == ids.contains("redir0"), "the redirector's chardev: \(chardevs)")
             }
         }
         if ours {
             let objects = try await at.virsh.must("qemu-monitor-command", name, qomObjects)
             #expect(!objects.contains("objrng0"), "the RNG's backend should be gone: \(objects)")
+            let chardevs = try await at.virsh.must("qemu-monitor-command", name, #"{"execute":"query-chardev"}"#)
+            #expect(!chardevs.contains("charredir0"), "the redirector's chardev should be gone: \(chardevs)")
         }
 
         try await Task.sleep(for: .milliseconds(500))
