@@ -40,12 +40,12 @@ extension Integration.DeviceChanges {
         "//devices/*[self::controller[@type='scsi'] or self::input or self::rng or self::watchdog or self::disk or self::redirdev]"
 
     enum KindStep {
-        /// attach-device or detach-device --live of one of `kindFiles`.
-        case attach(String), detach(String)
+        /// attach-device or detach-device --live of one of `kindFiles`; the same --persistent (live and config).
+        case attach(String), detach(String), attachBoth(String), detachBoth(String)
         /// attach-disk or detach-disk with these arguments after the domain's name.
         case disk(String, [String])
-        /// The live XML of the kinds (`kindsXPath`).
-        case xml
+        /// The live and the persistent XML of the kinds (`kindsXPath`).
+        case xml, inactiveXML
         /// Checks, not in the transcript: the guest enumerated one of these PCI vendor:device after the step
         /// before (swiftvirtd only, when that step succeeded); the live definition lost this text (the guest let
         /// go); QEMU has every device of the kinds the live definition has, and an RNG's backend (swiftvirtd only).
@@ -69,6 +69,9 @@ extension Integration.DeviceChanges {
             .detach("esbpause"), .detach("esb"), .detach("esbat6"), .gone("<watchdog"),
             .detach("ps2mouse"), .detach("utablet"), .gone("<input type='tablet' bus='usb'"), .detach("rng"), .gone("<rng"), .detach("rng"),
             .detach("vtablet"), .gone("<input type='tablet' bus='virtio'"), .detach("redir2"), .detach("redir"), .gone("<redirdev"), .xml,
+            // Live and persistent at once (the controller takes index 0 in both, the live one being free again).
+            .attachBoth("rng"), .attachBoth("vscsi"), .xml, .inactiveXML, .detachBoth("rng"), .detachBoth("scsi0"),
+            .gone("<rng"), .gone("<alias name='scsi0'/>"), .xml, .inactiveXML,
         ]
     }
 
@@ -77,6 +80,11 @@ extension Integration.DeviceChanges {
             try await Self.kindsScenario(CLIEndpoint($0), machine: machine)
         }
         let theirs = try await LibvirtdHarness.with { try await Self.kindsScenario(CLIEndpoint($0), machine: machine) }
+        // What must have worked (the comparison alone would pass if both daemons refused everything).
+        var plugged = ["vscsi1.xml --live", "vtablet.xml --live", "utablet.xml --live", "rng.xml --live", "redir.xml --live"]
+        plugged += ["rng.xml --persistent", "vscsi.xml --persistent", "scsi0.xml --persistent"]
+        if machine == "pc" { plugged += ["sda --targetbus scsi --live", "esb.xml --live", "esbat6.xml --live"] }
+        for command in plugged { #expect(ours.contains { $0.contains("\(command) rc=0") }, "\(command) should succeed") }
         #expect(ours.count == theirs.count)
         for (a, b) in zip(ours, theirs) { #expect(a == b, "\n--- swiftvirtd ---\n\(a)\n--- libvirtd ---\n\(b)") }
     }
@@ -143,7 +151,10 @@ extension Integration.DeviceChanges {
             case .attach(let key): try await virsh("attach-device", name, files[key]!, "--live")
             case .detach(let key): try await virsh("detach-device", name, files[key]!, "--live")
             case .disk(let verb, let arguments): try await record([verb, name] + arguments)
+            case .attachBoth(let key): try await virsh("attach-device", name, files[key]!, "--persistent")
+            case .detachBoth(let key): try await virsh("detach-device", name, files[key]!, "--persistent")
             case .xml: try await virsh("dumpxml", name, "--xpath", kindsXPath)
+            case .inactiveXML: try await virsh("dumpxml", name, "--inactive", "--xpath", kindsXPath)
             case .sees(let ids): if lines.last?.contains(" rc=0\n") == true { try await guestSees(ids) }
             case .gone(let text): try await gone(text)
             case .inQEMU:
