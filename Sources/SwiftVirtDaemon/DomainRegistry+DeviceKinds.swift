@@ -1,3 +1,4 @@
+import Glibc
 import SwiftVirtCore
 
 /// Live attach and detach of the devices beyond disks and NICs that libvirt 9.0's QEMU driver plugs into a
@@ -35,6 +36,16 @@ extension DomainRegistry {
             bus != .usb && bus != .virtio
         {
             throw VirtError(.operationUnsupported, detail: "input device on bus '\(bus.rawValue)' cannot be hot plugged.")
+        }
+        // libvirt lets the guest's device cgroup open the host's entropy source first, which must exist.
+        if let rng = next.devices.rngs.first(where: { $0.alias == alias }), rng.backendModel == .random,
+            let path = rng.backendPath
+        {
+            var info = stat()
+            if stat(path, &info) != 0 {
+                let reason = String(cString: strerror(errno))
+                throw VirtError(.systemError, detail: "Path '\(path)' is not accessible: \(reason)")
+            }
         }
         if let watchdog = next.devices.watchdog, watchdog.alias == alias, watchdog.model != .i6300esb {
             throw VirtError(

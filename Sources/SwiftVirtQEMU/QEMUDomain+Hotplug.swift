@@ -218,7 +218,9 @@ extension QEMUDomain: DeviceHotplug {
         let out = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string(line)])
         if let text = out.stringValue?.trimmingWhitespace(), !text.isEmpty {
             logger.error("human monitor command '\(line)' failed: \(text)")
-            let command = line.split(separator: " ").first.map(String.init) ?? line
+            // Named as libvirt names the QMP command it sends (object-add is object_add to the human monitor).
+            let word = line.split(separator: " ").first.map(String.init) ?? line
+            let command = word == "object_add" ? "object-add" : word
             throw VirtError(.internalError, domain: .qemu, detail: "unable to execute QEMU command '\(command)': \(text)")
         }
     }

@@ -20,6 +20,7 @@ extension Integration.DeviceChanges {
         "utablet": "<input type='tablet' bus='usb'/>",
         "ps2mouse": "<input type='mouse' bus='ps2'/>",
         "rng": "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>",
+        "rngbad": "<rng model='virtio'><backend model='random'>/dev/nonexistent-rng</backend></rng>",
         "ib700": "<watchdog model='ib700' action='reset'/>",
         "esb": "<watchdog model='i6300esb' action='poweroff'/>",
         "esbpause": "<watchdog model='i6300esb' action='pause'/>",
@@ -61,7 +62,7 @@ extension Integration.DeviceChanges {
             .gone("<target dev='sda'"), .detach("scsi2"), .gone("<alias name='scsi2'/>"), .detach("scsi0"),
             .gone("<alias name='scsi0'/>"),
             // Inputs, an RNG, a watchdog, a USB redirector (QEMU listening for a usbredir peer).
-            .attach("vtablet"), .sees(["1af4:1052"]), .attach("utablet"), .attach("ps2mouse"), .attach("rng"),
+            .attach("vtablet"), .sees(["1af4:1052"]), .attach("utablet"), .attach("ps2mouse"), .attach("rngbad"), .attach("rng"),
             .sees(["1af4:1005", "1af4:1044"]), .attach("ib700"), .attach("esb"), .sees(["8086:25ab"]), .attach("esb"), .attach("redir"),
             .xml,
             .inQEMU,
