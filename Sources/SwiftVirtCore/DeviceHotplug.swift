@@ -7,7 +7,10 @@ public protocol DeviceHotplug: RunningDomain {
     /// Plugs the interface `alias` of `definition` (the live definition with it added, its host device made
     /// and named in `<target dev>`) into the guest.
     func attachInterface(alias: String, of definition: DomainDefinition) async throws
-    /// Asks the guest to let go of the device `alias` (a disk or an interface) and waits a while for it to do
+    /// Plugs the device `alias` of `definition` (the live definition with it added: a SCSI controller, an input,
+    /// an RNG, a watchdog or a USB redirector) into the guest, as a start would have created it.
+    func attachDevice(alias: String, of definition: DomainDefinition) async throws
+    /// Asks the guest to let go of the device `alias` (a disk, an interface or one `attachDevice` plugs) and waits a while for it to do
     /// so: true when it is gone, false when the request is still pending. Either way the removal is reported
     /// through the observer's `domainDeviceRemoved` when the guest complies.
     func detachDevice(alias: String) async throws -> Bool

@@ -65,6 +65,10 @@ extension DomainRegistry {
             _ = try await hotplug.detachDevice(alias: alias)
         case (.attach, "interface"):
             try await attachInterface(uuid, device, current: current, hotplug: hotplug)
+        case (.attach, let kind) where Self.pluggableKinds.contains(kind):
+            try await attachOtherDevice(uuid, device, current: current, hotplug: hotplug)
+        case (.detach, let kind) where Self.pluggableKinds.contains(kind):
+            _ = try await hotplug.detachDevice(alias: try Self.aliasToDetach(device, in: current))
         case (.attach, "disk"), (.update, "disk"):
             let target = device.diskTarget ?? ""
             if operation == .update {
@@ -76,8 +80,9 @@ extension DomainRegistry {
                 }
             }
             let changed = try await changedLive(current, device, operation)
-            // Only the disks change: the rest of the live definition keeps what the start gave it (tap names).
-            var next = current
+            // Only the disks (and SCSI controllers they need) change: the rest of the live definition keeps what
+            // the start gave it (tap names).
+            var next = try await plugDiskControllers(uuid, current: current, changed: changed, hotplug: hotplug)
             next.devices.disks = changed.devices.disks
             if operation == .attach {
                 try await hotplug.attachDisk(target: target, of: next)
@@ -100,12 +105,25 @@ extension DomainRegistry {
     }
 
     /// The live definition with `device` attached or updated, checked as a definition.
+    /// Controllers it gains are the attached one or SCSI controllers an attached disk needs (plugged in first).
     func changedLive(_ current: DomainDefinition, _ device: DeviceEdit.Device, _ operation: DeviceEdit.Operation)
         async throws -> DomainDefinition
     {
         let xml = try DeviceEdit.apply(operation, device, to: DomainXML.formatState(current))
         let changed = try await resolvingDisks(try prepare(xml: xml))
-        if changed.devices.controllers.count != current.devices.controllers.count {
+        let known = Set(current.devices.controllers.compactMap(\.alias))
+        let gained = changed.devices.controllers.filter { !($0.alias.map(known.contains) ?? true) }
+        // libvirt adds no bus to a running guest: a PCI device with no free hot-pluggable slot is refused.
+        if gained.contains(where: { $0.type == .pci }) {
+            throw VirtError(.internalError, detail: "No more available PCI slots")
+        }
+        let expected =
+            switch device.kind {
+            case "controller": gained.count == 1
+            case "disk": gained.allSatisfy { $0.type == .scsi }
+            default: gained.isEmpty
+            }
+        if !expected || changed.devices.controllers.count - gained.count != current.devices.controllers.count {
             throw VirtError(
                 .operationUnsupported,
                 detail: "the \(device.kind) needs a controller the running guest does not have; attach the controller first")
@@ -145,7 +163,7 @@ extension DomainRegistry {
     }
 
     /// libvirt's DEVICE_ADDED, once a hot-plugged device is in the guest and the live definition.
-    private func publishDeviceAdded(_ uuid: DomainUUID, alias: String) {
+    func publishDeviceAdded(_ uuid: DomainUUID, alias: String) {
         guard let rec = try? record(uuid) else { return }
         events.publish(DomainEventNotice(kind: .deviceAdded, domain: rec.identity, lifecycle: nil, deviceAlias: alias))
     }
@@ -154,6 +172,11 @@ extension DomainRegistry {
     func domainDeviceRemoved(_ uuid: DomainUUID, alias: String) async {
         guard let rec = try? record(uuid), var live = rec.live else { return }
         live.devices.disks.removeAll { $0.alias == alias }
+        live.devices.controllers.removeAll { $0.alias == alias }
+        live.devices.inputs.removeAll { $0.alias == alias }
+        live.devices.rngs.removeAll { $0.alias == alias }
+        live.devices.redirdevs.removeAll { $0.alias == alias }
+        if live.devices.watchdog?.alias == alias { live.devices.watchdog = nil }
         if let nic = live.devices.interfaces.first(where: { $0.alias == alias }) {
             live.devices.interfaces.removeAll { $0.alias == alias }
             await plugger?.unplug(nic)

@@ -101,6 +101,7 @@ extension ArgumentBuilder {
                 throw QEMUCommandLineError.invalid("\(what) has no source service (port)")
             }
             s = "socket,id=\(id),host=\(qemuEscaped(dev.source?.host ?? "127.0.0.1")),port=\(qemuEscaped(service))"
+            if dev.source?.tls == true { throw QEMUCommandLineError.unsupported("\(what) with TLS (<source tls='yes'>)") }
             if dev.tcpProtocol == .telnet { s += ",telnet=on" }
             if dev.source?.mode == .bind { s += ",server=on,wait=off" }
         case .dev:

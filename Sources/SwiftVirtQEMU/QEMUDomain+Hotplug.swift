@@ -12,6 +12,9 @@ extension QEMUDomain: DeviceHotplug {
         var nodes: [String: [String]] = [:]
         /// The network backend to delete once the device is gone.
         var netdevs: [String: String] = [:]
+        /// The kind of backend (an RNG's object, a redirector's character device) to delete once the device is
+        /// gone.
+        var backends: [String: String] = [:]
         /// Detach calls waiting for their device to go.
         var waiters: [String: CheckedContinuation<Bool, Never>] = [:]
         /// Gone before anyone waited.
@@ -64,11 +67,13 @@ extension QEMUDomain: DeviceHotplug {
             removals.removed.remove(alias)
             removals.nodes[alias] = try await blockNodes(of: alias)
             removals.netdevs[alias] = try await netdev(of: alias)
+            removals.backends[alias] = backendOption(of: alias)
             do {
                 _ = try await qmp.execute("device_del", arguments: ["id": .string(alias)])
             } catch {
                 removals.nodes[alias] = nil
                 removals.netdevs[alias] = nil
+                removals.backends[alias] = nil
                 throw error
             }
             return await waitForRemoval(alias)
@@ -132,8 +137,8 @@ extension QEMUDomain: DeviceHotplug {
         if let netdev = removals.netdevs.removeValue(forKey: alias) {
             _ = try? await qmp.execute("netdev_del", arguments: ["id": .string(netdev)])
         }
-        liveDevices.disks.removeAll { $0.alias == alias }
-        liveDevices.interfaces.removeAll { $0.alias == alias }
+        if let backend = removals.backends.removeValue(forKey: alias) { await deleteBackend(backend, of: alias) }
+        forgetDevice(alias)
         await observer.domainDeviceRemoved(definition.uuid, alias: alias)
         if let waiter = removals.waiters.removeValue(forKey: alias) {
             waiter.resume(returning: true)
@@ -242,18 +247,20 @@ extension QEMUDomain: DeviceHotplug {
         }
     }
 
-    private func hotplugContext(_ live: DomainDefinition) -> QEMUCommandLine.Context {
+    func hotplugContext(_ live: DomainDefinition) -> QEMUCommandLine.Context {
         QEMUCommandLine.Context(
             accelerator: .usable, monitorSocketPath: "", channelDirectory: status.domainDirectory,
             defaultMachine: live.os.machine ?? "pc", startPaused: false)
     }
 
     /// The human monitor's answer is empty on success and the error's text otherwise.
-    private func humanCommand(_ line: String) async throws {
+    func humanCommand(_ line: String) async throws {
         let out = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string(line)])
         if let text = out.stringValue?.trimmingWhitespace(), !text.isEmpty {
             logger.error("human monitor command '\(line)' failed: \(text)")
-            let command = line.split(separator: " ").first.map(String.init) ?? line
+            // Named as libvirt names the QMP command it sends (object-add is object_add to the human monitor).
+            let word = line.split(separator: " ").first.map(String.init) ?? line
+            let command = word == "object_add" ? "object-add" : word
             throw VirtError(.internalError, domain: .qemu, detail: "unable to execute QEMU command '\(command)': \(text)")
         }
     }

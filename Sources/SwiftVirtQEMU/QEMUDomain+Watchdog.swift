@@ -18,7 +18,7 @@ extension QEMUDomain {
         if action == .pause, state == .running {
             setState(.paused, .pausedWatchdog, event: .suspendedWatchdog)
         }
-        if definition.devices.watchdog?.action == .dump, let directory = autoDumpDirectory {
+        if liveDevices.watchdog?.action == .dump, let directory = autoDumpDirectory {
             Task { await self.dumpAndResume(into: directory) }
         }
     }

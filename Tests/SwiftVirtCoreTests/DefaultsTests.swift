@@ -55,6 +55,15 @@ import Testing
         #expect(Array(mac.bytes.prefix(3)) == [0x52, 0x54, 0x00])
     }
 
+    /// libvirt names a disk on an lsilogic controller without its target: scsi0-0-0, not scsi0-0-0-0.
+    @Test func lsilogicDiskAliasHasNoTarget() throws {
+        var d = try Fixture.parsed("minimal")
+        d.devices.disks = [Disk(sourcePath: "/tmp/a.img", targetDev: "sda", targetBus: .scsi)]
+        try d.applyDefaults()
+        #expect(d.devices.controllers.first { $0.type == .scsi }?.model == .lsilogic)
+        #expect(d.devices.disks.map(\.alias) == ["scsi0-0-0"])
+    }
+
     @Test func pcVideoAtSlotTwoAndDriveAliases() throws {
         let d = try Fixture.completed("rich-pc")
         #expect(d.devices.videos.first?.address == .pci(PCIAddress(bus: 0, slot: 2)))

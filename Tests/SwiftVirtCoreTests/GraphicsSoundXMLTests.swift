@@ -69,6 +69,14 @@ import Testing
         #expect(again == d)
     }
 
+    /// A TCP redirector's `tls` is kept as written (libvirt writes it for a hot-plugged one).
+    @Test func redirdevTLSChoiceIsKept() throws {
+        let d = try Self.completed(
+            "<redirdev bus='usb' type='tcp'><source mode='bind' host='127.0.0.1' service='4000' tls='no'/></redirdev>")
+        #expect(d.devices.redirdevs.first?.backend.source?.tls == false)
+        #expect(Self.deviceLines(d).contains("<source mode='bind' host='127.0.0.1' service='4000' tls='no'/>"))
+    }
+
     @Test func spiceWithoutPortsOrAutoportListensNowhere() throws {
         let d = try Self.completed("<graphics type='spice' listen='1.2.3.4'/>")
         #expect(

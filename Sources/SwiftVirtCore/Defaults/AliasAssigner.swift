@@ -16,7 +16,9 @@ enum AliasAssigner {
         for i in d.disks.indices where d.disks[i].alias == nil {
             let disk = d.disks[i]
             if let a = disk.address?.drive, let bus = disk.targetBus, bus != .virtio, bus != .usb {
-                let tail = bus == .scsi ? "\(a.bus)-\(a.target)-\(a.unit)" : "\(a.bus)-\(a.unit)"
+                // libvirt leaves the target out on an lsilogic controller.
+                let lsi = d.controllers.contains { $0.type == .scsi && $0.index == a.controller && $0.model == .lsilogic }
+                let tail = bus == .scsi && !lsi ? "\(a.bus)-\(a.target)-\(a.unit)" : "\(a.bus)-\(a.unit)"
                 d.disks[i].alias = claim("\(bus.rawValue)\(a.controller)-\(tail)")
             } else {
                 let prefix = disk.targetBus == .usb ? "usb-disk" : "virtio-disk"

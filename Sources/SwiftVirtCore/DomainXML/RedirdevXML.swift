@@ -14,9 +14,11 @@ enum RedirdevXML {
         }
         var backend = CharDevice(type: type)
         backend.source = try r.child("source") { c throws(DomainXMLError) in
-            CharDevice.Source(
+            var source = CharDevice.Source(
                 path: c.string("path"), mode: try c.enumeration("mode"), host: c.string("host"),
                 service: c.string("service"))
+            source.tls = c.string("tls").map { $0 == "yes" }
+            return source
         }
         backend.tcpProtocol = try r.child("protocol") { c throws(DomainXMLError) in
             try c.requiredEnumeration("type", as: CharDevice.TCPProtocol.self, unsupported: ["telnets", "tls"])
@@ -43,7 +45,11 @@ enum RedirdevXML {
         w.element("redirdev", [("bus", d.bus.rawValue), ("type", d.backend.type.rawValue)]) { w in
             if let s = d.backend.source {
                 w.empty(
-                    "source", [("mode", s.mode?.rawValue), ("host", s.host), ("service", s.service), ("path", s.path)])
+                    "source",
+                    [
+                        ("mode", s.mode?.rawValue), ("host", s.host), ("service", s.service),
+                        ("tls", s.tls.map { $0 ? "yes" : "no" }), ("path", s.path),
+                    ])
             }
             if let p = d.backend.tcpProtocol { w.empty("protocol", [("type", p.rawValue)]) }
             if let b = d.bootOrder { w.empty("boot", [("order", String(b))]) }

@@ -25,6 +25,9 @@ public struct CharDevice: Sendable, Equatable {
         public var append: OnOff?
         /// spiceport: the SPICE port's name (`<source channel=...>`).
         public var channel: String?
+        /// tcp: `tls='yes'|'no'` as given, or as the driver fills it in for a hot-plugged redirector (libvirt's
+        /// chardev_tls default, off).
+        public var tls: Bool?
         public init(
             path: String? = nil, mode: SourceMode? = nil, host: String? = nil, service: String? = nil,
             append: OnOff? = nil, channel: String? = nil

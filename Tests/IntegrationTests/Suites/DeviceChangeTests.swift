@@ -204,16 +204,24 @@ extension Integration {
             // What was plugged in is remembered once acknowledged: a daemon killed at once comes back knowing
             // the devices by the names QEMU has for them, and can unplug them.
             try await virsh.must("attach-interface", guest.name, "network", "hotnet", "--model", "virtio", "--mac", "52:54:00:12:34:57")
+            let rng = daemon.scratch.appendingPathComponent("rng.xml").path
+            try "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>".write(
+                toFile: rng, atomically: true, encoding: .utf8)
+            try await virsh.must("attach-device", guest.name, rng, "--live")
             try await daemon.killDaemon()
             try await daemon.start()
             let after = try await virsh.must("dumpxml", guest.name)
             #expect(after.contains("<alias name='virtio-disk2'/>") && after.contains("52:54:00:12:34:57"), "\(after)")
+            #expect(after.contains("<alias name='rng0'/>"), "\(after)")
             try await virsh.must("detach-interface", guest.name, "network", "--mac", "52:54:00:12:34:57")
             try await virsh.must("detach-disk", guest.name, "vdc", "--live")
-            try await waitUntil("both devices to leave the guest", timeout: .seconds(30)) {
+            try await virsh.must("detach-device", guest.name, rng, "--live")
+            try await waitUntil("the three devices to leave the guest", timeout: .seconds(30)) {
                 let xml = try await virsh.must("dumpxml", guest.name)
-                return !xml.contains("52:54:00:12:34:57") && !xml.contains("<target dev='vdc'")
+                return !xml.contains("52:54:00:12:34:57") && !xml.contains("<target dev='vdc'") && !xml.contains("<rng")
             }
+            let objects = try await virsh.must("qemu-monitor-command", guest.name, Self.qomObjects)
+            #expect(!objects.contains("objrng0"), "the RNG's backend should be gone: \(objects)")
             try await virsh.must("destroy", guest.name)
         }
     }

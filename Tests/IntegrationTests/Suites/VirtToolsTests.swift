@@ -5,7 +5,8 @@ extension Integration {
     /// Debian's virt-clone and virt-xml (virtinst 4.1) against swiftvirtd. virt-clone: `--auto-clone` (the disk
     /// cloned as a pool volume) and `--file`, with the clone's definition equal to the one libvirtd 9.0 stores
     /// for the same commands, but for what either side picks at random. virt-xml: `--edit` on the definition,
-    /// `--add-device` and `--remove-device` of a disk and a NIC on a running guest with `--update` (hotplug).
+    /// `--add-device` and `--remove-device` of a disk and a NIC on a running guest with `--update` (hotplug), and
+    /// `--add-device` of an RNG and a SCSI controller.
     @Suite struct VirtTools {
         static let virtClone = "/usr/bin/virt-clone"
         static let virtXML = "/usr/bin/virt-xml"
@@ -93,6 +94,19 @@ extension Integration {
                     let nic = try await virtXML("--add-device", "--network", "network=vxnet,mac=52:54:00:65:43:21", "--update")
                     #expect(nic.succeeded && nic.stdout.contains("Device hotplug successful."), "\(nic)")
                     #expect(try await virsh.must("domiflist", guest.name).contains("52:54:00:65:43:21"))
+
+                    // Other kinds the guest takes live: an RNG and a SCSI controller.
+                    for change in [["--rng", "/dev/urandom"], ["--controller", "type=scsi,model=virtio-scsi"]] {
+                        let plug = try await run(
+                            Self.virtXML, ["--connect", virsh.uri, guest.name, "--add-device"] + change + ["--update"],
+                            scratch: daemon.scratch)
+                        #expect(plug.succeeded && plug.stdout.contains("Device hotplug successful."), "\(plug)")
+                    }
+                    for flags in [[], ["--inactive"]] {
+                        let xml = try await run(
+                            TestEnvironment.virsh, virsh.baseArguments + ["dumpxml", guest.name] + flags, scratch: daemon.scratch)
+                        #expect(xml.stdout.contains("<rng model='virtio'>") && xml.stdout.contains("model='virtio-scsi'"), "\(xml)")
+                    }
 
                     let remove = try await virtXML("--remove-device", "--disk", "target=vdb", "--update")
                     #expect(remove.succeeded, "\(remove)")

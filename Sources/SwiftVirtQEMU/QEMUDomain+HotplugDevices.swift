@@ -1,0 +1,111 @@
+import SwiftVirtCore
+
+/// SCSI controllers, inputs, RNGs, watchdogs and USB redirectors plugged into a running guest as libvirt's QEMU
+/// driver does it: the `-object`, `-chardev` and `-device` values a start would give the device, added over the
+/// monitor (object_add, chardev-add, device_add), a watchdog's action set first (set-action). Removal is
+/// device_del, as for disks and NICs (QEMUDomain+Hotplug.swift), an RNG's backend object or a redirector's
+/// character device deleted once the guest has let go.
+extension QEMUDomain {
+    public func attachDevice(alias: String, of live: DomainDefinition) async throws {
+        try await job.run {
+            try requireAlive()
+            var builder = ArgumentBuilder(definition: live, context: hotplugContext(live))
+            let options = try builder.hotplugOptions(alias)
+            guard options.contains(where: { $0.option == "-device" }) else {
+                throw VirtError(.internalError, domain: .qemu, detail: "no device \(alias) to attach")
+            }
+            if let watchdog = live.devices.watchdog, watchdog.alias == alias {
+                // QEMU has no 'dump': it pauses, and the driver dumps (QEMUDomain+Watchdog.swift).
+                let action = watchdog.action == .dump ? "pause" : (watchdog.action ?? .reset).rawValue
+                _ = try await qmp.execute("set-action", arguments: ["watchdog": .string(action)])
+            }
+            var backends: [String] = []
+            do {
+                for (option, value) in options {
+                    switch option {
+                    case "-object":
+                        try await humanCommand("object_add " + value)
+                        backends.append(option)
+                    case "-chardev":
+                        try await humanCommand("chardev-add " + value)
+                        backends.append(option)
+                    default:
+                        try await humanCommand("device_add " + value)
+                    }
+                }
+            } catch {
+                for backend in backends.reversed() { await deleteBackend(backend, of: alias) }
+                throw error
+            }
+            liveDevices.controllers = live.devices.controllers
+            liveDevices.inputs = live.devices.inputs
+            liveDevices.rngs = live.devices.rngs
+            liveDevices.watchdog = live.devices.watchdog
+            liveDevices.redirdevs = live.devices.redirdevs
+        }
+    }
+
+    /// Deletes the backend (`-object` or `-chardev`) QEMU has for the device `alias`, named as a start names it.
+    func deleteBackend(_ option: String, of alias: String) async {
+        if option == "-chardev" {
+            _ = try? await qmp.execute("chardev-remove", arguments: ["id": .string("char\(alias)")])
+        } else {
+            _ = try? await qmp.execute("object-del", arguments: ["id": .string("obj\(alias)")])
+        }
+    }
+
+    /// The kind of backend (`-object`, `-chardev`) QEMU has for the device `alias` of this run, if any.
+    func backendOption(of alias: String) -> String? {
+        if liveDevices.rngs.contains(where: { $0.alias == alias }) { return "-object" }
+        if liveDevices.redirdevs.contains(where: { $0.alias == alias }) { return "-chardev" }
+        return nil
+    }
+
+    /// The device `alias` left the guest: out of the devices this run knows.
+    func forgetDevice(_ alias: String) {
+        liveDevices.disks.removeAll { $0.alias == alias }
+        liveDevices.interfaces.removeAll { $0.alias == alias }
+        liveDevices.controllers.removeAll { $0.alias == alias }
+        liveDevices.inputs.removeAll { $0.alias == alias }
+        liveDevices.rngs.removeAll { $0.alias == alias }
+        liveDevices.redirdevs.removeAll { $0.alias == alias }
+        if liveDevices.watchdog?.alias == alias { liveDevices.watchdog = nil }
+    }
+}
+
+extension ArgumentBuilder {
+    /// The `-object`, `-chardev` and `-device` options (in order) a start gives the controller, input, RNG,
+    /// watchdog or redirector `alias` of this definition.
+    mutating func hotplugOptions(_ alias: String) throws -> [(option: String, value: String)] {
+        args = []
+        let d = def.devices
+        if d.controllers.contains(where: { $0.alias == alias }) {
+            try addControllers()
+        } else if d.inputs.contains(where: { $0.alias == alias }) {
+            try addInputs()
+        } else if d.rngs.contains(where: { $0.alias == alias }) {
+            try addRNGs()
+        } else if d.watchdog?.alias == alias {
+            try addWatchdog()
+        } else if d.redirdevs.contains(where: { $0.alias == alias }) {
+            try addRedirdevs()
+        }
+        var options: [(option: String, value: String)] = []
+        var i = 0
+        while i < args.count {
+            let option = args[i]
+            guard i + 1 < args.count, !args[i + 1].hasPrefix("-") else {
+                i += 1
+                continue
+            }
+            let value = args[i + 1]
+            i += 2
+            let ids = value.split(separator: ",").filter { $0.hasPrefix("id=") }
+            let wanted = ["-device": "id=\(alias)", "-object": "id=obj\(alias)", "-chardev": "id=char\(alias)"][option]
+            if let wanted, ids.contains(where: { $0 == wanted }) {
+                options.append((option, value))
+            }
+        }
+        return options
+    }
+}
