@@ -136,6 +136,12 @@ public protocol DomainMemoryStatistics: RunningDomain {
     func memoryStats() async throws -> [(tag: MemoryStatTag, value: UInt64)]
 }
 
+/// A running domain whose balloon refreshes its statistics as often as virDomainSetMemoryStatsPeriod asks.
+public protocol DomainBalloonPeriod: RunningDomain {
+    /// How often the guest's balloon driver refreshes its statistics, in seconds (0: never).
+    func setMemoryStatsPeriod(_ seconds: Int32) async throws
+}
+
 /// A running domain that answers virDomainGetCPUStats.
 public protocol DomainCPUStatistics: RunningDomain {
     /// The process's CPU time: total, user and system, in nanoseconds.
@@ -148,7 +154,7 @@ public protocol DomainCPUStatistics: RunningDomain {
 /// plus virConnectGetAllDomainStats' groups, virDomainBlockStatsFlags and the balloon period. A driver that
 /// cannot does not adopt it; its running domains then report in stats records only what their definition says.
 public protocol DomainStatistics: DomainBlockStatistics, DomainInterfaceStatistics, DomainMemoryStatistics,
-    DomainCPUStatistics
+    DomainBalloonPeriod, DomainCPUStatistics
 {
     /// The groups this domain fills while running; asking for others with ENFORCE_STATS is an error.
     nonisolated var supportedStatsGroups: [DomainStatsGroup] { get }
@@ -157,8 +163,6 @@ public protocol DomainStatistics: DomainBlockStatistics, DomainInterfaceStatisti
     func statistics(_ group: DomainStatsGroup, backing: Bool) async -> [TypedStat]
     /// Block I/O of one disk by target or source path, or of every disk summed when `disk` is empty.
     func blockIO(disk: String) async throws -> BlockIOTotals
-    /// How often the guest's balloon driver refreshes its statistics, in seconds (0: never).
-    func setMemoryStatsPeriod(_ seconds: Int32) async throws
 }
 
 extension DomainStatistics {

@@ -93,7 +93,7 @@ enum DomainStatsRoutes {
             let api = Remote.DomainSetMemoryStatsPeriod.info.api
             try checkFlags(args.flags, allowed: DomainRegistry.affectLive | DomainRegistry.affectConfig, api)
             try await ctx.registry.setMemoryStatsPeriod(args.dom.domainUUID(), args.period, flags: args.flags) {
-                guard let stats = $0 as? any DomainStatistics else {
+                guard let stats = $0 as? any DomainBalloonPeriod else {
                     throw Dispatcher.notSupported(Remote.DomainSetMemoryStatsPeriod.info)
                 }
                 try await stats.setMemoryStatsPeriod(args.period)

@@ -4,7 +4,9 @@ import SwiftVirtCore
 /// The per-call statistics of libvirt's test driver. There is no guest to count anything: block and interface
 /// counters are fractions of the wall clock in microseconds, so they grow like a busy guest's; memory and CPU
 /// figures are fixed or derived from the definition.
-extension TestDomain: DomainBlockStatistics, DomainInterfaceStatistics, DomainMemoryStatistics, DomainCPUStatistics {
+extension TestDomain: DomainBlockStatistics, DomainInterfaceStatistics, DomainMemoryStatistics, DomainBalloonPeriod,
+    DomainCPUStatistics
+{
     /// The wall clock in microseconds, the base of the counters.
     private static func clockMicroseconds() -> Int64 {
         var now = timespec()
@@ -46,7 +48,7 @@ extension TestDomain: DomainBlockStatistics, DomainInterfaceStatistics, DomainMe
 
     /// With a balloon, figures derived from the current memory in libvirt's test driver's order; without, none.
     func memoryStats() async throws -> [(tag: MemoryStatTag, value: UInt64)] {
-        guard let balloon = definition.devices.memballoon, balloon.model != .none else { return [] }
+        guard hasBalloon else { return [] }
         let current = definition.currentMemoryKiB
         return [
             (.actualBalloon, current), (.swapIn, 0), (.swapOut, 0), (.majorFault, 0), (.minorFault, 0),
@@ -54,6 +56,13 @@ extension TestDomain: DomainBlockStatistics, DomainInterfaceStatistics, DomainMe
             (.diskCaches, current / 8), (.hugetlbAllocations, 0), (.hugetlbFailures, 0), (.rss, current / 2),
         ]
     }
+
+    /// Only recorded in the live definition (by the daemon): there is no balloon driver to tell.
+    func setMemoryStatsPeriod(_ seconds: Int32) async throws {
+        guard hasBalloon else { throw VirtError.noMemoryBalloon }
+    }
+
+    private var hasBalloon: Bool { definition.devices.memballoon.map { $0.model != .none } ?? false }
 
     /// libvirt's test driver's fixed total CPU time, in nanoseconds.
     private static let totalCPUTime: UInt64 = 48_772_617_035

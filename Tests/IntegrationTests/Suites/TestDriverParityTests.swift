@@ -72,6 +72,9 @@ extension Integration {
                     "domblkinfo test --all", "domblkinfo test hdz", "domblkstat test", "domblkstat test hdz",
                     "domifstat test nosuch", "domstats", "domstats --iothread test",
                     "domstats --state --list-active", "domstats --vcpu --enforce", "dumpxml test",
+                    "dommemstat test --period 7 --live; dommemstat test --period 9 --config; dumpxml test; "
+                        + "dumpxml --inactive test",
+                    "dommemstat t9 --period 2",
                     "destroy test; dommemstat test; domblkinfo test vda; domifstat test testnet0; cpu-stats test; "
                         + "domstats; domblkstat test vda",
                 ] {
@@ -105,6 +108,8 @@ extension Integration {
                 // Named, not all: libvirt lists a host's domains in its hash table's order, which varies.
                 let sequence = [
                     "define \(xml)", "domstats --iothread t3", "start t3", "domstats --iothread t3", "domstats t3 test",
+                    // Nor has it a balloon: no memory statistics, and no period to set.
+                    "dommemstat t3", "dommemstat t3 --period 2",
                 ].joined(separator: "; ")
                 let (libvirt, ours) = try await Self.bothOutputs(daemon, sequence)
                 #expect(ours == libvirt, "--- libvirt ---\n\(libvirt)\n--- swiftvirtd ---\n\(ours)")
