@@ -102,10 +102,60 @@ public enum MemoryStatTag: Int32, Sendable, CaseIterable {
     }
 }
 
-/// A running domain that reports libvirt's statistics (virConnectGetAllDomainStats, virDomainBlockStats,
-/// InterfaceStats, MemoryStats, GetCPUStats). A driver that cannot does not adopt it; its running domains then
-/// report only what their definition says.
-public protocol DomainStatistics: RunningDomain {
+/// The five figures of virDomainBlockStats (the call without flags and typed parameters).
+public struct LegacyBlockStats: Sendable, Equatable {
+    public var readRequests: Int64
+    public var readBytes: Int64
+    public var writeRequests: Int64
+    public var writeBytes: Int64
+    /// -1 where the hypervisor does not count errors.
+    public var errors: Int64
+
+    public init(readRequests: Int64, readBytes: Int64, writeRequests: Int64, writeBytes: Int64, errors: Int64) {
+        (self.readRequests, self.readBytes, self.writeRequests, self.writeBytes) =
+            (readRequests, readBytes, writeRequests, writeBytes)
+        self.errors = errors
+    }
+}
+
+/// A running domain that answers virDomainBlockStats.
+public protocol DomainBlockStatistics: RunningDomain {
+    /// One disk by target or source path, or (where the driver can) every disk summed when `disk` is empty.
+    func legacyBlockStats(disk: String) async throws -> LegacyBlockStats
+}
+
+/// A running domain that answers virDomainInterfaceStats.
+public protocol DomainInterfaceStatistics: RunningDomain {
+    /// One interface by host device name or MAC address.
+    func interfaceCounters(_ device: String) async throws -> InterfaceCounters
+}
+
+/// A running domain that answers virDomainMemoryStats.
+public protocol DomainMemoryStatistics: RunningDomain {
+    /// The balloon's figures and the process's resident size, in the driver's order.
+    func memoryStats() async throws -> [(tag: MemoryStatTag, value: UInt64)]
+}
+
+/// A running domain whose balloon refreshes its statistics as often as virDomainSetMemoryStatsPeriod asks.
+public protocol DomainBalloonPeriod: RunningDomain {
+    /// How often the guest's balloon driver refreshes its statistics, in seconds (0: never).
+    func setMemoryStatsPeriod(_ seconds: Int32) async throws
+}
+
+/// A running domain that answers virDomainGetCPUStats.
+public protocol DomainCPUStatistics: RunningDomain {
+    /// The process's CPU time: total, user and system, in nanoseconds.
+    func cpuTimes() async throws -> (total: UInt64, user: UInt64, system: UInt64)
+    /// CPU time per host CPU (index = CPU number), of the whole process and of its vCPU threads.
+    func perHostCPUTimes() async throws -> (all: [UInt64], vcpus: [UInt64])
+}
+
+/// A running domain that reports all of libvirt's statistics as its QEMU driver does: the per-call ones above
+/// plus virConnectGetAllDomainStats' groups, virDomainBlockStatsFlags and the balloon period. A driver that
+/// cannot does not adopt it; its running domains then report in stats records only what their definition says.
+public protocol DomainStatistics: DomainBlockStatistics, DomainInterfaceStatistics, DomainMemoryStatistics,
+    DomainBalloonPeriod, DomainCPUStatistics
+{
     /// The groups this domain fills while running; asking for others with ENFORCE_STATS is an error.
     nonisolated var supportedStatsGroups: [DomainStatsGroup] { get }
     /// The entries of one group (not `state`, which the daemon knows), in libvirt's order and names. `backing`:
@@ -113,16 +163,35 @@ public protocol DomainStatistics: RunningDomain {
     func statistics(_ group: DomainStatsGroup, backing: Bool) async -> [TypedStat]
     /// Block I/O of one disk by target or source path, or of every disk summed when `disk` is empty.
     func blockIO(disk: String) async throws -> BlockIOTotals
-    /// One interface by host device name or MAC address.
-    func interfaceCounters(_ device: String) async throws -> InterfaceCounters
-    /// The balloon's figures and the process's resident size, in libvirt's order.
-    func memoryStats() async throws -> [(tag: MemoryStatTag, value: UInt64)]
-    /// How often the guest's balloon driver refreshes its statistics, in seconds (0: never).
-    func setMemoryStatsPeriod(_ seconds: Int32) async throws
-    /// The process's CPU time: total, user and system, in nanoseconds.
-    func cpuTimes() async throws -> (total: UInt64, user: UInt64, system: UInt64)
-    /// CPU time per host CPU (index = CPU number), of the whole process and of its vCPU threads.
-    func perHostCPUTimes() async throws -> (all: [UInt64], vcpus: [UInt64])
+}
+
+extension DomainStatistics {
+    /// virDomainBlockStats from the block I/O counters; QEMU does not count errors.
+    public func legacyBlockStats(disk: String) async throws -> LegacyBlockStats {
+        let io = try await blockIO(disk: disk)
+        let values = [io.readRequests, io.readBytes, io.writeRequests, io.writeBytes]
+        guard values.allSatisfy({ $0 <= UInt64(Int64.max) }) else {
+            throw VirtError(.overflow, domain: .qemu, detail: "statistic value too large")
+        }
+        return LegacyBlockStats(
+            readRequests: Int64(io.readRequests), readBytes: Int64(io.readBytes),
+            writeRequests: Int64(io.writeRequests), writeBytes: Int64(io.writeBytes), errors: -1)
+    }
+}
+
+/// A hypervisor driver whose stats records hold a fixed set of groups, filled from each domain's definition and
+/// whether it runs, rather than from its running domains (libvirt's test driver).
+public protocol DefinitionDomainStats: HypervisorDriver {
+    /// The groups every record may hold (`state` included); asking for others with ENFORCE_STATS is an error.
+    var statsGroups: [DomainStatsGroup] { get }
+    /// The entries of one group (not `state`, which the daemon knows) of a domain defined as `definition`.
+    func statistics(_ group: DomainStatsGroup, of definition: DomainDefinition, active: Bool) -> [TypedStat]
+}
+
+/// A hypervisor driver that answers virDomainGetBlockInfo from the definition alone, running or not (libvirt's
+/// test driver), rather than from its running domains (`DiskBlockInfo`) or the image file.
+public protocol DefinitionBlockInfo: HypervisorDriver {
+    func blockInfo(disk: String, of definition: DomainDefinition) throws -> BlockInfo
 }
 
 extension VirtError {

@@ -4,10 +4,16 @@ import SwiftVirtSystem
 
 /// virDomainGetBlockInfo: a running domain's driver says what its hypervisor sees; for an inactive domain the
 /// image is read as libvirt's QEMU driver reads it (capacity from the image header, allocation the blocks the
-/// file takes on the host, physical its size).
+/// file takes on the host, physical its size). A driver answering from definitions (`DefinitionBlockInfo`) does so
+/// in either state.
 enum DomainBlockInfo {
-    static func info(of path: String, in uuid: DomainUUID, _ registry: DomainRegistry) async throws -> BlockInfo {
+    static func info(
+        of path: String, in uuid: DomainUUID, _ registry: DomainRegistry, hypervisor: any HypervisorDriver
+    ) async throws -> BlockInfo {
         let rec = try await registry.record(uuid)
+        if let fixed = hypervisor as? any DefinitionBlockInfo {
+            return try fixed.blockInfo(disk: path, of: rec.live ?? rec.config)
+        }
         guard !rec.isActive else {
             return try await registry.withActive(uuid) { running in
                 guard let disks = running as? any DiskBlockInfo else {

@@ -37,24 +37,28 @@ enum DomainStatsRoutes {
                 else { continue }
                 records.append(
                     try await record(
-                        rec, groups: args.stats, enforce: args.flags & enforce != 0, backing: args.flags & backing != 0))
+                        rec, groups: args.stats, enforce: args.flags & enforce != 0, backing: args.flags & backing != 0,
+                        hypervisor: ctx.hypervisor))
             }
             return ConnectGetAllDomainStatsRet(retStats: records)
         }
         table.on(Remote.DomainBlockStats.self, waits: true) { args, ctx in
-            let io = try await running(args.dom, ctx, Remote.DomainBlockStats.info).blockIO(disk: args.path)
-            let values = [io.readRequests, io.readBytes, io.writeRequests, io.writeBytes]
-            guard values.allSatisfy({ $0 <= UInt64(Int64.max) }) else {
-                throw VirtError(.overflow, domain: .qemu, detail: "statistic value too large")
-            }
-            // QEMU does not count errors.
+            let stats = try await running(
+                args.dom, ctx, Remote.DomainBlockStats.info, as: (any DomainBlockStatistics).self)
+            let s = try await stats.legacyBlockStats(disk: args.path)
             return DomainBlockStatsRet(
-                rdReq: Int64(io.readRequests), rdBytes: Int64(io.readBytes), wrReq: Int64(io.writeRequests),
-                wrBytes: Int64(io.writeBytes), errs: -1)
+                rdReq: s.readRequests, rdBytes: s.readBytes, wrReq: s.writeRequests, wrBytes: s.writeBytes, errs: s.errors)
         }
         table.on(Remote.DomainBlockStatsFlags.self, waits: true) { args, ctx in
+            // A driver whose records come from definitions has no running domains with these counters: the call is
+            // unsupported whatever the domain's state, as where libvirt's driver lacks the entry point.
+            if ctx.hypervisor is any DefinitionDomainStats {
+                throw Dispatcher.notSupported(Remote.DomainBlockStatsFlags.info)
+            }
             try checkFlags(args.flags, allowed: stringOkay, Remote.DomainBlockStatsFlags.info.api)
-            let io = try await running(args.dom, ctx, Remote.DomainBlockStatsFlags.info).blockIO(disk: args.path)
+            let stats = try await running(
+                args.dom, ctx, Remote.DomainBlockStatsFlags.info, as: (any DomainStatistics).self)
+            let io = try await stats.blockIO(disk: args.path)
             let fields = blockStatsFields(io)
             if args.nparams == 0 { return DomainBlockStatsFlagsRet(params: [], nparams: Int32(fields.count)) }
             var params: [RemoteTypedParam] = []
@@ -67,7 +71,9 @@ enum DomainStatsRoutes {
             return DomainBlockStatsFlagsRet(params: params, nparams: Int32(params.count))
         }
         table.on(Remote.DomainInterfaceStats.self, waits: true) { args, ctx in
-            let c = try await running(args.dom, ctx, Remote.DomainInterfaceStats.info).interfaceCounters(args.device)
+            let stats = try await running(
+                args.dom, ctx, Remote.DomainInterfaceStats.info, as: (any DomainInterfaceStatistics).self)
+            let c = try await stats.interfaceCounters(args.device)
             return DomainInterfaceStatsRet(
                 rxBytes: c.rxBytes, rxPackets: c.rxPackets, rxErrs: c.rxErrors, rxDrop: c.rxDrops, txBytes: c.txBytes,
                 txPackets: c.txPackets, txErrs: c.txErrors, txDrop: c.txDrops)
@@ -77,7 +83,9 @@ enum DomainStatsRoutes {
                 throw VirtError(.internalError, domain: .rpc, detail: "maxStats > REMOTE_DOMAIN_MEMORY_STATS_MAX")
             }
             try checkFlags(args.flags, allowed: 0, Remote.DomainMemoryStats.info.api)
-            let stats = try await running(args.dom, ctx, Remote.DomainMemoryStats.info).memoryStats()
+            let stats = try await running(
+                args.dom, ctx, Remote.DomainMemoryStats.info, as: (any DomainMemoryStatistics).self
+            ).memoryStats()
             return DomainMemoryStatsRet(
                 stats: stats.prefix(Int(args.maxStats)).map { RemoteDomainMemoryStat(tag: $0.tag.rawValue, val: $0.value) })
         }
@@ -85,7 +93,7 @@ enum DomainStatsRoutes {
             let api = Remote.DomainSetMemoryStatsPeriod.info.api
             try checkFlags(args.flags, allowed: DomainRegistry.affectLive | DomainRegistry.affectConfig, api)
             try await ctx.registry.setMemoryStatsPeriod(args.dom.domainUUID(), args.period, flags: args.flags) {
-                guard let stats = $0 as? any DomainStatistics else {
+                guard let stats = $0 as? any DomainBalloonPeriod else {
                     throw Dispatcher.notSupported(Remote.DomainSetMemoryStatsPeriod.info)
                 }
                 try await stats.setMemoryStatsPeriod(args.period)
@@ -95,7 +103,8 @@ enum DomainStatsRoutes {
         table.on(Remote.DomainGetCPUStats.self, waits: true) { args, ctx in
             try cpuStatsLimits(args)
             try checkFlags(args.flags, allowed: stringOkay, Remote.DomainGetCPUStats.info.api)
-            let stats = try await running(args.dom, ctx, Remote.DomainGetCPUStats.info)
+            let stats = try await running(
+                args.dom, ctx, Remote.DomainGetCPUStats.info, as: (any DomainCPUStatistics).self)
             return try await cpuStats(args, stats)
         }
     }
@@ -103,28 +112,32 @@ enum DomainStatsRoutes {
     /// The not-running error of libvirt's per-domain statistics calls (virDomainObjCheckActive).
     static var notRunning: VirtError { VirtError(.operationInvalid, domain: .domain, detail: "domain is not running") }
 
-    /// The running domain's statistics ability, or libvirt's errors for an inactive domain and a driver without it.
-    static func running(_ dom: RemoteNonnullDomain, _ ctx: CallContext, _ info: ProcedureInfo) async throws
-        -> any DomainStatistics
-    {
+    /// The running domain's statistics ability `P`, or libvirt's errors for an inactive domain and a driver
+    /// without it.
+    static func running<P>(
+        _ dom: RemoteNonnullDomain, _ ctx: CallContext, _ info: ProcedureInfo, as: P.Type
+    ) async throws -> P {
         let rec = try await ctx.registry.record(dom.domainUUID())
         guard rec.isActive, let running = rec.running else { throw notRunning }
-        guard let stats = running as? any DomainStatistics else { throw Dispatcher.notSupported(info) }
+        guard let stats = running as? P else { throw Dispatcher.notSupported(info) }
         return stats
     }
 
     /// One record of virConnectGetAllDomainStats: the groups asked for (0: all the domain supports) in libvirt's
-    /// order; with `enforce`, asking for a group the domain cannot fill is an error.
-    static func record(_ rec: DomainRecord, groups requested: UInt32, enforce: Bool, backing: Bool) async throws
-        -> RemoteDomainStatsRecord
-    {
-        let stats = rec.isActive ? rec.running as? any DomainStatistics : nil
-        let supported = (stats?.supportedStatsGroups ?? inactiveGroups).reduce(UInt32(0)) { $0 | $1.rawValue }
+    /// order; with `enforce`, asking for a group the domain cannot fill is an error. A driver that fills records
+    /// from definitions (`DefinitionDomainStats`) does so whether the domain runs or not.
+    static func record(
+        _ rec: DomainRecord, groups requested: UInt32, enforce: Bool, backing: Bool, hypervisor: any HypervisorDriver
+    ) async throws -> RemoteDomainStatsRecord {
+        let fixed = hypervisor as? any DefinitionDomainStats
+        let stats = rec.isActive && fixed == nil ? rec.running as? any DomainStatistics : nil
+        let groups = fixed?.statsGroups ?? stats?.supportedStatsGroups ?? inactiveGroups
+        let supported = groups.reduce(UInt32(0)) { $0 | $1.rawValue }
         if enforce && requested & ~supported != 0 {
             throw VirtError(
-                .argumentUnsupported, domain: .qemu,
+                .argumentUnsupported, domain: hypervisor.errorDomain,
                 detail: "Stats types bits 0x\(String(requested & ~supported, radix: 16)) are not supported by this "
-                    + "daemon or QEMU")
+                    + (fixed == nil ? "daemon or QEMU" : "daemon"))
         }
         let wanted = requested == 0 ? supported : requested & supported
         var params: [TypedStat] = []
@@ -134,6 +147,8 @@ enum DomainStatsRoutes {
                     TypedStat("state.state", .int(rec.state.rawValue)),
                     TypedStat("state.reason", .int(rec.reason.rawValue)),
                 ]
+            } else if let fixed {
+                params += fixed.statistics(group, of: rec.live ?? rec.config, active: rec.isActive)
             } else if let stats {
                 params += await stats.statistics(group, backing: backing)
             } else {
@@ -166,7 +181,7 @@ enum DomainStatsRoutes {
     /// virDomainGetCPUStats: the domain's total (`startCpu` -1: cpu_time, user_time, system_time) or per host CPU
     /// (cpu_time, vcpu_time) from `startCpu` on; with `nparams` 0 only how many there are (or, with `ncpus` 0
     /// too, how many host CPUs). Per-CPU answers are dense: `nparams` entries for each CPU answered.
-    static func cpuStats(_ args: DomainGetCpuStatsArgs, _ stats: any DomainStatistics) async throws
+    static func cpuStats(_ args: DomainGetCpuStatsArgs, _ stats: any DomainCPUStatistics) async throws
         -> DomainGetCpuStatsRet
     {
         if args.startCpu == -1 {

@@ -84,7 +84,8 @@ enum GuestAgentRoutes {
         }
         table.on(Remote.DomainGetBlockInfo.self) { args, ctx in
             try checkFlags(args.flags, allowed: 0, Remote.DomainGetBlockInfo.info.api)
-            let info = try await DomainBlockInfo.info(of: args.path, in: args.dom.domainUUID(), ctx.registry)
+            let info = try await DomainBlockInfo.info(
+                of: args.path, in: args.dom.domainUUID(), ctx.registry, hypervisor: ctx.hypervisor)
             return DomainGetBlockInfoRet(allocation: info.allocation, capacity: info.capacity, physical: info.physical)
         }
     }

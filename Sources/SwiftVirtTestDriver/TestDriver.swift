@@ -43,6 +43,18 @@ public struct TestDriver: HypervisorDriver {
     public func applyDefaults(_ definition: inout DomainDefinition) throws {
         definition.applyCommonDefaults()
         if definition.os.arch == nil { definition.os.arch = "i686" }
+        nameInterfaces(&definition)
+    }
+
+    /// As libvirt's test driver, every interface without a host device name gets the lowest free `testnetN`.
+    func nameInterfaces(_ definition: inout DomainDefinition) {
+        var used = Set(definition.devices.interfaces.compactMap(\.targetDev))
+        var next = 0
+        for i in definition.devices.interfaces.indices where definition.devices.interfaces[i].targetDev == nil {
+            while used.contains("testnet\(next)") { next += 1 }
+            definition.devices.interfaces[i].targetDev = "testnet\(next)"
+            used.insert("testnet\(next)")
+        }
     }
 
     public func start(_ definition: DomainDefinition, id: Int32, paused: Bool, observer: any DomainObserver)
