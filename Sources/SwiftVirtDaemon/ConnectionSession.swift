@@ -105,6 +105,8 @@ final class ConnectionSession: Sendable {
                 // Written from the encoder's context: the empty buffer is bytes already, not a packet.
                 let encoderContext = try channel.pipeline.syncOperations.context(handlerType: PacketEncodeHandler.self)
                 return encoderContext.writeAndFlush(NIOAny(ByteBuffer())).flatMapThrowing {
+                    // Closing happens on this event loop too: while the channel is active its descriptor is ours.
+                    guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
                     try DescriptorPassing.writeAll(bytes, on: socket)
                     for fd in descriptors { try DescriptorPassing.send([0], attaching: fd, on: socket) }
                 }

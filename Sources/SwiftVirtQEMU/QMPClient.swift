@@ -150,6 +150,8 @@ public actor QMPClient {
         -> EventLoopFuture<Void>
     {
         channel.writeAndFlush(ByteBuffer()).flatMapThrowing {
+            // Closing happens on this event loop too: while the channel is active its descriptor is ours.
+            guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
             try DescriptorPassing.send(bytes, attaching: descriptor, on: socket)
         }
     }
