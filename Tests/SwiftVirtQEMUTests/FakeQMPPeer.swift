@@ -51,7 +51,13 @@ private final class FakePeerHandler: ChannelInboundHandler {
                 continue
             }
             switch behaviour {
-            case .closeConnection: context.close(promise: nil)
+            case .closeConnection:
+                // Shut down, then close: tests run in parallel, and a process another test spawns meanwhile
+                // (Foundation's Process lets children inherit descriptors; NIO's accepted sockets are not
+                // close-on-exec) can hold a copy of this socket, which a bare close would leave open, so the
+                // client would never see the end of the connection.
+                context.close(mode: .output, promise: nil)
+                context.close(promise: nil)
             case .sendGarbage: send(context, "this is not json")
             case .neverReply: break
             }
