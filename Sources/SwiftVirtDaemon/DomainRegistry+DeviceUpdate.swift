@@ -81,7 +81,7 @@ extension DomainRegistry {
         guard let new = changed.devices.graphics.first(where: { $0.type == old.type }) else {
             throw VirtError(.internalError, detail: "the updated graphics device is missing")
         }
-        try Self.checkGraphicsChange(old, new)
+        try Self.checkGraphicsChange(old, new, defaultListenAddress: await updates.runtime.defaultListenAddress)
         let expires = old.passwdValidTo != nil || new.passwdValidTo != nil
         let connectedChanged = old.connected != new.connected || (new.type == .spice && new.connected == .disconnect)
         guard expires || connectedChanged || old.passwd != new.passwd else { return }
@@ -95,16 +95,17 @@ extension DomainRegistry {
     }
 
     /// qemuDomainChangeGraphics' refusals: listen addresses, ports and keymap cannot change.
-    static func checkGraphicsChange(_ old: Graphics, _ new: Graphics) throws {
+    /// `defaultListenAddress`: what the running display listens on where its definition names no address.
+    static func checkGraphicsChange(_ old: Graphics, _ new: Graphics, defaultListenAddress: String?) throws {
         let type = new.type.rawValue
         func refuse(_ message: String) -> VirtError { VirtError(.operationUnsupported, detail: message) }
         if old.listens.count != new.listens.count {
             throw refuse("cannot change the number of listen addresses on '\(type)' graphics")
         }
         for (var o, n) in zip(old.listens, new.listens) {
-            // The live display listens on the driver's default, 127.0.0.1, where its definition names no address
-            // (the live XML shows it); a new document must name it too, as libvirt wants.
-            if o.type == .address && o.address == nil { o.address = "127.0.0.1" }
+            // The live display listens on the driver's default where its definition names no address (the live
+            // XML shows it); a new document must name it too, as libvirt wants.
+            if o.type == .address && o.address == nil { o.address = defaultListenAddress }
             if o.type != n.type { throw refuse("cannot change the type of listen address on '\(type)' graphics") }
             switch n.type {
             case .address where o.address != n.address, .network where o.network != n.network:

@@ -166,7 +166,9 @@ extension ArgumentBuilder {
                 throw QEMUCommandLineError.unsupported(
                     "\(what) with target type '\(channel.targetType?.rawValue ?? "")'")
             }
-            let defaultPath = channel.targetName.map { "\(ctx.channelDirectory)/\($0)" }
+            let defaultPath = channel.targetName.map {
+                QEMUDomain.defaultChannelSocket(directory: ctx.channelDirectory, name: $0)
+            }
             add("-chardev", try chardevBackend(channel, id: "char\(alias)", what: what, defaultUnixPath: defaultPath))
             var device = try virtioSerialPort("virtserialport", channel, alias: alias, what: what)
             var name = channel.targetName

@@ -30,13 +30,16 @@ extension QEMUDomain {
         enqueueReport { await observer.domainNotice(uuid, notice) }
     }
 
-    /// The sockets QEMU listens on for unix channels whose definition names no path (the driver places them in
-    /// the domain's directory, named after the channel).
+    /// Where QEMU listens for a unix channel whose definition names no path: in the domain's directory, named
+    /// after the channel. The command line, the guest agent and the live XML all take it from here.
+    static func defaultChannelSocket(directory: String, name: String) -> String { directory + "/" + name }
+
+    /// The sockets QEMU listens on for unix channels whose definition names no path, by alias.
     static func channelSockets(_ definition: DomainDefinition, directory: String) -> [String: String] {
         var sockets: [String: String] = [:]
         for channel in definition.devices.channels where channel.type == .unix && channel.source?.path == nil {
             guard let alias = channel.alias, let name = channel.targetName else { continue }
-            sockets[alias] = directory + "/" + name
+            sockets[alias] = defaultChannelSocket(directory: directory, name: name)
         }
         return sockets
     }

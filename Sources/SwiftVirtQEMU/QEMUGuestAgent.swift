@@ -20,7 +20,7 @@ enum QEMUGuestAgent {
         guard let channel = definition.devices.channels.first(where: { $0.targetName == channelName }),
             channel.type == .unix
         else { return nil }
-        return channel.source?.path ?? domainDirectory + "/" + channelName
+        return channel.source?.path ?? QEMUDomain.defaultChannelSocket(directory: domainDirectory, name: channelName)
     }
 
     /// Sends `command` and returns the agent's whole reply. `timeout`: nil waits forever (BLOCK).
