@@ -64,4 +64,7 @@ public protocol GuestGraphicsAccess: RunningDomain {
     /// Makes a socket pair, hands one end to the server of graphics device `index` as a new client
     /// (authenticated already when `skipAuth`) and returns the other end, which the caller owns.
     func openGraphics(index: UInt32, skipAuth: Bool) async throws -> Int32
+    /// Hands the caller's connected socket to the server of graphics device `index` as a new client; the
+    /// caller keeps (and closes) its descriptor.
+    func attachGraphicsClient(index: UInt32, skipAuth: Bool, socket: Int32) async throws
 }

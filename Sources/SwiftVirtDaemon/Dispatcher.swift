@@ -78,6 +78,10 @@ struct Dispatcher: Sendable {
 
     func dispatchCall(_ packet: Packet, services: DaemonServices, session: ConnectionSession) async -> Outcome {
         let header = packet.header
+        let passed = PassedDescriptors(packet.descriptors)
+        defer { passed.closeRemaining() }
+        // A CALL_WITH_FDS payload leads with the descriptor count; the procedure's arguments follow.
+        let arguments = header.type == .callWithFDs ? Array(packet.payload.dropFirst(4)) : packet.payload
         guard let procedure = WirePrograms.procedure(program: header.program, number: header.procedure),
             procedure.info.kind == .call
         else {
@@ -97,7 +101,7 @@ struct Dispatcher: Sendable {
         guard let route else {
             // Decoded anyway: a call we cannot serve must still be a well-formed one.
             do throws(XDRError) {
-                try procedure.validateArguments(packet.payload)
+                try procedure.validateArguments(arguments)
             } catch {
                 return .closeConnection(reason: Route.BadArguments(api: info.api, error: error).description)
             }
@@ -105,9 +109,10 @@ struct Dispatcher: Sendable {
             return .handled
         }
         let driver = session.driver ?? services.defaultDriver
-        let context = CallContext(services: services, session: session, header: header, driver: driver)
+        var context = CallContext(services: services, session: session, header: header, driver: driver)
+        context.passed = passed
         do {
-            if let reply = try await route.run(packet.payload, context) {
+            if let reply = try await route.run(arguments, context) {
                 session.sendReply(to: header, payload: reply)
             }
         } catch let bad as Route.BadArguments {

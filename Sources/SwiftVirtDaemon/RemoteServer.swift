@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SwiftVirtCore
+import SwiftVirtSystem
 import SwiftVirtWire
 import Synchronization
 
@@ -45,19 +46,31 @@ struct RemoteServer: Sendable {
 
     /// Hands an accepted socket to NIO with the packet handlers in front of the connection's task.
     private func adopt(_ fd: CInt) async throws -> Accepted {
+        let id = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        // Registered before anything reads the socket; without it (a descriptor number beyond the table) calls
+        // that send descriptors fail for want of them, and everything else works.
+        let inbox = try? DescriptorInbox(socket: fd, owner: UInt64(bitPattern: Int64(id)))
+        do {
+            return try await bootstrap(fd, id: id, inbox: inbox)
+        } catch {
+            inbox?.close()
+            throw error
+        }
+    }
+
+    private func bootstrap(_ fd: CInt, id: Int, inbox: DescriptorInbox?) async throws -> Accepted {
         let logger = services.logger
         let readOnly = readOnly
         let pollers = services.busyPollers
         return try await ClientBootstrap(group: services.eventLoopGroup).withConnectedSocket(fd) { child in
             child.eventLoop.makeCompletedFuture {
-                let id = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
                 var connLogger = logger
                 connLogger[metadataKey: "conn"] = "\(id)"
                 let session = ConnectionSession(
                     id: id, readOnly: readOnly, channel: child, socket: fd, logger: connLogger)
                 let poller = pollers.poller(for: child.eventLoop)
                 poller?.watch(fd)
-                try child.pipeline.syncOperations.addHandler(PacketFrameHandler(logger: logger))
+                try child.pipeline.syncOperations.addHandler(PacketFrameHandler(logger: logger, inbox: inbox))
                 try child.pipeline.syncOperations.addHandler(PacketEncodeHandler(poller: poller))
                 try child.pipeline.syncOperations.addHandler(QuickQueryHandler(session: session, poller: poller))
                 return Accepted(
@@ -150,7 +163,7 @@ struct RemoteServer: Sendable {
             return "unknown program 0x\(String(header.program, radix: 16)) version \(header.version)"
         }
         switch header.type {
-        case .call:
+        case .call, .callWithFDs:
             let services = services
             let dispatcher = dispatcher
             group.addTask {
@@ -162,15 +175,6 @@ struct RemoteServer: Sendable {
                     channel.close(promise: nil)
                 }
             }
-            return nil
-        case .callWithFDs:
-            // The descriptors came after the packet and the socket reader (NIO) cannot take them: the kernel has
-            // closed them and the decoder dropped their bytes. The call is answered, the connection stays.
-            session.sendError(
-                to: header,
-                VirtError(
-                    .operationUnsupported, domain: .rpc,
-                    detail: "swiftvirtd does not take file descriptors from clients (procedure \(header.procedure))"))
             return nil
         case .stream, .streamHole:
             let (console, volume, outbound) = session.with {

@@ -1,3 +1,5 @@
+import Glibc
+import Synchronization
 import SwiftVirtCore
 import SwiftVirtWire
 
@@ -8,6 +10,8 @@ struct CallContext: Sendable {
     let header: PacketHeader
     /// The connection's driver; before CONNECT_OPEN (only the few calls allowed then run) the default one.
     let driver: ConnectionDriver
+    /// What a CALL_WITH_FDS brought (empty for other calls); what the handler leaves is closed after it.
+    var passed = PassedDescriptors([])
     var registry: DomainRegistry { driver.domains }
     var hypervisor: any HypervisorDriver { driver.hypervisor }
 }
@@ -111,3 +115,28 @@ extension RemoteNonnullDomain {
         return uuid
     }
 }
+
+/// Descriptors a client sent with a call: the handler takes those it uses, the dispatcher closes the rest.
+final class PassedDescriptors: Sendable {
+    private let remaining: Mutex<[CInt]>
+
+    init(_ descriptors: [CInt]) { remaining = Mutex(descriptors) }
+
+    /// The descriptor at `index` of the call's, now the caller's; libvirt's error when the call has none there.
+    func take(_ index: Int) throws -> CInt {
+        let fd = remaining.withLock { list -> CInt in
+            guard index < list.count, list[index] >= 0 else { return -1 }
+            defer { list[index] = -1 }
+            return list[index]
+        }
+        guard fd >= 0 else {
+            throw VirtError(.internalError, domain: .rpc, detail: "No FD available at slot \(index)")
+        }
+        return fd
+    }
+
+    func closeRemaining() {
+        for fd in remaining.withLock({ list in defer { list = [] }; return list }) where fd >= 0 { close(fd) }
+    }
+}
+

@@ -6,7 +6,7 @@ enum ConnectRoutes {
     static let openFlagReadOnly: UInt32 = 1
     /// Features from libvirt's virDrvFeature that this daemon really implements.
     static let supportedFeatures: Set<Int32> = [
-        8,  // FD_PASSING: replies carry descriptors (OpenGraphicsFD); calls that send some are refused, clearly
+        8,  // FD_PASSING: replies carry descriptors (OpenGraphicsFD), calls bring them (OpenGraphics)
         9,  // TYPED_PARAM_STRING
         10,  // KEEPALIVE: we answer PINGs
         14,  // REMOTE_EVENT_CALLBACK: 316/317 with callback ids

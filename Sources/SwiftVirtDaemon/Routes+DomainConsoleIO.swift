@@ -1,8 +1,10 @@
+import Glibc
 import SwiftVirtCore
 import SwiftVirtWire
 
 /// Keys into a running guest, screenshots out of it (virsh send-key, screenshot), and direct connections to its
-/// graphics server (virDomainOpenGraphicsFD, as virt-viewer --attach and virt-manager use it).
+/// graphics server (virDomainOpenGraphicsFD, as virt-viewer --attach and virt-manager use it, and
+/// virDomainOpenGraphics with the client's own socket).
 enum DomainConsoleIORoutes {
     static func register(into table: inout RouteTable) {
         table.on(Remote.DomainSendKey.self) { args, ctx in
@@ -29,6 +31,23 @@ enum DomainConsoleIORoutes {
             // The descriptor is the reply: it follows the (empty) reply packet on the socket.
             try await ctx.session.sendReply(to: ctx.header, payload: [], passing: [descriptor])
             return nil
+        }
+        table.on(Remote.DomainOpenGraphics.self) { args, ctx in
+            let skipAuth: UInt32 = 1  // VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH
+            let uuid = try args.dom.domainUUID()
+            _ = try await ctx.registry.record(uuid)
+            // libvirtd takes the client's socket before anything else is checked; it stays the client's.
+            let socket = try ctx.passed.take(0)
+            defer { close(socket) }
+            try checkFlags(args.flags, allowed: skipAuth, Remote.DomainOpenGraphics.info.api)
+            try await ctx.registry.withActive(uuid) { running in
+                guard let graphics = running as? any GuestGraphicsAccess else {
+                    throw Dispatcher.notSupported(Remote.DomainOpenGraphics.info)
+                }
+                try await graphics.attachGraphicsClient(
+                    index: args.idx, skipAuth: args.flags & skipAuth != 0, socket: socket)
+            }
+            return XDRVoid()
         }
         table.raw(Remote.DomainScreenshot.self) { payload, ctx in
             let args = try Route.arguments(of: Remote.DomainScreenshot.self, payload)

@@ -2,34 +2,39 @@ import Glibc
 import SwiftVirtCore
 import SwiftVirtSystem
 
-/// virDomainOpenGraphicsFD: QEMU takes one end of a socket pair as a VNC or SPICE client (`getfd`, then
-/// `add_client`), the caller gets the other.
+/// virDomainOpenGraphics and virDomainOpenGraphicsFD: QEMU takes a socket as a VNC or SPICE client (`getfd`,
+/// then `add_client`): the client's own (OpenGraphics), or one end of a socket pair whose other end the caller
+/// gets (OpenGraphicsFD).
 extension QEMUDomain: GuestGraphicsAccess {
     /// The name the descriptor has in QEMU between `getfd` and `add_client`, which consumes it.
     static let graphicsDescriptorName = "graphicsfd"
 
     public func openGraphics(index: UInt32, skipAuth: Bool) async throws -> Int32 {
+        let (ours, qemus) = try DescriptorPassing.socketPair()
+        defer { close(qemus) }
+        do {
+            try await attachGraphicsClient(index: index, skipAuth: skipAuth, socket: qemus)
+        } catch {
+            close(ours)
+            throw error
+        }
+        return ours
+    }
+
+    public func attachGraphicsClient(index: UInt32, skipAuth: Bool, socket: Int32) async throws {
         try await job.run {
             try requireAlive()
             let protocolName = try Self.clientProtocol(of: definition.devices.graphics, index: index)
-            let (ours, qemus) = try DescriptorPassing.socketPair()
-            defer { close(qemus) }
             let name = JSONValue.string(Self.graphicsDescriptorName)
+            _ = try await qmp.execute("getfd", arguments: ["fdname": name], passing: socket)
             do {
-                _ = try await qmp.execute("getfd", arguments: ["fdname": name], passing: qemus)
-                do {
-                    _ = try await qmp.execute(
-                        "add_client",
-                        arguments: ["protocol": .string(protocolName), "fdname": name, "skipauth": .bool(skipAuth)])
-                } catch {
-                    _ = try? await qmp.execute("closefd", arguments: ["fdname": name])
-                    throw error
-                }
+                _ = try await qmp.execute(
+                    "add_client",
+                    arguments: ["protocol": .string(protocolName), "fdname": name, "skipauth": .bool(skipAuth)])
             } catch {
-                close(ours)
+                _ = try? await qmp.execute("closefd", arguments: ["fdname": name])
                 throw error
             }
-            return ours
         }
     }
 

@@ -41,3 +41,32 @@ public enum DescriptorPassing {
         return fd
     }
 }
+
+/// The descriptors a client sends on one connection's socket. The daemon's read(2) keeps them for a registered
+/// socket (CSwiftVirtSys/fdinbox.c), so whoever reads the socket (NIO) needs no change; the connection's decoder
+/// takes them when the call they came with is complete. `owner` tells this connection from a later one that
+/// gets the same descriptor number after this one closed.
+public struct DescriptorInbox: Sendable {
+    public let socket: CInt
+    public let owner: UInt64
+
+    /// Registers `socket` (before anything reads it).
+    public init(socket: CInt, owner: UInt64) throws(DescriptorPassing.Failure) {
+        let rc = sv_inbox_open(socket, owner)
+        if rc < 0 { throw DescriptorPassing.Failure(call: "descriptor inbox for \(socket)", errno: -rc) }
+        self.socket = socket
+        self.owner = owner
+    }
+
+    /// Up to `count` received descriptors, oldest first; fewer when fewer came. The caller owns them.
+    public func take(_ count: Int) -> [CInt] {
+        guard count > 0 else { return [] }
+        var taken = [CInt](repeating: -1, count: count)
+        let n = taken.withUnsafeMutableBufferPointer { sv_inbox_take(socket, owner, $0.baseAddress, CInt(count)) }
+        return Array(taken.prefix(Int(n)))
+    }
+
+    /// Unregisters the socket and closes what was not taken. Safe to call more than once.
+    public func close() { sv_inbox_close(socket, owner) }
+}
+

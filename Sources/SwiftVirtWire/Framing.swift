@@ -64,6 +64,9 @@ public struct Packet: Equatable, Sendable {
 
     public var header: PacketHeader
     public var payload: [UInt8]
+    /// The descriptors a CALL_WITH_FDS brought, in order, once the connection's reader took them (the decoder
+    /// only sees bytes); whoever holds the packet owns them.
+    public var descriptors: [Int32] = []
 
     public init(header: PacketHeader, payload: [UInt8]) {
         self.header = header
@@ -96,9 +99,6 @@ public struct PacketDecoder: Sendable {
     public let maxPacketLength: Int
     private var buffer: [UInt8] = []
     private var start = 0
-    /// After a CALL_WITH_FDS packet the client sends each descriptor with one byte of data. A reader that does
-    /// not take descriptors (the kernel then closes them) still has to drop those bytes.
-    private var descriptorBytesToSkip = 0
     /// Most descriptors one message may carry (libvirt's VIR_NET_MESSAGE_NUM_FDS_MAX).
     public static let maxDescriptors: UInt32 = 32
 
@@ -119,12 +119,6 @@ public struct PacketDecoder: Sendable {
     /// The next complete packet, or nil when more bytes are needed. Bad length words and header fields
     /// are reported as soon as their bytes arrive, before the rest of the packet.
     public mutating func next() throws(FramingError) -> Packet? {
-        if descriptorBytesToSkip > 0 {
-            let skipped = min(descriptorBytesToSkip, bufferedByteCount)
-            start += skipped
-            descriptorBytesToSkip -= skipped
-            if descriptorBytesToSkip > 0 { return nil }
-        }
         guard bufferedByteCount >= 4 else { return nil }
         let length = word(at: start)
         if length < UInt32(Packet.minimumLength) { throw .lengthTooSmall(length) }
@@ -139,13 +133,17 @@ public struct PacketDecoder: Sendable {
             program: word(at: start + 4), version: word(at: start + 8),
             procedure: Int32(bitPattern: word(at: start + 12)), type: type, serial: word(at: start + 20),
             status: status)
-        let payload = Array(buffer[(start + Packet.minimumLength)..<(start + Int(length))])
+        // After a CALL_WITH_FDS packet each descriptor follows attached to a byte of its own. The packet is
+        // returned once those bytes are here too: a reader that keeps descriptors has them all by then.
+        var carrierBytes = 0
         if type == .callWithFDs {
-            let count = payload.count >= 4 ? word(at: start + Packet.minimumLength) : 0
+            let count = length >= UInt32(Packet.minimumLength + 4) ? word(at: start + Packet.minimumLength) : 0
             if count > Self.maxDescriptors { throw .tooManyDescriptors(count) }
-            descriptorBytesToSkip = Int(count)
+            carrierBytes = Int(count)
+            guard bufferedByteCount >= Int(length) + carrierBytes else { return nil }
         }
-        start += Int(length)
+        let payload = Array(buffer[(start + Packet.minimumLength)..<(start + Int(length))])
+        start += Int(length) + carrierBytes
         if start == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             start = 0

@@ -122,18 +122,20 @@ struct FramingTests {
         #expect(throws: FramingError.invalidStatus(3)) { try badStatus.next() }
     }
 
-    /// A CALL_WITH_FDS packet (type 4) with two descriptors: the two one-byte carriers that follow it are not
-    /// the start of the next packet, even when they arrive one by one.
-    @Test func dropsTheDescriptorCarrierBytesAfterACallWithFDs() throws {
+    /// A CALL_WITH_FDS packet (type 4) with two descriptors comes out only once the two one-byte carriers that
+    /// follow it are in too (a reader keeping descriptors has them by then), even when they arrive one by one;
+    /// they are not the start of the next packet.
+    @Test func holdsACallWithFDsUntilItsDescriptorCarriersArrive() throws {
         var decoder = PacketDecoder()
         decoder.append(hex("00000020 20008086 00000001 000000F9 00000004 00000007 00000000 00000002"))
-        let call = try #require(try decoder.next())
-        #expect(call.header.type == .callWithFDs)
-        #expect(call.payload == [0, 0, 0, 2])
+        #expect(try decoder.next() == nil)
         decoder.append([0])
         #expect(try decoder.next() == nil)
         decoder.append([0])
         decoder.append(hex("0000001C 20008086 00000001 00000001 00000000 00000008 00000000"))
+        let call = try #require(try decoder.next())
+        #expect(call.header.type == .callWithFDs)
+        #expect(call.payload == [0, 0, 0, 2])
         let next = try #require(try decoder.next())
         #expect(next.header.serial == 8 && next.header.type == .call)
 

@@ -112,4 +112,12 @@ int sv_stream_socketpair(int fds[2]);
 /* A connected AF_UNIX stream socket (close-on-exec) to `path`; the descriptor, or -errno. */
 int sv_unix_connect(const char *path);
 
+/* Descriptors clients send on a connection (see fdinbox.c: the daemon's read(2) keeps them for registered
+   sockets). open registers socket `fd` for `owner` (nonzero), emptying a stale inbox; 0 or -errno. take moves
+   up to `max` received descriptors, oldest first, to `out` and returns how many; close unregisters (only if
+   `owner` still owns it) and closes what was not taken. */
+int sv_inbox_open(int fd, uint64_t owner);
+int sv_inbox_take(int fd, uint64_t owner, int *out, int max);
+void sv_inbox_close(int fd, uint64_t owner);
+
 #endif
