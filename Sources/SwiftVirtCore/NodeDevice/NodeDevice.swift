@@ -1,5 +1,6 @@
 /// A host device as libvirt's node device driver describes it (`virsh nodedev-dumpxml`): the few kinds SwiftVirt
-/// reads from sysfs (the `computer` root, PCI functions, network interfaces, disks).
+/// reads from sysfs (the `computer` root, PCI functions, USB devices and interfaces, network interfaces, SCSI
+/// hosts, targets, devices and generic nodes, disks).
 public struct NodeDevice: Sendable, Equatable {
     public var name: String
     /// The sysfs path; nil for `computer`.
@@ -23,6 +24,14 @@ public struct NodeDevice: Sendable, Equatable {
         case pci(PCI)
         case net(Net)
         case storage(Storage)
+        case usbDevice(USBDevice)
+        case usbInterface(USBInterface)
+        case scsiHost(SCSIHost)
+        /// The target's sysfs name (`target0:0:0`).
+        case scsiTarget(String)
+        case scsi(SCSI)
+        /// The generic node's path (`/dev/sg0`).
+        case scsiGeneric(String)
     }
 
     /// libvirt's capability word (virNodeDevCapType), whose index is its VIR_CONNECT_LIST_NODE_DEVICES_CAP_ bit.
@@ -39,6 +48,12 @@ public struct NodeDevice: Sendable, Equatable {
         case .pci: ["pci"]
         case .net: ["net"]
         case .storage: ["storage"]
+        case .usbDevice: ["usb_device"]
+        case .usbInterface: ["usb"]
+        case .scsiHost: ["scsi_host"]
+        case .scsiTarget: ["scsi_target"]
+        case .scsi: ["scsi"]
+        case .scsiGeneric: ["scsi_generic"]
         }
     }
 
@@ -137,6 +152,54 @@ public struct NodeDevice: Sendable, Equatable {
         public init(block: String, driveType: String) {
             self.block = block
             self.driveType = driveType
+        }
+    }
+
+    public struct USBDevice: Sendable, Equatable {
+        public var bus: UInt32
+        public var device: UInt32
+        public var vendor: UInt32
+        public var vendorName: String?
+        public var product: UInt32
+        public var productName: String?
+        public init(bus: UInt32, device: UInt32, vendor: UInt32, product: UInt32) {
+            (self.bus, self.device, self.vendor, self.product) = (bus, device, vendor, product)
+        }
+    }
+
+    public struct USBInterface: Sendable, Equatable {
+        public var number: UInt32
+        public var interfaceClass: UInt32
+        public var subclass: UInt32
+        public var interfaceProtocol: UInt32
+        public init(number: UInt32, interfaceClass: UInt32, subclass: UInt32, interfaceProtocol: UInt32) {
+            (self.number, self.interfaceClass, self.subclass, self.interfaceProtocol) =
+                (number, interfaceClass, subclass, interfaceProtocol)
+        }
+    }
+
+    public struct SCSIHost: Sendable, Equatable {
+        public var host: UInt32
+        /// nil when `unique_id` is unreadable.
+        public var uniqueID: Int32?
+        public init(host: UInt32, uniqueID: Int32?) { (self.host, self.uniqueID) = (host, uniqueID) }
+    }
+
+    public struct SCSI: Sendable, Equatable {
+        public var host, bus, target, lun: UInt32
+        /// libvirt's word for the SCSI peripheral type (`disk`, `cdrom`, ...); nil when unknown.
+        public var type: String?
+        public init(host: UInt32, bus: UInt32, target: UInt32, lun: UInt32, type: String?) {
+            (self.host, self.bus, self.target, self.lun, self.type) = (host, bus, target, lun, type)
+        }
+
+        /// libvirt's words for the SCSI peripheral device types (SPC's numbers 0 to 0xc).
+        public static func typeWord(_ number: UInt32) -> String? {
+            let words: [UInt32: String] = [
+                0: "disk", 1: "tape", 3: "processor", 4: "worm", 5: "cdrom", 6: "scanner", 7: "mod", 8: "changer",
+                0xc: "raid", 0xd: "enclosure",
+            ]
+            return words[number]
         }
     }
 }

@@ -23,6 +23,22 @@ public enum NodeDeviceXML {
         case .pci(let p): pci(p, &w)
         case .net(let n): net(n, &w)
         case .storage(let s): storage(s, &w)
+        case .usbDevice(let u): usbDevice(u, &w)
+        case .usbInterface(let u):
+            for (name, value) in [
+                ("number", u.number), ("class", u.interfaceClass), ("subclass", u.subclass),
+                ("protocol", u.interfaceProtocol),
+            ] { w.line("<\(name)>\(value)</\(name)>") }
+        case .scsiHost(let h):
+            w.line("<host>\(h.host)</host>")
+            if let id = h.uniqueID { w.line("<unique_id>\(id)</unique_id>") }
+        case .scsiTarget(let name): w.text("target", name)
+        case .scsi(let d):
+            for (name, value) in [("host", d.host), ("bus", d.bus), ("target", d.target), ("lun", d.lun)] {
+                w.line("<\(name)>\(value)</\(name)>")
+            }
+            w.text("type", d.type)
+        case .scsiGeneric(let path): w.text("char", path)
         }
         w.indent -= 1
         w.line("</capability>")
@@ -73,16 +89,30 @@ public enum NodeDeviceXML {
             + "function='0x\(a.function)'/>"
     }
 
+    /// `<product id='0x..'>name</product>` (PCI and USB alike), self-closed without a name (libvirt puts a
+    /// space before the USB one's `/>`).
+    private static func identified(
+        _ element: String, _ id: UInt32, _ name: String?, _ w: inout Lines, selfClosing: String = "/>"
+    ) {
+        let open = "<\(element) id='\(hex(id, 4))'"
+        w.line(name.map { open + ">\(SecretXML.escaped($0))</\(element)>" } ?? open + selfClosing)
+    }
+
+    private static func usbDevice(_ u: NodeDevice.USBDevice, _ w: inout Lines) {
+        w.line("<bus>\(u.bus)</bus>")
+        w.line("<device>\(u.device)</device>")
+        identified("product", u.product, u.productName, &w, selfClosing: " />")
+        identified("vendor", u.vendor, u.vendorName, &w, selfClosing: " />")
+    }
+
     private static func pci(_ p: NodeDevice.PCI, _ w: inout Lines) {
         if let c = p.classCode { w.line("<class>\(hex(UInt32(c), 6))</class>") }
         w.line("<domain>\(p.address.domain)</domain>")
         w.line("<bus>\(p.address.bus)</bus>")
         w.line("<slot>\(p.address.slot)</slot>")
         w.line("<function>\(p.address.function)</function>")
-        let product = "<product id='\(hex(p.product, 4))'"
-        w.line(p.productName.map { product + ">\(SecretXML.escaped($0))</product>" } ?? product + "/>")
-        let vendor = "<vendor id='\(hex(p.vendor, 4))'"
-        w.line(p.vendorName.map { vendor + ">\(SecretXML.escaped($0))</vendor>" } ?? vendor + "/>")
+        identified("product", p.product, p.productName, &w)
+        identified("vendor", p.vendor, p.vendorName, &w)
         if let pf = p.physicalFunction {
             w.line("<capability type='phys_function'>")
             w.indent += 1

@@ -4,16 +4,25 @@ import SwiftVirtCore
 import SwiftVirtSystem
 
 /// Reads the host's devices from sysfs the way libvirt 9.0's udev node device backend names and describes them:
-/// `computer`, then PCI functions, network interfaces and disks, each under the nearest listed ancestor (else
-/// `computer`). Stateless: every call scans again. Blocking: run inside `BlockingIO.run`.
+/// `computer`, then PCI functions, USB devices and interfaces, network interfaces, SCSI hosts, targets, devices
+/// and generic nodes, and disks, each under the nearest listed ancestor (else `computer`). Stateless: every
+/// call scans again. Blocking: run inside `BlockingIO.run`.
 enum NodeDeviceScanner {
-    static func scan() -> [NodeDevice] {
-        var devices: [NodeDevice] = [computer()]
+    /// Where sysfs and udev's database are: the host's, or a copy of a tree (tests).
+    struct Root {
+        var sys = "/sys"
+        var udevData = "/run/udev/data"
+        static let host = Root()
+    }
+
+    static func scan(root: Root = .host) -> [NodeDevice] {
+        var devices: [NodeDevice] = [computer(root)]
         var nameByPath: [String: String] = [:]
-        for path in SysfsEnumeration.devicePaths() {
-            guard let sys = SysfsDevice(path: path), !["acpi", "tty", "vc", "i2c"].contains(sys.subsystem ?? "")
+        for path in SysfsEnumeration.devicePaths(root: root.sys) {
+            guard let sys = SysfsDevice(path: path, udevData: root.udevData),
+                !["acpi", "tty", "vc", "i2c"].contains(sys.subsystem ?? "")
             else { continue }
-            guard var d = describe(sys) else { continue }
+            guard var d = describe(sys, root) else { continue }
             d.parent = parent(of: path, among: nameByPath)
             nameByPath[path] = d.name
             devices.append(d)
@@ -37,15 +46,22 @@ enum NodeDeviceScanner {
         return String(raw.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
     }
 
-    private static func describe(_ sys: SysfsDevice) -> NodeDevice? {
+    private static func describe(_ sys: SysfsDevice, _ root: Root) -> NodeDevice? {
         var d: NodeDevice?
         switch sys.devtype {
         case "disk": d = storage(sys)
         case "wlan": d = net(sys, wireless: true)
+        case "usb_device": d = usbDevice(sys)
+        case "usb_interface": d = usbInterface(sys)
+        case "scsi_host": d = scsiHost(sys, root)
+        case "scsi_target": d = NodeDevice(name: name(sys, nil), path: sys.path, parent: nil, capability: .scsiTarget(sys.sysname))
+        case "scsi_device": d = scsi(sys)
         case nil:
-            if sys.properties["INTERFACE"] != nil {
+            if sys.subsystem == "scsi_generic" {
+                d = sys.devnode.map { NodeDevice(name: name(sys, nil), path: sys.path, parent: nil, capability: .scsiGeneric($0)) }
+            } else if sys.properties["INTERFACE"] != nil {
                 d = net(sys, wireless: false)
-            } else if sys.properties["PCI_CLASS"] != nil, sys.subsystem != "scsi_generic" {
+            } else if sys.properties["PCI_CLASS"] != nil {
                 d = pci(sys)
             }
         default: d = nil
@@ -56,10 +72,10 @@ enum NodeDeviceScanner {
         return d
     }
 
-    private static func computer() -> NodeDevice {
+    private static func computer(_ root: Root) -> NodeDevice {
         var s = NodeDevice.System()
-        let dmi = "/sys/class/dmi/id"
-        if let sys = SysfsDevice(path: dmi) {
+        let dmi = root.sys + "/class/dmi/id"
+        if let sys = SysfsDevice(path: dmi, udevData: root.udevData) {
             s.product = sys.attribute("product_name")
             s.hardwareVendor = sys.attribute("sys_vendor")
             s.hardwareVersion = sys.attribute("product_version")

@@ -8,7 +8,7 @@ struct SysfsDevice {
     let path: String
     let properties: [String: String]
 
-    init?(path: String) {
+    init?(path: String, udevData: String = "/run/udev/data") {
         guard let uevent = Self.read(path + "/uevent") else { return nil }
         self.path = path
         var props: [String: String] = [:]
@@ -17,7 +17,7 @@ struct SysfsDevice {
             props[String(line[..<eq])] = String(line[line.index(after: eq)...])
         }
         if let subsystem = Self.linkName(path + "/subsystem") { props["SUBSYSTEM"] = subsystem }
-        let db = Self.read("/run/udev/data/" + Self.databaseName(path: path, props))
+        let db = Self.read(udevData + "/" + Self.databaseName(path: path, props))
         for line in db?.split(separator: "\n") ?? [] where line.hasPrefix("E:") {
             guard let eq = line.firstIndex(of: "=") else { continue }
             props[String(line[line.index(line.startIndex, offsetBy: 2)..<eq])] = String(line[line.index(after: eq)...])
@@ -64,7 +64,8 @@ struct SysfsDevice {
 
 /// What libudev's enumeration lists: every device below /sys/bus/*/devices and /sys/class/*, by real path.
 enum SysfsEnumeration {
-    static func devicePaths() -> [String] {
+    /// `root` is where sysfs is (another directory in tests).
+    static func devicePaths(root: String = "/sys") -> [String] {
         let fm = FileManager.default
         var found = Set<String>()
         func add(_ dir: String) {
@@ -73,8 +74,8 @@ enum SysfsEnumeration {
                 found.insert(real)
             }
         }
-        for bus in (try? fm.contentsOfDirectory(atPath: "/sys/bus")) ?? [] { add("/sys/bus/\(bus)/devices") }
-        for cls in (try? fm.contentsOfDirectory(atPath: "/sys/class")) ?? [] { add("/sys/class/\(cls)") }
+        for bus in (try? fm.contentsOfDirectory(atPath: root + "/bus")) ?? [] { add(root + "/bus/\(bus)/devices") }
+        for cls in (try? fm.contentsOfDirectory(atPath: root + "/class")) ?? [] { add(root + "/class/\(cls)") }
         return found.sorted()
     }
 
