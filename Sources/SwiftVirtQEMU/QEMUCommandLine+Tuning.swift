@@ -4,7 +4,9 @@ import SwiftVirtCore
 /// `-fw_cfg`, `-acpitable`). Tuning that needs the process (pinning, cgroups) is applied after spawn.
 extension ArgumentBuilder {
     mutating func addMemory() throws {
-        var m = "size=\(def.memoryKiB)k"
+        // `<memory>` counts the memory modules too (libvirt's initial memory is the rest).
+        let modules = def.devices.generic.compactMap { MemoryModule($0)?.sizeKiB }.reduce(0, +)
+        var m = "size=\(def.memoryKiB - min(modules, def.memoryKiB))k"
         if let max = def.tuning.maxMemoryKiB {
             m += ",slots=\(def.tuning.maxMemorySlots ?? 0),maxmem=\(max)k"
         }

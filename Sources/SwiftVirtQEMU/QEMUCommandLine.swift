@@ -115,10 +115,13 @@ struct ArgumentBuilder {
         if def.onReboot == .destroy { add("-no-reboot") }
         addPowerManagement()
         addBoot()
+        try addIOMMU()
         try addControllers()
+        try addMemoryModules()
         try addHubs()
         try addCCIDControllers()
         try addDisks()
+        try addFilesystems()
         try addInterfaces()
         try addCharDevices()
         try addTPMs()
@@ -134,6 +137,7 @@ struct ArgumentBuilder {
         if def.features.vmcoreinfo == .on { add("-device", "vmcoreinfo") }
         addACPITables()
         try addPanics()
+        try addSharedMemory()
         add("-msg", "timestamp=on")
     }
 
@@ -149,6 +153,7 @@ struct ArgumentBuilder {
         options.append("dump-guest-core=off")
         if def.tuning.memoryBacking?.nosharepages == true { options.append("mem-merge=off") }
         options += pflashMachineOptions
+        if def.devices.generic.contains(where: { MemoryModule($0)?.model == .nvdimm }) { options.append("nvdimm=on") }
         if needsMemoryBackend { options.append("memory-backend=pc.ram") }
         if def.os.biosUseSerial == true { options.append("graphics=off") }
         if !def.features.acpi && !isMicrovm { options.append("acpi=off") }

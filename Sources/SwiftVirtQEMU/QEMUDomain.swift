@@ -70,6 +70,7 @@ public actor QEMUDomain: RunningDomain {
             vncWebsocketPort: Self.websocketPort(definition, vncPort: status.vncPort), spicePort: status.spicePort,
             defaultListenAddress: ArgumentBuilder.defaultListenAddress)
         self.runtime.charDeviceSockets = Self.channelSockets(definition, directory: status.domainDirectory)
+        self.runtime.memoryModuleBases = status.memoryModuleBases ?? [:]
         self.observer = observer
         var logger = logger
         logger[metadataKey: "domain"] = "\(definition.name)"

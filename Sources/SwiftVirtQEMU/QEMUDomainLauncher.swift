@@ -58,7 +58,8 @@ struct QEMUDomainLauncher {
                 monitorPath: paths.monitor, domainDirectory: paths.directory, logPath: paths.log,
                 pidFilePath: paths.pidFile, emulator: line.executable, ptyPaths: ptys, vncPort: vncPort,
                 spicePort: spicePort ?? spice?.port.flatMap { $0 > 0 ? $0 : nil },
-                startTime: Date().timeIntervalSince1970, swtpm: swtpms.isEmpty ? nil : swtpms.map(\.status))
+                startTime: Date().timeIntervalSince1970, swtpm: swtpms.isEmpty ? nil : swtpms.map(\.status),
+                memoryModuleBases: try await QEMUDomain.memoryModuleBases(definition, qmp))
             if !paused { _ = try await qmp.execute("cont") }
             let domain = QEMUDomain(
                 definition: definition, status: status, process: process, qmp: qmp,

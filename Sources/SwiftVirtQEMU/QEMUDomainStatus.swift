@@ -22,6 +22,8 @@ public struct QEMUDomainStatus: Sendable, Codable, Equatable {
     public var startTime: Double
     /// The domain's swtpm processes (`<tpm>` emulators); absent in statuses written before TPM support.
     public var swtpm: [SWTPMStatus]?
+    /// Memory modules' guest-physical bases by alias (query-memory-devices at start); absent before them.
+    public var memoryModuleBases: [String: UInt64]?
 
     public func encoded() -> [UInt8] {
         let encoder = JSONEncoder()

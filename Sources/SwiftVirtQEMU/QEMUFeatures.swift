@@ -25,7 +25,7 @@ public struct QEMUFeatures: Sendable, Equatable {
         devices: [
             "qxl", "qxl-vga", "usb-redir", "ich9-intel-hda", "intel-hda", "hda-duplex", "hda-micro", "hda-output",
             "AC97", "ES1370", "sb16", "usb-audio", "i6300esb", "ib700", "virtserialport", "VGA", "cirrus-vga",
-            "virtio-vga", "virtio-gpu-pci", "bochs-display", "secondary-vga",
+            "virtio-vga", "virtio-gpu-pci", "bochs-display", "secondary-vga", "virtio-iommu-pci",
         ],
         audioDrivers: ["none", "alsa", "dbus", "oss", "sndio", "spice", "wav"], spice: true)
 

@@ -86,6 +86,15 @@ let goldenContext = QEMUCommandLine.Context(
             "<hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/><product id='0xbeef'/></source></hostdev>",
             "<devices/hostdev type='usb'> is not supported by SwiftVirt's QEMU driver"
         ),
+        (
+            "<filesystem type='mount'><driver type='virtiofs'/><source dir='/srv'/><target dir='srv'/></filesystem>",
+            "<devices/filesystem type='mount'> is not supported by SwiftVirt's QEMU driver"
+        ),
+        (
+            "<memory model='virtio-mem'><target><size unit='MiB'>128</size><node>0</node><block unit='MiB'>2</block>"
+                + "</target></memory>",
+            "<devices/memory model='virtio-mem'> is not supported by SwiftVirt's QEMU driver"
+        ),
     ])
     func keptConfigurationDoesNotStart(device: String, message: String) throws {
         let xml = """
@@ -99,6 +108,52 @@ let goldenContext = QEMUCommandLine.Context(
         } throws: { error in
             let v = (error as? QEMUCommandLineError)?.virtError
             return v?.code == .configUnsupported && v?.message == "unsupported configuration: " + message
+        }
+    }
+
+    /// Kept families the driver runs, with libvirt's spelling of their options.
+    @Test func keptFamiliesThatRunBecomeQEMUOptions() throws {
+        let xml = """
+            <domain type='qemu'><name>k</name><maxMemory slots='4' unit='MiB'>2048</maxMemory>
+            <memory unit='MiB'>320</memory><os><type machine='q35'>hvm</type></os>
+            <cpu><numa><cell id='0' cpus='0' memory='256' unit='MiB'/></numa></cpu><devices>
+            <filesystem type='mount' accessmode='squash'><driver type='path' wrpolicy='immediate'/>
+              <source dir='/srv/a,b'/><target dir='data'/><readonly/></filesystem>
+            <shmem name='ring' role='master'><model type='ivshmem-plain'/><size unit='M'>2</size></shmem>
+            <memory model='nvdimm'><source><path>/var/lib/pmem0</path></source>
+              <target><size unit='MiB'>64</size><node>0</node><label><size unit='KiB'>128</size></label></target></memory>
+            <iommu model='virtio'/><lease><lockspace>s</lockspace><key>k</key><target path='/l'/></lease>
+            </devices></domain>
+            """
+        var d = try DomainXML.parse(xml)
+        try d.applyDefaults()
+        let argv = try QEMUCommandLine(definition: d, context: goldenContext).argv
+        let joined = argv.joined(separator: " ")
+        #expect(argv.contains("size=262144k,slots=4,maxmem=2097152k"), "initial memory leaves out the module: \(argv)")
+        #expect(joined.contains("nvdimm=on"))
+        #expect(argv.contains("memory-backend-file,id=memnvdimm0,mem-path=/var/lib/pmem0,share=on,size=67108864"))
+        #expect(argv.contains("nvdimm,node=0,label-size=131072,memdev=memnvdimm0,id=nvdimm0,slot=0"))
+        #expect(argv.contains("local,security_model=none,writeout=immediate,id=fsdev-fs0,path=/srv/a,,b,readonly=on"))
+        #expect(argv.contains { $0.hasPrefix("virtio-9p-pci,id=fs0,fsdev=fsdev-fs0,mount_tag=data,bus=") })
+        #expect(argv.contains("memory-backend-file,id=shmmem-shmem0,mem-path=/dev/shm/ring,size=2097152,share=on"))
+        #expect(argv.contains { $0.hasPrefix("ivshmem-plain,id=shmem0,memdev=shmmem-shmem0,master=on,bus=") })
+        #expect(argv.contains { $0.hasPrefix("virtio-iommu-pci,id=iommu0,bus=") })
+        // libvirt's order: the IOMMU before the controllers, shared memory last.
+        let iommu = try #require(argv.firstIndex { $0.hasPrefix("virtio-iommu-pci") })
+        let shmem = try #require(argv.firstIndex { $0.hasPrefix("ivshmem-plain") })
+        let fs = try #require(argv.firstIndex { $0.hasPrefix("virtio-9p-pci") })
+        #expect(iommu < fs && fs < shmem)
+    }
+
+    @Test func sharedMemoryOfNoPowerOfTwoSizeDoesNotStart() throws {
+        let xml = """
+            <domain type='qemu'><name>k</name><memory>65536</memory><os><type>hvm</type></os>
+            <devices><shmem name='odd'><model type='ivshmem-plain'/><size unit='M'>3</size></shmem></devices></domain>
+            """
+        var d = try DomainXML.parse(xml)
+        try d.applyDefaults()
+        #expect(throws: QEMUCommandLineError.invalid("shmem size must be a power of two")) {
+            try QEMUCommandLine(definition: d, context: goldenContext)
         }
     }
 

@@ -57,5 +57,21 @@ enum AliasAssigner {
         if let m = d.memballoon, m.model != .none, m.alias == nil { d.memballoon?.alias = next("balloon") }
         for i in d.rngs.indices where d.rngs[i].alias == nil { d.rngs[i].alias = next("rng") }
         for i in d.panics.indices where d.panics[i].alias == nil { d.panics[i].alias = next("panic") }
+        // Families kept whole: libvirt's prefixes (a memory module's is its model; a lease has none).
+        let prefixes = ["filesystem": "fs", "shmem": "shmem", "smartcard": "smartcard", "hostdev": "hostdev"]
+        for i in d.generic.indices where d.generic[i].alias == nil {
+            let device = d.generic[i]
+            switch device.element {
+            case "iommu": d.generic[i].alias = claim("iommu0")
+            case "vsock": d.generic[i].alias = claim("vsock0")
+            case "nvram": d.generic[i].alias = claim("nvram")
+            case "memory":
+                let model = device.attribute("model") ?? "dimm"
+                let prefix = ["virtio-pmem": "virtiopmem", "virtio-mem": "virtiomem", "sgx-epc": "epc"][model] ?? model
+                d.generic[i].alias = next(prefix)
+            default:
+                if let prefix = prefixes[device.element] { d.generic[i].alias = next(prefix) }
+            }
+        }
     }
 }

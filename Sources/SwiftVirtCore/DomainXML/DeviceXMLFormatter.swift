@@ -81,7 +81,7 @@ enum DeviceXMLFormatter {
                 w.element("panic", [("model", x.model?.rawValue)]) { w in common(&w, x.alias, x.address) }
             }
             generic(&w, d, "shmem")
-            generic(&w, d, "memory")
+            generic(&w, d, "memory", runtime)
             generic(&w, d, "iommu")
             generic(&w, d, "vsock")
         }
@@ -226,18 +226,31 @@ enum DeviceXMLFormatter {
     }
 
     /// The devices of family `name` the model keeps whole, each with its alias and address written back last.
-    private static func generic(_ w: inout XMLWriter, _ d: DomainDevices, _ name: String) {
+    private static func generic(
+        _ w: inout XMLWriter, _ d: DomainDevices, _ name: String, _ rt: DomainRuntimeInfo? = nil
+    ) {
         for x in d.generic where x.element == name {
             var xml = x.xml
             var tail = XMLWriter()
             tail.live = w.live
             tail.aliases = w.aliases
-            common(&tail, x.alias, x.address)
+            common(&tail, x.alias, withModuleBase(x.address, alias: x.alias, rt))
             if !tail.output.isEmpty, let parsed = try? XMLParser.parse("<x>" + tail.output + "</x>") {
                 xml.content += parsed.childElements.map { .element(KeptXML($0)) }
             }
             w.write(xml)
         }
+    }
+
+    /// A memory module's `<address type='dimm'>` with the base the running guest's hypervisor placed it at.
+    private static func withModuleBase(_ address: DeviceAddress?, alias: String?, _ rt: DomainRuntimeInfo?)
+        -> DeviceAddress?
+    {
+        guard let alias, let base = rt?.memoryModuleBases[alias], case .other(var a)? = address, a.type == "dimm",
+            !a.attributes.contains(where: { $0.name == "base" })
+        else { return address }
+        a.attributes.append(.init(name: "base", value: "0x" + String(base, radix: 16)))
+        return .other(a)
     }
 
     /// `<alias>` and `<address>`, which every device ends with.

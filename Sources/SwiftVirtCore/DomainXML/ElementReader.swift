@@ -202,6 +202,7 @@ struct ElementReader {
                 if case .element(let c) = $0 { return c.name == "address" || c.name == "alias" }
                 return false
             }
+            if e.name == "memory" { xml = xml.memorySizesInKiB() }
             var device = GenericDevice(xml: xml, address: address, alias: alias)
             device.sourceLine = SourceLine(e.position.line)
             out.append(device)

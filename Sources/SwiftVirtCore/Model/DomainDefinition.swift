@@ -26,6 +26,8 @@ public struct DomainRuntimeInfo: Sendable, Equatable, Codable {
     public var defaultListenAddress: String?
     /// Unix sockets the driver placed for character devices that name none, by alias (live XML's `<source>`).
     public var charDeviceSockets: [String: String] = [:]
+    /// Guest-physical base of each memory module (DIMM) by alias, as the hypervisor placed it at start.
+    public var memoryModuleBases: [String: UInt64] = [:]
     public init(
         id: Int32, ptyPaths: [String: String] = [:], vncPort: Int? = nil, vncWebsocketPort: Int? = nil,
         spicePort: Int? = nil, spiceTLSPort: Int? = nil, defaultListenAddress: String? = nil

@@ -1,0 +1,152 @@
+/// Typed readings of device families the model keeps whole (`GenericDevice`): the kept XML stays what is stored
+/// and written back, so nothing is lost; a driver that runs a family reads it through these. Each reading is
+/// nil when the device uses something the reading does not cover, and the driver then refuses to start it.
+extension KeptXML {
+    func child(_ name: String) -> KeptXML? { children.first { $0.name == name } }
+
+    var text: String {
+        content.map { if case .text(let t) = $0 { t } else { "" } }.joined()
+    }
+
+    /// A scaled size (`<size unit='MiB'>4</size>`) in KiB; nil when absent or malformed.
+    func kibibytes(_ name: String) -> UInt64? {
+        guard let e = child(name), let value = UInt64(e.text.trimmingWhitespace()) else { return nil }
+        return MemoryUnit.kibibytes(value, unit: e.value("unit") ?? "KiB")
+    }
+
+    /// A `<memory>` device's scaled sizes (target size, label size, block, requested; source page and align
+    /// sizes) in KiB with `unit='KiB'`, as libvirt stores and prints them; a malformed one is left as written.
+    func memorySizesInKiB() -> KeptXML {
+        let sized: [String: Set<String>] = ["target": ["size", "block", "requested", "label"], "source": ["pagesize", "alignsize"]]
+        func normalized(_ e: KeptXML, _ names: Set<String>) -> KeptXML {
+            var e = e
+            e.content = e.content.map { item in
+                guard case .element(var c) = item, names.contains(c.name) else { return item }
+                if c.name == "label" { return .element(normalized(c, ["size"])) }
+                guard let kib = e.kibibytes(c.name) else { return item }
+                c.attributes = c.attributes.filter { $0.name != "unit" } + [.init(name: "unit", value: "KiB")]
+                c.content = [.text(String(kib))]
+                return .element(c)
+            }
+            return e
+        }
+        var x = self
+        x.content = x.content.map { item in
+            guard case .element(let c) = item, let names = sized[c.name] else { return item }
+            return .element(normalized(c, names))
+        }
+        return x
+    }
+
+    /// The names of attributes and children, for "covers everything" checks.
+    var parts: Set<String> { Set(attributes.map(\.name)).union(children.map(\.name)) }
+}
+
+/// `<filesystem>` shared with the guest over 9p (`driver type='path'` or none): the only kind read so far.
+public struct FilesystemShare: Sendable, Equatable {
+    public enum AccessMode: String, Sendable { case passthrough, mapped, squash }
+    public var sourceDirectory: String
+    public var mountTag: String
+    public var accessMode: AccessMode
+    public var readOnly: Bool
+    public var writeout: String?
+    public var multidevs: String?
+    public var fmode: String?
+    public var dmode: String?
+
+    public init?(_ device: GenericDevice) {
+        let x = device.xml
+        guard x.name == "filesystem", (x.value("type") ?? "mount") == "mount",
+            x.parts.isSubset(of: ["type", "accessmode", "multidevs", "fmode", "dmode", "driver", "source", "target", "readonly"])
+        else { return nil }
+        if let driver = x.child("driver") {
+            guard (driver.value("type") ?? "path") == "path",
+                driver.parts.isSubset(of: ["type", "wrpolicy"])
+            else { return nil }
+            writeout = driver.value("wrpolicy")
+        }
+        guard let source = x.child("source")?.value("dir"), let tag = x.child("target")?.value("dir"),
+            let mode = AccessMode(rawValue: x.value("accessmode") ?? "passthrough")
+        else { return nil }
+        sourceDirectory = source
+        mountTag = tag
+        accessMode = mode
+        readOnly = x.child("readonly") != nil
+        multidevs = x.value("multidevs").flatMap { $0 == "default" ? nil : $0 }
+        fmode = x.value("fmode")
+        dmode = x.value("dmode")
+    }
+}
+
+/// `<shmem model='ivshmem-plain'>`: a POSIX shared memory object (/dev/shm/NAME) mapped into the guest.
+public struct SharedMemoryDevice: Sendable, Equatable {
+    public var name: String
+    /// Bytes; libvirt's default is 4 MiB.
+    public var size: UInt64
+    public var role: String?
+
+    public init?(_ device: GenericDevice) {
+        let x = device.xml
+        guard x.name == "shmem", let name = x.value("name"),
+            x.child("model")?.value("type") == "ivshmem-plain",
+            x.parts.isSubset(of: ["name", "role", "model", "size"])
+        else { return nil }
+        self.name = name
+        role = x.value("role")
+        size = (x.child("size") == nil ? 4096 : x.kibibytes("size") ?? 0) * 1024
+    }
+}
+
+/// `<memory model='dimm'>` and `model='nvdimm'`: a memory module plugged at start.
+public struct MemoryModule: Sendable, Equatable {
+    public enum Model: String, Sendable { case dimm, nvdimm }
+    public var model: Model
+    public var sizeKiB: UInt64
+    public var node: Int?
+    /// nvdimm: the backing file and its label area.
+    public var path: String?
+    public var labelKiB: UInt64?
+    public var access: String?
+    public var discard: Bool
+
+    public init?(_ device: GenericDevice) {
+        let x = device.xml
+        guard x.name == "memory", let model = Model(rawValue: x.value("model") ?? ""),
+            x.parts.isSubset(of: ["model", "access", "discard", "source", "target"]),
+            let target = x.child("target"), target.parts.isSubset(of: ["size", "node", "label"]),
+            let size = target.kibibytes("size")
+        else { return nil }
+        self.model = model
+        sizeKiB = size
+        node = target.child("node").flatMap { Int($0.text.trimmingWhitespace()) }
+        access = x.value("access")
+        discard = x.value("discard") == "yes"
+        let source = x.child("source")
+        switch model {
+        case .dimm:
+            guard source == nil else { return nil }
+        case .nvdimm:
+            guard let source, source.parts.isSubset(of: ["path"]), let path = source.child("path")?.text else { return nil }
+            self.path = path.trimmingWhitespace()
+            labelKiB = target.child("label")?.kibibytes("size")
+        }
+    }
+}
+
+/// `<iommu model='intel'|'virtio'>` with the driver options libvirt passes to QEMU.
+public struct IOMMUDevice: Sendable, Equatable {
+    public var model: String
+    /// `intremap`, `caching_mode`, `eim`, `iotlb`, `aw_bits` as written.
+    public var driver: [String: String]
+
+    public init?(_ device: GenericDevice) {
+        let x = device.xml
+        guard x.name == "iommu", let model = x.value("model"), ["intel", "virtio"].contains(model),
+            x.parts.isSubset(of: ["model", "driver"])
+        else { return nil }
+        self.model = model
+        let d = x.child("driver")
+        guard d?.children.isEmpty ?? true else { return nil }
+        driver = Dictionary(d?.attributes.map { ($0.name, $0.value) } ?? [], uniquingKeysWith: { a, _ in a })
+    }
+}

@@ -1,0 +1,131 @@
+import SwiftVirtCore
+
+/// Device families the model keeps whole (`GenericDevice`) that this driver runs, read through their typed
+/// readings (KeptDeviceViews), each where libvirt 9.0 puts it on the command line: the IOMMU before the
+/// controllers, memory modules after them, 9p filesystems after the disks, shared memory after the panic
+/// devices. Leases go to libvirt's lock manager, which by default (`nop`) does nothing; they start as is.
+extension ArgumentBuilder {
+    /// Whether this driver runs `device` (else a guest with it does not start, naming it).
+    static func runs(_ device: GenericDevice) -> Bool {
+        switch device.element {
+        case "lease": true
+        case "filesystem": FilesystemShare(device) != nil
+        case "shmem": SharedMemoryDevice(device) != nil
+        case "memory": MemoryModule(device) != nil
+        case "iommu": IOMMUDevice(device) != nil
+        default: false
+        }
+    }
+
+    private func kept(_ family: String) -> [(GenericDevice, Int)] {
+        var index = 0
+        return def.devices.generic.compactMap { d in
+            guard d.element == family else { return nil }
+            defer { index += 1 }
+            return (d, index)
+        }
+    }
+
+    mutating func addIOMMU() throws {
+        for (device, _) in kept("iommu") {
+            guard let iommu = IOMMUDevice(device) else { continue }
+            let alias = device.alias ?? "iommu0"
+            if iommu.model == "virtio" {
+                try requireDevice("virtio-iommu-pci", "<iommu model='virtio'>")
+                add("-device", "virtio-iommu-pci,id=\(alias)" + (try pciPlacement(device.address, what: "<iommu>")))
+                continue
+            }
+            guard isQ35 else {
+                throw QEMUCommandLineError.unsupported("<iommu model='intel'> on machine '\(machine)' (q35 only)")
+            }
+            var options = "intel-iommu,id=\(alias)"
+            let names = [
+                ("intremap", "intremap"), ("caching_mode", "caching-mode"), ("eim", "eim"), ("iotlb", "device-iotlb"),
+            ]
+            for (attribute, option) in names {
+                if let v = iommu.driver[attribute] { options += ",\(option)=\(v)" }
+            }
+            if let bits = iommu.driver["aw_bits"] { options += ",aw-bits=\(bits)" }
+            add("-device", options)
+        }
+    }
+
+    mutating func addMemoryModules() throws {
+        for (device, i) in kept("memory") {
+            guard let module = MemoryModule(device) else { continue }
+            let alias = device.alias ?? "\(module.model.rawValue)\(i)"
+            var backend: String
+            switch module.model {
+            case .dimm: backend = "memory-backend-ram,id=mem\(alias),size=\(module.sizeKiB * 1024)"
+            case .nvdimm:
+                backend = "memory-backend-file,id=mem\(alias),mem-path=\(qemuEscaped(module.path ?? ""))"
+                backend += ",share=\(module.access == "private" ? "off" : "on"),size=\(module.sizeKiB * 1024)"
+            }
+            if module.access == "shared", module.model == .dimm { backend += ",share=on" }
+            if module.discard { backend += ",discard-data=on" }
+            add("-object", backend)
+            var options = "\(module.model == .dimm ? "pc-dimm" : "nvdimm"),node=\(module.node ?? 0)"
+            if let label = module.labelKiB { options += ",label-size=\(label * 1024)" }
+            options += ",memdev=mem\(alias),id=\(alias),slot=\(Self.dimmSlot(device.address) ?? i)"
+            if let base = Self.dimmBase(device.address) { options += ",addr=\(base)" }
+            add("-device", options)
+        }
+    }
+
+    private static func dimmAttribute(_ address: DeviceAddress?, _ name: String) -> String? {
+        guard case .other(let a) = address, a.type == "dimm" else { return nil }
+        return a.attributes.first { $0.name == name }?.value
+    }
+
+    static func dimmSlot(_ address: DeviceAddress?) -> Int? { dimmAttribute(address, "slot").flatMap { Int($0) } }
+
+    static func dimmBase(_ address: DeviceAddress?) -> UInt64? {
+        dimmAttribute(address, "base").flatMap { UInt64($0.hasPrefix("0x") ? String($0.dropFirst(2)) : $0, radix: 16) }
+    }
+
+    mutating func addFilesystems() throws {
+        for (device, i) in kept("filesystem") {
+            guard let fs = FilesystemShare(device) else { continue }
+            let alias = device.alias ?? "fs\(i)"
+            var fsdev = "local"
+            let models: [FilesystemShare.AccessMode: String] = [
+                .mapped: "mapped", .passthrough: "passthrough", .squash: "none",
+            ]
+            fsdev += ",security_model=\(models[fs.accessMode] ?? "passthrough")"
+            if let m = fs.multidevs { fsdev += ",multidevs=\(m)" }
+            if let m = fs.fmode { fsdev += ",fmode=\(m)" }
+            if let m = fs.dmode { fsdev += ",dmode=\(m)" }
+            if let w = fs.writeout { fsdev += ",writeout=\(w)" }
+            fsdev += ",id=fsdev-\(alias),path=\(qemuEscaped(fs.sourceDirectory))"
+            if fs.readOnly { fsdev += ",readonly=on" }
+            add("-fsdev", fsdev)
+            add(
+                "-device",
+                "virtio-9p-pci,id=\(alias),fsdev=fsdev-\(alias),mount_tag=\(qemuEscaped(fs.mountTag))"
+                    + (try pciPlacement(device.address, what: "<filesystem>")))
+        }
+    }
+
+    mutating func addSharedMemory() throws {
+        for (device, i) in kept("shmem") {
+            guard let shm = SharedMemoryDevice(device) else { continue }
+            let what = "<shmem name='\(shm.name)'>"
+            guard shm.size & (shm.size &- 1) == 0 else {
+                throw QEMUCommandLineError.invalid("shmem size must be a power of two")
+            }
+            guard shm.size >= 1024 * 1024 else {
+                throw QEMUCommandLineError.invalid("shmem size must be at least 1 MiB (1024 KiB)")
+            }
+            guard case .pci = device.address else {
+                throw QEMUCommandLineError.unsupported("\(what): only 'pci' addresses are supported for the shared memory device")
+            }
+            let alias = device.alias ?? "shmem\(i)"
+            add(
+                "-object",
+                "memory-backend-file,id=shmmem-\(alias),mem-path=\(qemuEscaped("/dev/shm/" + shm.name)),size=\(shm.size),share=on")
+            var options = "ivshmem-plain,id=\(alias),memdev=shmmem-\(alias)"
+            if let role = shm.role { options += ",master=\(role == "master" ? "on" : "off")" }
+            add("-device", options + (try pciPlacement(device.address, what: what)))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+extension Integration {
+    /// Device families the model keeps whole that the QEMU driver runs: a 9p filesystem, an ivshmem-plain shared
+    /// memory region, a DIMM memory module and an Intel IOMMU on a q35 guest. The same definition starts on
+    /// swiftvirtd and on a private libvirtd 9.0; the devices QEMU has, their aliases and addresses in the live
+    /// XML, and the memory module QEMU reports are the same on both.
+    @Suite struct KeptDeviceFamilies {
+        static let share = "/tmp/svt-kept-share"
+
+        static func definition(name: String, scratch: URL) throws -> String {
+            let devices = """
+                <filesystem type='mount' accessmode='mapped'><source dir='\(share)'/><target dir='hostshare'/></filesystem>
+                <shmem name='svt-kept-shm'><model type='ivshmem-plain'/><size unit='M'>1</size></shmem>
+                <memory model='dimm'><target><size unit='MiB'>128</size><node>0</node></target></memory>
+                <iommu model='intel'><driver caching_mode='on'/></iommu>
+                </devices>
+                """
+            return try TestEnvironment.guestXML(name: name, serialLog: scratch.appendingPathComponent("\(name).log").path)
+                .replacingOccurrences(of: "machine='pc'", with: "machine='q35'")
+                .replacingOccurrences(
+                    of: "<memory unit='MiB'>256</memory>",
+                    with: "<maxMemory slots='2' unit='MiB'>1024</maxMemory><memory unit='MiB'>256</memory>")
+                .replacingOccurrences(
+                    of: "</features>",
+                    with: "</features><cpu><numa><cell id='0' cpus='0' memory='256' unit='MiB'/></numa></cpu>")
+                .replacingOccurrences(of: "</devices>", with: devices)
+        }
+
+        /// The device elements of the families in `xml`, whole.
+        static func elements(_ xml: String) -> [String] {
+            ["filesystem", "shmem", "memory model", "iommu"].flatMap { start -> [String] in
+                let tag = String(start.split(separator: " ")[0])
+                let pattern = "<\(start)[^>]*>.*?</\(tag)>"
+                let regex = try! NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators])
+                return regex.matches(in: xml, range: NSRange(xml.startIndex..., in: xml)).map {
+                    String(xml[Range($0.range, in: xml)!]).split(separator: "\n")
+                        .map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+                }
+            }
+        }
+
+        static func transcript(_ at: CLIEndpoint) async throws -> [String] {
+            let name = "keptdevs"
+            at.track(name)
+            let path = try writeScratchFile(at.scratch, "\(name).xml", try definition(name: name, scratch: at.scratch))
+            try await at.virsh.must("define", path)
+            try await at.virsh.must("start", name)
+            var lines = elements(try await at.virsh.must("dumpxml", name))
+            let peripherals = try await at.virsh.must(
+                "qemu-monitor-command", name, #"{"execute":"qom-list","arguments":{"path":"/machine/peripheral"}}"#)
+            let names = (try JSONSerialization.jsonObject(with: Data(peripherals.utf8)) as? [String: Any])?["return"]
+                as? [[String: Any]] ?? []
+            lines.append("peripherals: " + names.compactMap { $0["name"] as? String }.sorted().joined(separator: " "))
+            let modules = try await at.virsh.must("qemu-monitor-command", name, #"{"execute":"query-memory-devices"}"#)
+            let list = (try JSONSerialization.jsonObject(with: Data(modules.utf8)) as? [String: Any])?["return"]
+                as? [[String: Any]] ?? []
+            for module in list {
+                let data = module["data"] as? [String: Any] ?? [:]
+                lines.append("memory device: \(module["type"] ?? "") id=\(data["id"] ?? "") size=\(data["size"] ?? "") slot=\(data["slot"] ?? "") node=\(data["node"] ?? "")")
+            }
+            lines.append("shm object while running: \(FileManager.default.fileExists(atPath: "/dev/shm/svt-kept-shm"))")
+            try await at.virsh.must("destroy", name)
+            try await at.virsh.must("undefine", name)
+            return lines
+        }
+
+        @Test func runAsOnLibvirtd() async throws {
+            try FileManager.default.createDirectory(atPath: Self.share, withIntermediateDirectories: true)
+            defer {
+                try? FileManager.default.removeItem(atPath: Self.share)
+                try? FileManager.default.removeItem(atPath: "/dev/shm/svt-kept-shm")
+            }
+            let ours = try await DaemonHarness.with { try await Self.transcript(CLIEndpoint($0)) }
+            let theirs = try await LibvirtdHarness.with { try await Self.transcript(CLIEndpoint($0)) }
+            #expect(ours.contains { $0.hasPrefix("<filesystem") && $0.contains("<alias name='fs0'/>") }, "\(ours)")
+            #expect(ours.contains { $0.hasPrefix("peripherals:") && $0.contains("dimm0") && $0.contains("shmem0") }, "\(ours)")
+            #expect(ours.contains("memory device: dimm id=dimm0 size=134217728 slot=0 node=0"), "\(ours)")
+            #expect(ours.contains("shm object while running: true"), "\(ours)")
+            #expect(ours == theirs, "swiftvirtd:\n\(ours.joined(separator: "\n"))\nlibvirtd:\n\(theirs.joined(separator: "\n"))")
+        }
+    }
+}
