@@ -126,6 +126,9 @@ struct QEMUCapabilitiesXML {
             \(enumeration("model", ["virtio"]))\
             \(enumeration("backendModel", ["random", "builtin"]))\
                 </rng>
+                <filesystem supported='yes'>
+            \(enumeration("driverType", ["path"]))\
+                </filesystem>
             \(tpm)\
               </devices>
               <features>
