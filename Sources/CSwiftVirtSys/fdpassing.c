@@ -68,12 +68,19 @@ int sv_stream_socketpair(int fds[2]) {
     return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0 ? 0 : -errno;
 }
 
-int sv_unix_connect(const char *path) {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof addr.sun_path) return -ENAMETOOLONG;
-    strcpy(addr.sun_path, path);
+/* A close-on-exec unix stream socket and `path` as its address; the descriptor, or -errno. */
+static int unix_socket_for(const char *path, struct sockaddr_un *addr) {
+    *addr = (struct sockaddr_un){.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof addr->sun_path) return -ENAMETOOLONG;
+    strcpy(addr->sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -errno;
+    return fd < 0 ? -errno : fd;
+}
+
+int sv_unix_connect(const char *path) {
+    struct sockaddr_un addr;
+    int fd = unix_socket_for(path, &addr);
+    if (fd < 0) return fd;
     for (;;) {
         if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0 || errno == EISCONN) return fd;
         if (errno == EINTR || errno == EALREADY) continue;
@@ -81,4 +88,17 @@ int sv_unix_connect(const char *path) {
         close(fd);
         return -err;
     }
+}
+
+int sv_unix_listen(const char *path) {
+    struct sockaddr_un addr;
+    int fd = unix_socket_for(path, &addr);
+    if (fd < 0) return fd;
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 1) != 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    return fd;
 }

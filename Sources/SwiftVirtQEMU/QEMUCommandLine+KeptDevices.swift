@@ -17,7 +17,10 @@ extension ArgumentBuilder {
         }
     }
 
-    private func kept(_ family: String) -> [(GenericDevice, Int)] {
+    private func kept(_ family: String) -> [(GenericDevice, Int)] { Self.kept(family, of: def) }
+
+    /// The devices of `family`, each with its index among them (for aliases the definition lacks).
+    static func kept(_ family: String, of def: DomainDefinition) -> [(GenericDevice, Int)] {
         var index = 0
         return def.devices.generic.compactMap { d in
             guard d.element == family else { return nil }
@@ -25,6 +28,17 @@ extension ArgumentBuilder {
             return (d, index)
         }
     }
+
+    /// The virtiofs filesystems of `def` with their aliases: each needs its virtiofsd before QEMU starts.
+    static func virtiofsShares(of def: DomainDefinition) -> [(share: FilesystemShare, alias: String)] {
+        kept("filesystem", of: def).compactMap { device, i in
+            guard let fs = FilesystemShare(device), fs.driver == .virtiofs else { return nil }
+            return (fs, device.alias ?? "fs\(i)")
+        }
+    }
+
+    /// Where QEMU finds a virtiofs filesystem's daemon (libvirt: ALIAS-fs.sock in the domain's directory).
+    static func virtiofsSocket(directory: String, alias: String) -> String { "\(directory)/\(alias)-fs.sock" }
 
     mutating func addIOMMU() throws {
         for (device, _) in kept("iommu") {
@@ -56,13 +70,18 @@ extension ArgumentBuilder {
             let alias = device.alias ?? "\(module.model.rawValue)\(i)"
             var backend: String
             switch module.model {
-            case .dimm: backend = "memory-backend-ram,id=mem\(alias),size=\(module.sizeKiB * 1024)"
+            case .dimm:
+                // Backed like guest RAM (`<memoryBacking>`, `<numatune>`), the module's own access deciding sharing.
+                var parts = try backendObject(id: "mem\(alias)", sizeKiB: module.sizeKiB).split(separator: ",").map(String.init)
+                if module.access != nil { parts.removeAll { $0 == "share=on" } }
+                if module.access == "shared" { parts.insert("share=on", at: min(3, parts.count)) }
+                if module.discard, !parts.contains("discard-data=on") { parts.append("discard-data=on") }
+                backend = parts.joined(separator: ",")
             case .nvdimm:
                 backend = "memory-backend-file,id=mem\(alias),mem-path=\(qemuEscaped(module.path ?? ""))"
                 backend += ",share=\(module.access == "private" ? "off" : "on"),size=\(module.sizeKiB * 1024)"
+                if module.discard { backend += ",discard-data=on" }
             }
-            if module.access == "shared", module.model == .dimm { backend += ",share=on" }
-            if module.discard { backend += ",discard-data=on" }
             add("-object", backend)
             var options = "\(module.model == .dimm ? "pc-dimm" : "nvdimm"),node=\(module.node ?? 0)"
             if let label = module.labelKiB { options += ",label-size=\(label * 1024)" }
@@ -87,6 +106,16 @@ extension ArgumentBuilder {
         for (device, i) in kept("filesystem") {
             guard let fs = FilesystemShare(device) else { continue }
             let alias = device.alias ?? "fs\(i)"
+            if fs.driver == .virtiofs {
+                let chardev = "chr-vu-\(alias)"
+                let socket = Self.virtiofsSocket(directory: ctx.channelDirectory, alias: alias)
+                add("-chardev", "socket,id=\(chardev),path=\(qemuEscaped(socket))")
+                var options = "vhost-user-fs-pci,id=\(alias),chardev=\(chardev)"
+                if let queue = fs.queueSize { options += ",queue-size=\(queue)" }
+                options += ",tag=\(qemuEscaped(fs.mountTag))"
+                add("-device", options + (try pciPlacement(device.address, what: "<filesystem>")))
+                continue
+            }
             var fsdev = "local"
             let models: [FilesystemShare.AccessMode: String] = [
                 .mapped: "mapped", .passthrough: "passthrough", .squash: "none",

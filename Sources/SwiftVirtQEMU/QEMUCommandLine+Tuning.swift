@@ -44,7 +44,7 @@ extension ArgumentBuilder {
     }
 
     /// A memory backend object as `<memoryBacking>` and `<numatune>` ask.
-    private func backendObject(id: String, sizeKiB: UInt64) throws -> String {
+    func backendObject(id: String, sizeKiB: UInt64) throws -> String {
         let b = def.tuning.memoryBacking
         var object: String
         switch b?.source {

@@ -48,6 +48,7 @@ enum QEMUDefinitionRules {
                     element: "devices/controller/driver", line: c.sourceLine.line)
             }
         }
+        try checkFilesystems(d)
         for iommu in d.devices.generic where iommu.element == "iommu" {
             let driver = iommu.xml.content.compactMap { if case .element(let e) = $0, e.name == "driver" { e } else { nil } }.first
             let intremap = driver?.attributes.first { $0.name == "intremap" }?.value

@@ -19,8 +19,9 @@ public actor QEMUDomain: RunningDomain {
     let observer: any DomainObserver
     let logger: Logger
     let gracePeriod: Duration
-    /// Helpers that live as long as QEMU: the swtpm of each emulated TPM.
-    let swtpms: [SWTPMInstance]
+    /// Helpers that live as long as QEMU: the swtpm of each emulated TPM, the virtiofsd of each virtiofs
+    /// filesystem.
+    let helpers: [QEMUHelperProcess]
 
     /// Lifecycle calls take it one at a time, in arrival order, for as long as they await QEMU.
     let job = AsyncJobLock()
@@ -55,7 +56,7 @@ public actor QEMUDomain: RunningDomain {
     init(
         definition: DomainDefinition, status: QEMUDomainStatus, process: QEMUProcess, qmp: QMPClient,
         state: DomainState, reason: DomainStateReason, observer: any DomainObserver, logger: Logger,
-        gracePeriod: Duration, swtpms: [SWTPMInstance] = []
+        gracePeriod: Duration, helpers: [QEMUHelperProcess] = []
     ) {
         self.id = status.id
         self.definition = definition
@@ -76,7 +77,7 @@ public actor QEMUDomain: RunningDomain {
         logger[metadataKey: "domain"] = "\(definition.name)"
         self.logger = logger
         self.gracePeriod = gracePeriod
-        self.swtpms = swtpms
+        self.helpers = helpers
     }
 
     /// Starts consuming QMP events and watching the process. Called once by the driver.
@@ -309,7 +310,7 @@ public actor QEMUDomain: RunningDomain {
         QEMUProcess.appendLog(status.logPath, "shutting down, reason=\(reasonText)")
         try? FileManager.default.removeItem(atPath: status.pidFilePath)
         try? FileManager.default.removeItem(atPath: status.domainDirectory)
-        for instance in swtpms { await instance.stop() }
+        for instance in helpers { await instance.stop() }
         let tuning = QEMUThreadTuning(definition: definition, pid: process.pid, id: status.id)
         if tuning.needsCgroups { tuning.removeCgroups() }
         exitReleases.forEach { $0() }

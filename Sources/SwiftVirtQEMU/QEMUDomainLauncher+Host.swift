@@ -5,10 +5,17 @@ import SwiftVirtSystem
 
 /// What must be on the host before QEMU starts (libvirt's qemuPrepareNVRAM and external devices): the domain's
 /// UEFI variable store, copied from its template the first time; the host TPM a passthrough names; a swtpm per
-/// emulated TPM.
+/// emulated TPM; a virtiofsd per virtiofs filesystem.
 extension QEMUDomainLauncher {
-    /// Returns the swtpm processes started; on failure none is left running.
-    func prepareHost(id: Int32) async throws -> [SWTPMInstance] {
+    /// The helper processes a start needs, by kind.
+    struct Helpers {
+        var swtpms: [QEMUHelperProcess] = []
+        var virtiofsds: [QEMUHelperProcess] = []
+        var all: [QEMUHelperProcess] { swtpms + virtiofsds }
+    }
+
+    /// Returns the helper processes started (swtpm, virtiofsd); on failure none is left running.
+    func prepareHost(id: Int32, directory: String) async throws -> Helpers {
         try await BlockingIO.run { [definition] in try Self.prepareNVRAM(definition) }
         for tpm in definition.devices.tpms {
             guard case .passthrough(let device) = tpm.backend else { continue }
@@ -21,14 +28,21 @@ extension QEMUDomainLauncher {
                     detail: "<devices/tpm/backend type='passthrough'>: host TPM device \(device) \(problem)")
             }
         }
-        var started: [SWTPMInstance] = []
+        var started = Helpers()
         do {
             for tpm in definition.devices.tpms {
                 guard case .emulator = tpm.backend else { continue }
-                started.append(try await driver.swtpm.start(tpm, of: definition, id: id))
+                started.swtpms.append(try await driver.swtpm.start(tpm, of: definition, id: id))
+            }
+            for (fs, alias) in ArgumentBuilder.virtiofsShares(of: definition) {
+                started.virtiofsds.append(
+                    try await VirtioFSDaemon.start(
+                        fs, socket: ArgumentBuilder.virtiofsSocket(directory: directory, alias: alias),
+                        pidFile: "\(directory)/\(alias)-fs.pid",
+                        log: "\(driver.configuration.logDirectory)/\(definition.name)-\(alias)-virtiofsd.log"))
             }
         } catch {
-            for instance in started { await instance.stop() }
+            for instance in started.all { await instance.stop() }
             throw error
         }
         return started

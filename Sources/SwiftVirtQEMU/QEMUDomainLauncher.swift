@@ -23,7 +23,7 @@ struct QEMUDomainLauncher {
         try fm.createDirectory(
             atPath: paths.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try fm.createDirectory(atPath: driver.configuration.logDirectory, withIntermediateDirectories: true)
-        let swtpms = try await prepareHost(id: id)
+        let helpers = try await prepareHost(id: id, directory: paths.directory)
         let line: QEMUCommandLine
         let process: QEMUProcess
         var keyFiles: [String] = []
@@ -40,7 +40,7 @@ struct QEMUDomainLauncher {
                 executable: line.executable, arguments: line.arguments, logPath: paths.log, pidFilePath: paths.pidFile,
                 keeping: Array(tapFDs.values))
         } catch {
-            for instance in swtpms { await instance.stop() }
+            for instance in helpers.all { await instance.stop() }
             releasePorts()
             throw error
         }
@@ -58,14 +58,15 @@ struct QEMUDomainLauncher {
                 monitorPath: paths.monitor, domainDirectory: paths.directory, logPath: paths.log,
                 pidFilePath: paths.pidFile, emulator: line.executable, ptyPaths: ptys, vncPort: vncPort,
                 spicePort: spicePort ?? spice?.port.flatMap { $0 > 0 ? $0 : nil },
-                startTime: Date().timeIntervalSince1970, swtpm: swtpms.isEmpty ? nil : swtpms.map(\.status),
-                memoryModuleBases: try await QEMUDomain.memoryModuleBases(definition, qmp))
+                startTime: Date().timeIntervalSince1970, swtpm: helpers.swtpms.isEmpty ? nil : helpers.swtpms.map(\.status),
+                memoryModuleBases: try await QEMUDomain.memoryModuleBases(definition, qmp),
+                virtiofsd: helpers.virtiofsds.isEmpty ? nil : helpers.virtiofsds.map(\.status))
             if !paused { _ = try await qmp.execute("cont") }
             let domain = QEMUDomain(
                 definition: definition, status: status, process: process, qmp: qmp,
                 state: paused ? .paused : .running, reason: paused ? .pausedUser : .runningBooted,
                 observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod,
-                swtpms: swtpms)
+                helpers: helpers.all)
             await domain.releaseAtExit(releasePorts)
             await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
             await observer.domain(
@@ -79,7 +80,7 @@ struct QEMUDomainLauncher {
             releasePorts()
             process.signal(SIGKILL)
             _ = await process.waitForExit(timeout: .seconds(5))
-            for instance in swtpms { await instance.stop() }
+            for instance in helpers.all { await instance.stop() }
             try? fm.removeItem(atPath: paths.directory)
             try? fm.removeItem(atPath: paths.pidFile)
             if error is QEMUDomainError { throw error }
@@ -144,7 +145,8 @@ struct QEMUDomainLauncher {
             definition: definition, status: status, process: process, qmp: qmp,
             state: isRunning ? .running : .paused, reason: isRunning ? .runningBooted : .pausedUser,
             observer: observer, logger: logger, gracePeriod: driver.configuration.shutdownGracePeriod,
-            swtpms: (status.swtpm ?? []).compactMap(SWTPMInstance.adopt))
+            helpers: (status.swtpm ?? []).compactMap { QEMUHelperProcess.adopt($0, executable: SWTPM.binary) }
+                + (status.virtiofsd ?? []).compactMap { QEMUHelperProcess.adopt($0, executable: VirtioFSDaemon.binary) })
         if let port = status.spicePort {
             await domain.releaseAtExit { [ports = driver.displayPorts] in ports.release(port) }
         }

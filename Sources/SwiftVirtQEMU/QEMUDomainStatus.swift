@@ -21,9 +21,11 @@ public struct QEMUDomainStatus: Sendable, Codable, Equatable {
     /// Seconds since the epoch when the process started.
     public var startTime: Double
     /// The domain's swtpm processes (`<tpm>` emulators); absent in statuses written before TPM support.
-    public var swtpm: [SWTPMStatus]?
+    public var swtpm: [QEMUHelperStatus]?
     /// Memory modules' guest-physical bases by alias (query-memory-devices at start); absent before them.
     public var memoryModuleBases: [String: UInt64]?
+    /// The virtiofsd of each virtiofs filesystem; absent before them.
+    public var virtiofsd: [QEMUHelperStatus]?
 
     public func encoded() -> [UInt8] {
         let encoder = JSONEncoder()

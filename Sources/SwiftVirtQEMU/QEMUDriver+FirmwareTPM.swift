@@ -29,6 +29,7 @@ extension QEMUDriver {
         return try await BlockingIO.run {
             var prepared = definition
             try selection.fill(&prepared)
+            VirtioFSDaemon.fillBinary(&prepared)
             return prepared
         }
     }

@@ -37,7 +37,7 @@ struct SWTPM: Sendable {
     private var configHome: String { "\(stateDirectory)/swtpm/config" }
 
     /// Makes the TPM's state on its first start, then starts swtpm and waits for its socket.
-    func start(_ tpm: TPMDevice, of def: DomainDefinition, id: Int32) async throws -> SWTPMInstance {
+    func start(_ tpm: TPMDevice, of def: DomainDefinition, id: Int32) async throws -> QEMUHelperProcess {
         guard case .emulator(let configured, _, let banks) = tpm.backend else {
             throw SWTPMError.notAnEmulator
         }
@@ -67,7 +67,7 @@ struct SWTPM: Sendable {
         if version == .v2_0 { arguments.append("--tpm2") }
         let process = try QEMUProcess.spawn(
             executable: Self.binary, arguments: arguments, logPath: log, pidFilePath: pidFile)
-        let instance = SWTPMInstance(process: process, socketPath: socket, pidFilePath: pidFile)
+        let instance = QEMUHelperProcess(process: process, socketPath: socket, pidFilePath: pidFile)
         let deadline = ContinuousClock.now + .seconds(3)
         while access(socket, F_OK) != 0 {
             if process.hasExited || ContinuousClock.now >= deadline {
@@ -133,40 +133,6 @@ struct SWTPM: Sendable {
             }
         }
     }
-}
-
-/// One running swtpm.
-struct SWTPMInstance: Sendable {
-    let process: QEMUProcess
-    let socketPath: String
-    let pidFilePath: String
-
-    var status: SWTPMStatus { SWTPMStatus(pid: process.pid, socketPath: socketPath, pidFilePath: pidFilePath) }
-
-    /// After QEMU: swtpm normally ends by itself when QEMU's connection closes (`--terminate`); otherwise it is
-    /// sent SIGTERM (SIGKILL after 5 s). Its socket and pid file go.
-    func stop() async {
-        if await process.waitForExit(timeout: .seconds(1)) == nil {
-            await process.terminate(gracePeriod: .seconds(5))
-        }
-        unlink(socketPath)
-        unlink(pidFilePath)
-    }
-
-    /// A swtpm left running by an earlier daemon, if it is still there.
-    static func adopt(_ status: SWTPMStatus) -> SWTPMInstance? {
-        guard let process = try? QEMUProcess.adopt(pid: status.pid, expectedExecutable: SWTPM.binary) else {
-            return nil
-        }
-        return SWTPMInstance(process: process, socketPath: status.socketPath, pidFilePath: status.pidFilePath)
-    }
-}
-
-/// What reattach needs to find a domain's swtpm again.
-public struct SWTPMStatus: Sendable, Codable, Equatable {
-    public var pid: Int32
-    public var socketPath: String
-    public var pidFilePath: String
 }
 
 /// Failures of the TPM emulator, with libvirt's codes and words where it reports the same failure.

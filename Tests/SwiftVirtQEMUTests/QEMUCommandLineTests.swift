@@ -87,7 +87,7 @@ let goldenContext = QEMUCommandLine.Context(
             "<devices/hostdev type='usb'> is not supported by SwiftVirt's QEMU driver"
         ),
         (
-            "<filesystem type='mount'><driver type='virtiofs'/><source dir='/srv'/><target dir='srv'/></filesystem>",
+            "<filesystem type='mount'><driver type='virtiofs'/><source socket='/run/vfs.sock'/><target dir='srv'/></filesystem>",
             "<devices/filesystem type='mount'> is not supported by SwiftVirt's QEMU driver"
         ),
         (

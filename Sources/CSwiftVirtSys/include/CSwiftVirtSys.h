@@ -112,6 +112,10 @@ int sv_stream_socketpair(int fds[2]);
 /* A connected AF_UNIX stream socket (close-on-exec) to `path`; the descriptor, or -errno. */
 int sv_unix_connect(const char *path);
 
+/* A listening AF_UNIX stream socket (close-on-exec) bound at `path`, replacing what is there; the descriptor,
+   or -errno. For a helper that is handed the socket (virtiofsd --fd=N). */
+int sv_unix_listen(const char *path);
+
 /* Descriptors clients send on a connection (see fdinbox.c: the daemon's read(2) keeps them for registered
    sockets). open registers socket `fd` for `owner` (nonzero), emptying a stale inbox; 0 or -errno. take moves
    up to `max` received descriptors, oldest first, to `out` and returns how many; close unregisters (only if

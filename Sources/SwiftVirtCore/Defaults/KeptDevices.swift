@@ -46,9 +46,9 @@ enum KeptDevices {
 
 extension KeptXML {
     /// The child elements.
-    var children: [KeptXML] {
+    public var children: [KeptXML] {
         content.compactMap { if case .element(let e) = $0 { e } else { nil } }
     }
 
-    func value(_ attribute: String) -> String? { attributes.first { $0.name == attribute }?.value }
+    public func value(_ attribute: String) -> String? { attributes.first { $0.name == attribute }?.value }
 }

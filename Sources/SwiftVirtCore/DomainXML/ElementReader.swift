@@ -203,6 +203,7 @@ struct ElementReader {
                 return false
             }
             if e.name == "memory" { xml = xml.memorySizesInKiB() }
+            if e.name == "filesystem" { xml = xml.filesystemDefaults() }
             var device = GenericDevice(xml: xml, address: address, alias: alias)
             device.sourceLine = SourceLine(e.position.line)
             out.append(device)

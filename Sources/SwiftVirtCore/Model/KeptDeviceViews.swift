@@ -2,7 +2,13 @@
 /// and written back, so nothing is lost; a driver that runs a family reads it through these. Each reading is
 /// nil when the device uses something the reading does not cover, and the driver then refuses to start it.
 extension KeptXML {
-    func child(_ name: String) -> KeptXML? { children.first { $0.name == name } }
+    public init(name: String, attributes: [XMLExtras.Attribute], content: [Content]) {
+        self.name = name
+        self.attributes = attributes
+        self.content = content
+    }
+
+    public func child(_ name: String) -> KeptXML? { children.first { $0.name == name } }
 
     var text: String {
         content.map { if case .text(let t) = $0 { t } else { "" } }.joined()
@@ -12,6 +18,35 @@ extension KeptXML {
     func kibibytes(_ name: String) -> UInt64? {
         guard let e = child(name), let value = UInt64(e.text.trimmingWhitespace()) else { return nil }
         return MemoryUnit.kibibytes(value, unit: e.value("unit") ?? "KiB")
+    }
+
+    /// Sets attribute `name` as the first of child `element`, making the child (after the child `after`, else
+    /// first) when there is none.
+    public mutating func setChildAttributeFirst(_ element: String, name: String, value: String, after: String) {
+        let attribute = XMLExtras.Attribute(name: name, value: value)
+        if let i = content.firstIndex(where: { if case .element(let e) = $0 { e.name == element } else { false } }),
+            case .element(var e) = content[i]
+        {
+            e.attributes = [attribute] + e.attributes.filter { $0.name != name }
+            content[i] = .element(e)
+            return
+        }
+        let made = KeptXML(name: element, attributes: [attribute], content: [])
+        let anchor = content.firstIndex { if case .element(let e) = $0 { e.name == after } else { false } }
+        content.insert(.element(made), at: anchor.map { $0 + 1 } ?? 0)
+    }
+
+    /// libvirt's filesystem post-parse: `type='mount'` written out, and `accessmode='passthrough'` for one
+    /// served by libvirt (no `<source socket>`) that names none; attributes in libvirt's order.
+    func filesystemDefaults() -> KeptXML {
+        var x = self
+        if x.value("type") == nil { x.attributes.insert(.init(name: "type", value: "mount"), at: 0) }
+        if x.value("accessmode") == nil, x.child("source")?.value("socket") == nil,
+            let typeIndex = x.attributes.firstIndex(where: { $0.name == "type" })
+        {
+            x.attributes.insert(.init(name: "accessmode", value: "passthrough"), at: typeIndex + 1)
+        }
+        return x
     }
 
     /// A `<memory>` device's scaled sizes (target size, label size, block, requested; source page and align
@@ -42,9 +77,11 @@ extension KeptXML {
     var parts: Set<String> { Set(attributes.map(\.name)).union(children.map(\.name)) }
 }
 
-/// `<filesystem>` shared with the guest over 9p (`driver type='path'` or none): the only kind read so far.
+/// `<filesystem type='mount'>` shared with the guest over 9p (`driver type='path'` or none) or virtiofs.
 public struct FilesystemShare: Sendable, Equatable {
     public enum AccessMode: String, Sendable { case passthrough, mapped, squash }
+    public enum Driver: String, Sendable { case path, virtiofs }
+    public var driver: Driver
     public var sourceDirectory: String
     public var mountTag: String
     public var accessMode: AccessMode
@@ -53,17 +90,45 @@ public struct FilesystemShare: Sendable, Equatable {
     public var multidevs: String?
     public var fmode: String?
     public var dmode: String?
+    /// virtiofs: `<driver queue>` and the daemon's `<binary>` settings, as written.
+    public var queueSize: Int?
+    public var virtiofsd = Virtiofsd()
+
+    public struct Virtiofsd: Sendable, Equatable {
+        public var path: String?
+        public var xattr: String?
+        public var cache: String?
+        public var sandbox: String?
+        public var posixLock: String?
+        public var flock: String?
+        public var threadPoolSize: Int?
+        public init() {}
+    }
 
     public init?(_ device: GenericDevice) {
         let x = device.xml
         guard x.name == "filesystem", (x.value("type") ?? "mount") == "mount",
-            x.parts.isSubset(of: ["type", "accessmode", "multidevs", "fmode", "dmode", "driver", "source", "target", "readonly"])
+            x.parts.isSubset(of: [
+                "type", "accessmode", "multidevs", "fmode", "dmode", "driver", "binary", "source", "target", "readonly",
+            ])
         else { return nil }
-        if let driver = x.child("driver") {
-            guard (driver.value("type") ?? "path") == "path",
-                driver.parts.isSubset(of: ["type", "wrpolicy"])
+        guard let kind = Driver(rawValue: x.child("driver")?.value("type") ?? "path") else { return nil }
+        driver = kind
+        if let d = x.child("driver") {
+            guard d.parts.isSubset(of: kind == .path ? ["type", "wrpolicy"] : ["type", "queue"]) else { return nil }
+            writeout = d.value("wrpolicy")
+            queueSize = d.value("queue").flatMap { Int($0) }
+        }
+        if let b = x.child("binary") {
+            guard kind == .virtiofs, b.parts.isSubset(of: ["path", "xattr", "cache", "sandbox", "lock", "thread_pool"])
             else { return nil }
-            writeout = driver.value("wrpolicy")
+            virtiofsd.path = b.value("path")
+            virtiofsd.xattr = b.value("xattr")
+            virtiofsd.cache = b.child("cache")?.value("mode")
+            virtiofsd.sandbox = b.child("sandbox")?.value("mode")
+            virtiofsd.posixLock = b.child("lock")?.value("posix")
+            virtiofsd.flock = b.child("lock")?.value("flock")
+            virtiofsd.threadPoolSize = b.child("thread_pool")?.value("size").flatMap { Int($0) }
         }
         guard let source = x.child("source")?.value("dir"), let tag = x.child("target")?.value("dir"),
             let mode = AccessMode(rawValue: x.value("accessmode") ?? "passthrough")

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 extension Integration {
-    /// Device families the model keeps whole that the QEMU driver runs: a 9p filesystem, an ivshmem-plain shared
-    /// memory region, a DIMM memory module and an Intel IOMMU on a q35 guest. The same definition starts on
+    /// Device families the model keeps whole that the QEMU driver runs: a 9p and a virtiofs filesystem (its
+    /// virtiofsd started as libvirt starts it), an ivshmem-plain shared memory region, a DIMM memory module and an
+    /// Intel IOMMU on a q35 guest with shared memory. The same definition starts on
     /// swiftvirtd and on a private libvirtd 9.0; the devices QEMU has, their aliases and addresses in the live
     /// XML, and the memory module QEMU reports are the same on both.
     @Suite struct KeptDeviceFamilies {
@@ -12,6 +13,8 @@ extension Integration {
         static func definition(name: String, scratch: URL) throws -> String {
             let devices = """
                 <filesystem type='mount' accessmode='mapped'><source dir='\(share)'/><target dir='hostshare'/></filesystem>
+                <filesystem type='mount'><driver type='virtiofs' queue='1024'/><binary xattr='on'><cache mode='always'/>
+                  <lock posix='on' flock='on'/></binary><source dir='\(share)'/><target dir='fastshare'/></filesystem>
                 <shmem name='svt-kept-shm'><model type='ivshmem-plain'/><size unit='M'>1</size></shmem>
                 <memory model='dimm'><target><size unit='MiB'>128</size><node>0</node></target></memory>
                 <iommu model='intel'><driver caching_mode='on'/></iommu>
@@ -22,6 +25,9 @@ extension Integration {
                 .replacingOccurrences(
                     of: "<memory unit='MiB'>256</memory>",
                     with: "<maxMemory slots='2' unit='MiB'>1024</maxMemory><memory unit='MiB'>256</memory>")
+                .replacingOccurrences(
+                    of: "<vcpu>",
+                    with: "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking><vcpu>")
                 .replacingOccurrences(
                     of: "</features>",
                     with: "</features><cpu><numa><cell id='0' cpus='0' memory='256' unit='MiB'/></numa></cpu>")
@@ -61,6 +67,11 @@ extension Integration {
                 lines.append("memory device: \(module["type"] ?? "") id=\(data["id"] ?? "") size=\(data["size"] ?? "") slot=\(data["slot"] ?? "") node=\(data["node"] ?? "")")
             }
             lines.append("shm object while running: \(FileManager.default.fileExists(atPath: "/dev/shm/svt-kept-shm"))")
+            // virtiofsd serves the export: its process runs with the options the definition asks for.
+            let daemons = try await run("/usr/bin/pgrep", ["-a", "-f", "virtiofsd --fd="], scratch: at.scratch)
+            lines.append(contentsOf: daemons.stdout.split(separator: "\n").map {
+                "virtiofsd: " + $0.split(separator: " ").dropFirst(2).filter { !$0.hasPrefix("--fd=") }.joined(separator: " ")
+            })
             try await at.virsh.must("destroy", name)
             try await at.virsh.must("undefine", name)
             return lines
@@ -78,6 +89,7 @@ extension Integration {
             #expect(ours.contains { $0.hasPrefix("peripherals:") && $0.contains("dimm0") && $0.contains("shmem0") }, "\(ours)")
             #expect(ours.contains("memory device: dimm id=dimm0 size=134217728 slot=0 node=0"), "\(ours)")
             #expect(ours.contains("shm object while running: true"), "\(ours)")
+            #expect(ours.contains("virtiofsd: -o source=\(Self.share),cache=always,xattr,flock,posix_lock"), "\(ours)")
             #expect(ours == theirs, "swiftvirtd:\n\(ours.joined(separator: "\n"))\nlibvirtd:\n\(theirs.joined(separator: "\n"))")
         }
     }
