@@ -1,6 +1,6 @@
 import SwiftVirtCore
 
-/// SCSI controllers, inputs, RNGs, watchdogs and USB redirectors plugged into a running guest as libvirt's QEMU
+/// SCSI controllers, inputs, RNGs, watchdogs, USB redirectors and character devices plugged into a running guest as libvirt's QEMU
 /// driver does it: the `-object`, `-chardev` and `-device` values a start would give the device, added over the
 /// monitor (object_add, chardev-add, device_add), a watchdog's action set first (set-action). Removal is
 /// device_del, as for disks and NICs (QEMUDomain+Hotplug.swift), an RNG's backend object or a redirector's
@@ -42,6 +42,7 @@ extension QEMUDomain {
             liveDevices.rngs = live.devices.rngs
             liveDevices.watchdog = live.devices.watchdog
             liveDevices.redirdevs = live.devices.redirdevs
+            if isCharDevice(alias, of: live.devices) { try await charDeviceAttached(alias, of: live) }
         }
     }
 
@@ -58,6 +59,7 @@ extension QEMUDomain {
     func backendOption(of alias: String) -> String? {
         if liveDevices.rngs.contains(where: { $0.alias == alias }) { return "-object" }
         if liveDevices.redirdevs.contains(where: { $0.alias == alias }) { return "-chardev" }
+        if isCharDevice(alias, of: liveDevices) { return "-chardev" }
         return nil
     }
 
@@ -70,6 +72,7 @@ extension QEMUDomain {
         liveDevices.rngs.removeAll { $0.alias == alias }
         liveDevices.redirdevs.removeAll { $0.alias == alias }
         if liveDevices.watchdog?.alias == alias { liveDevices.watchdog = nil }
+        forgetCharDevice(alias)
     }
 }
 
@@ -89,6 +92,8 @@ extension ArgumentBuilder {
             try addWatchdog()
         } else if d.redirdevs.contains(where: { $0.alias == alias }) {
             try addRedirdevs()
+        } else if (d.serials + d.consoles + d.channels).contains(where: { $0.alias == alias }) {
+            try addCharDevices()
         }
         var options: [(option: String, value: String)] = []
         var i = 0
