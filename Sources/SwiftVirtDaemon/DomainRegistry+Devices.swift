@@ -67,6 +67,8 @@ extension DomainRegistry {
             try await attachInterface(uuid, device, current: current, hotplug: hotplug)
         case (.attach, let kind) where Self.pluggableKinds.contains(kind):
             try await attachOtherDevice(uuid, device, current: current, hotplug: hotplug)
+        case (let op, let kind) where op != .update && Self.refusedLiveKinds.contains(kind):
+            try Self.refuseLive(operation, device, current: current)
         case (.attach, "chr"):
             try await attachCharDevice(uuid, device, current: current, hotplug: hotplug)
         case (.detach, "chr"):

@@ -5,7 +5,8 @@ extension Integration {
     /// Live attach and detach of character devices: a virtio channel on a unix socket that names no path (the
     /// daemon's socket for it), a SPICE agent channel, a virtio console on a pty, a PCI serial port; libvirt's
     /// refusals (a serial console, the same channel twice, a detach that names no existing device, an ISA serial
-    /// port QEMU cannot plug). The same virsh commands on the same booted guest on swiftvirtd and on a private
+    /// port QEMU cannot plug), and libvirt's refusals of a vsock (no /dev/vhost-vsock here), a virtiofs share
+    /// (no shared memory), a 9p share, and their detach. The same virsh commands on the same booted guest on swiftvirtd and on a private
     /// libvirtd 9.0 give the same exit status, output, errors, live XML and DEVICE_ADDED / DEVICE_REMOVED events;
     /// on swiftvirtd QEMU has each plugged device and its chardev, and drops both again.
     @Suite struct LiveCharDevices {
@@ -16,6 +17,13 @@ extension Integration {
             "scon": "<console type='pty'><target type='serial'/></console>",
             "pciserial": "<serial type='pty'><target type='pci-serial'/></serial>",
             "isaserial": "<serial type='pty'><target type='isa-serial' port='1'/></serial>",
+            // Devices this host cannot give a guest, refused as libvirt refuses them live.
+            "vsock": "<vsock model='virtio'><cid auto='yes'/></vsock>",
+            "virtiofs": """
+                <filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>\
+                <source dir='/tmp'/><target dir='share'/></filesystem>
+                """,
+            "fs9p": "<filesystem type='mount' accessmode='mapped'><source dir='/tmp'/><target dir='share9'/></filesystem>",
         ]
 
         static let charXPath = "//devices/*[self::serial or self::console or self::channel]"
@@ -42,6 +50,7 @@ extension Integration {
             .gone("console1"), .detach("vdagent"), .gone("com.redhat.spice.0"),
             .detachLive("//devices/serial[target/@type='pci-serial']"), .gone("pci-serial"), .xml, .inQEMU,
             .detach("chan"),
+            .attach("vsock"), .detach("vsock"), .attach("virtiofs"), .attach("fs9p"), .detach("virtiofs"),
         ]
 
         @Test func liveCharDevicesAsLibvirtd() async throws {
