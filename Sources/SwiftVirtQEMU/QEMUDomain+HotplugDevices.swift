@@ -42,6 +42,7 @@ extension QEMUDomain {
             liveDevices.rngs = live.devices.rngs
             liveDevices.watchdog = live.devices.watchdog
             liveDevices.redirdevs = live.devices.redirdevs
+            liveDevices.generic = live.devices.generic
             if isCharDevice(alias, of: live.devices) { try await charDeviceAttached(alias, of: live) }
         }
     }
@@ -51,13 +52,16 @@ extension QEMUDomain {
         if option == "-chardev" {
             _ = try? await qmp.execute("chardev-remove", arguments: ["id": .string("char\(alias)")])
         } else {
-            _ = try? await qmp.execute("object-del", arguments: ["id": .string("obj\(alias)")])
+            // A shared memory device's backend is named as libvirt names it.
+            let id = alias.hasPrefix("shmem") ? "shmmem-\(alias)" : "obj\(alias)"
+            _ = try? await qmp.execute("object-del", arguments: ["id": .string(id)])
         }
     }
 
     /// The kind of backend (`-object`, `-chardev`) QEMU has for the device `alias` of this run, if any.
     func backendOption(of alias: String) -> String? {
         if liveDevices.rngs.contains(where: { $0.alias == alias }) { return "-object" }
+        if liveDevices.generic.contains(where: { $0.element == "shmem" && $0.alias == alias }) { return "-object" }
         if liveDevices.redirdevs.contains(where: { $0.alias == alias }) { return "-chardev" }
         if isCharDevice(alias, of: liveDevices) { return "-chardev" }
         return nil
@@ -72,6 +76,7 @@ extension QEMUDomain {
         liveDevices.rngs.removeAll { $0.alias == alias }
         liveDevices.redirdevs.removeAll { $0.alias == alias }
         if liveDevices.watchdog?.alias == alias { liveDevices.watchdog = nil }
+        liveDevices.generic.removeAll { $0.alias == alias }
         forgetCharDevice(alias)
     }
 }
@@ -82,6 +87,9 @@ extension ArgumentBuilder {
     mutating func hotplugOptions(_ alias: String) throws -> [(option: String, value: String)] {
         args = []
         let d = def.devices
+        if let shmem = d.generic.first(where: { $0.element == "shmem" && $0.alias == alias }) {
+            return try shmemOptions(shmem)
+        }
         if d.controllers.contains(where: { $0.alias == alias }) {
             try addControllers()
         } else if d.inputs.contains(where: { $0.alias == alias }) {

@@ -6,9 +6,11 @@ extension Integration {
     /// daemon's socket for it), a SPICE agent channel, a virtio console on a pty, a PCI serial port; libvirt's
     /// refusals (a serial console, the same channel twice, a detach that names no existing device, an ISA serial
     /// port QEMU cannot plug), and libvirt's refusals of a vsock (no /dev/vhost-vsock here), a virtiofs share
-    /// (no shared memory), a 9p share, and their detach. The same virsh commands on the same booted guest on swiftvirtd and on a private
+    /// (no shared memory), a 9p share, and their detach; an ivshmem-plain `<shmem>` plugged in and out (the
+    /// legacy model refused). The same virsh commands on the same booted guest on swiftvirtd and on a private
     /// libvirtd 9.0 give the same exit status, output, errors, live XML and DEVICE_ADDED / DEVICE_REMOVED events;
-    /// on swiftvirtd QEMU has each plugged device and its chardev, and drops both again.
+    /// on swiftvirtd QEMU has each plugged device and its chardev or memory backend, drops both again, and the
+    /// guest's kernel enumerates the shared memory device.
     @Suite struct LiveCharDevices {
         static let files: [String: String] = [
             "chan": "<channel type='unix'><target type='virtio' name='org.swiftvirt.test.0'/></channel>",
@@ -23,10 +25,12 @@ extension Integration {
                 <filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>\
                 <source dir='/tmp'/><target dir='share'/></filesystem>
                 """,
+            "shmem": "<shmem name='svtshm-live'><model type='ivshmem-plain'/><size unit='M'>4</size></shmem>",
+            "ivshmem": "<shmem name='svtshm-old'><model type='ivshmem'/><size unit='M'>4</size></shmem>",
             "fs9p": "<filesystem type='mount' accessmode='mapped'><source dir='/tmp'/><target dir='share9'/></filesystem>",
         ]
 
-        static let charXPath = "//devices/*[self::serial or self::console or self::channel]"
+        static let charXPath = "//devices/*[self::serial or self::console or self::channel or self::shmem]"
 
         enum Step {
             /// attach-device or detach-device --live of one of `files`.
@@ -37,6 +41,8 @@ extension Integration {
             case xml
             /// swiftvirtd only: QEMU has a device and a chardev for each alias of the live character devices.
             case inQEMU
+            /// swiftvirtd only, after a step that succeeded: the guest's kernel enumerated this PCI vendor:device.
+            case sees(String)
             /// The live character devices lost this text (the guest let go).
             case gone(String)
         }
@@ -51,6 +57,8 @@ extension Integration {
             .detachLive("//devices/serial[target/@type='pci-serial']"), .gone("pci-serial"), .xml, .inQEMU,
             .detach("chan"),
             .attach("vsock"), .detach("vsock"), .attach("virtiofs"), .attach("fs9p"), .detach("virtiofs"),
+            // Shared memory: ivshmem-plain on /dev/shm (the guest enumerates it), not the legacy model.
+            .attach("shmem"), .sees("1af4:1110"), .attach("ivshmem"), .xml, .inQEMU, .detach("shmem"), .gone("svtshm-live"), .detach("shmem"),
         ]
 
         @Test func liveCharDevicesAsLibvirtd() async throws {
@@ -100,6 +108,11 @@ extension Integration {
                     let file = try writeScratchFile(at.scratch, "live\(detached).xml", live)
                     try await virsh("detach-device", name, file, "--live")
                 case .xml: try await virsh("dumpxml", name, "--xpath", charXPath)
+                case .sees(let id):
+                    guard ours, lines.last?.contains(" rc=0\n") == true else { continue }
+                    try await waitUntil("the guest to enumerate \(id)", timeout: .seconds(30)) {
+                        readFile(guest.serialLog).contains("[\(id)]")
+                    }
                 case .gone(let text):
                     try await waitUntil("\(text) to leave the live definition of \(name)", timeout: .seconds(30)) {
                         !(try await at.virsh.must("dumpxml", name, "--xpath", charXPath)).contains(text)
@@ -112,16 +125,23 @@ extension Integration {
                     let ids = live.split(separator: "<alias name=\"").dropFirst()
                         .compactMap { $0.split(separator: "\"").first.map(String.init) }
                     #expect(!ids.isEmpty)
+                    let objects = try await at.virsh.must("qemu-monitor-command", name, Integration.DeviceChanges.qomObjects)
                     for id in ids {
                         #expect(qtree.contains("id \"\(id)\""), "QEMU should have \(id)")
-                        #expect(chardevs.contains("\"char\(id)\""), "QEMU should have char\(id): \(chardevs)")
+                        if id.hasPrefix("shmem") {
+                            #expect(objects.contains("shmmem-\(id)"), "QEMU should have shmmem-\(id): \(objects)")
+                        } else {
+                            #expect(chardevs.contains("\"char\(id)\""), "QEMU should have char\(id): \(chardevs)")
+                        }
                     }
+                    #expect(objects.contains("shmmem-shmem0") == ids.contains("shmem0"), "\(objects)")
                     for id in ["channel0", "channel1", "console1", "serial1"] where !ids.contains(id) {
                         #expect(!qtree.contains("id \"\(id)\""), "QEMU should not have \(id)")
                         #expect(!chardevs.contains("\"char\(id)\""), "QEMU should not have char\(id)")
                     }
                 }
             }
+            try? FileManager.default.removeItem(atPath: "/dev/shm/svtshm-live")
             return lines + (try await at.finishWatchingEvents(events, guest: name, normal: normal))
         }
     }
