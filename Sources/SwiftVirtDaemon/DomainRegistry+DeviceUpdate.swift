@@ -1,8 +1,8 @@
 import SwiftVirtCore
 
 /// update-device on a running guest for NICs and displays, with the checks of libvirt's qemuDomainChangeNet and
-/// qemuDomainChangeGraphics (their order, codes and words). What SwiftVirt changes in place: a NIC's link state
-/// and a display's password; any other difference is refused.
+/// qemuDomainChangeGraphics (their order, codes and words). What SwiftVirt changes in place: a NIC's link state,
+/// network or host bridge (its tap moved) and nwfilter, and a display's password; any other difference is refused.
 extension DomainRegistry {
     func updateLiveInterface(
         _ uuid: DomainUUID, _ device: DeviceEdit.Device, current: DomainDefinition, updates: any LiveDeviceUpdates
@@ -28,18 +28,31 @@ extension DomainRegistry {
             given.contains("target")
             ? device.element.childElements.first { $0.name == "target" }?[attribute: "dev"] : old.targetDev
         if !given.contains("boot") { new.bootOrder = old.bootOrder }
-        try Self.checkInterfaceChange(old, new)
+        let change = try Self.checkInterfaceChange(old, new)
+        if change.bridge {
+            guard let plugger else { throw VirtError(.internalError, detail: "Missing bridge name") }
+            try await plugger.move(old, to: new)
+        }
+        if change.filter { try await plugger?.changeFilter(old, to: new, owner: current) }
         if new.linkState ?? .up != old.linkState ?? .up, let alias = old.alias {
             try await updates.setLink(alias: alias, up: new.linkState != .down)
         }
         var next = current
         next.devices.interfaces[index].linkState = new.linkState
+        if change.bridge {
+            next.devices.interfaces[index].type = new.type
+            next.devices.interfaces[index].source = new.source
+        }
+        next.devices.interfaces[index].filterRef = new.filterRef
         await replaceLive(uuid, with: next)
     }
 
-    /// qemuDomainChangeNet's refusals for the fields SwiftVirt models; a change of anything but the link state
-    /// (network, bridge or type included, which libvirt can reconnect) is refused.
-    static func checkInterfaceChange(_ old: NetworkInterface, _ new: NetworkInterface) throws {
+    /// qemuDomainChangeNet's refusals for the fields SwiftVirt models, and what the change needs: the tap moved
+    /// to another bridge (between networks and host bridges), the nwfilter binding replaced. Anything else that
+    /// differs apart from the link state would need the NIC reconnected, which libvirt refuses too.
+    static func checkInterfaceChange(_ old: NetworkInterface, _ new: NetworkInterface) throws
+        -> (bridge: Bool, filter: Bool)
+    {
         func refuse(_ message: String) -> VirtError { VirtError(.operationUnsupported, detail: message) }
         if old.type == .hostdev || old.type == .vdpa {
             throw refuse("cannot change config of '\(old.type.rawValue)' network interface type")
@@ -63,10 +76,22 @@ extension DomainRegistry {
             throw refuse(sameType ? "cannot modify network device guest PCI address" : "cannot modify network device address type")
         }
         if old.bootOrder != new.bootOrder { throw refuse("cannot modify network device boot index setting") }
+        if new.type == .hostdev || new.type == .vdpa {
+            throw refuse("cannot change network interface type to '\(new.type.rawValue)'")
+        }
+        let onBridge: Set<NetworkInterface.InterfaceType> = [.network, .bridge]
+        let bridge = onBridge.contains(old.type) && onBridge.contains(new.type) && (old.type, old.source) != (new.type, new.source)
+        let filter = old.filterRef != new.filterRef
         var rest = new
         rest.linkState = old.linkState
         rest.sourceLine = old.sourceLine
+        rest.filterRef = old.filterRef
+        if bridge { (rest.type, rest.source) = (old.type, old.source) }
         if rest != old { throw refuse("unable to change config on '\(new.type.rawValue)' network type") }
+        if filter, ![.ethernet, .bridge, .network].contains(new.type) {
+            throw VirtError(.configUnsupported, detail: "filters not supported on interfaces of type \(new.type.rawValue)")
+        }
+        return (bridge, filter)
     }
 
     func updateLiveGraphics(

@@ -67,6 +67,16 @@ extension DomainRegistry {
             try await attachInterface(uuid, device, current: current, hotplug: hotplug)
         case (.attach, let kind) where Self.pluggableKinds.contains(kind):
             try await attachOtherDevice(uuid, device, current: current, hotplug: hotplug)
+        case (let op, let kind) where op != .update && Self.refusedLiveKinds.contains(kind):
+            try Self.refuseLive(operation, device, current: current)
+        case (.attach, "shmem"):
+            try await attachShmem(uuid, device, current: current, hotplug: hotplug)
+        case (.detach, "shmem"):
+            _ = try await hotplug.detachDevice(alias: try Self.shmemToDetach(device, in: current))
+        case (.attach, "chr"):
+            try await attachCharDevice(uuid, device, current: current, hotplug: hotplug)
+        case (.detach, "chr"):
+            _ = try await hotplug.detachDevice(alias: try Self.charDeviceToDetach(device, in: current, runtime: await running.runtime))
         case (.detach, let kind) where Self.pluggableKinds.contains(kind):
             _ = try await hotplug.detachDevice(alias: try Self.aliasToDetach(device, in: current))
         case (.attach, "disk"), (.update, "disk"):
@@ -177,6 +187,10 @@ extension DomainRegistry {
         live.devices.rngs.removeAll { $0.alias == alias }
         live.devices.redirdevs.removeAll { $0.alias == alias }
         if live.devices.watchdog?.alias == alias { live.devices.watchdog = nil }
+        live.devices.generic.removeAll { $0.alias == alias }
+        live.devices.serials.removeAll { $0.alias == alias }
+        live.devices.consoles.removeAll { $0.alias == alias }
+        live.devices.channels.removeAll { $0.alias == alias }
         if let nic = live.devices.interfaces.first(where: { $0.alias == alias }) {
             live.devices.interfaces.removeAll { $0.alias == alias }
             await plugger?.unplug(nic)

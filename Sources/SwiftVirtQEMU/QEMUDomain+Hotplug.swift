@@ -256,7 +256,12 @@ extension QEMUDomain: DeviceHotplug {
     /// The human monitor's answer is empty on success and the error's text otherwise.
     func humanCommand(_ line: String) async throws {
         let out = try await qmp.execute("human-monitor-command", arguments: ["command-line": .string(line)])
-        if let text = out.stringValue?.trimmingWhitespace(), !text.isEmpty {
+        // A pty backend's notice of the terminal it opened is not an error.
+        let lines = (out.stringValue ?? "").split(separator: "\n").filter { !$0.hasPrefix("char device redirected to ") }
+        var text = lines.joined(separator: "\n").trimmingWhitespace()
+        if !text.isEmpty {
+            // QMP's error has the description alone; the human monitor puts "Error: " before it.
+            if text.hasPrefix("Error: ") { text = String(text.dropFirst("Error: ".count)) }
             logger.error("human monitor command '\(line)' failed: \(text)")
             // Named as libvirt names the QMP command it sends (object-add is object_add to the human monitor).
             let word = line.split(separator: " ").first.map(String.init) ?? line

@@ -1,6 +1,6 @@
 import SwiftVirtCore
 
-/// SCSI controllers, inputs, RNGs, watchdogs and USB redirectors plugged into a running guest as libvirt's QEMU
+/// SCSI controllers, inputs, RNGs, watchdogs, USB redirectors and character devices plugged into a running guest as libvirt's QEMU
 /// driver does it: the `-object`, `-chardev` and `-device` values a start would give the device, added over the
 /// monitor (object_add, chardev-add, device_add), a watchdog's action set first (set-action). Removal is
 /// device_del, as for disks and NICs (QEMUDomain+Hotplug.swift), an RNG's backend object or a redirector's
@@ -42,6 +42,8 @@ extension QEMUDomain {
             liveDevices.rngs = live.devices.rngs
             liveDevices.watchdog = live.devices.watchdog
             liveDevices.redirdevs = live.devices.redirdevs
+            liveDevices.generic = live.devices.generic
+            if isCharDevice(alias, of: live.devices) { try await charDeviceAttached(alias, of: live) }
         }
     }
 
@@ -50,14 +52,18 @@ extension QEMUDomain {
         if option == "-chardev" {
             _ = try? await qmp.execute("chardev-remove", arguments: ["id": .string("char\(alias)")])
         } else {
-            _ = try? await qmp.execute("object-del", arguments: ["id": .string("obj\(alias)")])
+            // A shared memory device's backend is named as libvirt names it.
+            let id = alias.hasPrefix("shmem") ? "shmmem-\(alias)" : "obj\(alias)"
+            _ = try? await qmp.execute("object-del", arguments: ["id": .string(id)])
         }
     }
 
     /// The kind of backend (`-object`, `-chardev`) QEMU has for the device `alias` of this run, if any.
     func backendOption(of alias: String) -> String? {
         if liveDevices.rngs.contains(where: { $0.alias == alias }) { return "-object" }
+        if liveDevices.generic.contains(where: { $0.element == "shmem" && $0.alias == alias }) { return "-object" }
         if liveDevices.redirdevs.contains(where: { $0.alias == alias }) { return "-chardev" }
+        if isCharDevice(alias, of: liveDevices) { return "-chardev" }
         return nil
     }
 
@@ -70,6 +76,8 @@ extension QEMUDomain {
         liveDevices.rngs.removeAll { $0.alias == alias }
         liveDevices.redirdevs.removeAll { $0.alias == alias }
         if liveDevices.watchdog?.alias == alias { liveDevices.watchdog = nil }
+        liveDevices.generic.removeAll { $0.alias == alias }
+        forgetCharDevice(alias)
     }
 }
 
@@ -79,6 +87,9 @@ extension ArgumentBuilder {
     mutating func hotplugOptions(_ alias: String) throws -> [(option: String, value: String)] {
         args = []
         let d = def.devices
+        if let shmem = d.generic.first(where: { $0.element == "shmem" && $0.alias == alias }) {
+            return try shmemOptions(shmem)
+        }
         if d.controllers.contains(where: { $0.alias == alias }) {
             try addControllers()
         } else if d.inputs.contains(where: { $0.alias == alias }) {
@@ -89,6 +100,8 @@ extension ArgumentBuilder {
             try addWatchdog()
         } else if d.redirdevs.contains(where: { $0.alias == alias }) {
             try addRedirdevs()
+        } else if (d.serials + d.consoles + d.channels).contains(where: { $0.alias == alias }) {
+            try addCharDevices()
         }
         var options: [(option: String, value: String)] = []
         var i = 0

@@ -39,3 +39,35 @@ import Testing
         #expect(throws: VirtError.self) { try QEMUDomain.refuseHotplug(Disk(sourcePath: "/x", targetDev: "sda", targetBus: .sata)) }
     }
 }
+
+@Suite struct ShmemPiecesTests {
+    @Test func ivshmemPlainIsASharedFileBackendAndTheDevice() throws {
+        var def = try DomainXML.parse(
+            """
+            <domain type='qemu'><name>h</name><memory>65536</memory><os><type arch='x86_64' machine='pc'>hvm</type></os>
+            <devices><shmem name='sh,m' role='peer'><model type='ivshmem-plain'/><size unit='M'>8</size>
+            <address type='pci' domain='0' bus='0' slot='6' function='0'/></shmem></devices></domain>
+            """)
+        def.applyCommonDefaults()
+        def.devices.generic[0].alias = "shmem0"
+        var builder = ArgumentBuilder(
+            definition: def,
+            context: QEMUCommandLine.Context(accelerator: .usable, monitorSocketPath: "/m", channelDirectory: "/c"))
+        let options = try builder.hotplugOptions("shmem0")
+        #expect(options.map(\.option) == ["-object", "-device"])
+        #expect(options[0].value == "memory-backend-file,id=shmmem-shmem0,mem-path=/dev/shm/sh,,m,size=8388608,share=on")
+        #expect(options[1].value == "ivshmem-plain,id=shmem0,memdev=shmmem-shmem0,master=off,bus=pci.0,addr=0x6")
+    }
+
+    @Test func sizesAreLibvirtsScaledPowersOfTwo() throws {
+        func size(_ xml: String) throws -> UInt64 {
+            let e = try XMLParser.parse(xml)
+            return try ArgumentBuilder.shmemSize(KeptXML(e))
+        }
+        #expect(try ArgumentBuilder.shmemSize(nil) == 4 << 20)
+        #expect(try size("<size unit='M'>4</size>") == 4 << 20)
+        #expect(try size("<size unit='GiB'>1</size>") == 1 << 30)
+        #expect(try size("<size>2097152</size>") == 2 << 20)
+        #expect(throws: QEMUCommandLineError.self) { try size("<size unit='M'>3</size>") }
+    }
+}

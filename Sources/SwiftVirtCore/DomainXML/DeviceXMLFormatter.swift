@@ -199,7 +199,8 @@ enum DeviceXMLFormatter {
             placed.path = socket
             source = placed
         }
-        let tty = name == "console" ? livePty : nil
+        // libvirt's older attribute, on the console at port 0 only.
+        let tty = name == "console" && (x.targetPort ?? 0) == 0 ? livePty : nil
         w.element(name, [("type", x.type.rawValue), ("tty", tty)]) { w in
             // A unix socket without a path is the driver's to choose; libvirt writes no <source> for it.
             if let s = source, x.type != .unix || s.path != nil {

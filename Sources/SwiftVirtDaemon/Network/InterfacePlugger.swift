@@ -28,16 +28,11 @@ struct InterfacePlugger: Sendable {
     /// applied; nil for the kinds that need none of ours: user networking, sockets, an unmanaged tap.
     func plug(_ nic: NetworkInterface, owner: DomainDefinition) async throws -> String? {
         guard let tap = try await device(nic) else { return nil }
-        if let ref = nic.filterRef {
-            do {
-                let binding = NWFilterBinding(
-                    ownerName: owner.name, ownerUUID: owner.uuid, portDev: tap, mac: nic.mac ?? .randomQEMU(),
-                    filter: ref)
-                _ = try await nwfilters.create(binding)
-            } catch {
-                await networks.unplugTap(tap)
-                throw error
-            }
+        do {
+            try await applyFilter(of: nic, to: tap, owner: owner)
+        } catch {
+            await networks.unplugTap(tap)
+            throw error
         }
         return tap
     }
@@ -57,6 +52,35 @@ struct InterfacePlugger: Sendable {
         default:
             return nil
         }
+    }
+
+    /// A running guest's NIC moved to the network or bridge of `new` (update-device): its tap onto that bridge.
+    func move(_ old: NetworkInterface, to new: NetworkInterface) async throws {
+        guard let tap = old.targetDev else { throw VirtError(.internalError, detail: "Missing bridge name") }
+        try await networks.moveTap(
+            tap, network: new.type == .network ? new.source : nil, bridge: new.type == .bridge ? new.source : nil)
+    }
+
+    /// A running guest's NIC whose `<filterref>` changed (libvirt's qemuDomainChangeNetFilter): the old binding
+    /// goes, the new filter is applied; if it cannot be, the old one is put back.
+    func changeFilter(_ old: NetworkInterface, to new: NetworkInterface, owner: DomainDefinition) async throws {
+        guard let tap = old.targetDev else { return }
+        if old.filterRef != nil { try? await nwfilters.delete(port: tap) }
+        do {
+            try await applyFilter(of: new, to: tap, owner: owner)
+        } catch {
+            try? await applyFilter(of: old, to: tap, owner: owner)
+            throw VirtError(
+                .operationFailed, detail: "failed to add new filter rules to '\(tap)' - attempting to restore old rules")
+        }
+    }
+
+    /// The nwfilter binding of `nic`'s `<filterref>` (if it has one) on its host device `tap`.
+    private func applyFilter(of nic: NetworkInterface, to tap: String, owner: DomainDefinition) async throws {
+        guard let ref = nic.filterRef else { return }
+        let binding = NWFilterBinding(
+            ownerName: owner.name, ownerUUID: owner.uuid, portDev: tap, mac: nic.mac ?? .randomQEMU(), filter: ref)
+        _ = try await nwfilters.create(binding)
     }
 
     /// Removes the host device the daemon made for one interface.

@@ -60,6 +60,13 @@ extension NetworkHost {
         if let link { restoreMAC(of: link) }
     }
 
+    /// A running guest's tap off its bridge (if it has one) and onto `bridge`.
+    func moveTap(_ tap: String, to bridge: String) throws {
+        HostCommand.attempt(["ip", "link", "set", "dev", tap, "nomaster"])
+        try HostCommand.run(["ip", "link", "set", "dev", tap, "master", bridge])
+        HostCommand.attempt(["ip", "link", "set", "dev", tap, "up"])
+    }
+
     /// Puts guests' taps that still exist back on a (re)started network's bridge.
     func reattachTaps(_ taps: Set<String>, bridge: String) {
         for tap in taps where HostCommand.interfaceExists(tap) {

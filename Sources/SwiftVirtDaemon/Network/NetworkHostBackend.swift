@@ -12,6 +12,8 @@ protocol NetworkHostBackend: Sendable {
     func reattachTaps(_ taps: Set<String>, bridge: String)
     /// Creates a guest's port (a tap on a bridge or a macvtap on a host interface) with its settings.
     func createPort(_ plan: GuestPortPlan) throws
+    /// Moves a running guest's tap onto another bridge.
+    func moveTap(_ tap: String, to bridge: String) throws
     /// Removes a guest's port device; `link`: the host interface of a passthrough macvtap, whose MAC is restored.
     func deletePort(_ name: String, passthroughLink link: String?)
     /// The DHCP leases a running network's dnsmasq gave out.
@@ -42,6 +44,7 @@ struct NoNetworkHost: NetworkHostBackend {
     func restartDnsmasq(_ n: NetworkDefinition, bridge: String) throws {}
     func reattachTaps(_ taps: Set<String>, bridge: String) {}
     func createPort(_ plan: GuestPortPlan) throws {}
+    func moveTap(_ tap: String, to bridge: String) throws {}
     func deletePort(_ name: String, passthroughLink link: String?) {}
     /// libvirt's test driver has no DHCP server to ask.
     func leases(_ name: String) throws -> [NetworkHostConfig.Lease] {

@@ -339,6 +339,28 @@ actor NetworkRegistry {
         return name
     }
 
+    /// update-device of a running guest's NIC to another network or host bridge (libvirt's
+    /// qemuDomainChangeNetBridge): its tap moves to the new bridge, and counts for the new network. A network
+    /// whose guests get macvtap devices cannot take a tap (libvirt would need to reconnect the NIC).
+    func moveTap(_ tap: String, network: String?, bridge: String?) async throws {
+        try await changes.run {
+            var target = bridge ?? ""
+            if let network {
+                let r = try record(named: network)
+                guard let live = r.live else { throw NetworkError.notActive(network) }
+                guard live.ownsBridge || (live.mode == .bridge && live.bridge?.name != nil) else {
+                    throw VirtError(.operationUnsupported, detail: "unable to change config on 'network' network type")
+                }
+                target = r.bridge
+            }
+            guard host.interfaceExists(target) else {
+                throw VirtError(.operationFailed, detail: "bridge \(target) doesn't exist")
+            }
+            try await BlockingIO.run { [host, target] in try host.moveTap(tap, to: target) }
+            ports[tap]?.network = network
+        }
+    }
+
     func unplugTap(_ name: String) async {
         // A clean-up: it must happen even when the caller's task is cancelled (its wait for the lock would throw),
         // so it waits in a task of its own.

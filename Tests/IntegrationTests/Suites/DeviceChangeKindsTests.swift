@@ -109,15 +109,7 @@ extension Integration.DeviceChanges {
         }
         let image = at.scratch.appendingPathComponent("scsi.img").path
         FileManager.default.createFile(atPath: image, contents: Data(count: 1 << 20))
-        try await at.virsh.must("define", guest.xmlPath)
-        try await at.virsh.must("start", name)
-        try await waitUntil("banner of \(name)", timeout: .seconds(90)) {
-            readFile(guest.serialLog).contains(TestEnvironment.banner)
-        }
-        let events = try ChildProcess(
-            TestEnvironment.virsh, at.virsh.baseArguments + ["event", "--all", "--loop", "--timeout", "300"],
-            scratch: at.scratch)
-        try await Task.sleep(for: .milliseconds(500))
+        let events = try await at.bootWatchingEvents(guest)
         let ours = at.label == "swiftvirtd"
         // libvirt's live XML numbers a disk's source and shows its (empty) backing chain; SwiftVirt's does not.
         func normal(_ text: String) -> String {
@@ -180,11 +172,6 @@ extension Integration.DeviceChanges {
             #expect(!chardevs.contains("charredir0"), "the redirector's chardev should be gone: \(chardevs)")
         }
 
-        try await Task.sleep(for: .milliseconds(500))
-        events.signal(SIGTERM)
-        lines += normal(events.stdout).split(separator: "\n").filter { $0.contains("device-") }.map(String.init)
-        _ = try await at.virsh("destroy", name)
-        _ = try await at.virsh("undefine", name)
-        return lines
+        return lines + (try await at.finishWatchingEvents(events, guest: name, normal: normal))
     }
 }

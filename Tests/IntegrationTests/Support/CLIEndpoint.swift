@@ -49,6 +49,34 @@ struct CLIEndpoint {
         return (name, xmlPath, serialLog)
     }
 
+    /// Defines and starts `guest`, waits for its banner on the serial log, and starts `virsh event --all --loop`
+    /// (stop it with SIGTERM; its output has the events seen).
+    func bootWatchingEvents(_ guest: (name: String, xmlPath: String, serialLog: String)) async throws -> ChildProcess {
+        try await virsh.must("define", guest.xmlPath)
+        try await virsh.must("start", guest.name)
+        try await waitUntil("banner of \(guest.name)", timeout: .seconds(90)) {
+            readFile(guest.serialLog).contains(TestEnvironment.banner)
+        }
+        let events = try ChildProcess(
+            TestEnvironment.virsh, virsh.baseArguments + ["event", "--all", "--loop", "--timeout", "300"],
+            scratch: scratch)
+        try await Task.sleep(for: .milliseconds(500))
+        return events
+    }
+
+    /// Ends a `bootWatchingEvents` run: the device events seen (each line passed through `normal`), the guest
+    /// destroyed and undefined.
+    func finishWatchingEvents(_ events: ChildProcess, guest name: String, normal: (String) -> String) async throws
+        -> [String]
+    {
+        try await Task.sleep(for: .milliseconds(500))
+        events.signal(SIGTERM)
+        let lines = normal(events.stdout).split(separator: "\n").filter { $0.contains("device-") }.map(String.init)
+        _ = try await virsh("destroy", name)
+        _ = try await virsh("undefine", name)
+        return lines
+    }
+
     /// A command on a pseudo-terminal (pty_run.py), for console and edit.
     func onTerminal(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         try ChildProcess(
