@@ -10,7 +10,7 @@ extension ArgumentBuilder {
         switch device.element {
         case "lease": true
         case "filesystem": FilesystemShare(device) != nil
-        case "shmem": SharedMemoryDevice(device) != nil
+        case "shmem": isPlainSharedMemory(device)
         case "memory": MemoryModule(device) != nil
         case "iommu": IOMMUDevice(device) != nil
         default: false
@@ -136,25 +136,12 @@ extension ArgumentBuilder {
     }
 
     mutating func addSharedMemory() throws {
-        for (device, i) in kept("shmem") {
-            guard let shm = SharedMemoryDevice(device) else { continue }
-            let what = "<shmem name='\(shm.name)'>"
-            guard shm.size & (shm.size &- 1) == 0 else {
-                throw QEMUCommandLineError.invalid("shmem size must be a power of two")
-            }
-            guard shm.size >= 1024 * 1024 else {
-                throw QEMUCommandLineError.invalid("shmem size must be at least 1 MiB (1024 KiB)")
-            }
+        for (device, _) in kept("shmem") where Self.isPlainSharedMemory(device) {
             guard case .pci = device.address else {
-                throw QEMUCommandLineError.unsupported("\(what): only 'pci' addresses are supported for the shared memory device")
+                throw QEMUCommandLineError.unsupported(
+                    "<shmem name='\(device.attribute("name") ?? "")'>: only 'pci' addresses are supported for the shared memory device")
             }
-            let alias = device.alias ?? "shmem\(i)"
-            add(
-                "-object",
-                "memory-backend-file,id=shmmem-\(alias),mem-path=\(qemuEscaped("/dev/shm/" + shm.name)),size=\(shm.size),share=on")
-            var options = "ivshmem-plain,id=\(alias),memdev=shmmem-\(alias)"
-            if let role = shm.role { options += ",master=\(role == "master" ? "on" : "off")" }
-            add("-device", options + (try pciPlacement(device.address, what: what)))
+            for (option, value) in try shmemOptions(device) { add(option, value) }
         }
     }
 }

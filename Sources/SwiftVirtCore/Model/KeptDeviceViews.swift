@@ -10,7 +10,7 @@ extension KeptXML {
 
     public func child(_ name: String) -> KeptXML? { children.first { $0.name == name } }
 
-    var text: String {
+    public var text: String {
         content.map { if case .text(let t) = $0 { t } else { "" } }.joined()
     }
 
@@ -140,25 +140,6 @@ public struct FilesystemShare: Sendable, Equatable {
         multidevs = x.value("multidevs").flatMap { $0 == "default" ? nil : $0 }
         fmode = x.value("fmode")
         dmode = x.value("dmode")
-    }
-}
-
-/// `<shmem model='ivshmem-plain'>`: a POSIX shared memory object (/dev/shm/NAME) mapped into the guest.
-public struct SharedMemoryDevice: Sendable, Equatable {
-    public var name: String
-    /// Bytes; libvirt's default is 4 MiB.
-    public var size: UInt64
-    public var role: String?
-
-    public init?(_ device: GenericDevice) {
-        let x = device.xml
-        guard x.name == "shmem", let name = x.value("name"),
-            x.child("model")?.value("type") == "ivshmem-plain",
-            x.parts.isSubset(of: ["name", "role", "model", "size"])
-        else { return nil }
-        self.name = name
-        role = x.value("role")
-        size = (x.child("size") == nil ? 4096 : x.kibibytes("size") ?? 0) * 1024
     }
 }
 
