@@ -5,7 +5,8 @@
 # The guest mounts proc/sys/dev, loads the virtio/button/evdev modules, prints
 #   SwiftVirt guest ready
 # on ttyS0, powers off on the ACPI power button (so `virsh shutdown` works) and
-# keeps a root shell on ttyS0. With a guest agent channel it runs Debian's qemu-ga on it; svmount=DEVICE on
+# keeps a root shell on ttyS0. With a guest agent channel it runs Debian's qemu-ga on it (its guest-shutdown
+# runs /sbin/shutdown, here poweroff/reboot/halt -f); svmount=DEVICE on
 # the kernel command line mounts that ext4 disk on /mnt first. With svroot=DEVICE on the kernel command line it
 # instead mounts that disk and switch_roots into its /sbin/init. Output lives outside git and is rebuilt only
 # when missing or when this script changes.
@@ -283,6 +284,23 @@ VERSION="1"
 VERSION_ID="1"
 OSEOF
 ln -s ../usr/lib/os-release "$ROOT/etc/os-release"
+
+# qemu-ga's guest-shutdown runs "/sbin/shutdown -h -P|-H|-r +0 MESSAGE" (busybox has no shutdown applet).
+cat >"$ROOT/sbin/shutdown" <<'EOF'
+#!/bin/sh
+mode=-P
+for arg in "$@"; do
+    case "$arg" in -P | -H | -r) mode=$arg ;; esac
+done
+echo "SwiftVirt guest: shutdown $mode asked by the guest agent" >/dev/ttyS0
+sync
+case "$mode" in
+-r) reboot -f ;;
+-H) halt -f ;;
+*) poweroff -f ;;
+esac
+EOF
+chmod 0755 "$ROOT/sbin/shutdown"
 
 # busybox acpid maps KEY_POWER to the action PWRF/00000080 and runs that file.
 cat >"$ROOT/etc/acpi/PWRF/00000080" <<'EOF'

@@ -22,6 +22,8 @@ public struct QEMUDomainStatus: Sendable, Codable, Equatable {
     public var startTime: Double
     /// The domain's swtpm processes (`<tpm>` emulators); absent in statuses written before TPM support.
     public var swtpm: [SWTPMStatus]?
+    /// virDomainAgentSetResponseTimeout's seconds, when set (libvirt keeps it in the domain's status).
+    public var agentTimeout: Int32?
 
     public func encoded() -> [UInt8] {
         let encoder = JSONEncoder()
