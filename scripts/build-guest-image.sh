@@ -181,8 +181,8 @@ for p in /sys/class/virtio-ports/*; do
         && /usr/sbin/qemu-ga -m virtio-serial -p "/dev/${p##*/}" -t /run/qemu-ga -l /tmp/qemu-ga.log &
 done
 # With a NIC: DHCP on eth0 in the background (boot and the banner do not wait for it), then report what the
-# network gave us. Kernel command line options: svping=IP (ping it, retrying), svresolve=NAME (DNS lookup) and
-# svspoof=IP (ping the gateway from that address, not the leased one).
+# network gave us. Kernel command line options: svping=IP (ping it, retrying), svresolve=NAME (DNS lookup),
+# svspoof=IP (ping the gateway from that address, not the leased one) and svconnect=IP:PORT (TCP connects).
 if [ -e /sys/class/net/eth0 ]; then
     (
         ip link set lo up
@@ -212,6 +212,25 @@ if [ -e /sys/class/net/eth0 ]; then
                     if ping -c 3 -W 1 -I "$spoof" "$gw" >/dev/null 2>&1; then r=ok; else r=failed; fi
                     ip addr del "$spoof/32" dev eth0
                     echo "SwiftVirt guest: spoofed ping $gw from $spoof $r" >/dev/ttyS0
+                    ;;
+                svconnect=*)
+                    # Connect to IP:PORT over TCP every two seconds, for the nwfilter tests: "refused" (an ICMP
+                    # reject), "timed out" (a drop) or "connected".
+                    target=${opt#svconnect=}
+                    (
+                        n=0
+                        while [ $n -lt 150 ]; do
+                            n=$((n + 1))
+                            out=$(timeout 6 nc -w 3 "${target%:*}" "${target#*:}" </dev/null 2>&1 | tail -n 1)
+                            case "$out" in
+                            *refused*) r=refused ;;
+                            *timed*) r="timed out" ;;
+                            *) r=connected ;;
+                            esac
+                            echo "SwiftVirt guest: connect $target #$n $r" >/dev/ttyS0
+                            sleep 2
+                        done
+                    ) &
                     ;;
                 svresolve=*)
                     name=${opt#svresolve=}

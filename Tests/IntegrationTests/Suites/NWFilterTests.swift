@@ -5,7 +5,9 @@ extension Integration {
     /// Network filters. One sequence of virsh nwfilter commands runs against swiftvirtd and against a private
     /// libvirtd 9.0 in the same network namespace (with a veth port for the bindings); the transcripts must be
     /// the same. Then one real guest with `clean-traffic` on its NIC: its rules are in nftables, its binding is
-    /// listed, traffic from its own address passes and traffic from an address it was not given is dropped.
+    /// listed, traffic from its own address passes and traffic from an address it was not given is dropped; a
+    /// `reject` rule refuses its connects, a redefined filter changes its rules, a restarted daemon puts them
+    /// back after the tables were flushed.
     @Suite(.serialized) struct NWFilters {
         static let baseUUID = "7a1f4c0e-5b1d-4a35-9d55-4b2c1f0e9a01"
         static let topUUID = "7a1f4c0e-5b1d-4a35-9d55-4b2c1f0e9a02"
@@ -191,17 +193,18 @@ extension Integration {
                     let links = try await ns.must("/usr/sbin/ip", "-n", ns.name, "-o", "link", "show")
                     #expect(!links.contains("vnet"), "\(links)")
 
+                    try await virsh.must("nwfilter-define", Self.write(daemon, "reject.xml", Self.connectFilter("reject")))
                     let g = try TestGuest(daemon, name: "nwf-\(UUID().uuidString.prefix(4))")
                     let xml = try String(contentsOfFile: g.xmlPath, encoding: .utf8)
                         .replacingOccurrences(
                             of: "<cmdline>console=ttyS0</cmdline>",
-                            with: "<cmdline>console=ttyS0 svspoof=10.77.0.99</cmdline>"
+                            with: "<cmdline>console=ttyS0 svspoof=10.77.0.99 svconnect=10.77.0.1:53</cmdline>"
                         )
                         .replacingOccurrences(
                             of: "</devices>",
                             with: """
                                 <interface type='network'><source network='lab'/><mac address='\(Self.guestMAC)'/>\
-                                <model type='virtio'/><filterref filter='clean-traffic'>\
+                                <model type='virtio'/><filterref filter='svt-reject'>\
                                 <parameter name='IP' value='\(Self.guestIP)'/></filterref></interface></devices>
                                 """)
                     try xml.write(toFile: g.xmlPath, atomically: true, encoding: .utf8)
@@ -211,7 +214,7 @@ extension Integration {
 
                     // The binding, as libvirt makes one for the NIC.
                     let bindings = try await virsh.must("nwfilter-binding-list")
-                    #expect(bindings.contains(tap) && bindings.contains("clean-traffic"), "\(bindings)")
+                    #expect(bindings.contains(tap) && bindings.contains("svt-reject"), "\(bindings)")
                     let binding = try await virsh.must("nwfilter-binding-dumpxml", tap)
                     for part in [
                         "<name>\(g.name)</name>", "<portdev name='\(tap)'/>", "<mac address='\(Self.guestMAC)'/>",
@@ -219,7 +222,7 @@ extension Integration {
                     ] {
                         #expect(binding.contains(part), "\(part) missing from \(binding)")
                     }
-                    #expect(try await virsh.must("dumpxml", g.name).contains("<filterref filter='clean-traffic'>"))
+                    #expect(try await virsh.must("dumpxml", g.name).contains("<filterref filter='svt-reject'>"))
 
                     // The guest got its address, reaches the gateway from it, and not from one it was not given.
                     let lease = try await Integration.Networks.waitForLine(g, containing: "eth0 address")
@@ -240,13 +243,21 @@ extension Integration {
                     // A filter a running guest uses cannot go.
                     let undefine = try await virsh("nwfilter-undefine", "no-ip-spoofing")
                     #expect(!undefine.succeeded && undefine.stderr.contains("nwfilter is in use"), "\(undefine)")
+                    try await Self.rejectAndRedefine(virsh, g, ns, daemon)
 
                     // A restarted daemon has its filters and the guest's binding back.
                     try await virsh.must("nwfilter-define", Self.write(daemon, "kept.xml", "<filter name='svt-kept'/>"))
+                    // The firewall lost the tables meanwhile: the restarted daemon puts the guest's rules back.
                     try await daemon.killDaemon()
+                    _ = try await ns.exec("nft", "delete", "table", "bridge", "swiftvirt_nwfilter")
+                    _ = try await ns.exec("nft", "delete", "table", "inet", "swiftvirt_nwfilter")
+                    #expect(try await Self.nextConnect(g) == "connected")
                     try await daemon.start()
                     #expect(try await virsh.must("nwfilter-list").contains("svt-kept"))
                     #expect(try await virsh.must("nwfilter-binding-dumpxml", tap) == binding)
+                    let back = try await ns.exec("nft", "list", "table", "bridge", "swiftvirt_nwfilter").stdout
+                    #expect(back.contains("\"\(tap)\" : jump vm-\(tap)-I"), "\(back)")
+                    #expect(try await Self.nextConnect(g) == "refused")
 
                     // A NIC plugged into the running guest gets its binding, and loses it when unplugged.
                     let nic = """
