@@ -84,6 +84,20 @@ public enum NWFilterNFTables {
         return chains + out
     }
 
+    /// The port's rules while its address is being learned (libvirt's basic rules): from the guest only frames
+    /// with its own MAC address, and of those only IPv4, ARP and RARP; to the guest everything.
+    public static func learningScript(tap: String, mac: MACAddress) -> String {
+        let chain = chainPrefix(tap) + "I"
+        return """
+            add chain bridge \(table) \(chain)
+            add rule bridge \(table) \(chain) ether saddr != \(mac) counter drop
+            add rule bridge \(table) \(chain) ether type { ip, arp, 0x8035 } counter accept
+            add rule bridge \(table) \(chain) counter drop
+            add element bridge \(table) from_vm { "\(tap)" : jump \(chain) }
+
+            """
+    }
+
     /// Removes the port's map entries and its chains (`chains`: the table's chain names now).
     public static func teardownScript(tap: String, chains: [String]) -> String {
         let mine = chains.filter { $0.hasPrefix(chainPrefix(tap)) }

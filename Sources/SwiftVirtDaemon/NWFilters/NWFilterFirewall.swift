@@ -7,7 +7,11 @@ struct NWFilterFirewall: Sendable {
 
     /// Replaces the port's rules with these, in one nft transaction after the old ones are gone.
     func apply(tap: String, rules: [NWFilterInstanceRule]) throws {
-        let script = try NWFilterNFTables.applyScript(tap: tap, rules: rules)
+        try apply(tap: tap, script: NWFilterNFTables.applyScript(tap: tap, rules: rules))
+    }
+
+    /// Replaces the port's rules with those of `script` (see `NWFilterNFTables`).
+    func apply(tap: String, script: String) throws {
         for (family, setup) in [("bridge", NWFilterNFTables.setupScript), ("inet", NWFilterNFTables.rejectSetupScript)]
         where (try? HostCommand.run(["nft", "list", "table", family, table])) == nil {
             try HostCommand.run(["nft", "-f", "-"], input: setup)
