@@ -20,6 +20,12 @@ struct NWFilterFirewall: Sendable {
         try HostCommand.run(["nft", "-f", "-"], input: script)
     }
 
+    /// Whether both tables are there.
+    func tablesPresent() -> Bool {
+        guard let listing = try? HostCommand.run(["nft", "list", "tables"]) else { return false }
+        return ["bridge", "inet"].allSatisfy { listing.contains("table \($0) \(table)\n") }
+    }
+
     /// Removes the port's rules; nothing to remove is no error.
     func remove(tap: String) {
         for map in ["from_vm", "to_vm"] {

@@ -16,6 +16,8 @@ actor NWFilterRegistry {
     /// The IPv4 address learned for a port whose filter uses `$IP` without a value, and the tasks still learning.
     private var learnedAddresses: [String: String] = [:]
     private var learners: [String: Task<Void, Never>] = [:]
+    /// Watches that the host firewall still has the tables (see `watchFirewall`).
+    private var firewallWatch: Task<Void, Never>?
 
     init(store: NWFilterStore, firewall: NWFilterFirewall?, logger: Logger) {
         self.store = store
@@ -47,6 +49,30 @@ actor NWFilterRegistry {
                 bindings[b.portDev] = b
             } catch {
                 logger.error("cannot restore nwfilter binding of \(b.portDev): \(error)")
+            }
+        }
+    }
+
+    /// Checks every `interval` that the host firewall still has the tables while ports have rules, and puts every
+    /// port's rules back when they went (a flushed ruleset, a firewall reload), as libvirt re-applies its rules
+    /// when firewalld reloads.
+    func watchFirewall(every interval: Duration = .seconds(3)) {
+        guard firewall != nil, firewallWatch == nil else { return }
+        firewallWatch = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await self?.reapplyIfLost()
+            }
+        }
+    }
+
+    private func reapplyIfLost() async {
+        guard let firewall, !bindings.isEmpty else { return }
+        guard await BlockingIO.run({ !firewall.tablesPresent() }) else { return }
+        try? await changes.run {
+            logger.notice("the host firewall lost the nwfilter tables; putting every port's rules back")
+            for b in bindings.values {
+                do { try await instantiate(b) } catch { logger.error("cannot put back the rules of \(b.portDev): \(error)") }
             }
         }
     }

@@ -7,8 +7,8 @@ extension Integration {
     /// the same. Then one real guest with `clean-traffic` on its NIC: its rules are in nftables, its binding is
     /// listed, its address is learned from its DHCP lease, traffic from that address passes and traffic from an
     /// address it was not given is dropped; a
-    /// `reject` rule refuses its connects, a redefined filter changes its rules, a restarted daemon puts them
-    /// back after the tables were flushed.
+    /// `reject` rule refuses its connects, a redefined filter changes its rules, the running daemon puts them
+    /// back when the tables go, and so does a restarted one.
     @Suite(.serialized) struct NWFilters {
         static let baseUUID = "7a1f4c0e-5b1d-4a35-9d55-4b2c1f0e9a01"
         static let topUUID = "7a1f4c0e-5b1d-4a35-9d55-4b2c1f0e9a02"
@@ -251,6 +251,15 @@ extension Integration {
                     let undefine = try await virsh("nwfilter-undefine", "no-ip-spoofing")
                     #expect(!undefine.succeeded && undefine.stderr.contains("nwfilter is in use"), "\(undefine)")
                     try await Self.rejectAndRedefine(virsh, g, ns, daemon)
+                    // The host firewall loses the tables (a flush, a reload): the running daemon puts them back.
+                    _ = try await ns.exec("nft", "delete", "table", "bridge", "swiftvirt_nwfilter")
+                    _ = try await ns.exec("nft", "delete", "table", "inet", "swiftvirt_nwfilter")
+                    try await waitUntil("the guest's rules back", timeout: .seconds(20)) {
+                        let inet = try await ns.exec("nft", "list", "table", "inet", "swiftvirt_nwfilter").stdout
+                        let bridge = try await ns.exec("nft", "list", "table", "bridge", "swiftvirt_nwfilter").stdout
+                        return inet.contains("reject") && bridge.contains("\"\(tap)\" : jump vm-\(tap)-I")
+                    }
+                    #expect(try await Self.nextConnect(g) == "refused")
 
                     // A restarted daemon has its filters and the guest's binding back.
                     try await virsh.must("nwfilter-define", Self.write(daemon, "kept.xml", "<filter name='svt-kept'/>"))
