@@ -5,7 +5,8 @@
 # The guest mounts proc/sys/dev, loads the virtio/button/evdev modules, prints
 #   SwiftVirt guest ready
 # on ttyS0, powers off on the ACPI power button (so `virsh shutdown` works) and
-# keeps a root shell on ttyS0. With a guest agent channel it runs Debian's qemu-ga on it; svmount=DEVICE on
+# keeps a root shell on ttyS0. With a guest agent channel it runs Debian's qemu-ga on it (its guest-shutdown
+# runs /sbin/shutdown, here poweroff/reboot/halt -f); svmount=DEVICE on
 # the kernel command line mounts that ext4 disk on /mnt first. With svroot=DEVICE on the kernel command line it
 # instead mounts that disk and switch_roots into its /sbin/init. Output lives outside git and is rebuilt only
 # when missing or when this script changes.
@@ -180,8 +181,8 @@ for p in /sys/class/virtio-ports/*; do
         && /usr/sbin/qemu-ga -m virtio-serial -p "/dev/${p##*/}" -t /run/qemu-ga -l /tmp/qemu-ga.log &
 done
 # With a NIC: DHCP on eth0 in the background (boot and the banner do not wait for it), then report what the
-# network gave us. Kernel command line options: svping=IP (ping it, retrying), svresolve=NAME (DNS lookup) and
-# svspoof=IP (ping the gateway from that address, not the leased one).
+# network gave us. Kernel command line options: svping=IP (ping it, retrying), svresolve=NAME (DNS lookup),
+# svspoof=IP (ping the gateway from that address, not the leased one) and svconnect=IP:PORT (TCP connects).
 if [ -e /sys/class/net/eth0 ]; then
     (
         ip link set lo up
@@ -211,6 +212,25 @@ if [ -e /sys/class/net/eth0 ]; then
                     if ping -c 3 -W 1 -I "$spoof" "$gw" >/dev/null 2>&1; then r=ok; else r=failed; fi
                     ip addr del "$spoof/32" dev eth0
                     echo "SwiftVirt guest: spoofed ping $gw from $spoof $r" >/dev/ttyS0
+                    ;;
+                svconnect=*)
+                    # Connect to IP:PORT over TCP every two seconds, for the nwfilter tests: "refused" (an ICMP
+                    # reject), "timed out" (a drop) or "connected".
+                    target=${opt#svconnect=}
+                    (
+                        n=0
+                        while [ $n -lt 150 ]; do
+                            n=$((n + 1))
+                            out=$(timeout 6 nc -w 3 "${target%:*}" "${target#*:}" </dev/null 2>&1 | tail -n 1)
+                            case "$out" in
+                            *refused*) r=refused ;;
+                            *timed*) r="timed out" ;;
+                            *) r=connected ;;
+                            esac
+                            echo "SwiftVirt guest: connect $target #$n $r" >/dev/ttyS0
+                            sleep 2
+                        done
+                    ) &
                     ;;
                 svresolve=*)
                     name=${opt#svresolve=}
@@ -283,6 +303,23 @@ VERSION="1"
 VERSION_ID="1"
 OSEOF
 ln -s ../usr/lib/os-release "$ROOT/etc/os-release"
+
+# qemu-ga's guest-shutdown runs "/sbin/shutdown -h -P|-H|-r +0 MESSAGE" (busybox has no shutdown applet).
+cat >"$ROOT/sbin/shutdown" <<'EOF'
+#!/bin/sh
+mode=-P
+for arg in "$@"; do
+    case "$arg" in -P | -H | -r) mode=$arg ;; esac
+done
+echo "SwiftVirt guest: shutdown $mode asked by the guest agent" >/dev/ttyS0
+sync
+case "$mode" in
+-r) reboot -f ;;
+-H) halt -f ;;
+*) poweroff -f ;;
+esac
+EOF
+chmod 0755 "$ROOT/sbin/shutdown"
 
 # busybox acpid maps KEY_POWER to the action PWRF/00000080 and runs that file.
 cat >"$ROOT/etc/acpi/PWRF/00000080" <<'EOF'

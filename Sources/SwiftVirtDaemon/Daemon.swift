@@ -96,6 +96,7 @@ public enum Daemon {
             firewall: NWFilterFirewall(),
             logger: logger)
         await nwfilters.restore()
+        await nwfilters.watchFirewall()
         await registry.setInterfacePlugger(InterfacePlugger(networks: networks, nwfilters: nwfilters))
         for rec in await registry.allRecords() {
             for nic in rec.live?.devices.interfaces ?? [] where InterfacePlugger.ownsDevice(nic) {

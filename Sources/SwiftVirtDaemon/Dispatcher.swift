@@ -21,6 +21,7 @@ struct Dispatcher: Sendable {
         DomainVCPURoutes.register(into: &table)
         DomainConsoleIORoutes.register(into: &table)
         GuestAgentRoutes.register(into: &table)
+        GuestAgentPowerRoutes.register(into: &table)
         EventConsoleRoutes.register(into: &table)
         NetworkRoutes.register(into: &table)
         StorageRoutes.register(into: &table)

@@ -78,6 +78,9 @@ actor DomainRegistry: DomainObserver {
         var byName: [String: DomainUUID]
     }
     private var nextID: Int32 = 1
+    /// virDomainAgentSetResponseTimeout's seconds per domain, given to each run of it (libvirt keeps them with
+    /// the domain object until the daemon restarts; a running domain keeps its own in its status).
+    private var agentTimeouts: [DomainUUID: Int32] = [:]
     /// Names of domains whose define is being made durable, so that another domain cannot take the name
     /// meanwhile (the record appears only after the journal's flush).
     private var definingNames: [String: DomainUUID] = [:]
@@ -363,6 +366,9 @@ actor DomainRegistry: DomainObserver {
                 ActiveDomain(
                     running: running, live: def, id: id, state: await running.state, reason: await running.stateReason))
             records[uuid] = rec
+            if let seconds = agentTimeouts[uuid], let agent = running as? any GuestAgentPower {
+                await agent.setAgentTimeout(seconds)
+            }
             saveStatus(uuid)
             logger.info("started domain \(def.name) with id \(id)\(paused ? " (paused)" : "")")
             publish(rec.identity, .startedBooted)
@@ -393,6 +399,17 @@ actor DomainRegistry: DomainObserver {
     func shutdown(_ uuid: DomainUUID) async throws { try await withRunning(uuid) { try await $0.shutdown() } }
     func reboot(_ uuid: DomainUUID) async throws { try await withRunning(uuid) { try await $0.reboot() } }
     func reset(_ uuid: DomainUUID) async throws { try await withRunning(uuid) { try await $0.reset() } }
+
+    /// virDomainAgentSetResponseTimeout: a running domain's agent commands use it at once and its status keeps it;
+    /// an inactive domain's next run gets it.
+    func setAgentTimeout(_ uuid: DomainUUID, _ seconds: Int32) async throws {
+        let rec = try record(uuid)
+        agentTimeouts[uuid] = seconds
+        if let agent = rec.running as? any GuestAgentPower {
+            await agent.setAgentTimeout(seconds)
+            saveStatus(uuid)
+        }
+    }
 
     func destroy(_ uuid: DomainUUID, graceful: Bool) async throws {
         try await withRunning(uuid) { try await $0.destroy(graceful: graceful) }

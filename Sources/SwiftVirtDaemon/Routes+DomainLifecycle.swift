@@ -59,22 +59,6 @@ enum DomainLifecycleRoutes {
             try await ctx.registry.destroy(args.dom.domainUUID(), graceful: args.flags & 1 != 0)
             return XDRVoid()
         }
-        table.on(Remote.DomainShutdown.self) {
-            (args: DomainShutdownArgs, ctx) in
-            try await ctx.registry.shutdown(args.dom.domainUUID())
-            return XDRVoid()
-        }
-        table.on(Remote.DomainShutdownFlags.self) {
-            (args: DomainShutdownFlagsArgs, ctx) in
-            try checkPowerMode(args.flags, "virDomainShutdownFlags")
-            try await ctx.registry.shutdown(args.dom.domainUUID())
-            return XDRVoid()
-        }
-        table.on(Remote.DomainReboot.self) { (args: DomainRebootArgs, ctx) in
-            try checkPowerMode(args.flags, "virDomainReboot")
-            try await ctx.registry.reboot(args.dom.domainUUID())
-            return XDRVoid()
-        }
         table.on(Remote.DomainReset.self) { (args: DomainResetArgs, ctx) in
             try checkFlags(args.flags, allowed: 0, "virDomainReset")
             try await ctx.registry.reset(args.dom.domainUUID())
@@ -92,17 +76,6 @@ enum DomainLifecycleRoutes {
             (args: DomainSetAutostartArgs, ctx) in
             try await ctx.registry.setAutostart(args.dom.domainUUID(), args.autostart != 0)
             return XDRVoid()
-        }
-    }
-
-    /// Shutdown/reboot modes: default (0) and ACPI power button (1) are what QEMU offers without a guest agent.
-    static func checkPowerMode(_ flags: UInt32, _ api: String) throws {
-        if flags & ~UInt32(1) != 0 {
-            if flags & 2 != 0 {
-                throw VirtError(
-                    .operationUnsupported, detail: "\(api): the guest agent mode needs a qemu-ga channel")
-            }
-            throw DaemonError.unsupportedFlags(procedure: api, flags: flags & ~UInt32(1))
         }
     }
 }

@@ -163,12 +163,20 @@ enum GuestAgentRoutes {
         _ dom: RemoteNonnullDomain, _ info: ProcedureInfo, _ ctx: CallContext,
         _ body: @Sendable (any GuestAgentQueries) async throws -> T
     ) async throws -> T {
+        try await body(running(as: (any GuestAgentQueries).self, dom, info, ctx))
+    }
+
+    /// The running domain as one of the driver's abilities; an inactive domain is libvirt's "domain is not
+    /// running", a driver without the ability "not supported".
+    static func running<Ability: Sendable>(
+        as ability: Ability.Type, _ dom: RemoteNonnullDomain, _ info: ProcedureInfo, _ ctx: CallContext
+    ) async throws -> Ability {
         let rec = try await ctx.registry.record(try dom.domainUUID())
         guard rec.isActive, let running = rec.running else {
             throw VirtError(.operationInvalid, domain: .domain, detail: "domain is not running")
         }
-        guard let agent = running as? any GuestAgentQueries else { throw Dispatcher.notSupported(info) }
-        return try await body(agent)
+        guard let agent = running as? Ability else { throw Dispatcher.notSupported(info) }
+        return agent
     }
 
     /// The first hostname a DHCP lease of one of the domain's network NICs carries.

@@ -165,8 +165,8 @@ extension QEMUDomain: GuestAgentQueries {
         return socket
     }
 
-    /// One agent command after libvirt's checks, waiting for the answer as long as it takes (libvirt's default
-    /// agent timeout); the domain's end ends the wait. An error reply is libvirt's "unable to execute QEMU agent
+    /// One agent command after libvirt's checks, waiting for the answer as long as the response timeout says
+    /// (by default as long as it takes); the domain's end ends the wait. An error reply is libvirt's "unable to execute QEMU agent
     /// command"; without `reportUnsupported`, a command the agent lacks or has disabled gives nil instead.
     func agentCall(_ name: String, _ arguments: [String: JSONValue]? = nil, reportUnsupported: Bool) async throws
         -> JSONValue?
@@ -175,7 +175,9 @@ extension QEMUDomain: GuestAgentQueries {
         if let arguments { command["arguments"] = .object(arguments) }
         let reply = try await agentJob.run {
             let socket = try await agentAvailable()
-            return try await QEMUGuestAgent.execute(command, socket: socket, timeout: nil)
+            return try await QEMUGuestAgent.execute(
+                command, socket: socket, timeout: QEMUGuestAgent.wait(agentTimeout),
+                sync: QEMUGuestAgent.syncWait(agentTimeout))
         }
         if let error = reply["error"] {
             let errorClass = error["class"]?.stringValue

@@ -38,13 +38,9 @@ extension QEMUDomain: MonitorPassthrough {
                 throw VirtError(.internalError, domain: .qemu, detail: "cannot parse json \(command): not valid JSON")
             }
             taint(.customGuestAgent)
-            let wait: Duration? =
-                switch timeout {
-                case -2: nil
-                case -1: QEMUGuestAgent.defaultWait
-                default: .seconds(Int64(timeout))
-                }
-            let reply = try await QEMUGuestAgent.execute(fields, socket: socket, timeout: wait)
+            let reply = try await QEMUGuestAgent.execute(
+                fields, socket: socket, timeout: QEMUGuestAgent.wait(timeout),
+                sync: QEMUGuestAgent.syncWait(agentTimeout))
             if let error = reply["error"] {
                 throw QEMUGuestAgent.commandFailed(fields["execute"]?.stringValue ?? "?", error)
             }

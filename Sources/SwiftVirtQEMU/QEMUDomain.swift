@@ -28,6 +28,10 @@ public actor QEMUDomain: RunningDomain {
     /// Guest agent commands take it one at a time (the agent's channel has one client), apart from `job` as
     /// libvirt's agent jobs are apart from its monitor jobs.
     let agentJob = AsyncJobLock()
+    /// virDomainAgentSetResponseTimeout's seconds for agent commands (see QEMUDomain+GuestAgentPower.swift).
+    public internal(set) var agentTimeout: Int32
+    /// The QEMU event a guest-shutdown through the agent waits for.
+    var agentEventWait: AgentEventWait?
     private var phase = QEMUDomainPhase.active
     /// A stop was asked for (destroy, shutdown, or the guest's own power-off being carried out).
     var isStopping: Bool { phase.expectedStop != nil }
@@ -62,6 +66,7 @@ public actor QEMUDomain: RunningDomain {
         self.definition = definition
         self.liveDevices = definition.devices
         self.status = status
+        self.agentTimeout = status.agentTimeout ?? AgentResponseTimeout.block
         self.process = process
         self.qmp = qmp
         self.state = state
@@ -94,7 +99,11 @@ public actor QEMUDomain: RunningDomain {
         }
     }
 
-    public nonisolated func statusData() -> [UInt8] { status.encoded() }
+    public func statusData() -> [UInt8] {
+        var status = status
+        if agentTimeout != AgentResponseTimeout.block { status.agentTimeout = agentTimeout }
+        return status.encoded()
+    }
 
     public func cpuTimeNanoseconds() async -> UInt64 {
         guard let times = Self.stat("/proc/\(process.pid)/stat")?.nanoseconds(ticksPerSecond: Self.clockTicks) else {
@@ -199,6 +208,10 @@ public actor QEMUDomain: RunningDomain {
     func handle(_ event: QMPEvent) async {
         logger.debug("QMP event \(event.name) \(event.data)")
         await observer.domainMonitorEvent(definition.uuid, Self.monitorEvent(event))
+        if let wait = agentEventWait, wait.event == event.name {
+            agentEventWait = nil
+            await wait.fire()
+        }
         switch event.name {
         case "STOP":
             if state == .running && phase != .restarting { setState(.paused, .pausedUser, event: .suspendedPaused) }

@@ -26,6 +26,8 @@ public struct QEMUDomainStatus: Sendable, Codable, Equatable {
     public var memoryModuleBases: [String: UInt64]?
     /// The virtiofsd of each virtiofs filesystem; absent before them.
     public var virtiofsd: [QEMUHelperStatus]?
+    /// virDomainAgentSetResponseTimeout's seconds, when set (libvirt keeps it in the domain's status).
+    public var agentTimeout: Int32?
 
     public func encoded() -> [UInt8] {
         let encoder = JSONEncoder()

@@ -23,8 +23,28 @@ enum QEMUGuestAgent {
         return channel.source?.path ?? QEMUDomain.defaultChannelSocket(directory: domainDirectory, name: channelName)
     }
 
-    /// Sends `command` and returns the agent's whole reply. `timeout`: nil waits forever (BLOCK).
-    static func execute(_ command: [String: JSONValue], socket: String, timeout: Duration?) async throws -> JSONValue {
+    /// How long a command waits with virDomainAgentSetResponseTimeout's `seconds`: -2 forever (nil), -1 the
+    /// default, 0 not at all.
+    static func wait(_ seconds: Int32) -> Duration? {
+        switch seconds {
+        case AgentResponseTimeout.block: nil
+        case AgentResponseTimeout.default: defaultWait
+        default: .seconds(Int64(max(seconds, 0)))
+        }
+    }
+
+    /// How long the synchronisation waits: the default, or a shorter response timeout the user set.
+    static func syncWait(_ seconds: Int32) -> Duration {
+        seconds >= 0 && seconds < 5 ? .seconds(Int64(seconds)) : defaultWait
+    }
+
+    /// Sends `command` and returns the agent's whole reply. `timeout`: nil waits forever (BLOCK). With
+    /// `awaiting`, a command the agent does not answer on success (guest-shutdown) also ends when the awaited
+    /// QEMU event arrives: the reply is then an empty `return`.
+    static func execute(
+        _ command: [String: JSONValue], socket: String, timeout: Duration?, sync: Duration = defaultWait,
+        awaiting: AgentEventWait? = nil
+    ) async throws -> JSONValue {
         let channel: any Channel
         let inbound: AsyncStream<QMPInbound>
         do {
@@ -37,11 +57,13 @@ enum QEMUGuestAgent {
 
         let id = Int64.random(in: 1...Int64(Int32.max))
         try await send(["execute": .string("guest-sync"), "arguments": .object(["id": .int(id)])], on: channel)
-        guard try await lines.reply(within: defaultWait, { $0["return"]?.intValue == id }) != nil else {
+        guard try await lines.reply(within: sync, { $0["return"]?.intValue == id }) != nil else {
             throw unresponsive("Guest agent not available for now")
         }
+        await awaiting?.attach(lines)
         try await send(command, on: channel)
         guard let answer = try await lines.reply(within: timeout, { $0["return"] != nil || $0["error"] != nil }) else {
+            if let awaiting, await awaiting.arrived { return .object(["return": .object([:])]) }
             throw unresponsive("Guest agent not available for now")
         }
         return .object(answer)
@@ -66,6 +88,25 @@ enum QEMUGuestAgent {
         let why = error["desc"]?.stringValue ?? error["class"]?.stringValue ?? "unknown error"
         return VirtError(
             .internalError, domain: .qemu, detail: "unable to execute QEMU agent command '\(command)': \(why)")
+    }
+}
+
+/// A QEMU event (SHUTDOWN, RESET) an agent command waits for instead of an answer; the domain calls `fire`
+/// when it arrives, which ends the command's wait.
+actor AgentEventWait {
+    let event: String
+    private(set) var arrived = false
+    private var lines: LineQueue?
+    init(event: String) { self.event = event }
+
+    fileprivate func attach(_ lines: LineQueue) {
+        self.lines = lines
+        if arrived { Task { await lines.interrupt() } }
+    }
+
+    func fire() async {
+        arrived = true
+        await lines?.interrupt()
     }
 }
 
@@ -103,6 +144,12 @@ private actor LineQueue {
     private func expire() {
         waiter?.resume(returning: nil)
         waiter = nil
+    }
+
+    /// Ends the wait now, and any later one: what the caller waited for happened elsewhere.
+    func interrupt() {
+        ended = true
+        expire()
     }
 
     /// The next line, or nil when the connection ended or `deadline` passed first.

@@ -85,6 +85,31 @@ import Testing
                 """)
     }
 
+    /// As libvirt: a reject of an iptables protocol rejects (in the guest's outgoing chain, by marking the frame
+    /// for the IP layer's reject), one of an ebtables protocol drops, and so does one in the chain to the guest.
+    @Test func rejectMarksIPTablesRulesFromTheGuestAndDropsOtherwise() throws {
+        let def = try NWFilterXML.parse(
+            """
+            <filter name='rj' chain='root'>
+              <rule action='reject' direction='inout'><tcp dstportstart='80'/></rule>
+              <rule action='reject' direction='out'><udp-ipv6 dstportstart='53'/></rule>
+              <rule action='reject' direction='out'><mac protocolid='arp'/></rule>
+            </filter>
+            """)
+        let rules = try NWFilterInstantiator { $0 == "rj" ? def : nil }.instantiate(
+            NWFilterReference(filter: "rj"), mac: Self.mac)
+        let script = try NWFilterNFTables.applyScript(tap: "vnet7", rules: rules)
+        let mark = "counter meta mark set meta mark | 0x10000000 accept"
+        let added = script.split(separator: "\n").compactMap { line in
+            line.hasPrefix("add rule bridge swiftvirt_nwfilter ") ? line.dropFirst(35) : nil
+        }
+        #expect(added[0] == "vm-vnet7-I ether type ip meta l4proto tcp th sport 80 \(mark)")
+        #expect(added[1] == "vm-vnet7-I ether type ip6 meta l4proto udp th dport 53 \(mark)")
+        #expect(added[2] == "vm-vnet7-I ether type 0x806 counter drop")
+        #expect(added[3] == "vm-vnet7-O ether type ip meta l4proto tcp th dport 80 counter drop")
+        #expect(added.count == 4)
+    }
+
     @Test func domainInterfaceKeepsItsFilterref() throws {
         let xml = """
             <domain type='kvm'><name>f</name><memory>65536</memory><os><type>hvm</type></os><devices>

@@ -135,7 +135,7 @@ func makeDriver(_ dir: borrowing ScratchDirectory) async -> QEMUDriver {
         let definition = GoldenDefinitions.minimal(name: "survivor")
         let first = try #require(
             try await driver.start(definition, id: 3, paused: false, observer: firstObserver) as? QEMUDomain)
-        let blob = first.statusData()
+        let blob = await first.statusData()
         // The old daemon goes away: its monitor connection closes, QEMU keeps running.
         await first.qmp.close()
 

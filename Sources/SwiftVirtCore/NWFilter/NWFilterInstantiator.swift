@@ -19,11 +19,22 @@ public struct NWFilterInstantiator {
         VirtError(code, domain: .nwfilter, detail: detail)
     }
 
-    public func instantiate(_ ref: NWFilterReference, mac: MACAddress) throws(VirtError) -> [NWFilterInstanceRule] {
+    /// The variables the tree uses that neither the reference nor the port gives a value.
+    public func missingVariables(_ ref: NWFilterReference, mac: MACAddress) throws(VirtError) -> [String] {
+        var missing: [String] = []
+        try collectMissing(ref.filter, vars: Self.variables(ref, mac: mac), into: &missing, depth: 0)
+        return missing
+    }
+
+    private static func variables(_ ref: NWFilterReference, mac: MACAddress) -> [String: [String]] {
         var vars = Dictionary(ref.parameters.map { ($0.name, $0.values) }, uniquingKeysWith: { a, _ in a })
         if vars["MAC"] == nil { vars["MAC"] = [mac.description] }
-        var missing: [String] = []
-        try collectMissing(ref.filter, vars: vars, into: &missing, depth: 0)
+        return vars
+    }
+
+    public func instantiate(_ ref: NWFilterReference, mac: MACAddress) throws(VirtError) -> [NWFilterInstanceRule] {
+        let vars = Self.variables(ref, mac: mac)
+        let missing = try missingVariables(ref, mac: mac)
         if !missing.isEmpty {
             throw Self.error(
                 .internalError,

@@ -5,17 +5,32 @@ enum NWFilterNFTRule {
         VirtError(.configUnsupported, domain: .nwfilter, detail: "nwfilter \(what) is not supported by swiftvirtd's nftables backend")
     }
 
-    static func line(_ rule: NWFilterRule, swapped: Bool) throws(VirtError) -> String {
+    /// `fromGuest`: the rule is in a chain of frames the guest sends, where a reject can be answered (see
+    /// `NWFilterNFTables.rejectMark`).
+    static func line(_ rule: NWFilterRule, swapped: Bool, fromGuest: Bool) throws(VirtError) -> String {
         var parts: [String] = []
         if let m = rule.match { parts = try matches(m, swapped: swapped) }
         let verdict: String
         switch rule.action {
         case .accept: verdict = "accept"
-        case .drop, .reject: verdict = "drop"
+        case .reject where fromGuest && rule.match.map({ isIPTablesProtocol($0.proto) }) == true:
+            // As libvirt's iptables REJECT: the sender gets ICMP (ICMPv6) port unreachable. The bridge marks the
+            // frame; the IP layer's hooks answer and drop it.
+            verdict = "meta mark set meta mark | \(hex(NWFilterNFTables.rejectMark)) accept"
+        case .drop, .reject: verdict = "drop"  // libvirt's ebtables has no reject either: drop
         case .return: verdict = "return"
         case .continue: verdict = "continue"
         }
         return (parts + ["counter", verdict]).joined(separator: " ")
+    }
+
+    /// The protocols libvirt filters with iptables/ip6tables (its `tcp`, `udp`, `icmp`, ... `all` and their
+    /// `-ipv6` forms), not ebtables: only their rules can reject.
+    static func isIPTablesProtocol(_ p: NWFilterProtocol) -> Bool {
+        switch p {
+        case .arp, .rarp, .vlan, .stp, .ip, .ipv6, .mac: false
+        default: true
+        }
     }
 
     /// `src` and `dst` swap in the guest-outgoing copy of an `inout` rule.

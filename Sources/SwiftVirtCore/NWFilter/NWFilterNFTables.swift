@@ -6,15 +6,35 @@
 public enum NWFilterNFTables {
     public static let table = "swiftvirt_nwfilter"
 
-    /// Creates the table, the maps from port to chain and the two base chains that dispatch through them.
+    /// The bit of the packet mark a `reject` rule of a guest's outgoing chain sets. The bridge family cannot
+    /// answer a frame itself (and kernels without nft_reject_bridge cannot at all), so the frame goes on marked
+    /// and the IP layer answers it as libvirt's iptables REJECT does (ICMP or ICMPv6 port unreachable), in table
+    /// `inet swiftvirt_nwfilter` at the input hook (to the host) and the forward hook (bridged, through
+    /// br_netfilter); without br_netfilter the bridge's own forward hook drops it.
+    public static let rejectMark: UInt32 = 0x1000_0000
+
+    /// Creates the bridge table, the maps from port to chain and the two base chains that dispatch through them,
+    /// and the bridge's forward chain that drops a marked frame no IP hook rejected.
     public static let setupScript = """
         add table bridge \(table)
         add map bridge \(table) from_vm { type ifname : verdict ; }
         add map bridge \(table) to_vm { type ifname : verdict ; }
         add chain bridge \(table) prerouting { type filter hook prerouting priority -300 ; policy accept ; }
         add chain bridge \(table) postrouting { type filter hook postrouting priority -300 ; policy accept ; }
+        add chain bridge \(table) forward { type filter hook forward priority 100 ; policy accept ; }
         add rule bridge \(table) prerouting iifname vmap @from_vm
         add rule bridge \(table) postrouting oifname vmap @to_vm
+        add rule bridge \(table) forward meta mark & \(NWFilterNFTRule.hex(rejectMark)) != 0 counter drop
+
+        """
+
+    /// Creates the table whose IP hooks answer the frames a guest's `reject` rule marked.
+    public static let rejectSetupScript = """
+        add table inet \(table)
+        add chain inet \(table) input { type filter hook input priority -300 ; policy accept ; }
+        add chain inet \(table) forward { type filter hook forward priority -300 ; policy accept ; }
+        add rule inet \(table) input meta mark & \(NWFilterNFTRule.hex(rejectMark)) != 0 counter reject
+        add rule inet \(table) forward meta mark & \(NWFilterNFTRule.hex(rejectMark)) != 0 counter reject
 
         """
 
@@ -37,7 +57,8 @@ public enum NWFilterNFTables {
             for r in mine {
                 if r.chain == "root" {
                     let swap = reverse && r.rule.direction == .inout
-                    entries.append((r.rule.priority, try NWFilterNFTRule.line(r.rule, swapped: swap)))
+                    entries.append(
+                        (r.rule.priority, try NWFilterNFTRule.line(r.rule, swapped: swap, fromGuest: reverse)))
                 } else {
                     if subchains[r.chain] == nil {
                         order.append(r.chain)
@@ -53,13 +74,28 @@ public enum NWFilterNFTables {
                 chains += "add chain bridge \(table) \(chain)\n"
                 let lines = try subchains[name, default: []].map { r throws(VirtError) in
                     (priority: r.rule.priority,
-                     line: try NWFilterNFTRule.line(r.rule, swapped: reverse && r.rule.direction == .inout))
+                     line: try NWFilterNFTRule.line(
+                        r.rule, swapped: reverse && r.rule.direction == .inout, fromGuest: reverse))
                 }
                 for e in stableSorted(lines) { out += "add rule bridge \(table) \(chain) \(e.line)\n" }
             }
             out += "add element bridge \(table) \(map) { \"\(tap)\" : jump \(root) }\n"
         }
         return chains + out
+    }
+
+    /// The port's rules while its address is being learned (libvirt's basic rules): from the guest only frames
+    /// with its own MAC address, and of those only IPv4, ARP and RARP; to the guest everything.
+    public static func learningScript(tap: String, mac: MACAddress) -> String {
+        let chain = chainPrefix(tap) + "I"
+        return """
+            add chain bridge \(table) \(chain)
+            add rule bridge \(table) \(chain) ether saddr != \(mac) counter drop
+            add rule bridge \(table) \(chain) ether type { ip, arp, 0x8035 } counter accept
+            add rule bridge \(table) \(chain) counter drop
+            add element bridge \(table) from_vm { "\(tap)" : jump \(chain) }
+
+            """
     }
 
     /// Removes the port's map entries and its chains (`chains`: the table's chain names now).

@@ -1,18 +1,29 @@
 import SwiftVirtCore
 
-/// Puts a port's instantiated filter rules into the kernel with `nft` (table `bridge swiftvirt_nwfilter`, see
-/// `NWFilterNFTables`) and takes them out. Blocking: call inside `BlockingIO.run`.
+/// Puts a port's instantiated filter rules into the kernel with `nft` (table `bridge swiftvirt_nwfilter`, and
+/// `inet swiftvirt_nwfilter` for rejects, see `NWFilterNFTables`) and takes them out. Blocking: call inside `BlockingIO.run`.
 struct NWFilterFirewall: Sendable {
     let table = NWFilterNFTables.table
 
     /// Replaces the port's rules with these, in one nft transaction after the old ones are gone.
     func apply(tap: String, rules: [NWFilterInstanceRule]) throws {
-        let script = try NWFilterNFTables.applyScript(tap: tap, rules: rules)
-        if (try? HostCommand.run(["nft", "list", "table", "bridge", table])) == nil {
-            try HostCommand.run(["nft", "-f", "-"], input: NWFilterNFTables.setupScript)
+        try apply(tap: tap, script: NWFilterNFTables.applyScript(tap: tap, rules: rules))
+    }
+
+    /// Replaces the port's rules with those of `script` (see `NWFilterNFTables`).
+    func apply(tap: String, script: String) throws {
+        for (family, setup) in [("bridge", NWFilterNFTables.setupScript), ("inet", NWFilterNFTables.rejectSetupScript)]
+        where (try? HostCommand.run(["nft", "list", "table", family, table])) == nil {
+            try HostCommand.run(["nft", "-f", "-"], input: setup)
         }
         remove(tap: tap)
         try HostCommand.run(["nft", "-f", "-"], input: script)
+    }
+
+    /// Whether both tables are there.
+    func tablesPresent() -> Bool {
+        guard let listing = try? HostCommand.run(["nft", "list", "tables"]) else { return false }
+        return ["bridge", "inet"].allSatisfy { listing.contains("table \($0) \(table)\n") }
     }
 
     /// Removes the port's rules; nothing to remove is no error.

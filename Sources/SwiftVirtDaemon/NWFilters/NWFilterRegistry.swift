@@ -13,6 +13,11 @@ actor NWFilterRegistry {
     private let firewall: NWFilterFirewall?
     private let logger: Logger
     private let changes = AsyncJobLock()
+    /// The IPv4 address learned for a port whose filter uses `$IP` without a value, and the tasks still learning.
+    private var learnedAddresses: [String: String] = [:]
+    private var learners: [String: Task<Void, Never>] = [:]
+    /// Watches that the host firewall still has the tables (see `watchFirewall`).
+    private var firewallWatch: Task<Void, Never>?
 
     init(store: NWFilterStore, firewall: NWFilterFirewall?, logger: Logger) {
         self.store = store
@@ -44,6 +49,30 @@ actor NWFilterRegistry {
                 bindings[b.portDev] = b
             } catch {
                 logger.error("cannot restore nwfilter binding of \(b.portDev): \(error)")
+            }
+        }
+    }
+
+    /// Checks every `interval` that the host firewall still has the tables while ports have rules, and puts every
+    /// port's rules back when they went (a flushed ruleset, a firewall reload), as libvirt re-applies its rules
+    /// when firewalld reloads.
+    func watchFirewall(every interval: Duration = .seconds(3)) {
+        guard firewall != nil, firewallWatch == nil else { return }
+        firewallWatch = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await self?.reapplyIfLost()
+            }
+        }
+    }
+
+    private func reapplyIfLost() async {
+        guard let firewall, !bindings.isEmpty else { return }
+        guard await BlockingIO.run({ !firewall.tablesPresent() }) else { return }
+        try? await changes.run {
+            logger.notice("the host firewall lost the nwfilter tables; putting every port's rules back")
+            for b in bindings.values {
+                do { try await instantiate(b) } catch { logger.error("cannot put back the rules of \(b.portDev): \(error)") }
             }
         }
     }
@@ -149,6 +178,8 @@ actor NWFilterRegistry {
         try await changes.run {
             guard bindings[port] != nil else { throw NWFilterError.noBinding(port) }
             bindings[port] = nil
+            learners.removeValue(forKey: port)?.cancel()
+            learnedAddresses[port] = nil
             await BlockingIO.run { [store, firewall] in
                 firewall?.remove(tap: port)
                 store.remove(binding: port)
@@ -165,9 +196,56 @@ actor NWFilterRegistry {
         // As libvirt: a port that is not there (any more) gets no rules, and that is no error.
         if firewall != nil, !HostCommand.interfaceExists(b.portDev) { return }
         let snapshot = filters
-        let rules = try NWFilterInstantiator { snapshot[$0] }.instantiate(b.filter, mac: b.mac)
+        let instantiator = NWFilterInstantiator { snapshot[$0] }
+        var ref = b.filter
+        if let address = learnedAddresses[b.portDev] { ref = ref.setting("IP", to: address) }
+        // As libvirt: when only IP has no value, it is learned from the guest's traffic (CTRL_IP_LEARNING); the
+        // port has libvirt's basic rules meanwhile.
+        if try instantiator.missingVariables(ref, mac: b.mac) == ["IP"] {
+            let mode = try NWFilterIPLearning(ref)
+            if mode != .none {
+                guard let firewall else { return }
+                let script = NWFilterNFTables.learningScript(tap: b.portDev, mac: b.mac)
+                try await BlockingIO.run { try firewall.apply(tap: b.portDev, script: script) }
+                startLearning(port: b.portDev, mac: b.mac, mode: mode)
+                return
+            }
+        }
+        let rules = try instantiator.instantiate(ref, mac: b.mac)
         guard let firewall else { return }
         try await BlockingIO.run { try firewall.apply(tap: b.portDev, rules: rules) }
+    }
+
+    private func startLearning(port: String, mac: MACAddress, mode: NWFilterIPLearning) {
+        guard learners[port] == nil else { return }
+        learners[port] = Task { [weak self, logger] in
+            guard let capture = NWFilterPortCapture(interface: port) else {
+                logger.error("cannot watch \(port) to learn its IP address")
+                return
+            }
+            while !Task.isCancelled, HostCommand.interfaceExists(port) {
+                if let address = capture.drain().lazy.compactMap({ mode.address(in: $0, mac: mac) }).first {
+                    await self?.learned(address.description, port: port)
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// The port's filter is instantiated with the address its guest showed.
+    private func learned(_ address: String, port: String) async {
+        do {
+            try await changes.run {
+                learners[port] = nil
+                guard let b = bindings[port] else { return }
+                learnedAddresses[port] = address
+                logger.info("learned IP address \(address) of \(port)")
+                try await instantiate(b)
+            }
+        } catch {
+            logger.error("cannot apply the filter of \(port) with its learned address \(address): \(error)")
+        }
     }
 
     private func reinstantiate(using name: String) async throws {

@@ -5,7 +5,8 @@ extension Integration {
     /// The guest agent through Debian's virsh: one test guest running Debian's qemu-ga on its
     /// org.qemu.guest_agent.0 channel, with an ext4 disk mounted on /mnt and a user-mode NIC, answers domtime,
     /// domfsinfo, guestinfo, domhostname and domifaddr with the agent source, takes vCPUs offline and online
-    /// inside the guest, freezes, thaws and trims, sets passwords; its start and its agent connecting are
+    /// inside the guest, freezes, thaws and trims, sets passwords, reboots and shuts down through the agent (with
+    /// its response timeout); its start and its agent connecting are
     /// AGENT_LIFECYCLE events and `state='connected'` in the live XML; domblkinfo on it. The refusals (inactive,
     /// no agent channel, agent not connected), the channel's state and domblkinfo of the same disk images are
     /// compared with a private libvirtd 9.0.
@@ -233,7 +234,12 @@ extension Integration {
                 try await virsh.must("suspend", guest.name)
                 let paused = try await virsh("domtime", guest.name)
                 #expect(paused.stderr.contains("Requested operation is not valid: domain is not running"), "\(paused)")
-                try await virsh.must("destroy", guest.name)
+                let pausedShutdown = try await virsh("shutdown", guest.name, "--mode", "agent")
+                #expect(
+                    pausedShutdown.stderr.contains("Requested operation is not valid: domain is not running"),
+                    "\(pausedShutdown)")
+                try await virsh.must("resume", guest.name)
+                try await Self.powerRequestsAndTimeout(virsh, guest, daemon)
             }
         }
 
@@ -262,6 +268,8 @@ extension Integration {
                     ["domifaddr", name, "--source", "agent"], ["domfsfreeze", name], ["domfsthaw", name],
                     ["domfsthaw", name, "--mountpoint", "/"], ["domfstrim", name],
                     ["set-user-password", name, "root", "pw"], ["guestvcpus", name],
+                    ["shutdown", name, "--mode", "agent"], ["reboot", name, "--mode", "agent"],
+                    ["guest-agent-timeout", name, "--timeout", "-3"], ["guest-agent-timeout", name, "--timeout", "7"],
                     ["dumpxml", name, "--xpath", "//channel/target"],
                 ]
                 let blockCommands = [
