@@ -1,9 +1,11 @@
 /// Prints a `DomainDefinition` as libvirt domain XML (top level here, devices in `DeviceXMLFormatter`).
 enum DomainXMLFormatter {
-    static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo?, secure: Bool = true, aliases: Bool = false)
-        -> String
-    {
+    static func format(
+        _ d: DomainDefinition, runtime: DomainRuntimeInfo?, secure: Bool = true, aliases: Bool = false,
+        chainsEnded: Set<String> = []
+    ) -> String {
         var w = XMLWriter()
+        w.chainsEnded = chainsEnded
         w.live = runtime != nil
         w.aliases = aliases
         w.secure = secure

@@ -26,6 +26,11 @@ public struct DomainRuntimeInfo: Sendable, Equatable, Codable {
     public var defaultListenAddress: String?
     /// Unix sockets the driver placed for character devices that name none, by alias (live XML's `<source>`).
     public var charDeviceSockets: [String: String] = [:]
+    /// What the driver opened for each disk, by target (live XML's `index` and `<backingStore>`).
+    public var diskSources: [String: DiskLiveSource] = [:]
+    /// The driver reports `diskSources` (QEMU's does, the test driver's does not): a drive without an entry
+    /// was empty at start.
+    public var diskSourcesKnown = false
     public init(
         id: Int32, ptyPaths: [String: String] = [:], vncPort: Int? = nil, vncWebsocketPort: Int? = nil,
         spicePort: Int? = nil, spiceTLSPort: Int? = nil, defaultListenAddress: String? = nil
