@@ -192,7 +192,10 @@ actor DomainRegistry: DomainObserver {
         let rec = try record(uuid)
         if migratable {
             if !inactive, let live = rec.live, let running = rec.running {
-                let ended = await running.runtime.diskSources.filter { $0.value.backing.isEmpty }.keys
+                let runtime = await running.runtime
+                var live = live
+                if let cpu = runtime.startCPU { live.cpu = cpu }
+                let ended = runtime.diskSources.filter { $0.value.backing.isEmpty }.keys
                 return DomainXML.formatMigratable(live, chainsEnded: Set(ended), secure: secure)
             }
             return DomainXML.formatMigratable(inactive ? rec.nextConfig ?? rec.config : rec.config, secure: secure)

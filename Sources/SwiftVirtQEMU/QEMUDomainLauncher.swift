@@ -73,6 +73,7 @@ struct QEMUDomainLauncher {
                 await observer.domain(definition.uuid, changedTo: .paused, reason: .pausedUser, event: .suspendedPaused)
             }
             await domain.learnDiskSources()
+            await domain.learnLiveCPU()
             await domain.startMonitoring()
             return domain
         } catch {
@@ -150,6 +151,7 @@ struct QEMUDomainLauncher {
         }
         await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
         await domain.learnDiskSources()
+        await domain.learnLiveCPU()
         await domain.startMonitoring()
         logger.info("reattached to QEMU for \(definition.name)", metadata: ["pid": "\(status.pid)"])
         return domain

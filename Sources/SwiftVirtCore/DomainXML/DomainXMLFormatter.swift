@@ -32,7 +32,7 @@ enum DomainXMLFormatter {
             for s in d.sysinfo { SysInfoXML.format(&w, s) }
             os(&w, d.os)
             if !d.features.isEmpty { features(&w, d.features) }
-            if let c = d.cpu { cpu(&w, c) }
+            if let c = runtime?.liveCPU ?? d.cpu { cpu(&w, c) }
             if let c = d.clock { clock(&w, c) }
             w.text("on_poweroff", d.onPoweroff.rawValue)
             w.text("on_reboot", d.onReboot.rawValue)
