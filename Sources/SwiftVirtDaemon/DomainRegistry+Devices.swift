@@ -20,6 +20,7 @@ extension DomainRegistry {
             if config && !rec.persistent {
                 throw VirtError(.operationInvalid, detail: "cannot change persistent config of a transient domain")
             }
+            if operation != .detach { try device.checkAttachedPCIController() }
             // Both are checked before either changes.
             var newConfig: DomainDefinition?
             if config {

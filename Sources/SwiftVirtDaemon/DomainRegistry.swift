@@ -187,8 +187,22 @@ actor DomainRegistry: DomainObserver {
 
     /// virDomainGetXMLDesc: the live definition of a running domain (unless `inactive`), else the persistent one
     /// (the one for the next boot when `inactive`). Graphics passwords only when `secure`.
-    func xmlDescription(_ uuid: DomainUUID, inactive: Bool, secure: Bool = false) async throws -> String {
+    /// `migratable`: as VIR_DOMAIN_XML_MIGRATABLE gives it (`DomainDefinition.migratable`), always in the
+    /// inactive form, of the live definition unless `inactive`.
+    func xmlDescription(_ uuid: DomainUUID, inactive: Bool, secure: Bool = false, migratable: Bool = false)
+        async throws -> String
+    {
         let rec = try record(uuid)
+        if migratable {
+            if !inactive, let live = rec.live, let running = rec.running {
+                let runtime = await running.runtime
+                var live = live
+                if let cpu = runtime.startCPU { live.cpu = cpu }
+                let ended = runtime.diskSources.filter { $0.value.backing.isEmpty }.keys
+                return DomainXML.formatMigratable(live, chainsEnded: Set(ended), secure: secure)
+            }
+            return DomainXML.formatMigratable(inactive ? rec.nextConfig ?? rec.config : rec.config, secure: secure)
+        }
         if let live = rec.live, !inactive, let running = rec.running {
             return DomainXML.format(live, runtime: await running.runtime, secure: secure)
         }

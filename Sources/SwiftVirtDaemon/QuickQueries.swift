@@ -97,9 +97,9 @@ final class QuickQueryHandler: ChannelInboundHandler {
             else { return nil }
             return view.read { s in s.entries[uuid]?.inactiveInfo.map { encode($0) } }
         case .domainGetXmlDesc:
-            // SECURE, INACTIVE, UPDATE_CPU and MIGRATABLE change nothing in an inactive domain's XML but the secrets,
-            // which a read-only connection may not ask for (the ordinary path refuses it).
-            guard let args = decode(DomainGetXmlDescArgs.self, payload), args.flags & ~0xF == 0,
+            // SECURE, INACTIVE and UPDATE_CPU change nothing in an inactive domain's XML but the secrets, which a
+            // read-only connection may not ask for (the ordinary path refuses it); MIGRATABLE is the ordinary path's.
+            guard let args = decode(DomainGetXmlDescArgs.self, payload), args.flags & ~0x7 == 0,
                 let uuid = DomainUUID(bytes: args.dom.uuid)
             else { return nil }
             let secure = args.flags & 1 != 0

@@ -47,7 +47,7 @@ enum DomainQueryRoutes {
                 throw VirtError(.operationDenied, domain: .domain, detail: "virDomainGetXMLDesc with secure flag")
             }
             let xml = try await ctx.registry.xmlDescription(
-                args.dom.domainUUID(), inactive: args.flags & 2 != 0, secure: secure)
+                args.dom.domainUUID(), inactive: args.flags & 2 != 0, secure: secure, migratable: args.flags & 8 != 0)
             return DomainGetXmlDescRet(xml: xml)
         }
         table.on(Remote.DomainGetInfo.self) {

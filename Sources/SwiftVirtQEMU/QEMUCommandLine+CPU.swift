@@ -6,7 +6,7 @@ extension ArgumentBuilder {
     mutating func addCPU() throws {
         var model = try cpuModel()
         var flags = ""
-        for feature in def.cpu?.features ?? [] {
+        for feature in X86CPUMap.withRemovedFeatures(def.cpu, arch: def.os.arch)?.features ?? [] {
             switch feature.policy {
             case .force, .require: flags += ",\(feature.name)=on"
             case .disable, .forbid: flags += ",\(feature.name)=off"

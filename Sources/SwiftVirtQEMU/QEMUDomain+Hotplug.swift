@@ -39,6 +39,7 @@ extension QEMUDomain: DeviceHotplug {
                 throw error
             }
             liveDevices.disks = live.devices.disks
+            await learnDiskSources([target])
         }
     }
 
@@ -115,6 +116,7 @@ extension QEMUDomain: DeviceHotplug {
             }
             await deleteBlockNodes(old)
             liveDevices.disks = live.devices.disks
+            if added.isEmpty { recordEjected(target, index: lastNodeIndex) } else { await learnDiskSources([target]) }
         }
     }
 
@@ -291,29 +293,18 @@ extension QEMUDomain: DeviceHotplug {
         return disks.map { disk in disk.alias.flatMap { byDevice[$0] } }
     }
 
-    /// The node inserted in each drive, by the id of the device it belongs to (query-block names the device by
-    /// its QOM path, "/machine/peripheral/ID/...", or by the id alone).
+    /// The node inserted in each drive, by the id of the device it belongs to.
     private func insertedNodes() async throws -> [String: String] {
-        guard case .array(let list) = try await qmp.execute("query-block") else { return [:] }
-        var byDevice: [String: String] = [:]
-        for entry in list {
-            guard let node = entry["inserted"]?["node-name"]?.stringValue else { continue }
-            let qdev = entry["qdev"]?.stringValue ?? ""
-            let id = qdev.hasPrefix("/machine/peripheral/") ? String(qdev.split(separator: "/")[2]) : qdev
-            byDevice[id] = node
-        }
-        return byDevice
+        try await insertedMedia().compactMapValues { $0["node-name"]?.stringValue }
     }
 
-    /// One past the highest N of the "libvirt-N-..." block nodes QEMU has.
+    /// One past the highest N of the "libvirt-N-..." block nodes QEMU has and of the numbers given before (a
+    /// backing image's, an ejected drive's).
     private func nextNodeIndex() async throws -> Int {
         let nodes = try await qmp.execute("query-named-block-nodes", arguments: ["flat": .bool(true)])
-        guard case .array(let list) = nodes else { return 1 }
-        let numbers = list.compactMap { node -> Int? in
-            guard let name = node["node-name"]?.stringValue, name.hasPrefix("libvirt-") else { return nil }
-            return Int(name.dropFirst("libvirt-".count).prefix(while: \.isNumber))
-        }
-        return (numbers.max() ?? 0) + 1
+        let numbers = (nodes.arrayValue ?? []).compactMap { Self.nodeNumber($0["node-name"]?.stringValue) }
+        lastNodeIndex = max(lastNodeIndex, numbers.max() ?? 0) + 1
+        return lastNodeIndex
     }
 
     /// A -blockdev option string as blockdev-add's arguments: dotted keys nest, the boolean options become

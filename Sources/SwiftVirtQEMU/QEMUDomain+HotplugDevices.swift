@@ -69,6 +69,7 @@ extension QEMUDomain {
 
     /// The device `alias` left the guest: out of the devices this run knows.
     func forgetDevice(_ alias: String) {
+        for disk in liveDevices.disks where disk.alias == alias { runtime.diskSources[disk.targetDev] = nil }
         liveDevices.disks.removeAll { $0.alias == alias }
         liveDevices.interfaces.removeAll { $0.alias == alias }
         liveDevices.controllers.removeAll { $0.alias == alias }

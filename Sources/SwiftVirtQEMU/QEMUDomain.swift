@@ -55,6 +55,8 @@ public actor QEMUDomain: RunningDomain {
     var removals = DeviceRemovals()
     /// The guest's disks and NICs now: the definition's, then as hotplug changed them (statistics read these).
     var liveDevices: DomainDevices
+    /// The highest block node number given out (see QEMUDomain+DiskSources.swift).
+    var lastNodeIndex = 0
     func dumpWatchdogFires(into directory: String) { autoDumpDirectory = directory }
 
     init(

@@ -75,6 +75,8 @@ struct QEMUDomainLauncher {
             if paused {
                 await observer.domain(definition.uuid, changedTo: .paused, reason: .pausedUser, event: .suspendedPaused)
             }
+            await domain.learnDiskSources()
+            await domain.learnLiveCPU()
             await domain.startMonitoring()
             return domain
         } catch {
@@ -152,6 +154,8 @@ struct QEMUDomainLauncher {
             await domain.releaseAtExit { [ports = driver.displayPorts] in ports.release(port) }
         }
         await domain.dumpWatchdogFires(into: driver.autoDumpDirectory)
+        await domain.learnDiskSources()
+        await domain.learnLiveCPU()
         await domain.startMonitoring()
         logger.info("reattached to QEMU for \(definition.name)", metadata: ["pid": "\(status.pid)"])
         return domain

@@ -3,7 +3,9 @@ enum DeviceXMLFormatter {
     static func devices(_ w: inout XMLWriter, _ d: DomainDevices, runtime: DomainRuntimeInfo?) {
         w.element("devices") { w in
             if let e = d.emulator { w.text("emulator", e) }
-            for x in d.disks { disk(&w, x) }
+            for x in d.disks {
+                disk(&w, x, runtime?.diskSources[x.targetDev], known: runtime?.diskSourcesKnown ?? false)
+            }
             for x in d.controllers { ControllerXML.format(&w, x) }
             generic(&w, d, "lease")
             generic(&w, d, "filesystem")
@@ -87,13 +89,17 @@ enum DeviceXMLFormatter {
         }
     }
 
-    private static func disk(_ w: inout XMLWriter, _ x: Disk) {
+    /// `opened`: what the driver opened for a running guest's disk (nil for an inactive definition, and for a
+    /// drive that was empty at start, whose format libvirt's live XML leaves out, when the driver is `known` to
+    /// report what it opened).
+    private static func disk(_ w: inout XMLWriter, _ x: Disk, _ opened: DiskLiveSource?, known: Bool) {
         w.element("disk", [("type", x.type.rawValue), ("device", x.device.rawValue)]) { w in
             if let d = x.driver {
+                let emptyAtStart = known && opened == nil && x.sourcePath == nil && x.networkSource == nil
                 w.empty(
                     "driver",
                     [
-                        ("name", d.name), ("type", d.format?.rawValue), ("cache", d.cache?.rawValue),
+                        ("name", d.name), ("type", emptyAtStart ? nil : d.format?.rawValue), ("cache", d.cache?.rawValue),
                         ("error_policy", d.errorPolicy?.rawValue), ("rerror_policy", d.readErrorPolicy?.rawValue),
                         ("io", d.io?.rawValue), ("copy_on_read", d.copyOnRead?.rawValue),
                         ("discard", d.discard?.rawValue), ("iothread", d.iothread.map(String.init)),
@@ -101,7 +107,12 @@ enum DeviceXMLFormatter {
                         ("queue_size", d.queueSize.map(String.init)),
                     ])
             }
-            diskSource(&w, x)
+            diskSource(&w, x, opened?.index)
+            if let opened {
+                backingChain(&w, x, opened)
+            } else if w.chainsEnded.contains(x.targetDev), x.sourcePath != nil, x.networkSource == nil {
+                w.empty("backingStore")
+            }
             w.empty(
                 "target",
                 [
@@ -119,17 +130,35 @@ enum DeviceXMLFormatter {
     }
 
     /// `<source>`, with the image's `<encryption>` inside unless it was read under `<disk>`.
-    private static func diskSource(_ w: inout XMLWriter, _ x: Disk) {
+    /// libvirt's `<backingStore>` chain of a running guest's local disk with a medium: each backing image, then
+    /// an empty element for the end of the chain.
+    private static func backingChain(_ w: inout XMLWriter, _ x: Disk, _ opened: DiskLiveSource) {
+        guard x.sourcePath != nil, x.networkSource == nil else { return }
+        func chain(_ w: inout XMLWriter, _ rest: ArraySlice<DiskLiveSource.BackingImage>) {
+            guard let b = rest.first else { return w.empty("backingStore") }
+            w.element("backingStore", [("type", b.isBlockDevice ? "block" : "file"), ("index", String(b.index))]) { w in
+                w.empty("format", [("type", b.format)])
+                w.empty("source", [(b.isBlockDevice ? "dev" : "file", b.path)])
+                chain(&w, rest.dropFirst())
+            }
+        }
+        chain(&w, opened.backing[...])
+    }
+
+    /// `<source>`; `index`: the block node number of a running guest's disk (an ejected drive still shows it).
+    private static func diskSource(_ w: inout XMLWriter, _ x: Disk, _ index: Int? = nil) {
+        let index = index.map(String.init)
         let policy = x.startupPolicy
         let encryption = x.encryptionUnderDisk ? nil : x.encryption
         if let v = x.sourceVolume {
             // Live XML also shows the file the volume resolved to, as libvirt does.
             let attrs: [XMLWriter.Attr] = [
                 ("pool", v.pool), ("volume", v.volume), ("file", w.live ? x.sourcePath : nil), ("startupPolicy", policy),
+                ("index", index),
             ]
             w.element("source", attrs) { w in encryption?.write(into: &w) }
         } else if let n = x.networkSource {
-            w.element("source", [("protocol", n.protocol.rawValue), ("name", n.name)]) { w in
+            w.element("source", [("protocol", n.protocol.rawValue), ("name", n.name), ("index", index)]) { w in
                 for h in n.hosts {
                     w.empty(
                         "host",
@@ -142,7 +171,11 @@ enum DeviceXMLFormatter {
             }
         } else if let p = x.sourcePath {
             let key = x.type == .block ? "dev" : x.type == .dir ? "dir" : "file"
-            w.element("source", [(key, p), ("startupPolicy", policy)]) { w in encryption?.write(into: &w) }
+            w.element("source", [(key, p), ("startupPolicy", policy), ("index", index)]) { w in
+                encryption?.write(into: &w)
+            }
+        } else if let index {
+            w.empty("source", [("index", index)])
         }
     }
 

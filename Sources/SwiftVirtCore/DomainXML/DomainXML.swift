@@ -14,6 +14,14 @@ public enum DomainXML {
             DomainXMLFormatter.format(d, runtime: runtime, secure: secure), kept: d.kept, order: DomainXMLOrder.order)
     }
 
+    /// `d.migratable` printed as VIR_DOMAIN_XML_MIGRATABLE prints it: the inactive form, where a running guest's
+    /// disk whose image has no backing file (`chainsEnded`, by target) keeps libvirt's `<backingStore/>`.
+    public static func formatMigratable(_ d: DomainDefinition, chainsEnded: Set<String> = [], secure: Bool) -> String {
+        XMLRestore.merge(
+            DomainXMLFormatter.format(d.migratable, runtime: nil, secure: secure, chainsEnded: chainsEnded),
+            kept: d.kept, order: DomainXMLOrder.order)
+    }
+
     /// A running domain's definition as the daemon stores it: the persistent form with every device's alias,
     /// which QEMU knows the devices by (parsing keeps them).
     public static func formatState(_ d: DomainDefinition) -> String {

@@ -1,9 +1,11 @@
 /// Prints a `DomainDefinition` as libvirt domain XML (top level here, devices in `DeviceXMLFormatter`).
 enum DomainXMLFormatter {
-    static func format(_ d: DomainDefinition, runtime: DomainRuntimeInfo?, secure: Bool = true, aliases: Bool = false)
-        -> String
-    {
+    static func format(
+        _ d: DomainDefinition, runtime: DomainRuntimeInfo?, secure: Bool = true, aliases: Bool = false,
+        chainsEnded: Set<String> = []
+    ) -> String {
         var w = XMLWriter()
+        w.chainsEnded = chainsEnded
         w.live = runtime != nil
         w.aliases = aliases
         w.secure = secure
@@ -30,7 +32,7 @@ enum DomainXMLFormatter {
             for s in d.sysinfo { SysInfoXML.format(&w, s) }
             os(&w, d.os)
             if !d.features.isEmpty { features(&w, d.features) }
-            if let c = d.cpu { cpu(&w, c) }
+            if let c = runtime?.liveCPU ?? d.cpu { cpu(&w, c) }
             if let c = d.clock { clock(&w, c) }
             w.text("on_poweroff", d.onPoweroff.rawValue)
             w.text("on_reboot", d.onReboot.rawValue)

@@ -12,7 +12,7 @@ public enum LifecycleAction: String, Sendable, Codable, CaseIterable {
 }
 
 /// Facts that exist only while a domain runs and appear in its live XML.
-public struct DomainRuntimeInfo: Sendable, Equatable, Codable {
+public struct DomainRuntimeInfo: Sendable, Equatable {
     public var id: Int32
     /// Host pty path per character device alias (e.g. "serial0" -> "/dev/pts/3").
     public var ptyPaths: [String: String]
@@ -28,6 +28,15 @@ public struct DomainRuntimeInfo: Sendable, Equatable, Codable {
     public var charDeviceSockets: [String: String] = [:]
     /// Guest-physical base of each memory module (DIMM) by alias, as the hypervisor placed it at start.
     public var memoryModuleBases: [String: UInt64] = [:]
+    /// What the driver opened for each disk, by target (live XML's `index` and `<backingStore>`).
+    public var diskSources: [String: DiskLiveSource] = [:]
+    /// The driver reports `diskSources` (QEMU's does, the test driver's does not): a drive without an entry
+    /// was empty at start.
+    public var diskSourcesKnown = false
+    /// The `<cpu>` as the driver found the guest's vCPUs after start (libvirt's check='full' form), and the one
+    /// migratable XML shows (what the guest was started with); nil: the definition's.
+    public var liveCPU: DomainCPU?
+    public var startCPU: DomainCPU?
     public init(
         id: Int32, ptyPaths: [String: String] = [:], vncPort: Int? = nil, vncWebsocketPort: Int? = nil,
         spicePort: Int? = nil, spiceTLSPort: Int? = nil, defaultListenAddress: String? = nil

@@ -13,6 +13,9 @@ struct XMLWriter {
     var aliases = false
     /// Secrets (graphics passwords) are printed: for stored state and callers with VIR_DOMAIN_XML_SECURE.
     var secure = true
+    /// Disks (by target) whose `<backingStore/>` end of chain is printed though the XML is not live: migratable
+    /// XML of a running guest.
+    var chainsEnded: Set<String> = []
     /// Per open element, the kept elements still to be written (see `XMLExtras`); nil for elements without any.
     private var keptFrames: [KeptFrame?] = []
 

@@ -32,10 +32,10 @@ extension Integration {
                             !$0.contains("<graphics") && $0.contains("<console type='pty'")
                         }),
                         ("vi-path", ["--disk", "path=\(path),size=0.01", "--import", "--network", "none"], {
-                            $0.contains("<source file='\(path)'/>")
+                            $0.contains("<source file='\(path)' index=")
                         }),
                         ("vi-ci", ["--cloud-init", "--disk", "size=0.01", "--network", "none"], {
-                            $0.contains("-cloudinit.iso'/>")
+                            $0.contains("-cloudinit.iso' index=")
                         }),
                         ("vi-br", ["--network", "bridge=vibr0", "--import", "--disk", "none"], {
                             $0.contains("<source bridge='vibr0'/>")
