@@ -9,13 +9,23 @@
 #
 # Usage (Debian 12, as root):   bench/run.sh            full run, ~6 minutes
 #                               bench/run.sh --smoke    every workload once with tiny sizes, ~1 minute
-# Output: a table on stdout; a full run also writes bench/results/latest.md and bench/results/latest.json.
+#                               bench/run.sh --only cold_xmldesc[,management...]   just those workloads
+# SWIFTVIRTD_BIN=path runs that swiftvirtd instead of building one (to compare two builds).
+# Output: a table on stdout; a full run of every workload also writes bench/results/latest.md and .json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 
 SMOKE=0
-[ "${1:-}" = --smoke ] && SMOKE=1
+ONLY=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --smoke) SMOKE=1 ;;
+    --only) ONLY=${2:?--only needs a list of workloads}; shift ;;
+    *) echo "bench: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
 
 SV_RUN=/run/swiftvirt-bench
 SV_STATE=/var/lib/swiftvirt-bench
@@ -125,9 +135,14 @@ build_swiftvirt() {
     command -v swift >/dev/null 2>&1 || die "swift toolchain not found (PATH or /opt/swift)"
     # Release swiftvirtd is a fully static executable (Package.swift: -static-executable): it maps one binary
     # and no shared libraries, and its modules use FoundationEssentials only (no Foundation, no ICU).
-    say "building swiftvirtd (release, fully static)"
-    swift build -c release --static-swift-stdlib --product swiftvirtd >&2
-    SV_BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)/swiftvirtd
+    if [ -n "${SWIFTVIRTD_BIN:-}" ]; then
+        SV_BIN=$SWIFTVIRTD_BIN
+        say "using $SV_BIN (not building)"
+    else
+        say "building swiftvirtd (release, fully static)"
+        swift build -c release --static-swift-stdlib --product swiftvirtd >&2
+        SV_BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)/swiftvirtd
+    fi
     say "building the guest image"
     GUEST_DIR=$(scripts/build-guest-image.sh | tail -n1)
     [ -f "$GUEST_DIR/vmlinuz" ] || die "no guest kernel in $GUEST_DIR"
@@ -167,7 +182,8 @@ write_header() {
 - Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)
 - Guests: scripts/demo-domain.xml, \`type='qemu'\` (TCG; /dev/kvm $kvm), 256 MiB, 1 vCPU, kernel $(cat "$GUEST_DIR/kernel-version" 2>/dev/null || echo '?')
 - libvirtd: $(libvirtd --version | awk '{ print $NF }') (Debian); QEMU $(qemu-system-x86_64 --version | awk 'NR == 1 { print $4 }'); virsh $(virsh --version)
-- swiftvirtd: fully static release build of commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' + uncommitted changes'), default log level
+- swiftvirtd: $(if [ -n "${SWIFTVIRTD_BIN:-}" ]; then echo "prebuilt $SWIFTVIRTD_BIN"; else echo "fully static release build of commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' + uncommitted changes')"; fi), default log level
+- Workloads: $([ -n "$ONLY" ] && echo "only $ONLY" || echo all)
 - Python: $(/usr/bin/python3 --version) with python3-libvirt $(dpkg-query -W -f='${Version}' python3-libvirt); sizes: $([ "$SMOKE" = 1 ] && echo smoke || echo full)
 EOF
 }
@@ -238,12 +254,12 @@ main() {
     start_swiftvirtd
     write_header
     local out=$RESULTS_DIR/latest
-    [ "$SMOKE" = 1 ] && out=$WORK/smoke
+    { [ "$SMOKE" = 1 ] || [ -n "$ONLY" ]; } && out=$WORK/partial
     mkdir -p "$RESULTS_DIR"
     /usr/bin/python3 bench/workloads.py --sv-uri "$SV_URI" --lv-uri "$LV_URI" --sv-pid "$SV_PID" \
         --lv-pid "$LV_PID" --guest-dir "$GUEST_DIR" \
         --template scripts/demo-domain.xml --work "$WORK" --header "$WORK/header.md" --out "$out" \
-        $([ "$SMOKE" = 1 ] && echo --smoke)
+        $([ "$SMOKE" = 1 ] && echo --smoke) ${ONLY:+--only "$ONLY"}
     echo "Load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 }
 

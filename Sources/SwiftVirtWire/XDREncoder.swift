@@ -27,7 +27,15 @@ public struct XDREncoder: Sendable {
     public mutating func encode(_ v: Float) { encode(v.bitPattern) }
 
     /// `string<>`: length, UTF-8 bytes, zero padding to 4. No terminating NUL.
-    public mutating func encode(_ s: String) { encodeOpaque(Array(s.utf8)) }
+    /// Copied straight from the string's storage: a domain's XML is kilobytes, and an intermediate array was
+    /// one more allocation and copy per reply.
+    public mutating func encode(_ s: String) {
+        let count = s.utf8.count
+        encode(UInt32(truncatingIfNeeded: count))
+        let copied: Void? = s.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if copied == nil { bytes.append(contentsOf: s.utf8) }
+        appendPadding(for: count)
+    }
 
     /// `remote_string` (`remote_nonnull_string *`): 0 for NULL, else 1 and the string.
     public mutating func encodeOptional(_ s: String?) {

@@ -145,7 +145,7 @@ enum GraphicsXML {
     // MARK: formatting
 
     /// The password itself only where the caller may see secrets (libvirt's VIR_DOMAIN_XML_SECURE).
-    private static func authAttributes(_ g: Graphics, _ w: XMLWriter) -> [XMLWriter.Attr] {
+    private static func authAttributes(_ g: Graphics, _ w: borrowing XMLWriter) -> [XMLWriter.Attr] {
         [
             ("passwd", w.secure ? g.passwd : nil), ("passwdValidTo", g.passwdValidTo),
             ("connected", g.connected?.rawValue),

@@ -30,9 +30,13 @@ public struct DomainUUID: Sendable, Hashable, Codable, CustomStringConvertible {
     }
     private init(uncheckedBytes: [UInt8]) { self.bytes = uncheckedBytes }
     public var description: String {
-        let hex = bytes.map(HexDigits.byte)
-        return hex[0..<4].joined() + "-" + hex[4..<6].joined() + "-" + hex[6..<8].joined() + "-"
-            + hex[8..<10].joined() + "-" + hex[10..<16].joined()
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, b) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            HexDigits.append(b, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -60,7 +64,15 @@ public struct MACAddress: Sendable, Hashable, CustomStringConvertible {
     }
     private init(unchecked: [UInt8]) { self.bytes = unchecked }
     public var isMulticast: Bool { (bytes[0] & 1) == 1 }
-    public var description: String { bytes.map(HexDigits.byte).joined(separator: ":") }
+    public var description: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(17)
+        for (i, b) in bytes.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ":")) }
+            HexDigits.append(b, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 enum HexDigits {
@@ -72,9 +84,11 @@ enum HexDigits {
         default: return nil
         }
     }
-    static func byte(_ b: UInt8) -> String {
-        let s = String(b, radix: 16)
-        return s.count == 1 ? "0" + s : s
+    /// Two lower-case hex digits.
+    static func append(_ b: UInt8, to out: inout [UInt8]) {
+        func digit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
+        out.append(digit(b >> 4))
+        out.append(digit(b & 0x0F))
     }
 }
 

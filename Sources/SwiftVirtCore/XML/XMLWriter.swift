@@ -1,10 +1,10 @@
 /// Builds indented XML text the way libvirt prints it: two-space indent, single-quoted attributes,
 /// empty elements as `<x/>`.
-struct XMLWriter {
-    /// UTF-8 bytes: appending to a byte array is several times cheaper than to a String (no breadcrumbs, no
-    /// re-validation), and formatting is most of what an uncached XMLDesc costs.
-    private var bytes: [UInt8] = []
-    var output: String { String(decoding: bytes, as: UTF8.self) }
+struct XMLWriter: ~Copyable {
+    /// The UTF-8 written so far (appending bytes is several times cheaper than appending to a String: no
+    /// breadcrumbs, no re-validation), and formatting is most of what an uncached XMLDesc costs.
+    private var bytes = XMLBytes()
+    var output: String { bytes.string }
     private var depth = 0
     /// Live XML (a running domain): device aliases are printed. Inactive XML keeps only user aliases, as libvirt.
     var live = false
@@ -18,6 +18,8 @@ struct XMLWriter {
     var chainsEnded: Set<String> = []
     /// Per open element, the kept elements still to be written (see `XMLExtras`); nil for elements without any.
     private var keptFrames: [KeptFrame?] = []
+    /// How many of `keptFrames` are not nil: without any, writing a child has nothing to look up.
+    private var keptFrameCount = 0
 
     /// Kept children of an open element, waiting for the sibling they followed in the input.
     private struct KeptFrame {
@@ -28,31 +30,30 @@ struct XMLWriter {
     /// One attribute; nil values are skipped so callers can pass optionals straight through.
     typealias Attr = (String, String?)
 
-    init() { bytes.reserveCapacity(4096) }
+    init() {}
 
-    private mutating func startLine() { bytes.append(contentsOf: repeatElement(0x20, count: 2 * depth)) }
+    private mutating func startLine() { bytes.appendSpaces(2 * depth) }
 
-    private mutating func put(_ s: String) { bytes.append(contentsOf: s.utf8) }
-    private mutating func put(_ b: UInt8) { bytes.append(b) }
-
+    @inline(__always)
     private mutating func writeTag(_ name: String, _ attrs: [Attr]) {
-        put(0x3C)  // <
-        put(name)
-        for case (let k, let v?) in attrs {
-            put(0x20)
-            put(k)
-            put(0x3D)  // =
-            put(0x27)  // '
-            Self.escape(v, quotesAndControls: true, into: &bytes)
-            put(0x27)
+        bytes.append(0x3C)  // <
+        bytes.append(name)
+        for i in attrs.indices {
+            guard let v = attrs[i].1 else { continue }
+            bytes.append(0x20)
+            bytes.append(attrs[i].0)
+            bytes.append(literal: "='")
+            bytes.appendEscaped(v, quotesAndControls: true)
+            bytes.append(0x27)
         }
     }
 
     /// `<name a='b'/>`.
+    @inline(__always)
     mutating func empty(_ name: String, _ attrs: [Attr] = []) {
         startLine()
         writeTag(name, attrs)
-        put("/>\n")
+        bytes.append(literal: "/>\n")
         noteChild(name)
     }
 
@@ -60,21 +61,28 @@ struct XMLWriter {
     mutating func text(_ name: String, _ text: String) { self.text(name, [], text) }
 
     /// `<name a='b'>text</name>`.
+    @inline(__always)
     mutating func text(_ name: String, _ attrs: [Attr], _ text: String) {
         startLine()
         writeTag(name, attrs)
-        put(0x3E)
-        Self.escape(text, quotesAndControls: false, into: &bytes)
-        put("</")
-        put(name)
-        put(">\n")
+        bytes.append(0x3E)
+        bytes.appendEscaped(text, quotesAndControls: false)
+        bytes.append(literal: "</")
+        bytes.append(name)
+        bytes.append(literal: ">\n")
         noteChild(name)
     }
 
     /// `<name>raw</name>` with `raw` inserted unescaped (already XML).
     mutating func raw(_ name: String, _ raw: String) {
         startLine()
-        put("<\(name)>" + raw + "</\(name)>\n")
+        bytes.append(0x3C)
+        bytes.append(name)
+        bytes.append(0x3E)
+        bytes.append(raw)
+        bytes.append(literal: "</")
+        bytes.append(name)
+        bytes.append(literal: ">\n")
         noteChild(name)
     }
 
@@ -91,31 +99,34 @@ struct XMLWriter {
         let start = bytes.count
         startLine()
         writeTag(name, allAttrs)
-        put(">\n")
+        bytes.append(literal: ">\n")
         let afterOpen = bytes.count
         depth += 1
-        if let kept = extras?.elements, !kept.isEmpty {
+        let hasKept = extras.map { !$0.elements.isEmpty } ?? false
+        if let kept = extras?.elements, hasKept {
             keptFrames.append(KeptFrame(pending: kept))
+            keptFrameCount += 1
             writeKept(after: nil)
         } else {
             keptFrames.append(nil)
         }
         body(&self)
-        if let frame = keptFrames.last, let rest = frame?.pending {
+        if hasKept, let frame = keptFrames.last, let rest = frame?.pending {
             keptFrames[keptFrames.count - 1]?.pending = []
             for kept in rest { write(kept.element) }
         }
         keptFrames.removeLast()
+        if hasKept { keptFrameCount -= 1 }
         depth -= 1
         if bytes.count == afterOpen && !neverEmpty {
-            bytes.removeSubrange(start...)
+            bytes.truncate(to: start)
             empty(name, allAttrs)
             return
         }
         startLine()
-        put("</")
-        put(name)
-        put(">\n")
+        bytes.append(literal: "</")
+        bytes.append(name)
+        bytes.append(literal: ">\n")
         noteChild(name)
     }
 
@@ -137,8 +148,8 @@ struct XMLWriter {
                     case .element(let e): w.write(e)
                     case .text(let t):
                         w.startLine()
-                        Self.escape(t.trimmingWhitespace(), quotesAndControls: false, into: &w.bytes)
-                        w.put(0x0A)
+                        w.bytes.appendEscaped(t.trimmingWhitespace(), quotesAndControls: false)
+                        w.bytes.append(0x0A)
                     case .comment: break
                     }
                 }
@@ -151,63 +162,23 @@ struct XMLWriter {
     mutating func metadata(_ items: [KeptXML]) {
         startLine()
         if items.isEmpty {
-            put("<metadata/>\n")
+            bytes.append(literal: "<metadata/>\n")
         } else {
-            put("<metadata>\n")
+            bytes.append(literal: "<metadata>\n")
             for item in items {
-                var out = String(repeating: "  ", count: depth + 1)
-                Self.libxml(item, depth: depth + 1, pretty: true, into: &out)
-                put(out)
-                put(0x0A)
+                bytes.appendSpaces(2 * (depth + 1))
+                Self.libxml(item, depth: depth + 1, pretty: true, into: &bytes)
+                bytes.append(0x0A)
             }
             startLine()
-            put("</metadata>\n")
+            bytes.append(literal: "</metadata>\n")
         }
         noteChild("metadata")
     }
 
-    /// One element as libxml2's formatted dump writes it (no leading indentation, no trailing newline).
-    /// `pretty`: children may go on lines of their own, which libxml2 does unless an element holds text.
-    static func libxml(_ e: KeptXML, depth: Int, pretty: Bool, into out: inout String) {
-        out += "<" + e.name
-        for a in e.attributes {
-            out += " " + a.name + "=\""
-            for ch in a.value {
-                switch ch {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                case "\n": out += "&#10;"
-                case "\r": out += "&#13;"
-                case "\t": out += "&#9;"
-                default: out.append(ch)
-                }
-            }
-            out += "\""
-        }
-        guard !e.content.isEmpty else {
-            out += "/>"
-            return
-        }
-        out += ">"
-        let lines = pretty && !e.content.contains { if case .text = $0 { true } else { false } }
-        let childIndent = String(repeating: "  ", count: depth + 1)
-        for item in e.content {
-            if lines { out += "\n" + childIndent }
-            switch item {
-            case .element(let child): libxml(child, depth: depth + 1, pretty: lines, into: &out)
-            case .text(let t): out += escapeText(t)
-            case .comment(let c): out += "<!--" + c + "-->"
-            }
-        }
-        if lines { out += "\n" + String(repeating: "  ", count: depth) }
-        out += "</" + e.name + ">"
-    }
-
     /// A child element `name` of the open element was written: the kept elements that followed it come next.
     private mutating func noteChild(_ name: String) {
-        guard let last = keptFrames.indices.last, keptFrames[last] != nil else { return }
+        guard keptFrameCount > 0, let last = keptFrames.indices.last, keptFrames[last] != nil else { return }
         let occurrence = keptFrames[last]?.written[name, default: 0] ?? 0
         keptFrames[last]?.written[name] = occurrence + 1
         writeKept(after: XMLExtras.Anchor(name: name, occurrence: occurrence))
@@ -219,51 +190,5 @@ struct XMLWriter {
         guard !due.isEmpty else { return }
         keptFrames[last]?.pending.removeAll { $0.after == anchor }
         for kept in due { write(kept.element) }  // each notes itself, so what followed it follows it again
-    }
-
-    static func escapeText(_ s: String) -> String {
-        var out: [UInt8] = []
-        escape(s, quotesAndControls: false, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func escapeAttribute(_ s: String) -> String {
-        var out: [UInt8] = []
-        escape(s, quotesAndControls: true, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func needsEscaping(_ s: String, quotesAndControls: Bool) -> Bool {
-        func special(_ b: UInt8) -> Bool {
-            b == 0x26 || b == 0x3C || b == 0x3E || (quotesAndControls && (b == 0x27 || b == 0x22 || b < 0x20))
-        }
-        if let found = s.utf8.withContiguousStorageIfAvailable({ buffer in buffer.contains(where: special) }) {
-            return found
-        }
-        return s.utf8.contains(where: special)
-    }
-
-    /// Attribute values also escape quotes and whitespace controls, which parsers would otherwise normalise.
-    /// Byte by byte: every byte to escape is ASCII, and a multi-byte UTF-8 sequence never contains one (a CR LF
-    /// pair becomes `&#13;&#10;` either way).
-    private static func escape(_ s: String, quotesAndControls: Bool, into out: inout [UInt8]) {
-        // Most values need no escaping at all: append them whole.
-        if !needsEscaping(s, quotesAndControls: quotesAndControls) {
-            out.append(contentsOf: s.utf8)
-            return
-        }
-        for b in s.utf8 {
-            switch b {
-            case 0x26: out.append(contentsOf: "&amp;".utf8)
-            case 0x3C: out.append(contentsOf: "&lt;".utf8)
-            case 0x3E: out.append(contentsOf: "&gt;".utf8)
-            case 0x27 where quotesAndControls: out.append(contentsOf: "&apos;".utf8)
-            case 0x22 where quotesAndControls: out.append(contentsOf: "&quot;".utf8)
-            case 0x0A where quotesAndControls: out.append(contentsOf: "&#10;".utf8)
-            case 0x09 where quotesAndControls: out.append(contentsOf: "&#9;".utf8)
-            case 0x0D where quotesAndControls: out.append(contentsOf: "&#13;".utf8)
-            default: out.append(b)
-            }
-        }
     }
 }
