@@ -52,11 +52,13 @@ extension Integration {
         static func createVolume(_ side: Virsh, pool: String, _ xml: String, from source: String? = nil) async throws {
             var last: CommandResult?
             let command = source.map { ["vol-create-from", pool, xml, $0, "--inputpool", pool] } ?? ["vol-create", pool, xml]
-            for _ in 0..<4 {
+            // Under load (a CI machine building) four tries in a row have failed: eight, a moment apart.
+            for _ in 0..<8 {
                 let r = try await run(TestEnvironment.virsh, side.baseArguments + command, scratch: side.scratch)
                 if r.succeeded { return }
                 last = r
                 guard r.stderr.contains("Unable to get accurate CPU usage") else { break }
+                try await Task.sleep(for: .milliseconds(250))
             }
             throw HarnessError("vol-create failed: \(String(describing: last))")
         }
