@@ -1,12 +1,13 @@
 import Glibc
 import SwiftVirtCore
+import SwiftVirtQEMU
 
-/// Live attach and detach of `<vsock>` and `<filesystem>`, which SwiftVirt's QEMU driver cannot give a running
+/// Live attach and detach of `<vsock>`, `<filesystem>` and `<hostdev>`, which SwiftVirt's QEMU driver cannot give a running
 /// guest yet: libvirt 9.0's refusals come first, with its codes and words (qemuDomainAttachVsockDevice needs
 /// /dev/vhost-vsock, only virtiofs filesystems are hot-plugged and virtiofs needs shared memory, a detach names a
 /// device the guest has), then SwiftVirt's own.
 extension DomainRegistry {
-    static let refusedLiveKinds: Set<String> = ["vsock", "filesystem"]
+    static let refusedLiveKinds: Set<String> = ["vsock", "filesystem", "hostdev"]
 
     static func refuseLive(_ operation: DeviceEdit.Operation, _ device: DeviceEdit.Device, current: DomainDefinition)
         throws -> Never
@@ -19,11 +20,11 @@ extension DomainRegistry {
         let unsupported = VirtError(.operationUnsupported, detail: "live \(verb) of device '\(device.kind)' is not supported")
         func targetDir(_ e: XMLElement) -> String? { e.childElements.first { $0.name == "target" }?[attribute: "dir"] }
         switch (operation, device.kind) {
+        case (.attach, "hostdev"):
+            try QEMUHostResources.requireHostDevice(KeptXML(g))
         case (.attach, "vsock"):
             if !present.isEmpty { throw VirtError(.operationUnsupported, detail: "the domain already has a vsock device") }
-            let fd = open("/dev/vhost-vsock", O_RDWR)
-            guard fd >= 0 else { throw VirtError(.configUnsupported, detail: "unable to open vhost-vsock device") }
-            close(fd)
+            try QEMUHostResources.requireVsockDevice()
         case (.detach, "vsock"):
             if present.isEmpty { throw VirtError(.deviceMissing, detail: "matching vsock device not found") }
         case (.attach, "filesystem"):

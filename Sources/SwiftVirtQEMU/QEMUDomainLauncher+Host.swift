@@ -48,19 +48,6 @@ extension QEMUDomainLauncher {
         return started
     }
 
-    /// A guest with `<vsock>` needs the host's vhost-vsock device, which libvirt opens first; where it cannot, the
-    /// start fails with libvirt's error. (Where it can, the device is still not run here: the start then fails
-    /// naming `<vsock>`.)
-    static func openVsockDevice(_ def: DomainDefinition) throws {
-        guard def.devices.generic.contains(where: { $0.element == "vsock" }) else { return }
-        let fd = open("/dev/vhost-vsock", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw VirtError(
-                .systemError, domain: .qemu, detail: "unable to open vhost-vsock device: \(String(cString: strerror(errno)))")
-        }
-        close(fd)
-    }
-
     /// A flash loader's variable store that does not exist yet becomes a copy of its template (mode 0600).
     static func prepareNVRAM(_ def: DomainDefinition) throws {
         guard let loader = def.os.loader, loader.type == .pflash, let store = def.os.nvram?.path,

@@ -15,7 +15,7 @@ struct QEMUDomainLauncher {
         let spice = definition.devices.graphics.first { $0.type == .spice }
         let features = await driver.features.features()
         // A bad definition is refused before a port is taken or a file touched.
-        try Self.openVsockDevice(definition)
+        try QEMUHostResources.check(definition)
         _ = try driver.commandLine(for: definition, paths: paths, features: features)
         let spicePort = try spice.flatMap { ArgumentBuilder.spicePortsToAllocate($0).port ? try driver.displayPorts.acquire() : nil }
         let releasePorts: @Sendable () -> Void = { [ports = driver.displayPorts] in spicePort.map(ports.release) }

@@ -77,6 +77,34 @@ extension Integration {
             return lines
         }
 
+        /// Devices this host cannot give a guest: the start fails as on libvirtd (no USB bus, no VFIO, no
+        /// vhost-vsock here), with libvirt's codes and words.
+        @Test func hostResourcesMissingRefuseTheStartAsOnLibvirtd() async throws {
+            let devices = [
+                "<hostdev mode='subsystem' type='usb' managed='yes'><source><vendor id='0x1234'/><product id='0xbeef'/></source></hostdev>",
+                "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/></source></hostdev>",
+                "<vsock model='virtio'><cid auto='yes'/></vsock>",
+            ]
+            func starts(_ at: CLIEndpoint) async throws -> [String] {
+                var out: [String] = []
+                for (i, device) in devices.enumerated() {
+                    let name = "hostres\(i)"
+                    at.track(name)
+                    let xml = try TestEnvironment.guestXML(name: name, serialLog: at.scratch.appendingPathComponent("\(name).log").path)
+                        .replacingOccurrences(of: "</devices>", with: device + "</devices>")
+                    try await at.virsh.must("define", try writeScratchFile(at.scratch, "\(name).xml", xml))
+                    let r = try await run(TestEnvironment.virsh, at.virsh.baseArguments + ["start", name], scratch: at.scratch)
+                    out.append("\(r.succeeded ? "started" : "refused"): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+                    try await at.virsh.must("undefine", name)
+                }
+                return out
+            }
+            let ours = try await DaemonHarness.with { try await starts(CLIEndpoint($0)) }
+            let theirs = try await LibvirtdHarness.with { try await starts(CLIEndpoint($0)) }
+            #expect(ours.allSatisfy { $0.hasPrefix("refused") }, "\(ours)")
+            #expect(ours == theirs, "swiftvirtd:\n\(ours.joined(separator: "\n"))\nlibvirtd:\n\(theirs.joined(separator: "\n"))")
+        }
+
         @Test func runAsOnLibvirtd() async throws {
             try FileManager.default.createDirectory(atPath: Self.share, withIntermediateDirectories: true)
             defer {

@@ -6,7 +6,8 @@ extension Integration {
     /// daemon's socket for it), a SPICE agent channel, a virtio console on a pty, a PCI serial port; libvirt's
     /// refusals (a serial console, the same channel twice, a detach that names no existing device, an ISA serial
     /// port QEMU cannot plug), and libvirt's refusals of a vsock (no /dev/vhost-vsock here), a virtiofs share
-    /// (no shared memory), a 9p share, and their detach; an ivshmem-plain `<shmem>` plugged in and out (the
+    /// (no shared memory), a 9p share, and their detach, and of USB and PCI host devices (no USB bus, no VFIO);
+    /// an ivshmem-plain `<shmem>` plugged in and out (the
     /// legacy model refused). The same virsh commands on the same booted guest on swiftvirtd and on a private
     /// libvirtd 9.0 give the same exit status, output, errors, live XML and DEVICE_ADDED / DEVICE_REMOVED events;
     /// on swiftvirtd QEMU has each plugged device and its chardev or memory backend, drops both again, and the
@@ -28,6 +29,13 @@ extension Integration {
             "shmem": "<shmem name='svtshm-live'><model type='ivshmem-plain'/><size unit='M'>4</size></shmem>",
             "ivshmem": "<shmem name='svtshm-old'><model type='ivshmem'/><size unit='M'>4</size></shmem>",
             "fs9p": "<filesystem type='mount' accessmode='mapped'><source dir='/tmp'/><target dir='share9'/></filesystem>",
+            // Host devices: this machine has no USB bus and no VFIO.
+            "usbhost": """
+                <hostdev mode='subsystem' type='usb' managed='yes'><source><vendor id='0x1234'/><product id='0xbeef'/>                </source></hostdev>
+                """,
+            "pcihost": """
+                <hostdev mode='subsystem' type='pci' managed='yes'><source>                <address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/></source></hostdev>
+                """,
         ]
 
         static let charXPath = "//devices/*[self::serial or self::console or self::channel or self::shmem]"
@@ -57,6 +65,7 @@ extension Integration {
             .detachLive("//devices/serial[target/@type='pci-serial']"), .gone("pci-serial"), .xml, .inQEMU,
             .detach("chan"),
             .attach("vsock"), .detach("vsock"), .attach("virtiofs"), .attach("fs9p"), .detach("virtiofs"),
+            .attach("usbhost"), .attach("pcihost"),
             // Shared memory: ivshmem-plain on /dev/shm (the guest enumerates it), not the legacy model.
             .attach("shmem"), .sees("1af4:1110"), .attach("ivshmem"), .xml, .inQEMU, .detach("shmem"), .gone("svtshm-live"), .detach("shmem"),
         ]
