@@ -68,6 +68,10 @@ extension DomainRegistry {
             try await attachInterface(uuid, device, current: current, hotplug: hotplug)
         case (.attach, let kind) where Self.pluggableKinds.contains(kind):
             try await attachOtherDevice(uuid, device, current: current, hotplug: hotplug)
+        case (.attach, "filesystem") where Self.isHotpluggableFilesystem(device.element, current):
+            try await attachFilesystem(uuid, device, current: current, hotplug: hotplug)
+        case (.detach, "filesystem") where Self.liveVirtiofs(device, in: current) != nil:
+            _ = try await hotplug.detachDevice(alias: Self.liveVirtiofs(device, in: current) ?? "")
         case (let op, let kind) where op != .update && Self.refusedLiveKinds.contains(kind):
             try Self.refuseLive(operation, device, current: current)
         case (.attach, "shmem"):

@@ -31,13 +31,15 @@ extension DomainRegistry {
             guard g.childElements.first(where: { $0.name == "driver" })?[attribute: "type"] == "virtiofs" else {
                 throw VirtError(.operationUnsupported, detail: "only virtiofs filesystems can be hotplugged")
             }
-            if current.tuning.memoryBacking?.access != .shared {
+            if !QEMUSharedMemory.shares(current) {
                 throw VirtError(.configUnsupported, detail: "'virtiofs' requires shared memory")
             }
         case (.detach, "filesystem"):
             if !present.contains(where: { targetDir($0) == targetDir(g) }) {
                 throw VirtError(.deviceMissing, detail: "matching filesystem not found")
             }
+            // A virtiofs share is detached (DomainRegistry+Filesystems.swift); the others cannot be.
+            throw VirtError(.operationUnsupported, detail: "only virtiofs filesystems can be hotplugged")
         default:
             break
         }

@@ -16,16 +16,27 @@ extension DomainRegistry {
         if g.childElements.contains(where: { $0.name == "server" }) {
             throw VirtError(.operationUnsupported, detail: "live attach of <shmem> with a server is not supported")
         }
+        try await attachKept(uuid, device, family: "shmem", aliasPrefix: "shmem", current: current, hotplug: hotplug)
+    }
+
+    /// Plugs the new device of a family the model keeps whole (`GenericDevice`) into the running guest: the live
+    /// definition with it (its PCI slot given), libvirt's alias (one past the highest PREFIXn), `finish` for what
+    /// else the live definition shows, then QEMU, the live definition and DEVICE_ADDED.
+    func attachKept(
+        _ uuid: DomainUUID, _ device: DeviceEdit.Device, family: String, aliasPrefix: String, current: DomainDefinition,
+        hotplug: any DeviceHotplug, finish: (inout DomainDefinition) -> Void = { _ in }
+    ) async throws {
         let changed = try await changedLive(current, device, .attach)
         let taken = current.devices.generic.compactMap(\.alias)
         guard let index = changed.devices.generic.indices.first(where: { i in
-            changed.devices.generic[i].element == "shmem" && !(changed.devices.generic[i].alias.map(taken.contains) ?? false)
-        }) else { throw VirtError(.internalError, detail: "the attached shmem was not found in the live definition") }
-        let numbers = taken.compactMap { $0.hasPrefix("shmem") ? Int($0.dropFirst("shmem".count)) : nil }
-        let alias = "shmem\((numbers.max() ?? -1) + 1)"
+            changed.devices.generic[i].element == family && !(changed.devices.generic[i].alias.map(taken.contains) ?? false)
+        }) else { throw VirtError(.internalError, detail: "the attached \(family) was not found in the live definition") }
+        let numbers = taken.compactMap { $0.hasPrefix(aliasPrefix) ? Int($0.dropFirst(aliasPrefix.count)) : nil }
+        let alias = "\(aliasPrefix)\((numbers.max() ?? -1) + 1)"
         var next = current
         next.devices.generic = changed.devices.generic
         next.devices.generic[index].alias = alias
+        finish(&next)
         try await hotplug.attachDevice(alias: alias, of: next)
         await replaceLive(uuid, with: next)
         publishDeviceAdded(uuid, alias: alias)

@@ -33,15 +33,18 @@ extension QEMUDefinitionRules {
             if driver?.value("format") != nil { return "virtiofs does not support format" }
             if let m = fs.attribute("multidevs"), m != "default" { return "virtiofs does not support multidevs" }
             if modes { return "virtiofs does not support fmode and dmode" }
-            if !sharesMemory(d) { return "'virtiofs' requires shared memory" }
+            if !QEMUSharedMemory.shares(d) { return "'virtiofs' requires shared memory" }
         default: break
         }
         return nil
     }
+}
 
-    /// libvirt's qemuValidateDomainDefVhostUserRequireSharedMemory: every NUMA node's memory shared (its own
-    /// access, else `<memoryBacking><access mode='shared'>`); without NUMA, the backing's access.
-    static func sharesMemory(_ d: DomainDefinition) -> Bool {
+/// libvirt's qemuValidateDomainDefVhostUserRequireSharedMemory: every NUMA node's memory shared (its own access,
+/// else `<memoryBacking><access mode='shared'>`); without NUMA, the backing's access. vhost-user devices
+/// (virtiofs) need it.
+public enum QEMUSharedMemory {
+    public static func shares(_ d: DomainDefinition) -> Bool {
         let backing = d.tuning.memoryBacking?.access == .shared
         let cells = d.cpu?.numaCells ?? []
         if cells.isEmpty { return backing }

@@ -1,4 +1,5 @@
 import SwiftVirtCore
+import SwiftVirtSystem
 
 /// SCSI controllers, inputs, RNGs, watchdogs, USB redirectors and character devices plugged into a running guest as libvirt's QEMU
 /// driver does it: the `-object`, `-chardev` and `-device` values a start would give the device, added over the
@@ -20,6 +21,8 @@ extension QEMUDomain {
                 _ = try await qmp.execute("set-action", arguments: ["watchdog": .string(action)])
             }
             var backends: [String] = []
+            // A virtiofs filesystem's daemon comes first: QEMU connects to it when the chardev is added.
+            let daemon = try await startVirtiofsd(alias, of: live)
             do {
                 for (option, value) in options {
                     switch option {
@@ -34,9 +37,17 @@ extension QEMUDomain {
                     }
                 }
             } catch {
-                for backend in backends.reversed() { await deleteBackend(backend, of: alias) }
+                for backend in backends.reversed() {
+                    if daemon != nil, backend == "-chardev" {
+                        _ = try? await qmp.execute("chardev-remove", arguments: ["id": .string("chr-vu-\(alias)")])
+                    } else {
+                        await deleteBackend(backend, of: alias)
+                    }
+                }
+                await daemon?.stop()
                 throw error
             }
+            if let daemon { helpers.append(daemon) }
             liveDevices.controllers = live.devices.controllers
             liveDevices.inputs = live.devices.inputs
             liveDevices.rngs = live.devices.rngs
@@ -47,9 +58,32 @@ extension QEMUDomain {
         }
     }
 
-    /// Deletes the backend (`-object` or `-chardev`) QEMU has for the device `alias`, named as a start names it.
+    /// virtiofsd for the virtiofs filesystem `alias` of `live`, started as a start starts it; nil for other devices.
+    private func startVirtiofsd(_ alias: String, of live: DomainDefinition) async throws -> QEMUHelperProcess? {
+        guard let (share, _) = ArgumentBuilder.virtiofsShares(of: live).first(where: { $0.alias == alias }) else {
+            return nil
+        }
+        let directory = status.domainDirectory
+        return try await VirtioFSDaemon.start(
+            share, socket: ArgumentBuilder.virtiofsSocket(directory: directory, alias: alias),
+            pidFile: "\(directory)/\(alias)-fs.pid",
+            log: "\(PathText.directory(of: status.logPath))/\(live.name)-\(alias)-virtiofsd.log")
+    }
+
+    /// Whether `alias` is a virtiofs filesystem of this run (its chardev is libvirt's `chr-vu-ALIAS`).
+    func isVirtiofs(_ alias: String) -> Bool {
+        liveDevices.generic.contains { $0.alias == alias && FilesystemShare($0)?.driver == .virtiofs }
+    }
+
+    /// Deletes the backend (`-object` or `-chardev`) QEMU has for the device `alias`, named as a start names it;
+    /// a virtiofs filesystem's daemon stops with it.
     func deleteBackend(_ option: String, of alias: String) async {
-        if option == "-chardev" {
+        if option == "-chardev", isVirtiofs(alias) {
+            _ = try? await qmp.execute("chardev-remove", arguments: ["id": .string("chr-vu-\(alias)")])
+            let socket = ArgumentBuilder.virtiofsSocket(directory: status.domainDirectory, alias: alias)
+            for helper in helpers where helper.socketPath == socket { await helper.stop() }
+            helpers.removeAll { $0.socketPath == socket }
+        } else if option == "-chardev" {
             _ = try? await qmp.execute("chardev-remove", arguments: ["id": .string("char\(alias)")])
         } else {
             // A shared memory device's backend is named as libvirt names it.
@@ -62,6 +96,7 @@ extension QEMUDomain {
     func backendOption(of alias: String) -> String? {
         if liveDevices.rngs.contains(where: { $0.alias == alias }) { return "-object" }
         if liveDevices.generic.contains(where: { $0.element == "shmem" && $0.alias == alias }) { return "-object" }
+        if isVirtiofs(alias) { return "-chardev" }
         if liveDevices.redirdevs.contains(where: { $0.alias == alias }) { return "-chardev" }
         if isCharDevice(alias, of: liveDevices) { return "-chardev" }
         return nil
@@ -91,6 +126,7 @@ extension ArgumentBuilder {
         if let shmem = d.generic.first(where: { $0.element == "shmem" && $0.alias == alias }) {
             return try shmemOptions(shmem)
         }
+        if d.generic.contains(where: { $0.element == "filesystem" && $0.alias == alias }) { try addFilesystems() }
         if d.controllers.contains(where: { $0.alias == alias }) {
             try addControllers()
         } else if d.inputs.contains(where: { $0.alias == alias }) {
@@ -115,8 +151,10 @@ extension ArgumentBuilder {
             let value = args[i + 1]
             i += 2
             let ids = value.split(separator: ",").filter { $0.hasPrefix("id=") }
-            let wanted = ["-device": "id=\(alias)", "-object": "id=obj\(alias)", "-chardev": "id=char\(alias)"][option]
-            if let wanted, ids.contains(where: { $0 == wanted }) {
+            let wanted: [String: Set<String>] = [
+                "-device": ["id=\(alias)"], "-object": ["id=obj\(alias)"], "-chardev": ["id=char\(alias)", "id=chr-vu-\(alias)"],
+            ]
+            if let wanted = wanted[option], ids.contains(where: { wanted.contains(String($0)) }) {
                 options.append((option, value))
             }
         }

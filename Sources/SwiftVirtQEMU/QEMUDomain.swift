@@ -21,7 +21,7 @@ public actor QEMUDomain: RunningDomain {
     let gracePeriod: Duration
     /// Helpers that live as long as QEMU: the swtpm of each emulated TPM, the virtiofsd of each virtiofs
     /// filesystem.
-    let helpers: [QEMUHelperProcess]
+    var helpers: [QEMUHelperProcess]
 
     /// Lifecycle calls take it one at a time, in arrival order, for as long as they await QEMU.
     let job = AsyncJobLock()

@@ -6,7 +6,7 @@ import SwiftVirtSystem
 
 /// virtiofsd, the vhost-user daemon behind a `<filesystem>` with `driver type='virtiofs'`, started as libvirt
 /// 9.0 starts it: on a listening socket it is handed (`--fd=N`), with the export and the `<binary>` options.
-enum VirtioFSDaemon {
+public enum VirtioFSDaemon {
     /// QEMU's vhost-user descriptors name the daemon (libvirt reads the same files).
     static let descriptorDirectory = "/usr/share/qemu/vhost-user"
     static var binary: String { defaultBinary() ?? "/usr/lib/qemu/virtiofsd" }
@@ -26,7 +26,7 @@ enum VirtioFSDaemon {
 
     /// The daemon each virtiofs filesystem will run, named in its `<binary path>` for the running guest's
     /// definition, as libvirt fills it in at start (from the vhost-user descriptors) when none is given.
-    static func fillBinary(_ def: inout DomainDefinition) {
+    public static func fillBinary(_ def: inout DomainDefinition) {
         guard ArgumentBuilder.virtiofsShares(of: def).contains(where: { $0.share.virtiofsd.path == nil }),
             let binary = defaultBinary()
         else { return }

@@ -2,7 +2,7 @@
 /// given only to devices that have none.
 enum AliasAssigner {
     static func assign(_ d: inout DomainDevices, family: MachineFamily) {
-        var taken = Set(DeviceInventory.all(d).compactMap(\.alias))
+        var taken = Set(DeviceInventory.all(d).compactMap(\.alias) + d.generic.compactMap(\.alias))
         func next(_ prefix: String) -> String {
             var n = 0
             while taken.contains(prefix + String(n)) { n += 1 }

@@ -53,6 +53,11 @@ extension Integration {
             let path = try writeScratchFile(at.scratch, "\(name).xml", try definition(name: name, scratch: at.scratch))
             try await at.virsh.must("define", path)
             try await at.virsh.must("start", name)
+            // A virtiofs share plugged into the running guest: its own virtiofsd, libvirt's alias and slot.
+            let hot = try writeScratchFile(
+                at.scratch, "hotfs.xml",
+                "<filesystem type='mount'><driver type='virtiofs'/><source dir='\(share)'/><target dir='hotshare'/></filesystem>")
+            try await at.virsh.must("attach-device", name, hot, "--live")
             var lines = elements(try await at.virsh.must("dumpxml", name))
             let peripherals = try await at.virsh.must(
                 "qemu-monitor-command", name, #"{"execute":"qom-list","arguments":{"path":"/machine/peripheral"}}"#)
@@ -74,6 +79,8 @@ extension Integration {
             })
             try await at.virsh.must("destroy", name)
             try await at.virsh.must("undefine", name)
+            let left = try await run("/usr/bin/pgrep", ["-f", "virtiofsd --fd="], scratch: at.scratch)
+            lines.append("virtiofsd left after destroy: \(left.stdout.split(separator: "\n").count)")
             return lines
         }
 
@@ -118,6 +125,9 @@ extension Integration {
             #expect(ours.contains("memory device: dimm id=dimm0 size=134217728 slot=0 node=0"), "\(ours)")
             #expect(ours.contains("shm object while running: true"), "\(ours)")
             #expect(ours.contains("virtiofsd: -o source=\(Self.share),cache=always,xattr,flock,posix_lock"), "\(ours)")
+            #expect(ours.contains { $0.contains("<target dir='hotshare'/><alias name='fs2'/>") }, "\(ours)")
+            #expect(ours.contains("virtiofsd: -o source=\(Self.share)"), "the hot-plugged share's daemon: \(ours)")
+            #expect(ours.contains("virtiofsd left after destroy: 0"), "\(ours)")
             #expect(ours == theirs, "swiftvirtd:\n\(ours.joined(separator: "\n"))\nlibvirtd:\n\(theirs.joined(separator: "\n"))")
         }
     }
