@@ -13,6 +13,7 @@ extension ArgumentBuilder {
         case "shmem": isPlainSharedMemory(device)
         case "memory": MemoryModule(device) != nil
         case "iommu": IOMMUDevice(device) != nil
+        case "smartcard": Smartcard(device) != nil
         default: false
         }
     }
@@ -144,4 +145,30 @@ extension ArgumentBuilder {
             for (option, value) in try shmemOptions(device) { add(option, value) }
         }
     }
+
+    /// libvirt passes the first smartcard only (QEMU's CCID bus takes one card per reader).
+    mutating func addSmartcards() throws {
+        guard let (device, _) = kept("smartcard").first, let card = Smartcard(device) else { return }
+        let alias = device.alias ?? "smartcard0"
+        var options: String
+        switch card.mode {
+        case .host: options = "ccid-card-emulated,backend=nss-emulated"
+        case .certificates(let certificates, let database):
+            options = "ccid-card-emulated,backend=certificates"
+            for (i, certificate) in certificates.enumerated() { options += ",cert\(i + 1)=\(qemuEscaped(certificate))" }
+            options += ",db=\(qemuEscaped(database ?? "/etc/pki/nssdb"))"
+        case .spicePassthrough:
+            add("-chardev", "spicevmc,id=char\(alias),name=smartcard")
+            options = "ccid-card-passthru,chardev=char\(alias)"
+        }
+        var controller = 0
+        if case .other(let a)? = device.address, a.type == "ccid" {
+            controller = a.attributes.first { $0.name == "controller" }.flatMap { Int($0.value) } ?? 0
+        }
+        guard let reader = def.devices.controllers.first(where: { $0.type == .ccid && $0.index == controller }) else {
+            throw QEMUCommandLineError.invalid("no CCID controller with index \(controller) for <smartcard>")
+        }
+        add("-device", options + ",id=\(alias),bus=\(controllerAlias(reader)).0")
+    }
 }
+

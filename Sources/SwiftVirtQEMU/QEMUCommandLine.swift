@@ -123,6 +123,7 @@ struct ArgumentBuilder {
         try addDisks()
         try addFilesystems()
         try addInterfaces()
+        try addSmartcards()
         try addCharDevices()
         try addTPMs()
         try addInputs()

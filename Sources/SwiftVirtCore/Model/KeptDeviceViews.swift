@@ -196,3 +196,35 @@ public struct IOMMUDevice: Sendable, Equatable {
         driver = Dictionary(d?.attributes.map { ($0.name, $0.value) } ?? [], uniquingKeysWith: { a, _ in a })
     }
 }
+
+/// `<smartcard>` in the modes that need no character device of the user's: an emulated card on the host's NSS
+/// database (`host`), one on three certificates (`host-certificates`), or the SPICE client's card (`passthrough`
+/// over spicevmc).
+public struct Smartcard: Sendable, Equatable {
+    public enum Mode: Sendable, Equatable {
+        case host
+        case certificates([String], database: String?)
+        case spicePassthrough
+    }
+    public var mode: Mode
+
+    public init?(_ device: GenericDevice) {
+        let x = device.xml
+        guard x.name == "smartcard" else { return nil }
+        switch x.value("mode") {
+        case "host":
+            guard x.children.isEmpty else { return nil }
+            mode = .host
+        case "host-certificates":
+            let certificates = x.children.filter { $0.name == "certificate" }.map { $0.text.trimmingWhitespace() }
+            guard certificates.count == 3, x.parts.isSubset(of: ["mode", "certificate", "database"]) else { return nil }
+            mode = .certificates(certificates, database: x.child("database")?.text.trimmingWhitespace())
+        case "passthrough":
+            guard x.value("type") == "spicevmc", x.children.isEmpty else { return nil }
+            mode = .spicePassthrough
+        default:
+            return nil
+        }
+    }
+}
+
