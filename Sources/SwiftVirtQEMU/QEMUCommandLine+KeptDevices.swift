@@ -68,22 +68,39 @@ extension ArgumentBuilder {
     mutating func addMemoryModules() throws {
         for (device, i) in kept("memory") {
             guard let module = MemoryModule(device) else { continue }
-            let alias = device.alias ?? "\(module.model.rawValue)\(i)"
+            let alias = device.alias ?? "\(module.model.rawValue.replacing("-", with: ""))\(i)"
             var backend: String
             switch module.model {
-            case .dimm:
+            case .dimm, .virtioMem:
                 // Backed like guest RAM (`<memoryBacking>`, `<numatune>`), the module's own access deciding sharing.
                 var parts = try backendObject(id: "mem\(alias)", sizeKiB: module.sizeKiB).split(separator: ",").map(String.init)
                 if module.access != nil { parts.removeAll { $0 == "share=on" } }
                 if module.access == "shared" { parts.insert("share=on", at: min(3, parts.count)) }
                 if module.discard, !parts.contains("discard-data=on") { parts.append("discard-data=on") }
+                // virtio-mem plugs its blocks on demand: nothing is reserved up front (libvirt's reserve=false).
+                if module.model == .virtioMem { parts.append("reserve=off") }
                 backend = parts.joined(separator: ",")
-            case .nvdimm:
+            case .nvdimm, .virtioPmem:
                 backend = "memory-backend-file,id=mem\(alias),mem-path=\(qemuEscaped(module.path ?? ""))"
                 backend += ",share=\(module.access == "private" ? "off" : "on"),size=\(module.sizeKiB * 1024)"
                 if module.discard { backend += ",discard-data=on" }
             }
             add("-object", backend)
+            let what = "<memory model='\(module.model.rawValue)'>"
+            switch module.model {
+            case .virtioMem:
+                add(
+                    "-device",
+                    "virtio-mem-pci,node=\(module.node ?? 0),block-size=\((module.blockKiB ?? 0) * 1024)"
+                        + ",requested-size=\((module.requestedKiB ?? 0) * 1024),memdev=mem\(alias),id=\(alias)"
+                        + (try pciPlacement(device.address, what: what)))
+                continue
+            case .virtioPmem:
+                add("-device", "virtio-pmem-pci,memdev=mem\(alias),id=\(alias)" + (try pciPlacement(device.address, what: what)))
+                continue
+            case .dimm, .nvdimm:
+                break
+            }
             var options = "\(module.model == .dimm ? "pc-dimm" : "nvdimm"),node=\(module.node ?? 0)"
             if let label = module.labelKiB { options += ",label-size=\(label * 1024)" }
             options += ",memdev=mem\(alias),id=\(alias),slot=\(Self.dimmSlot(device.address) ?? i)"

@@ -79,6 +79,7 @@ public actor QEMUDomain: RunningDomain {
             defaultListenAddress: ArgumentBuilder.defaultListenAddress)
         self.runtime.charDeviceSockets = Self.channelSockets(definition, directory: status.domainDirectory)
         self.runtime.memoryModuleBases = status.memoryModuleBases ?? [:]
+        self.runtime.memoryModuleSizes = status.memoryModuleSizes ?? [:]
         self.observer = observer
         var logger = logger
         logger[metadataKey: "domain"] = "\(definition.name)"
@@ -241,6 +242,8 @@ public actor QEMUDomain: RunningDomain {
             // vCPU unplugs wait for their id; disks and NICs finish their removal.
             if let device = event.data["device"]?.stringValue { deviceDeleted(device) }
             await hotplugDeviceDeleted(event)
+        case "MEMORY_DEVICE_SIZE_CHANGE":
+            memoryDeviceSizeChanged(event)
         case "DEVICE_TRAY_MOVED", "RTC_CHANGE":
             reportNotice(for: event)
         default:

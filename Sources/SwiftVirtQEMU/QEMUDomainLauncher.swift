@@ -54,13 +54,14 @@ struct QEMUDomainLauncher {
             try await QEMUDomain.setUpBalloon(definition, qmp)
             await QEMUDomain.startBalloonPolling(definition, qmp)
             let (ptys, vncPort) = try await runtimeFacts(qmp)
+            let modules = try await QEMUDomain.memoryModuleFacts(definition, qmp)
             let status = QEMUDomainStatus(
                 id: id, name: definition.name, uuid: definition.uuid.description, pid: process.pid,
                 monitorPath: paths.monitor, domainDirectory: paths.directory, logPath: paths.log,
                 pidFilePath: paths.pidFile, emulator: line.executable, ptyPaths: ptys, vncPort: vncPort,
                 spicePort: spicePort ?? spice?.port.flatMap { $0 > 0 ? $0 : nil },
                 startTime: Date().timeIntervalSince1970, swtpm: helpers.swtpms.isEmpty ? nil : helpers.swtpms.map(\.status),
-                memoryModuleBases: try await QEMUDomain.memoryModuleBases(definition, qmp),
+                memoryModuleBases: modules?.bases, memoryModuleSizes: modules?.sizes,
                 virtiofsd: helpers.virtiofsds.isEmpty ? nil : helpers.virtiofsds.map(\.status))
             if !paused { _ = try await qmp.execute("cont") }
             let domain = QEMUDomain(

@@ -24,6 +24,8 @@ public struct QEMUDomainStatus: Sendable, Codable, Equatable {
     public var swtpm: [QEMUHelperStatus]?
     /// Memory modules' guest-physical bases by alias (query-memory-devices at start); absent before them.
     public var memoryModuleBases: [String: UInt64]?
+    /// virtio-mem devices' plugged sizes at start by alias (they change later: MEMORY_DEVICE_SIZE_CHANGE).
+    public var memoryModuleSizes: [String: UInt64]?
     /// The virtiofsd of each virtiofs filesystem; absent before them.
     public var virtiofsd: [QEMUHelperStatus]?
     /// virDomainAgentSetResponseTimeout's seconds, when set (libvirt keeps it in the domain's status).

@@ -91,9 +91,8 @@ let goldenContext = QEMUCommandLine.Context(
             "<devices/filesystem type='mount'> is not supported by SwiftVirt's QEMU driver"
         ),
         (
-            "<memory model='virtio-mem'><target><size unit='MiB'>128</size><node>0</node><block unit='MiB'>2</block>"
-                + "</target></memory>",
-            "<devices/memory model='virtio-mem'> is not supported by SwiftVirt's QEMU driver"
+            "<memory model='sgx-epc'><target><size unit='MiB'>64</size></target></memory>",
+            "<devices/memory model='sgx-epc'> is not supported by SwiftVirt's QEMU driver"
         ),
     ])
     func keptConfigurationDoesNotStart(device: String, message: String) throws {
@@ -115,13 +114,15 @@ let goldenContext = QEMUCommandLine.Context(
     @Test func keptFamiliesThatRunBecomeQEMUOptions() throws {
         let xml = """
             <domain type='qemu'><name>k</name><maxMemory slots='4' unit='MiB'>2048</maxMemory>
-            <memory unit='MiB'>320</memory><os><type machine='q35'>hvm</type></os>
+            <memory unit='MiB'>416</memory><os><type machine='q35'>hvm</type></os>
             <cpu><numa><cell id='0' cpus='0' memory='256' unit='MiB'/></numa></cpu><devices>
             <filesystem type='mount' accessmode='squash'><driver type='path' wrpolicy='immediate'/>
               <source dir='/srv/a,b'/><target dir='data'/><readonly/></filesystem>
             <shmem name='ring' role='master'><model type='ivshmem-plain'/><size unit='M'>2</size></shmem>
             <memory model='nvdimm'><source><path>/var/lib/pmem0</path></source>
               <target><size unit='MiB'>64</size><node>0</node><label><size unit='KiB'>128</size></label></target></memory>
+            <memory model='virtio-pmem'><source><path>/var/lib/pmem1</path></source><target><size unit='MiB'>32</size></target></memory>
+            <memory model='virtio-mem'><target><size unit='MiB'>64</size><node>0</node><block unit='MiB'>2</block><requested unit='MiB'>16</requested></target></memory>
             <iommu model='virtio'/><lease><lockspace>s</lockspace><key>k</key><target path='/l'/></lease>
             </devices></domain>
             """
@@ -129,7 +130,13 @@ let goldenContext = QEMUCommandLine.Context(
         try d.applyDefaults()
         let argv = try QEMUCommandLine(definition: d, context: goldenContext).argv
         let joined = argv.joined(separator: " ")
-        #expect(argv.contains("size=262144k,slots=4,maxmem=2097152k"), "initial memory leaves out the module: \(argv)")
+        #expect(argv.contains("size=262144k,slots=4,maxmem=2097152k"), "initial memory leaves out the modules: \(argv)")
+        #expect(argv.contains("memory-backend-file,id=memvirtiopmem0,mem-path=/var/lib/pmem1,share=on,size=33554432"))
+        #expect(argv.contains { $0.hasPrefix("virtio-pmem-pci,memdev=memvirtiopmem0,id=virtiopmem0,bus=") })
+        #expect(argv.contains("memory-backend-ram,id=memvirtiomem0,size=65536k,reserve=off"), "\(argv)")
+        #expect(argv.contains {
+            $0.hasPrefix("virtio-mem-pci,node=0,block-size=2097152,requested-size=16777216,memdev=memvirtiomem0,id=virtiomem0,bus=")
+        })
         #expect(joined.contains("nvdimm=on"))
         #expect(argv.contains("memory-backend-file,id=memnvdimm0,mem-path=/var/lib/pmem0,share=on,size=67108864"))
         #expect(argv.contains("nvdimm,node=0,label-size=131072,memdev=memnvdimm0,id=nvdimm0,slot=0"))

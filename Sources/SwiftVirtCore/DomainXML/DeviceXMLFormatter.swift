@@ -269,6 +269,7 @@ enum DeviceXMLFormatter {
             tail.live = w.live
             tail.aliases = w.aliases
             common(&tail, x.alias, withModuleBase(x.address, alias: x.alias, rt))
+            if w.live, let alias = x.alias, let size = rt?.memoryModuleSizes[alias] { xml.addVirtioMemCurrent(kib: (size + 1023) / 1024) }
             if !tail.output.isEmpty, let parsed = try? XMLParser.parse("<x>" + tail.output + "</x>") {
                 xml.content += parsed.childElements.map { .element(KeptXML($0)) }
             }

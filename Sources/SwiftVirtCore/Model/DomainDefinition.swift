@@ -28,6 +28,8 @@ public struct DomainRuntimeInfo: Sendable, Equatable {
     public var charDeviceSockets: [String: String] = [:]
     /// Guest-physical base of each memory module (DIMM) by alias, as the hypervisor placed it at start.
     public var memoryModuleBases: [String: UInt64] = [:]
+    /// What each virtio-mem device has plugged into the guest (bytes) by alias, kept current from the hypervisor.
+    public var memoryModuleSizes: [String: UInt64] = [:]
     /// What the driver opened for each disk, by target (live XML's `index` and `<backingStore>`).
     public var diskSources: [String: DiskLiveSource] = [:]
     /// The driver reports `diskSources` (QEMU's does, the test driver's does not): a drive without an entry

@@ -49,6 +49,16 @@ extension KeptXML {
         return x
     }
 
+    /// A virtio-mem device's `<current>` (live XML only), after `<requested>` in its `<target>`.
+    public mutating func addVirtioMemCurrent(kib: UInt64) {
+        guard let t = content.firstIndex(where: { if case .element(let e) = $0 { e.name == "target" } else { false } }),
+            case .element(var target) = content[t]
+        else { return }
+        target.content.removeAll { if case .element(let e) = $0 { e.name == "current" } else { false } }
+        target.content.append(.element(KeptXML(name: "current", attributes: [.init(name: "unit", value: "KiB")], content: [.text(String(kib))])))
+        content[t] = .element(target)
+    }
+
     /// A `<memory>` device's scaled sizes (target size, label size, block, requested; source page and align
     /// sizes) in KiB with `unit='KiB'`, as libvirt stores and prints them; a malformed one is left as written.
     func memorySizesInKiB() -> KeptXML {
@@ -143,9 +153,13 @@ public struct FilesystemShare: Sendable, Equatable {
     }
 }
 
-/// `<memory model='dimm'>` and `model='nvdimm'`: a memory module plugged at start.
+/// `<memory>` of model `dimm`, `nvdimm`, `virtio-mem` or `virtio-pmem`: a memory module plugged at start.
 public struct MemoryModule: Sendable, Equatable {
-    public enum Model: String, Sendable { case dimm, nvdimm }
+    public enum Model: String, Sendable {
+        case dimm, nvdimm
+        case virtioMem = "virtio-mem"
+        case virtioPmem = "virtio-pmem"
+    }
     public var model: Model
     public var sizeKiB: UInt64
     public var node: Int?
@@ -154,12 +168,15 @@ public struct MemoryModule: Sendable, Equatable {
     public var labelKiB: UInt64?
     public var access: String?
     public var discard: Bool
+    /// virtio-mem: the block size and the size the guest is asked to plug.
+    public var blockKiB: UInt64?
+    public var requestedKiB: UInt64?
 
     public init?(_ device: GenericDevice) {
         let x = device.xml
         guard x.name == "memory", let model = Model(rawValue: x.value("model") ?? ""),
             x.parts.isSubset(of: ["model", "access", "discard", "source", "target"]),
-            let target = x.child("target"), target.parts.isSubset(of: ["size", "node", "label"]),
+            let target = x.child("target"), target.parts.isSubset(of: ["size", "node", "label", "block", "requested"]),
             let size = target.kibibytes("size")
         else { return nil }
         self.model = model
@@ -169,13 +186,19 @@ public struct MemoryModule: Sendable, Equatable {
         discard = x.value("discard") == "yes"
         let source = x.child("source")
         switch model {
-        case .dimm:
+        case .dimm, .virtioMem:
             guard source == nil else { return nil }
-        case .nvdimm:
+            if model == .virtioMem {
+                guard let block = target.kibibytes("block") else { return nil }
+                blockKiB = block
+                requestedKiB = target.kibibytes("requested") ?? 0
+            }
+        case .nvdimm, .virtioPmem:
             guard let source, source.parts.isSubset(of: ["path"]), let path = source.child("path")?.text else { return nil }
             self.path = path.trimmingWhitespace()
             labelKiB = target.child("label")?.kibibytes("size")
         }
+        if model != .virtioMem, target.child("block") != nil || target.child("requested") != nil { return nil }
     }
 }
 

@@ -17,6 +17,8 @@ extension Integration {
                   <lock posix='on' flock='on'/></binary><source dir='\(share)'/><target dir='fastshare'/></filesystem>
                 <shmem name='svt-kept-shm'><model type='ivshmem-plain'/><size unit='M'>1</size></shmem>
                 <memory model='dimm'><target><size unit='MiB'>128</size><node>0</node></target></memory>
+                <memory model='virtio-mem'><target><size unit='MiB'>256</size><node>0</node><block unit='MiB'>2</block>
+                  <requested unit='MiB'>128</requested></target></memory>
                 <iommu model='intel'><driver caching_mode='on'/></iommu>
                 </devices>
                 """
@@ -24,7 +26,7 @@ extension Integration {
                 .replacingOccurrences(of: "machine='pc'", with: "machine='q35'")
                 .replacingOccurrences(
                     of: "<memory unit='MiB'>256</memory>",
-                    with: "<maxMemory slots='2' unit='MiB'>1024</maxMemory><memory unit='MiB'>256</memory>")
+                    with: "<maxMemory slots='4' unit='MiB'>2048</maxMemory><memory unit='MiB'>256</memory>")
                 .replacingOccurrences(
                     of: "<vcpu>",
                     with: "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking><vcpu>")
@@ -168,6 +170,7 @@ extension Integration {
             #expect(ours.contains { $0.hasPrefix("<filesystem") && $0.contains("<alias name='fs0'/>") }, "\(ours)")
             #expect(ours.contains { $0.hasPrefix("peripherals:") && $0.contains("dimm0") && $0.contains("shmem0") }, "\(ours)")
             #expect(ours.contains("memory device: dimm id=dimm0 size=134217728 slot=0 node=0"), "\(ours)")
+            #expect(ours.contains { $0.hasPrefix("peripherals:") && $0.contains("virtiomem0") }, "\(ours)")
             #expect(ours.contains("shm object while running: true"), "\(ours)")
             #expect(ours.contains("virtiofsd: -o source=\(Self.share),cache=always,xattr,flock,posix_lock"), "\(ours)")
             #expect(ours.contains { $0.contains("<target dir='hotshare'/><alias name='fs2'/>") }, "\(ours)")
