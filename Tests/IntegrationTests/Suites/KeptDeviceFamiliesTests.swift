@@ -61,15 +61,8 @@ extension Integration {
                 "<filesystem type='mount'><driver type='virtiofs'/><source dir='\(share)'/><target dir='hotshare'/></filesystem>")
             try await at.virsh.must("attach-device", name, hot, "--live")
             var lines = elements(try await at.virsh.must("dumpxml", name))
-            let peripherals = try await at.virsh.must(
-                "qemu-monitor-command", name, #"{"execute":"qom-list","arguments":{"path":"/machine/peripheral"}}"#)
-            let names = (try JSONSerialization.jsonObject(with: Data(peripherals.utf8)) as? [String: Any])?["return"]
-                as? [[String: Any]] ?? []
-            lines.append("peripherals: " + names.compactMap { $0["name"] as? String }.sorted().joined(separator: " "))
-            let modules = try await at.virsh.must("qemu-monitor-command", name, #"{"execute":"query-memory-devices"}"#)
-            let list = (try JSONSerialization.jsonObject(with: Data(modules.utf8)) as? [String: Any])?["return"]
-                as? [[String: Any]] ?? []
-            for module in list {
+            lines.append(try await peripherals(at, name))
+            for module in try await qmpList(at, name, #"{"execute":"query-memory-devices"}"#) {
                 let data = module["data"] as? [String: Any] ?? [:]
                 lines.append("memory device: \(module["type"] ?? "") id=\(data["id"] ?? "") size=\(data["size"] ?? "") slot=\(data["slot"] ?? "") node=\(data["node"] ?? "")")
             }
@@ -84,6 +77,18 @@ extension Integration {
             let left = try await run("/usr/bin/pgrep", ["-f", "virtiofsd --fd="], scratch: at.scratch)
             lines.append("virtiofsd left after destroy: \(left.stdout.split(separator: "\n").count)")
             return lines
+        }
+
+        /// The `return` list of a QMP command on guest `name`.
+        static func qmpList(_ at: CLIEndpoint, _ name: String, _ command: String) async throws -> [[String: Any]] {
+            let reply = try await at.virsh.must("qemu-monitor-command", name, command)
+            return (try JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any])?["return"] as? [[String: Any]] ?? []
+        }
+
+        /// The devices QEMU has for guest `name` (its `/machine/peripheral` ids), as one sorted line.
+        static func peripherals(_ at: CLIEndpoint, _ name: String) async throws -> String {
+            let list = try await qmpList(at, name, #"{"execute":"qom-list","arguments":{"path":"/machine/peripheral"}}"#)
+            return "peripherals: " + list.compactMap { $0["name"] as? String }.sorted().joined(separator: " ")
         }
 
         /// For each of `devices`, the demo guest with it defined and started on the daemon at `at`: what the
@@ -143,13 +148,8 @@ extension Integration {
                     at, cards, prefix: "card",
                     describe: { ($0.split(separator: "\n").last ?? "").components(separatedBy: ": ").suffix(2).joined(separator: ": ") },
                     running: { name in
-                        var out = Self.elements(try await at.virsh.must("dumpxml", name), families: ["smartcard", "controller type='ccid'"])
-                        let peripherals = try await at.virsh.must(
-                            "qemu-monitor-command", name, #"{"execute":"qom-list","arguments":{"path":"/machine/peripheral"}}"#)
-                        let names = (try JSONSerialization.jsonObject(with: Data(peripherals.utf8)) as? [String: Any])?["return"]
-                            as? [[String: Any]] ?? []
-                        out.append("peripherals: " + names.compactMap { $0["name"] as? String }.sorted().joined(separator: " "))
-                        return out
+                        Self.elements(try await at.virsh.must("dumpxml", name), families: ["smartcard", "controller type='ccid'"])
+                            + [try await Self.peripherals(at, name)]
                     })
             }
             let ours = try await DaemonHarness.with { try await starts(CLIEndpoint($0)) }
